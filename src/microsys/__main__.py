@@ -1,0 +1,6 @@
+"""Run microsys as ``python -m microsys``."""
+
+from microsys.cli import main
+
+if __name__ == "__main__":
+    main()

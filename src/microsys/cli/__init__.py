@@ -1,0 +1,96 @@
+"""The ``microsys`` command line: a thin typer layer over the engine.
+
+Each verb group lives in its own module. This module holds the app, the
+``--version`` flag and the one boundary that turns exceptions into messages
+and exit codes (documented in docs/exit-codes.md).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from microsys import __version__
+
+app = typer.Typer(
+    name="microsys",
+    help="Clinical microsystem improvement workbooks: scaffold, check, walk the ramp, chart and report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"microsys {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Clinical microsystem improvement workbooks as plain files in git.
+
+    Start with `microsys init my-clinic`, then `microsys check my-clinic`.
+    """
+
+
+def _register() -> None:
+    from microsys.cli import check, init
+
+    check.register(app)
+    init.register(app)
+
+
+_register()
+
+
+def _error(message: str, hint: str | None) -> None:
+    sys.stderr.write(f"microsys: error: {message}\n")
+    if hint:
+        sys.stderr.write(f"  hint: {hint}\n")
+
+
+def run(args: list[str] | None = None) -> int:
+    """Run the app with ``args``; return the exit code. Every exception ends here."""
+    from microsys.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, MicrosysError
+
+    try:
+        code = app(args=args, prog_name="microsys", standalone_mode=False)
+    except MicrosysError as exc:
+        _error(exc.message, exc.hint)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("microsys: interrupted\n")
+        return EXIT_INTERRUPTED
+    except typer.Abort:
+        sys.stderr.write("microsys: stopped\n")
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        # Usage errors of the command line parser (click's, vendored by newer typer).
+        show = getattr(exc, "show", None)
+        exit_code = getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):
+            show()
+            return exit_code
+        if os.environ.get("MICROSYS_DEBUG"):
+            raise
+        _error(
+            f"internal error: {type(exc).__name__}: {exc}",
+            "this is a bug in microsys, not in your workbook; please report it "
+            "(run again with MICROSYS_DEBUG=1 to see the details)",
+        )
+        return EXIT_INTERNAL
+    return code if isinstance(code, int) else 0
+
+
+def main() -> None:
+    """Console entry point."""
+    sys.exit(run())

@@ -1,0 +1,64 @@
+"""``microsys check``."""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from microsys.cli.common import color_wanted, parse_size
+
+
+class Format(str, enum.Enum):
+    """Output formats of ``check``."""
+
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def check(
+    paths: list[Path] = typer.Argument(
+        None, help="Workbook folders, files in them, or folders to search for workbooks. Default: here."
+    ),
+    format: Format | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="Output format; `github` is chosen automatically when GITHUB_ACTIONS=true.",
+    ),
+    strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too."),
+    max_file_size: str = typer.Option(
+        "2MB", "--max-file-size", help="Refuse files larger than this (e.g. 500KB, 2MB)."
+    ),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Processes to use; 0 chooses for you."),
+    no_color: bool = typer.Option(False, "--no-color", help="Plain text output (NO_COLOR is honoured too)."),
+) -> None:
+    """Check workbooks: every file against the format, ids and dates across files.
+
+    Exit code 0 when clean, 1 when there are findings, 2 for a usage error.
+
+    Example: microsys check examples/cf-clinic
+    """
+    from microsys import engine, reporters
+    from microsys.errors import EXIT_OK
+    from microsys.yaml.load import Limits
+
+    chosen = format or (Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text)
+    result = engine.check(
+        paths or [Path(".")],
+        limits=Limits(max_bytes=parse_size(max_file_size)),
+        strict=strict,
+        jobs=jobs or None,
+    )
+    reporters.get(chosen.value)(result, sys.stdout, color_wanted(no_color) and chosen is Format.text)
+    if result.exit_code != EXIT_OK:
+        raise typer.Exit(result.exit_code)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("check")(check)

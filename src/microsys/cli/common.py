@@ -1,0 +1,33 @@
+"""Small helpers shared by commands: option parsing and terminal detection."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+from microsys.errors import UsageError
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.I)
+_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_size(text: str) -> int:
+    """Bytes from ``500KB``, ``2MB``, ``2MiB`` or a plain number of bytes."""
+    m = _SIZE.match(text)
+    if not m:
+        raise UsageError(f"`{text}` is not a size", hint="write a size like 500KB or 2MB")
+    unit = (m.group(2) or "").lower()[:1]
+    return int(float(m.group(1)) * _UNITS[unit])
+
+
+def color_wanted(no_color: bool) -> bool:
+    """Colour only on a terminal, and never with --no-color or NO_COLOR set."""
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def interactive() -> bool:
+    """True when a person can answer prompts."""
+    return sys.stdin.isatty() and sys.stdout.isatty()

@@ -1,0 +1,122 @@
+"""The check engine: paths in, a result out. It never prints and never exits."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from microsys.diagnostics import Diagnostic, Severity
+from microsys.errors import EXIT_FINDINGS, EXIT_OK
+from microsys.workbook.discover import find_workbooks
+from microsys.yaml.load import Limits
+
+
+@dataclass(frozen=True)
+class WorkbookResult:
+    """The findings of one workbook."""
+
+    path: Path
+    name: str | None
+    files: int
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def errors(self) -> int:
+        """Number of errors."""
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        """Number of warnings."""
+        return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The findings of a whole run."""
+
+    workbooks: tuple[WorkbookResult, ...]
+    strict: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every finding, workbook by workbook."""
+        return [d for w in self.workbooks for d in w.diagnostics]
+
+    @property
+    def errors(self) -> int:
+        """Number of errors."""
+        return sum(w.errors for w in self.workbooks)
+
+    @property
+    def warnings(self) -> int:
+        """Number of warnings."""
+        return sum(w.warnings for w in self.workbooks)
+
+    @property
+    def files(self) -> int:
+        """Number of files checked."""
+        return sum(w.files for w in self.workbooks)
+
+    @property
+    def failed(self) -> bool:
+        """True when the run should fail: errors, or warnings under ``--strict``."""
+        return self.errors > 0 or (self.strict and self.warnings > 0)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when clean, 1 when there are findings that fail the run."""
+        return EXIT_FINDINGS if self.failed else EXIT_OK
+
+
+def check_workbook(root: Path, limits: Limits | None = None) -> WorkbookResult:
+    """Check one workbook folder."""
+    from microsys.workbook.loader import load_workbook
+
+    wb = load_workbook(root, limits)
+    manifest = wb.manifest
+    return WorkbookResult(
+        path=wb.path,
+        name=manifest.name if manifest else None,
+        files=wb.yaml_file_count,
+        diagnostics=tuple(wb.diagnostics),
+    )
+
+
+# Below this many workbooks a process pool costs more than it saves.
+PARALLEL_MIN_WORKBOOKS = 40
+
+
+def auto_jobs(workbooks: int) -> int:
+    """Processes to use for a run: two for large runs on a machine with two or more cores."""
+    cores = os.cpu_count() or 1
+    return 2 if workbooks >= PARALLEL_MIN_WORKBOOKS and cores >= 2 else 1
+
+
+def check(
+    paths: Sequence[Path],
+    *,
+    limits: Limits | None = None,
+    strict: bool = False,
+    jobs: int | None = None,
+) -> CheckResult:
+    """Check the workbooks at or below ``paths``.
+
+    ``jobs`` is the number of processes; None chooses (one, or two for large runs).
+
+    Raises:
+        UsageError: a path does not exist or holds no workbook.
+    """
+    roots = find_workbooks(paths)
+    if jobs is None:
+        jobs = auto_jobs(len(roots))
+    if jobs > 1 and len(roots) > 1:
+        from microsys.parallel import check_many
+
+        results = check_many(roots, limits, jobs)
+    else:
+        results = [check_workbook(root, limits) for root in roots]
+    return CheckResult(workbooks=tuple(results), strict=strict)

@@ -1,0 +1,1 @@
+"""Rendering: templates, charts and reports. Imported only by commands that render."""

@@ -1,0 +1,1 @@
+"""Scaffolding a new workbook from templates."""

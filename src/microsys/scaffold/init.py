@@ -1,0 +1,164 @@
+"""``microsys init``: a new workbook, every file present, with comments that teach the method."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from microsys.errors import RefusedError, UsageError
+from microsys.schema.identity import Setting
+
+SETTINGS: tuple[str, ...] = Setting.__args__  # type: ignore[attr-defined]
+TEMPLATE_FOLDER = "workbook"
+# Folders a new workbook may already hold (a fresh `git init`).
+_IGNORABLE = frozenset({".git"})
+
+
+@dataclass(frozen=True)
+class Member:
+    """A lead team member given to ``init``."""
+
+    name: str
+    role: str
+    patient_or_family: bool = False
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What ``init`` needs to know; every field has a flag and a prompt."""
+
+    name: str
+    setting: str = "clinic"
+    organisation: str | None = None
+    mesosystem: str | None = None
+    members: tuple[Member, ...] = ()
+    coach: str | None = None
+    cadence: str = "weekly"
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def validate(self) -> None:
+        """Refuse answers the workbook format would reject."""
+        if not self.name.strip():
+            raise UsageError("the microsystem needs a name", hint="pass --name \"Adult CF clinic\"")
+        if self.setting not in SETTINGS:
+            raise UsageError(
+                f"`{self.setting}` is not a known setting",
+                hint="use one of: " + ", ".join(SETTINGS),
+            )
+        if self.cadence not in ("weekly", "fortnightly", "monthly"):
+            raise UsageError(
+                f"`{self.cadence}` is not a meeting cadence", hint="use weekly, fortnightly or monthly"
+            )
+
+
+def parse_member(text: str, *, patient: bool = False) -> Member:
+    """Read ``"Name, role"`` (role optional for patients and family)."""
+    name, _, role = text.partition(",")
+    name, role = name.strip(), role.strip()
+    if not name:
+        raise UsageError(f"`{text}` has no name", hint='write a member as "Name, role"')
+    if not role:
+        if not patient:
+            raise UsageError(
+                f"`{text}` has no role", hint='write a member as "Name, role", e.g. "Ana Silva, specialist nurse"'
+            )
+        role = "patient partner"
+    return Member(name=name, role=role, patient_or_family=patient)
+
+
+def default_name(folder: Path) -> str:
+    """A readable name from a folder name: ``cf-clinic`` -> ``Cf clinic``."""
+    base = folder.resolve().name.replace("-", " ").replace("_", " ").strip()
+    return base[:1].upper() + base[1:] if base else "Our microsystem"
+
+
+def check_target(folder: Path) -> None:
+    """Refuse a target that exists as a file, or a folder that already has content."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file, not a folder", hint="give the name of a new folder")
+    if folder.is_dir():
+        present = sorted(p.name for p in folder.iterdir() if p.name not in _IGNORABLE)
+        if present:
+            shown = ", ".join(present[:5]) + (" ..." if len(present) > 5 else "")
+            raise UsageError(
+                f"{folder} is not empty (it holds {shown}); nothing was written",
+                hint="run `microsys init` with the name of a new or empty folder",
+            )
+
+
+def render_files(answers: Answers, templates: Path) -> dict[str, str]:
+    """Workbook-relative path -> content of every file of a new workbook."""
+    from microsys.render.jinja import make_env
+
+    answers.validate()
+    root = templates / TEMPLATE_FOLDER
+    env = make_env([root])
+    context = {
+        "name": answers.name.strip(),
+        "setting": answers.setting,
+        "organisation": answers.organisation,
+        "mesosystem": answers.mesosystem,
+        "members": answers.members,
+        "coach": answers.coach,
+        "cadence": answers.cadence,
+        "today": answers.today.isoformat(),
+    }
+    out: dict[str, str] = {}
+    for template in sorted(root.rglob("*.j2")):
+        rel = template.relative_to(root).as_posix()[: -len(".j2")]
+        # Dotfiles are stored without the dot so that packaging tools keep them.
+        parts = rel.split("/")
+        if parts[-1] in ("gitignore", "gitattributes"):
+            parts[-1] = "." + parts[-1]
+        out["/".join(parts)] = env.get_template(template.relative_to(root).as_posix()).render(context)
+    return out
+
+
+def write_new_files(folder: Path, files: dict[str, str]) -> list[Path]:
+    """Write files that must not exist yet; on any failure remove what was written.
+
+    Each file is written to a temporary file in its folder and renamed into
+    place, so no half-written file is ever left behind.
+    """
+    check_target(folder)
+    created_dirs: list[Path] = []
+    written: list[Path] = []
+
+    def make_dir(d: Path) -> None:
+        missing = []
+        while not d.exists():
+            missing.append(d)
+            d = d.parent
+        for m in reversed(missing):
+            m.mkdir()
+            created_dirs.append(m)
+
+    try:
+        make_dir(folder)
+        for rel, content in files.items():
+            target = folder / rel
+            make_dir(target.parent)
+            if target.exists():
+                raise RefusedError(f"{target} already exists; nothing was written")
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".microsys-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                    fh.write(content)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            written.append(target)
+    except BaseException:
+        for path in reversed(written):
+            path.unlink(missing_ok=True)
+        for d in reversed(created_dirs):
+            try:
+                d.rmdir()
+            except OSError:
+                pass
+        raise
+    return written

@@ -1,0 +1,1 @@
+"""Pydantic models of every workbook file, error translation and JSON Schema export."""

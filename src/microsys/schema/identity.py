@@ -1,0 +1,126 @@
+"""``microsys.yaml``: who the microsystem is; ``ramp.yaml``: where it is on the ramp."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from microsys.schema.base import Date, Model
+
+Setting = Literal[
+    "clinic",
+    "ward",
+    "practice",
+    "department",
+    "unit",
+    "service",
+    "theatre",
+    "pharmacy",
+    "laboratory",
+    "call-centre",
+    "community",
+    "pathway",
+    "other",
+]
+
+
+class TeamMember(Model):
+    """One member of the lead team."""
+
+    name: str = Field(description="Name as the team uses it (staff and patient partners).")
+    role: str = Field(description="Role or profession, e.g. 'specialist nurse', 'receptionist', 'patient'.")
+    patient_or_family: bool = Field(
+        False, description="True for a patient or family member on the team."
+    )
+    lead: bool = Field(False, description="True for the team lead (clinical or managerial).")
+
+
+class Coach(Model):
+    """The improvement coach who supports the team."""
+
+    name: str = Field(description="The coach's name.")
+    kind: Literal["team", "flow"] = Field(
+        "team", description="`team` coach (microsystem) or `flow` coach (mesosystem big room)."
+    )
+    organisation: str | None = Field(None, description="Where the coach comes from, if outside the team.")
+
+
+class MeetingCadence(Model):
+    """When the lead team meets."""
+
+    frequency: Literal["weekly", "fortnightly", "monthly"] = Field(description="How often the team meets.")
+    day: str | None = Field(None, description="Day of the week, e.g. 'Tuesday'.")
+    time: str | None = Field(None, description="Time of day, e.g. '12:30'.")
+    minutes: int | None = Field(None, ge=5, le=480, description="Length of a meeting in minutes.")
+    place: str | None = Field(None, description="Where, e.g. 'seminar room 2' or 'Teams'.")
+
+
+class Manifest(Model):
+    """``microsys.yaml``: the workbook's identity. Its presence marks a folder as a workbook."""
+
+    version: Literal[1] = Field(1, description="Version of the workbook format. Always 1 for now.")
+    name: str = Field(description="Name of the microsystem, e.g. 'Adult Cystic Fibrosis Clinic'.")
+    setting: Setting = Field(description="What kind of place it is.")
+    organisation: str | None = Field(None, description="The organisation (macrosystem) it belongs to.")
+    mesosystem: str | None = Field(
+        None, description="The care pathway or mesosystem it is part of, if any."
+    )
+    kind: Literal["clinical", "supporting"] = Field(
+        "clinical",
+        description="`clinical` (patients and care team meet) or `supporting` (pharmacy, lab, IT ...).",
+    )
+    description: str | None = Field(None, description="A sentence or two on what the microsystem does.")
+    lead_team: list[TeamMember] = Field(
+        default_factory=list, description="The interprofessional lead team, patients and family included."
+    )
+    coach: Coach | None = Field(None, description="The team's coach.")
+    meetings: MeetingCadence | None = Field(None, description="When the lead team meets.")
+
+
+Stage = Literal["assess", "diagnose", "treat", "sustain"]
+CoachingPhaseName = Literal["work-before-the-work", "pre-phase", "action", "transition"]
+
+
+class StageChange(Model):
+    """One step along the ramp, as recorded in the history."""
+
+    date: Date = Field(description="When the team moved.")
+    from_: Stage | None = Field(None, alias="from", description="The stage left (empty at the start).")
+    to: Stage = Field(description="The stage entered.")
+    by: str | None = Field(None, description="Who recorded the move.")
+    reason: str | None = Field(None, description="Why, when the move was forced past missing evidence.")
+    forced: bool = Field(False, description="True when the move was made with missing evidence.")
+
+
+class PhaseChange(Model):
+    """One step through the coaching phases."""
+
+    date: Date = Field(description="When the coaching moved to this phase.")
+    from_: CoachingPhaseName | None = Field(None, alias="from", description="The phase left.")
+    to: CoachingPhaseName = Field(description="The phase entered.")
+    by: str | None = Field(None, description="Who recorded the move.")
+    reason: str | None = Field(None, description="Why, when the move was forced.")
+    forced: bool = Field(False, description="True when the move was made with missing evidence.")
+
+
+class Coaching(Model):
+    """Where the coaching relationship is."""
+
+    phase: CoachingPhaseName = Field(
+        "work-before-the-work", description="Current coaching phase."
+    )
+    since: Date | None = Field(None, description="When the current phase started.")
+    history: list[PhaseChange] = Field(default_factory=list, description="Earlier phase changes, oldest first.")
+
+
+class RampState(Model):
+    """``ramp.yaml``: the team's place on the improvement ramp. Written by `microsys ramp`."""
+
+    stage: Stage = Field("assess", description="Current stage of the ramp.")
+    since: Date | None = Field(None, description="When the current stage started.")
+    cycle: int = Field(
+        1, ge=1, description="Improvement cycle: 1 for the first theme, 2 after returning to diagnose ..."
+    )
+    history: list[StageChange] = Field(default_factory=list, description="Earlier stage changes, oldest first.")
+    coaching: Coaching = Field(default_factory=Coaching, description="The coaching phase.")

@@ -1,0 +1,253 @@
+"""Pydantic errors rewritten as plain-language diagnostics.
+
+pydantic's messages are written for programmers ("Input should be a valid
+number, unable to parse string as a number"). Each error ``type`` is rewritten
+here into words a nurse or a receptionist can act on, with a hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from pathlib import Path
+from typing import Any, Union
+
+from pydantic import BaseModel, ValidationError
+
+from microsys.diagnostics import Diagnostic, PathPart, format_yaml_path
+
+_QUOTED = re.compile(r"'([^']*)'")
+_TAGS = frozenset({"text", "detail"})
+
+
+def _unwrap(tp: Any) -> list[Any]:
+    """The concrete types inside Optional/Union/Annotated."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(tp)[0])
+    if origin is Union or origin is types.UnionType:
+        out: list[Any] = []
+        for arg in typing.get_args(tp):
+            if arg is not type(None):
+                out.extend(_unwrap(arg))
+        return out
+    return [tp]
+
+
+def _types_at(model: type[BaseModel], loc: tuple[PathPart, ...]) -> list[Any]:
+    """The possible types of the value at ``loc``, following the model's field types."""
+    current: list[Any] = [model]
+    for part in loc:
+        following: list[Any] = []
+        for tp in current:
+            origin = typing.get_origin(tp)
+            if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(part, str):
+                for name, field in tp.model_fields.items():
+                    if (field.alias or name) == part:
+                        following.extend(_unwrap(field.annotation))
+            elif origin is list and isinstance(part, int):
+                following.extend(_unwrap(typing.get_args(tp)[0]))
+            elif origin is dict:
+                following.extend(_unwrap(typing.get_args(tp)[1]))
+        current = following
+    return current
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[PathPart, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for tp in _types_at(model, loc):
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            for name, field in tp.model_fields.items():
+                out.setdefault(field.alias or name, field)
+    return out
+
+
+def allowed_keys(model: type[BaseModel], loc: tuple[PathPart, ...]) -> list[str]:
+    """Keys a mapping at ``loc`` may have."""
+    return list(_fields_at(model, loc))
+
+
+def _field_description(model: type[BaseModel], loc: tuple[PathPart, ...]) -> str | None:
+    if not loc or not isinstance(loc[-1], str):
+        return None
+    field = _fields_at(model, loc[:-1]).get(loc[-1])
+    return None if field is None else field.description
+
+
+def did_you_mean(word: str, options: list[str]) -> str | None:
+    """The closest option to ``word``, if one is close enough."""
+    matches = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping (`key: value` lines)"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    text = str(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"`{text}`"
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[PathPart, ...]:
+    out: list[PathPart] = []
+    for part in loc:
+        if isinstance(part, str) and part in _TAGS:
+            continue  # union branch tags are not keys in the file
+        if isinstance(part, str) and part == "[key]":
+            continue
+        out.append(part if isinstance(part, int | str) else str(part))
+    return tuple(out)
+
+
+def translate(
+    exc: ValidationError, model: type[BaseModel], path: Path
+) -> list[Diagnostic]:
+    """Rewrite each pydantic error as a diagnostic with a YAML path (position resolved later)."""
+    out = []
+    for err in exc.errors(include_url=False):
+        raw_loc = tuple(err["loc"])
+        is_key_error = "[key]" in raw_loc
+        loc = _clean_loc(raw_loc)
+        rule, message, hint, at_key = _explain(err, model, loc, is_key_error)
+        out.append(
+            Diagnostic(
+                path=path,
+                rule=rule,
+                message=message,
+                hint=hint,
+                yaml_path=loc,
+                unresolved=True,
+                at_key=at_key,
+            )
+        )
+    return out
+
+
+def _explain(
+    err: Any, model: type[BaseModel], loc: tuple[PathPart, ...], is_key_error: bool
+) -> tuple[str, str, str | None, bool]:
+    kind: str = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    name = str(loc[-1]) if loc else "the file"
+    where = format_yaml_path(loc[:-1]) if len(loc) > 1 else "the top of the file"
+
+    if kind == "extra_forbidden":
+        options = allowed_keys(model, loc[:-1])
+        guess = did_you_mean(name, options)
+        hint = f"did you mean `{guess}`?" if guess else (
+            "keys allowed here: " + ", ".join(f"`{o}`" for o in options) if options else None
+        )
+        return "schema.extra-key", f"unknown key `{name}`", hint, True
+    if kind == "missing":
+        described = _field_description(model, loc)
+        hint = f"add `{name}:` here" + (f" ({described[0].lower() + described[1:].rstrip('.')})" if described else "")
+        return "schema.missing-key", f"`{name}` is missing under {where}", hint, False
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        if not loc:
+            return (
+                "schema.not-mapping",
+                f"this file should hold `key: value` lines, but it holds {_show(value)}",
+                "see `microsys init` or docs/workbook-format.md for what this file looks like",
+                False,
+            )
+        return (
+            "schema.type",
+            f"`{name}` should be a mapping (`key: value` lines), not {_show(value)}",
+            "put the keys on their own lines, indented under this one",
+            False,
+        )
+    if kind == "list_type":
+        return (
+            "schema.type",
+            f"`{name}` should be a list, not {_show(value)}",
+            "write each item on its own line starting with `- `",
+            False,
+        )
+    if kind in ("int_type", "int_parsing", "float_type", "float_parsing", "int_from_float",
+                "finite_number"):
+        whole = kind.startswith("int")
+        return (
+            "schema.not-a-number",
+            f"`{name}` should be {'a whole number' if whole else 'a number'}, not {_show(value)}",
+            "write just the number, without units or words (e.g. `12` or `3.5`)",
+            False,
+        )
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
+        text = str(value)
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+            return (
+                "schema.invalid-date",
+                f"`{text}` is not a real date",
+                "check the month (01-12) and the day of the month",
+                False,
+            )
+        return (
+            "schema.invalid-date",
+            f"`{name}` should be a date, not {_show(value)}",
+            "write dates as YYYY-MM-DD, e.g. 2026-03-04",
+            False,
+        )
+    if kind in ("bool_type", "bool_parsing"):
+        return (
+            "schema.type",
+            f"`{name}` should be yes or no (true/false), not {_show(value)}",
+            "write `true` or `false`",
+            False,
+        )
+    if kind in ("string_type", "str_type"):
+        return (
+            "schema.type",
+            f"`{name}` should be text, not {_show(value)}",
+            "write the value on one line, or use `|` followed by indented lines for longer text",
+            False,
+        )
+    if kind in ("literal_error", "enum"):
+        options = _QUOTED.findall(str(ctx.get("expected", "")))
+        guess = did_you_mean(str(value), options) if options else None
+        label = "key" if is_key_error else "value"
+        hint = f"did you mean `{guess}`?" if guess else None
+        if not hint and options:
+            hint = "use one of: " + ", ".join(f"`{o}`" for o in options)
+        return (
+            "schema.invalid-value",
+            f"{_show(value)} is not an allowed {label} for `{name}`"
+            if not is_key_error
+            else f"{_show(value)} is not an allowed key here",
+            hint,
+            is_key_error,
+        )
+    if kind == "string_pattern_mismatch":
+        return (
+            "schema.invalid-id",
+            f"{_show(value)} is not a valid id",
+            "ids start with a letter and use only letters, digits, `-`, `_` and `.`, e.g. `PDSA-3`",
+            False,
+        )
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = next(iter(ctx.values()), "?")
+        words = {
+            "greater_than_equal": "at least",
+            "greater_than": "more than",
+            "less_than_equal": "at most",
+            "less_than": "less than",
+        }[kind]
+        return (
+            "schema.out-of-range",
+            f"`{name}` is {_show(value)}, but must be {words} {bound}",
+            None,
+            False,
+        )
+    if kind in ("string_too_long", "too_long"):
+        return ("schema.out-of-range", f"`{name}` is too long", str(err["msg"]), False)
+    if kind == "value_error":
+        message = str(ctx.get("error", err["msg"]))
+        return ("schema.invalid-value", f"{name}: {message}" if loc else message, None, False)
+    return ("schema.invalid-value", f"`{name}`: {err['msg']}", None, False)

@@ -1,0 +1,1 @@
+"""Reading a whole workbook: discovery, per-file validation, cross-references."""

@@ -1,0 +1,505 @@
+"""Checks across files: ids that must exist, ids that must be unique, dates in order.
+
+Each check reads the loaded models and returns diagnostics carrying a YAML
+path; the loader turns paths into line numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import PurePath
+from typing import TYPE_CHECKING, cast
+
+from microsys.diagnostics import Diagnostic, PathPart, Severity
+from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
+from microsys.schema.improvement import Aims, ChangeIdeas, Fishbone, ProcessMap, Themes
+from microsys.schema.measures import DENOMINATOR_CHARTS, PROPORTION_CHARTS, Measure
+from microsys.schema.meetings import Meeting, SelfAssessment
+from microsys.schema.messages import did_you_mean
+
+if TYPE_CHECKING:
+    from microsys.workbook.loader import SourceFile, Workbook
+
+# Charts whose values count events and so cannot be negative.
+_NON_NEGATIVE_CHARTS = frozenset({"p", "pp", "c", "u", "up", "g", "t"})
+
+
+def _d(
+    sf: SourceFile,
+    where: Sequence[PathPart],
+    rule: str,
+    message: str,
+    hint: str | None = None,
+    severity: Severity = Severity.ERROR,
+) -> Diagnostic:
+    return Diagnostic(
+        path=sf.path,
+        rule=rule,
+        message=message,
+        hint=hint,
+        severity=severity,
+        yaml_path=tuple(where),
+        unresolved=True,
+    )
+
+
+def _missing_ref(
+    sf: SourceFile, where: Sequence[PathPart], ref: str, what: str, known: Iterable[str], home: str
+) -> Diagnostic:
+    options = sorted(known)
+    guess = did_you_mean(ref, options)
+    if guess:
+        hint = f"did you mean `{guess}`?"
+    elif options:
+        shown = ", ".join(f"`{o}`" for o in options[:12]) + (" ..." if len(options) > 12 else "")
+        hint = f"known {what}s: {shown}"
+    else:
+        hint = f"there are no {what}s yet: add one in {home}"
+    return _d(sf, where, "ref.unknown-id", f"`{ref}` is not a {what} in this workbook", hint)
+
+
+class _Index:
+    """Ids of everything that can be referred to."""
+
+    def __init__(self, wb: Workbook) -> None:
+        themes = wb.themes
+        aims = wb.aims
+        ideas = wb.change_ideas
+        self.themes = {t.id for t in themes.themes} if themes else set()
+        self.global_aims = {a.id for a in aims.global_aims} if aims else set()
+        self.changes = {c.id for c in ideas.ideas} if ideas else set()
+        self.measures = {m.id for m in wb.measures}
+        self.pdsa = {c.id for c in wb.pdsa_cycles}
+        self.sdsa = {c.id for c in wb.sdsa_cycles}
+        self.playbook = {p.id for p in wb.playbook}
+        self.process_maps = {p.id for p in wb.process_maps}
+        # A file that failed validation still defines its id for references, so one
+        # mistake does not cascade into "unknown id" findings everywhere else.
+        for key, ids in (
+            ("measure", self.measures),
+            ("pdsa", self.pdsa),
+            ("sdsa", self.sdsa),
+            ("playbook", self.playbook),
+            ("process_map", self.process_maps),
+        ):
+            for f in wb.files:
+                if f.kind is not None and f.kind.key == key and f.model is None:
+                    ids.add(PurePath(f.rel).stem)
+        self.broken = {
+            f.kind.key for f in wb.files if f.kind is not None and f.model is None and not f.kind.many
+        }
+
+
+def check(wb: Workbook) -> list[Diagnostic]:
+    """All cross-file findings of a loaded workbook."""
+    idx = _Index(wb)
+    out: list[Diagnostic] = []
+    out.extend(_unique_file_ids(wb))
+    out.extend(_themes_and_aims(wb, idx))
+    out.extend(_maps_and_fishbones(wb, idx))
+    out.extend(_changes(wb, idx))
+    out.extend(_measures(wb))
+    out.extend(_cycles(wb, idx))
+    out.extend(_playbook(wb, idx))
+    out.extend(_meetings_and_assessments(wb))
+    out.extend(_ramp(wb))
+    out.extend(_patterns(wb, idx))
+    return out
+
+
+def _ref(
+    sf: SourceFile,
+    where: Sequence[PathPart],
+    ref: str | None,
+    known: set[str],
+    what: str,
+    home: str,
+    *,
+    skip_if_broken: str | None = None,
+    broken: set[str] | None = None,
+) -> Iterator[Diagnostic]:
+    if ref is None or ref in known:
+        return
+    if skip_if_broken and broken and skip_if_broken in broken:
+        return  # the file that defines these ids has its own errors
+    yield _missing_ref(sf, where, ref, what, known, home)
+
+
+def _duplicates(sf: SourceFile, ids: Sequence[str], where: Sequence[PathPart], what: str) -> Iterator[Diagnostic]:
+    seen: dict[str, int] = {}
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            yield _d(
+                sf,
+                (*where, i, "id"),
+                "ref.duplicate-id",
+                f"the {what} id `{ident}` is used twice (also item {seen[ident] + 1})",
+                "give each one its own id",
+            )
+        else:
+            seen[ident] = i
+
+
+def _unique_file_ids(wb: Workbook) -> Iterator[Diagnostic]:
+    for key, what in (
+        ("measure", "measure"),
+        ("pdsa", "PDSA cycle"),
+        ("sdsa", "SDSA cycle"),
+        ("playbook", "playbook entry"),
+        ("process_map", "process map"),
+        ("fishbone", "fishbone"),
+    ):
+        seen: dict[str, SourceFile] = {}
+        for sf, model in wb.records(key):
+            ident = str(getattr(model, "id", ""))
+            stem = PurePath(sf.rel).stem
+            if ident in seen:
+                yield _d(
+                    sf,
+                    ("id",),
+                    "ref.duplicate-id",
+                    f"the {what} id `{ident}` is also used in {seen[ident].path}",
+                    "give each file its own id",
+                )
+            else:
+                seen[ident] = sf
+            if ident != stem:
+                yield _d(
+                    sf,
+                    ("id",),
+                    "ref.id-not-filename",
+                    f"the id `{ident}` does not match the file name `{PurePath(sf.rel).name}`",
+                    f"rename the file to `{ident}.yaml`, or set `id: {stem}`",
+                    Severity.WARNING,
+                )
+
+
+def _sf(wb: Workbook, rel: str) -> SourceFile | None:
+    sf = wb.file(rel)
+    return sf if sf is not None and sf.model is not None else None
+
+
+def _themes_and_aims(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
+    sf = _sf(wb, "themes.yaml")
+    if sf is not None:
+        themes = cast(Themes, sf.model)
+        yield from _duplicates(sf, [t.id for t in themes.themes], ("themes",), "theme")
+        yield from _ref(sf, ("selected",), themes.selected, idx.themes, "theme", "themes.yaml")
+        if themes.selected:
+            for i, t in enumerate(themes.themes):
+                if t.status == "selected" and t.id != themes.selected:
+                    yield _d(
+                        sf,
+                        ("themes", i, "status"),
+                        "theme.selected-mismatch",
+                        f"`{t.id}` is marked selected, but `selected:` names `{themes.selected}`",
+                        "work on one theme at a time: mark the others `candidate`, `parked` or `done`",
+                        Severity.WARNING,
+                    )
+    sf = _sf(wb, "aims.yaml")
+    if sf is None:
+        return
+    aims = cast(Aims, sf.model)
+    yield from _duplicates(sf, [a.id for a in aims.global_aims], ("global_aims",), "global aim")
+    yield from _duplicates(sf, [a.id for a in aims.specific_aims], ("specific_aims",), "specific aim")
+    for i, ga in enumerate(aims.global_aims):
+        yield from _ref(sf, ("global_aims", i, "theme"), ga.theme, idx.themes, "theme", "themes.yaml",
+                        skip_if_broken="themes", broken=idx.broken)
+    for i, sa in enumerate(aims.specific_aims):
+        yield from _ref(sf, ("specific_aims", i, "global_aim"), sa.global_aim, idx.global_aims,
+                        "global aim", "aims.yaml")
+        yield from _ref(sf, ("specific_aims", i, "measure"), sa.measure, idx.measures, "measure",
+                        "measures/")
+
+
+def _maps_and_fishbones(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
+    for sf, model in wb.records("process_map"):
+        pm = cast(ProcessMap, model)
+        yield from _ref(sf, ("global_aim",), pm.global_aim, idx.global_aims, "global aim", "aims.yaml",
+                        skip_if_broken="aims", broken=idx.broken)
+        step_ids = [s.id for s in pm.steps]
+        yield from _duplicates(sf, step_ids, ("steps",), "step")
+        known = set(step_ids)
+        for i, step in enumerate(pm.steps):
+            for j, nxt in enumerate(step.next):
+                yield from _ref(sf, ("steps", i, "next", j), nxt, known, "step of this map", "steps:")
+            for j, br in enumerate(step.branches):
+                yield from _ref(sf, ("steps", i, "branches", j, "to"), br.to, known, "step of this map", "steps:")
+            if step.kind == "decision" and len(step.branches) < 2:
+                yield _d(
+                    sf,
+                    ("steps", i),
+                    "map.decision-branches",
+                    f"the decision `{step.id}` has {len(step.branches)} branch(es); a decision needs at least two",
+                    "add `branches:` with a `label:` and `to:` for each answer",
+                    Severity.WARNING,
+                )
+            if step.branches and step.kind != "decision":
+                yield _d(
+                    sf,
+                    ("steps", i, "kind"),
+                    "map.branches-without-decision",
+                    f"the step `{step.id}` has branches but is not a decision",
+                    "set `kind: decision`",
+                    Severity.WARNING,
+                )
+    for sf, model in wb.records("fishbone"):
+        fb = cast(Fishbone, model)
+        yield from _ref(sf, ("global_aim",), fb.global_aim, idx.global_aims, "global aim", "aims.yaml",
+                        skip_if_broken="aims", broken=idx.broken)
+
+
+def _changes(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
+    sf = _sf(wb, "change-ideas.yaml")
+    if sf is None:
+        return
+    ideas = cast(ChangeIdeas, sf.model)
+    yield from _duplicates(sf, [c.id for c in ideas.ideas], ("ideas",), "change idea")
+    for i, c in enumerate(ideas.ideas):
+        yield from _ref(sf, ("ideas", i, "theme"), c.theme, idx.themes, "theme", "themes.yaml",
+                        skip_if_broken="themes", broken=idx.broken)
+    for r, vote in enumerate(ideas.votes):
+        for ident, count in vote.votes.items():
+            yield from _ref(sf, ("votes", r, "votes", ident), ident, idx.changes, "change idea",
+                            "change-ideas.yaml")
+            if count < 0:
+                yield _d(sf, ("votes", r, "votes", ident), "vote.negative",
+                         f"`{ident}` has {count} votes; votes cannot be negative")
+        for j, ident in enumerate(vote.selected):
+            yield from _ref(sf, ("votes", r, "selected", j), ident, idx.changes, "change idea",
+                            "change-ideas.yaml")
+        if vote.votes_each and vote.voters:
+            cast_votes = sum(vote.votes.values())
+            allowed = vote.votes_each * len(vote.voters)
+            if cast_votes > allowed:
+                yield _d(
+                    sf,
+                    ("votes", r, "votes"),
+                    "vote.too-many",
+                    f"{cast_votes} votes were counted, but {len(vote.voters)} voters with "
+                    f"{vote.votes_each} votes each have only {allowed}",
+                    "check the counts",
+                    Severity.WARNING,
+                )
+
+
+def _measures(wb: Workbook) -> Iterator[Diagnostic]:
+    for sf, model in wb.records("measure"):
+        m = cast(Measure, model)
+        inline = m.data is None
+        home = sf if inline else wb.file((PurePath(sf.rel).parent / m.data).as_posix())
+        if home is None:
+            continue
+        points = wb.values(m.id)
+        for i, p in enumerate(points):
+            where: tuple[PathPart, ...] = ("values", i) if inline else ()
+            row_diag = _point_problem(m, p.value, p.denominator)
+            if row_diag is None:
+                continue
+            rule, message, hint = row_diag
+            if inline:
+                yield _d(home, (*where, "value"), rule, message, hint)
+            else:
+                yield Diagnostic(path=home.path, rule=rule, message=f"row {i + 2}: {message}", hint=hint,
+                                 line=_csv_line(home, i), col=1)
+        dates = [p.date for p in points]
+        for j, ph in enumerate(m.phases):
+            if j and ph.start <= m.phases[j - 1].start:
+                yield _d(sf, ("phases", j, "start"), "date.order",
+                         f"phase `{ph.label}` starts on {ph.start}, not after the phase before it",
+                         "list phases in date order")
+        known_dates = set(dates)
+        for j, day in enumerate(m.exclude):
+            if day not in known_dates:
+                yield _d(sf, ("exclude", j), "measure.exclude-unknown-date",
+                         f"there is no value dated {day} to exclude", "use the date of an existing value",
+                         Severity.WARNING)
+
+
+def _csv_line(sf: SourceFile, index: int) -> int:
+    """Line of the index-th data row of a CSV (after the header, skipping blank lines)."""
+    if sf.text is None:
+        return 0
+    count = -1
+    for n, line in enumerate(sf.text.splitlines(), start=1):
+        if n == 1 or not line.strip():
+            continue
+        count += 1
+        if count == index:
+            return n
+    return 0
+
+
+def _point_problem(m: Measure, value: float | None, denominator: float | None) -> tuple[str, str, str] | None:
+    if value is None:
+        return None
+    if m.chart in DENOMINATOR_CHARTS and denominator is None:
+        return (
+            "measure.missing-denominator",
+            f"a {m.chart} chart needs a denominator for every value",
+            "add the denominator (what the value is out of)",
+        )
+    if m.chart in _NON_NEGATIVE_CHARTS and value < 0:
+        return ("measure.negative-value", f"the value {value:g} is negative, but counts cannot be",
+                "check the number")
+    if m.chart in PROPORTION_CHARTS and denominator is not None and value > denominator:
+        return (
+            "measure.value-exceeds-denominator",
+            f"the value {value:g} is more than its denominator {denominator:g}",
+            "for a proportion, the value is the count out of the denominator (not a percentage)",
+        )
+    return None
+
+
+def _date_order(
+    sf: SourceFile, steps: Sequence[tuple[str, tuple[PathPart, ...], dt.date | None]]
+) -> Iterator[Diagnostic]:
+    """Each dated step must not come before the one before it."""
+    last: tuple[str, dt.date] | None = None
+    for label, where, day in steps:
+        if day is None:
+            continue
+        if last is not None and day < last[1]:
+            yield _d(
+                sf,
+                where,
+                "date.order",
+                f"{label} is dated {day}, before {last[0]} on {last[1]}",
+                "check both dates: each step of a cycle comes after the one before it",
+            )
+        else:
+            last = (label, day)
+
+
+def _cycle_chain(
+    cycles: list[tuple[SourceFile, PDSA | SDSA]], known: set[str], what: str, folder: str
+) -> Iterator[Diagnostic]:
+    by_id = {c.id: c for _, c in cycles}
+    for sf, c in cycles:
+        if c.previous is None:
+            continue
+        if c.previous == c.id:
+            yield _d(sf, ("previous",), "ref.self", f"the {what} cycle `{c.id}` cannot follow itself",
+                     "name the cycle that came before this one")
+            continue
+        if c.previous not in known:
+            yield _missing_ref(sf, ("previous",), c.previous, f"{what} cycle", known, folder)
+            continue
+        seen = {c.id}
+        cur: PDSA | SDSA | None = by_id.get(c.previous)
+        while cur is not None and cur.previous is not None:
+            if cur.previous in seen or cur.id in seen:
+                yield _d(sf, ("previous",), "ref.loop",
+                         f"the `previous:` links of {what} cycles go round in a loop through `{c.id}`",
+                         "the first cycle of a sequence has no `previous:`")
+                break
+            seen.add(cur.id)
+            cur = by_id.get(cur.previous)
+
+
+def _cycles(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
+    pdsas = [(sf, cast(PDSA, m)) for sf, m in wb.records("pdsa")]
+    for sf, c in pdsas:
+        yield from _ref(sf, ("change",), c.change, idx.changes, "change idea", "change-ideas.yaml",
+                        skip_if_broken="change_ideas", broken=idx.broken)
+        for j, mid in enumerate(c.measures):
+            yield from _ref(sf, ("measures", j), mid, idx.measures, "measure", "measures/")
+        yield from _date_order(
+            sf,
+            [
+                ("the plan", ("plan", "date"), c.plan.date if c.plan else None),
+                ("the start of Do", ("do", "started"), c.do.started if c.do else None),
+                ("the end of Do", ("do", "finished"), c.do.finished if c.do else None),
+                ("Study", ("study", "date"), c.study.date if c.study else None),
+                ("Act", ("act", "date"), c.act.date if c.act else None),
+            ],
+        )
+    yield from _cycle_chain(list(pdsas), idx.pdsa, "PDSA", "pdsa/")
+    sdsas = [(sf, cast(SDSA, m)) for sf, m in wb.records("sdsa")]
+    for sf, s in sdsas:
+        yield from _ref(sf, ("change",), s.change, idx.changes, "change idea", "change-ideas.yaml",
+                        skip_if_broken="change_ideas", broken=idx.broken)
+        yield from _ref(sf, ("playbook",), s.playbook, idx.playbook, "playbook entry", "playbook/")
+        for j, mid in enumerate(s.measures):
+            yield from _ref(sf, ("measures", j), mid, idx.measures, "measure", "measures/")
+        yield from _date_order(
+            sf,
+            [
+                ("Standardise", ("standardise", "date"), s.standardise.date if s.standardise else None),
+                ("the start of Do", ("do", "started"), s.do.started if s.do else None),
+                ("the end of Do", ("do", "finished"), s.do.finished if s.do else None),
+                ("Study", ("study", "date"), s.study.date if s.study else None),
+                ("Act", ("act", "date"), s.act.date if s.act else None),
+            ],
+        )
+    yield from _cycle_chain(list(sdsas), idx.sdsa, "SDSA", "sdsa/")
+
+
+def _playbook(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
+    for sf, model in wb.records("playbook"):
+        entry = cast(PlaybookEntry, model)
+        for j, cid in enumerate(entry.changes):
+            yield from _ref(sf, ("changes", j), cid, idx.changes, "change idea", "change-ideas.yaml",
+                            skip_if_broken="change_ideas", broken=idx.broken)
+        for j, mid in enumerate(entry.measures):
+            yield from _ref(sf, ("measures", j), mid, idx.measures, "measure", "measures/")
+        yield from _ref(sf, ("process_map",), entry.process_map, idx.process_maps, "process map",
+                        "process-maps/")
+        if entry.approved and entry.review_date and entry.review_date < entry.approved:
+            yield _d(sf, ("review_date",), "date.order",
+                     f"the review date {entry.review_date} is before the approval on {entry.approved}",
+                     "the review comes after the entry is agreed")
+
+
+def _meetings_and_assessments(wb: Workbook) -> Iterator[Diagnostic]:
+    for sf, model in wb.records("meeting"):
+        meeting = cast(Meeting, model)
+        stem = PurePath(sf.rel).stem
+        if not stem.startswith(meeting.date.isoformat()):
+            yield _d(sf, ("date",), "meeting.file-name",
+                     f"the meeting is dated {meeting.date} but the file is named `{PurePath(sf.rel).name}`",
+                     f"name meeting files by their date, e.g. `{meeting.date.isoformat()}.yaml`",
+                     Severity.WARNING)
+        for j, action in enumerate(meeting.actions):
+            if action.due is not None and action.due < meeting.date:
+                yield _d(sf, ("actions", j, "due"), "date.order",
+                         f"the action is due on {action.due}, before the meeting on {meeting.date}",
+                         "check the due date", Severity.WARNING)
+    for sf, model in wb.records("self_assessment"):
+        sa = cast(SelfAssessment, model)
+        for name, rating in sa.ratings.items():
+            if not 1 <= rating <= sa.scale_max:
+                yield _d(sf, ("ratings", name), "assessment.rating-range",
+                         f"the rating {rating:g} for {name} is outside the scale 1 to {sa.scale_max}",
+                         "ratings go from 1 to `scale_max`")
+
+
+def _ramp(wb: Workbook) -> Iterator[Diagnostic]:
+    sf = _sf(wb, "ramp.yaml")
+    if sf is None:
+        return
+    ramp = wb.ramp
+    prev: dt.date | None = None
+    for i, change in enumerate(ramp.history):
+        if prev is not None and change.date < prev:
+            yield _d(sf, ("history", i, "date"), "date.order",
+                     f"this move is dated {change.date}, before the one above it ({prev})",
+                     "keep the history oldest first")
+        prev = change.date
+    if ramp.history and ramp.history[-1].to != ramp.stage:
+        yield _d(sf, ("stage",), "ramp.history-mismatch",
+                 f"the stage is `{ramp.stage}` but the last move in the history went to "
+                 f"`{ramp.history[-1].to}`",
+                 "use `microsys ramp next` to move along the ramp, so stage and history agree",
+                 Severity.WARNING)
+
+
+def _patterns(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
+    sf = _sf(wb, "5ps/patterns.yaml")
+    patterns = wb.patterns
+    if sf is None or patterns is None:
+        return
+    for i, metric in enumerate(patterns.visible_metrics):
+        yield from _ref(sf, ("visible_metrics", i, "measure"), metric.measure, idx.measures, "measure",
+                        "measures/")

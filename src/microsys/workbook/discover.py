@@ -1,0 +1,83 @@
+"""Finding workbooks and their files on disk."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from microsys.errors import UsageError, WorkbookNotFoundError
+from microsys.schema.files import MANIFEST, SKIPPED_DIRS
+
+
+def display_path(path: Path) -> Path:
+    """``path`` relative to the working folder when it is below it, as users typed it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return Path(rel) if not rel.startswith("..") else path
+
+
+def find_root(path: Path) -> Path | None:
+    """The workbook folder holding ``path`` (a file or folder), if any."""
+    here = path if path.is_dir() else path.parent
+    for folder in (here, *here.parents):
+        if (folder / MANIFEST).is_file():
+            return folder
+    return None
+
+
+def _walk_for_manifests(top: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))
+        if MANIFEST in filenames:
+            yield Path(dirpath)
+
+
+def find_workbooks(paths: Iterable[Path]) -> list[Path]:
+    """Workbook folders for the paths given on the command line, each once, in order.
+
+    A workbook folder is checked as it is; a file is checked with the workbook it
+    belongs to; any other folder is searched for workbooks below it.
+    """
+    roots: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path} does not exist", hint="check the spelling of the path")
+        found: list[Path]
+        root = find_root(path)
+        if root is not None and (path.is_file() or root == path or (path / MANIFEST).is_file()):
+            found = [root]
+        elif path.is_dir():
+            found = list(_walk_for_manifests(path))
+            if not found and root is not None:
+                found = [root]
+        else:
+            found = []
+        if not found:
+            raise WorkbookNotFoundError(path)
+        for folder in found:
+            if folder.resolve() not in {r.resolve() for r in roots}:
+                roots.append(folder)
+    return roots
+
+
+def workbook_files(root: Path) -> list[Path]:
+    """Every file of the workbook at ``root``, sorted; nested workbooks are left to themselves."""
+    files: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        keep = []
+        for d in sorted(dirnames):
+            if d in SKIPPED_DIRS or d.startswith("."):
+                continue
+            if (here / d / MANIFEST).is_file():
+                continue  # a workbook of its own
+            keep.append(d)
+        dirnames[:] = keep
+        for name in sorted(filenames):
+            if name.startswith(".") and name not in (".gitignore",):
+                continue
+            files.append(here / name)
+    return files

@@ -1,0 +1,1 @@
+"""The only package that touches ruamel.yaml: guarded loading, positions, writing."""
