@@ -206,11 +206,17 @@ def _themes_and_aims(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     for i, ga in enumerate(aims.global_aims):
         yield from _ref(sf, ("global_aims", i, "theme"), ga.theme, idx.themes, "theme", "themes.yaml",
                         skip_if_broken="themes", broken=idx.broken)
+    proportions = {m.id for m in wb.measures if m.chart in PROPORTION_CHARTS}
     for i, sa in enumerate(aims.specific_aims):
         yield from _ref(sf, ("specific_aims", i, "global_aim"), sa.global_aim, idx.global_aims,
                         "global aim", "aims.yaml")
         yield from _ref(sf, ("specific_aims", i, "measure"), sa.measure, idx.measures, "measure",
                         "measures/")
+        if sa.measure in proportions:
+            for key in ("baseline", "target"):
+                value = getattr(sa, key)
+                if value is not None and not 0 <= value <= 1:
+                    yield _proportion_range(sf, ("specific_aims", i, key), key, value)
 
 
 def _maps_and_fishbones(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
@@ -269,15 +275,16 @@ def _changes(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
         for j, ident in enumerate(vote.selected):
             yield from _ref(sf, ("votes", r, "selected", j), ident, idx.changes, "change idea",
                             "change-ideas.yaml")
-        if vote.votes_each and vote.voters:
+        people = vote.voter_count or len(vote.voters)
+        if vote.votes_each and people:
             cast_votes = sum(vote.votes.values())
-            allowed = vote.votes_each * len(vote.voters)
+            allowed = vote.votes_each * people
             if cast_votes > allowed:
                 yield _d(
                     sf,
                     ("votes", r, "votes"),
                     "vote.too-many",
-                    f"{cast_votes} votes were counted, but {len(vote.voters)} voters with "
+                    f"{cast_votes} votes were counted, but {people} voters with "
                     f"{vote.votes_each} votes each have only {allowed}",
                     "check the counts",
                     Severity.WARNING,
@@ -303,6 +310,8 @@ def _measures(wb: Workbook) -> Iterator[Diagnostic]:
             else:
                 yield Diagnostic(path=home.path, rule=rule, message=f"row {i + 2}: {message}", hint=hint,
                                  line=_csv_line(home, i), col=1)
+        if m.chart in PROPORTION_CHARTS and m.target is not None and not 0 <= m.target <= 1:
+            yield _proportion_range(sf, ("target",), "target", m.target)
         dates = [p.date for p in points]
         for j, ph in enumerate(m.phases):
             if j and ph.start <= m.phases[j - 1].start:
@@ -315,6 +324,16 @@ def _measures(wb: Workbook) -> Iterator[Diagnostic]:
                 yield _d(sf, ("exclude", j), "measure.exclude-unknown-date",
                          f"there is no value dated {day} to exclude", "use the date of an existing value",
                          Severity.WARNING)
+
+
+def _proportion_range(sf: SourceFile, where: Sequence[PathPart], key: str, value: float) -> Diagnostic:
+    return _d(
+        sf,
+        where,
+        "measure.proportion-range",
+        f"the {key} {value:g} is not a proportion between 0 and 1",
+        f"the measure is a proportion: write {value:g}% as {value / 100:g}",
+    )
 
 
 def _csv_line(sf: SourceFile, index: int) -> int:
