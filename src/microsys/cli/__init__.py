@@ -43,10 +43,11 @@ def _root(
 
 
 def _register() -> None:
-    from microsys.cli import check, init
+    from microsys.cli import check, init, schema
 
-    check.register(app)
     init.register(app)
+    check.register(app)
+    schema.register(app)
 
 
 _register()

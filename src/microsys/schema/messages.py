@@ -16,7 +16,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-from microsys.diagnostics import Diagnostic, PathPart, format_yaml_path
+from microsys.diagnostics import Diagnostic, PathPart
 
 _QUOTED = re.compile(r"'([^']*)'")
 _TAGS = frozenset({"text", "detail"})
@@ -76,6 +76,17 @@ def _field_description(model: type[BaseModel], loc: tuple[PathPart, ...]) -> str
     return None if field is None else field.description
 
 
+def describe_path(parts: tuple[PathPart, ...]) -> str:
+    """A YAML path in words: ``("lead_team", 1)`` -> ``lead_team, item 2``."""
+    words: list[str] = []
+    for part in parts:
+        if isinstance(part, int):
+            words.append(f"item {part + 1}")
+        else:
+            words.append(f"`{part}`")
+    return ", ".join(words)
+
+
 def did_you_mean(word: str, options: list[str]) -> str | None:
     """The closest option to ``word``, if one is close enough."""
     matches = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
@@ -110,11 +121,23 @@ def translate(
     exc: ValidationError, model: type[BaseModel], path: Path
 ) -> list[Diagnostic]:
     """Rewrite each pydantic error as a diagnostic with a YAML path (position resolved later)."""
-    out = []
-    for err in exc.errors(include_url=False):
+    out: list[Diagnostic] = []
+    # A misspelt required key gives pydantic two errors: the unknown spelling and the
+    # missing key. The suggestion on the first says it all, so the second is dropped.
+    suggested: set[tuple[PathPart, ...]] = set()
+    errors = exc.errors(include_url=False)
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = _clean_loc(tuple(err["loc"]))
+            guess = did_you_mean(str(loc[-1]), allowed_keys(model, loc[:-1])) if loc else None
+            if guess:
+                suggested.add((*loc[:-1], guess))
+    for err in errors:
         raw_loc = tuple(err["loc"])
         is_key_error = "[key]" in raw_loc
         loc = _clean_loc(raw_loc)
+        if err["type"] == "missing" and loc in suggested:
+            continue
         rule, message, hint, at_key = _explain(err, model, loc, is_key_error)
         out.append(
             Diagnostic(
@@ -137,7 +160,7 @@ def _explain(
     value = err.get("input")
     ctx = err.get("ctx") or {}
     name = str(loc[-1]) if loc else "the file"
-    where = format_yaml_path(loc[:-1]) if len(loc) > 1 else "the top of the file"
+    where = describe_path(loc[:-1])
 
     if kind == "extra_forbidden":
         options = allowed_keys(model, loc[:-1])
@@ -149,7 +172,8 @@ def _explain(
     if kind == "missing":
         described = _field_description(model, loc)
         hint = f"add `{name}:` here" + (f" ({described[0].lower() + described[1:].rstrip('.')})" if described else "")
-        return "schema.missing-key", f"`{name}` is missing under {where}", hint, False
+        message = f"the key `{name}` is missing" + (f" in {where}" if where else "")
+        return "schema.missing-key", message, hint, False
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         if not loc:
             return (

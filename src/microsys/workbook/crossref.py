@@ -45,7 +45,13 @@ def _d(
 
 
 def _missing_ref(
-    sf: SourceFile, where: Sequence[PathPart], ref: str, what: str, known: Iterable[str], home: str
+    sf: SourceFile,
+    where: Sequence[PathPart],
+    ref: str,
+    what: str,
+    known: Iterable[str],
+    home: str,
+    scope: str = "in this workbook",
 ) -> Diagnostic:
     options = sorted(known)
     guess = did_you_mean(ref, options)
@@ -56,7 +62,7 @@ def _missing_ref(
         hint = f"known {what}s: {shown}"
     else:
         hint = f"there are no {what}s yet: add one in {home}"
-    return _d(sf, where, "ref.unknown-id", f"`{ref}` is not a {what} in this workbook", hint)
+    return _d(sf, where, "ref.unknown-id", f"`{ref}` is not a {what} {scope}", hint)
 
 
 class _Index:
@@ -118,12 +124,13 @@ def _ref(
     *,
     skip_if_broken: str | None = None,
     broken: set[str] | None = None,
+    scope: str = "in this workbook",
 ) -> Iterator[Diagnostic]:
     if ref is None or ref in known:
         return
     if skip_if_broken and broken and skip_if_broken in broken:
         return  # the file that defines these ids has its own errors
-    yield _missing_ref(sf, where, ref, what, known, home)
+    yield _missing_ref(sf, where, ref, what, known, home, scope)
 
 
 def _duplicates(sf: SourceFile, ids: Sequence[str], where: Sequence[PathPart], what: str) -> Iterator[Diagnostic]:
@@ -229,9 +236,11 @@ def _maps_and_fishbones(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
         known = set(step_ids)
         for i, step in enumerate(pm.steps):
             for j, nxt in enumerate(step.next):
-                yield from _ref(sf, ("steps", i, "next", j), nxt, known, "step of this map", "steps:")
+                yield from _ref(sf, ("steps", i, "next", j), nxt, known, "step", "steps:",
+                                scope="in this map")
             for j, br in enumerate(step.branches):
-                yield from _ref(sf, ("steps", i, "branches", j, "to"), br.to, known, "step of this map", "steps:")
+                yield from _ref(sf, ("steps", i, "branches", j, "to"), br.to, known, "step", "steps:",
+                                scope="in this map")
             if step.kind == "decision" and len(step.branches) < 2:
                 yield _d(
                     sf,
@@ -299,6 +308,7 @@ def _measures(wb: Workbook) -> Iterator[Diagnostic]:
         if home is None:
             continue
         points = wb.values(m.id)
+        csv_lines = wb.measure_csv_lines.get(m.id, [])
         for i, p in enumerate(points):
             where: tuple[PathPart, ...] = ("values", i) if inline else ()
             row_diag = _point_problem(m, p.value, p.denominator)
@@ -308,8 +318,9 @@ def _measures(wb: Workbook) -> Iterator[Diagnostic]:
             if inline:
                 yield _d(home, (*where, "value"), rule, message, hint)
             else:
-                yield Diagnostic(path=home.path, rule=rule, message=f"row {i + 2}: {message}", hint=hint,
-                                 line=_csv_line(home, i), col=1)
+                line = csv_lines[i] if i < len(csv_lines) else 0
+                yield Diagnostic(path=home.path, rule=rule, message=message, hint=hint, line=line,
+                                 col=1 if line else 0)
         if m.chart in PROPORTION_CHARTS and m.target is not None and not 0 <= m.target <= 1:
             yield _proportion_range(sf, ("target",), "target", m.target)
         dates = [p.date for p in points]
@@ -334,20 +345,6 @@ def _proportion_range(sf: SourceFile, where: Sequence[PathPart], key: str, value
         f"the {key} {value:g} is not a proportion between 0 and 1",
         f"the measure is a proportion: write {value:g}% as {value / 100:g}",
     )
-
-
-def _csv_line(sf: SourceFile, index: int) -> int:
-    """Line of the index-th data row of a CSV (after the header, skipping blank lines)."""
-    if sf.text is None:
-        return 0
-    count = -1
-    for n, line in enumerate(sf.text.splitlines(), start=1):
-        if n == 1 or not line.strip():
-            continue
-        count += 1
-        if count == index:
-            return n
-    return 0
 
 
 def _point_problem(m: Measure, value: float | None, denominator: float | None) -> tuple[str, str, str] | None:

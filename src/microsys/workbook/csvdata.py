@@ -28,8 +28,11 @@ def _field_cols(raw_line: str, n: int) -> list[int]:
     return cols + [1] * max(0, n - len(cols))
 
 
-def parse_csv(path: Path, text: str) -> tuple[list[DataPoint], list[Diagnostic]]:
-    """Parse measure values from CSV text: header ``date,value[,denominator][,note]``."""
+def parse_csv(path: Path, text: str) -> tuple[list[tuple[int, DataPoint]], list[Diagnostic]]:
+    """Parse measure values from CSV text: header ``date,value[,denominator][,note]``.
+
+    Returns (line number, point) for every valid row, and findings for the others.
+    """
     diags: list[Diagnostic] = []
     lines = text.splitlines()
 
@@ -63,7 +66,7 @@ def parse_csv(path: Path, text: str) -> tuple[list[DataPoint], list[Diagnostic]]
     if diags:
         return [], diags
 
-    points: list[DataPoint] = []
+    points: list[tuple[int, DataPoint]] = []
     try:
         for row in reader:
             line = reader.line_num
@@ -81,14 +84,14 @@ def parse_csv(path: Path, text: str) -> tuple[list[DataPoint], list[Diagnostic]]
                 cell = row[i].strip() if i < len(row) else ""
                 record[name] = cell if cell != "" else None
             try:
-                points.append(DataPoint.model_validate(record))
+                points.append((line, DataPoint.model_validate(record)))
             except ValidationError as exc:
                 for e in exc.errors(include_url=False):
                     field = str(e["loc"][0]) if e["loc"] else "date"
                     col = cols[names.index(field)] if field in names else 1
                     value = e.get("input")
                     if field == "date":
-                        message = f"`{value}` is not a date" if value else "the date is missing"
+                        message = f"`{value}` is not a real date" if value else "the date is missing"
                         hint = "write dates as YYYY-MM-DD, e.g. 2026-03-04"
                         rule = "csv.invalid-date"
                     elif field in ("value", "denominator"):

@@ -56,6 +56,8 @@ class Workbook:
     path: Path
     files: list[SourceFile]
     measure_values: dict[str, list[DataPoint]] = field(default_factory=dict)
+    # Line of each value in its CSV file, for measures whose data is in CSV.
+    measure_csv_lines: dict[str, list[int]] = field(default_factory=dict)
 
     def file(self, rel: str) -> SourceFile | None:
         """The file at the workbook-relative posix path ``rel``."""
@@ -307,7 +309,8 @@ def _load_measure_data(workbook: Workbook, limits: Limits) -> None:
         csv_file.text = loaded.text
         points, diags = csvdata.parse_csv(csv_file.path, loaded.text)
         csv_file.diagnostics.extend(diags)
-        workbook.measure_values[measure.id] = points
+        workbook.measure_values[measure.id] = [p for _, p in points]
+        workbook.measure_csv_lines[measure.id] = [line for line, _ in points]
         if measure.values:
             sf.diagnostics.append(
                 Diagnostic(

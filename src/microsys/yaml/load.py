@@ -192,6 +192,8 @@ _TAG = re.compile(r"for the tag '(.*?)'")
 def _yaml_error_diagnostic(path: Path, text: str, exc: Exception) -> Diagnostic:
     """Turn a ruamel error into a plain-language diagnostic at its mark."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if "quoted scalar" in str(getattr(exc, "context", "") or "") and getattr(exc, "context_mark", None):
+        mark = exc.context_mark  # where the quote was opened, not the end of the file
     line = getattr(mark, "line", -1) + 1 if mark is not None else 0
     col = getattr(mark, "column", -1) + 1 if mark is not None else 0
     problem = str(getattr(exc, "problem", "") or "")
@@ -243,7 +245,8 @@ def _yaml_error_diagnostic(path: Path, text: str, exc: Exception) -> Diagnostic:
             line,
             tab_col + 1,
         )
-    message, hint = _explain_problem(problem, src, col)
+    context = str(getattr(exc, "context", "") or "")
+    message, hint = _explain_problem(problem + " " + context, src, col)
     return _diag(path, "yaml.syntax", message, hint, line, col)
 
 

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+CASES = Path(__file__).resolve().parent / "cases"
+MANIFEST = "version: 1\nname: Test workbook\nsetting: clinic\n"
+
+
+@pytest.fixture
+def cf_clinic(tmp_path: Path) -> Path:
+    """A private copy of the CF clinic example."""
+    dest = tmp_path / "cf"
+    shutil.copytree(EXAMPLES / "sheffield-cf-clinic", dest)
+    return dest
+
+
+@pytest.fixture
+def workbook(tmp_path: Path):
+    """Build a small workbook from {relative path: text} and return its folder."""
+
+    def make(files: dict[str, str | bytes], manifest: str | None = MANIFEST) -> Path:
+        root = tmp_path / "wb"
+        root.mkdir(exist_ok=True)
+        if manifest is not None:
+            (root / "microsys.yaml").write_text(manifest, encoding="utf-8")
+        for rel, content in files.items():
+            p = root / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                p.write_bytes(content)
+            else:
+                p.write_text(content, encoding="utf-8")
+        return root
+
+    return make
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file below root with its bytes: to prove a command changed nothing."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
