@@ -40,8 +40,7 @@ class WorkbookNotFoundError(UsageError):
     def __init__(self, path: Path) -> None:
         super().__init__(
             f"no workbook found at {path}",
-            hint="a workbook is a folder with a microsys.yaml file; "
-            "create one with `microsys init FOLDER`",
+            hint="a workbook is a folder with a microsys.yaml file; create one with `microsys init FOLDER`",
         )
         self.path = path
 

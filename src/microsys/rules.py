@@ -20,7 +20,11 @@ class Rule(NamedTuple):
 
 RULES: tuple[Rule, ...] = (
     # Reading files
-    Rule("file.too-large", "error", "The file is larger than the size limit (`--max-file-size`, 2 MB by default)."),
+    Rule(
+        "file.too-large",
+        "error",
+        "The file is larger than the size limit (`--max-file-size`, 2 MB by default).",
+    ),
     Rule("file.unreadable", "error", "The file cannot be opened (permissions, a broken link)."),
     Rule("file.encoding", "error", "The file is not UTF-8 text."),
     Rule("file.binary", "error", "The file holds binary data (a NUL byte)."),
@@ -34,13 +38,29 @@ RULES: tuple[Rule, ...] = (
     Rule("yaml.too-deep", "error", "Nesting deeper than any workbook file needs (50 levels)."),
     Rule("yaml.too-many-nodes", "error", "Anchors and aliases expand to more than 200,000 values."),
     # Schema
-    Rule("schema.not-mapping", "error", "The file holds a list or a single value instead of `key: value` lines."),
-    Rule("schema.extra-key", "error", "A key the format does not know (often a typo: the hint suggests the right one)."),
-    Rule("schema.missing-key", "error", "A required key is missing; the position is the mapping that should hold it."),
+    Rule(
+        "schema.not-mapping",
+        "error",
+        "The file holds a list or a single value instead of `key: value` lines.",
+    ),
+    Rule(
+        "schema.extra-key",
+        "error",
+        "A key the format does not know (often a typo: the hint suggests the right one).",
+    ),
+    Rule(
+        "schema.missing-key",
+        "error",
+        "A required key is missing; the position is the mapping that should hold it.",
+    ),
     Rule("schema.type", "error", "A value of the wrong kind: text where a list is expected, and so on."),
     Rule("schema.not-a-number", "error", "A value that must be a number is not."),
     Rule("schema.invalid-date", "error", "A date that is not YYYY-MM-DD or does not exist (2026-02-30)."),
-    Rule("schema.invalid-value", "error", "A value outside the allowed choices, or that breaks a rule of its field."),
+    Rule(
+        "schema.invalid-value",
+        "error",
+        "A value outside the allowed choices, or that breaks a rule of its field.",
+    ),
     Rule("schema.invalid-id", "error", "An id with characters ids cannot have."),
     Rule("schema.out-of-range", "error", "A number below or above what its field allows."),
     # References and dates
@@ -49,7 +69,11 @@ RULES: tuple[Rule, ...] = (
     Rule("ref.id-not-filename", "warning", "A record's id differs from its file name."),
     Rule("ref.self", "error", "A cycle names itself as its previous cycle."),
     Rule("ref.loop", "error", "`previous:` links of cycles go round in a loop."),
-    Rule("date.order", "error", "Dates out of order: Do before Plan, Study before Do, history not oldest first."),
+    Rule(
+        "date.order",
+        "error",
+        "Dates out of order: Do before Plan, Study before Do, history not oldest first.",
+    ),
     # Records
     Rule("theme.selected-mismatch", "warning", "A theme is marked selected but `selected:` names another."),
     Rule("map.decision-branches", "warning", "A decision step with fewer than two branches."),
@@ -65,9 +89,15 @@ RULES: tuple[Rule, ...] = (
     Rule("measure.two-sources", "error", "Values are given both inline and in a CSV."),
     Rule("measure.unused-csv", "warning", "A CSV in `measures/` that no measure uses."),
     Rule("measure.missing-denominator", "error", "A p, pp, u or up chart value without a denominator."),
-    Rule("measure.value-exceeds-denominator", "error", "A proportion's count is larger than its denominator."),
+    Rule(
+        "measure.value-exceeds-denominator", "error", "A proportion's count is larger than its denominator."
+    ),
     Rule("measure.negative-value", "error", "A negative count on a chart of counts."),
-    Rule("measure.proportion-range", "error", "A target or aim for a proportion outside 0 to 1 (write 80% as 0.8)."),
+    Rule(
+        "measure.proportion-range",
+        "error",
+        "A target or aim for a proportion outside 0 to 1 (write 80% as 0.8).",
+    ),
     Rule("measure.exclude-unknown-date", "warning", "`exclude:` names a date that has no value."),
     Rule("csv.empty", "error", "The CSV file is empty."),
     Rule("csv.syntax", "error", "The CSV cannot be read (unbalanced quotes)."),
@@ -75,13 +105,24 @@ RULES: tuple[Rule, ...] = (
     Rule("csv.missing-column", "error", "The `date` or `value` column is missing."),
     Rule("csv.extra-cells", "error", "A row has more cells than the header."),
     Rule("csv.invalid-date", "error", "A date in the CSV is not a real YYYY-MM-DD date."),
-    Rule("csv.not-a-number", "error", "A value or denominator in the CSV is not a number."),
-    Rule("csv.invalid-value", "error", "Another problem with a CSV cell."),
+    Rule(
+        "csv.not-a-number",
+        "error",
+        "A value or denominator in the CSV is not a number (or a denominator of 0 or less).",
+    ),
     # Privacy
-    Rule("privacy.nhs-number", "error", "Something that passes the NHS number check digit: it identifies a patient."),
+    Rule(
+        "privacy.nhs-number",
+        "error",
+        "Something that passes the NHS number check digit: it identifies a patient.",
+    ),
     Rule("privacy.date-of-birth", "error", "A date of birth: use age bands instead."),
     # Layout
-    Rule("workbook.unknown-file", "warning", "A file that is not part of the workbook format (a typo in a folder name?)."),
+    Rule(
+        "workbook.unknown-file",
+        "warning",
+        "A file that is not part of the workbook format (a typo in a folder name?).",
+    ),
 )
 
 RULE_IDS = frozenset(r.id for r in RULES)

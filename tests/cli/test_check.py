@@ -60,7 +60,12 @@ def test_json_format_is_versioned_and_complete(workbook) -> None:
     doc = json.loads(result.output)
     assert doc["version"] == 1
     assert doc["summary"] == {
-        "workbooks": 1, "files": 2, "errors": 1, "warnings": 0, "strict": False, "failed": True
+        "workbooks": 1,
+        "files": 2,
+        "errors": 1,
+        "warnings": 0,
+        "strict": False,
+        "failed": True,
     }
     (d,) = doc["diagnostics"]
     assert d["line"] == 2 and d["col"] == 24

@@ -20,9 +20,21 @@ def invoke(*args: str, input: str | None = None):
 def test_init_no_input_creates_a_workbook_that_passes_check(tmp_path: Path) -> None:
     target = tmp_path / "ward-7"
     result = invoke(
-        "init", str(target), "--no-input", "--name", "Ward 7: acute medicine",
-        "--setting", "ward", "--organisation", "St Elsewhere's #1 Hospital",
-        "--member", "Ana Silva, ward sister", "--patient", "Sam Lee, carer", "--coach", "Jo Brown",
+        "init",
+        str(target),
+        "--no-input",
+        "--name",
+        "Ward 7: acute medicine",
+        "--setting",
+        "ward",
+        "--organisation",
+        "St Elsewhere's #1 Hospital",
+        "--member",
+        "Ana Silva, ward sister",
+        "--patient",
+        "Sam Lee, carer",
+        "--coach",
+        "Jo Brown",
     )
     assert result.exit_code == 0, result.output
     assert check_workbook(target).diagnostics == ()
@@ -43,7 +55,7 @@ def test_every_scaffold_file_teaches_with_comments(tmp_path: Path) -> None:
 def test_hostile_names_are_written_safely(tmp_path: Path) -> None:
     from microsys.workbook.loader import load_workbook
 
-    name = "O'Brien: \"quotes\" # not a comment & {braces} [x] *star !tag"
+    name = 'O\'Brien: "quotes" # not a comment & {braces} [x] *star !tag'
     invoke("init", str(tmp_path / "x"), "--no-input", "--name", name, "--member", f"{name}, nurse")
     wb = load_workbook(tmp_path / "x")
     assert wb.diagnostics == []
@@ -88,10 +100,22 @@ def test_interactive_prompts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     import microsys.cli.init as init_cli
 
     monkeypatch.setattr(init_cli, "interactive", lambda: True)
-    answers = "\n".join(
-        ["Riverside Practice", "practice", "Valley PCN", "Ana Silva, GP", "Ben Ode, receptionist", "",
-         "Sam Lee", "", "Jo Brown"]
-    ) + "\n"
+    answers = (
+        "\n".join(
+            [
+                "Riverside Practice",
+                "practice",
+                "Valley PCN",
+                "Ana Silva, GP",
+                "Ben Ode, receptionist",
+                "",
+                "Sam Lee",
+                "",
+                "Jo Brown",
+            ]
+        )
+        + "\n"
+    )
     result = invoke("init", str(tmp_path / "rp"), input=answers)
     assert result.exit_code == 0, result.output
     text = (tmp_path / "rp" / "microsys.yaml").read_text()

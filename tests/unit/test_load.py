@@ -66,7 +66,7 @@ def test_brackets_inside_quotes_and_comments_do_not_count() -> None:
 def test_file_size_limit(tmp_path: Path) -> None:
     p = tmp_path / "big.yaml"
     p.write_text("notes: " + "x" * 5000 + "\n")
-    text, data, diags = load_file(p, Limits(max_bytes=1000))
+    _, data, diags = load_file(p, Limits(max_bytes=1000))
     assert data is None and diags[0].rule == "file.too-large"
     assert "5,008" in diags[0].message
 
@@ -110,3 +110,10 @@ def test_empty_and_comment_only_files() -> None:
     for text in ("", "# nothing\n", "\n\n"):
         data, diags = parse_text(Path("x.yaml"), text)
         assert data is None and diags[0].rule == "yaml.empty"
+
+
+def test_unreadable_file_is_a_finding(tmp_path: Path) -> None:
+    link = tmp_path / "gone.yaml"
+    link.symlink_to(tmp_path / "nowhere.yaml")
+    _, data, diags = load_file(link)
+    assert data is None and diags[0].rule == "file.unreadable"

@@ -24,7 +24,9 @@ def init(
         [], "--patient", help='A patient or family member on the team, as "Name" or "Name, role".'
     ),
     coach: str | None = typer.Option(None, "--coach", help="Name of the team coach."),
-    cadence: str = typer.Option("weekly", "--cadence", help="How often the team meets: weekly, fortnightly, monthly."),
+    cadence: str = typer.Option(
+        "weekly", "--cadence", help="How often the team meets: weekly, fortnightly, monthly."
+    ),
     no_input: bool = typer.Option(False, "--no-input", help="Never ask questions; use flags and defaults."),
 ) -> None:
     """Create a new workbook: every file, with comments that explain the method.
@@ -35,14 +37,23 @@ def init(
     Example: microsys init cf-clinic --name "Adult CF clinic" --setting clinic --no-input
     """
     from microsys.resources import templates_dir
-    from microsys.scaffold.init import Answers, check_target, default_name, parse_member, render_files, write_new_files
+    from microsys.scaffold.init import (
+        Answers,
+        check_target,
+        default_name,
+        parse_member,
+        render_files,
+        write_new_files,
+    )
 
     check_target(folder)  # refuse before asking questions
     ask = interactive() and not no_input
     members = [parse_member(m) for m in member] + [parse_member(p, patient=True) for p in patient]
     if ask:
         name = name or typer.prompt("Name of the microsystem", default=default_name(folder))
-        setting = setting or typer.prompt("Setting (clinic, ward, practice, department ...)", default="clinic")
+        setting = setting or typer.prompt(
+            "Setting (clinic, ward, practice, department ...)", default="clinic"
+        )
         organisation = organisation or typer.prompt("Organisation", default="", show_default=False) or None
         if not members:
             typer.echo('Lead team staff, one per line as "Name, role" (empty line to finish):')

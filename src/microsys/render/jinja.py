@@ -21,9 +21,15 @@ def yaml_scalar(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     text = str(value)
-    if _PLAIN.match(text) and text.lower() not in _RESERVED and not text.endswith((" ", ":")):
-        if ": " not in text and " #" not in text:
-            return text
+    plain_safe = (
+        _PLAIN.match(text) is not None
+        and text.lower() not in _RESERVED
+        and not text.endswith((" ", ":"))
+        and ": " not in text
+        and " #" not in text
+    )
+    if plain_safe:
+        return text
     # JSON strings are valid YAML double-quoted scalars.
     return json.dumps(text, ensure_ascii=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import tempfile
@@ -42,7 +43,7 @@ class Answers:
     def validate(self) -> None:
         """Refuse answers the workbook format would reject."""
         if not self.name.strip():
-            raise UsageError("the microsystem needs a name", hint="pass --name \"Adult CF clinic\"")
+            raise UsageError("the microsystem needs a name", hint='pass --name "Adult CF clinic"')
         if self.setting not in SETTINGS:
             raise UsageError(
                 f"`{self.setting}` is not a known setting",
@@ -63,7 +64,8 @@ def parse_member(text: str, *, patient: bool = False) -> Member:
     if not role:
         if not patient:
             raise UsageError(
-                f"`{text}` has no role", hint='write a member as "Name, role", e.g. "Ana Silva, specialist nurse"'
+                f"`{text}` has no role",
+                hint='write a member as "Name, role", e.g. "Ana Silva, specialist nurse"',
             )
         role = "patient partner"
     return Member(name=name, role=role, patient_or_family=patient)
@@ -156,9 +158,7 @@ def write_new_files(folder: Path, files: dict[str, str]) -> list[Path]:
         for path in reversed(written):
             path.unlink(missing_ok=True)
         for d in reversed(created_dirs):
-            try:
-                d.rmdir()
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):
+                d.rmdir()  # only removed if empty
         raise
     return written

@@ -36,8 +36,10 @@ class FileKind:
         if not self.many:
             return rel == self.pattern
         folder = self.pattern.rsplit("/", 1)[0]
-        return rel.startswith(folder + "/") and "/" not in rel[len(folder) + 1 :] and fnmatchcase(
-            rel, self.pattern
+        return (
+            rel.startswith(folder + "/")
+            and "/" not in rel[len(folder) + 1 :]
+            and fnmatchcase(rel, self.pattern)
         )
 
     @property

@@ -30,9 +30,7 @@ class TeamMember(Model):
 
     name: str = Field(description="Name as the team uses it (staff and patient partners).")
     role: str = Field(description="Role or profession, e.g. 'specialist nurse', 'receptionist', 'patient'.")
-    patient_or_family: bool = Field(
-        False, description="True for a patient or family member on the team."
-    )
+    patient_or_family: bool = Field(False, description="True for a patient or family member on the team.")
     lead: bool = Field(False, description="True for the team lead (clinical or managerial).")
 
 
@@ -63,9 +61,7 @@ class Manifest(Model):
     name: str = Field(description="Name of the microsystem, e.g. 'Adult Cystic Fibrosis Clinic'.")
     setting: Setting = Field(description="What kind of place it is.")
     organisation: str | None = Field(None, description="The organisation (macrosystem) it belongs to.")
-    mesosystem: str | None = Field(
-        None, description="The care pathway or mesosystem it is part of, if any."
-    )
+    mesosystem: str | None = Field(None, description="The care pathway or mesosystem it is part of, if any.")
     kind: Literal["clinical", "supporting"] = Field(
         "clinical",
         description="`clinical` (patients and care team meet) or `supporting` (pharmacy, lab, IT ...).",
@@ -107,11 +103,11 @@ class PhaseChange(Model):
 class Coaching(Model):
     """Where the coaching relationship is."""
 
-    phase: CoachingPhaseName = Field(
-        "work-before-the-work", description="Current coaching phase."
-    )
+    phase: CoachingPhaseName = Field("work-before-the-work", description="Current coaching phase.")
     since: Date | None = Field(None, description="When the current phase started.")
-    history: list[PhaseChange] = Field(default_factory=list, description="Earlier phase changes, oldest first.")
+    history: list[PhaseChange] = Field(
+        default_factory=list, description="Earlier phase changes, oldest first."
+    )
 
 
 class RampState(Model):
@@ -122,5 +118,7 @@ class RampState(Model):
     cycle: int = Field(
         1, ge=1, description="Improvement cycle: 1 for the first theme, 2 after returning to diagnose ..."
     )
-    history: list[StageChange] = Field(default_factory=list, description="Earlier stage changes, oldest first.")
+    history: list[StageChange] = Field(
+        default_factory=list, description="Earlier stage changes, oldest first."
+    )
     coaching: Coaching = Field(default_factory=Coaching, description="The coaching phase.")

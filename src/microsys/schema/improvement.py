@@ -58,7 +58,9 @@ class SpecificAim(Model):
 class Aims(Model):
     """``aims.yaml``: global and specific aims."""
 
-    global_aims: list[GlobalAim] = Field(default_factory=list, description="Global aims, one per theme worked on.")
+    global_aims: list[GlobalAim] = Field(
+        default_factory=list, description="Global aims, one per theme worked on."
+    )
     specific_aims: list[SpecificAim] = Field(default_factory=list, description="Specific, measurable aims.")
 
 
@@ -157,7 +159,9 @@ class VoteRound(Model):
     round: int = Field(1, ge=1, description="Round number, when the team voted more than once.")
     votes_each: int | None = Field(None, ge=1, description="How many votes each person had.")
     voters: list[str] = Field(default_factory=list, description="Who voted (optional; names or roles).")
-    voter_count: int | None = Field(None, ge=1, description="How many people voted, when names are not listed.")
+    voter_count: int | None = Field(
+        None, ge=1, description="How many people voted, when names are not listed."
+    )
     votes: dict[Id, int] = Field(default_factory=dict, description="Votes per change idea id.")
     selected: list[Id] = Field(default_factory=list, description="Ideas chosen to test after this round.")
 

@@ -25,7 +25,9 @@ class Definition(Model):
     numerator: str | None = Field(None, description="What is counted, for a proportion or rate.")
     denominator: str | None = Field(None, description="What it is counted out of, for a proportion or rate.")
     unit: str | None = Field(None, description="Unit of a measurement, e.g. 'minutes'.")
-    description: str | None = Field(None, description="Anything else needed to collect it the same way every time.")
+    description: str | None = Field(
+        None, description="Anything else needed to collect it the same way every time."
+    )
 
     @model_validator(mode="after")
     def _numerator_or_unit(self) -> Definition:
@@ -74,7 +76,9 @@ class Measure(Model):
 
     id: Id = Field(description="Measure id; the file name without `.yaml`, e.g. `clinic-wait`.")
     name: str = Field(description="Name as shown on charts, e.g. 'Mean clinic waiting time'.")
-    type: Literal["outcome", "process", "balancing"] = Field(description="`outcome`, `process` or `balancing`.")
+    type: Literal["outcome", "process", "balancing"] = Field(
+        description="`outcome`, `process` or `balancing`."
+    )
     definition: Definition = Field(description="Operational definition.")
     direction: Direction = Field(description="Which way is better: `up`, `down` or `neutral`.")
     data_source: str | None = Field(None, description="Where the data comes from, e.g. 'clinic arrival log'.")

@@ -117,9 +117,7 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[PathPart, ...]:
     return tuple(out)
 
 
-def translate(
-    exc: ValidationError, model: type[BaseModel], path: Path
-) -> list[Diagnostic]:
+def translate(exc: ValidationError, model: type[BaseModel], path: Path) -> list[Diagnostic]:
     """Rewrite each pydantic error as a diagnostic with a YAML path (position resolved later)."""
     out: list[Diagnostic] = []
     # A misspelt required key gives pydantic two errors: the unknown spelling and the
@@ -165,13 +163,17 @@ def _explain(
     if kind == "extra_forbidden":
         options = allowed_keys(model, loc[:-1])
         guess = did_you_mean(name, options)
-        hint = f"did you mean `{guess}`?" if guess else (
-            "keys allowed here: " + ", ".join(f"`{o}`" for o in options) if options else None
+        hint = (
+            f"did you mean `{guess}`?"
+            if guess
+            else ("keys allowed here: " + ", ".join(f"`{o}`" for o in options) if options else None)
         )
         return "schema.extra-key", f"unknown key `{name}`", hint, True
     if kind == "missing":
         described = _field_description(model, loc)
-        hint = f"add `{name}:` here" + (f" ({described[0].lower() + described[1:].rstrip('.')})" if described else "")
+        hint = f"add `{name}:` here" + (
+            f" ({described[0].lower() + described[1:].rstrip('.')})" if described else ""
+        )
         message = f"the key `{name}` is missing" + (f" in {where}" if where else "")
         return "schema.missing-key", message, hint, False
     if kind in ("model_type", "model_attributes_type", "dict_type"):
@@ -195,8 +197,7 @@ def _explain(
             "write each item on its own line starting with `- `",
             False,
         )
-    if kind in ("int_type", "int_parsing", "float_type", "float_parsing", "int_from_float",
-                "finite_number"):
+    if kind in ("int_type", "int_parsing", "float_type", "float_parsing", "int_from_float", "finite_number"):
         whole = kind.startswith("int")
         return (
             "schema.not-a-number",

@@ -133,7 +133,9 @@ def _ref(
     yield _missing_ref(sf, where, ref, what, known, home, scope)
 
 
-def _duplicates(sf: SourceFile, ids: Sequence[str], where: Sequence[PathPart], what: str) -> Iterator[Diagnostic]:
+def _duplicates(
+    sf: SourceFile, ids: Sequence[str], where: Sequence[PathPart], what: str
+) -> Iterator[Diagnostic]:
     seen: dict[str, int] = {}
     for i, ident in enumerate(ids):
         if ident in seen:
@@ -211,14 +213,22 @@ def _themes_and_aims(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     yield from _duplicates(sf, [a.id for a in aims.global_aims], ("global_aims",), "global aim")
     yield from _duplicates(sf, [a.id for a in aims.specific_aims], ("specific_aims",), "specific aim")
     for i, ga in enumerate(aims.global_aims):
-        yield from _ref(sf, ("global_aims", i, "theme"), ga.theme, idx.themes, "theme", "themes.yaml",
-                        skip_if_broken="themes", broken=idx.broken)
+        yield from _ref(
+            sf,
+            ("global_aims", i, "theme"),
+            ga.theme,
+            idx.themes,
+            "theme",
+            "themes.yaml",
+            skip_if_broken="themes",
+            broken=idx.broken,
+        )
     proportions = {m.id for m in wb.measures if m.chart in PROPORTION_CHARTS}
     for i, sa in enumerate(aims.specific_aims):
-        yield from _ref(sf, ("specific_aims", i, "global_aim"), sa.global_aim, idx.global_aims,
-                        "global aim", "aims.yaml")
-        yield from _ref(sf, ("specific_aims", i, "measure"), sa.measure, idx.measures, "measure",
-                        "measures/")
+        yield from _ref(
+            sf, ("specific_aims", i, "global_aim"), sa.global_aim, idx.global_aims, "global aim", "aims.yaml"
+        )
+        yield from _ref(sf, ("specific_aims", i, "measure"), sa.measure, idx.measures, "measure", "measures/")
         if sa.measure in proportions:
             for key in ("baseline", "target"):
                 value = getattr(sa, key)
@@ -229,24 +239,35 @@ def _themes_and_aims(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
 def _maps_and_fishbones(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     for sf, model in wb.records("process_map"):
         pm = cast(ProcessMap, model)
-        yield from _ref(sf, ("global_aim",), pm.global_aim, idx.global_aims, "global aim", "aims.yaml",
-                        skip_if_broken="aims", broken=idx.broken)
+        yield from _ref(
+            sf,
+            ("global_aim",),
+            pm.global_aim,
+            idx.global_aims,
+            "global aim",
+            "aims.yaml",
+            skip_if_broken="aims",
+            broken=idx.broken,
+        )
         step_ids = [s.id for s in pm.steps]
         yield from _duplicates(sf, step_ids, ("steps",), "step")
         known = set(step_ids)
         for i, step in enumerate(pm.steps):
             for j, nxt in enumerate(step.next):
-                yield from _ref(sf, ("steps", i, "next", j), nxt, known, "step", "steps:",
-                                scope="in this map")
+                yield from _ref(
+                    sf, ("steps", i, "next", j), nxt, known, "step", "steps:", scope="in this map"
+                )
             for j, br in enumerate(step.branches):
-                yield from _ref(sf, ("steps", i, "branches", j, "to"), br.to, known, "step", "steps:",
-                                scope="in this map")
+                yield from _ref(
+                    sf, ("steps", i, "branches", j, "to"), br.to, known, "step", "steps:", scope="in this map"
+                )
             if step.kind == "decision" and len(step.branches) < 2:
                 yield _d(
                     sf,
                     ("steps", i),
                     "map.decision-branches",
-                    f"the decision `{step.id}` has {len(step.branches)} branch(es); a decision needs at least two",
+                    f"the decision `{step.id}` has {len(step.branches)} branch(es); "
+                    "a decision needs at least two",
                     "add `branches:` with a `label:` and `to:` for each answer",
                     Severity.WARNING,
                 )
@@ -261,8 +282,16 @@ def _maps_and_fishbones(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
                 )
     for sf, model in wb.records("fishbone"):
         fb = cast(Fishbone, model)
-        yield from _ref(sf, ("global_aim",), fb.global_aim, idx.global_aims, "global aim", "aims.yaml",
-                        skip_if_broken="aims", broken=idx.broken)
+        yield from _ref(
+            sf,
+            ("global_aim",),
+            fb.global_aim,
+            idx.global_aims,
+            "global aim",
+            "aims.yaml",
+            skip_if_broken="aims",
+            broken=idx.broken,
+        )
 
 
 def _changes(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
@@ -272,18 +301,32 @@ def _changes(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     ideas = cast(ChangeIdeas, sf.model)
     yield from _duplicates(sf, [c.id for c in ideas.ideas], ("ideas",), "change idea")
     for i, c in enumerate(ideas.ideas):
-        yield from _ref(sf, ("ideas", i, "theme"), c.theme, idx.themes, "theme", "themes.yaml",
-                        skip_if_broken="themes", broken=idx.broken)
+        yield from _ref(
+            sf,
+            ("ideas", i, "theme"),
+            c.theme,
+            idx.themes,
+            "theme",
+            "themes.yaml",
+            skip_if_broken="themes",
+            broken=idx.broken,
+        )
     for r, vote in enumerate(ideas.votes):
         for ident, count in vote.votes.items():
-            yield from _ref(sf, ("votes", r, "votes", ident), ident, idx.changes, "change idea",
-                            "change-ideas.yaml")
+            yield from _ref(
+                sf, ("votes", r, "votes", ident), ident, idx.changes, "change idea", "change-ideas.yaml"
+            )
             if count < 0:
-                yield _d(sf, ("votes", r, "votes", ident), "vote.negative",
-                         f"`{ident}` has {count} votes; votes cannot be negative")
+                yield _d(
+                    sf,
+                    ("votes", r, "votes", ident),
+                    "vote.negative",
+                    f"`{ident}` has {count} votes; votes cannot be negative",
+                )
         for j, ident in enumerate(vote.selected):
-            yield from _ref(sf, ("votes", r, "selected", j), ident, idx.changes, "change idea",
-                            "change-ideas.yaml")
+            yield from _ref(
+                sf, ("votes", r, "selected", j), ident, idx.changes, "change idea", "change-ideas.yaml"
+            )
         people = vote.voter_count or len(vote.voters)
         if vote.votes_each and people:
             cast_votes = sum(vote.votes.values())
@@ -304,7 +347,7 @@ def _measures(wb: Workbook) -> Iterator[Diagnostic]:
     for sf, model in wb.records("measure"):
         m = cast(Measure, model)
         inline = m.data is None
-        home = sf if inline else wb.file((PurePath(sf.rel).parent / m.data).as_posix())
+        home = sf if m.data is None else wb.file((PurePath(sf.rel).parent / m.data).as_posix())
         if home is None:
             continue
         points = wb.values(m.id)
@@ -319,22 +362,32 @@ def _measures(wb: Workbook) -> Iterator[Diagnostic]:
                 yield _d(home, (*where, "value"), rule, message, hint)
             else:
                 line = csv_lines[i] if i < len(csv_lines) else 0
-                yield Diagnostic(path=home.path, rule=rule, message=message, hint=hint, line=line,
-                                 col=1 if line else 0)
+                yield Diagnostic(
+                    path=home.path, rule=rule, message=message, hint=hint, line=line, col=1 if line else 0
+                )
         if m.chart in PROPORTION_CHARTS and m.target is not None and not 0 <= m.target <= 1:
             yield _proportion_range(sf, ("target",), "target", m.target)
         dates = [p.date for p in points]
         for j, ph in enumerate(m.phases):
             if j and ph.start <= m.phases[j - 1].start:
-                yield _d(sf, ("phases", j, "start"), "date.order",
-                         f"phase `{ph.label}` starts on {ph.start}, not after the phase before it",
-                         "list phases in date order")
+                yield _d(
+                    sf,
+                    ("phases", j, "start"),
+                    "date.order",
+                    f"phase `{ph.label}` starts on {ph.start}, not after the phase before it",
+                    "list phases in date order",
+                )
         known_dates = set(dates)
         for j, day in enumerate(m.exclude):
             if day not in known_dates:
-                yield _d(sf, ("exclude", j), "measure.exclude-unknown-date",
-                         f"there is no value dated {day} to exclude", "use the date of an existing value",
-                         Severity.WARNING)
+                yield _d(
+                    sf,
+                    ("exclude", j),
+                    "measure.exclude-unknown-date",
+                    f"there is no value dated {day} to exclude",
+                    "use the date of an existing value",
+                    Severity.WARNING,
+                )
 
 
 def _proportion_range(sf: SourceFile, where: Sequence[PathPart], key: str, value: float) -> Diagnostic:
@@ -357,8 +410,11 @@ def _point_problem(m: Measure, value: float | None, denominator: float | None) -
             "add the denominator (what the value is out of)",
         )
     if m.chart in _NON_NEGATIVE_CHARTS and value < 0:
-        return ("measure.negative-value", f"the value {value:g} is negative, but counts cannot be",
-                "check the number")
+        return (
+            "measure.negative-value",
+            f"the value {value:g} is negative, but counts cannot be",
+            "check the number",
+        )
     if m.chart in PROPORTION_CHARTS and denominator is not None and value > denominator:
         return (
             "measure.value-exceeds-denominator",
@@ -396,8 +452,13 @@ def _cycle_chain(
         if c.previous is None:
             continue
         if c.previous == c.id:
-            yield _d(sf, ("previous",), "ref.self", f"the {what} cycle `{c.id}` cannot follow itself",
-                     "name the cycle that came before this one")
+            yield _d(
+                sf,
+                ("previous",),
+                "ref.self",
+                f"the {what} cycle `{c.id}` cannot follow itself",
+                "name the cycle that came before this one",
+            )
             continue
         if c.previous not in known:
             yield _missing_ref(sf, ("previous",), c.previous, f"{what} cycle", known, folder)
@@ -406,9 +467,13 @@ def _cycle_chain(
         cur: PDSA | SDSA | None = by_id.get(c.previous)
         while cur is not None and cur.previous is not None:
             if cur.previous in seen or cur.id in seen:
-                yield _d(sf, ("previous",), "ref.loop",
-                         f"the `previous:` links of {what} cycles go round in a loop through `{c.id}`",
-                         "the first cycle of a sequence has no `previous:`")
+                yield _d(
+                    sf,
+                    ("previous",),
+                    "ref.loop",
+                    f"the `previous:` links of {what} cycles go round in a loop through `{c.id}`",
+                    "the first cycle of a sequence has no `previous:`",
+                )
                 break
             seen.add(cur.id)
             cur = by_id.get(cur.previous)
@@ -417,8 +482,16 @@ def _cycle_chain(
 def _cycles(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     pdsas = [(sf, cast(PDSA, m)) for sf, m in wb.records("pdsa")]
     for sf, c in pdsas:
-        yield from _ref(sf, ("change",), c.change, idx.changes, "change idea", "change-ideas.yaml",
-                        skip_if_broken="change_ideas", broken=idx.broken)
+        yield from _ref(
+            sf,
+            ("change",),
+            c.change,
+            idx.changes,
+            "change idea",
+            "change-ideas.yaml",
+            skip_if_broken="change_ideas",
+            broken=idx.broken,
+        )
         for j, mid in enumerate(c.measures):
             yield from _ref(sf, ("measures", j), mid, idx.measures, "measure", "measures/")
         yield from _date_order(
@@ -434,8 +507,16 @@ def _cycles(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     yield from _cycle_chain(list(pdsas), idx.pdsa, "PDSA", "pdsa/")
     sdsas = [(sf, cast(SDSA, m)) for sf, m in wb.records("sdsa")]
     for sf, s in sdsas:
-        yield from _ref(sf, ("change",), s.change, idx.changes, "change idea", "change-ideas.yaml",
-                        skip_if_broken="change_ideas", broken=idx.broken)
+        yield from _ref(
+            sf,
+            ("change",),
+            s.change,
+            idx.changes,
+            "change idea",
+            "change-ideas.yaml",
+            skip_if_broken="change_ideas",
+            broken=idx.broken,
+        )
         yield from _ref(sf, ("playbook",), s.playbook, idx.playbook, "playbook entry", "playbook/")
         for j, mid in enumerate(s.measures):
             yield from _ref(sf, ("measures", j), mid, idx.measures, "measure", "measures/")
@@ -456,16 +537,29 @@ def _playbook(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     for sf, model in wb.records("playbook"):
         entry = cast(PlaybookEntry, model)
         for j, cid in enumerate(entry.changes):
-            yield from _ref(sf, ("changes", j), cid, idx.changes, "change idea", "change-ideas.yaml",
-                            skip_if_broken="change_ideas", broken=idx.broken)
+            yield from _ref(
+                sf,
+                ("changes", j),
+                cid,
+                idx.changes,
+                "change idea",
+                "change-ideas.yaml",
+                skip_if_broken="change_ideas",
+                broken=idx.broken,
+            )
         for j, mid in enumerate(entry.measures):
             yield from _ref(sf, ("measures", j), mid, idx.measures, "measure", "measures/")
-        yield from _ref(sf, ("process_map",), entry.process_map, idx.process_maps, "process map",
-                        "process-maps/")
+        yield from _ref(
+            sf, ("process_map",), entry.process_map, idx.process_maps, "process map", "process-maps/"
+        )
         if entry.approved and entry.review_date and entry.review_date < entry.approved:
-            yield _d(sf, ("review_date",), "date.order",
-                     f"the review date {entry.review_date} is before the approval on {entry.approved}",
-                     "the review comes after the entry is agreed")
+            yield _d(
+                sf,
+                ("review_date",),
+                "date.order",
+                f"the review date {entry.review_date} is before the approval on {entry.approved}",
+                "the review comes after the entry is agreed",
+            )
 
 
 def _meetings_and_assessments(wb: Workbook) -> Iterator[Diagnostic]:
@@ -473,22 +567,35 @@ def _meetings_and_assessments(wb: Workbook) -> Iterator[Diagnostic]:
         meeting = cast(Meeting, model)
         stem = PurePath(sf.rel).stem
         if not stem.startswith(meeting.date.isoformat()):
-            yield _d(sf, ("date",), "meeting.file-name",
-                     f"the meeting is dated {meeting.date} but the file is named `{PurePath(sf.rel).name}`",
-                     f"name meeting files by their date, e.g. `{meeting.date.isoformat()}.yaml`",
-                     Severity.WARNING)
+            yield _d(
+                sf,
+                ("date",),
+                "meeting.file-name",
+                f"the meeting is dated {meeting.date} but the file is named `{PurePath(sf.rel).name}`",
+                f"name meeting files by their date, e.g. `{meeting.date.isoformat()}.yaml`",
+                Severity.WARNING,
+            )
         for j, action in enumerate(meeting.actions):
             if action.due is not None and action.due < meeting.date:
-                yield _d(sf, ("actions", j, "due"), "date.order",
-                         f"the action is due on {action.due}, before the meeting on {meeting.date}",
-                         "check the due date", Severity.WARNING)
+                yield _d(
+                    sf,
+                    ("actions", j, "due"),
+                    "date.order",
+                    f"the action is due on {action.due}, before the meeting on {meeting.date}",
+                    "check the due date",
+                    Severity.WARNING,
+                )
     for sf, model in wb.records("self_assessment"):
         sa = cast(SelfAssessment, model)
         for name, rating in sa.ratings.items():
             if not 1 <= rating <= sa.scale_max:
-                yield _d(sf, ("ratings", name), "assessment.rating-range",
-                         f"the rating {rating:g} for {name} is outside the scale 1 to {sa.scale_max}",
-                         "ratings go from 1 to `scale_max`")
+                yield _d(
+                    sf,
+                    ("ratings", name),
+                    "assessment.rating-range",
+                    f"the rating {rating:g} for {name} is outside the scale 1 to {sa.scale_max}",
+                    "ratings go from 1 to `scale_max`",
+                )
 
 
 def _ramp(wb: Workbook) -> Iterator[Diagnostic]:
@@ -499,16 +606,23 @@ def _ramp(wb: Workbook) -> Iterator[Diagnostic]:
     prev: dt.date | None = None
     for i, change in enumerate(ramp.history):
         if prev is not None and change.date < prev:
-            yield _d(sf, ("history", i, "date"), "date.order",
-                     f"this move is dated {change.date}, before the one above it ({prev})",
-                     "keep the history oldest first")
+            yield _d(
+                sf,
+                ("history", i, "date"),
+                "date.order",
+                f"this move is dated {change.date}, before the one above it ({prev})",
+                "keep the history oldest first",
+            )
         prev = change.date
     if ramp.history and ramp.history[-1].to != ramp.stage:
-        yield _d(sf, ("stage",), "ramp.history-mismatch",
-                 f"the stage is `{ramp.stage}` but the last move in the history went to "
-                 f"`{ramp.history[-1].to}`",
-                 "use `microsys ramp next` to move along the ramp, so stage and history agree",
-                 Severity.WARNING)
+        yield _d(
+            sf,
+            ("stage",),
+            "ramp.history-mismatch",
+            f"the stage is `{ramp.stage}` but the last move in the history went to `{ramp.history[-1].to}`",
+            "use `microsys ramp next` to move along the ramp, so stage and history agree",
+            Severity.WARNING,
+        )
 
 
 def _patterns(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
@@ -517,5 +631,6 @@ def _patterns(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     if sf is None or patterns is None:
         return
     for i, metric in enumerate(patterns.visible_metrics):
-        yield from _ref(sf, ("visible_metrics", i, "measure"), metric.measure, idx.measures, "measure",
-                        "measures/")
+        yield from _ref(
+            sf, ("visible_metrics", i, "measure"), metric.measure, idx.measures, "measure", "measures/"
+        )

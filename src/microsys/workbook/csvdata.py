@@ -39,11 +39,18 @@ def parse_csv(path: Path, text: str) -> tuple[list[tuple[int, DataPoint]], list[
     def err(line: int, col: int, rule: str, message: str, hint: str | None) -> None:
         diags.append(Diagnostic(path=path, rule=rule, message=message, hint=hint, line=line, col=col))
 
-    reader = csv.reader(io.StringIO(text))
+    # strict: an unbalanced quote is an error, not a silently merged cell.
+    reader = csv.reader(io.StringIO(text), strict=True)
     try:
         header = next(reader)
     except StopIteration:
-        err(0, 0, "csv.empty", "the file is empty", "the first line must be `date,value` (and optionally `denominator,note`)")
+        err(
+            0,
+            0,
+            "csv.empty",
+            "the file is empty",
+            "the first line must be `date,value` (and optionally `denominator,note`)",
+        )
         return [], diags
     except csv.Error as exc:
         err(1, 1, "csv.syntax", f"the CSV cannot be read: {exc}", None)
@@ -62,7 +69,13 @@ def parse_csv(path: Path, text: str) -> tuple[list[tuple[int, DataPoint]], list[
             )
     for need in REQUIRED:
         if need not in names:
-            err(1, 1, "csv.missing-column", f"the column `{need}` is missing", "the first line must start `date,value`")
+            err(
+                1,
+                1,
+                "csv.missing-column",
+                f"the column `{need}` is missing",
+                "the first line must start `date,value`",
+            )
     if diags:
         return [], diags
 
@@ -75,9 +88,13 @@ def parse_csv(path: Path, text: str) -> tuple[list[tuple[int, DataPoint]], list[
             raw = lines[line - 1] if 0 < line <= len(lines) else ""
             cols = _field_cols(raw, len(names))
             if len(row) > len(names):
-                err(line, cols[min(len(names), len(cols) - 1)], "csv.extra-cells",
+                err(
+                    line,
+                    cols[min(len(names), len(cols) - 1)],
+                    "csv.extra-cells",
                     f"this row has {len(row)} cells but the header has {len(names)}",
-                    "remove the extra commas, or put text with commas in quotes")
+                    "remove the extra commas, or put text with commas in quotes",
+                )
                 continue
             record: dict[str, str | None] = {}
             for i, name in enumerate(names):
@@ -90,22 +107,26 @@ def parse_csv(path: Path, text: str) -> tuple[list[tuple[int, DataPoint]], list[
                     field = str(e["loc"][0]) if e["loc"] else "date"
                     col = cols[names.index(field)] if field in names else 1
                     value = e.get("input")
+                    hint: str | None
                     if field == "date":
                         message = f"`{value}` is not a real date" if value else "the date is missing"
                         hint = "write dates as YYYY-MM-DD, e.g. 2026-03-04"
                         rule = "csv.invalid-date"
-                    elif field in ("value", "denominator"):
+                    elif e["type"].startswith("greater_than"):
+                        # Only the denominator has a bound (it must be more than 0).
+                        message = f"the {field} must be more than 0, not `{value}`"
+                        hint, rule = None, "csv.not-a-number"
+                    else:
                         message = f"the {field} `{value}` is not a number"
                         hint = "write just the number, without units or % signs"
-                        if e["type"].startswith("greater_than"):
-                            message = f"the {field} must be more than 0, not `{value}`"
-                            hint = None
                         rule = "csv.not-a-number"
-                    else:
-                        message, hint, rule = str(e["msg"]), None, "csv.invalid-value"
                     err(line, col, rule, message, hint)
     except csv.Error as exc:
-        err(reader.line_num, 1, "csv.syntax", f"the CSV cannot be read: {exc}", "check the quotes on this line")
+        if "end of data" in str(exc):
+            message = "a quote is opened but never closed"
+        else:
+            message = f"the CSV cannot be read: {exc}"
+        err(reader.line_num, 1, "csv.syntax", message, "check the quotes on this line")
     return points, diags
 
 

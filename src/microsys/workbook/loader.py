@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from microsys.diagnostics import Diagnostic, Severity, sort_diagnostics
 from microsys.schema.base import Model
 from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
-from microsys.schema.fiveps import Patients, Patterns, Processes, Professionals, Purpose
 from microsys.schema.files import FILE_KINDS, FileKind, is_allowed_extra, kind_of, known_names
+from microsys.schema.fiveps import Patients, Patterns, Processes, Professionals, Purpose
 from microsys.schema.identity import Manifest, RampState
 from microsys.schema.improvement import Aims, ChangeIdeas, Fishbone, ProcessMap, Themes
 from microsys.schema.measures import DataPoint, Measure
@@ -81,7 +81,7 @@ class Workbook:
         ]
 
     def _many(self, key: str, cls: type[M]) -> list[M]:
-        return [cast(M, m) for _, m in self.records(key) if isinstance(m, cls)]
+        return [m for _, m in self.records(key) if isinstance(m, cls)]
 
     @property
     def manifest(self) -> Manifest | None:

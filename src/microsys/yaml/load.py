@@ -156,7 +156,7 @@ def _make_safe_yaml() -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.constructor import SafeConstructor
 
-    class _Constructor(SafeConstructor):  # type: ignore[misc]
+    class _Constructor(SafeConstructor):
         """Safe constructor that leaves dates as text for the schema layer."""
 
     _Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
@@ -177,11 +177,9 @@ def _safe() -> Any:
 
 def has_c_parser() -> bool:
     """True when ruamel's C parser is installed (the fast path)."""
-    try:
-        from ruamel.yaml.main import CParser
-    except ImportError:  # pragma: no cover - depends on the install
-        return False
-    return CParser is not None
+    from ruamel.yaml import main
+
+    return getattr(main, "CParser", None) is not None
 
 
 _DUP_KEY = re.compile(r'found duplicate key "(.*?)"')
@@ -193,7 +191,7 @@ def _yaml_error_diagnostic(path: Path, text: str, exc: Exception) -> Diagnostic:
     """Turn a ruamel error into a plain-language diagnostic at its mark."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if "quoted scalar" in str(getattr(exc, "context", "") or "") and getattr(exc, "context_mark", None):
-        mark = exc.context_mark  # where the quote was opened, not the end of the file
+        mark = getattr(exc, "context_mark", None)  # where the quote was opened, not the file's end
     line = getattr(mark, "line", -1) + 1 if mark is not None else 0
     col = getattr(mark, "column", -1) + 1 if mark is not None else 0
     problem = str(getattr(exc, "problem", "") or "")
@@ -274,7 +272,7 @@ def _explain_problem(problem: str, src: str, col: int) -> tuple[str, str]:
         ch = src[col - 1 : col] if 0 < col <= len(src) else "?"
         return (
             f"a value cannot start with the character `{ch}`",
-            "put the whole value in quotes, e.g. \"...\"",
+            'put the whole value in quotes, e.g. "..."',
         )
     if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
         return (
@@ -299,9 +297,7 @@ def _explain_problem(problem: str, src: str, col: int) -> tuple[str, str]:
     return (f"the YAML here cannot be read: {detail}", "check quotes, colons and indentation near here")
 
 
-def _walk_guard(
-    path: Path, data: Any, limits: Limits
-) -> tuple[str, tuple[PathPart, ...]] | None:
+def _walk_guard(path: Path, data: Any, limits: Limits) -> tuple[str, tuple[PathPart, ...]] | None:
     """Count nodes (aliases counted each time they are reached) and depth, within a budget."""
     budget = limits.max_nodes
     stack: list[tuple[Any, int, tuple[PathPart, ...]]] = [(data, 0, ())]
@@ -397,4 +393,3 @@ def load_file(path: Path, limits: Limits = Limits()) -> tuple[str | None, Any, l
         return None, None, loaded.diagnostics
     data, diags = parse_text(path, loaded.text, limits)
     return loaded.text, data, diags
-

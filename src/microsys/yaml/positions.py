@@ -8,7 +8,7 @@ one file and fills in line and column from each diagnostic's YAML path.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from microsys.diagnostics import Diagnostic, PathPart
 
@@ -17,12 +17,10 @@ def _make_rt_yaml() -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.constructor import RoundTripConstructor
 
-    class _Constructor(RoundTripConstructor):  # type: ignore[misc]
+    class _Constructor(RoundTripConstructor):
         """Round-trip constructor that never fails on impossible dates."""
 
-    _Constructor.add_constructor(
-        "tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str
-    )
+    _Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
     return yaml
@@ -47,15 +45,17 @@ def locate(tree: Any, path: Sequence[PathPart], *, at_key: bool = False) -> tupl
         last = i == len(path) - 1
         if isinstance(node, dict) and not isinstance(part, int) and part in node:
             try:
-                k_line, k_col = node.lc.key(part)
-                v_line, v_col = node.lc.value(part)
+                k_line, k_col = cast(Any, node).lc.key(part)
+                v_line, v_col = cast(Any, node).lc.value(part)
             except (AttributeError, KeyError, TypeError):
                 return pos
             if last and at_key:
                 return (k_line + 1, k_col + 1)
             child = node[part]
-            pos = (v_line + 1, v_col + 1) if not isinstance(child, dict | list) or not child else (
-                _start(child, (v_line + 1, v_col + 1))
+            pos = (
+                (v_line + 1, v_col + 1)
+                if not isinstance(child, dict | list) or not child
+                else (_start(child, (v_line + 1, v_col + 1)))
             )
             node = child
         elif isinstance(node, dict) and isinstance(part, int):
@@ -66,7 +66,7 @@ def locate(tree: Any, path: Sequence[PathPart], *, at_key: bool = False) -> tupl
             return pos
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             try:
-                line, col = node.lc.item(part)
+                line, col = cast(Any, node).lc.item(part)
             except (AttributeError, KeyError, TypeError):
                 return pos
             pos = (line + 1, col + 1)

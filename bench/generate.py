@@ -1,0 +1,69 @@
+"""Generate a synthetic organisation repository of workbooks for benchmarks.
+
+Usage: python bench/generate.py OUT [--workbooks 300] [--seed 1]
+
+Each workbook is a variation of the Sheffield CF example (about 35 files).
+Every third workbook has a 500-point measure in CSV, every fifth a 500-point
+measure written inline in YAML (the slow case), and one in twenty has a
+mistake, so that the position look-up for findings is part of the timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import shutil
+from pathlib import Path
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sheffield-cf-clinic"
+SETTINGS = ["clinic", "ward", "practice", "department", "unit", "service"]
+
+
+def long_measure(mid: str, inline: bool, rng: random.Random) -> tuple[str, str | None]:
+    start = dt.date(2016, 1, 4)
+    rows = [(start + dt.timedelta(weeks=i), round(rng.gauss(30, 5), 1)) for i in range(500)]
+    head = (
+        f"id: {mid}\nname: Daily discharges before noon\ntype: process\n"
+        "definition: {unit: patients}\ndirection: up\nfrequency: weekly\nchart: i\n"
+    )
+    if inline:
+        body = "values:\n" + "".join(f"  - date: {d}\n    value: {v}\n" for d, v in rows)
+        return head + body, None
+    csv = "date,value\n" + "".join(f"{d},{v}\n" for d, v in rows)
+    return head + f"data: {mid}.csv\n", csv
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--workbooks", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    for i in range(args.workbooks):
+        team = args.out / f"division-{i % 6}" / f"team-{i:03d}"
+        shutil.copytree(EXAMPLE, team)
+        manifest = team / "microsys.yaml"
+        text = manifest.read_text()
+        text = text.replace("name: Adult Cystic Fibrosis Outpatient Clinic", f"name: Team {i:03d}")
+        text = text.replace("setting: clinic", f"setting: {rng.choice(SETTINGS)}")
+        manifest.write_text(text)
+        if i % 3 == 0:
+            yaml_text, csv = long_measure("long-series", False, rng)
+            (team / "measures" / "long-series.yaml").write_text(yaml_text)
+            (team / "measures" / "long-series.csv").write_text(csv or "")
+        if i % 5 == 0:
+            yaml_text, _ = long_measure("long-inline", True, rng)
+            (team / "measures" / "long-inline.yaml").write_text(yaml_text)
+        if i % 20 == 7:
+            pdsa = team / "pdsa" / "PDSA-2.yaml"
+            pdsa.write_text(pdsa.read_text().replace("prediction:", "predicton:"))
+    files = sum(1 for p in args.out.rglob("*") if p.is_file())
+    print(f"wrote {args.workbooks} workbooks, {files} files, to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

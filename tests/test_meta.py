@@ -1,0 +1,88 @@
+"""Meta-tests that keep the docs honest."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from microsys.cli import app
+from microsys.rules import RULE_IDS, RULES
+from microsys.schema.reference import format_reference, rules_reference
+from tests.conftest import ROOT
+
+DOCS = ROOT / "docs"
+COMMANDS = DOCS / "commands.md"
+
+
+def _commands():
+    return [(c.name or c.callback.__name__, c.callback) for c in app.registered_commands]
+
+
+@pytest.mark.parametrize("name,callback", _commands(), ids=lambda x: x if isinstance(x, str) else "")
+def test_every_command_has_help_with_an_example_and_a_docs_entry(name, callback) -> None:
+    doc = callback.__doc__ or ""
+    assert doc.strip(), f"{name} has no help"
+    assert "Example: microsys " + name in doc
+    text = COMMANDS.read_text()
+    assert f"## `microsys {name}" in text
+    import inspect
+
+    for param in inspect.signature(callback).parameters.values():
+        info = param.default
+        for flag in getattr(info, "param_decls", None) or ():
+            if flag.startswith("--"):
+                assert f"`{flag}" in text or f"{flag}`" in text, f"{name} {flag} is not documented"
+
+
+def _rules_in_source() -> set[str]:
+    pattern = re.compile(
+        r"[\"']((?:yaml|file|schema|ref|date|measure|csv|workbook|privacy|map|vote|theme|meeting|assessment|ramp)"
+        r"\.[a-z0-9-]+)[\"']"
+    )
+    found: set[str] = set()
+    for path in (ROOT / "src" / "microsys").rglob("*.py"):
+        if path.name == "rules.py":
+            continue
+        found.update(m for m in pattern.findall(path.read_text()) if not m.endswith("yaml"))
+    return found
+
+
+def test_every_rule_used_in_code_is_catalogued_and_vice_versa() -> None:
+    assert _rules_in_source() == set(RULE_IDS)
+    assert len(RULE_IDS) == len(RULES)
+
+
+def test_every_rule_has_a_test() -> None:
+    tests = "\n".join(
+        p.read_text(errors="replace")
+        for p in Path(__file__).parent.rglob("*")
+        if p.is_file() and p.suffix in (".py", ".txt")
+    )
+    untested = sorted(r for r in RULE_IDS if r not in tests)
+    assert untested == []
+
+
+def _generated(name: str, content: str) -> None:
+    path = DOCS / name
+    if os.environ.get("MICROSYS_UPDATE_GOLDEN"):
+        path.write_text(content, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == content, (
+        f"docs/{name} is out of date: run `python -m microsys.schema.reference`"
+    )
+
+
+def test_format_reference_is_generated_from_the_models() -> None:
+    _generated("workbook-format.md", format_reference())
+
+
+def test_rules_page_is_generated_from_the_catalogue() -> None:
+    _generated("rules.md", rules_reference())
+
+
+def test_docs_link_to_pages_that_exist() -> None:
+    for page in DOCS.glob("*.md"):
+        for target in re.findall(r"\]\(([^)#:]+\.md)", page.read_text()):
+            assert (DOCS / target).is_file(), f"{page.name} links to missing {target}"

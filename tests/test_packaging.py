@@ -1,0 +1,58 @@
+"""The built wheel carries the templates: `init` works from an installed copy."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.mark.skipif(os.environ.get("MICROSYS_SKIP_WHEEL") == "1", reason="wheel build disabled")
+def test_wheel_ships_templates_and_init_works(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(dist),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = dist.glob("microsys-*.whl")
+    site = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    assert (site / "microsys" / "templates" / "workbook" / "microsys.yaml.j2").is_file()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    where = subprocess.run(
+        [sys.executable, "-c", "import microsys.resources as r; print(r.templates_dir())"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    ).stdout.strip()
+    assert Path(where).is_relative_to(site)
+    target = tmp_path / "new-workbook"
+    for args in (["init", str(target), "--no-input", "--name", "Wheel clinic"], ["check", str(target)]):
+        done = subprocess.run(
+            [sys.executable, "-m", "microsys", *args], env=env, capture_output=True, text=True, cwd=tmp_path
+        )
+        assert done.returncode == 0, done.stderr + done.stdout
+    assert "Wheel clinic" in (target / "microsys.yaml").read_text()
