@@ -82,11 +82,19 @@ def test_github_format_is_chosen_automatically(workbook) -> None:
     assert ",line=1,col=1,title=schema.extra-key::unknown key `statment`" in line
 
 
-def test_github_escapes_newlines_and_commas(workbook) -> None:
-    root = workbook({"5ps/purpose.yaml": "statment: x\n"})
-    result = invoke("check", "-f", "github", str(root))
-    assert "%0A" not in result.output.splitlines()[0] or "\n" not in result.output.splitlines()[0]
-    assert "file=" in result.output
+def test_github_escapes_properties_and_data(tmp_path: Path) -> None:
+    import io
+
+    from microsys.diagnostics import Diagnostic
+    from microsys.engine import CheckResult, WorkbookResult
+    from microsys.reporters.github import report
+
+    d = Diagnostic(path=Path("a,b:c/x.yaml"), rule="schema.type", message="50% of\nlines", line=2, col=3)
+    result = CheckResult(workbooks=(WorkbookResult(Path("."), None, 1, (d,)),))
+    out = io.StringIO()
+    report(result, out, False)
+    first = out.getvalue().splitlines()[0]
+    assert first == "::error file=a%2Cb%3Ac/x.yaml,line=2,col=3,title=schema.type::50%25 of%0Alines"
 
 
 def test_warnings_pass_unless_strict(workbook) -> None:
