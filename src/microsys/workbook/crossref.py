@@ -479,57 +479,45 @@ def _cycle_chain(
             cur = by_id.get(cur.previous)
 
 
+def _cycle_common(
+    sf: SourceFile, c: PDSA | SDSA, idx: _Index, first: tuple[str, tuple[PathPart, ...], dt.date | None]
+) -> Iterator[Diagnostic]:
+    """Checks shared by PDSA and SDSA cycles: the change idea, measures and the order of dates."""
+    yield from _ref(
+        sf,
+        ("change",),
+        c.change,
+        idx.changes,
+        "change idea",
+        "change-ideas.yaml",
+        skip_if_broken="change_ideas",
+        broken=idx.broken,
+    )
+    for j, mid in enumerate(c.measures):
+        yield from _ref(sf, ("measures", j), mid, idx.measures, "measure", "measures/")
+    yield from _date_order(
+        sf,
+        [
+            first,
+            ("the start of Do", ("do", "started"), c.do.started if c.do else None),
+            ("the end of Do", ("do", "finished"), c.do.finished if c.do else None),
+            ("Study", ("study", "date"), c.study.date if c.study else None),
+            ("Act", ("act", "date"), c.act.date if c.act else None),
+        ],
+    )
+
+
 def _cycles(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     pdsas = [(sf, cast(PDSA, m)) for sf, m in wb.records("pdsa")]
     for sf, c in pdsas:
-        yield from _ref(
-            sf,
-            ("change",),
-            c.change,
-            idx.changes,
-            "change idea",
-            "change-ideas.yaml",
-            skip_if_broken="change_ideas",
-            broken=idx.broken,
-        )
-        for j, mid in enumerate(c.measures):
-            yield from _ref(sf, ("measures", j), mid, idx.measures, "measure", "measures/")
-        yield from _date_order(
-            sf,
-            [
-                ("the plan", ("plan", "date"), c.plan.date if c.plan else None),
-                ("the start of Do", ("do", "started"), c.do.started if c.do else None),
-                ("the end of Do", ("do", "finished"), c.do.finished if c.do else None),
-                ("Study", ("study", "date"), c.study.date if c.study else None),
-                ("Act", ("act", "date"), c.act.date if c.act else None),
-            ],
-        )
+        plan_date = c.plan.date if c.plan else None
+        yield from _cycle_common(sf, c, idx, ("the plan", ("plan", "date"), plan_date))
     yield from _cycle_chain(list(pdsas), idx.pdsa, "PDSA", "pdsa/")
     sdsas = [(sf, cast(SDSA, m)) for sf, m in wb.records("sdsa")]
     for sf, s in sdsas:
-        yield from _ref(
-            sf,
-            ("change",),
-            s.change,
-            idx.changes,
-            "change idea",
-            "change-ideas.yaml",
-            skip_if_broken="change_ideas",
-            broken=idx.broken,
-        )
+        set_date = s.standardise.date if s.standardise else None
+        yield from _cycle_common(sf, s, idx, ("Standardise", ("standardise", "date"), set_date))
         yield from _ref(sf, ("playbook",), s.playbook, idx.playbook, "playbook entry", "playbook/")
-        for j, mid in enumerate(s.measures):
-            yield from _ref(sf, ("measures", j), mid, idx.measures, "measure", "measures/")
-        yield from _date_order(
-            sf,
-            [
-                ("Standardise", ("standardise", "date"), s.standardise.date if s.standardise else None),
-                ("the start of Do", ("do", "started"), s.do.started if s.do else None),
-                ("the end of Do", ("do", "finished"), s.do.finished if s.do else None),
-                ("Study", ("study", "date"), s.study.date if s.study else None),
-                ("Act", ("act", "date"), s.act.date if s.act else None),
-            ],
-        )
     yield from _cycle_chain(list(sdsas), idx.sdsa, "SDSA", "sdsa/")
 
 
