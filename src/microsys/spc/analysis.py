@@ -1,0 +1,758 @@
+"""Run and control chart analysis.
+
+The flow follows qicharts2's ``qic()``: rows sharing an x are aggregated into one
+subgroup; subgroups are split into parts (phases); each part gets its centre
+line and limits from its baseline points (all included points, or the first K
+with ``freeze``); runs analysis is done per part; then the chosen rule set
+marks signals and the direction of improvement types them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from microsys.spc import stats
+from microsys.spc.stats import NAN, isnan
+
+ChartType = Literal["run", "i", "mr", "xbar", "s", "t", "p", "pp", "c", "u", "up", "g"]
+RuleSet = Literal["anhoej", "ihi", "nhs"]
+Direction = Literal["up", "down", "neutral"]
+PointType = Literal["common", "improvement", "concern", "neutral"]
+
+CHART_TYPES: tuple[str, ...] = ChartType.__args__  # type: ignore[attr-defined]
+RULE_SETS: tuple[str, ...] = RuleSet.__args__  # type: ignore[attr-defined]
+NEEDS_DENOMINATOR = frozenset({"p", "pp", "u", "up"})
+SUBGROUP_CHARTS = frozenset({"xbar", "s"})
+# Charts whose y is the sum of the subgroup's values.
+SUM_CHARTS = frozenset({"c"})
+MR_SCREEN = 3.267
+D2 = 1.128
+NHS_LIMIT = 2.66
+
+
+class ChartError(ValueError):
+    """The data cannot make this chart (e.g. a t chart with a time of zero)."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to analyse a series."""
+
+    chart: ChartType = "run"
+    rules: RuleSet = "anhoej"
+    direction: Direction = "neutral"
+    target: float | None = None
+    freeze: int | None = None
+    parts: tuple[int, ...] = ()
+    exclude: frozenset[int] = field(default_factory=frozenset)
+    screen_mr: bool = True
+
+
+@dataclass(frozen=True)
+class Point:
+    """One plotted point (one subgroup) with its lines and signals. Missing values are None."""
+
+    x: float
+    y: float | None
+    n: float | None
+    part: int
+    baseline: bool
+    included: bool
+    cl: float | None
+    lcl: float | None
+    ucl: float | None
+    lcl_2sigma: float | None
+    ucl_2sigma: float | None
+    sigma_signal: bool
+    runs_signal: bool
+    signal: bool
+    point_type: PointType
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class PartSummary:
+    """Runs analysis and average lines of one part (phase)."""
+
+    part: int
+    n_obs: int
+    n_useful: int
+    longest_run: int | None
+    longest_run_max: int | None
+    crossings: int | None
+    crossings_min: int | None
+    runs_signal: bool
+    cl: float | None
+    lcl: float | None
+    ucl: float | None
+    findings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The result: points in x order, a summary per part, the assurance verdict."""
+
+    chart: ChartType
+    rules: RuleSet
+    direction: Direction
+    target: float | None
+    parts: tuple[PartSummary, ...]
+    points: tuple[Point, ...]
+    assurance: Literal["pass", "fail", "inconsistent"] | None
+
+    @property
+    def verdict(self) -> str:
+        """The rule verdict in words, for the chart's subtitle."""
+        last = self.parts[-1] if self.parts else None
+        if last is None:
+            return "No data"
+        words = list(last.findings)
+        sigma = sum(1 for p in self.points if p.part == last.part and p.sigma_signal)
+        if sigma and not any("outside" in w for w in words):
+            words.insert(0, f"{sigma} point{'s' if sigma != 1 else ''} outside the control limits")
+        if not words:
+            what = "median" if self.chart == "run" else "centre line"
+            return f"Random variation only: no signal around the {what} ({last.n_useful} useful points)"
+        return "; ".join(words)
+
+
+# ---------------------------------------------------------------------------
+# Aggregation into subgroups
+
+
+@dataclass
+class _Subgroup:
+    x: float
+    y: float
+    n: float
+    y_sum: float
+    y_length: int
+    y_mean: float
+    y_sd: float
+    note: str | None
+
+
+def _aggregate(
+    xs: Sequence[float],
+    ys: Sequence[float | None],
+    ns: Sequence[float | None] | None,
+    notes: Sequence[str | None] | None,
+) -> list[_Subgroup]:
+    got_n = ns is not None
+    groups: dict[float, list[int]] = {}
+    for i, x in enumerate(xs):
+        groups.setdefault(x, []).append(i)
+    out: list[_Subgroup] = []
+    for x in sorted(groups):
+        rows = groups[x]
+        y = [NAN if ys[i] is None else float(ys[i]) for i in rows]  # type: ignore[arg-type]
+        n = [NAN if ns is None or ns[i] is None else float(ns[i]) for i in rows]  # type: ignore[arg-type]
+        if got_n:
+            # Like qicharts2: a value without its denominator (or the reverse) is missing.
+            for j in range(len(rows)):
+                if isnan(y[j]) or isnan(n[j]):
+                    y[j] = n[j] = NAN
+        present = [v for v in y if not isnan(v)]
+        y_sum = stats.total(y) if len(y) > 1 else y[0]
+        n_sum = stats.total(n) if got_n else NAN
+        if got_n:
+            num, den = stats.total(y), stats.total(n)
+            value = num / den if den else NAN
+        else:
+            value = stats.mean(y)
+        text = [str(notes[i]) for i in rows if notes is not None and notes[i]]
+        out.append(
+            _Subgroup(
+                x=x,
+                y=value,
+                n=n_sum,
+                y_sum=y_sum,
+                y_length=len(present),
+                y_mean=stats.mean(y),
+                y_sd=stats.sd(y),
+                note=" | ".join(dict.fromkeys(text)) if text else None,
+            )
+        )
+    return out
+
+
+def _part_numbers(breaks: Sequence[int], count: int) -> list[int]:
+    """qicharts2's makeparts: part number of each subgroup from break points."""
+    points = sorted({0, *(b for b in breaks if 0 <= b < count)})
+    out: list[int] = []
+    for k, start in enumerate(points):
+        end = points[k + 1] if k + 1 < len(points) else count
+        out.extend([k + 1] * (end - start))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Centre line and limits per chart type (qicharts2 qic.* functions)
+
+
+@dataclass
+class _Lines:
+    y: list[float]
+    cl: list[float]
+    lcl: list[float]
+    ucl: list[float]
+    lcl2: list[float]
+    ucl2: list[float]
+
+
+def _const(v: float, k: int) -> list[float]:
+    return [v] * k
+
+
+def _amr(values: Sequence[float], screen: bool) -> float:
+    mr = stats.abs_diff(values)
+    amr = stats.mean(mr)
+    if screen:
+        ulmr = MR_SCREEN * amr
+        amr = stats.mean([v for v in mr if v < ulmr])
+    return amr
+
+
+def _symmetric(y: list[float], cl: list[float], sd: Sequence[float]) -> _Lines:
+    return _Lines(
+        y=y,
+        cl=cl,
+        lcl=[c - 3 * s for c, s in zip(cl, sd, strict=True)],
+        ucl=[c + 3 * s for c, s in zip(cl, sd, strict=True)],
+        lcl2=[c - 2 * s for c, s in zip(cl, sd, strict=True)],
+        ucl2=[c + 2 * s for c, s in zip(cl, sd, strict=True)],
+    )
+
+
+def _clip(values: list[float], low: float | None = None, high: float | None = None) -> list[float]:
+    out = []
+    for v in values:
+        if low is not None and math.isfinite(v) and v < low:
+            v = low
+        if high is not None and math.isfinite(v) and v > high:
+            v = high
+        out.append(v)
+    return out
+
+
+def _chart_lines(chart: str, sg: list[_Subgroup], base: list[bool], screen: bool) -> _Lines:
+    k = len(sg)
+    y = [s.y for s in sg]
+    by = [s.y for s, b in zip(sg, base, strict=True) if b]
+    if chart == "run":
+        cl = stats.median(by)
+        return _Lines(y, _const(cl, k), _const(NAN, k), _const(NAN, k), _const(NAN, k), _const(NAN, k))
+    if chart == "i":
+        cl = stats.mean(by)
+        sigma = _amr(by, screen) / D2
+        return _symmetric(y, _const(cl, k), _const(sigma, k))
+    if chart == "mr":
+        mr = [NAN, *stats.abs_diff(y)]
+        cl = stats.mean([v for v, b in zip(mr, base, strict=True) if b])
+        return _Lines(
+            mr,
+            _const(cl, k),
+            _const(0.0, k),
+            _const(MR_SCREEN * cl, k),
+            _const(0.0, k),
+            _const(MR_SCREEN / 3 * 2 * cl, k),
+        )
+    if chart in ("xbar", "s"):
+        lengths = [float(s.y_length) for s in sg]
+        var_n = len(set(lengths)) > 1
+        bl = [s.y_length for s, b in zip(sg, base, strict=True) if b]
+        bsd = [s.y_sd for s, b in zip(sg, base, strict=True) if b]
+        if var_n:
+            pooled = math.sqrt(
+                stats.total([(n - 1) * v**2 for n, v in zip(bl, bsd, strict=True)])
+                / stats.total([float(n - 1) for n in bl])
+            )
+        else:
+            pooled = stats.mean(bsd)
+        if chart == "xbar":
+            bmean = [s.y_mean for s, b in zip(sg, base, strict=True) if b]
+            cl = stats.total([n * m for n, m in zip(bl, bmean, strict=True)]) / stats.total(
+                [float(n) for n in bl]
+            )
+            ymean = [s.y_mean for s in sg]
+            return _Lines(
+                ymean,
+                _const(cl, k),
+                [cl - stats.a3(n) * pooled for n in lengths],
+                [cl + stats.a3(n) * pooled for n in lengths],
+                [cl - stats.a3(n, 2) * pooled for n in lengths],
+                [cl + stats.a3(n, 2) * pooled for n in lengths],
+            )
+        ysd = [s.y_sd for s in sg]
+        cl = pooled
+        return _Lines(
+            ysd,
+            _const(cl, k),
+            [stats.b3(n) * cl for n in lengths],
+            [stats.b4(n) * cl for n in lengths],
+            [stats.b3(n, 2) * cl for n in lengths],
+            [stats.b4(n, 2) * cl for n in lengths],
+        )
+    if chart == "t":
+        present = [v for v in y if not isnan(v)]
+        if present and min(present) <= 0:
+            raise ChartError("a t chart needs times between events greater than zero")
+        ty = [math.pow(v, 1 / 3.6) if not isnan(v) else NAN for v in y]
+        bty = [v for v, b in zip(ty, base, strict=True) if b]
+        cl = stats.mean(bty)
+        sigma = _amr(bty, screen) / D2
+        lines = _symmetric(ty, _const(cl, k), _const(sigma, k))
+
+        def back(v: float) -> float:
+            if isnan(v):
+                return NAN
+            if v < 0:
+                return NAN  # R: a negative number to a fractional power is NaN
+            return math.pow(v, 3.6)
+
+        lcl = [back(v) for v in lines.lcl]
+        lcl = [0.0 if isnan(v) or v < 0 else v for v in lcl]
+        return _Lines(
+            y,
+            [back(v) for v in lines.cl],
+            lcl,
+            [back(v) for v in lines.ucl],
+            [back(v) for v in lines.lcl2],
+            [back(v) for v in lines.ucl2],
+        )
+    if chart in ("p", "pp", "u", "up"):
+        n = [s.n for s in sg]
+        bsum = stats.total([s.y_sum for s, b in zip(sg, base, strict=True) if b])
+        bn = stats.total([s.n for s, b in zip(sg, base, strict=True) if b])
+        cl = bsum / bn if bn else NAN
+        proportion = chart in ("p", "pp")
+        sds = [
+            math.sqrt(cl * (1 - cl) / m)
+            if proportion and m > 0 and 0 <= cl <= 1
+            else math.sqrt(cl / m)
+            if not proportion and m > 0 and cl >= 0
+            else NAN
+            for m in n
+        ]
+        if chart in ("pp", "up"):
+            z = [
+                (v - cl) / s if s and not isnan(s) else NAN for v, s, b in zip(y, sds, base, strict=True) if b
+            ]
+            sigma_z = _amr(z, screen) / D2
+            sds = [s * sigma_z for s in sds]
+        lines = _symmetric(y, _const(cl, k), sds)
+        high = 1.0 if proportion else None
+        return _Lines(
+            y,
+            lines.cl,
+            _clip(lines.lcl, 0.0),
+            _clip(lines.ucl, None, high),
+            _clip(lines.lcl2, 0.0),
+            _clip(lines.ucl2, None, high),
+        )
+    if chart == "c":
+        ysum = [s.y_sum for s in sg]
+        cl = stats.mean([v for v, b in zip(ysum, base, strict=True) if b])
+        sigma = math.sqrt(cl) if cl >= 0 else NAN
+        lines = _symmetric(ysum, _const(cl, k), _const(sigma, k))
+        return _Lines(ysum, lines.cl, _clip(lines.lcl, 0.0), lines.ucl, _clip(lines.lcl2, 0.0), lines.ucl2)
+    if chart == "g":
+        mean = stats.mean(by)
+        sigma = math.sqrt(mean * (mean + 1)) if mean >= 0 else NAN
+        lines = _symmetric(y, _const(mean, k), _const(sigma, k))
+        cl = stats.median(by)  # qicharts2 draws the median as the g chart's centre line
+        return _Lines(y, _const(cl, k), _clip(lines.lcl, 0.0), lines.ucl, _clip(lines.lcl2, 0.0), lines.ucl2)
+    raise ChartError(f"unknown chart type {chart!r}")  # pragma: no cover - validated earlier
+
+
+def _nhs_xmr(sg: list[_Subgroup], base: list[bool], screen: bool) -> _Lines:
+    """Making Data Count XmR limits: mean ± 2.66 × average moving range."""
+    k = len(sg)
+    y = [s.y for s in sg]
+    by = [v for v, b in zip(y, base, strict=True) if b]
+    mean = stats.mean(by)
+    amr = _amr(by, screen)
+    return _Lines(
+        y,
+        _const(mean, k),
+        _const(mean - NHS_LIMIT * amr, k),
+        _const(mean + NHS_LIMIT * amr, k),
+        _const(mean - 2 / 3 * NHS_LIMIT * amr, k),
+        _const(mean + 2 / 3 * NHS_LIMIT * amr, k),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Runs analysis and rule sets
+
+
+@dataclass
+class _Runs:
+    n_obs: int
+    n_useful: int
+    longest: int | None
+    longest_side: int
+    crossings: int | None
+    runs: list[tuple[int, int, list[int]]]  # (side, length, point indices)
+
+
+def _runs(y: list[float], cl: list[float], include: list[bool]) -> _Runs:
+    sides: list[tuple[int, int]] = []
+    n_obs = 0
+    for i, (v, c, inc) in enumerate(zip(y, cl, include, strict=True)):
+        if not inc:
+            continue
+        n_obs += 1
+        s = stats.sign(v - c) if not (isnan(v) or isnan(c)) else 0
+        if s:
+            sides.append((s, i))
+    runs: list[tuple[int, int, list[int]]] = []
+    for s, i in sides:
+        if runs and runs[-1][0] == s:
+            runs[-1][2].append(i)
+            runs[-1] = (s, runs[-1][1] + 1, runs[-1][2])
+        else:
+            runs.append((s, 1, [i]))
+    if not runs:
+        return _Runs(n_obs, 0, None, 0, None, [])
+    longest = max(r[1] for r in runs)
+    side = next(r[0] for r in runs if r[1] == longest)
+    return _Runs(n_obs, len(sides), longest, side, len(runs) - 1, runs)
+
+
+def _side_word(side: int) -> str:
+    return "above" if side > 0 else "below"
+
+
+def _trend_members(y: list[float], idx: list[int], length: int) -> dict[int, int]:
+    """Points in a run of ``length`` or more points all going up or all going down.
+
+    IHI convention: a value equal to the one before it is ignored (it neither counts
+    nor breaks the trend); missing values are skipped.
+    """
+    seq: list[int] = []
+    for i in idx:
+        if isnan(y[i]) or (seq and y[i] == y[seq[-1]]):
+            continue
+        seq.append(i)
+    members: dict[int, int] = {}
+    start = 0
+    for j in range(1, len(seq) + 1):
+        same = (
+            j < len(seq)
+            and j - start >= 2
+            and (stats.sign(y[seq[j]] - y[seq[j - 1]]) == stats.sign(y[seq[j - 1]] - y[seq[j - 2]]))
+        )
+        if same:
+            continue
+        if j - start >= length:
+            direction = stats.sign(y[seq[j - 1]] - y[seq[start]])
+            for i in seq[start:j]:
+                members[i] = direction
+        start = max(j - 1, 0)
+    return members
+
+
+@dataclass
+class _Flags:
+    sigma: list[bool]
+    special: list[int]  # side (+1 above/increasing, -1 below/decreasing), 2 for neutral, 0 none
+    part_signal: bool
+    findings: list[str]
+    longest_max: int | None
+    crossings_min: int | None
+
+
+def _anhoej(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
+    k = len(lines.y)
+    sigma = _sigma(lines)
+    special = [0] * k
+    findings: list[str] = []
+    longest_max = crossings_min = None
+    signal = False
+    if runs.n_useful:
+        longest_max = round(math.log2(runs.n_useful)) + 3
+        crossings_min = stats.qbinom_05_half(max(runs.n_useful - 1, 0))
+        long_run = runs.longest is not None and runs.longest > longest_max
+        few = runs.crossings is not None and runs.crossings < crossings_min
+        signal = (long_run or few) and chart != "mr"
+        line = "median" if chart == "run" else "centre line"
+        if signal and long_run:
+            findings.append(
+                f"Unusually long run: {runs.longest} points {_side_word(runs.longest_side)} the {line}, "
+                f"limit {longest_max}"
+            )
+            for side, run_length, members in runs.runs:
+                if run_length > longest_max:
+                    for i in members:
+                        special[i] = side
+        if signal and few:
+            findings.append(
+                f"Too few crossings of the {line}: {runs.crossings}, expected at least {crossings_min}"
+            )
+    _add_sigma(special, sigma, lines)
+    _sigma_words(findings, sigma)
+    return _Flags(sigma, special, signal, findings, longest_max, crossings_min)
+
+
+def _ihi(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
+    k = len(lines.y)
+    sigma = _sigma(lines)
+    special = [0] * k
+    findings: list[str] = []
+    line = "median" if chart == "run" else "centre line"
+    shift = [r for r in runs.runs if r[1] >= 6]
+    for side, _length, members in shift:
+        for i in members:
+            special[i] = side
+    if shift:
+        longest = max(shift, key=lambda r: r[1])
+        findings.append(f"Shift: {longest[1]} points in a row {_side_word(longest[0])} the {line}")
+    idx = [i for i in range(k) if include[i]]
+    trend = _trend_members(lines.y, idx, 5)
+    for i, direction in trend.items():
+        if not special[i]:
+            special[i] = direction
+    if trend:
+        findings.append("Trend: 5 or more points in a row going " + ("up" if 1 in trend.values() else "down"))
+    limits = stats.runs_limits_ihi(runs.n_useful)
+    crossings_min = None
+    few_or_many = False
+    if limits is not None and runs.crossings is not None:
+        lower, upper = limits
+        crossings_min = lower - 1
+        n_runs = runs.crossings + 1
+        if n_runs < lower:
+            findings.append(f"Too few runs: {n_runs}, expected at least {lower}")
+            few_or_many = True
+        elif n_runs > upper:
+            findings.append(f"Too many runs: {n_runs}, expected at most {upper}")
+            few_or_many = True
+    _add_sigma(special, sigma, lines)
+    _sigma_words(findings, sigma)
+    signal = bool(shift or trend or few_or_many) and chart != "mr"
+    return _Flags(sigma, special, signal, findings, 5, crossings_min)
+
+
+def _nhs(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
+    """NHSRplotthedots precedence: outside limits, 7-point trend, 2 of 3 near limits, 7 one side."""
+    k = len(lines.y)
+    y = lines.y
+    outside = _sigma(lines)
+    rel = [stats.sign(v - c) if not (isnan(v) or isnan(c)) else 0 for v, c in zip(y, lines.cl, strict=True)]
+    close = [
+        (not outside[i])
+        and not isnan(y[i])
+        and (
+            (not isnan(lines.lcl2[i]) and y[i] < lines.lcl2[i])
+            or (not isnan(lines.ucl2[i]) and y[i] > lines.ucl2[i])
+        )
+        for i in range(k)
+    ]
+    # 7-point trend: each point and the 6 before it strictly rising or falling.
+    trend_end = [0] * k
+    for i in range(6, k):
+        window = y[i - 6 : i + 1]
+        if any(isnan(v) for v in window):
+            continue
+        d = [stats.sign(b - a) for a, b in itertools.pairwise(window)]
+        if all(v == 1 for v in d):
+            trend_end[i] = 1
+        elif all(v == -1 for v in d):
+            trend_end[i] = -1
+    trend = [0] * k
+    for i in range(k):
+        for j in range(i, min(k, i + 7)):
+            if trend_end[j]:
+                trend[i] = trend_end[j]
+                break
+    # 2 of 3 consecutive points beyond 2 sigma (inside the limits), all three on one side.
+    two3 = [0] * k
+    for i in range(k):
+        for start in (i - 2, i - 1, i):
+            trio = [j for j in range(start, start + 3) if 0 <= j < k]
+            if len(trio) < 3:
+                continue
+            if close[i] and sum(close[j] for j in trio) >= 2 and abs(sum(rel[j] for j in trio)) == 3:
+                two3[i] = rel[i]
+    # 7 points in a row on one side of the mean.
+    side_end = [0] * k
+    for i in range(6, k):
+        sides = rel[i - 6 : i + 1]
+        if sides[0] != 0 and all(v == sides[0] for v in sides):
+            side_end[i] = sides[0]
+    side7 = [0] * k
+    for i in range(k):
+        for j in range(i, min(k, i + 7)):
+            if side_end[j]:
+                side7[i] = side_end[j]
+                break
+    special = [0] * k
+    findings: list[str] = []
+    for i in range(k):
+        if outside[i]:
+            special[i] = rel[i]
+        elif trend[i]:
+            special[i] = trend[i]
+        elif two3[i]:
+            special[i] = two3[i]
+        elif side7[i]:
+            special[i] = side7[i]
+    _sigma_words(findings, outside)
+    if any(trend):
+        findings.append("7-point trend " + ("up" if 1 in trend else "down"))
+    if any(two3):
+        findings.append("2 of 3 points close to a limit")
+    if any(side7):
+        findings.append("7 or more points in a row " + _side_word(next(v for v in side7 if v)) + " the mean")
+    signal = any(special) and chart != "mr"
+    return _Flags(outside, special, signal, findings, None, None)
+
+
+def _sigma(lines: _Lines) -> list[bool]:
+    out = []
+    for v, lo, hi in zip(lines.y, lines.lcl, lines.ucl, strict=True):
+        above = not isnan(v) and not isnan(hi) and v > hi
+        below = not isnan(v) and not isnan(lo) and v < lo
+        out.append(above or below)
+    return out
+
+
+def _add_sigma(special: list[int], sigma: list[bool], lines: _Lines) -> None:
+    for i, flagged in enumerate(sigma):
+        if flagged:
+            special[i] = stats.sign(lines.y[i] - lines.cl[i]) or 2
+
+
+def _sigma_words(findings: list[str], sigma: list[bool]) -> None:
+    count = sum(sigma)
+    if count:
+        findings.insert(0, f"{count} point{'s' if count != 1 else ''} outside the control limits")
+
+
+_RULES = {"anhoej": _anhoej, "ihi": _ihi, "nhs": _nhs}
+
+
+def _point_type(side: int, direction: str) -> PointType:
+    if side == 0:
+        return "common"
+    if side == 2 or direction == "neutral":
+        return "neutral"
+    good = 1 if direction == "up" else -1
+    return "improvement" if side == good else "concern"
+
+
+def _none(v: float) -> float | None:
+    return None if not math.isfinite(v) else v
+
+
+def analyse(
+    xs: Sequence[float],
+    ys: Sequence[float | None],
+    ns: Sequence[float | None] | None = None,
+    options: Options | None = None,
+    notes: Sequence[str | None] | None = None,
+) -> Analysis:
+    """Analyse a series: x values (numbers; dates as ordinals), y values, optional denominators.
+
+    Rows that share an x are one subgroup. Raises ChartError when the data cannot
+    make the chart (no denominators for a p chart, times of zero on a t chart).
+    """
+    opts = options or Options()
+    if opts.chart not in CHART_TYPES:
+        raise ChartError(f"unknown chart type `{opts.chart}`; use one of {', '.join(CHART_TYPES)}")
+    if opts.rules not in RULE_SETS:
+        raise ChartError(f"unknown rule set `{opts.rules}`; use anhoej, ihi or nhs")
+    if len(ys) != len(xs) or (ns is not None and len(ns) != len(xs)):
+        raise ChartError("x, y and n must have the same length")
+    if opts.chart in NEEDS_DENOMINATOR and ns is None:
+        raise ChartError(f"a {opts.chart} chart needs a denominator (n) for every value")
+    sg = _aggregate(xs, ys, ns if opts.chart in NEEDS_DENOMINATOR or ns is not None else None, notes)
+    count = len(sg)
+    breaks = tuple(opts.parts)
+    freeze = math.inf if opts.freeze is None or breaks else opts.freeze
+    part_of = _part_numbers(breaks, count)
+    points: list[Point] = []
+    summaries: list[PartSummary] = []
+    for part in sorted(set(part_of)):
+        idx = [i for i in range(count) if part_of[i] == part]
+        sub = [sg[i] for i in idx]
+        include = [(i + 1) not in opts.exclude for i in idx]
+        base = [(i + 1) <= freeze and inc for i, inc in zip(idx, include, strict=True)]
+        if opts.rules == "nhs" and opts.chart == "i":
+            lines = _nhs_xmr(sub, base, opts.screen_mr)
+        else:
+            lines = _chart_lines(opts.chart, sub, base, opts.screen_mr)
+        runs = _runs(lines.y, lines.cl, include)
+        flags = _RULES[opts.rules](lines, include, runs, opts.chart)
+        summaries.append(
+            PartSummary(
+                part=part,
+                n_obs=runs.n_obs,
+                n_useful=runs.n_useful,
+                longest_run=runs.longest,
+                longest_run_max=flags.longest_max,
+                crossings=runs.crossings,
+                crossings_min=flags.crossings_min,
+                runs_signal=flags.part_signal,
+                cl=_none(stats.mean([v for v in lines.cl if math.isfinite(v)])),
+                lcl=_none(stats.mean([v for v in lines.lcl if math.isfinite(v)])),
+                ucl=_none(stats.mean([v for v in lines.ucl if math.isfinite(v)])),
+                findings=tuple(flags.findings),
+            )
+        )
+        for j, i in enumerate(idx):
+            side = flags.special[j]
+            points.append(
+                Point(
+                    x=sg[i].x,
+                    y=_none(lines.y[j]),
+                    n=_none(sg[i].n) if ns is not None else None,
+                    part=part,
+                    baseline=base[j],
+                    included=include[j],
+                    cl=_none(lines.cl[j]),
+                    lcl=_none(lines.lcl[j]),
+                    ucl=_none(lines.ucl[j]),
+                    lcl_2sigma=_none(lines.lcl2[j]),
+                    ucl_2sigma=_none(lines.ucl2[j]),
+                    sigma_signal=flags.sigma[j],
+                    runs_signal=flags.part_signal,
+                    signal=flags.sigma[j] or flags.part_signal or side != 0,
+                    point_type=_point_type(side, opts.direction)
+                    if side
+                    else ("neutral" if flags.part_signal else "common"),
+                    note=sg[i].note,
+                )
+            )
+    return Analysis(
+        chart=opts.chart,
+        rules=opts.rules,
+        direction=opts.direction,
+        target=opts.target,
+        parts=tuple(summaries),
+        points=tuple(points),
+        assurance=_assurance(points, opts),
+    )
+
+
+def _assurance(points: list[Point], opts: Options) -> Literal["pass", "fail", "inconsistent"] | None:
+    """Pass when the process always meets the target, fail when it never does (Making Data Count)."""
+    if opts.target is None or opts.direction == "neutral" or not points:
+        return None
+    last = points[-1]
+    if last.ucl is None or last.lcl is None:
+        return None
+    up = opts.direction == "up"
+    if opts.target > last.ucl:
+        return "fail" if up else "pass"
+    if opts.target < last.lcl:
+        return "pass" if up else "fail"
+    return "inconsistent"
+
+
+__all__ = ["Analysis", "ChartError", "Options", "PartSummary", "Point", "analyse", "replace"]
