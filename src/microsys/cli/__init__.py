@@ -43,10 +43,11 @@ def _root(
 
 
 def _register() -> None:
-    from microsys.cli import check, init, schema
+    from microsys.cli import chart, check, init, schema
 
     init.register(app)
     check.register(app)
+    chart.register(app)
     schema.register(app)
 
 

@@ -106,18 +106,15 @@ class Analysis:
 
     @property
     def verdict(self) -> str:
-        """The rule verdict in words, for the chart's subtitle."""
+        """The rule verdict of the latest part in words, for the chart's subtitle."""
         last = self.parts[-1] if self.parts else None
         if last is None:
             return "No data"
-        words = list(last.findings)
-        sigma = sum(1 for p in self.points if p.part == last.part and p.sigma_signal)
-        if sigma and not any("outside" in w for w in words):
-            words.insert(0, f"{sigma} point{'s' if sigma != 1 else ''} outside the control limits")
+        words = "; ".join(last.findings)
         if not words:
             what = "median" if self.chart == "run" else "centre line"
-            return f"Random variation only: no signal around the {what} ({last.n_useful} useful points)"
-        return "; ".join(words)
+            words = f"Random variation only: no signal around the {what} ({last.n_useful} useful points)"
+        return words
 
 
 # ---------------------------------------------------------------------------
@@ -722,10 +719,11 @@ def analyse(
                     ucl_2sigma=_none(lines.ucl2[j]),
                     sigma_signal=flags.sigma[j],
                     runs_signal=flags.part_signal,
-                    signal=flags.sigma[j] or flags.part_signal or side != 0,
-                    point_type=_point_type(side, opts.direction)
-                    if side
-                    else ("neutral" if flags.part_signal else "common"),
+                    # A point signals when it is itself part of a pattern; a part-level
+                    # signal with no pattern to point at (too few crossings) is shown on
+                    # the centre line, as qicharts2 does.
+                    signal=flags.sigma[j] or side != 0,
+                    point_type=_point_type(side, opts.direction),
                     note=sg[i].note,
                 )
             )

@@ -1,0 +1,182 @@
+"""The chart use case: from a workbook or CSV file to analyses and image files.
+
+Kept out of the CLI so that the command stays a thin shell; matplotlib is
+imported only when an image is drawn.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from microsys.errors import UsageError
+from microsys.spc.analysis import (
+    CHART_TYPES,
+    RULE_SETS,
+    ChartError,
+    ChartType,
+    Direction,
+    Options,
+    RuleSet,
+    analyse,
+)
+from microsys.spc.output import as_dict, date_label, number_label
+from microsys.spc.series import Series, SeriesError, from_csv, from_measure
+
+IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+@dataclass(frozen=True)
+class CsvRequest:
+    """Options that apply to a CSV source."""
+
+    y: str | None = None
+    x: str | None = None
+    n: str | None = None
+    chart: str = "run"
+    part: str | None = None
+    freeze: int | None = None
+    exclude: str | None = None
+    rules: str = "anhoej"
+    direction: str = "neutral"
+    target: float | None = None
+    title: str | None = None
+
+
+def _parse_exclude(text: str | None) -> frozenset[int]:
+    if not text:
+        return frozenset()
+    try:
+        values = frozenset(int(v) for v in text.replace(" ", "").split(",") if v)
+    except ValueError:
+        raise UsageError(
+            f"`{text}` is not a list of point numbers", hint="write e.g. --exclude 3,7"
+        ) from None
+    if any(v < 1 for v in values):
+        raise UsageError("point numbers start at 1", hint="write e.g. --exclude 3,7")
+    return values
+
+
+def _csv_series(path: Path, req: CsvRequest, screen: bool) -> Series:
+    if req.y is None:
+        raise UsageError("say which column holds the values", hint="add --y COLUMN")
+    if req.chart not in CHART_TYPES:
+        raise UsageError(f"`{req.chart}` is not a chart type", hint="use one of: " + ", ".join(CHART_TYPES))
+    if req.rules not in RULE_SETS:
+        raise UsageError(f"`{req.rules}` is not a rule set", hint="use anhoej, ihi or nhs")
+    if req.direction not in ("up", "down", "neutral"):
+        raise UsageError(f"`{req.direction}` is not a direction", hint="use up, down or neutral")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path} cannot be read as UTF-8 text: {exc}") from None
+    options = Options(
+        chart=cast(ChartType, req.chart),
+        rules=cast(RuleSet, req.rules),
+        direction=cast(Direction, req.direction),
+        target=req.target,
+        freeze=req.freeze,
+        exclude=_parse_exclude(req.exclude),
+        screen_mr=screen,
+    )
+    try:
+        return from_csv(
+            text, y=req.y, x=req.x, n=req.n, part=req.part, options=options, title=req.title or path.stem
+        )
+    except SeriesError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+
+
+def _analyse(series: Series, where: str) -> Any:
+    try:
+        return analyse(series.xs, series.ys, series.ns, series.options, series.notes or None)
+    except ChartError as exc:
+        raise UsageError(f"{where}: {exc}") from None
+
+
+def _draw(series: Series, analysis: Any, target: Path) -> None:
+    from microsys.render.chart import draw, save
+
+    save(draw(series, analysis), target)
+
+
+def run_chart_command(
+    source: Path,
+    measure_ids: Sequence[str],
+    out: Path | None,
+    *,
+    as_json: bool,
+    csv: CsvRequest,
+    screen: bool = True,
+) -> Iterator[str]:
+    """Analyse and draw; yields the lines to print (JSON, or the paths written)."""
+    if source.is_file() and source.suffix.lower() in (".csv", ".txt"):
+        series = _csv_series(source, csv, screen)
+        analysis = _analyse(series, str(source))
+        label = date_label if series.dates else number_label
+        if as_json:
+            yield json.dumps(as_dict(analysis, label), indent=2, ensure_ascii=False)
+            return
+        target = out or source.with_suffix(".png")
+        if target.suffix.lower() not in IMAGE_SUFFIXES:
+            target = target / (source.stem + ".png")
+        _draw(series, analysis, target)
+        yield f"wrote {target}"
+        return
+    yield from _workbook_charts(source, measure_ids, out, as_json=as_json, screen=screen)
+
+
+def _workbook_charts(
+    source: Path, measure_ids: Sequence[str], out: Path | None, *, as_json: bool, screen: bool
+) -> Iterator[str]:
+    from microsys.workbook.discover import find_root
+    from microsys.workbook.loader import load_workbook
+
+    root = find_root(source) if source.exists() else None
+    if root is None:
+        if source.exists():
+            raise UsageError(f"no workbook found at {source}", hint="give a workbook folder or a CSV file")
+        raise UsageError(f"{source} does not exist", hint="check the spelling of the path")
+    wb = load_workbook(root)
+    by_id = {m.id: m for m in wb.measures}
+    unknown = [m for m in measure_ids if m not in by_id]
+    if unknown:
+        raise UsageError(
+            f"no measure called {', '.join(f'`{u}`' for u in unknown)} in {wb.path}",
+            hint="measures here: " + (", ".join(sorted(by_id)) or "none (check `microsys check` for errors)"),
+        )
+    chosen = [by_id[m] for m in measure_ids] if measure_ids else sorted(by_id.values(), key=lambda m: m.id)
+    if not chosen:
+        raise UsageError(f"{wb.path} has no valid measures to chart", hint="run `microsys check` on it")
+    if out is not None and out.suffix.lower() in IMAGE_SUFFIXES and len(chosen) > 1:
+        raise UsageError(
+            "several measures need a folder, not a file", hint="give --out a folder, or one measure"
+        )
+    results = []
+    for measure in chosen:
+        series = from_measure(wb, measure)
+        if not series.xs:
+            raise UsageError(
+                f"the measure `{measure.id}` has no values yet", hint="add values before charting"
+            )
+        if not screen:
+            series = Series(
+                **{**series.__dict__, "options": Options(**{**series.options.__dict__, "screen_mr": False})}
+            )
+        analysis = _analyse(series, f"measure `{measure.id}`")
+        if as_json:
+            results.append({"measure": measure.id, "name": measure.name, **as_dict(analysis, date_label)})
+            continue
+        folder = (
+            out if out is not None and out.suffix.lower() not in IMAGE_SUFFIXES else root / "build" / "charts"
+        )
+        target = (
+            out if out is not None and out.suffix.lower() in IMAGE_SUFFIXES else folder / f"{measure.id}.png"
+        )
+        _draw(series, analysis, target)
+        yield f"wrote {target}"
+    if as_json:
+        yield json.dumps(results[0] if len(results) == 1 else results, indent=2, ensure_ascii=False)

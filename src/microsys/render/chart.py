@@ -1,0 +1,405 @@
+"""Drawing run and control charts with matplotlib's Figure API (no pyplot state).
+
+Imported only by commands that draw. Colours are the Okabe-Ito palette and every
+signal type also has its own marker shape, so charts read in greyscale and for
+colour-blind readers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+from typing import Any, NamedTuple, cast
+
+from microsys.spc.analysis import Analysis, Point
+from microsys.spc.series import Series
+
+INK = "#222222"
+MUTED = "#6b6b6b"
+LINE = "#4a4a4a"
+CENTRE = "#0f6e8c"
+LIMIT = "#8a8a8a"
+TARGET = "#009E73"
+
+
+class _Style(NamedTuple):
+    color: str
+    marker: str
+    size: float
+    label: str
+
+
+STYLE = {
+    "common": _Style("#7f7f7f", "o", 22, "common cause"),
+    "improvement": _Style("#0072B2", "^", 46, "improvement"),
+    "concern": _Style("#D55E00", "s", 38, "concern"),
+    "neutral": _Style("#CC79A7", "D", 34, "special cause (neutral)"),
+}
+CHART_NAMES = {
+    "run": "Run chart",
+    "i": "I chart",
+    "mr": "Moving range chart",
+    "xbar": "X-bar chart",
+    "s": "S chart",
+    "t": "T chart",
+    "p": "P chart",
+    "pp": "P' chart (Laney)",
+    "c": "C chart",
+    "u": "U chart",
+    "up": "U' chart (Laney)",
+    "g": "G chart",
+}
+
+
+def _x(series: Series, value: float) -> float:
+    """Plot coordinate of an x value: matplotlib's date numbers for dates."""
+    if not series.dates:
+        return value
+    from matplotlib.dates import date2num
+
+    whole = int(value)
+    return float(date2num(dt.date.fromordinal(whole))) + (value - whole)
+
+
+def _steps(points: list[Point], attr: str, series: Series) -> list[tuple[list[Any], list[float]]]:
+    """Line segments of a centre line or limit, drawn as steps per part."""
+    return [segment for _, segment in _steps_by_part(points, attr, series)]
+
+
+def _steps_by_part(
+    points: list[Point], attr: str, series: Series
+) -> list[tuple[int, tuple[list[Any], list[float]]]]:
+    segments: list[tuple[int, tuple[list[Any], list[float]]]] = []
+    by_part: dict[int, list[Point]] = {}
+    for p in points:
+        by_part.setdefault(p.part, []).append(p)
+    for part, part_points in by_part.items():
+        xs: list[Any] = []
+        ys: list[float] = []
+        for k, p in enumerate(part_points):
+            v = getattr(p, attr)
+            if v is None:
+                continue
+            left = p.x if k == 0 else (part_points[k - 1].x + p.x) / 2
+            right = p.x if k == len(part_points) - 1 else (p.x + part_points[k + 1].x) / 2
+            xs.extend([_x(series, left), _x(series, right)])
+            ys.extend([v, v])
+        if xs:
+            segments.append((part, (xs, ys)))
+    return segments
+
+
+def _stagger(spans: list[tuple[float, float]]) -> list[int]:
+    """Row for each (left, right) label span so that labels in one row never overlap."""
+    rows: list[int] = []
+    ends: list[float] = []
+    for left, right in spans:
+        for row, end in enumerate(ends):
+            if left >= end:
+                ends[row] = right
+                rows.append(row)
+                break
+        else:
+            ends.append(right)
+            rows.append(len(ends) - 1)
+    return rows
+
+
+def _text_width(text: str, fontsize: float, fig: Any, ax: Any) -> float:
+    """Width of a label as a fraction of the axes width (measured with the renderer)."""
+    renderer = fig.canvas.get_renderer()
+    probe = fig.text(0, 0, text, fontsize=fontsize)
+    width = probe.get_window_extent(renderer).width
+    probe.remove()
+    return float(width / max(ax.get_window_extent(renderer).width, 1.0))
+
+
+def draw(series: Series, analysis: Analysis, *, width: float = 10, height: float = 5.2) -> Any:
+    """A matplotlib Figure of the chart."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import PercentFormatter
+
+    fig = Figure(figsize=(width, height), dpi=150, layout="constrained")
+    FigureCanvasAgg(fig)  # a canvas, so that label sizes can be measured
+    fig.set_facecolor("white")
+    ax = fig.add_subplot()
+    pts = list(analysis.points)
+    xs = [_x(series, p.x) for p in pts]
+
+    # Limits and centre line, per part.
+    for attr in ("ucl", "lcl"):
+        for sx, sy in _steps(pts, attr, series):
+            ax.plot(sx, sy, color=LIMIT, linestyle="--", linewidth=1.1, zorder=1)
+    signalled = {p.part for p in analysis.parts if p.runs_signal}
+    for part, (sx, sy) in _steps_by_part(pts, "cl", series):
+        # qicharts2 convention: a dashed centre line means non-random variation (runs).
+        centre_style: Any = (0, (5, 2)) if part in signalled else "-"
+        ax.plot(sx, sy, color=CENTRE, linewidth=1.6, linestyle=centre_style, zorder=2)
+    if analysis.target is not None and pts:
+        ends = [_x(series, pts[0].x), _x(series, pts[-1].x)]
+        ax.plot(ends, [analysis.target] * 2, color=TARGET, linewidth=1.3, linestyle=(0, (6, 3)), zorder=1)
+
+    # The data line, broken at missing values and between parts.
+    run_x: list[Any] = []
+    run_y: list[float] = []
+    last_part = None
+    for p, x in zip(pts, xs, strict=True):
+        if p.y is None or p.part != last_part:
+            if run_x:
+                ax.plot(run_x, run_y, color=LINE, linewidth=1.2, zorder=3)
+            run_x, run_y = [], []
+        if p.y is not None:
+            run_x.append(x)
+            run_y.append(p.y)
+        last_part = p.part
+    if run_x:
+        ax.plot(run_x, run_y, color=LINE, linewidth=1.2, zorder=3)
+
+    present: list[str] = []
+    for kind, st in STYLE.items():
+        sel = [(x, p) for x, p in zip(xs, pts, strict=True) if p.y is not None and p.point_type == kind]
+        if not sel:
+            continue
+        present.append(kind)
+        filled = [(x, p.y) for x, p in sel if p.included]
+        hollow = [(x, p.y) for x, p in sel if not p.included]
+        if filled:
+            fx, fy = zip(*filled, strict=True)
+            ax.scatter(
+                fx,
+                fy,
+                s=st.size,
+                marker=st.marker,
+                color=st.color,
+                zorder=4,
+                edgecolors="white",
+                linewidths=0.6,
+            )
+        if hollow:
+            # Points left out of the calculation are drawn hollow.
+            hx, hy = zip(*hollow, strict=True)
+            ax.scatter(
+                hx,
+                hy,
+                s=st.size,
+                marker=st.marker,
+                facecolors="white",
+                edgecolors=st.color,
+                linewidths=1.2,
+                zorder=4,
+            )
+
+    notes = _notes(ax, series, pts, xs)
+
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.spines[["left", "bottom"]].set_color("#bbbbbb")
+    ax.tick_params(colors=MUTED, labelsize=8.5)
+    ax.grid(axis="y", color="#eeeeee", linewidth=0.8)
+    ax.set_axisbelow(True)
+    if series.percent:
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    if series.y_label:
+        ax.set_ylabel(series.y_label, color=MUTED, fontsize=9)
+    if series.dates:
+        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+        ax.xaxis_date()
+        locator = AutoDateLocator(minticks=4, maxticks=10)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    title = series.title or CHART_NAMES[analysis.chart]
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold", color=INK)
+    latest = ""
+    if len(analysis.parts) > 1:
+        label = series.part_labels[-1] if series.part_labels else f"phase {len(analysis.parts)}"
+        latest = f"Since {label}: "
+    subtitle = f"{CHART_NAMES[analysis.chart]} · {latest}{analysis.verdict}"
+    if analysis.assurance:
+        subtitle += f" · target: {analysis.assurance}"
+    ax.set_title("\n".join(textwrap.wrap(subtitle, 125)), loc="left", fontsize=9, color=MUTED, pad=22)
+    _legend(ax, present, analysis)
+    # Labels are placed last, once the axis limits and the layout are final.
+    ax.set_xlim(*ax.get_xlim())
+    ax.set_ylim(*ax.get_ylim())
+    fig.draw_without_rendering()
+    _labels(ax, series, analysis, pts)
+    _phases(ax, fig, series, pts)
+    _annotations(ax, fig, series)
+    if notes:
+        fig.text(0.01, 0.005, "\n".join(notes), fontsize=7.5, color=MUTED, va="bottom", ha="left")
+        engine = cast(Any, fig.get_layout_engine())
+        engine.set(rect=(0, 0.04 * len(notes), 1, 1 - 0.04 * len(notes)))
+    return fig
+
+
+def _labels(ax: Any, series: Series, analysis: Analysis, pts: list[Point]) -> None:
+    """Values of the last part's lines at the right edge, nudged apart so they never overlap."""
+    if not pts:
+        return
+    last = pts[-1]
+    x = _x(series, last.x)
+    fmt = (lambda v: f"{v * 100:.0f}%") if series.percent else (lambda v: f"{v:.3g}")
+    items = [
+        (getattr(last, a), fmt(getattr(last, a)), c)
+        for a, c in (("cl", CENTRE), ("ucl", MUTED), ("lcl", MUTED))
+        if getattr(last, a) is not None
+    ]
+    if analysis.target is not None:
+        items.append((analysis.target, f"target {fmt(analysis.target)}", TARGET))
+    # Positions in points from the bottom of the axes, pushed apart by at least 10 points.
+    y0, y1 = ax.get_ylim()
+    height = ax.get_window_extent().height * 72 / ax.figure.dpi
+    placed = sorted(((v - y0) / (y1 - y0) * height, v, t, c) for v, t, c in items)
+    shifted: list[float] = []
+    for pos, *_ in placed:
+        shifted.append(max(pos, shifted[-1] + 11) if shifted else pos)
+    for (pos, v, text, color), new in zip(placed, shifted, strict=True):
+        ax.annotate(
+            text,
+            (x, v),
+            xytext=(6, new - pos),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            color=color,
+            annotation_clip=False,
+        )
+
+
+def _phases(ax: Any, fig: Any, series: Series, pts: list[Point]) -> None:
+    parts = sorted({p.part for p in pts})
+    if len(parts) < 2:
+        return
+    x0, x1 = ax.get_xlim()
+    starts, labels = [], []
+    for part in parts:
+        members = [p for p in pts if p.part == part]
+        start = members[0].x
+        if part > 1:
+            prev = [p for p in pts if p.part == part - 1][-1].x
+            boundary = (prev + start) / 2
+            ax.axvline(_x(series, boundary), color="#cccccc", linewidth=0.9, zorder=0)
+        label = series.part_labels[part - 1] if part - 1 < len(series.part_labels) else f"phase {part}"
+        starts.append((_x(series, start) - x0) / (x1 - x0))
+        labels.append(textwrap.shorten(label, 40, placeholder="…"))
+    spans = [
+        (left, left + _text_width(" " + t, 7.5, fig, ax) + 0.01)
+        for left, t in zip(starts, labels, strict=True)
+    ]
+    rows = _stagger(spans)
+    for (left, _), text, row in zip(spans, labels, rows, strict=True):
+        ax.annotate(
+            " " + text,
+            (left, 1.0),
+            xycoords="axes fraction",
+            xytext=(0, 2 + 11 * row),
+            textcoords="offset points",
+            fontsize=7.5,
+            color=MUTED,
+            va="bottom",
+            ha="left",
+            annotation_clip=False,
+        )
+    ax.set_title(ax.get_title(loc="left"), loc="left", fontsize=9, color=MUTED, pad=22 + 11 * max(rows))
+
+
+def _annotations(ax: Any, fig: Any, series: Series) -> None:
+    """PDSA cycles as markers on the x axis with labels in staggered rows below the plot."""
+    if not series.annotations:
+        return
+    x0, x1 = ax.get_xlim()
+    trans = ax.get_xaxis_transform()
+    texts = [textwrap.shorten(a.label, 34, placeholder="…") for a in series.annotations]
+    centres = [(_x(series, a.x) - x0) / (x1 - x0) for a in series.annotations]
+    halves = [_text_width(t, 7, fig, ax) / 2 + 0.008 for t in texts]
+    rows = _stagger([(c - h, c + h) for c, h in zip(centres, halves, strict=True)])
+    for a, text, row in zip(series.annotations, texts, rows, strict=True):
+        x = _x(series, a.x)
+        ax.axvline(x, color="#9aa5b1", linewidth=0.8, linestyle=":", zorder=0)
+        ax.plot([x], [0], marker="v", color="#52606d", markersize=5, transform=trans, clip_on=False, zorder=5)
+        ax.annotate(
+            text,
+            (x, 0),
+            xycoords=trans,
+            xytext=(0, -30 - 11 * row),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=7,
+            color="#52606d",
+            annotation_clip=False,
+        )
+
+
+def _notes(ax: Any, series: Series, pts: list[Point], xs: list[Any]) -> list[str]:
+    out: list[str] = []
+    for p, x in zip(pts, xs, strict=True):
+        if p.note and p.y is not None:
+            k = len(out) + 1
+            ax.annotate(
+                str(k),
+                (x, p.y),
+                xytext=(0, 8),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7,
+                color=INK,
+                fontweight="bold",
+            )
+            when = dt.date.fromordinal(int(p.x)).isoformat() if series.dates else f"{p.x:g}"
+            out.append(f"{k}. {when}: {textwrap.shorten(p.note, 110, placeholder='…')}")
+    return out[:6]
+
+
+def _legend(ax: Any, present: list[str], analysis: Analysis) -> None:
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D(
+            [], [], color=CENTRE, linewidth=1.6, label="median" if analysis.chart == "run" else "centre line"
+        )
+    ]
+    if any(p.runs_signal for p in analysis.parts):
+        handles.append(
+            Line2D(
+                [], [], color=CENTRE, linewidth=1.6, linestyle=(0, (5, 2)), label="runs signal (non-random)"
+            )
+        )
+    if any(p.ucl is not None for p in analysis.points):
+        handles.append(Line2D([], [], color=LIMIT, linestyle="--", label="control limits"))
+    if analysis.target is not None:
+        handles.append(Line2D([], [], color=TARGET, linestyle=(0, (6, 3)), label="target"))
+    for kind in present:
+        st = STYLE[kind]
+        handles.append(Line2D([], [], linestyle="", marker=st.marker, color=st.color, label=st.label))
+    # Padded so the line labels at the right edge of the plot stay clear of the legend.
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        borderaxespad=6.5,
+        frameon=False,
+        fontsize=8,
+    )
+
+
+def save(fig: Any, path: Path) -> None:
+    """Write the figure; the format follows the extension (png, svg, pdf). Output is reproducible."""
+    import matplotlib
+
+    suffix = path.suffix.lower()
+    metadata: dict[str, Any]
+    if suffix == ".svg":
+        matplotlib.rcParams["svg.fonttype"] = "none"
+        matplotlib.rcParams["svg.hashsalt"] = "microsys"
+        metadata = {"Date": None, "Creator": "microsys"}
+    elif suffix == ".pdf":
+        metadata = {"CreationDate": None, "ModDate": None, "Creator": "microsys", "Producer": "microsys"}
+    else:
+        metadata = {"Software": "microsys"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    fig.savefig(tmp, format=suffix.lstrip("."), metadata=metadata, facecolor="white")
+    tmp.replace(path)

@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from microsys.cli import app, run
+from tests.unit.test_spc import OJ
+
+runner = CliRunner()
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+POINT_KEYS = {
+    "x",
+    "y",
+    "n",
+    "part",
+    "baseline",
+    "included",
+    "cl",
+    "lcl",
+    "ucl",
+    "lcl_2sigma",
+    "ucl_2sigma",
+    "sigma_signal",
+    "runs_signal",
+    "signal",
+    "point_type",
+    "note",
+}
+PART_KEYS = {
+    "part",
+    "n_obs",
+    "n_useful",
+    "longest_run",
+    "longest_run_max",
+    "crossings",
+    "crossings_min",
+    "runs_signal",
+    "cl",
+    "lcl",
+    "ucl",
+    "findings",
+}
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def oj_csv(tmp_path: Path) -> Path:
+    p = tmp_path / "oj.csv"
+    p.write_text("sample,defective,size\n" + "".join(f"{i},{c},50\n" for i, c in enumerate(OJ, start=1)))
+    return p
+
+
+def test_workbook_charts_are_written_to_build(cf_clinic: Path) -> None:
+    result = invoke("chart", str(cf_clinic))
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in (cf_clinic / "build" / "charts").iterdir())
+    assert written == [
+        "clinic-overrun.png",
+        "clinic-wait.png",
+        "inhaled-therapy-adherence.png",
+        "seen-within-15.png",
+    ]
+    assert (cf_clinic / "build" / "charts" / "clinic-wait.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_svg_is_reproducible_and_has_real_text(cf_clinic: Path, tmp_path: Path) -> None:
+    a, b = tmp_path / "a.svg", tmp_path / "b.svg"
+    assert invoke("chart", str(cf_clinic), "clinic-wait", "--out", str(a)).exit_code == 0
+    assert invoke("chart", str(cf_clinic), "clinic-wait", "--out", str(b)).exit_code == 0
+    assert a.read_bytes() == b.read_bytes()
+    text = a.read_text()
+    assert "Mean clinic waiting time" in text and "PDSA-1" in text
+
+
+def test_pdf_output_contains_the_title(cf_clinic: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    out = tmp_path / "wait.pdf"
+    assert invoke("chart", str(cf_clinic), "seen-within-15", "-o", str(out)).exit_code == 0
+    assert "Patients seen within 15 minutes" in PdfReader(out).pages[0].extract_text()
+
+
+def test_workbook_json_uses_measure_settings(cf_clinic: Path) -> None:
+    result = invoke("chart", str(cf_clinic), "clinic-wait", "--format", "json")
+    doc = json.loads(result.output)
+    assert doc["measure"] == "clinic-wait" and doc["type"] == "i" and doc["direction"] == "down"
+    assert doc["target"] == 10 and len(doc["parts"]) == 4
+    assert doc["points"][0]["x"] == "2025-11-03"
+    assert set(doc["points"][0]) == POINT_KEYS and set(doc["parts"][0]) == PART_KEYS
+    notes = [p["note"] for p in doc["points"] if p["note"]]
+    assert "two consultants off sick" in notes
+
+
+def test_csv_json_matches_golden(oj_csv: Path) -> None:
+    result = invoke(
+        "chart",
+        str(oj_csv),
+        "--y",
+        "defective",
+        "--n",
+        "size",
+        "--type",
+        "p",
+        "-f",
+        "json",
+        "--exclude",
+        "15,23",
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    golden = GOLDEN / "chart-montgomery-7.1.json"
+    if os.environ.get("MICROSYS_UPDATE_GOLDEN"):
+        golden.write_text(json.dumps(doc, indent=2) + "\n")
+    assert doc == json.loads(golden.read_text())
+    assert doc["points"][0]["x"] == 1 and len(doc["points"]) == 30
+    assert doc["parts"][0]["cl"] == pytest.approx(301 / 1400)
+
+
+def test_rows_sharing_an_x_are_one_subgroup(tmp_path: Path) -> None:
+    p = tmp_path / "d.csv"
+    p.write_text("day,count,n\n2026-01-01,2,10\n2026-01-01,3,10\n2026-01-02,1,10\n2026-01-03,4,20\n")
+    doc = json.loads(
+        invoke("chart", str(p), "--x", "day", "--y", "count", "--n", "n", "-t", "p", "-f", "json").output
+    )
+    assert [pt["x"] for pt in doc["points"]] == ["2026-01-01", "2026-01-02", "2026-01-03"]
+    assert doc["points"][0]["y"] == pytest.approx(0.25) and doc["points"][0]["n"] == 20
+    doc = json.loads(invoke("chart", str(p), "--x", "day", "--y", "count", "-f", "json").output)
+    assert doc["points"][0]["y"] == pytest.approx(2.5)
+
+
+def test_part_column_freeze_and_rules(tmp_path: Path) -> None:
+    p = tmp_path / "d.csv"
+    rows = [(i, 40 + (i % 3), "before") for i in range(1, 11)] + [
+        (i, 20 + (i % 3), "after") for i in range(11, 21)
+    ]
+    p.write_text("week,wait,phase\n" + "".join(f"{w},{v},{ph}\n" for w, v, ph in rows))
+    doc = json.loads(
+        invoke(
+            "chart",
+            str(p),
+            "--x",
+            "week",
+            "--y",
+            "wait",
+            "--part",
+            "phase",
+            "-t",
+            "i",
+            "--rules",
+            "nhs",
+            "--direction",
+            "down",
+            "-f",
+            "json",
+        ).output
+    )
+    assert [pt["part"] for pt in doc["points"]] == [1] * 10 + [2] * 10
+    frozen = json.loads(
+        invoke(
+            "chart", str(p), "--y", "wait", "-t", "i", "--freeze", "10", "--direction", "down", "-f", "json"
+        ).output
+    )
+    assert [pt["baseline"] for pt in frozen["points"]] == [True] * 10 + [False] * 10
+    assert all(pt["point_type"] == "improvement" for pt in frozen["points"][10:])
+
+
+def test_csv_image_default_name(oj_csv: Path) -> None:
+    result = invoke("chart", str(oj_csv), "--y", "defective", "--n", "size", "-t", "p")
+    assert result.exit_code == 0
+    assert oj_csv.with_suffix(".png").is_file()
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--y", "nope"], "there is no column `nope`"),
+        (["--y", "defective", "-t", "p"], "needs a denominator"),
+        (["--y", "defective", "--exclude", "a,b"], "not a list of point numbers"),
+        (["--y", "defective", "-t", "zz"], "not a chart type"),
+        ([], "--y COLUMN"),
+    ],
+)
+def test_csv_usage_errors(
+    oj_csv: Path, args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["chart", str(oj_csv), *args, "-f", "json"]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_unknown_measure_lists_the_known_ones(cf_clinic: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["chart", str(cf_clinic), "clinic-wiat"]) == 2
+    err = capsys.readouterr().err
+    assert "clinic-wiat" in err and "clinic-wait" in err
+
+
+def test_json_analysis_does_not_import_matplotlib(cf_clinic: Path) -> None:
+    code = (
+        "import sys, io, contextlib\nfrom microsys.cli import run\n"
+        f"with contextlib.redirect_stdout(io.StringIO()): run(['chart', {str(cf_clinic)!r}, '-f', 'json'])\n"
+        "print('matplotlib' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
