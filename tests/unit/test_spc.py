@@ -232,6 +232,10 @@ def test_nhs_rules_use_2_66_and_flag_trends_and_shifts() -> None:
     shift = base + [11.6] * 7
     s = analyse(xs(17), shift, options=Options(chart="i", rules="nhs", direction="down", freeze=10))
     assert [p.point_type for p in s.points[10:]] == ["concern"] * 7
+    assert s.parts[0].runs_signal
+    # A single point outside the limits is a sigma signal, not a runs signal.
+    spike = analyse(xs(11), [*base, 40.0], options=Options(chart="i", rules="nhs", freeze=10))
+    assert spike.points[-1].sigma_signal and not spike.parts[0].runs_signal
 
 
 def test_ihi_rules_shift_and_trend() -> None:

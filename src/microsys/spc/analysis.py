@@ -606,8 +606,9 @@ def _nhs(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
         findings.append("2 of 3 points close to a limit")
     if any(side7):
         findings.append("7 or more points in a row " + _side_word(next(v for v in side7 if v)) + " the mean")
-    signal = any(special) and chart != "mr"
-    return _Flags(outside, special, signal, findings, None, None)
+    # The part-level flag is for patterns of runs; points outside the limits are sigma signals.
+    patterns = any(trend) or any(two3) or any(side7)
+    return _Flags(outside, special, patterns and chart != "mr", findings, None, None)
 
 
 def _sigma(lines: _Lines) -> list[bool]:
