@@ -143,6 +143,12 @@ def _workbook_charts(
     wb = load_workbook(root)
     by_id = {m.id: m for m in wb.measures}
     unknown = [m for m in measure_ids if m not in by_id]
+    broken = [m for m in unknown if wb.file(f"measures/{m}.yaml") is not None]
+    if broken:
+        raise UsageError(
+            f"the measure {', '.join(f'`{b}`' for b in broken)} has errors and cannot be charted",
+            hint=f"run `microsys check {wb.path}` and fix what it reports",
+        )
     if unknown:
         raise UsageError(
             f"no measure called {', '.join(f'`{u}`' for u in unknown)} in {wb.path}",

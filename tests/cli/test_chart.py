@@ -210,3 +210,11 @@ def test_json_analysis_does_not_import_matplotlib(cf_clinic: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_a_measure_with_errors_says_so(cf_clinic: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = cf_clinic / "measures" / "clinic-wait.yaml"
+    path.write_text(path.read_text().replace("direction: down", "direction: downwards"))
+    assert run(["chart", str(cf_clinic), "clinic-wait"]) == 2
+    err = capsys.readouterr().err
+    assert "has errors" in err and "microsys check" in err

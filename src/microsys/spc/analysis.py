@@ -561,12 +561,7 @@ def _nhs(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
             trend_end[i] = 1
         elif all(v == -1 for v in d):
             trend_end[i] = -1
-    trend = [0] * k
-    for i in range(k):
-        for j in range(i, min(k, i + 7)):
-            if trend_end[j]:
-                trend[i] = trend_end[j]
-                break
+    trend = _spread_back(trend_end, 7)
     # 2 of 3 consecutive points beyond 2 sigma (inside the limits), all three on one side.
     two3 = [0] * k
     for i in range(k):
@@ -582,12 +577,7 @@ def _nhs(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
         sides = rel[i - 6 : i + 1]
         if sides[0] != 0 and all(v == sides[0] for v in sides):
             side_end[i] = sides[0]
-    side7 = [0] * k
-    for i in range(k):
-        for j in range(i, min(k, i + 7)):
-            if side_end[j]:
-                side7[i] = side_end[j]
-                break
+    side7 = _spread_back(side_end, 7)
     special = [0] * k
     findings: list[str] = []
     for i in range(k):
@@ -609,6 +599,22 @@ def _nhs(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
     # The part-level flag is for patterns of runs; points outside the limits are sigma signals.
     patterns = any(trend) or any(two3) or any(side7)
     return _Flags(outside, special, patterns and chart != "mr", findings, None, None)
+
+
+def _spread_back(ends: list[int], length: int) -> list[int]:
+    """Mark every point of a pattern of ``length`` points, given the points where one ends.
+
+    Like NHSRplotthedots: a point is part of a pattern when the pattern ends at it or
+    at one of the ``length - 1`` points after it.
+    """
+    k = len(ends)
+    out = [0] * k
+    for i in range(k):
+        for j in range(i, min(k, i + length)):
+            if ends[j]:
+                out[i] = ends[j]
+                break
+    return out
 
 
 def _sigma(lines: _Lines) -> list[bool]:
