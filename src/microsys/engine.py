@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from microsys.diagnostics import Diagnostic, Severity
@@ -39,7 +39,6 @@ class CheckResult:
 
     workbooks: tuple[WorkbookResult, ...]
     strict: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

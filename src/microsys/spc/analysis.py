@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 from microsys.spc import stats
@@ -760,4 +760,4 @@ def _assurance(points: list[Point], opts: Options) -> Literal["pass", "fail", "i
     return "inconsistent"
 
 
-__all__ = ["Analysis", "ChartError", "Options", "PartSummary", "Point", "analyse", "replace"]
+__all__ = ["Analysis", "ChartError", "Options", "PartSummary", "Point", "analyse"]

@@ -7,7 +7,7 @@ computed only for files that have findings, with the slower round-trip parser.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any, TypeVar, cast
 
@@ -260,8 +260,6 @@ def load_workbook(root: Path, limits: Limits | None = None) -> Workbook:
 
 
 def _with_path(d: Diagnostic, path: Path) -> Diagnostic:
-    from dataclasses import replace
-
     return replace(d, path=path)
 
 
