@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePath
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from microsys.diagnostics import Diagnostic, PathPart, Severity
 from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
@@ -65,6 +65,28 @@ def _missing_ref(
     return _d(sf, where, "ref.unknown-id", f"`{ref}` is not a {what} {scope}", hint)
 
 
+class _Target(NamedTuple):
+    """A kind of record that others refer to by id."""
+
+    what: str
+    home: str
+    # The single file that defines these ids, if any: while it has errors, references
+    # to its ids are not reported (its own findings come first).
+    defined_in: str | None = None
+
+
+_TARGETS: dict[str, _Target] = {
+    "theme": _Target("theme", "themes.yaml", "themes"),
+    "global_aim": _Target("global aim", "aims.yaml", "aims"),
+    "change": _Target("change idea", "change-ideas.yaml", "change_ideas"),
+    "measure": _Target("measure", "measures/"),
+    "pdsa": _Target("PDSA cycle", "pdsa/"),
+    "sdsa": _Target("SDSA cycle", "sdsa/"),
+    "playbook": _Target("playbook entry", "playbook/"),
+    "process_map": _Target("process map", "process-maps/"),
+}
+
+
 class _Index:
     """Ids of everything that can be referred to."""
 
@@ -72,29 +94,34 @@ class _Index:
         themes = wb.themes
         aims = wb.aims
         ideas = wb.change_ideas
-        self.themes = {t.id for t in themes.themes} if themes else set()
-        self.global_aims = {a.id for a in aims.global_aims} if aims else set()
-        self.changes = {c.id for c in ideas.ideas} if ideas else set()
-        self.measures = {m.id for m in wb.measures}
-        self.pdsa = {c.id for c in wb.pdsa_cycles}
-        self.sdsa = {c.id for c in wb.sdsa_cycles}
-        self.playbook = {p.id for p in wb.playbook}
-        self.process_maps = {p.id for p in wb.process_maps}
+        self.ids: dict[str, set[str]] = {
+            "theme": {t.id for t in themes.themes} if themes else set(),
+            "global_aim": {a.id for a in aims.global_aims} if aims else set(),
+            "change": {c.id for c in ideas.ideas} if ideas else set(),
+            "measure": {m.id for m in wb.measures},
+            "pdsa": {c.id for c in wb.pdsa_cycles},
+            "sdsa": {c.id for c in wb.sdsa_cycles},
+            "playbook": {p.id for p in wb.playbook},
+            "process_map": {p.id for p in wb.process_maps},
+        }
         # A file that failed validation still defines its id for references, so one
         # mistake does not cascade into "unknown id" findings everywhere else.
-        for key, ids in (
-            ("measure", self.measures),
-            ("pdsa", self.pdsa),
-            ("sdsa", self.sdsa),
-            ("playbook", self.playbook),
-            ("process_map", self.process_maps),
-        ):
-            for f in wb.files:
-                if f.kind is not None and f.kind.key == key and f.model is None:
-                    ids.add(PurePath(f.rel).stem)
+        for f in wb.files:
+            if f.kind is not None and f.kind.many and f.model is None and f.kind.key in self.ids:
+                self.ids[f.kind.key].add(PurePath(f.rel).stem)
         self.broken = {
             f.kind.key for f in wb.files if f.kind is not None and f.model is None and not f.kind.many
         }
+
+    def ref(
+        self, sf: SourceFile, where: Sequence[PathPart], ref: str | None, kind: str
+    ) -> Iterator[Diagnostic]:
+        """A finding if ``ref`` is not an id of ``kind`` in this workbook."""
+        target = _TARGETS[kind]
+        known = self.ids[kind]
+        if ref is None or ref in known or target.defined_in in self.broken:
+            return
+        yield _missing_ref(sf, where, ref, target.what, known, target.home)
 
 
 def check(wb: Workbook) -> list[Diagnostic]:
@@ -112,25 +139,6 @@ def check(wb: Workbook) -> list[Diagnostic]:
     out.extend(_ramp(wb))
     out.extend(_patterns(wb, idx))
     return out
-
-
-def _ref(
-    sf: SourceFile,
-    where: Sequence[PathPart],
-    ref: str | None,
-    known: set[str],
-    what: str,
-    home: str,
-    *,
-    skip_if_broken: str | None = None,
-    broken: set[str] | None = None,
-    scope: str = "in this workbook",
-) -> Iterator[Diagnostic]:
-    if ref is None or ref in known:
-        return
-    if skip_if_broken and broken and skip_if_broken in broken:
-        return  # the file that defines these ids has its own errors
-    yield _missing_ref(sf, where, ref, what, known, home, scope)
 
 
 def _duplicates(
@@ -194,7 +202,7 @@ def _themes_and_aims(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     if sf is not None:
         themes = cast(Themes, sf.model)
         yield from _duplicates(sf, [t.id for t in themes.themes], ("themes",), "theme")
-        yield from _ref(sf, ("selected",), themes.selected, idx.themes, "theme", "themes.yaml")
+        yield from idx.ref(sf, ("selected",), themes.selected, "theme")
         if themes.selected:
             for i, t in enumerate(themes.themes):
                 if t.status == "selected" and t.id != themes.selected:
@@ -213,22 +221,11 @@ def _themes_and_aims(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     yield from _duplicates(sf, [a.id for a in aims.global_aims], ("global_aims",), "global aim")
     yield from _duplicates(sf, [a.id for a in aims.specific_aims], ("specific_aims",), "specific aim")
     for i, ga in enumerate(aims.global_aims):
-        yield from _ref(
-            sf,
-            ("global_aims", i, "theme"),
-            ga.theme,
-            idx.themes,
-            "theme",
-            "themes.yaml",
-            skip_if_broken="themes",
-            broken=idx.broken,
-        )
+        yield from idx.ref(sf, ("global_aims", i, "theme"), ga.theme, "theme")
     proportions = {m.id for m in wb.measures if m.chart in PROPORTION_CHARTS}
     for i, sa in enumerate(aims.specific_aims):
-        yield from _ref(
-            sf, ("specific_aims", i, "global_aim"), sa.global_aim, idx.global_aims, "global aim", "aims.yaml"
-        )
-        yield from _ref(sf, ("specific_aims", i, "measure"), sa.measure, idx.measures, "measure", "measures/")
+        yield from idx.ref(sf, ("specific_aims", i, "global_aim"), sa.global_aim, "global_aim")
+        yield from idx.ref(sf, ("specific_aims", i, "measure"), sa.measure, "measure")
         if sa.measure in proportions:
             for key in ("baseline", "target"):
                 value = getattr(sa, key)
@@ -239,28 +236,18 @@ def _themes_and_aims(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
 def _maps_and_fishbones(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     for sf, model in wb.records("process_map"):
         pm = cast(ProcessMap, model)
-        yield from _ref(
-            sf,
-            ("global_aim",),
-            pm.global_aim,
-            idx.global_aims,
-            "global aim",
-            "aims.yaml",
-            skip_if_broken="aims",
-            broken=idx.broken,
-        )
+        yield from idx.ref(sf, ("global_aim",), pm.global_aim, "global_aim")
         step_ids = [s.id for s in pm.steps]
         yield from _duplicates(sf, step_ids, ("steps",), "step")
         known = set(step_ids)
         for i, step in enumerate(pm.steps):
-            for j, nxt in enumerate(step.next):
-                yield from _ref(
-                    sf, ("steps", i, "next", j), nxt, known, "step", "steps:", scope="in this map"
-                )
-            for j, br in enumerate(step.branches):
-                yield from _ref(
-                    sf, ("steps", i, "branches", j, "to"), br.to, known, "step", "steps:", scope="in this map"
-                )
+            targets: list[tuple[tuple[PathPart, ...], str]] = [
+                (("steps", i, "next", j), nxt) for j, nxt in enumerate(step.next)
+            ]
+            targets += [(("steps", i, "branches", j, "to"), br.to) for j, br in enumerate(step.branches)]
+            for where, target in targets:
+                if target not in known:
+                    yield _missing_ref(sf, where, target, "step", known, "steps:", "in this map")
             if step.kind == "decision" and len(step.branches) < 2:
                 yield _d(
                     sf,
@@ -282,16 +269,7 @@ def _maps_and_fishbones(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
                 )
     for sf, model in wb.records("fishbone"):
         fb = cast(Fishbone, model)
-        yield from _ref(
-            sf,
-            ("global_aim",),
-            fb.global_aim,
-            idx.global_aims,
-            "global aim",
-            "aims.yaml",
-            skip_if_broken="aims",
-            broken=idx.broken,
-        )
+        yield from idx.ref(sf, ("global_aim",), fb.global_aim, "global_aim")
 
 
 def _changes(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
@@ -301,21 +279,10 @@ def _changes(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     ideas = cast(ChangeIdeas, sf.model)
     yield from _duplicates(sf, [c.id for c in ideas.ideas], ("ideas",), "change idea")
     for i, c in enumerate(ideas.ideas):
-        yield from _ref(
-            sf,
-            ("ideas", i, "theme"),
-            c.theme,
-            idx.themes,
-            "theme",
-            "themes.yaml",
-            skip_if_broken="themes",
-            broken=idx.broken,
-        )
+        yield from idx.ref(sf, ("ideas", i, "theme"), c.theme, "theme")
     for r, vote in enumerate(ideas.votes):
         for ident, count in vote.votes.items():
-            yield from _ref(
-                sf, ("votes", r, "votes", ident), ident, idx.changes, "change idea", "change-ideas.yaml"
-            )
+            yield from idx.ref(sf, ("votes", r, "votes", ident), ident, "change")
             if count < 0:
                 yield _d(
                     sf,
@@ -324,9 +291,7 @@ def _changes(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
                     f"`{ident}` has {count} votes; votes cannot be negative",
                 )
         for j, ident in enumerate(vote.selected):
-            yield from _ref(
-                sf, ("votes", r, "selected", j), ident, idx.changes, "change idea", "change-ideas.yaml"
-            )
+            yield from idx.ref(sf, ("votes", r, "selected", j), ident, "change")
         people = vote.voter_count or len(vote.voters)
         if vote.votes_each and people:
             cast_votes = sum(vote.votes.values())
@@ -445,8 +410,9 @@ def _date_order(
 
 
 def _cycle_chain(
-    cycles: list[tuple[SourceFile, PDSA | SDSA]], known: set[str], what: str, folder: str
+    cycles: list[tuple[SourceFile, PDSA | SDSA]], idx: _Index, kind: str
 ) -> Iterator[Diagnostic]:
+    what = _TARGETS[kind].what
     by_id = {c.id: c for _, c in cycles}
     for sf, c in cycles:
         if c.previous is None:
@@ -456,12 +422,12 @@ def _cycle_chain(
                 sf,
                 ("previous",),
                 "ref.self",
-                f"the {what} cycle `{c.id}` cannot follow itself",
+                f"the {what} `{c.id}` cannot follow itself",
                 "name the cycle that came before this one",
             )
             continue
-        if c.previous not in known:
-            yield _missing_ref(sf, ("previous",), c.previous, f"{what} cycle", known, folder)
+        if c.previous not in idx.ids[kind]:
+            yield from idx.ref(sf, ("previous",), c.previous, kind)
             continue
         seen = {c.id}
         cur: PDSA | SDSA | None = by_id.get(c.previous)
@@ -471,7 +437,7 @@ def _cycle_chain(
                     sf,
                     ("previous",),
                     "ref.loop",
-                    f"the `previous:` links of {what} cycles go round in a loop through `{c.id}`",
+                    f"the `previous:` links of {what}s go round in a loop through `{c.id}`",
                     "the first cycle of a sequence has no `previous:`",
                 )
                 break
@@ -483,18 +449,9 @@ def _cycle_common(
     sf: SourceFile, c: PDSA | SDSA, idx: _Index, first: tuple[str, tuple[PathPart, ...], dt.date | None]
 ) -> Iterator[Diagnostic]:
     """Checks shared by PDSA and SDSA cycles: the change idea, measures and the order of dates."""
-    yield from _ref(
-        sf,
-        ("change",),
-        c.change,
-        idx.changes,
-        "change idea",
-        "change-ideas.yaml",
-        skip_if_broken="change_ideas",
-        broken=idx.broken,
-    )
+    yield from idx.ref(sf, ("change",), c.change, "change")
     for j, mid in enumerate(c.measures):
-        yield from _ref(sf, ("measures", j), mid, idx.measures, "measure", "measures/")
+        yield from idx.ref(sf, ("measures", j), mid, "measure")
     yield from _date_order(
         sf,
         [
@@ -512,34 +469,23 @@ def _cycles(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     for sf, c in pdsas:
         plan_date = c.plan.date if c.plan else None
         yield from _cycle_common(sf, c, idx, ("the plan", ("plan", "date"), plan_date))
-    yield from _cycle_chain(list(pdsas), idx.pdsa, "PDSA", "pdsa/")
+    yield from _cycle_chain(list(pdsas), idx, "pdsa")
     sdsas = [(sf, cast(SDSA, m)) for sf, m in wb.records("sdsa")]
     for sf, s in sdsas:
         set_date = s.standardise.date if s.standardise else None
         yield from _cycle_common(sf, s, idx, ("Standardise", ("standardise", "date"), set_date))
-        yield from _ref(sf, ("playbook",), s.playbook, idx.playbook, "playbook entry", "playbook/")
-    yield from _cycle_chain(list(sdsas), idx.sdsa, "SDSA", "sdsa/")
+        yield from idx.ref(sf, ("playbook",), s.playbook, "playbook")
+    yield from _cycle_chain(list(sdsas), idx, "sdsa")
 
 
 def _playbook(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     for sf, model in wb.records("playbook"):
         entry = cast(PlaybookEntry, model)
         for j, cid in enumerate(entry.changes):
-            yield from _ref(
-                sf,
-                ("changes", j),
-                cid,
-                idx.changes,
-                "change idea",
-                "change-ideas.yaml",
-                skip_if_broken="change_ideas",
-                broken=idx.broken,
-            )
+            yield from idx.ref(sf, ("changes", j), cid, "change")
         for j, mid in enumerate(entry.measures):
-            yield from _ref(sf, ("measures", j), mid, idx.measures, "measure", "measures/")
-        yield from _ref(
-            sf, ("process_map",), entry.process_map, idx.process_maps, "process map", "process-maps/"
-        )
+            yield from idx.ref(sf, ("measures", j), mid, "measure")
+        yield from idx.ref(sf, ("process_map",), entry.process_map, "process_map")
         if entry.approved and entry.review_date and entry.review_date < entry.approved:
             yield _d(
                 sf,
@@ -619,6 +565,4 @@ def _patterns(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     if sf is None or patterns is None:
         return
     for i, metric in enumerate(patterns.visible_metrics):
-        yield from _ref(
-            sf, ("visible_metrics", i, "measure"), metric.measure, idx.measures, "measure", "measures/"
-        )
+        yield from idx.ref(sf, ("visible_metrics", i, "measure"), metric.measure, "measure")
