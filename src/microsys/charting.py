@@ -10,10 +10,11 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from microsys.errors import UsageError
 from microsys.spc.analysis import (
+    Analysis,
     CHART_TYPES,
     RULE_SETS,
     ChartError,
@@ -90,14 +91,14 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> Series:
         raise UsageError(f"{path}: {exc}") from None
 
 
-def _analyse(series: Series, where: str) -> Any:
+def _analyse(series: Series, where: str) -> Analysis:
     try:
         return analyse(series.xs, series.ys, series.ns, series.options, series.notes or None)
     except ChartError as exc:
         raise UsageError(f"{where}: {exc}") from None
 
 
-def _draw(series: Series, analysis: Any, target: Path) -> None:
+def _draw(series: Series, analysis: Analysis, target: Path) -> None:
     from microsys.render.chart import draw, save
 
     save(draw(series, analysis), target)
@@ -163,14 +164,10 @@ def _workbook_charts(
         )
     results = []
     for measure in chosen:
-        series = from_measure(wb, measure)
+        series = from_measure(wb, measure, screen=screen)
         if not series.xs:
             raise UsageError(
                 f"the measure `{measure.id}` has no values yet", hint="add values before charting"
-            )
-        if not screen:
-            series = Series(
-                **{**series.__dict__, "options": Options(**{**series.options.__dict__, "screen_mr": False})}
             )
         analysis = _analyse(series, f"measure `{measure.id}`")
         if as_json:

@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, cast
 
 from microsys.spc.analysis import Options
@@ -51,7 +51,7 @@ def _subgroup_index(xs: Sequence[float]) -> dict[float, int]:
     return {x: i + 1 for i, x in enumerate(sorted(set(xs)))}
 
 
-def from_measure(wb: Workbook, measure: Measure) -> Series:
+def from_measure(wb: Workbook, measure: Measure, *, screen: bool = True) -> Series:
     """The series of a workbook measure, with its own settings and its PDSA cycles marked."""
     points = wb.values(measure.id)
     xs = [float(p.date.toordinal()) for p in points]
@@ -93,6 +93,7 @@ def from_measure(wb: Workbook, measure: Measure) -> Series:
             freeze=freeze,
             parts=parts,
             exclude=exclude,
+            screen_mr=screen,
         ),
         notes=tuple(p.note for p in points),
         dates=True,
@@ -184,7 +185,7 @@ def from_csv(
         order = sorted(first)
         breaks = tuple(i for i in range(1, len(order)) if first[order[i]] != first[order[i - 1]])
         labels = [first[order[0]]] + [first[order[i]] for i in breaks]
-        opts = Options(**{**opts.__dict__, "parts": breaks})
+        opts = replace(opts, parts=breaks)
         part_labels = tuple(labels)
     else:
         part_labels = ()
