@@ -14,9 +14,9 @@ from typing import cast
 
 from microsys.errors import UsageError
 from microsys.spc.analysis import (
-    Analysis,
     CHART_TYPES,
     RULE_SETS,
+    Analysis,
     ChartError,
     ChartType,
     Direction,
