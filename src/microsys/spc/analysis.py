@@ -146,8 +146,8 @@ def _aggregate(
     out: list[_Subgroup] = []
     for x in sorted(groups):
         rows = groups[x]
-        y = [NAN if ys[i] is None else float(ys[i]) for i in rows]  # type: ignore[arg-type]
-        n = [NAN if ns is None or ns[i] is None else float(ns[i]) for i in rows]  # type: ignore[arg-type]
+        y = [_float(ys[i]) for i in rows]
+        n = [_float(ns[i]) if ns is not None else NAN for i in rows]
         if got_n:
             # Like qicharts2: a value without its denominator (or the reverse) is missing.
             for j in range(len(rows)):
@@ -156,11 +156,7 @@ def _aggregate(
         present = [v for v in y if not isnan(v)]
         y_sum = stats.total(y) if len(y) > 1 else y[0]
         n_sum = stats.total(n) if got_n else NAN
-        if got_n:
-            num, den = stats.total(y), stats.total(n)
-            value = num / den if den else NAN
-        else:
-            value = stats.mean(y)
+        value = (stats.total(y) / n_sum if n_sum else NAN) if got_n else stats.mean(y)
         text = [str(notes[i]) for i in rows if notes is not None and notes[i]]
         out.append(
             _Subgroup(
@@ -175,6 +171,10 @@ def _aggregate(
             )
         )
     return out
+
+
+def _float(v: float | None) -> float:
+    return NAN if v is None else float(v)
 
 
 def _part_numbers(breaks: Sequence[int], count: int) -> list[int]:
@@ -675,7 +675,7 @@ def analyse(
         raise ChartError("x, y and n must have the same length")
     if opts.chart in NEEDS_DENOMINATOR and ns is None:
         raise ChartError(f"a {opts.chart} chart needs a denominator (n) for every value")
-    sg = _aggregate(xs, ys, ns if opts.chart in NEEDS_DENOMINATOR or ns is not None else None, notes)
+    sg = _aggregate(xs, ys, ns, notes)
     count = len(sg)
     breaks = tuple(opts.parts)
     freeze = math.inf if opts.freeze is None or breaks else opts.freeze
