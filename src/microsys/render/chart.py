@@ -21,6 +21,10 @@ LINE = "#4a4a4a"
 CENTRE = "#0f6e8c"
 LIMIT = "#8a8a8a"
 TARGET = "#009E73"
+# Notes listed under a chart; more are summed up in one line.
+MAX_NOTES = 6
+# Height of one line of labels or notes under the plot.
+ROW_INCHES = 0.17
 
 
 class _Style(NamedTuple):
@@ -163,31 +167,22 @@ def draw(series: Series, analysis: Analysis, *, width: float = 10, height: float
         if not sel:
             continue
         present.append(kind)
-        filled = [(x, p.y) for x, p in sel if p.included]
-        hollow = [(x, p.y) for x, p in sel if not p.included]
-        if filled:
-            fx, fy = zip(*filled, strict=True)
-            ax.scatter(
-                fx,
-                fy,
-                s=st.size,
-                marker=st.marker,
-                color=st.color,
-                zorder=4,
-                edgecolors="white",
-                linewidths=0.6,
-            )
-        if hollow:
+        for included in (True, False):
+            chosen = [(x, p.y) for x, p in sel if p.included is included]
+            if not chosen:
+                continue
+            cx, cy = zip(*chosen, strict=True)
             # Points left out of the calculation are drawn hollow.
-            hx, hy = zip(*hollow, strict=True)
+            face = st.color if included else "white"
+            edge = "white" if included else st.color
             ax.scatter(
-                hx,
-                hy,
+                cx,
+                cy,
                 s=st.size,
                 marker=st.marker,
-                facecolors="white",
-                edgecolors=st.color,
-                linewidths=1.2,
+                facecolors=face,
+                edgecolors=edge,
+                linewidths=0.6 if included else 1.2,
                 zorder=4,
             )
 
@@ -226,11 +221,16 @@ def draw(series: Series, analysis: Analysis, *, width: float = 10, height: float
     fig.draw_without_rendering()
     _labels(ax, series, analysis, pts)
     _phases(ax, fig, series, pts)
-    _annotations(ax, fig, series)
+    rows = _annotations(ax, fig, series)
+    # Grow the figure for extra rows of cycle labels and for the notes, rather than
+    # squeezing the plot itself.
+    extra = ROW_INCHES * max(rows - 1, 0) + ROW_INCHES * len(notes)
+    fig.set_size_inches(width, height + extra)
     if notes:
         fig.text(0.01, 0.005, "\n".join(notes), fontsize=7.5, color=MUTED, va="bottom", ha="left")
+        reserve = (ROW_INCHES * len(notes) + 0.08) / (height + extra)
         engine = cast(Any, fig.get_layout_engine())
-        engine.set(rect=(0, 0.04 * len(notes), 1, 1 - 0.04 * len(notes)))
+        engine.set(rect=(0, reserve, 1, 1 - reserve))
     return fig
 
 
@@ -305,10 +305,13 @@ def _phases(ax: Any, fig: Any, series: Series, pts: list[Point]) -> None:
     ax.set_title(ax.get_title(loc="left"), loc="left", fontsize=9, color=MUTED, pad=22 + 11 * max(rows))
 
 
-def _annotations(ax: Any, fig: Any, series: Series) -> None:
-    """PDSA cycles as markers on the x axis with labels in staggered rows below the plot."""
+def _annotations(ax: Any, fig: Any, series: Series) -> int:
+    """PDSA cycles as markers on the x axis with labels in staggered rows below the plot.
+
+    Returns the number of label rows used.
+    """
     if not series.annotations:
-        return
+        return 0
     x0, x1 = ax.get_xlim()
     trans = ax.get_xaxis_transform()
     texts = [textwrap.shorten(a.label, 34, placeholder="…") for a in series.annotations]
@@ -331,26 +334,29 @@ def _annotations(ax: Any, fig: Any, series: Series) -> None:
             color="#52606d",
             annotation_clip=False,
         )
+    return max(rows) + 1
 
 
 def _notes(ax: Any, series: Series, pts: list[Point], xs: list[Any]) -> list[str]:
+    """Number the points that have a note and return the lines that explain the numbers."""
+    noted = [(p, x) for p, x in zip(pts, xs, strict=True) if p.note and p.y is not None]
     out: list[str] = []
-    for p, x in zip(pts, xs, strict=True):
-        if p.note and p.y is not None:
-            k = len(out) + 1
-            ax.annotate(
-                str(k),
-                (x, p.y),
-                xytext=(0, 8),
-                textcoords="offset points",
-                ha="center",
-                fontsize=7,
-                color=INK,
-                fontweight="bold",
-            )
-            when = dt.date.fromordinal(int(p.x)).isoformat() if series.dates else f"{p.x:g}"
-            out.append(f"{k}. {when}: {textwrap.shorten(p.note, 110, placeholder='…')}")
-    return out[:6]
+    for k, (p, x) in enumerate(noted[:MAX_NOTES], start=1):
+        ax.annotate(
+            str(k),
+            (x, p.y),
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha="center",
+            fontsize=7,
+            color=INK,
+            fontweight="bold",
+        )
+        when = dt.date.fromordinal(int(p.x)).isoformat() if series.dates else f"{p.x:g}"
+        out.append(f"{k}. {when}: {textwrap.shorten(p.note or '', 110, placeholder='…')}")
+    if len(noted) > MAX_NOTES:
+        out.append(f"… and {len(noted) - MAX_NOTES} more notes in the data")
+    return out
 
 
 def _legend(ax: Any, present: list[str], analysis: Analysis) -> None:
