@@ -15,6 +15,7 @@ from typing import cast
 from microsys.errors import UsageError
 from microsys.spc.analysis import (
     CHART_TYPES,
+    NEEDS_DENOMINATOR,
     RULE_SETS,
     Analysis,
     ChartError,
@@ -68,6 +69,11 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> Series:
         raise UsageError(f"`{req.chart}` is not a chart type", hint="use one of: " + ", ".join(CHART_TYPES))
     if req.rules not in RULE_SETS:
         raise UsageError(f"`{req.rules}` is not a rule set", hint="use anhoej, ihi or nhs")
+    if req.chart in NEEDS_DENOMINATOR and req.n is None:
+        raise UsageError(
+            f"a {req.chart} chart needs a denominator for every value",
+            hint="name the column of denominators with --n COLUMN",
+        )
     if req.direction not in ("up", "down", "neutral"):
         raise UsageError(f"`{req.direction}` is not a direction", hint="use up, down or neutral")
     try:

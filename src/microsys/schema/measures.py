@@ -92,7 +92,10 @@ class Measure(Model):
     )
     values: list[DataPoint] = Field(default_factory=list, description="Values written in this file.")
     phases: list[Phase] = Field(default_factory=list, description="Dates where limits are recalculated.")
-    baseline: Baseline | None = Field(None, description="Freeze limits on a baseline period.")
+    baseline: Baseline | None = Field(
+        None,
+        description="Freeze limits on a baseline period (ignored when `phases` are given, as in qicharts2).",
+    )
     exclude: list[Date] = Field(
         default_factory=list, description="Dates of points left out of the calculation (still drawn)."
     )
