@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from microsys.errors import RefusedError, UsageError
+from microsys.errors import UsageError
 from microsys.schema.identity import Setting
 
 SETTINGS: tuple[str, ...] = Setting.__args__  # type: ignore[attr-defined]
@@ -125,40 +122,7 @@ def write_new_files(folder: Path, files: dict[str, str]) -> list[Path]:
     Each file is written to a temporary file in its folder and renamed into
     place, so no half-written file is ever left behind.
     """
+    from microsys.storage import Change, commit
+
     check_target(folder)
-    created_dirs: list[Path] = []
-    written: list[Path] = []
-
-    def make_dir(d: Path) -> None:
-        missing = []
-        while not d.exists():
-            missing.append(d)
-            d = d.parent
-        for m in reversed(missing):
-            m.mkdir()
-            created_dirs.append(m)
-
-    try:
-        make_dir(folder)
-        for rel, content in files.items():
-            target = folder / rel
-            make_dir(target.parent)
-            if target.exists():
-                raise RefusedError(f"{target} already exists; nothing was written")
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".microsys-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                    fh.write(content)
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-            written.append(target)
-    except BaseException:
-        for path in reversed(written):
-            path.unlink(missing_ok=True)
-        for d in reversed(created_dirs):
-            with contextlib.suppress(OSError):
-                d.rmdir()  # only removed if empty
-        raise
-    return written
+    return commit([Change(folder / rel, content.encode("utf-8"), None) for rel, content in files.items()])

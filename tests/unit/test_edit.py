@@ -1,0 +1,144 @@
+"""Comment-preserving edits and atomic writes: nothing the user wrote is lost."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from microsys.errors import RefusedError
+from microsys.storage import Change, commit
+from microsys.yaml.edit import YamlDocument, merge_lines
+from microsys.yaml.load import Limits, parse_text
+from tests.conftest import CASES, EXAMPLES
+
+
+def _yaml_files() -> list[Path]:
+    files = sorted(EXAMPLES.rglob("*.yaml")) + sorted(CASES.rglob("*.yaml"))
+    out = []
+    for f in files:
+        try:
+            _, diagnostics = parse_text(f, f.read_text(encoding="utf-8"), Limits())
+        except UnicodeDecodeError:
+            continue
+        if not any(d.rule.startswith(("yaml.", "file.")) for d in diagnostics):
+            out.append(f)  # files with YAML errors are refused, as tested below
+    return out
+
+
+YAML_FILES = _yaml_files()
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: p.relative_to(p.parents[2]).as_posix())
+def test_load_and_save_without_edits_is_byte_identical(path: Path) -> None:
+    doc = YamlDocument.read(path)
+    assert doc.change().content == path.read_bytes()
+
+
+@pytest.mark.parametrize("case", ["alias-bomb", "yaml-syntax"])
+def test_files_with_yaml_errors_are_never_opened_for_editing(case: Path) -> None:
+    files = sorted((CASES / "invalid" / case / "workbook").rglob("*.yaml"))
+    refused = 0
+    for f in files:
+        try:
+            YamlDocument.read(f)
+        except RefusedError as exc:
+            assert "will not edit" in exc.message or "not valid YAML" in exc.message
+            refused += 1
+    assert refused >= 1
+
+
+def test_the_style_is_detected_so_most_files_reproduce_without_patching() -> None:
+    exact = sum(1 for p in YAML_FILES if YamlDocument.read(p)._base == YamlDocument.read(p)._text)
+    assert exact >= len(YAML_FILES) - 2  # only the comment-only and plain-text cases differ
+
+
+def test_crlf_and_bom_are_kept(tmp_path: Path) -> None:
+    p = tmp_path / "x.yaml"
+    p.write_bytes("\ufeff# note\r\nname: a\r\nitems:\r\n  - 1\r\n".encode())
+    doc = YamlDocument.read(p)
+    doc.data["items"].append(2)
+    assert doc.change().content == "\ufeff# note\r\nname: a\r\nitems:\r\n  - 1\r\n  - 2\r\n".encode()
+
+
+def test_merge_refuses_an_edit_it_cannot_place() -> None:
+    original = "a: 1   # odd spacing\nb: 2\n"
+    base = "a: 1 # odd spacing\nb: 2\n"
+    assert merge_lines(original, base, "a: 5 # odd spacing\nb: 2\n") is None
+    assert merge_lines(original, base, "a: 1 # odd spacing\nb: 3\n") == "a: 1   # odd spacing\nb: 3\n"
+    assert merge_lines(original, base, base) == original
+
+
+EDITABLE = [p for p in sorted(EXAMPLES.rglob("*.yaml"))]
+_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
+    lambda s: s.strip() == s and s
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(index=st.integers(min_value=0), value=_text, data=st.data())
+def test_random_edits_change_only_the_edited_lines(index: int, value: str, data: st.DataObject) -> None:
+    path = EDITABLE[index % len(EDITABLE)]
+    original = path.read_text(encoding="utf-8")
+    doc = YamlDocument.read(path)
+    keys = [k for k, v in doc.data.items() if not isinstance(v, dict | list)]
+    if not keys:
+        return
+    key = data.draw(st.sampled_from(keys))
+    first = doc.data.lc.key(key)[0]
+    later = sorted(doc.data.lc.key(k)[0] for k in doc.data if doc.data.lc.key(k)[0] > first)
+    span = range(first, later[0] if later else len(original.splitlines()))
+    doc.data[key] = value
+    new = doc.render()
+    assert YAML(typ="safe").load(new)[key] == value
+    old_lines, new_lines = original.splitlines(), new.splitlines()
+    for tag, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, old_lines, new_lines).get_opcodes():
+        if tag != "equal":
+            assert all(i in span for i in range(i1, i2)), (key, old_lines[i1:i2])
+
+
+def test_commit_refuses_when_the_file_changed_since_it_was_read(tmp_path: Path) -> None:
+    p = tmp_path / "ramp.yaml"
+    p.write_text("stage: assess\n")
+    read = p.read_bytes()
+    p.write_text("stage: diagnose\n")  # someone else saved in between
+    with pytest.raises(RefusedError, match="changed on disk"):
+        commit([Change(p, b"stage: treat\n", read)])
+    assert p.read_text() == "stage: diagnose\n"
+
+
+def test_commit_never_overwrites_a_new_file(tmp_path: Path) -> None:
+    p = tmp_path / "pdsa" / "PDSA-1.yaml"
+    p.parent.mkdir()
+    p.write_text("id: PDSA-1\n")
+    with pytest.raises(RefusedError, match="already exists"):
+        commit([Change(p, b"id: other\n", None)])
+    assert p.read_text() == "id: PDSA-1\n"
+
+
+def test_commit_puts_everything_back_when_a_later_file_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = tmp_path / "a.yaml", tmp_path / "new" / "b.yaml"
+    a.write_text("a: 1\n")
+    real_replace = os.replace
+    calls = []
+
+    def flaky(src: str, dst: str) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(5, "I/O error")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", flaky)
+    with pytest.raises(OSError):
+        commit([Change(a, b"a: 2\n", b"a: 1\n"), Change(b, b"b: 1\n", None)])
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert a.read_text() == "a: 1\n"
+    assert not b.exists() and not b.parent.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml"]  # no temporary files left
