@@ -6,12 +6,13 @@ Run with MICROSYS_UPDATE_GOLDEN=1 to rewrite expected.txt after reviewing the ou
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 
-from microsys.engine import check_workbook
+from microsys.engine import WorkbookResult, check_workbook
 from microsys.rules import RULE_IDS
 
 CASES = Path(__file__).parent / "cases"
@@ -19,8 +20,17 @@ VALID = sorted(p for p in (CASES / "valid").iterdir() if p.is_dir())
 INVALID = sorted(p for p in (CASES / "invalid").iterdir() if p.is_dir())
 
 
+# Fixed, so that the freshness of measures does not depend on the day the tests run;
+# git history is tested separately (tests/unit/test_fidelity.py), on repositories made for it.
+TODAY = dt.date(2026, 1, 12)
+
+
+def _check(root: Path) -> WorkbookResult:
+    return check_workbook(root, today=TODAY, git=False)
+
+
 def _findings(root: Path) -> list[str]:
-    result = check_workbook(root)
+    result = _check(root)
     lines = []
     for d in result.diagnostics:
         rel = d.path.resolve().relative_to(root.resolve()).as_posix()
@@ -48,7 +58,7 @@ def test_invalid_case_gives_expected_findings(case: Path) -> None:
 
 def test_every_finding_has_a_message_and_position() -> None:
     for case in INVALID:
-        for d in check_workbook(case / "workbook").diagnostics:
+        for d in _check(case / "workbook").diagnostics:
             assert d.message and not d.message.startswith(("Input should", "Value error"))
             # Whole-file findings have no line; everything else has both line and column.
             assert (d.line == 0) == (d.col == 0)

@@ -18,7 +18,11 @@ COMMANDS = DOCS / "commands.md"
 
 
 def _commands():
-    return [(c.name or c.callback.__name__, c.callback) for c in app.registered_commands]
+    found = [(c.name or c.callback.__name__, c.callback) for c in app.registered_commands]
+    for group in app.registered_groups:
+        for c in group.typer_instance.registered_commands:
+            found.append((f"{group.name} {c.name or c.callback.__name__}", c.callback))
+    return found
 
 
 @pytest.mark.parametrize("name,callback", _commands(), ids=lambda x: x if isinstance(x, str) else "")
@@ -39,14 +43,15 @@ def test_every_command_has_help_with_an_example_and_a_docs_entry(name, callback)
 
 def _rules_in_source() -> set[str]:
     pattern = re.compile(
-        r"[\"']((?:yaml|file|schema|ref|date|measure|csv|workbook|privacy|map|vote|theme|meeting|assessment|ramp)"
+        r"[\"']((?:yaml|file|schema|ref|date|measure|csv|workbook|privacy|map|vote|theme|meeting|assessment|ramp"
+        r"|pdsa|change)"
         r"\.[a-z0-9-]+)[\"']"
     )
     found: set[str] = set()
     for path in (ROOT / "src" / "microsys").rglob("*.py"):
         if path.name == "rules.py":
             continue
-        found.update(m for m in pattern.findall(path.read_text()) if not m.endswith("yaml"))
+        found.update(m for m in pattern.findall(path.read_text()) if not m.endswith(("yaml", ".md")))
     return found
 
 
@@ -80,6 +85,12 @@ def test_format_reference_is_generated_from_the_models() -> None:
 
 def test_rules_page_is_generated_from_the_catalogue() -> None:
     _generated("rules.md", rules_reference())
+
+
+def test_ramp_page_is_generated_from_the_criteria() -> None:
+    from microsys.ramp.reference import ramp_reference
+
+    _generated("ramp.md", ramp_reference())
 
 
 def test_docs_link_to_pages_that_exist() -> None:

@@ -139,15 +139,9 @@ def run_chart_command(
 def _workbook_charts(
     source: Path, measure_ids: Sequence[str], out: Path | None, *, as_json: bool, screen: bool
 ) -> Iterator[str]:
-    from microsys.workbook.discover import find_root
-    from microsys.workbook.loader import load_workbook
+    from microsys.workbook.loader import open_workbook
 
-    root = find_root(source) if source.exists() else None
-    if root is None:
-        if source.exists():
-            raise UsageError(f"no workbook found at {source}", hint="give a workbook folder or a CSV file")
-        raise UsageError(f"{source} does not exist", hint="check the spelling of the path")
-    wb = load_workbook(root)
+    wb = open_workbook(source)
     by_id = {m.id: m for m in wb.measures}
     unknown = [m for m in measure_ids if m not in by_id]
     broken = [m for m in unknown if wb.file(f"measures/{m}.yaml") is not None]
@@ -180,7 +174,9 @@ def _workbook_charts(
             results.append({"measure": measure.id, "name": measure.name, **as_dict(analysis, date_label)})
             continue
         folder = (
-            out if out is not None and out.suffix.lower() not in IMAGE_SUFFIXES else root / "build" / "charts"
+            out
+            if out is not None and out.suffix.lower() not in IMAGE_SUFFIXES
+            else wb.root / "build" / "charts"
         )
         target = (
             out if out is not None and out.suffix.lower() in IMAGE_SUFFIXES else folder / f"{measure.id}.png"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -71,11 +72,21 @@ class CheckResult:
         return EXIT_FINDINGS if self.failed else EXIT_OK
 
 
-def check_workbook(root: Path, limits: Limits | None = None) -> WorkbookResult:
-    """Check one workbook folder."""
-    from microsys.workbook.loader import load_workbook
+def check_workbook(
+    root: Path, limits: Limits | None = None, today: dt.date | None = None, git: bool = True
+) -> WorkbookResult:
+    """Check one workbook folder: its files, then method fidelity.
+
+    ``today`` dates the freshness of measures; ``git`` reads the history of
+    PDSA files (when the workbook is in a git repository).
+    """
+    from microsys.ramp import fidelity
+    from microsys.workbook.githistory import cycle_history
+    from microsys.workbook.loader import add_findings, load_workbook
 
     wb = load_workbook(root, limits)
+    history = cycle_history(root) if git else None
+    add_findings(wb, fidelity.check(wb, today or dt.date.today(), history))
     manifest = wb.manifest
     return WorkbookResult(
         path=wb.path,
@@ -101,6 +112,8 @@ def check(
     limits: Limits | None = None,
     strict: bool = False,
     jobs: int | None = None,
+    today: dt.date | None = None,
+    git: bool = True,
 ) -> CheckResult:
     """Check the workbooks at or below ``paths``.
 
@@ -115,7 +128,7 @@ def check(
     if jobs > 1 and len(roots) > 1:
         from microsys.parallel import check_many
 
-        results = check_many(roots, limits, jobs)
+        results = check_many(roots, limits, jobs, today, git)
     else:
-        results = [check_workbook(root, limits) for root in roots]
+        results = [check_workbook(root, limits, today, git) for root in roots]
     return CheckResult(workbooks=tuple(results), strict=strict)

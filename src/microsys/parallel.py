@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 from pathlib import Path
@@ -13,16 +14,20 @@ if TYPE_CHECKING:
     from microsys.engine import WorkbookResult
 
 
-def _one(args: tuple[Path, Limits | None]) -> WorkbookResult:
+def _one(args: tuple[Path, Limits | None, dt.date | None, bool]) -> WorkbookResult:
     from microsys.engine import check_workbook
 
     return check_workbook(*args)
 
 
-def check_many(roots: list[Path], limits: Limits | None, jobs: int) -> list[WorkbookResult]:
+def check_many(
+    roots: list[Path], limits: Limits | None, jobs: int, today: dt.date | None = None, git: bool = True
+) -> list[WorkbookResult]:
     """Check workbooks in ``jobs`` processes, results in the order of ``roots``."""
     # fork is cheapest where it exists (models are already imported); spawn elsewhere.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix" else "spawn"
     ctx = multiprocessing.get_context(method)
     with ctx.Pool(jobs) as pool:
-        return pool.map(_one, [(root, limits) for root in roots], chunksize=max(1, len(roots) // (jobs * 8)))
+        return pool.map(
+            _one, [(root, limits, today, git) for root in roots], chunksize=max(1, len(roots) // (jobs * 8))
+        )

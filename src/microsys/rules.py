@@ -110,6 +110,34 @@ RULES: tuple[Rule, ...] = (
         "error",
         "A value or denominator in the CSV is not a number (or a denominator of 0 or less).",
     ),
+    # Method fidelity
+    Rule("pdsa.no-prediction", "warning", "A PDSA cycle was tested (Do or Study filled) with no prediction."),
+    Rule(
+        "pdsa.study-ignores-prediction",
+        "warning",
+        "A Study with results that does not compare them with the prediction (`against_prediction:`).",
+    ),
+    Rule("pdsa.act-without-decision", "warning", "An Act that does not say adopt, adapt or abandon."),
+    Rule(
+        "pdsa.prediction-after-the-fact",
+        "warning",
+        "In git, the prediction was first committed together with, or after, the cycle's results.",
+    ),
+    Rule(
+        "change.adopted-without-data",
+        "warning",
+        "A change adopted although its measures have no values from its test onwards.",
+    ),
+    Rule(
+        "pdsa.scale-not-growing",
+        "warning",
+        "Three or more cycles in a sequence all test at the same scale.",
+    ),
+    Rule(
+        "measure.no-recent-data",
+        "warning",
+        "A measure's newest value is older than twice its frequency.",
+    ),
     # Privacy
     Rule(
         "privacy.nhs-number",

@@ -43,10 +43,11 @@ def _root(
 
 
 def _register() -> None:
-    from microsys.cli import chart, check, init, schema
+    from microsys.cli import chart, check, init, ramp, schema
 
     init.register(app)
     check.register(app)
+    ramp.register(app)
     chart.register(app)
     schema.register(app)
 

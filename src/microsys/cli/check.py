@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from microsys.cli.common import color_wanted, parse_size
+from microsys.cli.common import color_wanted, parse_size, parse_today
 
 
 class Format(str, enum.Enum):
@@ -36,12 +36,18 @@ def check(
     ),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Processes to use; 0 chooses for you."),
     no_color: bool = typer.Option(False, "--no-color", help="Plain text output (NO_COLOR is honoured too)."),
+    today: str | None = typer.Option(
+        None, "--today", help="Check as if today were this date (YYYY-MM-DD), e.g. for reproducible CI."
+    ),
+    no_git: bool = typer.Option(
+        False, "--no-git", help="Do not read git history (skips the prediction-after-the-fact check)."
+    ),
 ) -> None:
-    """Check workbooks: every file against the format, ids and dates across files.
+    """Check workbooks: every file against the format, ids and dates across files, and method fidelity.
 
     Exit code 0 when clean, 1 when there are findings, 2 for a usage error.
 
-    Example: microsys check examples/cf-clinic
+    Example: microsys check examples/sheffield-cf-clinic
     """
     from microsys import engine, reporters
     from microsys.errors import EXIT_OK
@@ -53,6 +59,8 @@ def check(
         limits=Limits(max_bytes=parse_size(max_file_size)),
         strict=strict,
         jobs=jobs or None,
+        today=parse_today(today),
+        git=not no_git,
     )
     reporters.get(chosen.value)(result, sys.stdout, color_wanted(no_color) and chosen is Format.text)
     if result.exit_code != EXIT_OK:

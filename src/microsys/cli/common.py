@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import sys
@@ -31,3 +32,13 @@ def color_wanted(no_color: bool) -> bool:
 def interactive() -> bool:
     """True when a person can answer prompts."""
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def parse_today(text: str | None) -> dt.date:
+    """``--today`` (YYYY-MM-DD), or the real date."""
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"`{text}` is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-03-31") from None

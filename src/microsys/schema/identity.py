@@ -42,6 +42,9 @@ class Coach(Model):
         "team", description="`team` coach (microsystem) or `flow` coach (mesosystem big room)."
     )
     organisation: str | None = Field(None, description="Where the coach comes from, if outside the team.")
+    goals: str | None = Field(
+        None, description="Improvement goals and expectations agreed with the team and its leaders."
+    )
 
 
 class MeetingCadence(Model):
@@ -70,7 +73,15 @@ class Manifest(Model):
     lead_team: list[TeamMember] = Field(
         default_factory=list, description="The interprofessional lead team, patients and family included."
     )
+    sponsor: str | None = Field(
+        None, description="The senior leader who supports the work, e.g. 'Dr A Khan, clinical director'."
+    )
     coach: Coach | None = Field(None, description="The team's coach.")
+    tracked_since: Date | None = Field(
+        None,
+        description="When the workbook began to be kept in git. Cycles tested before this date were "
+        "copied in from paper, so their git history does not show when the prediction was written.",
+    )
     meetings: MeetingCadence | None = Field(None, description="When the lead team meets.")
 
 

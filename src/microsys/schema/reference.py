@@ -155,6 +155,9 @@ def write_docs(docs: Path) -> None:
     """Write the generated pages into the ``docs`` folder."""
     (docs / "workbook-format.md").write_text(format_reference(), encoding="utf-8")
     (docs / "rules.md").write_text(rules_reference(), encoding="utf-8")
+    from microsys.ramp.reference import ramp_reference
+
+    (docs / "ramp.md").write_text(ramp_reference(), encoding="utf-8")
 
 
 if __name__ == "__main__":  # pragma: no cover

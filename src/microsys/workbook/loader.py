@@ -7,6 +7,7 @@ computed only for files that have findings, with the slower round-trip parser.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any, TypeVar, cast
@@ -247,16 +248,21 @@ def load_workbook(root: Path, limits: Limits | None = None) -> Workbook:
     for sf in files:
         if sf.text is not None:
             sf.diagnostics.extend(privacy.scan_text(sf.path, sf.text))
+    add_findings(workbook, crossref.check(workbook))
+    return workbook
+
+
+def add_findings(workbook: Workbook, findings: Sequence[Diagnostic]) -> None:
+    """Attach findings to their files, turning YAML paths into lines and columns."""
     by_path: dict[Path, list[Diagnostic]] = defaultdict(list)
-    for d in crossref.check(workbook):
+    for d in findings:
         by_path[d.path].append(d)
-    for sf in files:
+    for sf in workbook.files:
         sf.diagnostics.extend(by_path.get(sf.path, []))
         if sf.text is not None and any(d.unresolved for d in sf.diagnostics):
             sf.diagnostics = resolve(sf.diagnostics, sf.text)
         else:
             sf.diagnostics = [d.at(0, 0) if d.unresolved else d for d in sf.diagnostics]
-    return workbook
 
 
 def _with_path(d: Diagnostic, path: Path) -> Diagnostic:
@@ -326,3 +332,24 @@ def _load_measure_data(workbook: Workbook, limits: Limits) -> None:
 
 
 __all__ = ["FILE_KINDS", "SourceFile", "Workbook", "load_workbook"]
+
+
+def open_workbook(path: Path, limits: Limits | None = None) -> Workbook:
+    """Load the workbook holding ``path`` (a workbook folder or a file in one).
+
+    Raises:
+        UsageError: the path does not exist or is not in a workbook.
+    """
+    from microsys.errors import UsageError
+    from microsys.workbook.discover import find_root
+
+    root = find_root(path) if path.exists() else None
+    if root is None:
+        if path.exists():
+            raise UsageError(
+                f"no workbook found at {path}",
+                hint="a workbook is a folder with a microsys.yaml file; "
+                "create one with `microsys init FOLDER`",
+            )
+        raise UsageError(f"{path} does not exist", hint="check the spelling of the path")
+    return load_workbook(root, limits)

@@ -1,0 +1,215 @@
+"""``microsys ramp`` and ``microsys coach``."""
+
+from __future__ import annotations
+
+import enum
+import io
+import json
+import re
+import sys
+from pathlib import Path
+from typing import IO, Any, cast
+
+import typer
+
+from microsys.cli.common import color_wanted, parse_today
+
+
+class StatusFormat(str, enum.Enum):
+    """What ``status`` prints."""
+
+    text = "text"
+    json = "json"
+
+
+class _StripTrailing(io.TextIOBase):
+    """Drops the spaces rich pads table rows with, so output diffs and copies cleanly."""
+
+    def __init__(self, target: Any) -> None:
+        self._target = target
+
+    def write(self, text: str) -> int:
+        self._target.write(re.sub(r"[ \t]+(?=\n)", "", text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._target.flush()
+
+
+def _console(no_color: bool) -> Any:
+    from rich.console import Console
+
+    return Console(
+        file=cast(IO[str], _StripTrailing(sys.stdout)),
+        no_color=not color_wanted(no_color),
+        highlight=False,
+        soft_wrap=False,
+        width=None if sys.stdout.isatty() else 110,
+    )
+
+
+_DIR = typer.Argument(Path("."), help="The workbook folder (default: the current folder).")
+_TODAY = typer.Option(None, "--today", help="Evaluate as if today were this date (YYYY-MM-DD).")
+_NO_COLOR = typer.Option(False, "--no-color", help="No colours.")
+_BY = typer.Option(None, "--by", help="Who records the move (default: git's user.name).")
+_DRY = typer.Option(False, "--dry-run", help="Show the change to ramp.yaml; write nothing.")
+_FORCE = typer.Option(False, "--force", help="Move on although evidence is missing (needs --reason).")
+_REASON = typer.Option(None, "--reason", help="Why the move is forced; kept in the history.")
+
+
+def _print_status_json(data: dict[str, Any]) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def ramp_status(
+    folder: Path = _DIR,
+    format: StatusFormat = typer.Option(StatusFormat.text, "--format", "-f", help="`text` or `json`."),
+    today: str | None = _TODAY,
+    no_color: bool = _NO_COLOR,
+) -> None:
+    """Show every stage's checklist: what is done and which file to edit for what is missing.
+
+    Also shows the current stage, days in it, the coaching phase and a suggested
+    IHI progress score with its reasons.
+
+    Example: microsys ramp status examples/sheffield-cf-clinic
+    """
+    from microsys.ramp.status import as_dict
+    from microsys.ramping import status
+    from microsys.render.ramp_view import show_status
+
+    result = status(folder, parse_today(today))
+    if format is StatusFormat.json:
+        _print_status_json(as_dict(result))
+    else:
+        show_status(result, _console(no_color))
+
+
+def _next(
+    track: str,
+    folder: Path,
+    by: str | None,
+    dry_run: bool,
+    force: bool,
+    reason: str | None,
+    today: str | None,
+    no_color: bool,
+) -> None:
+    from microsys.ramping import next_move
+    from microsys.render.ramp_view import show_move
+
+    result = next_move(
+        folder,
+        "stage" if track == "stage" else "coaching",
+        today=parse_today(today),
+        by=by,
+        force=force,
+        reason=reason,
+        dry_run=dry_run,
+    )
+    console = _console(no_color)
+    show_move(result.move, result.written, dry_run, console)
+    if dry_run:
+        typer.echo(result.diff, nl=False)
+    if result.move.missing and not force:
+        raise typer.Exit(1)
+
+
+def ramp_next(
+    folder: Path = _DIR,
+    by: str | None = _BY,
+    dry_run: bool = _DRY,
+    force: bool = _FORCE,
+    reason: str | None = _REASON,
+    today: str | None = _TODAY,
+    no_color: bool = _NO_COLOR,
+) -> None:
+    """Move up the ramp when the current stage's evidence is complete, and record the move.
+
+    Records the date, the stages and who moved in ramp.yaml's history. When
+    evidence is missing, lists it, changes nothing and exits with 1. After
+    Sustain the team returns to Diagnose with its next theme.
+
+    Example: microsys ramp next my-clinic --by "Ana Silva" --dry-run
+    """
+    _next("stage", folder, by, dry_run, force, reason, today, no_color)
+
+
+def ramp_history(folder: Path = _DIR, today: str | None = _TODAY, no_color: bool = _NO_COLOR) -> None:
+    """Show the journey: every move up the ramp and through the coaching phases.
+
+    Example: microsys ramp history examples/sheffield-cf-clinic
+    """
+    from microsys.ramping import status
+    from microsys.render.ramp_view import show_history
+
+    show_history(status(folder, parse_today(today)), _console(no_color))
+
+
+def coach_status(
+    folder: Path = _DIR,
+    format: StatusFormat = typer.Option(StatusFormat.text, "--format", "-f", help="`text` or `json`."),
+    today: str | None = _TODAY,
+    no_color: bool = _NO_COLOR,
+) -> None:
+    """Show the coaching phases (work before the work, pre-phase, action, transition) and their checklists.
+
+    Example: microsys coach status examples/millbrook-surgery
+    """
+    from microsys.ramp.status import as_dict
+    from microsys.ramping import status
+    from microsys.render.ramp_view import show_phases
+
+    result = status(folder, parse_today(today))
+    if format is StatusFormat.json:
+        data = as_dict(result)
+        _print_status_json(
+            {k: data[k] for k in ("version", "workbook", "name", "today", "coaching", "phases")}
+        )
+    else:
+        show_phases(result, _console(no_color))
+
+
+def coach_next(
+    folder: Path = _DIR,
+    by: str | None = _BY,
+    dry_run: bool = _DRY,
+    force: bool = _FORCE,
+    reason: str | None = _REASON,
+    today: str | None = _TODAY,
+    no_color: bool = _NO_COLOR,
+) -> None:
+    """Move the coaching to its next phase when the current phase's criteria hold, and record it.
+
+    After the transition phase the coaching renews in the action phase for the next focus.
+
+    Example: microsys coach next my-clinic --by "Jo Brown"
+    """
+    _next("coaching", folder, by, dry_run, force, reason, today, no_color)
+
+
+def coach_history(folder: Path = _DIR, today: str | None = _TODAY, no_color: bool = _NO_COLOR) -> None:
+    """Show the coaching phases the team has been through.
+
+    Example: microsys coach history examples/sheffield-cf-clinic
+    """
+    from microsys.ramping import status
+    from microsys.render.ramp_view import show_history
+
+    show_history(status(folder, parse_today(today)), _console(no_color), track="coaching")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``ramp`` and ``coach`` groups to the app."""
+    ramp = typer.Typer(help="The improvement ramp: Assess, Diagnose, Treat, Sustain.", no_args_is_help=True)
+    ramp.command("status")(ramp_status)
+    ramp.command("next")(ramp_next)
+    ramp.command("history")(ramp_history)
+    app.add_typer(ramp, name="ramp")
+    coach = typer.Typer(
+        help="The coaching phases: work before the work, pre-phase, action, transition.", no_args_is_help=True
+    )
+    coach.command("status")(coach_status)
+    coach.command("next")(coach_next)
+    coach.command("history")(coach_history)
+    app.add_typer(coach, name="coach")

@@ -1,0 +1,1 @@
+"""The improvement ramp: stage criteria, coaching phases, moves and the progress score."""

@@ -1,0 +1,251 @@
+"""Facts about a workbook, for the ramp criteria, the score and the fidelity checks.
+
+The selected theme and its aims, which changes were adopted and when, how much
+data a measure has before and after a date.
+
+Everything here is computed from the loaded workbook; files with errors count
+as missing (their model is ``None``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
+from microsys.schema.identity import Manifest, RampState
+from microsys.schema.improvement import ChangeIdea, GlobalAim, SpecificAim, Theme
+from microsys.schema.measures import Measure
+from microsys.schema.meetings import Meeting
+from microsys.workbook.loader import Workbook
+
+_PLACEHOLDERS = frozenset({"", "...", "…", "todo", "tbd", "tbc", "xxx", "-", "?", "n/a", "na", "none"})
+
+# Days between two values, for each measure frequency (per-session: about weekly).
+FREQUENCY_DAYS = {
+    "daily": 1,
+    "weekly": 7,
+    "fortnightly": 14,
+    "monthly": 31,
+    "quarterly": 92,
+    "per-session": 7,
+}
+
+
+def filled(text: str | None) -> bool:
+    """True when a text field holds real content, not a template placeholder."""
+    if text is None:
+        return False
+    stripped = text.strip().strip(".").strip().lower()
+    return stripped not in _PLACEHOLDERS and bool(re.search(r"\w", stripped))
+
+
+def _cycle_number(cycle_id: str) -> tuple[int, str]:
+    m = re.search(r"(\d+)$", cycle_id)
+    return (int(m.group(1)) if m else 0, cycle_id)
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """A change the team decided to adopt, and where the decision was made."""
+
+    change: str
+    date: dt.date | None
+    cycle: PDSA | None
+    """The cycle whose Act adopted it; None when only the change idea says `adopted`."""
+
+
+class Facts:
+    """A read-only view of one workbook for the criteria to ask questions of."""
+
+    def __init__(self, wb: Workbook, today: dt.date) -> None:
+        self.wb = wb
+        self.today = today
+
+    # --- identity and ramp -------------------------------------------------
+    @cached_property
+    def manifest(self) -> Manifest | None:
+        """microsys.yaml, if valid."""
+        return self.wb.manifest
+
+    @cached_property
+    def ramp(self) -> RampState:
+        """ramp.yaml (defaults when missing or invalid)."""
+        return self.wb.ramp
+
+    def has_errors(self, rel: str) -> bool:
+        """True when the file exists and has errors."""
+        sf = self.wb.file(rel)
+        return sf is not None and any(d.severity.value == "error" for d in sf.diagnostics)
+
+    # --- meetings ----------------------------------------------------------
+    @cached_property
+    def meetings(self) -> list[Meeting]:
+        """Meetings, oldest first."""
+        return sorted(self.wb.meetings, key=lambda m: m.date)
+
+    def meetings_since(self, since: dt.date | None) -> list[Meeting]:
+        """Meetings on or after ``since`` (all when None)."""
+        return [m for m in self.meetings if since is None or m.date >= since]
+
+    # --- themes and aims ---------------------------------------------------
+    @cached_property
+    def selected_theme(self) -> Theme | None:
+        """The theme named by `selected:`, if it exists."""
+        themes = self.wb.themes
+        if themes is None or themes.selected is None:
+            return None
+        return next((t for t in themes.themes if t.id == themes.selected), None)
+
+    @cached_property
+    def global_aim(self) -> GlobalAim | None:
+        """The global aim of the selected theme (the last one, if several)."""
+        aims = self.wb.aims
+        theme = self.selected_theme
+        if aims is None or theme is None:
+            return None
+        matching = [a for a in aims.global_aims if a.theme == theme.id]
+        return matching[-1] if matching else None
+
+    @cached_property
+    def specific_aims(self) -> list[SpecificAim]:
+        """The specific aims of the current global aim."""
+        aims = self.wb.aims
+        ga = self.global_aim
+        if aims is None or ga is None:
+            return []
+        return [a for a in aims.specific_aims if a.global_aim == ga.id]
+
+    # --- measures ----------------------------------------------------------
+    @cached_property
+    def measures(self) -> dict[str, Measure]:
+        """Measures by id."""
+        return {m.id: m for m in self.wb.measures}
+
+    def series(self, measure_id: str) -> list[tuple[dt.date, float]]:
+        """(date, value) of a measure, oldest first; proportions as value / denominator."""
+        out = []
+        for p in self.wb.values(measure_id):
+            if p.value is None:
+                continue
+            y = p.value / p.denominator if p.denominator else p.value
+            out.append((p.date, y))
+        out.sort(key=lambda t: t[0])
+        return out
+
+    def points_between(
+        self, measure_id: str, start: dt.date | None = None, end: dt.date | None = None
+    ) -> int:
+        """Number of dates with values in [start, end) (open ends when None)."""
+        dates = {
+            d
+            for d, _ in self.series(measure_id)
+            if (start is None or d >= start) and (end is None or d < end)
+        }
+        return len(dates)
+
+    def last_value_date(self, measure_id: str) -> dt.date | None:
+        """Date of the newest value."""
+        s = self.series(measure_id)
+        return s[-1][0] if s else None
+
+    # --- changes and cycles ------------------------------------------------
+    @cached_property
+    def change_ideas(self) -> dict[str, ChangeIdea]:
+        """Change ideas by id."""
+        ci = self.wb.change_ideas
+        return {i.id: i for i in ci.ideas} if ci else {}
+
+    @cached_property
+    def pdsa(self) -> list[PDSA]:
+        """PDSA cycles ordered by number."""
+        return sorted(self.wb.pdsa_cycles, key=lambda c: _cycle_number(c.id))
+
+    @cached_property
+    def sdsa(self) -> list[SDSA]:
+        """SDSA cycles ordered by number."""
+        return sorted(self.wb.sdsa_cycles, key=lambda c: _cycle_number(c.id))
+
+    @cached_property
+    def playbook(self) -> list[PlaybookEntry]:
+        """Playbook entries."""
+        return self.wb.playbook
+
+    def cycles_of(self, change: str) -> list[PDSA]:
+        """PDSA cycles testing ``change``, in order."""
+        return [c for c in self.pdsa if c.change == change]
+
+    @staticmethod
+    def test_start(cycle: PDSA | SDSA) -> dt.date | None:
+        """When a cycle's test began: Do's start, else the plan date."""
+        if cycle.do and cycle.do.started:
+            return cycle.do.started
+        if isinstance(cycle, PDSA) and cycle.plan and cycle.plan.date:
+            return cycle.plan.date
+        return None
+
+    @staticmethod
+    def completed(cycle: PDSA | SDSA) -> bool:
+        """True when the cycle reached Act with a decision."""
+        return cycle.act is not None and cycle.act.decision is not None
+
+    def cycle_measures(self, cycle: PDSA | SDSA) -> list[str]:
+        """Measures a cycle names that exist in the workbook."""
+        return [m for m in cycle.measures if m in self.measures]
+
+    @cached_property
+    def adoptions(self) -> list[Adoption]:
+        """Adopted changes, by the first cycle that adopted them (or the idea's status)."""
+        seen: dict[str, Adoption] = {}
+        for c in self.pdsa:
+            if c.act and c.act.decision == "adopt" and c.change not in seen:
+                seen[c.change] = Adoption(c.change, c.act.date, c)
+        for idea in self.change_ideas.values():
+            if idea.status == "adopted" and idea.id not in seen:
+                seen[idea.id] = Adoption(idea.id, None, None)
+        return list(seen.values())
+
+    def adoption_measures(self, adoption: Adoption) -> list[str]:
+        """Measures that show whether an adopted change holds: its cycles', SDSAs' and playbook's."""
+        found: list[str] = []
+        sources: Iterable[Sequence[str]] = (
+            [c.measures for c in self.cycles_of(adoption.change)]
+            + [s.measures for s in self.sdsa if s.change == adoption.change]
+            + [p.measures for p in self.playbook if adoption.change in p.changes]
+        )
+        for ids in sources:
+            found.extend(m for m in ids if m in self.measures and m not in found)
+        return found
+
+    def adoption_measures_of_cycle(self, cycle: PDSA) -> list[str]:
+        """The measures a cycle names, else those of its change's other cycles and playbook."""
+        own = self.cycle_measures(cycle)
+        if own:
+            return own
+        return self.adoption_measures(Adoption(cycle.change, cycle.act.date if cycle.act else None, cycle))
+
+    @cached_property
+    def sequences(self) -> list[list[PDSA]]:
+        """Chains of PDSA cycles linked by `previous:`, each oldest first (loops ignored)."""
+        by_id = {c.id: c for c in self.pdsa}
+        followers: dict[str, list[PDSA]] = defaultdict(list)
+        for c in self.pdsa:
+            if c.previous and c.previous in by_id and c.previous != c.id:
+                followers[c.previous].append(c)
+        heads = [c for c in self.pdsa if not c.previous or c.previous not in by_id]
+        chains: list[list[PDSA]] = []
+        for head in heads:
+            chain = [head]
+            seen = {head.id}
+            while followers.get(chain[-1].id):
+                nxt = followers[chain[-1].id][0]
+                if nxt.id in seen:
+                    break
+                chain.append(nxt)
+                seen.add(nxt.id)
+            chains.append(chain)
+        return chains

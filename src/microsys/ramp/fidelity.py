@@ -1,0 +1,199 @@
+"""Method fidelity: is the team using PDSA and measurement as the method intends?
+
+Reviews of published PDSA work found that most of it skips the method: few
+cycles are iterative, predictions are rarely written, data over time is rarely
+used. These checks look for those gaps and report them as warnings.
+
+The git check (a prediction first committed with, or after, the cycle's
+results) reads the file history through :class:`CycleHistory`, gathered by
+:mod:`microsys.workbook.githistory`; this module does no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from typing import cast
+
+from microsys.diagnostics import Diagnostic, PathPart, Severity
+from microsys.ramp.facts import FREQUENCY_DAYS, Facts, filled
+from microsys.schema.cycles import PDSA, SDSA
+from microsys.schema.measures import Measure
+from microsys.workbook.githistory import CycleHistory, Snapshot
+from microsys.workbook.loader import SourceFile, Workbook
+
+SCALE_SEQUENCE = 3
+"""Cycles in a sequence before a scale that never changes is reported."""
+
+
+def _warn(sf: SourceFile, where: Sequence[PathPart], rule: str, message: str, hint: str) -> Diagnostic:
+    return Diagnostic(
+        path=sf.path,
+        rule=rule,
+        message=message,
+        hint=hint,
+        severity=Severity.WARNING,
+        yaml_path=tuple(where),
+        unresolved=True,
+    )
+
+
+def has_results(cycle: PDSA | SDSA) -> bool:
+    """True when Do or Study holds what happened."""
+    do, study = cycle.do, cycle.study
+    did = do is not None and (do.started is not None or filled(do.what_happened) or filled(do.observations))
+    studied = study is not None and (filled(study.results) or filled(study.learning))
+    return did or studied
+
+
+def _pdsa_method(sf: SourceFile, c: PDSA) -> Iterator[Diagnostic]:
+    if has_results(c) and not filled(c.prediction):
+        yield _warn(
+            sf,
+            ("prediction",),
+            "pdsa.no-prediction",
+            f"{c.id} was tested but has no prediction",
+            "write the prediction in Plan before the test; comparing it with what happened is the learning",
+        )
+    study = c.study
+    if (
+        filled(c.prediction)
+        and study is not None
+        and (filled(study.results) or filled(study.learning))
+        and not filled(study.against_prediction)
+    ):
+        yield _warn(
+            sf,
+            ("study",),
+            "pdsa.study-ignores-prediction",
+            f"the Study of {c.id} does not compare the results with the prediction",
+            "fill in `against_prediction:`: what was as predicted, what was not, and why",
+        )
+
+
+def _act_decision(sf: SourceFile, cycle: PDSA | SDSA) -> Iterator[Diagnostic]:
+    act = cycle.act
+    if act is not None and act.decision is None and (act.date is not None or filled(act.next_step)):
+        yield _warn(
+            sf,
+            ("act",),
+            "pdsa.act-without-decision",
+            f"the Act of {cycle.id} does not say adopt, adapt or abandon",
+            "add `decision: adopt`, `adapt` or `abandon`",
+        )
+
+
+def _adopted_without_data(facts: Facts, sf: SourceFile, c: PDSA) -> Iterator[Diagnostic]:
+    if c.act is None or c.act.decision != "adopt":
+        return
+    start = facts.test_start(c)
+    measures = facts.adoption_measures_of_cycle(c)
+    after = sum(facts.points_between(m, start=start) for m in measures) if start else 0
+    if after == 0:
+        named = ", ".join(measures) if measures else "no measure"
+        yield _warn(
+            sf,
+            ("act", "decision"),
+            "change.adopted-without-data",
+            f"{c.id} adopts {c.change}, but {named} has no data from the test onwards",
+            "add the measure to `measures:` and record its values during and after the test, "
+            "so the decision rests on data over time",
+        )
+
+
+def _norm_scale(text: str | None) -> str:
+    return re.sub(r"\s+", " ", (text or "").strip().lower())
+
+
+def _scale_not_growing(facts: Facts) -> Iterator[tuple[PDSA, int]]:
+    for chain in facts.sequences:
+        if len(chain) < SCALE_SEQUENCE:
+            continue
+        scales = {_norm_scale(c.plan.scale if c.plan else None) for c in chain}
+        if len(scales) == 1:
+            yield chain[-1], len(chain)
+
+
+def _stale_measures(facts: Facts) -> Iterator[tuple[Measure, dt.date, int]]:
+    for m in facts.measures.values():
+        last = facts.last_value_date(m.id)
+        if last is None:
+            continue
+        gap = (facts.today - last).days
+        if gap > 2 * FREQUENCY_DAYS[m.frequency]:
+            yield m, last, gap
+
+
+def _after_the_fact(sf: SourceFile, c: PDSA, versions: Sequence[Snapshot]) -> Iterator[Diagnostic]:
+    first_results = next((i for i, v in enumerate(versions) if v.has_results), None)
+    if first_results is None:
+        return
+    first_prediction = next((i for i, v in enumerate(versions) if v.has_prediction), None)
+    if first_prediction is None and not filled(c.prediction):
+        return  # no prediction at all: pdsa.no-prediction says so
+    if first_prediction is None or first_prediction >= first_results:
+        when = (
+            "is not committed yet, while the results are"
+            if first_prediction is None
+            else f"was first committed in {versions[first_prediction].commit[:8]}, "
+            + ("together with" if first_prediction == first_results else "after")
+            + " the results"
+        )
+        yield _warn(
+            sf,
+            ("prediction",),
+            "pdsa.prediction-after-the-fact",
+            f"the prediction of {c.id} {when}: it may have been written after the fact",
+            "commit the plan and its prediction before the test, and the results in a later commit",
+        )
+
+
+def _copied_in(facts: Facts, c: PDSA) -> bool:
+    """True for a cycle tested before the workbook was kept in git (`tracked_since:`)."""
+    since = facts.manifest.tracked_since if facts.manifest else None
+    start = facts.test_start(c)
+    return since is not None and start is not None and start < since
+
+
+def check(wb: Workbook, today: dt.date, history: CycleHistory | None = None) -> list[Diagnostic]:
+    """Method-fidelity warnings for a loaded workbook."""
+    facts = Facts(wb, today)
+    out: list[Diagnostic] = []
+    pdsa_files: dict[str, SourceFile] = {}
+    for sf, model in wb.records("pdsa"):
+        c = cast(PDSA, model)
+        pdsa_files[c.id] = sf
+        out.extend(_pdsa_method(sf, c))
+        out.extend(_act_decision(sf, c))
+        out.extend(_adopted_without_data(facts, sf, c))
+        if history is not None and sf.rel in history and not _copied_in(facts, c):
+            out.extend(_after_the_fact(sf, c, history[sf.rel]))
+    for sf, model in wb.records("sdsa"):
+        out.extend(_act_decision(sf, cast(SDSA, model)))
+    for last, length in _scale_not_growing(facts):
+        sf = pdsa_files[last.id]
+        scale = last.plan.scale if last.plan and last.plan.scale else "not given"
+        out.append(
+            _warn(
+                sf,
+                ("plan", "scale") if last.plan and last.plan.scale else ("plan",),
+                "pdsa.scale-not-growing",
+                f"{length} cycles in a row up to {last.id} test {last.change} at the same scale ({scale})",
+                "grow each cycle a little: one patient, one clinic, one week, every clinic; "
+                "write the scale in `plan: scale:`",
+            )
+        )
+    measure_files = {cast(Measure, m).id: sf for sf, m in wb.records("measure")}
+    for m, last_date, gap in _stale_measures(facts):
+        out.append(
+            _warn(
+                measure_files[m.id],
+                ("data",) if m.data else ("values", max(len(m.values) - 1, 0)),
+                "measure.no-recent-data",
+                f"{m.id} is collected {m.frequency}, "
+                f"but its newest value is from {last_date} ({gap} days ago)",
+                "add the values since then (`microsys measure add`), or change `frequency:` if it changed",
+            )
+        )
+    return out

@@ -1,0 +1,132 @@
+"""docs/ramp.md, generated from the criteria table so the two never disagree."""
+
+from __future__ import annotations
+
+from microsys.ramp.criteria import CRITERIA, LIMITS, PHASE_TITLES, PHASES, STAGE_TITLES, STAGES
+from microsys.ramp.progress import LEVELS
+from microsys.rules import RULES
+
+_INTRO = """\
+# The ramp, the coaching phases and the progress score
+
+<!-- Generated from src/microsys/ramp/criteria.py by `python -m microsys.schema.reference`. -->
+
+A team moves up the improvement ramp: **Assess → Diagnose → Treat → Sustain**,
+then back to **Diagnose** with its next theme (a new improvement cycle; the
+earlier work stays in the workbook and in the history). `microsys ramp status`
+shows every stage's checklist; `microsys ramp next` moves the team on when the
+current stage's **required** criteria hold, and records the move in
+`ramp.yaml` (date, from, to, who). *Advice* criteria are shown but never block.
+A move past missing evidence needs `--force --reason "..."`; the reason is kept.
+
+Each criterion is computed from the workbook itself: a file with errors counts
+as missing, and template placeholders (empty text, `...`, `TODO`) do not count.
+Ids are stable, for `--format json` users. The thresholds live in one place
+(`Limits` in `src/microsys/ramp/criteria.py`).
+
+In a later improvement cycle, changes, cycles and adoptions count for the
+selected theme when their change idea names it under `theme:` (or names no theme).
+"""
+
+_SCORE = """\
+## Suggested progress score (IHI scale)
+
+`ramp status` suggests a score on the Institute for Healthcare Improvement's
+0.5 to 5.0 assessment scale, with the evidence behind it. It is a suggestion
+to start the conversation with the coach, not a verdict.
+
+"Improvement" in a measure means a shift: after the first test of a change, a
+run of consecutive values on the better side of the baseline median at least
+as long as a stable process would rarely give (round(log2(n) + 3) for n
+values). A specific aim is "met" when the median of its measure's last 6
+values reaches the target, and "sustained" over the last 12.
+
+| Score | Meaning | microsys looks for |
+|---|---|---|
+"""
+
+_EVIDENCE = {
+    0.5: "A workbook.",
+    1.0: "A lead team of 3+, an aim, and data collection begun.",
+    1.5: "Change ideas, a process map or a planned cycle.",
+    2.0: "3+ meetings and diagnostic work (fishbone or process map).",
+    2.5: "A change tested in a PDSA cycle (Do carried out).",
+    3.0: "A completed cycle and a shift in a measure.",
+    3.5: "A shift in an outcome measure, and a change adopted.",
+    4.0: "Half of the specific aims met.",
+    4.5: "75% of aims met, one sustained over 12 values, SDSA cycles and a playbook.",
+    5.0: "Every aim sustained, every adopted change standardised in SDSA and the playbook.",
+}
+
+_FIDELITY = """\
+## Method fidelity (warnings of `microsys check`)
+
+Published reviews found that most reported PDSA work skips the method: few
+cycles are iterative, predictions are rarely written, data over time is rarely
+used. `microsys check` warns about these gaps:
+
+| Rule | Meaning |
+|---|---|
+"""
+
+_FIDELITY_NOTES = """
+The git check reads the history of `pdsa/*.yaml` when the workbook is in a git
+repository (skip it with `--no-git`). A workbook kept on paper before it moved
+into git can say so with `tracked_since: YYYY-MM-DD` in `microsys.yaml`;
+cycles tested before that date are not judged from git history.
+A measure's freshness is judged against today (`--today` fixes the date, for
+reproducible CI).
+"""
+
+_FIDELITY_RULES = (
+    "pdsa.no-prediction",
+    "pdsa.study-ignores-prediction",
+    "pdsa.act-without-decision",
+    "pdsa.prediction-after-the-fact",
+    "change.adopted-without-data",
+    "pdsa.scale-not-growing",
+    "measure.no-recent-data",
+)
+
+
+def _table(gate: str) -> list[str]:
+    rows = ["| Id | Evidence | Where | Kind |", "|---|---|---|---|"]
+    for c in CRITERIA:
+        if c.gate == gate:
+            title = c.title.replace("|", "\\|")
+            rows.append(
+                f"| `{c.id}` | {title} | `{c.file.strip('`')}` | {'required' if c.required else 'advice'} |"
+            )
+    return rows
+
+
+def ramp_reference() -> str:
+    """The whole page."""
+    out = [_INTRO]
+    out.append("## Stages\n")
+    for s in STAGES:
+        out.append(f"### {STAGE_TITLES[s]}: to leave it\n")
+        out.extend(_table(s))
+        out.append("")
+    out.append("## Coaching phases\n")
+    out.append(
+        "The coaching relationship moves through four phases alongside the ramp "
+        "(`microsys coach status`, `microsys coach next`). After the transition phase it "
+        "renews in the action phase for the next focus.\n"
+    )
+    for p in PHASES:
+        out.append(f"### {PHASE_TITLES[p]}: to leave it\n")
+        out.extend(_table(p))
+        out.append("")
+    out.append(_SCORE.rstrip("\n"))
+    out.extend(f"| {score:.1f} | {label} | {_EVIDENCE[score]} |" for score, label in LEVELS.items())
+    out.append("")
+    out.append(_FIDELITY.rstrip("\n"))
+    summaries = {r.id: r.summary for r in RULES}
+    out.extend(f"| `{r}` | {summaries[r]} |" for r in _FIDELITY_RULES)
+    out.append(_FIDELITY_NOTES)
+    out.append("## Thresholds\n")
+    out.append("| Name | Value |")
+    out.append("|---|---|")
+    out.extend(f"| `{k}` | {v} |" for k, v in vars(LIMITS).items())
+    return "\n".join(out) + "\n"

@@ -1,0 +1,75 @@
+"""The ``ramp`` and ``coach`` use cases: load a workbook, evaluate, record moves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from microsys.errors import UsageError
+from microsys.ramp.moves import Move, Track, plan_move
+from microsys.ramp.status import RampStatus, ramp_status
+from microsys.storage import commit
+from microsys.workbook.loader import open_workbook
+from microsys.yaml.edit import unified_diff
+
+
+def status(path: Path, today: dt.date) -> RampStatus:
+    """The ramp status of the workbook at ``path``."""
+    return ramp_status(open_workbook(path), today)
+
+
+def who(by: str | None, folder: Path) -> str:
+    """Who records a move: ``--by``, else git's user.name.
+
+    Raises:
+        UsageError: neither is known.
+    """
+    from microsys import gitinfo
+
+    name = (by or "").strip() or gitinfo.user_name(folder)
+    if not name:
+        raise UsageError(
+            "microsys does not know who is recording this move",
+            hint='say who with --by "Your Name" (or set `git config user.name`)',
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    """What ``ramp next`` / ``coach next`` did."""
+
+    move: Move
+    written: bool
+    diff: str
+
+
+def next_move(
+    path: Path,
+    track: Track,
+    *,
+    today: dt.date,
+    by: str | None,
+    force: bool,
+    reason: str | None,
+    dry_run: bool,
+) -> MoveResult:
+    """Plan the next move and, when its criteria hold (or it is forced), record it.
+
+    Raises:
+        UsageError: ``--force`` without ``--reason`` (or the reverse).
+    """
+    if force and not (reason or "").strip():
+        raise UsageError(
+            "--force needs --reason", hint='say why the team moves on without the evidence: --reason "..."'
+        )
+    if reason and not force:
+        raise UsageError("--reason goes with --force", hint="drop --reason, or add --force")
+    wb = open_workbook(path)
+    move = plan_move(wb, track, today=today, by=who(by, wb.root), force=force, reason=reason)
+    diff = unified_diff(move.change, "ramp.yaml")
+    if dry_run or (move.missing and not force):
+        return MoveResult(move, False, diff)
+    commit([move.change])
+    return MoveResult(move, True, diff)

@@ -1,0 +1,162 @@
+"""Terminal views of the ramp: the checklist, a refused move, the history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from microsys.ramp.criteria import PHASE_TITLES, STAGE_TITLES, STAGES, Evaluated
+from microsys.ramp.moves import Move
+from microsys.ramp.status import GateStatus, RampStatus
+
+_MARK = {"met": "[green]✓[/]", "missing": "[red]✗[/]", "advice": "[yellow]○[/]"}
+
+
+def _title(gate: str) -> str:
+    return STAGE_TITLES.get(gate) or PHASE_TITLES.get(gate, gate)
+
+
+def _since(date: object, days: int | None) -> str:
+    if date is None:
+        return ""
+    return f"since {date}" + (f" ({days} day{'s' if days != 1 else ''})" if days is not None else "")
+
+
+def _checklist(items: Sequence[Evaluated], ahead: bool = False) -> Any:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False, expand=False)
+    table.add_column(width=1, no_wrap=True)
+    table.add_column(max_width=52)
+    table.add_column(max_width=56, style="dim")
+    for e in items:
+        if e.outcome.ok:
+            mark = _MARK["met"]
+        elif ahead:
+            mark = "[dim]·[/]"
+        elif e.criterion.required:
+            mark = _MARK["missing"]
+        else:
+            mark = _MARK["advice"]
+        detail = escape(e.outcome.detail)
+        if not e.outcome.ok:
+            detail += f" [bold]→ {escape(e.criterion.file)}[/]"
+        title = escape(e.criterion.title) + ("" if e.criterion.required else " [dim](advice)[/]")
+        table.add_row(mark, title, detail)
+    return table
+
+
+def _ramp_line(status: RampStatus) -> str:
+    parts = []
+    for s in STAGES:
+        gate = next(g for g in status.stages if g.gate == s)
+        if gate.state == "passed":
+            parts.append(f"[green]✓ {STAGE_TITLES[s]}[/]")
+        elif gate.state == "current":
+            parts.append(f"[bold]▶ {STAGE_TITLES[s]}[/]")
+        else:
+            parts.append(f"[dim]{STAGE_TITLES[s]}[/]")
+    return " → ".join(parts)
+
+
+def _gate_heading(g: GateStatus, command: str) -> str:
+    required = [e for e in g.evaluated if e.criterion.required]
+    met = sum(1 for e in required if e.outcome.ok)
+    mark = "[green]✓[/] " if g.state == "passed" and g.ready else ""
+    text = f"{mark}[bold]{g.title}[/] [dim]({g.state}; {met} of {len(required)} required met)[/]"
+    if g.state == "current" and g.ready:
+        text += f"\n[green]Ready to move on: run `{command}`[/]"
+    return text
+
+
+def show_status(status: RampStatus, console: Any) -> None:
+    """The whole checklist."""
+    from rich.markup import escape
+
+    name = escape(status.name or status.path)
+    console.print(f"[bold]{name}[/]  [dim]{escape(status.path)}[/]")
+    console.print(
+        f"Stage: [bold]{STAGE_TITLES[status.stage]}[/] (improvement cycle {status.cycle}) "
+        f"{_since(status.since, status.days_in_stage)}"
+    )
+    console.print(
+        f"Coaching: [bold]{PHASE_TITLES[status.phase]}[/] {_since(status.phase_since, status.days_in_phase)}"
+    )
+    console.print(_ramp_line(status))
+    if status.errors:
+        console.print(
+            f"[red]The workbook has {status.errors} error(s); files with errors count as missing. "
+            f"Run `microsys check {escape(status.path)}`.[/]"
+        )
+    for g in status.stages:
+        console.print()
+        console.print(_gate_heading(g, f"microsys ramp next {status.path}"))
+        if g.state == "passed" and all(e.outcome.ok for e in g.evaluated):
+            continue  # everything still holds: the heading says so
+        console.print(_checklist(g.evaluated, ahead=g.state == "ahead"))
+    console.print()
+    g = status.current_phase
+    console.print("Coaching: " + _gate_heading(g, f"microsys coach next {status.path}"))
+    console.print(_checklist(g.evaluated))
+    console.print()
+    p = status.progress
+    console.print(f"Suggested progress score: [bold]{p.score:.1f}[/] {escape(p.label)} [dim](IHI scale)[/]")
+    for r in p.reasons:
+        console.print(f"  · {escape(r)}")
+    if p.next_level:
+        console.print(f"  [dim]next: {escape(p.next_level)}[/]")
+
+
+def show_phases(status: RampStatus, console: Any) -> None:
+    """The coaching phases' checklists."""
+    console.print(
+        f"Coaching: [bold]{PHASE_TITLES[status.phase]}[/] {_since(status.phase_since, status.days_in_phase)}"
+    )
+    for g in status.phases:
+        console.print()
+        console.print(_gate_heading(g, f"microsys coach next {status.path}"))
+        console.print(_checklist(g.evaluated, ahead=g.state == "ahead"))
+
+
+def show_move(move: Move, written: bool, dry_run: bool, console: Any) -> None:
+    """What a move did, or why it was refused."""
+    frm, to = _title(move.from_), _title(move.to)
+    missing = move.missing
+    if missing and not move.forced:
+        console.print(f"[red]Not ready to move from {frm} to {to}.[/] Missing:")
+        console.print(_checklist(missing))
+        console.print(
+            '[dim]Nothing was changed. To move on anyway: --force --reason "why"; '
+            "the reason is kept in the history.[/]"
+        )
+        return
+    verb = "Would move" if dry_run else "Moved"
+    console.print(f"{verb} from [bold]{frm}[/] to [bold]{to}[/] on {move.date} (recorded by {move.by}).")
+    if move.forced:
+        console.print(f"[yellow]Forced past {len(missing)} missing item(s): {move.reason}[/]")
+    if move.track == "stage" and move.from_ == "sustain":
+        console.print(f"Improvement cycle {move.cycle} begins: select the next theme in themes.yaml.")
+    if written:
+        console.print(f"[dim]Recorded in {move.change.path}[/]")
+
+
+def show_history(status: RampStatus, console: Any, track: str | None = None) -> None:
+    """The journey: every recorded move, oldest first."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    items = [h for h in status.history if track is None or h.track == track]
+    if not items:
+        console.print("No moves recorded yet.")
+        return
+    table = Table(box=None, padding=(0, 2), pad_edge=False, header_style="bold")
+    for col in ("date", "", "move", "by", "note"):
+        table.add_column(col)
+    for h in items:
+        move = f"{_title(h.from_) + ' → ' if h.from_ else 'start: '}{_title(h.to)}"
+        note = f"[yellow]forced: {escape(h.reason or '')}[/]" if h.forced else ""
+        table.add_row(
+            str(h.date), "ramp" if h.track == "stage" else "coaching", move, escape(h.by or ""), note
+        )
+    console.print(table)

@@ -1,0 +1,223 @@
+"""``microsys ramp`` and ``microsys coach`` on copies of the examples and fresh scaffolds."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from microsys.cli import run
+from microsys.engine import check_workbook
+from microsys.ramp.criteria import CRITERIA
+from tests.conftest import EXAMPLES, snapshot
+
+TODAY = "2026-11-22"
+
+
+def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def millbrook(tmp_path: Path) -> Path:
+    dest = tmp_path / "millbrook"
+    shutil.copytree(EXAMPLES / "millbrook-surgery", dest)
+    return dest
+
+
+@pytest.fixture
+def no_git_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No git identity anywhere: the user must say who with --by."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.delenv("GIT_AUTHOR_NAME", raising=False)
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def test_status_lists_every_stage_with_files_to_edit(capsys, millbrook: Path) -> None:
+    code, out, _ = call(capsys, "ramp", "status", str(millbrook), "--today", TODAY)
+    assert code == 0
+    assert "Stage: Diagnose (improvement cycle 1) since 2026-11-11 (11 days)" in out
+    assert "Coaching: Action phase" in out
+    assert "✗  A process map of it from start to end" in out
+    assert "no process map → process-maps/" in out
+    for title in ("Assess", "Diagnose", "Treat", "Sustain"):
+        assert title in out
+    assert "Suggested progress score:" in out
+    assert not any(line.endswith(" ") for line in out.splitlines())
+
+
+def test_status_json_has_every_criterion(capsys) -> None:
+    code, out, _ = call(
+        capsys, "ramp", "status", str(EXAMPLES / "sheffield-cf-clinic"), "-f", "json", "--today", TODAY
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["version"] == 1
+    assert data["stage"] == {
+        "id": "sustain",
+        "since": "2026-06-15",
+        "days": 160,
+        "cycle": 1,
+        "next": "diagnose",
+        "ready": False,
+    }
+    ids = [c["id"] for g in data["stages"] + data["phases"] for c in g["criteria"]]
+    assert ids == [c.id for c in CRITERIA]
+    sustain = next(g for g in data["stages"] if g["id"] == "sustain")
+    missing = [c["id"] for c in sustain["criteria"] if not c["met"]]
+    assert missing == ["sustain.next-theme"]
+    assert 0.5 <= data["progress"]["score"] <= 5.0 and data["progress"]["reasons"]
+    assert [h["to"] for h in data["history"] if h["track"] == "stage"] == [
+        "assess",
+        "diagnose",
+        "treat",
+        "sustain",
+    ]
+
+
+def test_next_refuses_when_evidence_is_missing_and_changes_nothing(capsys, millbrook: Path) -> None:
+    before = snapshot(millbrook)
+    code, out, _ = call(capsys, "ramp", "next", str(millbrook), "--by", "Fiona McLeod", "--today", TODAY)
+    assert code == 1
+    assert "Not ready to move from Diagnose to Treat" in out
+    assert "fishbones/" in out and "aims.yaml" in out
+    assert snapshot(millbrook) == before
+
+
+def test_forced_move_records_the_reason_and_changes_only_its_lines(capsys, millbrook: Path) -> None:
+    ramp = millbrook / "ramp.yaml"
+    before = ramp.read_text()
+    code, out, _ = call(
+        capsys,
+        "ramp",
+        "next",
+        str(millbrook),
+        "--by",
+        "Fiona McLeod",
+        "--force",
+        "--reason",
+        "map drawn on paper at the away day",
+        "--today",
+        TODAY,
+    )
+    assert code == 0, out
+    assert "Forced past 3 missing item(s)" in out
+    after = ramp.read_text()
+    assert changed_lines(before, after) == [
+        "-stage: diagnose",
+        "-since: 2026-11-11",
+        "+stage: treat",
+        "+since: 2026-11-22",
+        "+  - date: 2026-11-22",
+        "+    from: diagnose",
+        "+    to: treat",
+        "+    by: Fiona McLeod",
+        "+    forced: true",
+        "+    reason: map drawn on paper at the away day",
+    ]
+    assert check_workbook(millbrook, git=False).errors == 0
+    code, out, _ = call(capsys, "ramp", "history", str(millbrook))
+    assert "Diagnose → Treat" in out and "forced: map drawn on paper" in out
+
+
+def test_force_needs_a_reason(capsys, millbrook: Path) -> None:
+    before = snapshot(millbrook)
+    code, _, err = call(capsys, "ramp", "next", str(millbrook), "--by", "X", "--force")
+    assert code == 2
+    assert "--force needs --reason" in err
+    assert snapshot(millbrook) == before
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(capsys, cf_clinic: Path) -> None:
+    themes = cf_clinic / "themes.yaml"
+    themes.write_text(themes.read_text().replace("status: selected", "status: done"))
+    before = snapshot(cf_clinic)
+    code, out, _ = call(
+        capsys, "ramp", "next", str(cf_clinic), "--by", "Helen Ashby", "--dry-run", "--today", TODAY
+    )
+    assert code == 0, out
+    assert "Would move from Sustain to Diagnose" in out
+    assert "+cycle: 2" in out and "-cycle: 1" in out
+    assert "+    from: sustain" in out
+    assert snapshot(cf_clinic) == before
+
+
+def test_after_sustain_the_team_returns_to_diagnose_in_a_new_cycle(capsys, cf_clinic: Path) -> None:
+    themes = cf_clinic / "themes.yaml"
+    themes.write_text(themes.read_text().replace("status: selected", "status: done"))
+    code, out, _ = call(capsys, "ramp", "next", str(cf_clinic), "--by", "Helen Ashby", "--today", TODAY)
+    assert code == 0, out
+    assert "Improvement cycle 2 begins" in out
+    data = json.loads(call(capsys, "ramp", "status", str(cf_clinic), "-f", "json", "--today", TODAY)[1])
+    assert data["stage"]["id"] == "diagnose" and data["stage"]["cycle"] == 2
+    diagnose = next(g for g in data["stages"] if g["id"] == "diagnose")
+    selected = next(c for c in diagnose["criteria"] if c["id"] == "diagnose.theme-selected")
+    assert not selected["met"] and "select the next theme" in selected["detail"]
+    assert check_workbook(cf_clinic, git=False).errors == 0
+
+
+def test_who_comes_from_by_or_git(capsys, millbrook: Path, no_git_name: None) -> None:
+    before = snapshot(millbrook)
+    code, _, err = call(capsys, "ramp", "next", str(millbrook), "--force", "--reason", "x")
+    assert code == 2
+    assert "--by" in err
+    assert snapshot(millbrook) == before
+
+
+def test_fresh_scaffold_is_in_assess_and_not_ready(capsys, tmp_path: Path) -> None:
+    wb = tmp_path / "new"
+    assert run(["init", str(wb), "--no-input", "--name", "New clinic"]) == 0
+    capsys.readouterr()
+    code, out, _ = call(capsys, "ramp", "next", str(wb), "--by", "Ana")
+    assert code == 1
+    assert "Purpose: an agreed statement" in out
+    code, out, _ = call(capsys, "coach", "status", str(wb))
+    assert code == 0 and "Work before the work" in out
+
+
+def test_coach_next_moves_the_coaching_phase(capsys, cf_clinic: Path) -> None:
+    code, out, _ = call(capsys, "coach", "next", str(cf_clinic), "--by", "Sarah Porter", "--today", TODAY)
+    assert code == 0, out
+    assert "Moved from Action phase to Transition phase" in out
+    data = json.loads(call(capsys, "coach", "status", str(cf_clinic), "-f", "json", "--today", TODAY)[1])
+    assert data["coaching"]["id"] == "transition" and data["coaching"]["days"] == 0
+    code, out, _ = call(capsys, "coach", "history", str(cf_clinic))
+    assert "Action phase → Transition phase" in out
+
+
+def test_a_failure_while_writing_leaves_every_file_as_it_was(
+    capsys, millbrook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(millbrook)
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    code, _, err = call(capsys, "ramp", "next", str(millbrook), "--by", "X", "--force", "--reason", "y")
+    assert code == 3 and "No space left" in err
+    assert snapshot(millbrook) == before
+
+
+def test_ramp_yaml_with_errors_is_not_edited(capsys, millbrook: Path) -> None:
+    (millbrook / "ramp.yaml").write_text("stage: diagnsoe\n")
+    before = snapshot(millbrook)
+    code, _, err = call(capsys, "ramp", "next", str(millbrook), "--by", "X", "--force", "--reason", "y")
+    assert code == 1
+    assert "ramp.yaml has errors" in err
+    assert snapshot(millbrook) == before
