@@ -43,11 +43,13 @@ def _root(
 
 
 def _register() -> None:
-    from microsys.cli import chart, check, init, ramp, schema
+    from microsys.cli import chart, check, init, measure, new, ramp, schema
 
     init.register(app)
     check.register(app)
     ramp.register(app)
+    new.register(app)
+    measure.register(app)
     chart.register(app)
     schema.register(app)
 

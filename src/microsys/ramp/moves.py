@@ -17,7 +17,7 @@ from microsys.ramp.criteria import Evaluated, evaluate, next_phase, next_stage
 from microsys.ramp.facts import Facts
 from microsys.storage import Change
 from microsys.workbook.loader import Workbook
-from microsys.yaml.edit import YamlDocument
+from microsys.yaml.edit import YamlDocument, append_item
 
 Track = Literal["stage", "coaching"]
 
@@ -117,7 +117,7 @@ def plan_move(
         data["since"] = today
         if cycle != ramp.cycle or "cycle" in data:
             data["cycle"] = cycle
-        _block_list(data, "history").append(entry)
+        append_item(_block_list(data, "history"), entry)
     else:
         coaching = data.get("coaching")
         if not isinstance(coaching, dict):
@@ -125,7 +125,7 @@ def plan_move(
             data["coaching"] = coaching
         coaching["phase"] = target
         coaching["since"] = today
-        _block_list(coaching, "history").append(entry)
+        append_item(_block_list(coaching, "history"), entry)
     return Move(
         track=track,
         from_=current,

@@ -49,4 +49,5 @@ def make_env(search_path: Sequence[Path], *, sandboxed: bool = False, autoescape
         autoescape=autoescape,
     )
     env.filters["yaml"] = yaml_scalar
+    env.filters["comment"] = lambda value: " ".join(str(value).split())  # one line, for # comments
     return env

@@ -33,6 +33,9 @@ class ActionItem(Model):
     owner: str = Field(description="Who will do it.")
     due: Date | None = Field(None, description="By when.")
     status: Literal["open", "done", "dropped"] = Field("open", description="`open`, `done` or `dropped`.")
+    carried_from: Date | None = Field(
+        None, description="The meeting it was first agreed at, when carried over (`microsys new meeting`)."
+    )
 
 
 class Meeting(Model):

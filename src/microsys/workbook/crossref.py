@@ -510,7 +510,7 @@ def _meetings_and_assessments(wb: Workbook) -> Iterator[Diagnostic]:
                 Severity.WARNING,
             )
         for j, action in enumerate(meeting.actions):
-            if action.due is not None and action.due < meeting.date:
+            if action.due is not None and action.due < meeting.date and action.carried_from is None:
                 yield _d(
                     sf,
                     ("actions", j, "due"),

@@ -15,7 +15,7 @@ import difflib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from microsys.errors import RefusedError
 from microsys.storage import Change
@@ -63,6 +63,50 @@ def _make_yaml(style: tuple[int, int, int]) -> Any:
         type(None), lambda rep, _data: rep.represent_scalar("tag:yaml.org,2002:null", "null")
     )
     return yaml
+
+
+def _trailing_comment(node: Any) -> tuple[Any, Any, int] | None:
+    """Where ruamel keeps the comment (or blank lines) after the last value of ``node``."""
+    if isinstance(node, dict) and node:
+        key = list(node.keys())[-1]
+        pos = 2
+    elif isinstance(node, list) and node:
+        key = len(node) - 1
+        pos = 0
+    else:
+        return None
+    child = node[key]
+    if isinstance(child, dict | list) and child:
+        inner = _trailing_comment(child)
+        if inner is not None:
+            return inner
+    items = getattr(getattr(node, "ca", None), "items", {})
+    if key in items and items[key][pos] is not None:
+        return node, key, pos
+    return None
+
+
+def append_item(seq: Any, item: Any) -> None:
+    """Append ``item`` to a round-trip list, keeping what followed the list after it.
+
+    ruamel keeps the blank line or comment that ends a list with its last item,
+    so a plain append would put the new item after that gap; the gap moves to
+    the new item instead.
+    """
+    found = _trailing_comment(seq)
+    seq.append(item)
+    if found is None or not isinstance(item, dict) or not item:
+        return
+    holder, key, pos = found
+    token = holder.ca.items[key][pos]
+    holder.ca.items[key][pos] = None
+    last = list(item.keys())[-1]
+    cast(Any, item).ca.items[last] = [None, None, token, None]
+
+
+def new_yaml() -> Any:
+    """A round-trip dumper in the house style, for files microsys creates."""
+    return _make_yaml(_STYLES[0])
 
 
 def _dump(yaml: Any, data: Any) -> str:

@@ -1,0 +1,446 @@
+"""``microsys new``: the next record of a workbook, from a template, pre-linked.
+
+Each function works out the record (next free id, today's date, links to the
+change idea, the previous cycle and its measures), renders it, checks that it
+is valid, and returns the change to write. Nothing is written here except by
+:func:`write`, which never overwrites a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from microsys.errors import RefusedError, UsageError
+from microsys.ramp.facts import Facts, filled
+from microsys.schema.base import Model
+from microsys.schema.messages import did_you_mean
+from microsys.storage import Change, commit
+from microsys.workbook.loader import Workbook
+from microsys.yaml.edit import YamlDocument, append_item
+
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    """What ``new`` will write, and what it wants the user to know."""
+
+    changes: tuple[Change, ...]
+    rel: str
+    id: str
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def next_id(existing: Iterable[str], prefix: str) -> str:
+    """``prefix`` + one more than the highest number among ids with that prefix."""
+    numbers = [
+        int(m.group(1)) for i in existing if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", i, re.I))
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1}"
+
+
+def _render(name: str, context: dict[str, Any]) -> str:
+    from microsys.render.jinja import make_env
+    from microsys.resources import templates_dir
+
+    env = make_env([templates_dir() / "records"])
+    return str(env.get_template(name).render(**context))
+
+
+def _validated(text: str, rel: str, model: type[Model]) -> str:
+    """Refuse to write a record that would not pass ``check`` (a bug, or a bad option value)."""
+    from pydantic import ValidationError
+
+    from microsys.yaml.load import Limits, parse_text
+
+    data, diagnostics = parse_text(Path(rel), text, Limits())
+    if diagnostics:
+        raise UsageError(f"{rel} would not be valid YAML: {diagnostics[0].message}")
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise UsageError(f"{rel} would not be valid: `{where}`: {first['msg']}") from None
+    return text
+
+
+def _new_file(
+    wb: Workbook, rel: str, text: str, model: type[Model], rid: str, notes: Sequence[str]
+) -> NewRecord:
+    path = wb.root / rel
+    if path.exists():
+        raise RefusedError(
+            f"{wb.path / rel} already exists; nothing was written",
+            hint="microsys never overwrites a file: choose another id or date",
+        )
+    content = _validated(text, rel, model).encode("utf-8")
+    return NewRecord((Change(path, content, None),), rel, rid, tuple(notes))
+
+
+def _check_id(value: str, what: str) -> str:
+    if not _ID.match(value) or len(value) > 64:
+        raise UsageError(
+            f"`{value}` cannot be a {what} id",
+            hint="use letters, digits, `-`, `_` or `.`, starting with a letter, e.g. clinic-wait",
+        )
+    return value
+
+
+def _known_change(facts: Facts, change: str) -> str:
+    if change in facts.change_ideas:
+        return change
+    known = sorted(facts.change_ideas)
+    guess = did_you_mean(change, known)
+    if guess:
+        hint = f"did you mean `{guess}`?"
+    elif known:
+        hint = "change ideas in this workbook: " + ", ".join(known)
+    else:
+        hint = 'add the idea first: microsys new change DIR "the idea"'
+    raise UsageError(f"there is no change idea `{change}` in change-ideas.yaml", hint=hint)
+
+
+def _one_line(text: str | None) -> str | None:
+    return " ".join(text.split()) if text else None
+
+
+def new_pdsa(
+    wb: Workbook,
+    today: dt.date,
+    *,
+    change: str | None,
+    after: str | None,
+    title: str | None,
+    scale: str | None,
+) -> NewRecord:
+    """The next PDSA cycle. It follows ``after``, or the latest cycle testing the same change."""
+    facts = Facts(wb, today)
+    by_id = {c.id: c for c in facts.pdsa}
+    previous = None
+    if after is not None:
+        previous = by_id.get(after)
+        if previous is None:
+            guess = did_you_mean(after, sorted(by_id))
+            raise UsageError(
+                f"there is no cycle `{after}` in pdsa/",
+                hint=f"did you mean `{guess}`?" if guess else "see the files in pdsa/",
+            )
+        if change is not None and change != previous.change:
+            raise UsageError(
+                f"{after} tests {previous.change}, not {change}",
+                hint="a cycle that follows another tests the same change; drop --change or --after",
+            )
+        change = previous.change
+    if change is None:
+        raise UsageError(
+            "say which change idea the cycle tests", hint="add --change C1 (an id from change-ideas.yaml)"
+        )
+    change = _known_change(facts, change)
+    if previous is None:
+        earlier = facts.cycles_of(change)
+        previous = earlier[-1] if earlier else None
+    rid = next_id(list(by_id) + [f.stem for f in (wb.root / "pdsa").glob("*.yaml")], "PDSA-")
+    notes = []
+    objective = None
+    measures: list[str] = []
+    if previous is not None:
+        notes.append(f"follows {previous.id}")
+        measures = list(previous.measures)
+        if previous.act and filled(previous.act.next_step):
+            objective = _one_line(previous.act.next_step)
+            notes.append(f"objective taken from the next step of {previous.id}")
+        if not facts.completed(previous):
+            notes.append(f"{previous.id} has no Act decision yet: finish it before this test")
+    idea = facts.change_ideas[change]
+    text = _render(
+        "pdsa.yaml.j2",
+        {
+            "id": rid,
+            "title": _one_line(title),
+            "change": change,
+            "change_title": idea.title,
+            "previous": previous.id if previous else None,
+            "objective": objective,
+            "measures": measures,
+            "scale": _one_line(scale),
+            "today": today.isoformat(),
+        },
+    )
+    from microsys.schema.cycles import PDSA
+
+    return _new_file(wb, f"pdsa/{rid}.yaml", text, PDSA, rid, notes)
+
+
+def new_sdsa(
+    wb: Workbook, today: dt.date, *, change: str, playbook: str | None, title: str | None
+) -> NewRecord:
+    """The next SDSA cycle for an adopted change."""
+    facts = Facts(wb, today)
+    change = _known_change(facts, change)
+    adopted = {a.change: a for a in facts.adoptions}
+    notes = []
+    if change not in adopted:
+        notes.append(f"{change} is not adopted yet: SDSA cycles standardise adopted changes")
+    earlier = [s for s in facts.sdsa if s.change == change]
+    previous = earlier[-1] if earlier else None
+    if playbook is None:
+        entry = next((p for p in facts.playbook if change in p.changes), None)
+        playbook = entry.id if entry else None
+    elif playbook not in {p.id for p in facts.playbook}:
+        notes.append(f"there is no playbook entry `{playbook}` yet: `microsys new playbook` makes one")
+    measures = previous.measures if previous else []
+    if not measures and change in adopted:
+        measures = facts.adoption_measures(adopted[change])
+    rid = next_id([s.id for s in facts.sdsa] + [f.stem for f in (wb.root / "sdsa").glob("*.yaml")], "SDSA-")
+    text = _render(
+        "sdsa.yaml.j2",
+        {
+            "id": rid,
+            "title": _one_line(title),
+            "change": change,
+            "change_title": facts.change_ideas[change].title,
+            "playbook": playbook,
+            "previous": previous.id if previous else None,
+            "measures": list(measures),
+            "today": today.isoformat(),
+        },
+    )
+    from microsys.schema.cycles import SDSA
+
+    return _new_file(wb, f"sdsa/{rid}.yaml", text, SDSA, rid, notes)
+
+
+def new_measure(
+    wb: Workbook,
+    *,
+    measure_id: str,
+    name: str,
+    type: str,
+    direction: str,
+    chart: str,
+    frequency: str,
+    unit: str | None,
+    numerator: str | None,
+    denominator: str | None,
+    csv: bool,
+) -> NewRecord:
+    """A new measure file (and an empty CSV beside it with ``csv``)."""
+    from typing import get_args
+
+    from microsys.schema.measures import DENOMINATOR_CHARTS, ChartType, Direction, Frequency, Measure
+
+    _check_id(measure_id, "measure")
+    for value, options, flag in (
+        (type, ("outcome", "process", "balancing"), "--type"),
+        (direction, get_args(Direction), "--direction"),
+        (chart, get_args(ChartType), "--chart"),
+        (frequency, get_args(Frequency), "--frequency"),
+    ):
+        if value not in options:
+            raise UsageError(
+                f"`{value}` is not a choice for {flag}", hint="choose one of: " + ", ".join(options)
+            )
+    if measure_id in {m.id for m in wb.measures} or (wb.root / "measures" / f"{measure_id}.yaml").exists():
+        raise RefusedError(f"a measure `{measure_id}` already exists", hint="choose another id")
+    notes = []
+    if chart in DENOMINATOR_CHARTS and not (numerator and denominator):
+        notes.append(
+            f"a {chart} chart counts something out of something: fill in `numerator` and `denominator`"
+        )
+    text = _render(
+        "measure.yaml.j2",
+        {
+            "id": measure_id,
+            "name": _one_line(name),
+            "type": type,
+            "direction": direction,
+            "chart": chart,
+            "frequency": frequency,
+            "unit": _one_line(unit),
+            "numerator": _one_line(numerator),
+            "denominator": _one_line(denominator),
+            "csv": csv,
+        },
+    )
+    record = _new_file(wb, f"measures/{measure_id}.yaml", text, Measure, measure_id, notes)
+    if csv:
+        header = "date,value,denominator,note\n" if chart in DENOMINATOR_CHARTS else "date,value,note\n"
+        csv_path = wb.root / "measures" / f"{measure_id}.csv"
+        if csv_path.exists():
+            raise RefusedError(f"{wb.path / 'measures' / csv_path.name} already exists; nothing was written")
+        return NewRecord(
+            (*record.changes, Change(csv_path, header.encode("utf-8"), None)),
+            record.rel,
+            record.id,
+            (*record.notes, f"with an empty measures/{csv_path.name} for its values"),
+        )
+    return record
+
+
+def new_meeting(wb: Workbook, *, date: dt.date, kind: str) -> NewRecord:
+    """A meeting record: attendees from the lead team, open actions carried over."""
+    facts = Facts(wb, date)
+    team = facts.manifest.lead_team if facts.manifest else []
+    earlier = [m for m in facts.meetings if m.date < date]
+    last = earlier[-1] if earlier else None
+    actions = [a for a in (last.actions if last else []) if a.status == "open"]
+    text = _render(
+        "meeting.yaml.j2",
+        {
+            "date": date.isoformat(),
+            "kind": kind,
+            "attendees": [m.name for m in team],
+            "actions": actions,
+            "carried_from": last.date.isoformat() if last else "",
+        },
+    )
+    notes = [f"{len(actions)} open action(s) carried over from {last.date}"] if actions and last else []
+    from microsys.schema.meetings import Meeting
+
+    return _new_file(wb, f"meetings/{date.isoformat()}.yaml", text, Meeting, date.isoformat(), notes)
+
+
+def new_playbook(
+    wb: Workbook, today: dt.date, *, entry_id: str, title: str, changes: Sequence[str]
+) -> NewRecord:
+    """A playbook entry for adopted changes, with their measures and process map linked."""
+    from microsys.schema.cycles import PlaybookEntry
+
+    facts = Facts(wb, today)
+    _check_id(entry_id, "playbook")
+    changes = [_known_change(facts, c) for c in changes]
+    measures: list[str] = []
+    adopted = {a.change: a for a in facts.adoptions}
+    for c in changes:
+        if c in adopted:
+            measures.extend(m for m in facts.adoption_measures(adopted[c]) if m not in measures)
+    ga = facts.global_aim
+    maps = [m.id for m in wb.process_maps if ga is not None and m.global_aim == ga.id]
+    try:
+        review = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        review = today + dt.timedelta(days=365)
+    text = _render(
+        "playbook.yaml.j2",
+        {
+            "id": entry_id,
+            "title": _one_line(title),
+            "changes": changes,
+            "measures": measures,
+            "process_map": maps[-1] if maps else None,
+            "review_date": review.isoformat(),
+        },
+    )
+    return _new_file(wb, f"playbook/{entry_id}.yaml", text, PlaybookEntry, entry_id, [])
+
+
+def _list_file(wb: Workbook, rel: str, key: str, header: str) -> tuple[YamlDocument | None, Any]:
+    """Open ``rel`` for appending to its ``key`` list (or plan a new file)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    sf = wb.file(rel)
+    if sf is not None and any(d.severity.value == "error" for d in sf.diagnostics):
+        raise RefusedError(
+            f"{sf.path} has errors, so microsys will not change it",
+            hint=f"run `microsys check {wb.path}` and fix them first",
+        )
+    if sf is None:
+        data = CommentedMap()
+        data[key] = CommentedSeq()
+        data.yaml_set_start_comment(header)
+        return None, data
+    doc = YamlDocument.read(wb.root / rel, sf.path)
+    if not isinstance(doc.data, dict):
+        raise RefusedError(f"{sf.path} does not hold `key: value` lines", hint="run `microsys check` first")
+    seq = doc.data.get(key)
+    if not isinstance(seq, list):
+        seq = CommentedSeq()
+        doc.data[key] = seq
+    if hasattr(seq, "fa"):
+        seq.fa.set_block_style()
+    return doc, doc.data
+
+
+def _list_change(wb: Workbook, rel: str, doc: YamlDocument | None, data: Any) -> Change:
+    if doc is not None:
+        return doc.change()
+    import io
+
+    from microsys.yaml.edit import new_yaml
+
+    buf = io.StringIO()
+    new_yaml().dump(data, buf)
+    return Change(wb.root / rel, buf.getvalue().encode("utf-8"), None)
+
+
+def new_change(
+    wb: Workbook,
+    today: dt.date,
+    *,
+    title: str,
+    source: str | None,
+    theme: str | None,
+    description: str | None,
+) -> NewRecord:
+    """Append a change idea to change-ideas.yaml with the next free id."""
+    from ruamel.yaml.comments import CommentedMap
+
+    from microsys.schema.improvement import ChangeIdeas
+
+    facts = Facts(wb, today)
+    if not title.strip():
+        raise UsageError(
+            "the change idea needs a title", hint='e.g. microsys new change DIR "pre-clinic huddle"'
+        )
+    if theme is None and facts.selected_theme is not None:
+        theme = facts.selected_theme.id
+    doc, data = _list_file(wb, "change-ideas.yaml", "ideas", "Change ideas: what could we try?")
+    rid = next_id(list(facts.change_ideas), "C")
+    entry = CommentedMap()
+    entry["id"] = rid
+    entry["title"] = _one_line(title)
+    if description:
+        entry["description"] = description.strip()
+    if source:
+        entry["source"] = source
+    if theme:
+        entry["theme"] = theme
+    entry["status"] = "idea"
+    append_item(data["ideas"], entry)
+    change = _list_change(wb, "change-ideas.yaml", doc, data)
+    _validated(change.content.decode("utf-8"), "change-ideas.yaml", ChangeIdeas)
+    return NewRecord((change,), "change-ideas.yaml", rid, (f"for theme {theme}",) if theme else ())
+
+
+def new_theme(wb: Workbook, today: dt.date, *, title: str, description: str | None) -> NewRecord:
+    """Append a candidate theme to themes.yaml with the next free id."""
+    from ruamel.yaml.comments import CommentedMap
+
+    from microsys.schema.improvement import Themes
+
+    if not title.strip():
+        raise UsageError("the theme needs a title", hint='e.g. microsys new theme DIR "clinic flow"')
+    themes = wb.themes
+    doc, data = _list_file(wb, "themes.yaml", "themes", "Themes for improvement.")
+    rid = next_id([t.id for t in themes.themes] if themes else [], "T")
+    entry = CommentedMap()
+    entry["id"] = rid
+    entry["title"] = _one_line(title)
+    if description:
+        entry["description"] = description.strip()
+    entry["status"] = "candidate"
+    append_item(data["themes"], entry)
+    change = _list_change(wb, "themes.yaml", doc, data)
+    _validated(change.content.decode("utf-8"), "themes.yaml", Themes)
+    return NewRecord((change,), "themes.yaml", rid, ())
+
+
+def write(records: Sequence[Change]) -> list[Path]:
+    """Write the changes, all or nothing."""
+    return commit(records)
