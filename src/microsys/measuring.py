@@ -265,7 +265,15 @@ def read_rows(
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel
+        # Fall back on the separator the header line uses most.
+        first = sample.splitlines()[0] if sample else ""
+        delimiter = max(",;\t", key=first.count)
+
+        class _Dialect(csv.excel):
+            pass
+
+        _Dialect.delimiter = delimiter
+        dialect = _Dialect
     rows = list(csv.reader(io.StringIO(text), dialect))
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:

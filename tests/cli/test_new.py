@@ -1,0 +1,175 @@
+"""``microsys new`` on copies of the examples and on fresh scaffolds."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from microsys.cli import run
+from microsys.creating import next_id
+from microsys.engine import check_workbook
+from tests.conftest import snapshot
+
+TODAY = "2026-11-22"
+
+
+def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def load(path: Path) -> dict:
+    return YAML(typ="safe").load(path.read_text())
+
+
+def clean(root: Path) -> None:
+    result = check_workbook(root, today=__import__("datetime").date(2026, 11, 22), git=False)
+    assert result.diagnostics == (), [d.location + " " + d.message for d in result.diagnostics]
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, capsys) -> Path:
+    wb = tmp_path / "fresh"
+    assert run(["init", str(wb), "--no-input", "--name", "Fresh clinic", "--member", "Ana Silva, nurse"]) == 0
+    capsys.readouterr()
+    return wb
+
+
+def test_next_id_takes_one_more_than_the_highest() -> None:
+    assert next_id(["PDSA-1", "PDSA-3", "pdsa-10", "other"], "PDSA-") == "PDSA-11"
+    assert next_id([], "C") == "C1"
+    assert next_id(["C1", "C2", "CX"], "C") == "C3"
+
+
+def test_new_pdsa_follows_the_latest_cycle_of_its_change(capsys, cf_clinic: Path) -> None:
+    code, out, _ = call(capsys, "new", "pdsa", str(cf_clinic), "--change", "C1", "--today", TODAY)
+    assert code == 0, out
+    assert "Wrote" in out and "pdsa/PDSA-6.yaml" in out
+    data = load(cf_clinic / "pdsa" / "PDSA-6.yaml")
+    previous = load(cf_clinic / "pdsa" / "PDSA-2.yaml")
+    assert data["change"] == "C1" and data["previous"] == "PDSA-2"
+    assert data["objective"] == " ".join(previous["act"]["next_step"].split())
+    assert data["measures"] == previous["measures"]
+    assert str(data["plan"]["date"]) == TODAY
+    assert data["prediction"] is None
+    clean(cf_clinic)
+
+
+def test_new_pdsa_after_names_the_change_and_refuses_unknown_ids(capsys, cf_clinic: Path) -> None:
+    before = snapshot(cf_clinic)
+    code, _, err = call(capsys, "new", "pdsa", str(cf_clinic), "--change", "C11")
+    assert code == 2 and "no change idea `C11`" in err and "did you mean `C1`" in err
+    code, _, err = call(capsys, "new", "pdsa", str(cf_clinic))
+    assert code == 2 and "--change" in err
+    code, _, err = call(capsys, "new", "pdsa", str(cf_clinic), "--after", "PDSA-3", "--change", "C1")
+    assert code == 2 and "PDSA-3 tests C5" in err
+    assert snapshot(cf_clinic) == before
+    code, out, _ = call(capsys, "new", "pdsa", str(cf_clinic), "--after", "PDSA-3", "--scale", "all clinics")
+    assert code == 0, out
+    data = load(cf_clinic / "pdsa" / "PDSA-6.yaml")
+    assert (data["change"], data["previous"], data["plan"]["scale"]) == ("C5", "PDSA-3", "all clinics")
+
+
+def test_new_change_appends_and_keeps_every_other_line(capsys, cf_clinic: Path) -> None:
+    path = cf_clinic / "change-ideas.yaml"
+    before = path.read_text()
+    title = 'Text "reminders" #1: call {patients} & <carers>'
+    code, out, _ = call(capsys, "new", "change", str(cf_clinic), "--title", title, "--source", "patients")
+    assert code == 0, out
+    assert "(C10)" in out
+    after = path.read_text()
+    diff = [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert all(line.startswith("+") for line in diff)  # nothing removed or changed
+    assert len(diff) == 5
+    idea = load(path)["ideas"][-1]
+    assert idea == {"id": "C10", "title": title, "source": "patients", "theme": "T1", "status": "idea"}
+    clean(cf_clinic)
+
+
+def test_new_theme_and_change_on_a_fresh_scaffold(capsys, fresh: Path) -> None:
+    assert call(capsys, "new", "theme", str(fresh), "--title", "Clinic flow")[0] == 0
+    assert call(capsys, "new", "theme", str(fresh), "--title", "Access")[0] == 0
+    assert [t["id"] for t in load(fresh / "themes.yaml")["themes"]] == ["T1", "T2"]
+    assert "# Themes for improvement." in (fresh / "themes.yaml").read_text()  # comments kept
+    assert call(capsys, "new", "change", str(fresh), "--title", "huddle")[0] == 0
+    assert load(fresh / "change-ideas.yaml")["ideas"][0]["id"] == "C1"
+    clean(fresh)
+
+
+def test_new_meeting_carries_open_actions_and_never_overwrites(capsys, cf_clinic: Path) -> None:
+    code, out, _ = call(capsys, "new", "meeting", str(cf_clinic), "--date", "2026-11-26")
+    assert code == 0, out
+    assert "2 open action(s) carried over from 2026-11-05" in out
+    data = load(cf_clinic / "meetings" / "2026-11-26.yaml")
+    assert len(data["attendees"]) == 8
+    assert [str(a["carried_from"]) for a in data["actions"]] == ["2026-11-05", "2026-11-05"]
+    assert sum(item["minutes"] for item in data["agenda"]) == 60
+    clean(cf_clinic)
+    before = snapshot(cf_clinic)
+    code, _, err = call(capsys, "new", "meeting", str(cf_clinic), "--date", "2026-11-26")
+    assert code == 1 and "already exists" in err
+    assert snapshot(cf_clinic) == before
+
+
+def test_new_measure_with_csv_sdsa_and_playbook(capsys, cf_clinic: Path) -> None:
+    code, out, _ = call(
+        capsys,
+        "new",
+        "measure",
+        str(cf_clinic),
+        "--id",
+        "dna-rate",
+        "--name",
+        "Did not attend",
+        "--chart",
+        "p",
+        "--numerator",
+        "patients who did not attend",
+        "--denominator",
+        "patients booked",
+        "--csv",
+    )
+    assert code == 0, out
+    assert (cf_clinic / "measures" / "dna-rate.csv").read_text() == "date,value,denominator,note\n"
+    code, out, _ = call(capsys, "new", "sdsa", str(cf_clinic), "--change", "C1", "--today", TODAY)
+    assert code == 0, out
+    sdsa = load(cf_clinic / "sdsa" / "SDSA-3.yaml")
+    assert (sdsa["previous"], sdsa["playbook"]) == ("SDSA-1", "cf-clinic-day")  # SDSA-2 is for C3
+    code, out, _ = call(
+        capsys, "new", "playbook", str(cf_clinic), "--id", "huddle", "--title", "Huddle", "--change", "C1"
+    )
+    assert code == 0, out
+    entry = load(cf_clinic / "playbook" / "huddle.yaml")
+    assert entry["changes"] == ["C1"] and "clinic-wait" in entry["measures"]
+    assert str(entry["review_date"]).startswith("2027-")
+    clean(cf_clinic)
+
+
+def test_new_measure_refuses_bad_choices_and_existing_ids(capsys, cf_clinic: Path) -> None:
+    before = snapshot(cf_clinic)
+    code, _, err = call(
+        capsys, "new", "measure", str(cf_clinic), "--id", "x", "--name", "X", "--chart", "pie"
+    )
+    assert code == 2 and "--chart" in err and "xbar" in err
+    code, _, err = call(capsys, "new", "measure", str(cf_clinic), "--id", "clinic-wait", "--name", "again")
+    assert code == 1 and "already exists" in err
+    code, _, err = call(capsys, "new", "measure", str(cf_clinic), "--id", "9 lives", "--name", "X")
+    assert code == 2 and "cannot be a measure id" in err
+    assert snapshot(cf_clinic) == before
+
+
+def test_a_list_file_with_errors_is_not_touched(capsys, cf_clinic: Path) -> None:
+    path = cf_clinic / "themes.yaml"
+    path.write_text(path.read_text() + "selectd: T2\n")
+    before = snapshot(cf_clinic)
+    code, _, err = call(capsys, "new", "theme", str(cf_clinic), "--title", "Access")
+    assert code == 1 and "has errors" in err
+    assert snapshot(cf_clinic) == before
