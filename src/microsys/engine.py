@@ -7,11 +7,15 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from microsys.diagnostics import Diagnostic, Severity
 from microsys.errors import EXIT_FINDINGS, EXIT_OK
 from microsys.workbook.discover import find_workbooks
 from microsys.yaml.load import Limits
+
+if TYPE_CHECKING:
+    from microsys.workbook.githistory import CycleHistory
 
 
 @dataclass(frozen=True)
@@ -73,19 +77,25 @@ class CheckResult:
 
 
 def check_workbook(
-    root: Path, limits: Limits | None = None, today: dt.date | None = None, git: bool = True
+    root: Path,
+    limits: Limits | None = None,
+    today: dt.date | None = None,
+    git: bool = True,
+    history: CycleHistory | None = None,
 ) -> WorkbookResult:
     """Check one workbook folder: its files, then method fidelity.
 
     ``today`` dates the freshness of measures; ``git`` reads the history of
-    PDSA files (when the workbook is in a git repository).
+    PDSA files (when the workbook is in a git repository), unless ``history``
+    was read already.
     """
     from microsys.ramp import fidelity
     from microsys.workbook.githistory import cycle_history
     from microsys.workbook.loader import add_findings, load_workbook
 
     wb = load_workbook(root, limits)
-    history = cycle_history(root) if git else None
+    if history is None and git:
+        history = cycle_history(root)
     add_findings(wb, fidelity.check(wb, today or dt.date.today(), history))
     manifest = wb.manifest
     return WorkbookResult(
@@ -125,10 +135,15 @@ def check(
     roots = find_workbooks(paths)
     if jobs is None:
         jobs = auto_jobs(len(roots))
+    histories: dict[Path, CycleHistory] = {}
+    if git:
+        from microsys.workbook.githistory import cycle_histories
+
+        histories = cycle_histories(roots)  # a few git calls per repository, not per workbook
     if jobs > 1 and len(roots) > 1:
         from microsys.parallel import check_many
 
-        results = check_many(roots, limits, jobs, today, git)
+        results = check_many(roots, limits, jobs, today, histories)
     else:
-        results = [check_workbook(root, limits, today, git) for root in roots]
+        results = [check_workbook(root, limits, today, False, histories.get(root)) for root in roots]
     return CheckResult(workbooks=tuple(results), strict=strict)

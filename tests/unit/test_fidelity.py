@@ -97,3 +97,29 @@ def test_outside_git_there_is_no_history_check(tmp_path: Path) -> None:
     (wb / "change-ideas.yaml").write_text(IDEAS)
     (wb / "pdsa" / "PDSA-1.yaml").write_text(RESULTS)
     assert rules(wb) == []
+
+
+QUICK_CASES = [
+    "prediction: waits fall\ndo:\n  started: 2026-03-10\n",
+    "prediction: >\n  waits fall\n  by a third\nstudy:\n  results: |\n    fewer waits\n",
+    "prediction: null\ndo:\n  started: null\n  what_happened: ~\nstudy:\n  results: ''\n",
+    "prediction: ''  # to do\ndo:\n  what_happened: went well # said Ana\n",
+    "prediction: '...'\nstudy:\n  learning: TODO\n",
+    "do: {started: 2026-03-10}\nprediction: x y\n",
+    "prediction: &p waits fall\n",
+]
+PDSA_FILES = sorted((Path(__file__).parents[2] / "examples").rglob("pdsa/*.yaml")) + sorted(
+    (Path(__file__).parents[1] / "cases").rglob("pdsa/*.yaml")
+)
+
+
+@pytest.mark.parametrize(
+    "text", QUICK_CASES + [p.read_text(encoding="utf-8") for p in PDSA_FILES if p.suffix == ".yaml"]
+)
+def test_the_line_reader_agrees_with_the_yaml_parser(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from microsys.workbook import githistory
+
+    quick = githistory._quick_snapshot("c", text)
+    monkeypatch.setattr(githistory, "_quick_snapshot", lambda commit, text: None)
+    full = githistory.snapshot("c", text.encode("utf-8"))
+    assert quick is None or quick == full

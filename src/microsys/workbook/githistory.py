@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -34,6 +35,41 @@ def _section(data: dict[str, Any], key: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+_TOP = re.compile(r"^([A-Za-z_]+):[ \t]*(.*)$")
+_CHILD = re.compile(r"^[ \t]+([A-Za-z_]+):[ \t]*(.*)$")
+_EMPTY = frozenset({"", "null", "~", '""', "''"})
+_RESULT_KEYS = {"do": ("started", "what_happened", "observations"), "study": ("results", "learning")}
+
+
+def _quick_snapshot(commit: str, text: str) -> Snapshot | None:
+    """Read the few keys the check needs line by line; None when the layout needs a real parse."""
+    prediction = False
+    results = False
+    section = None
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        top = _TOP.match(line)
+        if top:
+            section, rest = top.group(1), top.group(2).split(" #")[0].strip()
+            if rest.startswith(("{", "[", "&", "*", "!")) and section in ("prediction", "do", "study"):
+                return None  # flow style, anchors or tags: let the YAML parser decide
+            if section == "prediction":
+                if rest in (">", "|", ">-", "|-", ">+", "|+"):
+                    nxt = next((x for x in lines[i + 1 :] if x.strip()), "")
+                    prediction = nxt[:1] in (" ", "\t") and filled(nxt.strip())
+                else:
+                    prediction = rest not in _EMPTY and filled(rest.strip("'\""))
+            continue
+        child = _CHILD.match(line)
+        if child and section in _RESULT_KEYS and child.group(1) in _RESULT_KEYS[section]:
+            rest = child.group(2).split(" #")[0].strip()
+            if rest in (">", "|", ">-", "|-") or (rest not in _EMPTY and filled(rest.strip("'\""))):
+                results = True
+    return Snapshot(commit, prediction, results)
+
+
 def snapshot(commit: str, blob: bytes | None) -> Snapshot | None:
     """What one version held; None when it cannot be read as a cycle."""
     if blob is None:
@@ -42,6 +78,9 @@ def snapshot(commit: str, blob: bytes | None) -> Snapshot | None:
         text = blob.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    quick = _quick_snapshot(commit, text)
+    if quick is not None:
+        return quick
     data, _ = parse_text(Path("pdsa.yaml"), text, Limits())
     if not isinstance(data, dict):
         return None
@@ -56,24 +95,46 @@ def snapshot(commit: str, blob: bytes | None) -> Snapshot | None:
     return Snapshot(commit, filled(_text(data.get("prediction"))), results)
 
 
-def cycle_history(root: Path) -> CycleHistory | None:
-    """Committed versions of ``pdsa/*.yaml``; None outside a git repository."""
-    repo = gitinfo.repo_root(root)
-    if repo is None:
-        return None
-    try:
-        prefix = PurePosixPath(root.resolve().relative_to(repo.resolve()).as_posix())
-    except ValueError:
-        return None
-    folder = (prefix / "pdsa").as_posix() if str(prefix) != "." else "pdsa"
-    history = gitinfo.file_history(repo, [folder])
-    specs = [(path, commit) for path, commits in history.items() for commit in commits]
-    blobs = gitinfo.read_blobs(repo, [f"{commit}:{path}" for path, commit in specs])
-    out: dict[str, list[Snapshot]] = {}
-    for (path, commit), blob in zip(specs, blobs, strict=True):
-        snap = snapshot(commit, blob)
-        if snap is None:
-            continue
-        rel = PurePosixPath(path).relative_to(prefix).as_posix() if str(prefix) != "." else path
-        out.setdefault(rel, []).append(snap)
+def _repo_of(folder: Path) -> Path | None:
+    """The repository folder holding ``folder`` (a `.git` folder or file), found without running git."""
+    here = folder.resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def cycle_histories(roots: Sequence[Path]) -> dict[Path, CycleHistory]:
+    """Committed versions of ``pdsa/*.yaml`` of many workbooks: two git calls per repository.
+
+    Workbooks outside a repository are left out.
+    """
+    by_repo: dict[Path, list[tuple[Path, PurePosixPath]]] = {}
+    for root in roots:
+        repo = _repo_of(root)
+        if repo is not None:
+            prefix = PurePosixPath(root.resolve().relative_to(repo).as_posix())
+            by_repo.setdefault(repo, []).append((root, prefix))
+    out: dict[Path, CycleHistory] = {}
+    for repo, members in by_repo.items():
+        folders = [(p / "pdsa").as_posix() for _, p in members]
+        history = gitinfo.file_history(repo, folders)
+        specs = [(path, commit) for path, commits in history.items() for commit in commits]
+        blobs = gitinfo.read_blobs(repo, [f"{commit}:{path}" for path, commit in specs])
+        per_file: dict[str, list[Snapshot]] = {}
+        for (path, commit), blob in zip(specs, blobs, strict=True):
+            snap = snapshot(commit, blob)
+            if snap is not None:
+                per_file.setdefault(path, []).append(snap)
+        by_folder: dict[str, dict[str, list[Snapshot]]] = {}
+        for path, snaps in per_file.items():
+            folder, _, name = path.rpartition("/")
+            by_folder.setdefault(folder, {})[f"pdsa/{name}"] = snaps
+        for root, prefix in members:
+            out[root] = by_folder.get((prefix / "pdsa").as_posix(), {})
     return out
+
+
+def cycle_history(root: Path) -> CycleHistory | None:
+    """Committed versions of one workbook's ``pdsa/*.yaml``; None outside a git repository."""
+    return cycle_histories([root]).get(root)
