@@ -50,9 +50,15 @@ def test_wheel_ships_templates_and_init_works(tmp_path: Path) -> None:
     ).stdout.strip()
     assert Path(where).is_relative_to(site)
     target = tmp_path / "new-workbook"
-    for args in (["init", str(target), "--no-input", "--name", "Wheel clinic"], ["check", str(target)]):
+    for args in (
+        ["init", str(target), "--no-input", "--name", "Wheel clinic"],
+        ["new", "change", str(target), "--title", "huddle"],
+        ["new", "pdsa", str(target), "--change", "C1"],  # record templates ship too
+        ["check", str(target), "--no-git"],
+    ):
         done = subprocess.run(
             [sys.executable, "-m", "microsys", *args], env=env, capture_output=True, text=True, cwd=tmp_path
         )
         assert done.returncode == 0, done.stderr + done.stdout
     assert "Wheel clinic" in (target / "microsys.yaml").read_text()
+    assert "change: C1" in (target / "pdsa" / "PDSA-1.yaml").read_text()
