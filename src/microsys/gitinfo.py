@@ -39,12 +39,6 @@ def user_name(cwd: Path) -> str | None:
     return name or None
 
 
-def repo_root(cwd: Path) -> Path | None:
-    """The top folder of the repository holding ``cwd``."""
-    out = _git(cwd, ["rev-parse", "--show-toplevel"])
-    return Path(out.decode("utf-8", errors="replace").strip()) if out else None
-
-
 def file_history(root: Path, paths: Sequence[str]) -> dict[str, list[str]]:
     """For each path (relative to the repository root), its commits, oldest first."""
     if not paths:

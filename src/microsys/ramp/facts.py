@@ -77,11 +77,6 @@ class Facts:
         """ramp.yaml (defaults when missing or invalid)."""
         return self.wb.ramp
 
-    def has_errors(self, rel: str) -> bool:
-        """True when the file exists and has errors."""
-        sf = self.wb.file(rel)
-        return sf is not None and any(d.severity.value == "error" for d in sf.diagnostics)
-
     # --- meetings ----------------------------------------------------------
     @cached_property
     def meetings(self) -> list[Meeting]:

@@ -78,6 +78,19 @@ A measure's freshness is judged against today (`--today` fixes the date, for
 reproducible CI).
 """
 
+_JSON = """\
+## `ramp status --format json`
+
+`{"version": 1, "workbook", "name", "today", "stage": {"id", "since", "days",
+"cycle", "next", "ready"}, "coaching": {"id", "since", "days", "next",
+"ready"}, "stages": [...], "phases": [...], "progress": {"score", "label",
+"reasons", "next_level"}, "history": [...], "errors"}`. Each entry of
+`stages` and `phases` is `{"id", "title", "state" (passed, current or ahead),
+"ready", "criteria": [{"id", "title", "required", "met", "detail", "file"}]}`;
+each history entry is `{"track" (stage or coaching), "date", "from", "to",
+"by", "forced", "reason"}`. Fields are only ever added within a version.
+"""
+
 _FIDELITY_RULES = (
     "pdsa.no-prediction",
     "pdsa.study-ignores-prediction",
@@ -125,6 +138,7 @@ def ramp_reference() -> str:
     summaries = {r.id: r.summary for r in RULES}
     out.extend(f"| `{r}` | {summaries[r]} |" for r in _FIDELITY_RULES)
     out.append(_FIDELITY_NOTES)
+    out.append(_JSON)
     out.append("## Thresholds\n")
     out.append("| Name | Value |")
     out.append("|---|---|")
