@@ -20,6 +20,23 @@ def cf_clinic(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def millbrook(tmp_path: Path) -> Path:
+    """A private copy of the Millbrook surgery example (a team in Diagnose)."""
+    dest = tmp_path / "millbrook"
+    shutil.copytree(EXAMPLES / "millbrook-surgery", dest)
+    return dest
+
+
+def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the real CLI, error boundary included: (exit code, stdout, stderr)."""
+    from microsys.cli import run
+
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
 def workbook(tmp_path: Path):
     """Build a small workbook from {relative path: text} and return its folder."""
 

@@ -20,8 +20,8 @@ from microsys.ramp.facts import Facts, filled
 from microsys.schema.base import Model
 from microsys.schema.messages import did_you_mean
 from microsys.storage import Change, commit
-from microsys.workbook.loader import Workbook
-from microsys.yaml.edit import YamlDocument, append_item
+from microsys.workbook.loader import Workbook, refuse_if_broken
+from microsys.yaml.edit import YamlDocument, append_item, block_list
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
@@ -345,11 +345,7 @@ def _list_file(wb: Workbook, rel: str, key: str, header: str) -> tuple[YamlDocum
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     sf = wb.file(rel)
-    if sf is not None and any(d.severity.value == "error" for d in sf.diagnostics):
-        raise RefusedError(
-            f"{sf.path} has errors, so microsys will not change it",
-            hint=f"run `microsys check {wb.path}` and fix them first",
-        )
+    refuse_if_broken(wb, sf)
     if sf is None:
         data = CommentedMap()
         data[key] = CommentedSeq()
@@ -358,12 +354,7 @@ def _list_file(wb: Workbook, rel: str, key: str, header: str) -> tuple[YamlDocum
     doc = YamlDocument.read(wb.root / rel, sf.path)
     if not isinstance(doc.data, dict):
         raise RefusedError(f"{sf.path} does not hold `key: value` lines", hint="run `microsys check` first")
-    seq = doc.data.get(key)
-    if not isinstance(seq, list):
-        seq = CommentedSeq()
-        doc.data[key] = seq
-    if hasattr(seq, "fa"):
-        seq.fa.set_block_style()
+    block_list(doc.data, key)
     return doc, doc.data
 
 

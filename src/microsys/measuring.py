@@ -23,7 +23,7 @@ from microsys.schema.measures import Measure
 from microsys.schema.messages import did_you_mean
 from microsys.storage import Change
 from microsys.workbook import privacy
-from microsys.workbook.loader import Workbook
+from microsys.workbook.loader import Workbook, refuse_if_broken
 from microsys.yaml.edit import YamlDocument
 
 MAX_LISTED = 12
@@ -42,7 +42,7 @@ class Added:
 def _measure(wb: Workbook, measure_id: str) -> tuple[Measure, str]:
     for sf, model in wb.records("measure"):
         if isinstance(model, Measure) and model.id == measure_id:
-            if any(d.severity.value == "error" for d in sf.diagnostics):
+            if sf.has_errors:
                 break
             return model, sf.rel
     if wb.file(f"measures/{measure_id}.yaml") is not None:
@@ -121,19 +121,14 @@ def prepare(
 
 
 def _into_yaml(wb: Workbook, rel: str, entries: Sequence[Entry]) -> tuple[Change, str]:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.comments import CommentedMap
 
-    from microsys.yaml.edit import append_item
+    from microsys.yaml.edit import append_item, block_list
 
     doc = YamlDocument.read(wb.root / rel, wb.path / rel)
-    seq = doc.data.get("values")
-    if not isinstance(seq, list):
-        seq = CommentedSeq()
-        doc.data["values"] = seq
+    seq = block_list(doc.data, "values")
     last_fa = getattr(seq[-1], "fa", None) if seq else None
     flow = bool(last_fa is not None and last_fa.flow_style())
-    if hasattr(seq, "fa") and not seq:
-        seq.fa.set_block_style()
     dates = [_as_date(item.get("date")) if isinstance(item, dict) else dt.date.min for item in seq]
     for e in entries:
         item = CommentedMap()
@@ -167,12 +162,7 @@ def _into_csv(wb: Workbook, rel: str, measure: Measure, entries: Sequence[Entry]
     assert measure.data is not None
     csv_rel = (PurePath(rel).parent / measure.data).as_posix()
     path = wb.root / csv_rel
-    sf = wb.file(csv_rel)
-    if sf is not None and any(d.severity.value == "error" for d in sf.diagnostics):
-        raise RefusedError(
-            f"{sf.path} has errors, so microsys will not add to it",
-            hint=f"run `microsys check {wb.path}` and fix them first",
-        )
+    refuse_if_broken(wb, wb.file(csv_rel), "add to")
     raw = path.read_bytes()
     text = raw.decode("utf-8-sig")
     newline = "\r\n" if "\r\n" in text else "\n"

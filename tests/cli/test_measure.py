@@ -9,18 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from microsys.cli import run
 from microsys.dataentry import EntryError, parse_date, parse_number
 from microsys.engine import check_workbook
-from tests.conftest import snapshot
+from tests.conftest import call, snapshot
 
 TODAY = "2026-12-08"
-
-
-def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def errors(root: Path) -> int:

@@ -11,15 +11,9 @@ from ruamel.yaml import YAML
 from microsys.cli import run
 from microsys.creating import next_id
 from microsys.engine import check_workbook
-from tests.conftest import snapshot
+from tests.conftest import call, snapshot
 
 TODAY = "2026-11-22"
-
-
-def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def load(path: Path) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,22 +12,9 @@ import pytest
 from microsys.cli import run
 from microsys.engine import check_workbook
 from microsys.ramp.criteria import CRITERIA
-from tests.conftest import EXAMPLES, snapshot
+from tests.conftest import EXAMPLES, call, snapshot
 
 TODAY = "2026-11-22"
-
-
-def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def millbrook(tmp_path: Path) -> Path:
-    dest = tmp_path / "millbrook"
-    shutil.copytree(EXAMPLES / "millbrook-surgery", dest)
-    return dest
 
 
 @pytest.fixture

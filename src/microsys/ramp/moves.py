@@ -16,8 +16,8 @@ from microsys.errors import RefusedError
 from microsys.ramp.criteria import Evaluated, evaluate, next_phase, next_stage
 from microsys.ramp.facts import Facts
 from microsys.storage import Change
-from microsys.workbook.loader import Workbook
-from microsys.yaml.edit import YamlDocument, append_item
+from microsys.workbook.loader import Workbook, refuse_if_broken
+from microsys.yaml.edit import YamlDocument, append_item, block_list
 
 Track = Literal["stage", "coaching"]
 
@@ -57,18 +57,6 @@ def _entry(date: dt.date, from_: str, to: str, by: str, forced: bool, reason: st
     return entry
 
 
-def _block_list(parent: Any, key: str) -> Any:
-    from ruamel.yaml.comments import CommentedSeq
-
-    seq = parent.get(key)
-    if not isinstance(seq, list):
-        seq = CommentedSeq()
-        parent[key] = seq
-    if hasattr(seq, "fa"):
-        seq.fa.set_block_style()
-    return seq
-
-
 def plan_move(
     wb: Workbook,
     track: Track,
@@ -91,11 +79,7 @@ def plan_move(
             f"{wb.path / 'ramp.yaml'} does not exist",
             hint="create it with `stage: assess`, then run this again",
         )
-    if any(d.severity.value == "error" for d in sf.diagnostics):
-        raise RefusedError(
-            f"{sf.path} has errors, so microsys will not change it",
-            hint=f"run `microsys check {wb.path}` and fix them first",
-        )
+    refuse_if_broken(wb, sf)
     facts = Facts(wb, today)
     ramp = wb.ramp
     doc = YamlDocument.read(wb.root / "ramp.yaml", sf.path)
@@ -117,7 +101,7 @@ def plan_move(
         data["since"] = today
         if cycle != ramp.cycle or "cycle" in data:
             data["cycle"] = cycle
-        append_item(_block_list(data, "history"), entry)
+        append_item(block_list(data, "history"), entry)
     else:
         coaching = data.get("coaching")
         if not isinstance(coaching, dict):
@@ -125,7 +109,7 @@ def plan_move(
             data["coaching"] = coaching
         coaching["phase"] = target
         coaching["since"] = today
-        append_item(_block_list(coaching, "history"), entry)
+        append_item(block_list(coaching, "history"), entry)
     return Move(
         track=track,
         from_=current,

@@ -134,7 +134,7 @@ def ramp_status(wb: Workbook, today: dt.date) -> RampStatus:
         phases=phases,
         progress=progress(facts),
         history=tuple(history),
-        errors=sum(1 for d in wb.diagnostics if d.severity.value == "error"),
+        errors=sum(1 for f in wb.files for d in f.diagnostics if d.severity.value == "error"),
     )
 
 

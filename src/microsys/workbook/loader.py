@@ -43,6 +43,11 @@ class SourceFile:
     model: Model | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    @property
+    def has_errors(self) -> bool:
+        """True when a finding of this file is an error."""
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
 
 @dataclass
 class Workbook:
@@ -353,3 +358,18 @@ def open_workbook(path: Path, limits: Limits | None = None) -> Workbook:
             )
         raise UsageError(f"{path} does not exist", hint="check the spelling of the path")
     return load_workbook(root, limits)
+
+
+def refuse_if_broken(wb: Workbook, sf: SourceFile | None, doing: str = "change") -> None:
+    """Refuse to edit a file that has errors: fixing them comes first.
+
+    Raises:
+        RefusedError: the file has errors.
+    """
+    from microsys.errors import RefusedError
+
+    if sf is not None and sf.has_errors:
+        raise RefusedError(
+            f"{sf.path} has errors, so microsys will not {doing} it",
+            hint=f"run `microsys check {wb.path}` and fix them first",
+        )

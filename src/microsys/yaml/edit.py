@@ -86,6 +86,19 @@ def _trailing_comment(node: Any) -> tuple[Any, Any, int] | None:
     return None
 
 
+def block_list(parent: Any, key: str) -> Any:
+    """The list under ``key`` of a round-trip mapping, created if missing, in block style."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = parent.get(key)
+    if not isinstance(seq, list):
+        seq = CommentedSeq()
+        parent[key] = seq
+    if hasattr(seq, "fa") and not seq:
+        seq.fa.set_block_style()  # `[]` becomes a block list once it has items
+    return seq
+
+
 def append_item(seq: Any, item: Any) -> None:
     """Append ``item`` to a round-trip list, keeping what followed the list after it.
 
