@@ -207,3 +207,13 @@ def test_ramp_yaml_with_errors_is_not_edited(capsys, millbrook: Path) -> None:
     assert code == 1
     assert "ramp.yaml has errors" in err
     assert snapshot(millbrook) == before
+
+
+def test_status_says_when_ramp_yaml_is_broken(capsys, millbrook: Path) -> None:
+    (millbrook / "ramp.yaml").write_text("stage: diagnsoe\n")
+    code, out, _ = call(capsys, "ramp", "status", str(millbrook))
+    assert code == 0
+    assert "ramp.yaml has errors, so the team's stage is not known" in out
+    assert "Ready to move on" not in out
+    data = json.loads(call(capsys, "ramp", "status", str(millbrook), "-f", "json")[1])
+    assert data["ramp_valid"] is False and data["errors"] >= 1

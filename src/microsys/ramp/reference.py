@@ -84,7 +84,9 @@ _JSON = """\
 `{"version": 1, "workbook", "name", "today", "stage": {"id", "since", "days",
 "cycle", "next", "ready"}, "coaching": {"id", "since", "days", "next",
 "ready"}, "stages": [...], "phases": [...], "progress": {"score", "label",
-"reasons", "next_level"}, "history": [...], "errors"}`. Each entry of
+"reasons", "next_level"}, "history": [...], "errors", "ramp_valid"}`
+(`ramp_valid` is false when ramp.yaml has errors: the stage shown is then the
+starting one, not the team's). Each entry of
 `stages` and `phases` is `{"id", "title", "state" (passed, current or ahead),
 "ready", "criteria": [{"id", "title", "required", "met", "detail", "file"}]}`;
 each history entry is `{"track" (stage or coaching), "date", "from", "to",

@@ -69,6 +69,8 @@ class RampStatus:
     progress: Progress
     history: tuple[HistoryItem, ...]
     errors: int
+    ramp_valid: bool = True
+    """False when ramp.yaml has errors: stage and phase are then the defaults, not the team's."""
 
     @property
     def days_in_stage(self) -> int | None:
@@ -135,6 +137,7 @@ def ramp_status(wb: Workbook, today: dt.date) -> RampStatus:
         progress=progress(facts),
         history=tuple(history),
         errors=sum(1 for f in wb.files for d in f.diagnostics if d.severity.value == "error"),
+        ramp_valid=not ((sf := wb.file("ramp.yaml")) is not None and sf.has_errors),
     )
 
 
@@ -205,4 +208,5 @@ def as_dict(s: RampStatus) -> dict[str, Any]:
             for h in s.history
         ],
         "errors": s.errors,
+        "ramp_valid": s.ramp_valid,
     }

@@ -60,12 +60,12 @@ def _ramp_line(status: RampStatus) -> str:
     return " → ".join(parts)
 
 
-def _gate_heading(g: GateStatus, command: str) -> str:
+def _gate_heading(g: GateStatus, command: str, can_move: bool = True) -> str:
     required = [e for e in g.evaluated if e.criterion.required]
     met = sum(1 for e in required if e.outcome.ok)
     mark = "[green]✓[/] " if g.state == "passed" and g.ready else ""
     text = f"{mark}[bold]{g.title}[/] [dim]({g.state}; {met} of {len(required)} required met)[/]"
-    if g.state == "current" and g.ready:
+    if g.state == "current" and g.ready and can_move:
         text += f"\n[green]Ready to move on: run `{command}`[/]"
     return text
 
@@ -76,6 +76,11 @@ def show_status(status: RampStatus, console: Any) -> None:
 
     name = escape(status.name or status.path)
     console.print(f"[bold]{name}[/]  [dim]{escape(status.path)}[/]")
+    if not status.ramp_valid:
+        console.print(
+            f"[red]ramp.yaml has errors, so the team's stage is not known; the stage below is the "
+            f"starting one. Run `microsys check {escape(status.path)}` and fix ramp.yaml first.[/]"
+        )
     console.print(
         f"Stage: [bold]{STAGE_TITLES[status.stage]}[/] (improvement cycle {status.cycle}) "
         f"{_since(status.since, status.days_in_stage)}"
@@ -91,13 +96,13 @@ def show_status(status: RampStatus, console: Any) -> None:
         )
     for g in status.stages:
         console.print()
-        console.print(_gate_heading(g, f"microsys ramp next {status.path}"))
+        console.print(_gate_heading(g, f"microsys ramp next {status.path}", status.ramp_valid))
         if g.state == "passed" and all(e.outcome.ok for e in g.evaluated):
             continue  # everything still holds: the heading says so
         console.print(_checklist(g.evaluated, ahead=g.state == "ahead"))
     console.print()
     g = status.current_phase
-    console.print("Coaching: " + _gate_heading(g, f"microsys coach next {status.path}"))
+    console.print("Coaching: " + _gate_heading(g, f"microsys coach next {status.path}", status.ramp_valid))
     console.print(_checklist(g.evaluated))
     console.print()
     p = status.progress
