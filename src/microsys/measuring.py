@@ -206,6 +206,35 @@ def _into_csv(wb: Workbook, rel: str, measure: Measure, entries: Sequence[Entry]
     return Change(path, (prefix + body).encode("utf-8"), raw), csv_rel
 
 
+def prepare_one(
+    wb: Workbook,
+    measure_id: str,
+    date: str,
+    value: str,
+    *,
+    denominator: str | None,
+    note: str | None,
+    today: dt.date,
+    month_first: bool = False,
+    date_format: str | None = None,
+) -> Added:
+    """One value typed on the command line, read and judged as :func:`prepare` does.
+
+    Raises:
+        RefusedError: the date or a number cannot be read, or the value cannot be right.
+    """
+    try:
+        entry = Entry(
+            date=parse_date(date, month_first=month_first, fmt=date_format),
+            value=parse_number(value),
+            denominator=parse_number(denominator, "denominator") if denominator is not None else None,
+            note=note,
+        )
+    except EntryError as exc:
+        raise RefusedError(exc.message + "; nothing was written", hint=exc.hint) from None
+    return prepare(wb, measure_id, [entry], today)
+
+
 @dataclass(frozen=True)
 class Columns:
     """Which columns of an imported CSV hold what."""

@@ -44,23 +44,22 @@ def measure_add(
 
     Example: microsys measure add my-clinic seen-within-15 2026-03-31 28 --denominator 35
     """
-    from microsys.dataentry import Entry, EntryError, parse_date, parse_number
-    from microsys.errors import RefusedError
-    from microsys.measuring import prepare
+    from microsys.measuring import prepare_one
     from microsys.storage import commit
     from microsys.workbook.loader import open_workbook
 
     wb = open_workbook(folder)
-    try:
-        entry = Entry(
-            date=parse_date(date, month_first=month_first, fmt=date_format),
-            value=parse_number(value),
-            denominator=parse_number(denominator, "denominator") if denominator is not None else None,
-            note=note,
-        )
-    except EntryError as exc:
-        raise RefusedError(exc.message + "; nothing was written", hint=exc.hint) from None
-    added = prepare(wb, measure, [entry], parse_today(today))
+    added = prepare_one(
+        wb,
+        measure,
+        date,
+        value,
+        denominator=denominator,
+        note=note,
+        today=parse_today(today),
+        month_first=month_first,
+        date_format=date_format,
+    )
     commit([added.change])
     _report(wb.path, added.added, added.skipped, added.rel, measure)
 
