@@ -15,10 +15,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from microsys.schema.measures import DENOMINATOR_CHARTS, PROPORTION_CHARTS, Measure
+from microsys.schema.measures import DENOMINATOR_CHARTS, NON_NEGATIVE_CHARTS, PROPORTION_CHARTS, Measure
 
-# Charts whose values count events or time between them, so never negative.
-NON_NEGATIVE = frozenset({"p", "pp", "c", "u", "up", "g", "t"})
 # Charts where several values on one date are members of one subgroup.
 SUBGROUP_CHARTS = frozenset({"xbar", "s"})
 
@@ -150,7 +148,7 @@ def judge(measure: Measure, entry: Entry, today: dt.date) -> None:
             f"{entry.date} is in the future",
             hint="check the date (and whether it is day/month or month/day)",
         )
-    if chart in NON_NEGATIVE and entry.value < 0:
+    if chart in NON_NEGATIVE_CHARTS and entry.value < 0:
         raise EntryError(f"a {chart} chart counts things, so {entry.value:g} cannot be right")
     if chart in DENOMINATOR_CHARTS and entry.denominator is None:
         raise EntryError(

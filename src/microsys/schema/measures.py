@@ -17,6 +17,8 @@ Frequency = Literal["daily", "weekly", "fortnightly", "monthly", "quarterly", "p
 PROPORTION_CHARTS = frozenset({"p", "pp"})
 # Charts that need a denominator for every value.
 DENOMINATOR_CHARTS = frozenset({"p", "pp", "u", "up"})
+# Charts whose values count events or time between them, so are never negative.
+NON_NEGATIVE_CHARTS = frozenset({"p", "pp", "c", "u", "up", "g", "t"})
 
 
 class Definition(Model):

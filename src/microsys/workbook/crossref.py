@@ -14,15 +14,12 @@ from typing import TYPE_CHECKING, NamedTuple, cast
 from microsys.diagnostics import Diagnostic, PathPart, Severity
 from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
 from microsys.schema.improvement import Aims, ChangeIdeas, Fishbone, ProcessMap, Themes
-from microsys.schema.measures import DENOMINATOR_CHARTS, PROPORTION_CHARTS, Measure
+from microsys.schema.measures import DENOMINATOR_CHARTS, NON_NEGATIVE_CHARTS, PROPORTION_CHARTS, Measure
 from microsys.schema.meetings import Meeting, SelfAssessment
 from microsys.schema.messages import did_you_mean
 
 if TYPE_CHECKING:
     from microsys.workbook.loader import SourceFile, Workbook
-
-# Charts whose values count events and so cannot be negative.
-_NON_NEGATIVE_CHARTS = frozenset({"p", "pp", "c", "u", "up", "g", "t"})
 
 
 def _d(
@@ -374,7 +371,7 @@ def _point_problem(m: Measure, value: float | None, denominator: float | None) -
             f"a {m.chart} chart needs a denominator for every value",
             "add the denominator (what the value is out of)",
         )
-    if m.chart in _NON_NEGATIVE_CHARTS and value < 0:
+    if m.chart in NON_NEGATIVE_CHARTS and value < 0:
         return (
             "measure.negative-value",
             f"the value {value:g} is negative, but counts cannot be",
