@@ -20,6 +20,7 @@ from microsys.diagnostics import Diagnostic, PathPart, Severity
 from microsys.ramp.facts import FREQUENCY_DAYS, Facts, filled
 from microsys.schema.cycles import PDSA, SDSA
 from microsys.schema.measures import Measure
+from microsys.workbook.crossref import finding
 from microsys.workbook.githistory import CycleHistory, Snapshot
 from microsys.workbook.loader import SourceFile, Workbook
 
@@ -28,15 +29,7 @@ SCALE_SEQUENCE = 3
 
 
 def _warn(sf: SourceFile, where: Sequence[PathPart], rule: str, message: str, hint: str) -> Diagnostic:
-    return Diagnostic(
-        path=sf.path,
-        rule=rule,
-        message=message,
-        hint=hint,
-        severity=Severity.WARNING,
-        yaml_path=tuple(where),
-        unresolved=True,
-    )
+    return finding(sf, where, rule, message, hint, Severity.WARNING)
 
 
 def has_results(cycle: PDSA | SDSA) -> bool:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from microsys.workbook.loader import SourceFile, Workbook
 
 
-def _d(
+def finding(
     sf: SourceFile,
     where: Sequence[PathPart],
     rule: str,
@@ -30,6 +30,7 @@ def _d(
     hint: str | None = None,
     severity: Severity = Severity.ERROR,
 ) -> Diagnostic:
+    """A finding about ``sf`` at the YAML path ``where`` (the loader turns it into line and column)."""
     return Diagnostic(
         path=sf.path,
         rule=rule,
@@ -59,7 +60,7 @@ def _missing_ref(
         hint = f"known {what}s: {shown}"
     else:
         hint = f"there are no {what}s yet: add one in {home}"
-    return _d(sf, where, "ref.unknown-id", f"`{ref}` is not a {what} {scope}", hint)
+    return finding(sf, where, "ref.unknown-id", f"`{ref}` is not a {what} {scope}", hint)
 
 
 class _Target(NamedTuple):
@@ -144,7 +145,7 @@ def _duplicates(
     seen: dict[str, int] = {}
     for i, ident in enumerate(ids):
         if ident in seen:
-            yield _d(
+            yield finding(
                 sf,
                 (*where, i, "id"),
                 "ref.duplicate-id",
@@ -169,7 +170,7 @@ def _unique_file_ids(wb: Workbook) -> Iterator[Diagnostic]:
             ident = str(getattr(model, "id", ""))
             stem = PurePath(sf.rel).stem
             if ident in seen:
-                yield _d(
+                yield finding(
                     sf,
                     ("id",),
                     "ref.duplicate-id",
@@ -179,7 +180,7 @@ def _unique_file_ids(wb: Workbook) -> Iterator[Diagnostic]:
             else:
                 seen[ident] = sf
             if ident != stem:
-                yield _d(
+                yield finding(
                     sf,
                     ("id",),
                     "ref.id-not-filename",
@@ -203,7 +204,7 @@ def _themes_and_aims(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
         if themes.selected:
             for i, t in enumerate(themes.themes):
                 if t.status == "selected" and t.id != themes.selected:
-                    yield _d(
+                    yield finding(
                         sf,
                         ("themes", i, "status"),
                         "theme.selected-mismatch",
@@ -246,7 +247,7 @@ def _maps_and_fishbones(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
                 if target not in known:
                     yield _missing_ref(sf, where, target, "step", known, "steps:", "in this map")
             if step.kind == "decision" and len(step.branches) < 2:
-                yield _d(
+                yield finding(
                     sf,
                     ("steps", i),
                     "map.decision-branches",
@@ -256,7 +257,7 @@ def _maps_and_fishbones(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
                     Severity.WARNING,
                 )
             if step.branches and step.kind != "decision":
-                yield _d(
+                yield finding(
                     sf,
                     ("steps", i, "kind"),
                     "map.branches-without-decision",
@@ -281,7 +282,7 @@ def _changes(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
         for ident, count in vote.votes.items():
             yield from idx.ref(sf, ("votes", r, "votes", ident), ident, "change")
             if count < 0:
-                yield _d(
+                yield finding(
                     sf,
                     ("votes", r, "votes", ident),
                     "vote.negative",
@@ -294,7 +295,7 @@ def _changes(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
             cast_votes = sum(vote.votes.values())
             allowed = vote.votes_each * people
             if cast_votes > allowed:
-                yield _d(
+                yield finding(
                     sf,
                     ("votes", r, "votes"),
                     "vote.too-many",
@@ -321,7 +322,7 @@ def _measures(wb: Workbook) -> Iterator[Diagnostic]:
                 continue
             rule, message, hint = row_diag
             if inline:
-                yield _d(home, (*where, "value"), rule, message, hint)
+                yield finding(home, (*where, "value"), rule, message, hint)
             else:
                 line = csv_lines[i] if i < len(csv_lines) else 0
                 yield Diagnostic(
@@ -332,7 +333,7 @@ def _measures(wb: Workbook) -> Iterator[Diagnostic]:
         dates = [p.date for p in points]
         for j, ph in enumerate(m.phases):
             if j and ph.start <= m.phases[j - 1].start:
-                yield _d(
+                yield finding(
                     sf,
                     ("phases", j, "start"),
                     "date.order",
@@ -342,7 +343,7 @@ def _measures(wb: Workbook) -> Iterator[Diagnostic]:
         known_dates = set(dates)
         for j, day in enumerate(m.exclude):
             if day not in known_dates:
-                yield _d(
+                yield finding(
                     sf,
                     ("exclude", j),
                     "measure.exclude-unknown-date",
@@ -353,7 +354,7 @@ def _measures(wb: Workbook) -> Iterator[Diagnostic]:
 
 
 def _proportion_range(sf: SourceFile, where: Sequence[PathPart], key: str, value: float) -> Diagnostic:
-    return _d(
+    return finding(
         sf,
         where,
         "measure.proportion-range",
@@ -395,7 +396,7 @@ def _date_order(
         if day is None:
             continue
         if last is not None and day < last[1]:
-            yield _d(
+            yield finding(
                 sf,
                 where,
                 "date.order",
@@ -415,7 +416,7 @@ def _cycle_chain(
         if c.previous is None:
             continue
         if c.previous == c.id:
-            yield _d(
+            yield finding(
                 sf,
                 ("previous",),
                 "ref.self",
@@ -430,7 +431,7 @@ def _cycle_chain(
         cur: PDSA | SDSA | None = by_id.get(c.previous)
         while cur is not None and cur.previous is not None:
             if cur.previous in seen or cur.id in seen:
-                yield _d(
+                yield finding(
                     sf,
                     ("previous",),
                     "ref.loop",
@@ -484,7 +485,7 @@ def _playbook(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
             yield from idx.ref(sf, ("measures", j), mid, "measure")
         yield from idx.ref(sf, ("process_map",), entry.process_map, "process_map")
         if entry.approved and entry.review_date and entry.review_date < entry.approved:
-            yield _d(
+            yield finding(
                 sf,
                 ("review_date",),
                 "date.order",
@@ -498,7 +499,7 @@ def _meetings_and_assessments(wb: Workbook) -> Iterator[Diagnostic]:
         meeting = cast(Meeting, model)
         stem = PurePath(sf.rel).stem
         if not stem.startswith(meeting.date.isoformat()):
-            yield _d(
+            yield finding(
                 sf,
                 ("date",),
                 "meeting.file-name",
@@ -508,7 +509,7 @@ def _meetings_and_assessments(wb: Workbook) -> Iterator[Diagnostic]:
             )
         for j, action in enumerate(meeting.actions):
             if action.due is not None and action.due < meeting.date and action.carried_from is None:
-                yield _d(
+                yield finding(
                     sf,
                     ("actions", j, "due"),
                     "date.order",
@@ -520,7 +521,7 @@ def _meetings_and_assessments(wb: Workbook) -> Iterator[Diagnostic]:
         sa = cast(SelfAssessment, model)
         for name, rating in sa.ratings.items():
             if not 1 <= rating <= sa.scale_max:
-                yield _d(
+                yield finding(
                     sf,
                     ("ratings", name),
                     "assessment.rating-range",
@@ -537,7 +538,7 @@ def _ramp(wb: Workbook) -> Iterator[Diagnostic]:
     prev: dt.date | None = None
     for i, change in enumerate(ramp.history):
         if prev is not None and change.date < prev:
-            yield _d(
+            yield finding(
                 sf,
                 ("history", i, "date"),
                 "date.order",
@@ -546,7 +547,7 @@ def _ramp(wb: Workbook) -> Iterator[Diagnostic]:
             )
         prev = change.date
     if ramp.history and ramp.history[-1].to != ramp.stage:
-        yield _d(
+        yield finding(
             sf,
             ("stage",),
             "ramp.history-mismatch",
