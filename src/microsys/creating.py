@@ -2,8 +2,9 @@
 
 Each function works out the record (next free id, today's date, links to the
 change idea, the previous cycle and its measures), renders it, checks that it
-is valid, and returns the change to write. Nothing is written here except by
-:func:`write`, which never overwrites a file.
+is valid, and returns the changes to write. Nothing is written here: the
+caller passes the changes to :func:`microsys.storage.commit`, which never
+overwrites a file.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from microsys.errors import RefusedError, UsageError
 from microsys.ramp.facts import Facts, filled
 from microsys.schema.base import Model
 from microsys.schema.messages import did_you_mean
-from microsys.storage import Change, commit
+from microsys.storage import Change
 from microsys.workbook.loader import Workbook, refuse_if_broken
 from microsys.yaml.edit import YamlDocument, append_item, block_list
 
@@ -53,20 +54,25 @@ def _render(name: str, context: dict[str, Any]) -> str:
 
 
 def _validated(text: str, rel: str, model: type[Model]) -> str:
-    """Refuse to write a record that would not pass ``check`` (a bug, or a bad option value)."""
+    """Refuse to write a record that would not pass ``check`` (a bad option value, or a bug)."""
     from pydantic import ValidationError
 
+    from microsys.schema.messages import translate
     from microsys.yaml.load import Limits, parse_text
 
     data, diagnostics = parse_text(Path(rel), text, Limits())
+    if not diagnostics:
+        try:
+            model.model_validate(data)
+        except ValidationError as exc:
+            diagnostics = translate(exc, model, Path(rel))
     if diagnostics:
-        raise UsageError(f"{rel} would not be valid YAML: {diagnostics[0].message}")
-    try:
-        model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise UsageError(f"{rel} would not be valid: `{where}`: {first['msg']}") from None
+        first = diagnostics[0]
+        where = ".".join(str(p) for p in first.yaml_path)
+        raise UsageError(
+            f"the new {rel} would not be valid" + (f" at `{where}`" if where else "") + f": {first.message}",
+            hint=first.hint or "check the values given on the command line",
+        )
     return text
 
 
@@ -248,6 +254,12 @@ def new_measure(
             )
     if measure_id in {m.id for m in wb.measures} or (wb.root / "measures" / f"{measure_id}.yaml").exists():
         raise RefusedError(f"a measure `{measure_id}` already exists", hint="choose another id")
+    if not unit and not (numerator and denominator):
+        raise UsageError(
+            "say what the measure measures: a unit, or what is counted out of what",
+            hint='give --unit (e.g. --unit minutes), or --numerator "..." and --denominator "..." '
+            "for a proportion or rate",
+        )
     notes = []
     if chart in DENOMINATOR_CHARTS and not (numerator and denominator):
         notes.append(
@@ -278,7 +290,7 @@ def new_measure(
             (*record.changes, Change(csv_path, header.encode("utf-8"), None)),
             record.rel,
             record.id,
-            (*record.notes, f"with an empty measures/{csv_path.name} for its values"),
+            record.notes,
         )
     return record
 
@@ -430,8 +442,3 @@ def new_theme(wb: Workbook, today: dt.date, *, title: str, description: str | No
     change = _list_change(wb, "themes.yaml", doc, data)
     _validated(change.content.decode("utf-8"), "themes.yaml", Themes)
     return NewRecord((change,), "themes.yaml", rid, ())
-
-
-def write(records: Sequence[Change]) -> list[Path]:
-    """Write the changes, all or nothing."""
-    return commit(records)

@@ -20,12 +20,12 @@ _TITLE = typer.Option(None, "--title", help="A short name for the record.")
 
 
 def _create(folder: Path, make: Callable[[Workbook], NewRecord]) -> None:
-    from microsys.creating import write
+    from microsys.storage import commit
     from microsys.workbook.loader import open_workbook
 
     wb = open_workbook(folder)
     record = make(wb)
-    write(record.changes)
+    commit(record.changes)
     for change in record.changes:
         verb = "Wrote" if change.expected is None else "Updated"
         shown = wb.path / change.path.relative_to(wb.root).as_posix()
