@@ -406,9 +406,9 @@ def _sponsor(f: Facts) -> Outcome:
 
 def _cadence(f: Facts) -> Outcome:
     c = f.manifest.meetings if f.manifest else None
-    return Outcome(
-        c is not None, f"{c.frequency}" + (f", {c.day}" if c and c.day else "") if c else "not set"
-    )
+    if c is None:
+        return Outcome(False, "not set")
+    return Outcome(True, c.frequency + (f", {c.day}" if c.day else ""))
 
 
 def _first_meeting(f: Facts) -> Outcome:

@@ -65,6 +65,7 @@ class Facts:
     def __init__(self, wb: Workbook, today: dt.date) -> None:
         self.wb = wb
         self.today = today
+        self._series: dict[str, list[tuple[dt.date, float]]] = {}
 
     # --- identity and ramp -------------------------------------------------
     @cached_property
@@ -123,14 +124,15 @@ class Facts:
 
     def series(self, measure_id: str) -> list[tuple[dt.date, float]]:
         """(date, value) of a measure, oldest first; proportions as value / denominator."""
-        out = []
-        for p in self.wb.values(measure_id):
-            if p.value is None:
-                continue
-            y = p.value / p.denominator if p.denominator else p.value
-            out.append((p.date, y))
-        out.sort(key=lambda t: t[0])
-        return out
+        if measure_id not in self._series:
+            out = [
+                (p.date, p.value / p.denominator if p.denominator else p.value)
+                for p in self.wb.values(measure_id)
+                if p.value is not None
+            ]
+            out.sort(key=lambda t: t[0])
+            self._series[measure_id] = out
+        return self._series[measure_id]
 
     def points_between(
         self, measure_id: str, start: dt.date | None = None, end: dt.date | None = None
