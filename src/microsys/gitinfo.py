@@ -39,6 +39,12 @@ def user_name(cwd: Path) -> str | None:
     return name or None
 
 
+def is_shallow(repo: Path) -> bool:
+    """True for a shallow clone (CI's default), whose history starts part-way."""
+    out = _git(repo, ["rev-parse", "--is-shallow-repository"])
+    return out is not None and out.strip() == b"true"
+
+
 def file_history(root: Path, paths: Sequence[str]) -> dict[str, list[str]]:
     """For each path (relative to the repository root), its commits, oldest first."""
     if not paths:

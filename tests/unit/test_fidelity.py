@@ -81,6 +81,19 @@ def test_prediction_added_after_the_results_is_reported(tmp_path: Path) -> None:
     assert "after the results" in found[0].message
 
 
+def test_a_shallow_clone_is_not_judged(tmp_path: Path) -> None:
+    repo, wb = make_repo(tmp_path)
+    cycle = wb / "pdsa" / "PDSA-1.yaml"
+    cycle.write_text(PLAN)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "plan")
+    cycle.write_text(RESULTS)
+    git(repo, "commit", "-q", "-am", "results")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    assert rules(clone) == []  # its only commit holds prediction and results together
+
+
 def test_cycles_copied_in_from_paper_are_not_judged(tmp_path: Path) -> None:
     repo, wb = make_repo(tmp_path)
     (wb / "microsys.yaml").write_text(MANIFEST + "tracked_since: 2026-03-15\n")

@@ -117,6 +117,8 @@ def cycle_histories(roots: Sequence[Path]) -> dict[Path, CycleHistory]:
             by_repo.setdefault(repo, []).append((root, prefix))
     out: dict[Path, CycleHistory] = {}
     for repo, members in by_repo.items():
+        if gitinfo.is_shallow(repo):
+            continue  # a shallow clone's first commit holds everything: it would prove nothing
         folders = [(p / "pdsa").as_posix() for _, p in members]
         history = gitinfo.file_history(repo, folders)
         specs = [(path, commit) for path, commits in history.items() for commit in commits]
