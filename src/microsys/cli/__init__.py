@@ -43,7 +43,7 @@ def _root(
 
 
 def _register() -> None:
-    from microsys.cli import chart, check, init, measure, new, ramp, schema
+    from microsys.cli import chart, check, init, measure, new, ramp, report, schema
 
     init.register(app)
     check.register(app)
@@ -51,6 +51,7 @@ def _register() -> None:
     new.register(app)
     measure.register(app)
     chart.register(app)
+    report.register(app)
     schema.register(app)
 
 

@@ -1,0 +1,80 @@
+"""``microsys report``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from microsys.cli.common import parse_today
+
+
+def report(
+    paths: list[Path] = typer.Argument(..., help="Workbook folders (or, with --all, folders holding workbooks)."),
+    kind: str = typer.Option(
+        "storyboard", "--kind", "-k", help="storyboard, playbook, summary (the 5P summary) or all."
+    ),
+    format: list[str] = typer.Option(
+        ["pdf"], "--format", "-f", help="pdf, html or md; repeat for several, e.g. -f pdf -f html."
+    ),
+    size: str | None = typer.Option(
+        None, "--size", help="Paper: a4, a3, a2, a1 or a0 (default: a3 for the storyboard, a4 otherwise)."
+    ),
+    landscape: bool | None = typer.Option(
+        None,
+        "--landscape/--portrait",
+        help="Page orientation (default: landscape for the storyboard, portrait otherwise).",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Output file, or folder for several reports. Default: build/ in each workbook."
+    ),
+    every: bool = typer.Option(False, "--all", help="Report on every workbook found under the folders given."),
+    today: str | None = typer.Option(None, "--today", help="Treat this date (YYYY-MM-DD) as today."),
+) -> None:
+    """Render the storyboard poster, the playbook or the 5P summary as PDF, HTML or Markdown.
+
+    Texts too long for the storyboard's one page are shortened with a marker saying
+    where the rest is, and listed here. A workbook can restyle its reports with its
+    own templates in templates/report/ and a logo in assets/.
+
+    Example: microsys report examples/sheffield-cf-clinic --kind all --format pdf --format html
+    """
+    from microsys.reporting import Options, Renderer, find, kinds_of, plan, run_all
+    from microsys.workbook.discover import display_path
+
+    options = Options(
+        kinds=kinds_of(kind),
+        formats=tuple(dict.fromkeys(f.lower() for f in format)),
+        size=size.lower() if size else None,
+        landscape=landscape,
+        out=out,
+        today=parse_today(today),
+    )
+    tasks = plan(find(paths, every), options)
+    outcomes = run_all(tasks, Renderer(options))
+    if len(tasks) > 1 and sys.stderr.isatty():
+        from rich.progress import Progress
+
+        with Progress(transient=True) as progress:
+            bar = progress.add_task("Rendering reports", total=len(tasks))
+            done = []
+            for outcome in outcomes:
+                done.append(outcome)
+                progress.advance(bar)
+        outcomes = iter(done)
+    for outcome in outcomes:
+        task = outcome.task
+        if outcome.skipped:
+            typer.echo(f"skipped {task.kind} of {display_path(task.workbook)}: {outcome.skipped}")
+            continue
+        typer.echo(f"wrote {display_path(outcome.written[0])}")
+        for note in outcome.notes:
+            typer.echo(f"  note: {note}")
+        for cut in outcome.shortened:
+            typer.echo(f"  shortened: {cut}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("report")(report)

@@ -1,0 +1,406 @@
+"""Diagrams drawn from workbook data as SVG: process maps, fishbones, Pareto charts, the ramp.
+
+Plain SVG text, no drawing library: the same data always gives the same bytes, the
+text stays real text (searchable in PDF and HTML), and every label is wrapped to
+its space before it is placed, so nothing overlaps. User text is always escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
+
+from microsys.report.shapes import Bar, Bone, Node
+from microsys.report.text import clamp_lines, width, wrap
+
+FONT = "DejaVu Sans"
+INK = "#222222"
+MUTED = "#666666"
+RULE = "#b9c2c8"
+ACCENT = "#0f6e8c"
+ACCENT_LIGHT = "#dcecf1"
+BLUE = "#0072B2"
+GREY_BAR = "#a7b8c4"
+WAIT_FILL = "#fdecea"
+WAIT_LINE = "#c0392b"
+DECISION_FILL = "#fff4d6"
+DECISION_LINE = "#a87c00"
+LANE_FILLS = ("#f5f8fa", "#ffffff")
+# Most lines a label may take in a box before it is cut with an ellipsis.
+MAX_LABEL_LINES = 6
+
+
+def _n(v: float) -> str:
+    """A coordinate with one decimal: short, stable output."""
+    text = f"{v:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+class Svg:
+    """An SVG document built element by element."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def add(self, tag: str, text: str | None = None, **attrs: str | float) -> None:
+        """Append an element; attribute names use ``_`` for ``-``; values are escaped."""
+        items = []
+        for key, value in attrs.items():
+            name = key.rstrip("_").replace("_", "-")
+            items.append(f"{name}={quoteattr(_n(value) if isinstance(value, float | int) else value)}")
+        attr_text = " ".join(items)
+        if text is None:
+            self.parts.append(f"<{tag} {attr_text}/>")
+        else:
+            self.parts.append(f"<{tag} {attr_text}>{escape(text)}</{tag}>")
+
+    def text_lines(
+        self,
+        lines: Sequence[str],
+        x: float,
+        y: float,
+        size: float,
+        *,
+        anchor: str = "start",
+        weight: str = "normal",
+        color: str = INK,
+        line_height: float | None = None,
+    ) -> None:
+        """Lines of text, the first baseline at ``y``."""
+        step = line_height or size * 1.25
+        for i, line in enumerate(lines):
+            if line:
+                self.add(
+                    "text",
+                    line,
+                    x=x,
+                    y=y + i * step,
+                    font_size=size,
+                    text_anchor=anchor,
+                    font_weight=weight,
+                    fill=color,
+                )
+
+    def document(self, w: float, h: float, title: str) -> str:
+        """The finished SVG."""
+        head = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(w)} {_n(h)}" '
+            f'width="{_n(w)}" height="{_n(h)}" font-family="{FONT}, sans-serif" role="img">'
+        )
+        return head + f"<title>{escape(title)}</title>" + "".join(self.parts) + "</svg>\n"
+
+
+def _arrow(svg: Svg, points: Sequence[tuple[float, float]], color: str = INK) -> None:
+    """A polyline ending in an arrowhead."""
+    svg.add(
+        "polyline",
+        points=" ".join(f"{_n(x)},{_n(y)}" for x, y in points),
+        fill="none",
+        stroke=color,
+        stroke_width=1.3,
+    )
+    (x1, y1), (x2, y2) = points[-2], points[-1]
+    dx, dy = x2 - x1, y2 - y1
+    length = max((dx * dx + dy * dy) ** 0.5, 1e-6)
+    ux, uy = dx / length, dy / length
+    size = 6.5
+    left = (x2 - ux * size - uy * size * 0.5, y2 - uy * size + ux * size * 0.5)
+    right = (x2 - ux * size + uy * size * 0.5, y2 - uy * size - ux * size * 0.5)
+    svg.add("polygon", points=f"{_n(x2)},{_n(y2)} {_n(left[0])},{_n(left[1])} {_n(right[0])},{_n(right[1])}", fill=color)
+
+
+# ---------------------------------------------------------------------------
+# Flowcharts with swimlanes (process maps and playbook steps)
+
+
+
+
+@dataclass
+class Drawing:
+    """An SVG and what had to be shortened to draw it."""
+
+    svg: str
+    shortened: list[str] = field(default_factory=list)
+
+
+def flowchart(nodes: Sequence[Node], title: str, *, width_units: float = 560) -> Drawing:
+    """A top-to-bottom flowchart: one row per step, lanes as columns, decisions with labelled ways out."""
+    svg = Svg()
+    shortened: list[str] = []
+    lanes: list[str] = []
+    for node in nodes:
+        if node.lane not in lanes:
+            lanes.append(node.lane)
+    lane_w = width_units / max(len(lanes), 1)
+    index = {n.id: i for i, n in enumerate(nodes)}
+    size, lh = 11.0, 13.5
+    box_w = min(width_units - 8, max(lane_w * 0.92, min(190.0, width_units * 0.46)))
+
+    # Lane headers.
+    header_size = 10.0
+    header_lines = [clamp_lines(wrap(lane or "(no owner)", lane_w - 8, header_size, True), 3)[0] for lane in lanes]
+    header_h = max((len(h) for h in header_lines), default=1) * 12.5 + 12
+
+    # Edges that skip rows run in channels to the right of the lanes.
+    skips: list[tuple[int, int, str]] = []
+    plain: list[tuple[int, int, str]] = []
+    for i, node in enumerate(nodes):
+        for target, label in node.edges:
+            j = index.get(target)
+            if j is None:
+                continue
+            (plain if j == i + 1 else skips).append((i, j, label))
+    channel_gap = 12.0
+    total_w = width_units + (channel_gap * (len(skips) + 1) if skips else 0) + 4
+
+    # Rows.
+    rows: list[tuple[float, float, float, list[str], list[str]]] = []  # x, y, h, lines, detail
+    y = header_h + 14
+    gap = 26.0
+    for node in nodes:
+        inner = box_w - (34 if node.kind == "decision" else 16)
+        lines, cut = clamp_lines(wrap(node.label, inner, size), MAX_LABEL_LINES)
+        if cut:
+            shortened.append(f"step `{node.id}`")
+        detail = clamp_lines(wrap(node.detail, inner, 9), 2)[0] if node.detail else []
+        h = len(lines) * lh + len(detail) * 11.5 + 14
+        lane_i = lanes.index(node.lane)
+        cx = lane_w * (lane_i + 0.5)
+        x = min(max(cx - box_w / 2, 2), width_units - box_w - 2)
+        rows.append((x, y, h, lines, detail))
+        y += h + gap
+    total_h = y - gap + 10
+
+    for i, lane in enumerate(lanes):
+        svg.add("rect", x=lane_w * i, y=0, width=lane_w, height=total_h, fill=LANE_FILLS[i % 2])
+        if i:
+            svg.add("line", x1=lane_w * i, y1=0, x2=lane_w * i, y2=total_h, stroke=RULE, stroke_width=0.8)
+        svg.text_lines(
+            header_lines[i], lane_w * (i + 0.5), 15, header_size, anchor="middle", weight="bold", color=MUTED
+        )
+    svg.add("line", x1=0, y1=header_h, x2=width_units, y2=header_h, stroke=RULE, stroke_width=1)
+
+    for node, (x, top, h, lines, detail) in zip(nodes, rows, strict=True):
+        _box(svg, node.kind, x, top, box_w, h)
+        colour = "#ffffff" if node.kind in ("start", "end") else INK
+        text_top = top + 7 + size
+        svg.text_lines(lines, x + box_w / 2, text_top, size, anchor="middle", color=colour, line_height=lh)
+        if detail:
+            detail_colour = "#e8f1f4" if node.kind in ("start", "end") else MUTED
+            svg.text_lines(
+                detail, x + box_w / 2, text_top + len(lines) * lh, 9, anchor="middle", color=detail_colour
+            )
+        if node.badge is not None:
+            bx, by = x + box_w - 2, top + 2
+            svg.add("circle", cx=bx, cy=by, r=8, fill=WAIT_LINE)
+            svg.add("text", str(node.badge), x=bx, y=by + 3.5, font_size=9.5, text_anchor="middle",
+                    fill="#ffffff", font_weight="bold")
+
+    for i, j, label in plain:
+        sx, sy, sh = rows[i][0] + box_w / 2, rows[i][1] + rows[i][2], rows[i][2]
+        tx, ty = rows[j][0] + box_w / 2, rows[j][1]
+        del sh
+        if abs(sx - tx) < 0.5:
+            points = [(sx, sy), (tx, ty)]
+        else:
+            mid = sy + gap / 2
+            points = [(sx, sy), (sx, mid), (tx, mid), (tx, ty)]
+        _arrow(svg, points)
+        if label:
+            svg.add("text", label, x=sx + 4, y=sy + 10, font_size=9, fill=DECISION_LINE, font_weight="bold")
+    for k, (i, j, label) in enumerate(skips):
+        channel = width_units + channel_gap * (k + 1)
+        sx = rows[i][0] + box_w
+        sy = rows[i][1] + rows[i][2] / 2 + (k % 3 - 1) * 4
+        tx = rows[j][0] + box_w
+        ty = rows[j][1] + rows[j][2] / 2 + (k % 3 - 1) * 4
+        _arrow(svg, [(sx, sy), (channel, sy), (channel, ty), (tx, ty)], color=MUTED)
+        if label:
+            svg.add("text", label, x=sx + 3, y=sy - 3, font_size=9, fill=DECISION_LINE, font_weight="bold")
+    return Drawing(svg.document(total_w, total_h, title), shortened)
+
+
+def _box(svg: Svg, kind: str, x: float, y: float, w: float, h: float) -> None:
+    if kind in ("start", "end"):
+        svg.add("rect", x=x, y=y, width=w, height=h, rx=min(h / 2, 16), fill=ACCENT, stroke=ACCENT)
+    elif kind == "decision":
+        k = min(14.0, h / 2)
+        points = [(x + k, y), (x + w - k, y), (x + w, y + h / 2), (x + w - k, y + h), (x + k, y + h), (x, y + h / 2)]
+        svg.add(
+            "polygon",
+            points=" ".join(f"{_n(px)},{_n(py)}" for px, py in points),
+            fill=DECISION_FILL,
+            stroke=DECISION_LINE,
+            stroke_width=1.3,
+        )
+    elif kind == "wait":
+        svg.add("rect", x=x, y=y, width=w, height=h, rx=3, fill=WAIT_FILL, stroke=WAIT_LINE,
+                stroke_width=1.2, stroke_dasharray="4 3")
+    else:
+        svg.add("rect", x=x, y=y, width=w, height=h, rx=3, fill="#ffffff", stroke="#4a4a4a", stroke_width=1.1)
+
+
+# ---------------------------------------------------------------------------
+# Fishbone
+
+
+
+
+def fishbone(effect: str, bones: Sequence[Bone], title: str, *, width_units: float = 600) -> Drawing:
+    """A cause-and-effect diagram: the effect at the head, categories alternating above and below."""
+    svg = Svg()
+    shortened: list[str] = []
+    head_w = 140.0
+    spine_end = width_units - head_w - 6
+    top, bottom = list(bones[0::2]), list(bones[1::2])
+    slots = max(len(top), len(bottom), 1)
+    slot_w = (spine_end - 10) / slots
+    size, sub_size = 9.5, 8.5
+    text_w = slot_w * 0.56
+
+    def block(bone: Bone) -> list[tuple[list[str], float, bool]]:
+        items: list[tuple[list[str], float, bool]] = []
+        for cause, subs in bone.causes:
+            items.append((wrap(cause, text_w, size), size, True))
+            for sub in subs:
+                items.append((wrap("– " + sub, text_w - 8, sub_size), sub_size, False))
+        return items
+
+    def label_lines(bone: Bone) -> list[str]:
+        lines, cut = clamp_lines(wrap(bone.name, slot_w - 10, 10.5, True), 2)
+        if cut:
+            shortened.append(f"category `{bone.name[:30]}`")
+        return lines
+
+    def height(bone: Bone) -> float:
+        return sum(len(lines) * s * 1.22 + 4 for lines, s, _ in block(bone)) + len(label_lines(bone)) * 13 + 20
+
+    top_h = max((height(b) for b in top), default=30.0)
+    bottom_h = max((height(b) for b in bottom), default=0.0)
+    effect_lines, cut = clamp_lines(wrap(effect, head_w - 14, 11, True), 8)
+    if cut:
+        shortened.append("the effect")
+    spine_y = max(top_h + 6, len(effect_lines) * 14 / 2 + 10)
+    total_h = spine_y + max(bottom_h + 6, len(effect_lines) * 14 / 2 + 10)
+
+    # Spine and head.
+    svg.add("line", x1=6, y1=spine_y, x2=spine_end, y2=spine_y, stroke=INK, stroke_width=2.4)
+    head_h = len(effect_lines) * 14 + 14
+    svg.add("rect", x=spine_end, y=spine_y - head_h / 2, width=head_w, height=head_h, rx=4, fill=ACCENT, stroke=ACCENT)
+    svg.text_lines(
+        effect_lines, spine_end + head_w / 2, spine_y - head_h / 2 + 7 + 11, 11,
+        anchor="middle", weight="bold", color="#ffffff", line_height=14,
+    )
+
+    for row, above in ((top, True), (bottom, False)):
+        for j, bone in enumerate(row):
+            left = 10 + j * slot_w
+            labels = label_lines(bone)
+            label_x = left + slot_w * 0.62
+            joint_x = left + slot_w - 8
+            if above:
+                label_y = 13.0
+                bone_top = label_y + (len(labels) - 1) * 13 + 5
+                y0, y1 = bone_top, spine_y
+            else:
+                label_y = total_h - 6 - (len(labels) - 1) * 13
+                y0, y1 = spine_y, label_y - 13
+            svg.text_lines(labels, label_x, label_y, 10.5, anchor="middle", weight="bold", color=ACCENT,
+                           line_height=13)
+            if above:
+                svg.add("line", x1=label_x, y1=y0, x2=joint_x, y2=y1, stroke=INK, stroke_width=1.4)
+            else:
+                svg.add("line", x1=joint_x, y1=y0, x2=label_x, y2=y1, stroke=INK, stroke_width=1.4)
+
+            def bone_x(y: float, y0: float = y0, y1: float = y1, above: bool = above) -> float:
+                t = (y - y0) / max(y1 - y0, 1e-6)
+                return label_x + (joint_x - label_x) * t if above else joint_x + (label_x - joint_x) * t
+
+            y = (y0 + 14) if above else (spine_y + 14)
+            for lines, s, is_cause in block(bone):
+                step = s * 1.22
+                last_base = y + (len(lines) - 1) * step
+                end_x = bone_x(last_base - s * 0.35) - 4
+                indent = 0 if is_cause else 8
+                svg.text_lines(lines, left + 2 + indent, y, s, color=INK if is_cause else MUTED, line_height=step)
+                if is_cause:
+                    line_end = left + 2 + width(lines[-1], s) + 3
+                    if end_x > line_end:
+                        svg.add("line", x1=line_end, y1=last_base - s * 0.35, x2=end_x + 4,
+                                y2=last_base - s * 0.35, stroke=RULE, stroke_width=0.9)
+                y += len(lines) * step + 4
+    return Drawing(svg.document(width_units, total_h, title), shortened)
+
+
+# ---------------------------------------------------------------------------
+# Multi-vote Pareto chart
+
+
+
+
+def pareto(bars: Sequence[Bar], title: str, *, width_units: float = 600) -> Drawing:
+    """Votes per idea, most first, with the cumulative share; the chosen ideas stand out."""
+    svg = Svg()
+    ordered = sorted(bars, key=lambda b: -b.votes)
+    total = sum(b.votes for b in ordered) or 1
+    most = max((b.votes for b in ordered), default=1) or 1
+    label_w = width_units * 0.4
+    bar_left = label_w + 10
+    bar_w = width_units - bar_left - 110
+    size = 10.0
+    y = 20.0
+    svg.add("text", "votes", x=bar_left, y=12, font_size=9, fill=MUTED)
+    svg.add("text", "cumulative", x=width_units - 4, y=12, font_size=9, fill=MUTED, text_anchor="end")
+    running = 0
+    shortened: list[str] = []
+    for bar in ordered:
+        lines, cut = clamp_lines(wrap(bar.label, label_w, size, bar.selected), 3)
+        if cut:
+            shortened.append(f"idea `{bar.label[:30]}`")
+        h = max(len(lines) * 12.5, 16) + 8
+        running += bar.votes
+        svg.text_lines(lines, label_w, y + (h - len(lines) * 12.5) / 2 + 9.5, size, anchor="end",
+                       weight="bold" if bar.selected else "normal", line_height=12.5)
+        length = bar_w * bar.votes / most
+        svg.add("rect", x=bar_left, y=y + 4, width=max(length, 1.5), height=h - 8, rx=2,
+                fill=BLUE if bar.selected else GREY_BAR)
+        svg.add("text", str(bar.votes), x=bar_left + length + 5, y=y + h / 2 + 3.5, font_size=10,
+                fill=INK, font_weight="bold")
+        svg.add("text", f"{round(100 * running / total)}%", x=width_units - 4, y=y + h / 2 + 3.5,
+                font_size=9.5, fill=MUTED, text_anchor="end")
+        svg.add("line", x1=0, y1=y + h, x2=width_units, y2=y + h, stroke="#eeeeee", stroke_width=0.8)
+        y += h
+    legend_y = y + 16
+    svg.add("rect", x=bar_left, y=legend_y - 8, width=10, height=10, fill=BLUE)
+    svg.add("text", "chosen to test", x=bar_left + 14, y=legend_y + 1, font_size=9, fill=MUTED)
+    svg.add("rect", x=bar_left + 110, y=legend_y - 8, width=10, height=10, fill=GREY_BAR)
+    svg.add("text", "not chosen", x=bar_left + 124, y=legend_y + 1, font_size=9, fill=MUTED)
+    return Drawing(svg.document(width_units, legend_y + 8, title), shortened)
+
+
+# ---------------------------------------------------------------------------
+# The ramp
+
+
+def ramp(stages: Sequence[tuple[str, str]], title: str, *, width_units: float = 600) -> str:
+    """Chevrons for the stages; each (title, state) with state done, current or todo."""
+    svg = Svg()
+    n = max(len(stages), 1)
+    w = width_units / n
+    h, tip = 46.0, 14.0
+    for i, (name, state) in enumerate(stages):
+        x = i * w
+        fill, ink = {"done": (ACCENT_LIGHT, ACCENT), "current": (ACCENT, "#ffffff")}.get(state, ("#eeeeee", "#8a8a8a"))
+        left_notch = tip if i else 0
+        points = [
+            (x, 0), (x + w - 3, 0), (x + w - 3 + tip, h / 2), (x + w - 3, h), (x, h), (x + left_notch, h / 2),
+        ]
+        if i == n - 1:
+            points = [(x, 0), (x + w, 0), (x + w, h), (x, h), (x + left_notch, h / 2)]
+        svg.add("polygon", points=" ".join(f"{_n(px)},{_n(py)}" for px, py in points), fill=fill)
+        word = {"done": "done \u2713", "current": "now"}.get(state, "to come")
+        cx = x + w / 2 + left_notch / 2
+        svg.add("text", name, x=cx, y=20, font_size=13, font_weight="bold", fill=ink, text_anchor="middle")
+        svg.add("text", word, x=cx, y=36, font_size=10, fill=ink, text_anchor="middle")
+    return svg.document(width_units + tip, h, title)

@@ -1,0 +1,137 @@
+"""PDF with typst: templates read the report as JSON data, never as markup.
+
+Each report compiles in a fresh folder that becomes typst's root: the built-in
+templates, the workbook's own overrides (``templates/report/*.typ``), its logo
+and fonts, the figures and ``data.json``. typst cannot read outside its root, so
+a workbook's templates can read nothing but these copies.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from microsys.errors import MicrosysError
+from microsys.report.text import breakable
+
+# Paper sizes in mm (portrait), and the type scale of each relative to A3.
+PAPER_MM = {"a4": (210, 297), "a3": (297, 420), "a2": (420, 594), "a1": (594, 841), "a0": (841, 1189)}
+UNIT = {"a4": 0.74, "a3": 1.0, "a2": 1.41, "a1": 2.0, "a0": 2.83}
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+LOGO_NAMES = ("logo.svg", "logo.png", "logo.jpg", "logo.jpeg")
+# Keys whose values are file names or codes, not text for people: left as they are.
+_NOT_TEXT = frozenset({"figure", "chart", "logo", "kind", "stage", "state", "decision", "met", "paper"})
+
+
+class TypesetError(MicrosysError):
+    """typst could not compile a template (usually a workbook's own override)."""
+
+
+def builtin_fonts() -> Path:
+    """DejaVu, shipped with matplotlib: the same fonts on every machine, found without importing it."""
+    spec = find_spec("matplotlib")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for location in locations:
+        folder = Path(location) / "mpl-data" / "fonts" / "ttf"
+        if folder.is_dir():
+            return folder
+    raise MicrosysError("matplotlib's fonts are missing", hint="reinstall microsys (pip install --force-reinstall microsys)")
+
+
+def prepare_text(value: Any, key: str = "") -> Any:
+    """Every text in the data, with break opportunities in very long words."""
+    if isinstance(value, str):
+        return value if key in _NOT_TEXT else breakable(value)
+    if isinstance(value, dict):
+        return {k: prepare_text(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [prepare_text(v, key) for v in value]
+    return value
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (OSError, ValueError):
+        return False
+    return path.is_file()
+
+
+def _copy_own(folder: Path, suffixes: tuple[str, ...], target: Path, workbook: Path) -> list[Path]:
+    """Regular files of a workbook folder that really live in the workbook (no links out)."""
+    copied = []
+    if not folder.is_dir():
+        return copied
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in suffixes and _inside(path, workbook):
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target / path.name)
+            copied.append(target / path.name)
+    return copied
+
+
+@dataclass
+class Job:
+    """One compile folder, reused for the attempts at fitting a poster on its page."""
+
+    root: Path
+    template: str
+    compiler: Any
+
+    def compile(self, data: dict[str, Any]) -> tuple[bytes, int]:
+        """The PDF of ``data``, and its number of pages."""
+        (self.root / "data.json").write_text(
+            json.dumps(prepare_text(data), ensure_ascii=False, sort_keys=True), encoding="utf-8"
+        )
+        try:
+            pdf = self.compiler.compile(format="pdf")
+            pages = json.loads(self.compiler.query("<last-page>", field="value", one=True))
+        except RuntimeError as exc:
+            raise TypesetError(
+                f"the {self.template} template could not be typeset: {str(exc).strip()[:600]}",
+                hint="if the workbook has its own templates/report/ files, check them; "
+                "otherwise this is a bug in microsys: please report it",
+            ) from None
+        return bytes(pdf), int(pages)
+
+
+@contextmanager
+def job(template: str, workbook: Path, builtin: Path, svgs: dict[str, str]) -> Iterator[Job]:
+    """A compile folder for ``template`` (e.g. ``storyboard.typ``) with the workbook's overrides."""
+    import typst
+
+    with tempfile.TemporaryDirectory(prefix="microsys-report-") as tmp:
+        root = Path(tmp)
+        for path in sorted(builtin.glob("*.typ")):
+            shutil.copyfile(path, root / path.name)
+        _copy_own(workbook / "templates" / "report", (".typ",), root, workbook)
+        fonts = _copy_own(workbook / "assets" / "fonts", FONT_SUFFIXES, root / "fonts", workbook)
+        for name in LOGO_NAMES:
+            logo = workbook / "assets" / name
+            if _inside(logo, workbook):
+                (root / "assets").mkdir(exist_ok=True)
+                shutil.copyfile(logo, root / "assets" / name)
+                break
+        (root / "fig").mkdir()
+        for name, svg in svgs.items():
+            (root / "fig" / name).write_text(svg, encoding="utf-8")
+        font_paths = [str(builtin_fonts())] + ([str(root / "fonts")] if fonts else [])
+        compiler = typst.Compiler(
+            input=str(root / template), root=str(root), font_paths=font_paths, ignore_system_fonts=True
+        )
+        yield Job(root, template, compiler)
+
+
+def logo_path(workbook: Path) -> str | None:
+    """The path typst sees for the workbook's logo, if it has one."""
+    for name in LOGO_NAMES:
+        if _inside(workbook / "assets" / name, workbook):
+            return f"/assets/{name}"
+    return None

@@ -1,0 +1,263 @@
+"""The report use case: from workbooks to storyboard, playbook and 5P summary files.
+
+Kept out of the CLI so that the command stays thin. What is in a report comes
+from :mod:`microsys.report.content`; figures, PDF, HTML and Markdown from
+:mod:`microsys.render`. A storyboard must fit one page: it is typeset with the
+text a little smaller each time, then with long texts cut (with a visible
+marker), until it does; every step taken is said in the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from microsys.errors import UsageError
+from microsys.report.content import BUILDERS, FILE_STEMS, KINDS, Kind, Report
+from microsys.workbook.loader import Workbook
+
+FORMATS = ("pdf", "html", "md")
+SIZES = ("a4", "a3", "a2", "a1", "a0")
+# Default paper per report: posters are big and wide, documents are A4 and tall.
+DEFAULT_SIZE = {"storyboard": "a3", "playbook": "a4", "summary": "a4"}
+DEFAULT_LANDSCAPE = {"storyboard": True, "playbook": False, "summary": False}
+# Type scales tried, then text budgets, until the storyboard fits its page.
+FIT_SCALES = (1.0, 0.93, 0.86, 0.8, 0.74, 0.68)
+FIT_BUDGETS = (1.0, 0.6, 0.35, 0.2)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to render, and how."""
+
+    kinds: tuple[Kind, ...] = ("storyboard",)
+    formats: tuple[str, ...] = ("pdf",)
+    size: str | None = None
+    landscape: bool | None = None
+    out: Path | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One report of one workbook in one format, and where it goes."""
+
+    workbook: Path
+    kind: Kind
+    format: str
+    target: Path
+
+
+@dataclass
+class Outcome:
+    """What rendering one task did."""
+
+    task: Task
+    written: list[Path] = field(default_factory=list)
+    shortened: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    skipped: str | None = None
+
+
+def plan(workbooks: Sequence[Path], options: Options) -> list[Task]:
+    """Every (workbook, kind, format) to render, with its output path."""
+    for f in options.formats:
+        if f not in FORMATS:
+            raise UsageError(f"`{f}` is not a report format", hint="use pdf, html or md")
+    if options.size is not None and options.size not in SIZES:
+        raise UsageError(f"`{options.size}` is not a paper size", hint="use a4, a3, a2, a1 or a0")
+    single = len(workbooks) == 1 and len(options.kinds) == 1 and len(options.formats) == 1
+    out = options.out
+    tasks = []
+    for root in workbooks:
+        for kind in options.kinds:
+            for fmt in options.formats:
+                name = f"{FILE_STEMS[kind]}.{fmt}"
+                if out is None:
+                    target = root / "build" / name
+                elif single and out.suffix.lower() == f".{fmt}":
+                    target = out
+                elif len(workbooks) > 1:
+                    target = out / root.name / name
+                else:
+                    if out.suffix.lower() in (".pdf", ".html", ".md"):
+                        raise UsageError(
+                            f"--out {out} names one file, but several reports are made",
+                            hint="give a folder to --out, or ask for one --kind and one --format",
+                        )
+                    target = out / name
+                tasks.append(Task(root, kind, fmt, target))
+    return tasks
+
+
+def _paper(kind: Kind, options: Options) -> tuple[str, bool]:
+    return options.size or DEFAULT_SIZE[kind], (
+        DEFAULT_LANDSCAPE[kind] if options.landscape is None else options.landscape
+    )
+
+
+def _layout(kind: Kind, options: Options, scale: float) -> dict[str, Any]:
+    from microsys.render.typeset import UNIT
+
+    paper, landscape = _paper(kind, options)
+    return {
+        "paper": paper,
+        "landscape": landscape,
+        "unit": UNIT[paper],
+        "scale": scale,
+        "columns": 3 if landscape else 2,
+    }
+
+
+class Renderer:
+    """Renders tasks; keeps each loaded workbook for the other reports of the same workbook."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self._books: dict[Path, Workbook] = {}
+
+    def workbook(self, root: Path) -> Workbook:
+        """The loaded workbook at ``root``."""
+        if root not in self._books:
+            from microsys.workbook.loader import load_workbook
+
+            self._books[root] = load_workbook(root)
+        return self._books[root]
+
+    def run(self, task: Task) -> Outcome:
+        """Render one task and write its file(s)."""
+        wb = self.workbook(task.workbook)
+        outcome = Outcome(task)
+        broken = sorted(f.rel for f in wb.files if f.has_errors)
+        if broken:
+            outcome.notes.append(
+                f"left out {len(broken)} file(s) with errors: {', '.join(broken[:5])}"
+                + (" ..." if len(broken) > 5 else "")
+                + "; run `microsys check` to see why"
+            )
+        report = BUILDERS[task.kind](wb, self.options.today)
+        if task.kind == "playbook" and not report.data["chapters"]:
+            outcome.skipped = (
+                "no playbook entries yet: a playbook is written in Sustain (`microsys new playbook`)"
+            )
+            return outcome
+        if task.format == "pdf":
+            data, pdf = self._pdf(wb, report, task.kind, outcome)
+            _write(task.target, pdf)
+        elif task.format == "html":
+            from microsys.render.documents import html
+
+            drawn = _draw(report, task.workbook)
+            outcome.shortened += report.shortened + drawn.shortened
+            _write(task.target, html(report, drawn, task.workbook).encode("utf-8"))
+        else:
+            from microsys.render.documents import markdown
+
+            drawn = _draw(report, task.workbook)
+            outcome.shortened += report.shortened + drawn.shortened
+            text, files = markdown(report, drawn, task.workbook, task.target)
+            for path, svg in files.items():
+                _write(path, svg.encode("utf-8"))
+                outcome.written.append(path)
+            _write(task.target, text.encode("utf-8"))
+        outcome.written.insert(0, task.target)
+        return outcome
+
+    def _pdf(self, wb: Workbook, report: Report, kind: Kind, outcome: Outcome) -> tuple[dict[str, Any], bytes]:
+        from microsys.render.typeset import job, logo_path
+        from microsys.resources import templates_dir
+
+        drawn = _draw(report, wb.root)
+        builtin = templates_dir() / "report"
+        with job(f"{kind}.typ", wb.root, builtin, drawn.svgs) as j:
+            budgets = FIT_BUDGETS if kind == "storyboard" else (1.0,)
+            scales = FIT_SCALES if kind == "storyboard" else (1.0,)
+            for budget in budgets:
+                if budget != 1.0:
+                    report = BUILDERS_BUDGETED[kind](wb, self.options.today, budget)
+                data = dict(report.data)
+                data["figures"] = {name: {"ratio": r} for name, r in drawn.ratios.items()}
+                data["logo"] = logo_path(wb.root)
+                for scale in scales:
+                    data["layout"] = _layout(kind, self.options, scale)
+                    pdf, pages = j.compile(data)
+                    if kind != "storyboard" or pages == 1:
+                        break
+                if kind != "storyboard" or pages == 1:
+                    break
+        outcome.shortened += report.shortened + drawn.shortened
+        if kind == "storyboard":
+            scale = data["layout"]["scale"]
+            if scale < 1.0:
+                outcome.notes.append(f"text set at {round(scale * 100)}% of its size to fit one page")
+            if pages > 1:
+                outcome.notes.append(
+                    f"the storyboard does not fit one page even with shortened texts ({pages} pages); "
+                    "try a larger --size"
+                )
+        return data, pdf
+
+
+def _storyboard_budget(wb: Workbook, today: dt.date, budget: float) -> Report:
+    from microsys.report.content import storyboard
+
+    return storyboard(wb, today, budget=budget)
+
+
+BUILDERS_BUDGETED = {"storyboard": _storyboard_budget}
+
+
+def _draw(report: Report, root: Path) -> Any:
+    from microsys.render.figures import draw_all
+
+    return draw_all(report.figures, root / "build" / ".cache" / "charts")
+
+
+def _write(path: Path, content: bytes) -> None:
+    """Write a generated file atomically (temporary file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(content)
+    tmp.replace(path)
+
+
+def find(paths: Sequence[Path], every: bool) -> list[Path]:
+    """The workbooks to report on: each path's workbook, or every workbook under it with ``every``."""
+    from microsys.workbook.discover import find_root, find_workbooks
+
+    roots: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path} does not exist", hint="check the spelling of the path")
+        if every:
+            found = find_workbooks([path])
+            if not found:
+                raise UsageError(f"no workbook found under {path}", hint="a workbook is a folder with a microsys.yaml file")
+            roots.extend(found)
+        else:
+            root = find_root(path)
+            if root is None:
+                raise UsageError(
+                    f"no workbook found at {path}",
+                    hint="give a workbook folder, or add --all to report on every workbook under a folder",
+                )
+            roots.append(root)
+    return list(dict.fromkeys(roots))
+
+
+def kinds_of(kind: str) -> tuple[Kind, ...]:
+    """The kinds named by ``--kind``."""
+    if kind == "all":
+        return KINDS
+    if kind not in KINDS:
+        raise UsageError(f"`{kind}` is not a kind of report", hint="use storyboard, playbook, summary or all")
+    return (kind,)  # type: ignore[return-value]
+
+
+def run_all(tasks: Sequence[Task], renderer: Renderer) -> Iterator[Outcome]:
+    """Render each task in turn."""
+    for task in tasks:
+        yield renderer.run(task)
