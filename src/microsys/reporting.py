@@ -25,7 +25,7 @@ SIZES = ("a4", "a3", "a2", "a1", "a0")
 DEFAULT_SIZE = {"storyboard": "a3", "playbook": "a4", "summary": "a4"}
 DEFAULT_LANDSCAPE = {"storyboard": True, "playbook": False, "summary": False}
 # Type scales tried, then text budgets, until the storyboard fits its page.
-FIT_SCALES = (1.0, 0.93, 0.86, 0.8, 0.74, 0.68)
+FIT_SCALES = (1.3, 1.15, 1.0, 0.93, 0.86, 0.8, 0.74, 0.68)
 FIT_BUDGETS = (1.0, 0.6, 0.35, 0.2)
 
 
@@ -191,8 +191,8 @@ class Renderer:
         outcome.shortened += report.shortened + drawn.shortened
         if kind == "storyboard":
             scale = data["layout"]["scale"]
-            if scale < 1.0:
-                outcome.notes.append(f"text set at {round(scale * 100)}% of its size to fit one page")
+            if scale != 1.0:
+                outcome.notes.append(f"text set at {round(scale * 100)}% of its usual size to fill one page")
             if pages > 1:
                 outcome.notes.append(
                     f"the storyboard does not fit one page even with shortened texts ({pages} pages); "

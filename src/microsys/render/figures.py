@@ -60,6 +60,8 @@ def _chart_svg(spec: Any, cache: Path | None) -> str:
     text = buffer.getvalue()
     # Only the <svg> element: the XML prolog and doctype are not wanted inline in HTML.
     text = text[text.index("<svg") :]
+    # matplotlib's RDF metadata names external vocabularies; a report needs none of it.
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_name(f".{cached.name}.tmp")

@@ -1,0 +1,105 @@
+"""Reports as one self-contained HTML file, or as Markdown for a git host.
+
+HTML is autoescaped; figures are inline SVG (ids made unique per figure), styles are
+inline, nothing is fetched. Markdown escapes every value it prints (jinja's
+``finalize``), draws the process map as a Mermaid flowchart, which git hosts render
+as a diagram, and puts the other figures in SVG files beside the document.
+
+Templates are looked up in the workbook's ``templates/report/`` first, in a sandbox.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from microsys.render.figures import Drawn, prefix_ids
+from microsys.render.jinja import make_env
+from microsys.report.content import FILE_STEMS, Report
+from microsys.report.shapes import Node
+from microsys.resources import templates_dir
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$!])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+\.)(?=\s|$)")
+
+
+def md(value: Any) -> str:
+    """A value as Markdown text that reads as itself: markup characters escaped, one line."""
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;")
+    text = _MD_SPECIAL.sub(lambda m: "&lt;" if m.group(1) == "<" else "&gt;" if m.group(1) == ">" else "\\" + m.group(1), text)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def _finalize_md(value: Any) -> Any:
+    if isinstance(value, Markup) or value is None:
+        return value if value is not None else ""
+    return md(value)
+
+
+def mermaid_text(value: Any) -> Markup:
+    """Text for a Mermaid label in quotes: anything unusual as an entity code."""
+    out = []
+    for ch in " ".join(str(value).split()):
+        out.append(ch if ch.isalnum() and ch.isascii() or ch in " .,:;?'()/-" else f"#{ord(ch)};")
+    return Markup("".join(out))
+
+
+def mermaid(nodes: list[Node]) -> Markup:
+    """A Mermaid flowchart of a process map, one subgraph per owner (the swimlanes)."""
+    shapes = {"start": ('(["', '"])'), "end": ('(["', '"])'), "decision": ('{{"', '"}}'), "wait": ('[/"', '"/]')}
+    ids = {n.id: f"n{i}" for i, n in enumerate(nodes)}
+    lanes: dict[str, list[Node]] = {}
+    for n in nodes:
+        lanes.setdefault(n.lane, []).append(n)
+    lines = ["flowchart TD"]
+    for k, (lane, members) in enumerate(lanes.items()):
+        lines.append(f'  subgraph lane{k}["{mermaid_text(lane or "(no owner)")}"]')
+        for n in members:
+            left, right = shapes.get(n.kind, ('["', '"]'))
+            label = n.label + (f" ({n.detail})" if n.detail else "")
+            lines.append(f"    {ids[n.id]}{left}{mermaid_text(label)}{right}")
+        lines.append("  end")
+    for n in nodes:
+        for target, label in n.edges:
+            if target in ids:
+                arrow = f'-->|"{mermaid_text(label)}"|' if label else "-->"
+                lines.append(f"  {ids[n.id]} {arrow} {ids[target]}")
+    return Markup("\n".join(lines))
+
+
+def _env(workbook: Path, *, html: bool) -> Any:
+    builtin = templates_dir() / "report"
+    own = workbook / "templates" / "report"
+    search = [own, builtin] if own.is_dir() else [builtin]
+    env = make_env(
+        search, sandboxed=True, autoescape=html, default=builtin, finalize=None if html else _finalize_md
+    )
+    env.filters["md"] = lambda v: Markup(md(v))
+    return env
+
+
+def html(report: Report, drawn: Drawn, workbook: Path) -> str:
+    """The report as one HTML file."""
+    env = _env(workbook, html=True)
+    svgs = {
+        name: Markup(prefix_ids(svg, f"f{i}"))
+        for i, (name, svg) in enumerate(sorted(drawn.svgs.items()))
+    }
+    template = env.get_template(f"{report.kind}.html.j2")
+    return str(template.render(d=report.data, svg=svgs))
+
+
+def markdown(report: Report, drawn: Drawn, workbook: Path, target: Path) -> tuple[str, dict[Path, str]]:
+    """The report as Markdown, and the SVG files it links to (in a folder beside it)."""
+    env = _env(workbook, html=False)
+    folder = f"{FILE_STEMS[report.kind]}_files"
+    files = {target.parent / folder / name: svg for name, svg in sorted(drawn.svgs.items())}
+    links = {name: Markup(f"{folder}/{name}") for name in drawn.svgs}
+    flows = {f.name: mermaid(f.spec) for f in report.figures if f.kind == "flowchart"}
+    template = env.get_template(f"{report.kind}.md.j2")
+    text = str(template.render(d=report.data, fig=links, flow=flows))
+    return re.sub(r"\n{3,}", "\n\n", text), files
