@@ -51,7 +51,7 @@ def _rules_in_source() -> set[str]:
     for path in (ROOT / "src" / "microsys").rglob("*.py"):
         if path.name == "rules.py":
             continue
-        found.update(m for m in pattern.findall(path.read_text()) if not m.endswith(("yaml", ".md")))
+        found.update(m for m in pattern.findall(path.read_text()) if not m.endswith(("yaml", ".md", ".svg")))
     return found
 
 

@@ -99,7 +99,7 @@ def _paper(kind: Kind, options: Options) -> tuple[str, bool]:
     )
 
 
-def _layout(kind: Kind, options: Options, scale: float) -> dict[str, Any]:
+def _layout(kind: Kind, options: Options, scale: float, budget: float = 1.0) -> dict[str, Any]:
     from microsys.render.typeset import UNIT
 
     paper, landscape = _paper(kind, options)
@@ -109,6 +109,8 @@ def _layout(kind: Kind, options: Options, scale: float) -> dict[str, Any]:
         "unit": UNIT[paper],
         "scale": scale,
         "columns": 3 if landscape else 2,
+        # With less room for text, figures give up some height too.
+        "figures": round(0.5 + 0.5 * budget, 3),
     }
 
 
@@ -145,7 +147,7 @@ class Renderer:
             )
             return outcome
         if task.format == "pdf":
-            data, pdf = self._pdf(wb, report, task.kind, outcome)
+            pdf = self._pdf(wb, report, task.kind, outcome)
             _write(task.target, pdf)
         elif task.format == "html":
             from microsys.render.documents import html
@@ -166,7 +168,7 @@ class Renderer:
         outcome.written.insert(0, task.target)
         return outcome
 
-    def _pdf(self, wb: Workbook, report: Report, kind: Kind, outcome: Outcome) -> tuple[dict[str, Any], bytes]:
+    def _pdf(self, wb: Workbook, report: Report, kind: Kind, outcome: Outcome) -> bytes:
         from microsys.render.typeset import job, logo_path
         from microsys.resources import templates_dir
 
@@ -182,7 +184,7 @@ class Renderer:
                 data["figures"] = {name: {"ratio": r} for name, r in drawn.ratios.items()}
                 data["logo"] = logo_path(wb.root)
                 for scale in scales:
-                    data["layout"] = _layout(kind, self.options, scale)
+                    data["layout"] = _layout(kind, self.options, scale, budget)
                     pdf, pages = j.compile(data)
                     if kind != "storyboard" or pages == 1:
                         break
@@ -198,7 +200,7 @@ class Renderer:
                     f"the storyboard does not fit one page even with shortened texts ({pages} pages); "
                     "try a larger --size"
                 )
-        return data, pdf
+        return pdf
 
 
 def _storyboard_budget(wb: Workbook, today: dt.date, budget: float) -> Report:
@@ -235,7 +237,9 @@ def find(paths: Sequence[Path], every: bool) -> list[Path]:
         if every:
             found = find_workbooks([path])
             if not found:
-                raise UsageError(f"no workbook found under {path}", hint="a workbook is a folder with a microsys.yaml file")
+                raise UsageError(
+                    f"no workbook found under {path}", hint="a workbook is a folder with a microsys.yaml file"
+                )
             roots.extend(found)
         else:
             root = find_root(path)
@@ -254,7 +258,7 @@ def kinds_of(kind: str) -> tuple[Kind, ...]:
         return KINDS
     if kind not in KINDS:
         raise UsageError(f"`{kind}` is not a kind of report", hint="use storyboard, playbook, summary or all")
-    return (kind,)  # type: ignore[return-value]
+    return tuple(k for k in KINDS if k == kind)
 
 
 def run_all(tasks: Sequence[Task], renderer: Renderer) -> Iterator[Outcome]:

@@ -11,7 +11,9 @@ from microsys.cli.common import parse_today
 
 
 def report(
-    paths: list[Path] = typer.Argument(..., help="Workbook folders (or, with --all, folders holding workbooks)."),
+    paths: list[Path] = typer.Argument(
+        ..., help="Workbook folders (or, with --all, folders holding workbooks)."
+    ),
     kind: str = typer.Option(
         "storyboard", "--kind", "-k", help="storyboard, playbook, summary (the 5P summary) or all."
     ),
@@ -27,9 +29,14 @@ def report(
         help="Page orientation (default: landscape for the storyboard, portrait otherwise).",
     ),
     out: Path | None = typer.Option(
-        None, "--out", "-o", help="Output file, or folder for several reports. Default: build/ in each workbook."
+        None,
+        "--out",
+        "-o",
+        help="Output file, or folder for several reports. Default: build/ in each workbook.",
     ),
-    every: bool = typer.Option(False, "--all", help="Report on every workbook found under the folders given."),
+    every: bool = typer.Option(
+        False, "--all", help="Report on every workbook found under the folders given."
+    ),
     today: str | None = typer.Option(None, "--today", help="Treat this date (YYYY-MM-DD) as today."),
 ) -> None:
     """Render the storyboard poster, the playbook or the 5P summary as PDF, HTML or Markdown.

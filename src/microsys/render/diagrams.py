@@ -107,13 +107,15 @@ def _arrow(svg: Svg, points: Sequence[tuple[float, float]], color: str = INK) ->
     size = 6.5
     left = (x2 - ux * size - uy * size * 0.5, y2 - uy * size + ux * size * 0.5)
     right = (x2 - ux * size + uy * size * 0.5, y2 - uy * size - ux * size * 0.5)
-    svg.add("polygon", points=f"{_n(x2)},{_n(y2)} {_n(left[0])},{_n(left[1])} {_n(right[0])},{_n(right[1])}", fill=color)
+    svg.add(
+        "polygon",
+        points=f"{_n(x2)},{_n(y2)} {_n(left[0])},{_n(left[1])} {_n(right[0])},{_n(right[1])}",
+        fill=color,
+    )
 
 
 # ---------------------------------------------------------------------------
 # Flowcharts with swimlanes (process maps and playbook steps)
-
-
 
 
 @dataclass
@@ -139,7 +141,9 @@ def flowchart(nodes: Sequence[Node], title: str, *, width_units: float = 560) ->
 
     # Lane headers.
     header_size = 10.0
-    header_lines = [clamp_lines(wrap(lane or "(no owner)", lane_w - 8, header_size, True), 3)[0] for lane in lanes]
+    header_lines = [
+        clamp_lines(wrap(lane or "(no owner)", lane_w - 8, header_size, True), 3)[0] for lane in lanes
+    ]
     header_h = max((len(h) for h in header_lines), default=1) * 12.5 + 12
 
     # Edges that skip rows run in channels to the right of the lanes.
@@ -172,7 +176,7 @@ def flowchart(nodes: Sequence[Node], title: str, *, width_units: float = 560) ->
         y += h + gap
     total_h = y - gap + 10
 
-    for i, lane in enumerate(lanes):
+    for i in range(len(lanes)):
         svg.add("rect", x=lane_w * i, y=0, width=lane_w, height=total_h, fill=LANE_FILLS[i % 2])
         if i:
             svg.add("line", x1=lane_w * i, y1=0, x2=lane_w * i, y2=total_h, stroke=RULE, stroke_width=0.8)
@@ -194,8 +198,16 @@ def flowchart(nodes: Sequence[Node], title: str, *, width_units: float = 560) ->
         if node.badge is not None:
             bx, by = x + box_w - 2, top + 2
             svg.add("circle", cx=bx, cy=by, r=8, fill=WAIT_LINE)
-            svg.add("text", str(node.badge), x=bx, y=by + 3.5, font_size=9.5, text_anchor="middle",
-                    fill="#ffffff", font_weight="bold")
+            svg.add(
+                "text",
+                str(node.badge),
+                x=bx,
+                y=by + 3.5,
+                font_size=9.5,
+                text_anchor="middle",
+                fill="#ffffff",
+                font_weight="bold",
+            )
 
     for i, j, label in plain:
         sx, sy, sh = rows[i][0] + box_w / 2, rows[i][1] + rows[i][2], rows[i][2]
@@ -226,7 +238,14 @@ def _box(svg: Svg, kind: str, x: float, y: float, w: float, h: float) -> None:
         svg.add("rect", x=x, y=y, width=w, height=h, rx=min(h / 2, 16), fill=ACCENT, stroke=ACCENT)
     elif kind == "decision":
         k = min(14.0, h / 2)
-        points = [(x + k, y), (x + w - k, y), (x + w, y + h / 2), (x + w - k, y + h), (x + k, y + h), (x, y + h / 2)]
+        points = [
+            (x + k, y),
+            (x + w - k, y),
+            (x + w, y + h / 2),
+            (x + w - k, y + h),
+            (x + k, y + h),
+            (x, y + h / 2),
+        ]
         svg.add(
             "polygon",
             points=" ".join(f"{_n(px)},{_n(py)}" for px, py in points),
@@ -235,16 +254,24 @@ def _box(svg: Svg, kind: str, x: float, y: float, w: float, h: float) -> None:
             stroke_width=1.3,
         )
     elif kind == "wait":
-        svg.add("rect", x=x, y=y, width=w, height=h, rx=3, fill=WAIT_FILL, stroke=WAIT_LINE,
-                stroke_width=1.2, stroke_dasharray="4 3")
+        svg.add(
+            "rect",
+            x=x,
+            y=y,
+            width=w,
+            height=h,
+            rx=3,
+            fill=WAIT_FILL,
+            stroke=WAIT_LINE,
+            stroke_width=1.2,
+            stroke_dasharray="4 3",
+        )
     else:
         svg.add("rect", x=x, y=y, width=w, height=h, rx=3, fill="#ffffff", stroke="#4a4a4a", stroke_width=1.1)
 
 
 # ---------------------------------------------------------------------------
 # Fishbone
-
-
 
 
 def fishbone(effect: str, bones: Sequence[Bone], title: str, *, width_units: float = 600) -> Drawing:
@@ -274,7 +301,9 @@ def fishbone(effect: str, bones: Sequence[Bone], title: str, *, width_units: flo
         return lines
 
     def height(bone: Bone) -> float:
-        return sum(len(lines) * s * 1.22 + 4 for lines, s, _ in block(bone)) + len(label_lines(bone)) * 13 + 20
+        return (
+            sum(len(lines) * s * 1.22 + 4 for lines, s, _ in block(bone)) + len(label_lines(bone)) * 13 + 20
+        )
 
     top_h = max((height(b) for b in top), default=30.0)
     bottom_h = max((height(b) for b in bottom), default=0.0)
@@ -287,10 +316,25 @@ def fishbone(effect: str, bones: Sequence[Bone], title: str, *, width_units: flo
     # Spine and head.
     svg.add("line", x1=6, y1=spine_y, x2=spine_end, y2=spine_y, stroke=INK, stroke_width=2.4)
     head_h = len(effect_lines) * 14 + 14
-    svg.add("rect", x=spine_end, y=spine_y - head_h / 2, width=head_w, height=head_h, rx=4, fill=ACCENT, stroke=ACCENT)
+    svg.add(
+        "rect",
+        x=spine_end,
+        y=spine_y - head_h / 2,
+        width=head_w,
+        height=head_h,
+        rx=4,
+        fill=ACCENT,
+        stroke=ACCENT,
+    )
     svg.text_lines(
-        effect_lines, spine_end + head_w / 2, spine_y - head_h / 2 + 7 + 11, 11,
-        anchor="middle", weight="bold", color="#ffffff", line_height=14,
+        effect_lines,
+        spine_end + head_w / 2,
+        spine_y - head_h / 2 + 7 + 11,
+        11,
+        anchor="middle",
+        weight="bold",
+        color="#ffffff",
+        line_height=14,
     )
 
     for row, above in ((top, True), (bottom, False)):
@@ -306,16 +350,26 @@ def fishbone(effect: str, bones: Sequence[Bone], title: str, *, width_units: flo
             else:
                 label_y = total_h - 6 - (len(labels) - 1) * 13
                 y0, y1 = spine_y, label_y - 13
-            svg.text_lines(labels, label_x, label_y, 10.5, anchor="middle", weight="bold", color=ACCENT,
-                           line_height=13)
+            svg.text_lines(
+                labels, label_x, label_y, 10.5, anchor="middle", weight="bold", color=ACCENT, line_height=13
+            )
             if above:
                 svg.add("line", x1=label_x, y1=y0, x2=joint_x, y2=y1, stroke=INK, stroke_width=1.4)
             else:
                 svg.add("line", x1=joint_x, y1=y0, x2=label_x, y2=y1, stroke=INK, stroke_width=1.4)
 
-            def bone_x(y: float, y0: float = y0, y1: float = y1, above: bool = above) -> float:
+            def bone_x(
+                y: float,
+                y0: float = y0,
+                y1: float = y1,
+                top_x: float = label_x,
+                low_x: float = joint_x,
+                up: bool = above,
+            ) -> float:
+                """Where the bone is at height y (it runs from the label to the spine)."""
                 t = (y - y0) / max(y1 - y0, 1e-6)
-                return label_x + (joint_x - label_x) * t if above else joint_x + (label_x - joint_x) * t
+                start, end = (top_x, low_x) if up else (low_x, top_x)
+                return start + (end - start) * t
 
             y = (y0 + 14) if above else (spine_y + 14)
             for lines, s, is_cause in block(bone):
@@ -323,20 +377,27 @@ def fishbone(effect: str, bones: Sequence[Bone], title: str, *, width_units: flo
                 last_base = y + (len(lines) - 1) * step
                 end_x = bone_x(last_base - s * 0.35) - 4
                 indent = 0 if is_cause else 8
-                svg.text_lines(lines, left + 2 + indent, y, s, color=INK if is_cause else MUTED, line_height=step)
+                svg.text_lines(
+                    lines, left + 2 + indent, y, s, color=INK if is_cause else MUTED, line_height=step
+                )
                 if is_cause:
                     line_end = left + 2 + width(lines[-1], s) + 3
                     if end_x > line_end:
-                        svg.add("line", x1=line_end, y1=last_base - s * 0.35, x2=end_x + 4,
-                                y2=last_base - s * 0.35, stroke=RULE, stroke_width=0.9)
+                        svg.add(
+                            "line",
+                            x1=line_end,
+                            y1=last_base - s * 0.35,
+                            x2=end_x + 4,
+                            y2=last_base - s * 0.35,
+                            stroke=RULE,
+                            stroke_width=0.9,
+                        )
                 y += len(lines) * step + 4
     return Drawing(svg.document(width_units, total_h, title), shortened)
 
 
 # ---------------------------------------------------------------------------
 # Multi-vote Pareto chart
-
-
 
 
 def pareto(bars: Sequence[Bar], title: str, *, width_units: float = 600) -> Drawing:
@@ -360,15 +421,43 @@ def pareto(bars: Sequence[Bar], title: str, *, width_units: float = 600) -> Draw
             shortened.append(f"idea `{bar.label[:30]}`")
         h = max(len(lines) * 12.5, 16) + 8
         running += bar.votes
-        svg.text_lines(lines, label_w, y + (h - len(lines) * 12.5) / 2 + 9.5, size, anchor="end",
-                       weight="bold" if bar.selected else "normal", line_height=12.5)
+        svg.text_lines(
+            lines,
+            label_w,
+            y + (h - len(lines) * 12.5) / 2 + 9.5,
+            size,
+            anchor="end",
+            weight="bold" if bar.selected else "normal",
+            line_height=12.5,
+        )
         length = bar_w * bar.votes / most
-        svg.add("rect", x=bar_left, y=y + 4, width=max(length, 1.5), height=h - 8, rx=2,
-                fill=BLUE if bar.selected else GREY_BAR)
-        svg.add("text", str(bar.votes), x=bar_left + length + 5, y=y + h / 2 + 3.5, font_size=10,
-                fill=INK, font_weight="bold")
-        svg.add("text", f"{round(100 * running / total)}%", x=width_units - 4, y=y + h / 2 + 3.5,
-                font_size=9.5, fill=MUTED, text_anchor="end")
+        svg.add(
+            "rect",
+            x=bar_left,
+            y=y + 4,
+            width=max(length, 1.5),
+            height=h - 8,
+            rx=2,
+            fill=BLUE if bar.selected else GREY_BAR,
+        )
+        svg.add(
+            "text",
+            str(bar.votes),
+            x=bar_left + length + 5,
+            y=y + h / 2 + 3.5,
+            font_size=10,
+            fill=INK,
+            font_weight="bold",
+        )
+        svg.add(
+            "text",
+            f"{round(100 * running / total)}%",
+            x=width_units - 4,
+            y=y + h / 2 + 3.5,
+            font_size=9.5,
+            fill=MUTED,
+            text_anchor="end",
+        )
         svg.add("line", x1=0, y1=y + h, x2=width_units, y2=y + h, stroke="#eeeeee", stroke_width=0.8)
         y += h
     legend_y = y + 16
@@ -391,10 +480,17 @@ def ramp(stages: Sequence[tuple[str, str]], title: str, *, width_units: float = 
     h, tip = 46.0, 14.0
     for i, (name, state) in enumerate(stages):
         x = i * w
-        fill, ink = {"done": (ACCENT_LIGHT, ACCENT), "current": (ACCENT, "#ffffff")}.get(state, ("#eeeeee", "#8a8a8a"))
+        fill, ink = {"done": (ACCENT_LIGHT, ACCENT), "current": (ACCENT, "#ffffff")}.get(
+            state, ("#eeeeee", "#8a8a8a")
+        )
         left_notch = tip if i else 0
         points = [
-            (x, 0), (x + w - 3, 0), (x + w - 3 + tip, h / 2), (x + w - 3, h), (x, h), (x + left_notch, h / 2),
+            (x, 0),
+            (x + w - 3, 0),
+            (x + w - 3 + tip, h / 2),
+            (x + w - 3, h),
+            (x, h),
+            (x + left_notch, h / 2),
         ]
         if i == n - 1:
             points = [(x, 0), (x + w, 0), (x + w, h), (x, h), (x + left_notch, h / 2)]

@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from microsys.errors import UsageError
 from microsys.render.figures import Drawn, prefix_ids
 from microsys.render.jinja import make_env
 from microsys.report.content import FILE_STEMS, Report
@@ -30,7 +31,9 @@ def md(value: Any) -> str:
     """A value as Markdown text that reads as itself: markup characters escaped, one line."""
     text = " ".join(str(value).split())
     text = text.replace("&", "&amp;")
-    text = _MD_SPECIAL.sub(lambda m: "&lt;" if m.group(1) == "<" else "&gt;" if m.group(1) == ">" else "\\" + m.group(1), text)
+    text = _MD_SPECIAL.sub(
+        lambda m: "&lt;" if m.group(1) == "<" else "&gt;" if m.group(1) == ">" else "\\" + m.group(1), text
+    )
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
@@ -44,13 +47,18 @@ def mermaid_text(value: Any) -> Markup:
     """Text for a Mermaid label in quotes: anything unusual as an entity code."""
     out = []
     for ch in " ".join(str(value).split()):
-        out.append(ch if ch.isalnum() and ch.isascii() or ch in " .,:;?'()/-" else f"#{ord(ch)};")
+        out.append(ch if (ch.isalnum() and ch.isascii()) or ch in " .,:;?'()/-" else f"#{ord(ch)};")
     return Markup("".join(out))
 
 
 def mermaid(nodes: list[Node]) -> Markup:
     """A Mermaid flowchart of a process map, one subgraph per owner (the swimlanes)."""
-    shapes = {"start": ('(["', '"])'), "end": ('(["', '"])'), "decision": ('{{"', '"}}'), "wait": ('[/"', '"/]')}
+    shapes = {
+        "start": ('(["', '"])'),
+        "end": ('(["', '"])'),
+        "decision": ('{{"', '"}}'),
+        "wait": ('[/"', '"/]'),
+    }
     ids = {n.id: f"n{i}" for i, n in enumerate(nodes)}
     lanes: dict[str, list[Node]] = {}
     for n in nodes:
@@ -82,15 +90,28 @@ def _env(workbook: Path, *, html: bool) -> Any:
     return env
 
 
+def _render(env: Any, name: str, **context: Any) -> str:
+    """Render a template; a broken or unsafe template (usually a workbook's own) is a plain error."""
+    import jinja2
+
+    try:
+        return str(env.get_template(name).render(**context))
+    except jinja2.TemplateError as exc:
+        where = f" ({exc.filename}, line {exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        raise UsageError(
+            f"the report template {name} could not be used{where}: {exc.message or exc}",
+            hint="if the workbook has its own templates/report/ files, check them; templates may only "
+            "use the report data and other templates in that folder",
+        ) from None
+
+
 def html(report: Report, drawn: Drawn, workbook: Path) -> str:
     """The report as one HTML file."""
     env = _env(workbook, html=True)
     svgs = {
-        name: Markup(prefix_ids(svg, f"f{i}"))
-        for i, (name, svg) in enumerate(sorted(drawn.svgs.items()))
+        name: Markup(prefix_ids(svg, f"f{i}")) for i, (name, svg) in enumerate(sorted(drawn.svgs.items()))
     }
-    template = env.get_template(f"{report.kind}.html.j2")
-    return str(template.render(d=report.data, svg=svgs))
+    return _render(env, f"{report.kind}.html.j2", d=report.data, svg=svgs)
 
 
 def markdown(report: Report, drawn: Drawn, workbook: Path, target: Path) -> tuple[str, dict[Path, str]]:
@@ -100,6 +121,5 @@ def markdown(report: Report, drawn: Drawn, workbook: Path, target: Path) -> tupl
     files = {target.parent / folder / name: svg for name, svg in sorted(drawn.svgs.items())}
     links = {name: Markup(f"{folder}/{name}") for name in drawn.svgs}
     flows = {f.name: mermaid(f.spec) for f in report.figures if f.kind == "flowchart"}
-    template = env.get_template(f"{report.kind}.md.j2")
-    text = str(template.render(d=report.data, fig=links, flow=flows))
+    text = _render(env, f"{report.kind}.md.j2", d=report.data, fig=links, flow=flows)
     return re.sub(r"\n{3,}", "\n\n", text), files

@@ -18,7 +18,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from microsys.errors import MicrosysError
+from microsys.errors import EXIT_USAGE, MicrosysError
 from microsys.report.text import breakable
 
 # Paper sizes in mm (portrait), and the type scale of each relative to A3.
@@ -33,6 +33,8 @@ _NOT_TEXT = frozenset({"figure", "chart", "logo", "kind", "stage", "state", "dec
 class TypesetError(MicrosysError):
     """typst could not compile a template (usually a workbook's own override)."""
 
+    exit_code = EXIT_USAGE
+
 
 def builtin_fonts() -> Path:
     """DejaVu, shipped with matplotlib: the same fonts on every machine, found without importing it."""
@@ -42,7 +44,9 @@ def builtin_fonts() -> Path:
         folder = Path(location) / "mpl-data" / "fonts" / "ttf"
         if folder.is_dir():
             return folder
-    raise MicrosysError("matplotlib's fonts are missing", hint="reinstall microsys (pip install --force-reinstall microsys)")
+    raise MicrosysError(
+        "matplotlib's fonts are missing", hint="reinstall microsys (pip install --force-reinstall microsys)"
+    )
 
 
 def prepare_text(value: Any, key: str = "") -> Any:
@@ -66,7 +70,7 @@ def _inside(path: Path, root: Path) -> bool:
 
 def _copy_own(folder: Path, suffixes: tuple[str, ...], target: Path, workbook: Path) -> list[Path]:
     """Regular files of a workbook folder that really live in the workbook (no links out)."""
-    copied = []
+    copied: list[Path] = []
     if not folder.is_dir():
         return copied
     for path in sorted(folder.iterdir()):
@@ -93,7 +97,7 @@ class Job:
         try:
             pdf = self.compiler.compile(format="pdf")
             pages = json.loads(self.compiler.query("<last-page>", field="value", one=True))
-        except RuntimeError as exc:
+        except (RuntimeError, ValueError) as exc:
             raise TypesetError(
                 f"the {self.template} template could not be typeset: {str(exc).strip()[:600]}",
                 hint="if the workbook has its own templates/report/ files, check them; "

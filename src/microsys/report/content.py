@@ -112,7 +112,8 @@ def _latest_date(wb: Workbook) -> dt.date | None:
     dates: list[dt.date] = [m.date for m in wb.meetings]
     for measure in wb.measures:
         dates.extend(p.date for p in wb.values(measure.id))
-    for cycle in [*wb.pdsa_cycles, *wb.sdsa_cycles]:
+    cycles: list[PDSA | SDSA] = [*wb.pdsa_cycles, *wb.sdsa_cycles]
+    for cycle in cycles:
         for part in (cycle.do, cycle.study, cycle.act):
             for attr in ("started", "finished", "date"):
                 value = getattr(part, attr, None) if part else None
@@ -129,7 +130,13 @@ def _header(wb: Workbook, kind: Kind) -> dict[str, Any]:
     states = []
     for s in STAGES:
         rank = STAGES.index(s) - STAGES.index(stage)
-        states.append({"id": s, "title": STAGE_TITLES[s], "state": "done" if rank < 0 else "current" if rank == 0 else "todo"})
+        states.append(
+            {
+                "id": s,
+                "title": STAGE_TITLES[s],
+                "state": "done" if rank < 0 else "current" if rank == 0 else "todo",
+            }
+        )
     team = [
         {"name": t.name, "role": t.role, "patient": t.patient_or_family, "lead": t.lead}
         for t in (m.lead_team if m else [])
@@ -162,7 +169,8 @@ def _header(wb: Workbook, kind: Kind) -> dict[str, Any]:
 
 def map_nodes(pm: ProcessMap) -> tuple[list[Any], list[dict[str, Any]]]:
     """Flowchart nodes of a process map, and the numbered problem notes shown beside it."""
-    nodes, notes = [], []
+    nodes: list[Node] = []
+    notes: list[dict[str, Any]] = []
     for i, step in enumerate(pm.steps):
         edges: list[tuple[str, str]]
         if step.kind == "decision" and step.branches:
@@ -318,8 +326,14 @@ def storyboard(wb: Workbook, today: dt.date, *, budget: float = 1.0) -> Report:
     report = Report("storyboard", _header(wb, "storyboard"))
     clip = _Clip(budget, report.shortened)
     figures = report.figures
-    figures.append(Figure("ramp.svg", "ramp", "Where the team is on the improvement ramp",
-                          [(s["title"], s["state"]) for s in report.data["stages"]]))
+    figures.append(
+        Figure(
+            "ramp.svg",
+            "ramp",
+            "Where the team is on the improvement ramp",
+            [(s["title"], s["state"]) for s in report.data["stages"]],
+        )
+    )
     stage_rank = STAGES.index(wb.ramp.stage)
     sections: dict[str, Any] = {}
 
@@ -363,7 +377,9 @@ def storyboard(wb: Workbook, today: dt.date, *, budget: float = 1.0) -> Report:
             "items": [
                 {
                     "id": a.id,
-                    "statement": clip(a.statement or _specific_text(a, measures), "short", "aims.yaml", "Specific aims"),
+                    "statement": clip(
+                        a.statement or _specific_text(a, measures), "short", "aims.yaml", "Specific aims"
+                    ),
                 }
                 for a in specific
             ]
@@ -378,8 +394,14 @@ def storyboard(wb: Workbook, today: dt.date, *, budget: float = 1.0) -> Report:
     theme_ideas = [i for i in (ci.ideas if ci else []) if theme is None or i.theme in (None, theme.id)]
     if theme_ideas:
         section: dict[str, Any] = {
-            "items": [{"id": i.id, "title": clip(i.title, "label", "change-ideas.yaml", "Change ideas"),
-                       "status": i.status} for i in theme_ideas],
+            "items": [
+                {
+                    "id": i.id,
+                    "title": clip(i.title, "label", "change-ideas.yaml", "Change ideas"),
+                    "status": i.status,
+                }
+                for i in theme_ideas
+            ],
             "figure": None,
             "vote": "",
         }
@@ -427,8 +449,8 @@ def storyboard(wb: Workbook, today: dt.date, *, budget: float = 1.0) -> Report:
     if sustain:
         sections["sustain"] = sustain
 
-    order = []
-    not_yet = []
+    order: list[str] = []
+    not_yet: list[dict[str, Any]] = []
     for sid, title, stage in STORY_SECTIONS:
         if sid in sections:
             sections[sid]["heading"] = title
@@ -453,7 +475,8 @@ def _global_aim_text(ga: Any) -> str:
         text += f" By working on it we expect: {' '.join(ga.benefits.split())}"
         text += "" if text.endswith(".") else "."
     if ga.why_now:
-        text += f" It matters now because {' '.join(ga.why_now.split())[0].lower()}{' '.join(ga.why_now.split())[1:]}"
+        why = " ".join(ga.why_now.split())
+        text += f" It matters now because {why[:1].lower()}{why[1:]}"
         text += "" if text.endswith(".") else "."
     return text
 
@@ -524,9 +547,17 @@ def _sustain(facts: Facts, cycles: list[PDSA], clip: _Clip) -> dict[str, Any]:
     ]
     sdsa = _sdsa_items(facts, facts.sdsa, clip, "Holding the gain")
     nxt = []
-    for source in [*facts.sdsa, *cycles][-1:]:
+    latest: list[PDSA | SDSA] = [*facts.sdsa[-1:]] or [*cycles[-1:]]
+    for source in latest:
         if source.act and filled(source.act.next_step):
-            nxt.append(clip(source.act.next_step, "short", f"{'sdsa' if isinstance(source, SDSA) else 'pdsa'}/{source.id}.yaml", "Next steps"))
+            nxt.append(
+                clip(
+                    source.act.next_step,
+                    "short",
+                    f"{'sdsa' if isinstance(source, SDSA) else 'pdsa'}/{source.id}.yaml",
+                    "Next steps",
+                )
+            )
     themes = facts.wb.themes
     upcoming = [t.title for t in (themes.themes if themes else []) if t.status == "candidate"]
     if not (playbook or sdsa or nxt):
@@ -545,8 +576,12 @@ def _fivep_highlights(wb: Workbook, clip: _Clip, *, large: bool) -> list[dict[st
             lines.append(f"Population: {pt.population}")
         if pt.top_diagnoses:
             lines.append("Most common: " + ", ".join(d.name for d in pt.top_diagnoses[:3]))
-        lines += [f"{e.survey}: {_number(e.score)}{e.unit or ''}" for e in pt.experience if e.score is not None][:2]
-        quotes = [clip(q, "short", "5ps/patients.yaml", "5Ps") for q in pt.what_patients_say[: 2 if large else 1]]
+        lines += [
+            f"{e.survey}: {_number(e.score)}{e.unit or ''}" for e in pt.experience if e.score is not None
+        ][:2]
+        quotes = [
+            clip(q, "short", "5ps/patients.yaml", "5Ps") for q in pt.what_patients_say[: 2 if large else 1]
+        ]
         if lines or quotes:
             out.append({"p": "Patients", "lines": lines[:most], "quotes": quotes})
     pr = wb.professionals
@@ -557,17 +592,33 @@ def _fivep_highlights(wb: Workbook, clip: _Clip, *, large: bool) -> list[dict[st
         out.append({"p": "Professionals", "lines": lines[:most], "quotes": []})
     ps = wb.processes
     if ps:
-        lines = [p.name + (f": {p.cycle_time}" if p.cycle_time else "") for p in ps.processes if p.kind == "core"]
-        lines += [f"Interruption: {u.activity}" + (f" ({u.frequency})" if u.frequency else "") for u in ps.unplanned]
+        lines = [
+            p.name + (f": {p.cycle_time}" if p.cycle_time else "") for p in ps.processes if p.kind == "core"
+        ]
+        lines += [
+            f"Interruption: {u.activity}" + (f" ({u.frequency})" if u.frequency else "") for u in ps.unplanned
+        ]
         if lines:
-            out.append({"p": "Processes", "lines": [clip(x, "label", "5ps/processes.yaml", "5Ps") for x in lines[:most]], "quotes": []})
+            out.append(
+                {
+                    "p": "Processes",
+                    "lines": [clip(x, "label", "5ps/processes.yaml", "5Ps") for x in lines[:most]],
+                    "quotes": [],
+                }
+            )
     pa = wb.patterns
     if pa:
         lines = [f.finding + (f" ({f.value})" if f.value else "") for f in pa.findings]
         if pa.culture and large:
             lines.append(pa.culture)
         if lines:
-            out.append({"p": "Patterns", "lines": [clip(x, "short", "5ps/patterns.yaml", "5Ps") for x in lines[:most]], "quotes": []})
+            out.append(
+                {
+                    "p": "Patterns",
+                    "lines": [clip(x, "short", "5ps/patterns.yaml", "5Ps") for x in lines[:most]],
+                    "quotes": [],
+                }
+            )
     return out
 
 
@@ -594,7 +645,11 @@ def playbook(wb: Workbook, today: dt.date) -> Report:
         elif entry.steps:
             figure = f"steps-{_slug(entry.id)}.svg"
             report.figures.append(Figure(figure, "flowchart", entry.title, playbook_nodes(entry)))
-        sdsa = [s for s in facts.sdsa if s.playbook == entry.id or (s.playbook is None and s.change in entry.changes)]
+        sdsa = [
+            s
+            for s in facts.sdsa
+            if s.playbook == entry.id or (s.playbook is None and s.change in entry.changes)
+        ]
         chapters.append(
             {
                 "id": entry.id,
@@ -604,7 +659,13 @@ def playbook(wb: Workbook, today: dt.date) -> Report:
                 "changes": [{"id": c, "title": titles.get(c, c)} for c in entry.changes],
                 "roles": [{"role": r.role, "does": r.does} for r in entry.roles],
                 "steps": [
-                    {"number": i + 1, "step": s.step, "who": s.who or "", "when": s.when or "", "tools": s.tools or ""}
+                    {
+                        "number": i + 1,
+                        "step": s.step,
+                        "who": s.who or "",
+                        "when": s.when or "",
+                        "tools": s.tools or "",
+                    }
                     for i, s in enumerate(entry.steps)
                 ],
                 "figure": figure,
@@ -637,17 +698,41 @@ def summary(wb: Workbook, today: dt.date) -> Report:
     pu, pt, pr, ps, pa = wb.purpose, wb.patients, wb.professionals, wb.processes, wb.patterns
     data: dict[str, Any] = {}
     data["purpose"] = (
-        {"statement": " ".join(pu.statement.split()), "with_patients": pu.written_with_patients,
-         "notes": " ".join((pu.notes or "").split())}
+        {
+            "statement": " ".join(pu.statement.split()),
+            "with_patients": pu.written_with_patients,
+            "notes": " ".join((pu.notes or "").split()),
+        }
         if pu and filled(pu.statement)
         else None
     )
     data["patients"] = (
         {
             "population": str(pt.population) if pt.population else "",
-            "age_bands": [{"band": a.band, "count": a.count if a.count is not None else "", "percent": _number(a.percent)} for a in pt.age_bands],
-            "diagnoses": [{"name": d.name, "count": d.count if d.count is not None else "", "percent": _number(d.percent)} for d in pt.top_diagnoses],
-            "high_users": [{"name": d.name, "count": d.count if d.count is not None else "", "percent": _number(d.percent)} for d in pt.high_users],
+            "age_bands": [
+                {
+                    "band": a.band,
+                    "count": a.count if a.count is not None else "",
+                    "percent": _number(a.percent),
+                }
+                for a in pt.age_bands
+            ],
+            "diagnoses": [
+                {
+                    "name": d.name,
+                    "count": d.count if d.count is not None else "",
+                    "percent": _number(d.percent),
+                }
+                for d in pt.top_diagnoses
+            ],
+            "high_users": [
+                {
+                    "name": d.name,
+                    "count": d.count if d.count is not None else "",
+                    "percent": _number(d.percent),
+                }
+                for d in pt.high_users
+            ],
             "experience": [_survey(s) for s in pt.experience],
             "say": [" ".join(q.split()) for q in pt.what_patients_say],
             "notes": " ".join((pt.notes or "").split()),
@@ -658,8 +743,13 @@ def summary(wb: Workbook, today: dt.date) -> Report:
     data["professionals"] = (
         {
             "roles": [
-                {"role": r.role, "headcount": r.headcount if r.headcount is not None else "",
-                 "fte": _number(r.fte), "schedule": r.schedule or "", "does": "; ".join(r.does)}
+                {
+                    "role": r.role,
+                    "headcount": r.headcount if r.headcount is not None else "",
+                    "fte": _number(r.fte),
+                    "schedule": r.schedule or "",
+                    "does": "; ".join(r.does),
+                }
                 for r in pr.roles
             ],
             "morale": [_survey(s) for s in pr.morale],
@@ -671,13 +761,22 @@ def summary(wb: Workbook, today: dt.date) -> Report:
     data["processes"] = (
         {
             "processes": [
-                {"name": p.name, "kind": p.kind, "description": " ".join((p.description or "").split()),
-                 "cycle_time": str(p.cycle_time) if p.cycle_time else "", "volume": str(p.volume) if p.volume else ""}
+                {
+                    "name": p.name,
+                    "kind": p.kind,
+                    "description": " ".join((p.description or "").split()),
+                    "cycle_time": str(p.cycle_time) if p.cycle_time else "",
+                    "volume": str(p.volume) if p.volume else "",
+                }
                 for p in ps.processes
             ],
             "path": list(ps.patient_path),
             "unplanned": [
-                {"activity": u.activity, "frequency": str(u.frequency) if u.frequency else "", "impact": u.impact or ""}
+                {
+                    "activity": u.activity,
+                    "frequency": str(u.frequency) if u.frequency else "",
+                    "impact": u.impact or "",
+                }
                 for u in ps.unplanned
             ],
             "notes": " ".join((ps.notes or "").split()),
@@ -687,12 +786,18 @@ def summary(wb: Workbook, today: dt.date) -> Report:
     )
     data["patterns"] = (
         {
-            "meetings": [{"name": g.name, "frequency": g.frequency, "minutes": g.minutes or "", "who": g.who or ""} for g in pa.meetings],
+            "meetings": [
+                {"name": g.name, "frequency": g.frequency, "minutes": g.minutes or "", "who": g.who or ""}
+                for g in pa.meetings
+            ],
             "culture": " ".join((pa.culture or "").split()),
             "communication": " ".join((pa.communication or "").split()),
             "involvement": " ".join((pa.patient_involvement or "").split()),
             "metrics": [{"name": v.name, "where": v.where or ""} for v in pa.visible_metrics],
-            "findings": [{"area": f.area, "finding": f.finding, "value": str(f.value) if f.value else ""} for f in pa.findings],
+            "findings": [
+                {"area": f.area, "finding": f.finding, "value": str(f.value) if f.value else ""}
+                for f in pa.findings
+            ],
             "notes": " ".join((pa.notes or "").split()),
         }
         if pa
@@ -707,8 +812,11 @@ def summary(wb: Workbook, today: dt.date) -> Report:
             "first_date": _date(first.date) if first else "",
             "scale": latest.scale_max,
             "ratings": [
-                {"name": k.replace("-", " ").capitalize(), "score": _number(v),
-                 "first": _number(first.ratings.get(k)) if first else ""}
+                {
+                    "name": k.replace("-", " ").capitalize(),
+                    "score": _number(v),
+                    "first": _number(first.ratings.get(k)) if first else "",
+                }
                 for k, v in latest.ratings.items()
             ],
         }
@@ -716,13 +824,26 @@ def summary(wb: Workbook, today: dt.date) -> Report:
         data["self_assessment"] = None
     themes = wb.themes
     data["themes"] = [
-        {"id": t.id, "title": t.title, "status": t.status, "from": ", ".join(t.from_5ps),
-         "description": " ".join((t.description or "").split())}
+        {
+            "id": t.id,
+            "title": t.title,
+            "status": t.status,
+            "from": ", ".join(t.from_5ps),
+            "description": " ".join((t.description or "").split()),
+        }
         for t in (themes.themes if themes else [])
     ]
-    data["missing"] = [name for name, value in (("Purpose", data["purpose"]), ("Patients", data["patients"]),
-                       ("Professionals", data["professionals"]), ("Processes", data["processes"]),
-                       ("Patterns", data["patterns"])) if not value]
+    data["missing"] = [
+        name
+        for name, value in (
+            ("Purpose", data["purpose"]),
+            ("Patients", data["patients"]),
+            ("Professionals", data["professionals"]),
+            ("Processes", data["processes"]),
+            ("Patterns", data["patterns"]),
+        )
+        if not value
+    ]
     report.data.update(data)
     return report
 

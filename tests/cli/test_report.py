@@ -1,0 +1,394 @@
+"""``microsys report``: storyboard, playbook and 5P summary as PDF, HTML and Markdown."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from tests.conftest import EXAMPLES, call, snapshot
+
+TODAY = "2026-11-22"
+MM_PER_PT = 25.4 / 72
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def squash(text: str) -> str:
+    """Text without whitespace, soft breaks or hyphens added by layout, for containment checks."""
+    return re.sub(r"[\s\u200b]+", "", text)
+
+
+def page_mm(path: Path) -> list[tuple[int, int]]:
+    return [
+        (round(float(p.mediabox.width) * MM_PER_PT), round(float(p.mediabox.height) * MM_PER_PT))
+        for p in PdfReader(path).pages
+    ]
+
+
+def test_storyboard_of_the_cf_clinic_is_one_a3_landscape_page_in_ramp_order(capsys, cf_clinic: Path) -> None:
+    code, out, err = call(capsys, "report", str(cf_clinic), "--today", TODAY)
+    assert code == 0, err
+    pdf = cf_clinic / "build" / "storyboard.pdf"
+    assert f"wrote {pdf}" in out or ("wrote" in out and "storyboard.pdf" in out)
+    assert page_mm(pdf) == [(420, 297)]
+    text = pdf_text(pdf)
+    headings = [
+        "Our purpose",
+        "What we found",
+        "Global aim",
+        "The process as it was",
+        "Specific aims",
+        "Causes",
+        "Change ideas",
+        "Tests of change",
+        "Measures",
+        "Results",
+        "What we learned",
+        "Next steps",
+    ]
+    found = [squash(text).find(squash(h)) for h in headings]
+    assert all(i >= 0 for i in found), dict(zip(headings, found, strict=True))
+    for fact in (
+        "Adult Cystic Fibrosis Outpatient Clinic",
+        "Sarah Porter",
+        "patient / family",
+        "PDSA-4",
+        "ABANDON",
+        "Mean clinic waiting time",
+        "Patients wait a mean",
+        "Playbook",
+    ):
+        assert squash(fact) in squash(text), fact
+    assert "Not yet" not in text
+
+
+def test_a_team_in_diagnose_sees_what_is_still_to_come(capsys, millbrook: Path) -> None:
+    code, out, err = call(capsys, "report", str(millbrook), "--kind", "all", "--today", TODAY)
+    assert code == 0, err
+    assert "skipped playbook" in out and "microsys new playbook" in out
+    assert not (millbrook / "build" / "playbook.pdf").exists()
+    text = pdf_text(millbrook / "build" / "storyboard.pdf")
+    assert "Not yet" in text and "Tests of change (PDSA)" in text
+    assert "Getting through at 8" in text
+    summary = pdf_text(millbrook / "build" / "5p-summary.pdf")
+    for heading in ("Purpose", "Patients", "Professionals", "Processes", "Patterns"):
+        assert heading in summary
+
+
+def test_a_new_workbook_in_assess_renders_without_empty_boxes(capsys, tmp_path: Path) -> None:
+    assert call(capsys, "init", str(tmp_path / "new"), "--name", "Ward 7", "--setting", "ward")[0] == 0
+    code, _, err = call(
+        capsys,
+        "report",
+        str(tmp_path / "new"),
+        "--kind",
+        "all",
+        "--format",
+        "pdf",
+        "--format",
+        "html",
+        "--format",
+        "md",
+    )
+    assert code == 0, err
+    text = pdf_text(tmp_path / "new" / "build" / "storyboard.pdf")
+    assert "Ward 7" in text and "Not yet" in text
+    assert (tmp_path / "new" / "build" / "5p-summary.md").read_text(encoding="utf-8").count(
+        "Not assessed yet"
+    ) >= 1
+
+
+def test_the_playbook_has_contents_and_a_chapter_per_standardised_process(capsys, cf_clinic: Path) -> None:
+    code, _, err = call(capsys, "report", str(cf_clinic), "--kind", "playbook", "--today", TODAY)
+    assert code == 0, err
+    pdf = cf_clinic / "build" / "playbook.pdf"
+    reader = PdfReader(pdf)
+    assert len(reader.pages) >= 3 and page_mm(pdf)[0] == (210, 297)
+    assert "Contents" in reader.pages[0].extract_text()
+    text = pdf_text(pdf)
+    for part in (
+        "The CF clinic day",
+        "Purpose",
+        "Scope",
+        "Roles: who does what",
+        "The steps",
+        "Standard work",
+        "Measures that show it holds",
+        "SDSA history",
+        "SDSA-2",
+        "Review by",
+        "4 Mar 2027",
+    ):
+        assert part in text, part
+
+
+@pytest.mark.parametrize(
+    ("size", "orientation", "expected"),
+    [
+        ("a4", "--landscape", (297, 210)),
+        ("a3", "--portrait", (297, 420)),
+        ("a1", "--landscape", (841, 594)),
+        ("a0", "--portrait", (841, 1189)),
+    ],
+)
+def test_every_size_gives_one_page_of_that_size(
+    capsys, cf_clinic: Path, size: str, orientation: str, expected: tuple[int, int]
+) -> None:
+    out_file = cf_clinic / "poster.pdf"
+    code, _, err = call(
+        capsys,
+        "report",
+        str(cf_clinic),
+        "--size",
+        size,
+        orientation,
+        "--out",
+        str(out_file),
+        "--today",
+        TODAY,
+    )
+    assert code == 0, err
+    assert page_mm(out_file) == [expected]
+
+
+def test_output_is_byte_identical_run_after_run(capsys, cf_clinic: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    for out in (first, second):
+        code, _, err = call(
+            capsys,
+            "report",
+            str(cf_clinic),
+            "-k",
+            "all",
+            "-f",
+            "pdf",
+            "-f",
+            "html",
+            "-f",
+            "md",
+            "--out",
+            str(out),
+            "--today",
+            TODAY,
+        )
+        assert code == 0, err
+        shutil.rmtree(cf_clinic / "build", ignore_errors=True)  # no chart cache the second time
+    assert snapshot(first) == snapshot(second)
+    assert len(snapshot(first)) >= 9
+
+
+def test_html_is_self_contained(capsys, cf_clinic: Path) -> None:
+    code, _, err = call(capsys, "report", str(cf_clinic), "-k", "all", "-f", "html", "--today", TODAY)
+    assert code == 0, err
+    for name in ("storyboard.html", "playbook.html", "5p-summary.html"):
+        html = (cf_clinic / "build" / name).read_text(encoding="utf-8")
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html), name
+        assert (
+            "<link" not in html and "<script" not in html and "@import" not in html and "url(http" not in html
+        )
+        # Inline figures keep unique ids, so several charts on a page do not borrow each other's clip paths.
+        ids = re.findall(r'\bid="([^"]+)"', html)
+        assert len(ids) == len(set(ids))
+    assert (cf_clinic / "build" / "storyboard.html").read_text(encoding="utf-8").count("<svg") == 7
+
+
+def test_markdown_reads_on_a_git_host(capsys, cf_clinic: Path) -> None:
+    code, _, err = call(capsys, "report", str(cf_clinic), "-k", "playbook", "-f", "md", "--today", TODAY)
+    assert code == 0, err
+    text = (cf_clinic / "build" / "playbook.md").read_text(encoding="utf-8")
+    assert "```mermaid\nflowchart TD" in text and 'subgraph lane0["receptionist"]' in text
+    for link in re.findall(r"\]\((playbook_files/[^)]+)\)", text):
+        assert (cf_clinic / "build" / link).is_file()
+    assert "| **receptionist** |" in text
+
+
+HOSTILE = "Wait # $5 and $6 *bold* _x_ `code` <b>tag</b> @ref [link](x) \\ {{ x }} {% y %} #panic()"
+
+
+def _set(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_markup_in_workbook_text_is_shown_as_written(capsys, millbrook: Path) -> None:
+    _set(millbrook / "themes.yaml", "title: Getting through at 8 o'clock", f"title: {json.dumps(HOSTILE)}")
+    code, _, err = call(capsys, "report", str(millbrook), "-f", "pdf", "-f", "html", "-f", "md")
+    assert code == 0, err
+    assert squash(HOSTILE) in squash(pdf_text(millbrook / "build" / "storyboard.pdf"))
+    html = (millbrook / "build" / "storyboard.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;tag&lt;/b&gt;" in html and "<b>tag</b>" not in html
+    md = (millbrook / "build" / "storyboard.md").read_text(encoding="utf-8")
+    assert r"\*bold\* \_x\_ \`code\` &lt;b&gt;tag&lt;/b&gt; @ref \[link\](x) \\ \{\{ x \}\}" in md
+
+
+def test_very_long_text_is_cut_with_a_marker_and_reported(capsys, millbrook: Path) -> None:
+    long = " ".join(["Reception is overwhelmed at eight"] * 400) + " " + "x" * 300
+    purpose = millbrook / "5ps" / "purpose.yaml"
+    text = purpose.read_text(encoding="utf-8")
+    purpose.write_text(
+        re.sub(r"(?ms)^statement:.*?(?=^\w)", lambda _: f"statement: {json.dumps(long)}\n", text),
+        encoding="utf-8",
+    )
+    code, out, err = call(capsys, "report", str(millbrook))
+    assert code == 0, err
+    assert "shortened: Purpose: 5ps/purpose.yaml" in out
+    pdf = millbrook / "build" / "storyboard.pdf"
+    assert len(PdfReader(pdf).pages) == 1
+    assert "continued in the workbook: 5ps/purpose.yaml" in " ".join(pdf_text(pdf).split())
+
+
+def test_broken_files_are_left_out_and_said(capsys, cf_clinic: Path) -> None:
+    (cf_clinic / "pdsa" / "PDSA-2.yaml").write_text("id: PDSA-2\nchange: [\n", encoding="utf-8")
+    code, out, err = call(capsys, "report", str(cf_clinic), "--today", TODAY)
+    assert code == 0, err
+    assert "left out 1 file(s) with errors: pdsa/PDSA-2.yaml" in out
+
+
+def test_all_renders_every_workbook_under_a_folder(capsys, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLES, repo)
+    code, _, err = call(capsys, "report", str(repo), "--all", "--kind", "summary", "--today", TODAY)
+    assert code == 0, err
+    assert (repo / "sheffield-cf-clinic" / "build" / "5p-summary.pdf").is_file()
+    assert (repo / "millbrook-surgery" / "build" / "5p-summary.pdf").is_file()
+
+
+def test_usage_mistakes_are_plain_errors(capsys, cf_clinic: Path, tmp_path: Path) -> None:
+    for args, words in (
+        (["--kind", "poster"], "not a kind of report"),
+        (["--format", "docx"], "not a report format"),
+        (["--size", "b5"], "not a paper size"),
+        (["-k", "all", "--out", str(tmp_path / "x.pdf")], "names one file"),
+    ):
+        code, _, err = call(capsys, "report", str(cf_clinic), *args)
+        assert code == 2 and words in err and "Traceback" not in err, (args, err)
+    code, _, err = call(capsys, "report", str(tmp_path))
+    assert code == 2 and "no workbook found" in err
+
+
+def test_workbook_templates_restyle_reports_but_cannot_read_outside(
+    capsys, millbrook: Path, tmp_path: Path
+) -> None:
+    own = millbrook / "templates" / "report"
+    own.mkdir(parents=True)
+    builtin = (Path(__file__).resolve().parents[2] / "templates" / "report" / "style.typ").read_text(
+        encoding="utf-8"
+    )
+    (own / "style.typ").write_text(builtin.replace('rgb("#0f6e8c")', 'rgb("#7a1f5c")'), encoding="utf-8")
+    (own / "summary.html.j2").write_text(
+        '{% extends "default:summary.html.j2" %}{% block kicker %}Our 5Ps{% endblock %}', encoding="utf-8"
+    )
+    code, _, err = call(capsys, "report", str(millbrook), "-k", "summary", "-f", "pdf", "-f", "html")
+    assert code == 0, err
+    assert "Our 5Ps" in (millbrook / "build" / "5p-summary.html").read_text(encoding="utf-8")
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not read", encoding="utf-8")
+    (own / "storyboard.typ").write_text(f'#read("{secret}")\n#read("/../secret.txt")\n', encoding="utf-8")
+    code, _, err = call(capsys, "report", str(millbrook))
+    assert code == 2 and "could not be typeset" in err and "do not read" not in err
+    (own / "storyboard.html.j2").write_text(
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}", encoding="utf-8"
+    )
+    code, _, err = call(capsys, "report", str(millbrook), "-f", "html")
+    assert code == 2 and "could not be used" in err
+    (own / "storyboard.md.j2").symlink_to(secret)
+    code, _, err = call(capsys, "report", str(millbrook), "-f", "md")
+    assert code == 2 and "do not read" not in err
+
+
+def test_report_changes_nothing_but_build(capsys, cf_clinic: Path) -> None:
+    before = {k: v for k, v in snapshot(cf_clinic).items() if not k.startswith("build/")}
+    assert call(capsys, "report", str(cf_clinic), "-k", "all", "--today", TODAY)[0] == 0
+    after = {k: v for k, v in snapshot(cf_clinic).items() if not k.startswith("build/")}
+    assert before == after
+
+
+# --- any text renders -------------------------------------------------------------
+
+WORDS = st.text(
+    alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "S"), exclude_characters="\u2028\u2029"),
+    min_size=1,
+    max_size=30,
+)
+ANY_TEXT = st.lists(WORDS, min_size=1, max_size=12).map(" ".join)
+SCRIPTS = st.sampled_from(
+    ["مرحبا بالعالم", "שלום עולם", "你好，世界", "こんにちは", "😀🎉👩‍⚕️", "Ünïcødé ß", HOSTILE]
+)
+LATIN = st.text(
+    alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzABCXYZ0123456789#$*_`<>@[]\\{}%&~^|!?"),
+    min_size=1,
+    max_size=20,
+)
+
+
+def _hostile_workbook(root: Path, theme: str, purpose: str, step: str, cause: str) -> None:
+    _set(root / "themes.yaml", "title: Getting through at 8 o'clock", f"title: {json.dumps(theme)}")
+    path = root / "5ps" / "purpose.yaml"
+    line = f"statement: {json.dumps(purpose)}\n"
+    path.write_text(
+        re.sub(r"(?ms)^statement:.*?(?=^\w)", lambda _: line, path.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+    (root / "process-maps").mkdir(exist_ok=True)
+    (root / "process-maps" / "calls.yaml").write_text(
+        "id: calls\ntitle: Morning calls\nglobal_aim: GA1\nsteps:\n"
+        f"  - id: a\n    label: {json.dumps(step)}\n    kind: start\n    owner: {json.dumps(step[:20])}\n"
+        "  - id: b\n    label: Decide\n    kind: decision\n    owner: GP\n    branches:\n"
+        f"      - label: {json.dumps(step[:8])}\n        to: a\n      - label: 'no'\n        to: c\n"
+        "  - id: c\n    label: End\n    kind: end\n",
+        encoding="utf-8",
+    )
+    (root / "fishbones").mkdir(exist_ok=True)
+    (root / "fishbones" / "calls.yaml").write_text(
+        f"id: calls\neffect: {json.dumps(cause)}\nglobal_aim: GA1\ncategories:\n"
+        f"  - name: {json.dumps(cause[:15])}\n    causes:\n      - {json.dumps(cause)}\n"
+        f"      - cause: {json.dumps(step)}\n        sub_causes: [{json.dumps(theme)}]\n",
+        encoding="utf-8",
+    )
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    theme=st.one_of(ANY_TEXT, SCRIPTS), purpose=st.one_of(ANY_TEXT, SCRIPTS), step=ANY_TEXT, cause=ANY_TEXT
+)
+def test_any_text_in_any_field_renders_on_one_page(
+    capsys, tmp_path: Path, theme: str, purpose: str, step: str, cause: str
+) -> None:
+    root = tmp_path / "wb"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(EXAMPLES / "millbrook-surgery", root)
+    _hostile_workbook(
+        root, theme.strip() or "x", purpose.strip() or "x", step.strip() or "x", cause.strip() or "x"
+    )
+    code, _, err = call(
+        capsys, "report", str(root), "-f", "pdf", "-f", "html", "-f", "md", "--out", str(root / "out")
+    )
+    assert code == 0, err
+    assert len(PdfReader(root / "out" / "storyboard.pdf").pages) == 1
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    theme=st.lists(LATIN, min_size=1, max_size=6).map(" ".join),
+    purpose=st.lists(LATIN, min_size=1, max_size=10).map(" ".join),
+)
+def test_text_comes_out_of_the_pdf_as_it_went_in(capsys, tmp_path: Path, theme: str, purpose: str) -> None:
+    root = tmp_path / "wb"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(EXAMPLES / "millbrook-surgery", root)
+    _hostile_workbook(root, theme, purpose, "Answer the phone", "Too few lines")
+    code, _, err = call(capsys, "report", str(root))
+    assert code == 0, err
+    text = squash(pdf_text(root / "build" / "storyboard.pdf"))
+    assert squash(theme) in text and squash(purpose) in text
