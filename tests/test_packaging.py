@@ -55,6 +55,7 @@ def test_wheel_ships_templates_and_init_works(tmp_path: Path) -> None:
         ["new", "change", str(target), "--title", "huddle"],
         ["new", "pdsa", str(target), "--change", "C1"],  # record templates ship too
         ["check", str(target), "--no-git"],
+        ["report", str(target), "--kind", "all", "-f", "pdf", "-f", "html", "-f", "md"],  # report templates
     ):
         done = subprocess.run(
             [sys.executable, "-m", "microsys", *args], env=env, capture_output=True, text=True, cwd=tmp_path
@@ -62,3 +63,5 @@ def test_wheel_ships_templates_and_init_works(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr + done.stdout
     assert "Wheel clinic" in (target / "microsys.yaml").read_text()
     assert "change: C1" in (target / "pdsa" / "PDSA-1.yaml").read_text()
+    assert (target / "build" / "storyboard.pdf").read_bytes().startswith(b"%PDF")
+    assert "Wheel clinic" in (target / "build" / "5p-summary.html").read_text()

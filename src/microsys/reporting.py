@@ -175,41 +175,63 @@ class Renderer:
         drawn = _draw(report, wb.root)
         builtin = templates_dir() / "report"
         with job(f"{kind}.typ", wb.root, builtin, drawn.svgs) as j:
-            budgets = FIT_BUDGETS if kind == "storyboard" else (1.0,)
-            scales = FIT_SCALES if kind == "storyboard" else (1.0,)
-            for budget in budgets:
-                if budget != 1.0:
-                    report = BUILDERS_BUDGETED[kind](wb, self.options.today, budget)
+
+            def attempt(report: Report, scale: float, budget: float) -> tuple[bytes, int]:
                 data = dict(report.data)
                 data["figures"] = {name: {"ratio": r} for name, r in drawn.ratios.items()}
                 data["logo"] = logo_path(wb.root)
-                for scale in scales:
-                    data["layout"] = _layout(kind, self.options, scale, budget)
-                    pdf, pages = j.compile(data)
-                    if kind != "storyboard" or pages == 1:
-                        break
-                if kind != "storyboard" or pages == 1:
+                data["layout"] = _layout(kind, self.options, scale, budget)
+                return j.compile(data)
+
+            if kind != "storyboard":
+                pdf, pages = attempt(report, 1.0, 1.0)
+                outcome.shortened += report.shortened + drawn.shortened
+                return pdf
+            for budget in FIT_BUDGETS:
+                if budget != 1.0:
+                    report = _storyboard_budget(wb, self.options.today, budget)
+                scale, pdf, pages = _largest_fit(lambda s, r=report, b=budget: attempt(r, s, b))
+                if pages == 1:
                     break
         outcome.shortened += report.shortened + drawn.shortened
-        if kind == "storyboard":
-            scale = data["layout"]["scale"]
-            if scale != 1.0:
-                outcome.notes.append(f"text set at {round(scale * 100)}% of its usual size to fill one page")
-            if pages > 1:
-                outcome.notes.append(
-                    f"the storyboard does not fit one page even with shortened texts ({pages} pages); "
-                    "try a larger --size"
-                )
+        if scale != 1.0:
+            outcome.notes.append(f"text set at {round(scale * 100)}% of its usual size to fill one page")
+        if pages > 1:
+            outcome.notes.append(
+                f"the storyboard does not fit one page even with shortened texts ({pages} pages); "
+                "try a larger --size"
+            )
         return pdf
+
+
+def _largest_fit(compile_at: Any) -> tuple[float, bytes, int]:
+    """The largest of FIT_SCALES whose poster is one page, found by bisection (fewer compiles).
+
+    Returns (scale, pdf, pages); when none fits, the smallest scale's result.
+    """
+    results: dict[int, tuple[bytes, int]] = {}
+
+    def fits(i: int) -> bool:
+        if i not in results:
+            results[i] = compile_at(FIT_SCALES[i])
+        return results[i][1] == 1
+
+    lo, hi = 0, len(FIT_SCALES) - 1  # scales go from largest to smallest
+    if not fits(hi):
+        return FIT_SCALES[hi], *results[hi]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if fits(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return FIT_SCALES[lo], *results[lo]
 
 
 def _storyboard_budget(wb: Workbook, today: dt.date, budget: float) -> Report:
     from microsys.report.content import storyboard
 
     return storyboard(wb, today, budget=budget)
-
-
-BUILDERS_BUDGETED = {"storyboard": _storyboard_budget}
 
 
 def _draw(report: Report, root: Path) -> Any:

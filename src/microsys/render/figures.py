@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,42 +44,85 @@ def ratio(svg: str) -> float:
     return float(m.group(4)) / max(float(m.group(3)), 1e-6)
 
 
-def _chart_svg(spec: Any, cache: Path | None) -> str:
+def _chart_key(spec: Any) -> str:
     series, analysis, poster = spec
     size = POSTER_CHART_SIZE if poster else CHART_SIZE
-    key = hashlib.sha256(repr((__version__, size, series, analysis)).encode()).hexdigest()[:32]
-    cached = cache / f"{key}.svg" if cache else None
-    if cached and cached.is_file():
-        return cached.read_text(encoding="utf-8")
+    return hashlib.sha256(repr((__version__, size, series, analysis)).encode()).hexdigest()[:32]
+
+
+def _cached(spec: Any, cache: Path | None) -> str | None:
+    path = cache / f"{_chart_key(spec)}.svg" if cache else None
+    return path.read_text(encoding="utf-8") if path and path.is_file() else None
+
+
+def _chart_svg(spec: Any) -> str:
+    """Draw one chart as SVG (text as text, stable ids)."""
     import matplotlib
 
     from microsys.render.chart import draw
 
+    series, analysis, poster = spec
+    size = POSTER_CHART_SIZE if poster else CHART_SIZE
     fig = draw(series, analysis, width=size[0], height=size[1])
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": key}):
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": _chart_key(spec)}):
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "microsys"}, facecolor="white")
     text = buffer.getvalue()
     # Only the <svg> element: the XML prolog and doctype are not wanted inline in HTML.
     text = text[text.index("<svg") :]
     # matplotlib's RDF metadata names external vocabularies; a report needs none of it.
-    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(f".{cached.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(cached)
-    return text
+    return re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
+
+
+def _draw_charts(specs: list[Any]) -> list[str]:
+    """Draw charts, several at once where the system can fork (drawing is most of a report's time)."""
+    import matplotlib.figure  # imported once here, so forked workers start with it loaded
+
+    del matplotlib
+    workers = min(len(specs), os.cpu_count() or 1)
+    if workers > 1 and sys.platform == "linux":
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                return list(pool.map(_chart_svg, specs))
+        except (OSError, RuntimeError):
+            pass  # no processes to be had: draw them one by one
+    return [_chart_svg(spec) for spec in specs]
+
+
+def _store(spec: Any, svg: str, cache: Path | None) -> None:
+    if cache is None:
+        return
+    path = cache / f"{_chart_key(spec)}.svg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(svg, encoding="utf-8")
+    tmp.replace(path)
 
 
 def draw_all(figures: Sequence[Figure], cache: Path | None) -> Drawn:
-    """SVG for each figure."""
+    """SVG for each figure; charts come from the cache when their data has not changed."""
     out = Drawn()
+    charts = {f.name: f.spec for f in figures if f.kind == "chart"}
+    svgs: dict[str, str] = {}
+    missing = []
+    for name, spec in charts.items():
+        found = _cached(spec, cache)
+        if found is None:
+            missing.append(name)
+        else:
+            svgs[name] = found
+    if missing:
+        for name, svg in zip(missing, _draw_charts([charts[n] for n in missing]), strict=True):
+            _store(charts[name], svg, cache)
+            svgs[name] = svg
     for f in figures:
         if f.name in out.svgs:
             continue
         if f.kind == "chart":
-            svg = _chart_svg(f.spec, cache)
+            svg = svgs[f.name]
         elif f.kind == "ramp":
             svg = diagrams.ramp(f.spec, f.title)
         else:

@@ -1,0 +1,59 @@
+"""Time `microsys report` on the CF clinic example: cold (no chart cache) and warm.
+
+Run by hand: python bench/report_speed.py [WORKBOOK]. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def timed(args: list[str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "microsys", *args], capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(done.stderr)
+    return elapsed
+
+
+def main() -> None:
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "examples" / "sheffield-cf-clinic"
+    with tempfile.TemporaryDirectory() as tmp:
+        wb = Path(tmp) / "wb"
+        shutil.copytree(source, wb, ignore=shutil.ignore_patterns("build"))
+        runs = {
+            "storyboard pdf, cold (charts drawn)": ["report", str(wb)],
+            "storyboard pdf, warm (charts cached)": ["report", str(wb)],
+            "all reports, pdf + html + md, warm": [
+                "report",
+                str(wb),
+                "-k",
+                "all",
+                "-f",
+                "pdf",
+                "-f",
+                "html",
+                "-f",
+                "md",
+            ],
+            "storyboard pdf, a4 (most fitting steps)": ["report", str(wb), "--size", "a4"],
+        }
+        for name, args in runs.items():
+            times = []
+            for _ in range(3):
+                if "cold" in name:
+                    shutil.rmtree(wb / "build", ignore_errors=True)
+                times.append(timed(args))
+            print(f"{name:45s} best {min(times):5.2f} s  (runs: {', '.join(f'{t:.2f}' for t in times)})")
+
+
+if __name__ == "__main__":
+    main()
