@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from microsys.errors import UsageError
+from microsys.errors import RefusedError, UsageError
 from microsys.report.content import BUILDERS, FILE_STEMS, KINDS, Kind, Report
 from microsys.workbook.loader import Workbook
 
@@ -90,7 +90,24 @@ def plan(workbooks: Sequence[Path], options: Options) -> list[Task]:
                         )
                     target = out / name
                 tasks.append(Task(root, kind, fmt, target))
+    for task in tasks:
+        _refuse_foreign(task.target)
     return tasks
+
+
+def _refuse_foreign(path: Path) -> None:
+    """Refuse to replace a file that microsys did not make (a report is rebuilt; other files are work)."""
+    if not path.exists() or "build" in path.parts:
+        return
+    try:
+        ours = path.is_file() and b"microsys" in path.read_bytes()
+    except OSError:
+        ours = False
+    if not ours:
+        raise RefusedError(
+            f"{path} already exists and is not a report made by microsys; it was left as it is",
+            hint="choose another --out, or move that file away first",
+        )
 
 
 def _paper(kind: Kind, options: Options) -> tuple[str, bool]:

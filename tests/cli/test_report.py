@@ -392,3 +392,18 @@ def test_text_comes_out_of_the_pdf_as_it_went_in(capsys, tmp_path: Path, theme: 
     assert code == 0, err
     text = squash(pdf_text(root / "build" / "storyboard.pdf"))
     assert squash(theme) in text and squash(purpose) in text
+
+
+def test_a_file_that_is_not_a_report_is_never_overwritten(capsys, cf_clinic: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("our own notes\n", encoding="utf-8")
+    before = snapshot(cf_clinic)
+    code, _, err = call(capsys, "report", str(cf_clinic), "-f", "md", "--out", str(notes), "--today", TODAY)
+    assert code == 1 and "not a report made by microsys" in err
+    assert notes.read_text(encoding="utf-8") == "our own notes\n"
+    assert snapshot(cf_clinic) == before
+    # A report made before is rebuilt in place.
+    poster = tmp_path / "poster.pdf"
+    for _ in range(2):
+        code, _, err = call(capsys, "report", str(cf_clinic), "--out", str(poster), "--today", TODAY)
+        assert code == 0, err
