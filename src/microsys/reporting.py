@@ -13,11 +13,15 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from microsys.errors import RefusedError, UsageError
-from microsys.report.content import BUILDERS, FILE_STEMS, KINDS, Kind, Report
+from microsys.report.content import BUILDERS, FILE_STEMS, KINDS, Kind, Report, storyboard
+from microsys.storage import Change, commit, read_bytes
 from microsys.workbook.loader import Workbook
+
+if TYPE_CHECKING:
+    from microsys.render.figures import Drawn
 
 FORMATS = ("pdf", "html", "md")
 SIZES = ("a4", "a3", "a2", "a1", "a0")
@@ -137,6 +141,7 @@ class Renderer:
     def __init__(self, options: Options) -> None:
         self.options = options
         self._books: dict[Path, Workbook] = {}
+        self._figures: dict[tuple[Path, Kind], Drawn] = {}
 
     def workbook(self, root: Path) -> Workbook:
         """The loaded workbook at ``root``."""
@@ -163,33 +168,36 @@ class Renderer:
                 "no playbook entries yet: a playbook is written in Sustain (`microsys new playbook`)"
             )
             return outcome
+        files: dict[Path, bytes] = {}
         if task.format == "pdf":
-            pdf = self._pdf(wb, report, task.kind, outcome)
-            _write(task.target, pdf)
-        elif task.format == "html":
-            from microsys.render.documents import html
-
-            drawn = _draw(report, task.workbook)
-            outcome.shortened += report.shortened + drawn.shortened
-            _write(task.target, html(report, drawn, task.workbook).encode("utf-8"))
+            files[task.target] = self._pdf(wb, report, task.kind, outcome)
         else:
-            from microsys.render.documents import markdown
+            from microsys.render.documents import html, markdown
 
-            drawn = _draw(report, task.workbook)
+            drawn = self._drawn(task.workbook, task.kind, report)
             outcome.shortened += report.shortened + drawn.shortened
-            text, files = markdown(report, drawn, task.workbook, task.target)
-            for path, svg in files.items():
-                _write(path, svg.encode("utf-8"))
-                outcome.written.append(path)
-            _write(task.target, text.encode("utf-8"))
-        outcome.written.insert(0, task.target)
+            if task.format == "html":
+                files[task.target] = html(report, drawn, task.workbook).encode("utf-8")
+            else:
+                text, figures = markdown(report, drawn, task.workbook, task.target)
+                files[task.target] = text.encode("utf-8")
+                files.update((path, svg.encode("utf-8")) for path, svg in figures.items())
+        outcome.written = _write(files)
         return outcome
+
+    def _drawn(self, root: Path, kind: Kind, report: Report) -> Drawn:
+        """The figures of a report, drawn once for all the formats asked for."""
+        if (root, kind) not in self._figures:
+            from microsys.render.figures import draw_all
+
+            self._figures[root, kind] = draw_all(report.figures, root / "build" / ".cache" / "charts")
+        return self._figures[root, kind]
 
     def _pdf(self, wb: Workbook, report: Report, kind: Kind, outcome: Outcome) -> bytes:
         from microsys.render.typeset import job, logo_path
         from microsys.resources import templates_dir
 
-        drawn = _draw(report, wb.root)
+        drawn = self._drawn(wb.root, kind, report)
         builtin = templates_dir() / "report"
         with job(f"{kind}.typ", wb.root, builtin, drawn.svgs) as j:
 
@@ -206,7 +214,7 @@ class Renderer:
                 return pdf
             for budget in FIT_BUDGETS:
                 if budget != 1.0:
-                    report = _storyboard_budget(wb, self.options.today, budget)
+                    report = storyboard(wb, self.options.today, budget=budget)
                 scale, pdf, pages = _largest_fit(lambda s, r=report, b=budget: attempt(r, s, b))
                 if pages == 1:
                     break
@@ -245,24 +253,13 @@ def _largest_fit(compile_at: Any) -> tuple[float, bytes, int]:
     return FIT_SCALES[lo], *results[lo]
 
 
-def _storyboard_budget(wb: Workbook, today: dt.date, budget: float) -> Report:
-    from microsys.report.content import storyboard
+def _write(files: dict[Path, bytes]) -> list[Path]:
+    """Write a report's files together, through the one writer every command uses.
 
-    return storyboard(wb, today, budget=budget)
-
-
-def _draw(report: Report, root: Path) -> Any:
-    from microsys.render.figures import draw_all
-
-    return draw_all(report.figures, root / "build" / ".cache" / "charts")
-
-
-def _write(path: Path, content: bytes) -> None:
-    """Write a generated file atomically (temporary file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(content)
-    tmp.replace(path)
+    A report is rebuilt in place: each file is expected to hold what it holds now, so a
+    file changed by someone else while the report was made is refused, not overwritten.
+    """
+    return commit([Change(path, content, read_bytes(path)) for path, content in files.items()])
 
 
 def find(paths: Sequence[Path], every: bool) -> list[Path]:
