@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from microsys.ramp.criteria import STAGE_TITLES, STAGES
 from microsys.ramp.facts import Facts, filled
+from microsys.ramp.progress import RECENT, aim_met
 from microsys.report.shapes import Bar, Bone, Node
 from microsys.report.text import shorten
 from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
@@ -27,6 +28,7 @@ from microsys.schema.improvement import Cause, Fishbone, ProcessMap
 from microsys.schema.measures import Measure
 from microsys.spc.analysis import ChartError, analyse
 from microsys.spc.series import from_measure
+from microsys.spc.stats import median
 from microsys.workbook.loader import Workbook
 
 Kind = Literal["storyboard", "playbook", "summary"]
@@ -159,7 +161,6 @@ def _header(wb: Workbook, kind: Kind) -> dict[str, Any]:
         "stages": states,
         "as_of": _date(_latest_date(wb)),
         "logo": None,
-        "broken": sorted(f.rel for f in wb.files if f.has_errors),
     }
 
 
@@ -296,7 +297,7 @@ def _cycle_dates(cycle: PDSA | SDSA) -> str:
     return _date(start)
 
 
-def _sdsa_items(facts: Facts, cycles: Iterable[SDSA], clip: _Clip, section: str) -> list[dict[str, Any]]:
+def _sdsa_items(cycles: Iterable[SDSA], clip: _Clip, section: str) -> list[dict[str, Any]]:
     items = []
     for s in cycles:
         where = f"sdsa/{s.id}.yaml"
@@ -513,8 +514,6 @@ def _pdsa_item(c: PDSA, titles: dict[str, str], clip: _Clip) -> dict[str, Any]:
 
 
 def _results(facts: Facts, specific: list[Any], measures: dict[str, Measure]) -> list[dict[str, Any]]:
-    from microsys.ramp.progress import aim_met
-
     items = []
     for a in specific:
         m = measures.get(a.measure)
@@ -522,9 +521,8 @@ def _results(facts: Facts, specific: list[Any], measures: dict[str, Measure]) ->
         if not m or len(series) < 3:
             continue
         percent = m.chart in ("p", "pp")
-        recent = sorted(y for _, y in series[-6:])
-        mid = len(recent) // 2
-        now = recent[mid] if len(recent) % 2 else (recent[mid - 1] + recent[mid]) / 2
+        # The same recent median that decides whether the aim is met.
+        now = median([y for _, y in series[-RECENT:]])
         met = aim_met(facts, a.measure, a.target)
         items.append(
             {
@@ -545,7 +543,7 @@ def _sustain(facts: Facts, cycles: list[PDSA], clip: _Clip) -> dict[str, Any]:
         {"title": p.title, "version": p.version, "owner": p.owner or "", "review": _date(p.review_date)}
         for p in facts.playbook
     ]
-    sdsa = _sdsa_items(facts, facts.sdsa, clip, "Holding the gain")
+    sdsa = _sdsa_items(facts.sdsa, clip, "Holding the gain")
     nxt = []
     latest: list[PDSA | SDSA] = [*facts.sdsa[-1:]] or [*cycles[-1:]]
     for source in latest:
@@ -675,7 +673,7 @@ def playbook(wb: Workbook, today: dt.date) -> Report:
                     for mid in entry.measures
                     if mid in measures
                 ],
-                "sdsa": _sdsa_items(facts, sdsa, clip, entry.title),
+                "sdsa": _sdsa_items(sdsa, clip, entry.title),
                 "version": entry.version,
                 "owner": entry.owner or "",
                 "approved": _date(entry.approved),
