@@ -165,7 +165,7 @@ class Renderer:
         report = BUILDERS[task.kind](wb, self.options.today)
         if task.kind == "playbook" and not report.data["chapters"]:
             outcome.skipped = (
-                "no playbook entries yet: a playbook is written in Sustain (`microsys new playbook`)"
+                "there are no playbook entries yet (a team writes them in Sustain: `microsys new playbook`)"
             )
             return outcome
         files: dict[Path, bytes] = {}
