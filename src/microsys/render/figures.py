@@ -11,6 +11,7 @@ import io
 import os
 import re
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +81,8 @@ def _draw_charts(specs: list[Any]) -> list[str]:
 
     del matplotlib
     workers = min(len(specs), os.cpu_count() or 1)
-    if workers > 1 and sys.platform == "linux":
+    # Forking a process that runs other threads (a progress bar's) can deadlock: draw in turn then.
+    if workers > 1 and sys.platform == "linux" and threading.active_count() == 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
