@@ -22,6 +22,7 @@ from microsys.workbook.loader import Workbook
 
 if TYPE_CHECKING:
     from microsys.render.figures import Drawn
+    from microsys.render.fonts import FontPlan
 
 FORMATS = ("pdf", "html", "md")
 SIZES = ("a4", "a3", "a2", "a1", "a0")
@@ -193,13 +194,31 @@ class Renderer:
             self._figures[root, kind] = draw_all(report.figures, root / "build" / ".cache" / "charts")
         return self._figures[root, kind]
 
+    def _fonts(self, wb: Workbook, report: Report, outcome: Outcome) -> FontPlan:
+        """The computer's fonts a PDF needs besides the built-in and the workbook's, said in notes."""
+        from microsys.render.fonts import Coverage, characters, family_name, plan
+        from microsys.render.typeset import own_fonts
+
+        chars = characters(report.data) | characters(report.figures)
+        fonts = plan(chars, own_fonts(wb.root), Coverage(wb.root / "build" / ".cache" / "fonts.json"))
+        if fonts.fallback:
+            names = ", ".join(dict.fromkeys(family_name(p) for p in fonts.fallback))
+            outcome.notes.append(
+                f"characters the built-in fonts lack are set in {names}, found on this computer; "
+                "to make the PDF the same on any computer, copy the font into assets/fonts/"
+            )
+        if fonts.missing:
+            outcome.notes.append(_missing_glyphs(wb, fonts.missing))
+        return fonts
+
     def _pdf(self, wb: Workbook, report: Report, kind: Kind, outcome: Outcome) -> bytes:
         from microsys.render.typeset import job, logo_path
         from microsys.resources import templates_dir
 
         drawn = self._drawn(wb.root, kind, report)
         builtin = templates_dir() / "report"
-        with job(f"{kind}.typ", wb.root, builtin, drawn.svgs) as j:
+        fonts = self._fonts(wb, report, outcome)
+        with job(f"{kind}.typ", wb.root, builtin, drawn.svgs, fonts.fallback) as j:
 
             def attempt(report: Report, scale: float, budget: float) -> tuple[bytes, int]:
                 data = dict(report.data)
@@ -227,6 +246,33 @@ class Renderer:
                 "try a larger --size"
             )
         return pdf
+
+
+_SHOWN_PLACES = 6
+
+
+def _missing_glyphs(wb: Workbook, missing: Sequence[str]) -> str:
+    """Plain words for characters no font has: which, where they were first written, what to do."""
+    files = sorted((f for f in wb.files if f.text), key=lambda f: f.rel)
+    places: dict[str, list[tuple[int, str]]] = {}  # place -> (offset, character)
+    for char in missing:
+        at = next(((f, f.text.index(char)) for f in files if f.text and char in f.text), None)
+        if at is None:
+            places.setdefault("", []).append((ord(char), char))
+        else:
+            f, offset = at
+            line = (f.text or "").count("\n", 0, offset) + 1
+            places.setdefault(f"{f.rel} line {line}", []).append((offset, char))
+    parts = [
+        " ".join(char for _, char in sorted(chars)) + (f" ({place})" if place else "")
+        for place, chars in sorted(places.items(), key=lambda item: (item[0] == "", item[0]))
+    ]
+    return (
+        f"{len(missing)} character(s) show as empty boxes in the PDF, because no font here has them: "
+        f"{'; '.join(parts[:_SHOWN_PLACES])}{' ...' if len(parts) > _SHOWN_PLACES else ''}. "
+        "Put a font that has them in assets/fonts/ (for Chinese, Japanese or Korean, Noto Sans CJK; "
+        "for emoji, Noto Emoji); HTML and Markdown show them with the reader's own fonts"
+    )
 
 
 def _largest_fit(compile_at: Any) -> tuple[float, bytes, int]:

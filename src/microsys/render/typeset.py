@@ -11,20 +11,19 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from microsys.errors import EXIT_USAGE, MicrosysError
+from microsys.render.fonts import FONT_SUFFIXES, gather
 from microsys.report.text import breakable
 
 # Paper sizes in mm (portrait), and the type scale of each relative to A3.
 PAPER_MM = {"a4": (210, 297), "a3": (297, 420), "a2": (420, 594), "a1": (594, 841), "a0": (841, 1189)}
 UNIT = {"a4": 0.74, "a3": 1.0, "a2": 1.41, "a1": 2.0, "a0": 2.83}
-FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 LOGO_NAMES = ("logo.svg", "logo.png", "logo.jpg", "logo.jpeg")
 # Keys whose values are file names or codes, not text for people: left as they are.
 _NOT_TEXT = frozenset({"figure", "chart", "logo", "kind", "stage", "state", "decision", "met", "paper"})
@@ -34,19 +33,6 @@ class TypesetError(MicrosysError):
     """typst could not compile a template (usually a workbook's own override)."""
 
     exit_code = EXIT_USAGE
-
-
-def builtin_fonts() -> Path:
-    """DejaVu, shipped with matplotlib: the same fonts on every machine, found without importing it."""
-    spec = find_spec("matplotlib")
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    for location in locations:
-        folder = Path(location) / "mpl-data" / "fonts" / "ttf"
-        if folder.is_dir():
-            return folder
-    raise MicrosysError(
-        "matplotlib's fonts are missing", hint="reinstall microsys (pip install --force-reinstall microsys)"
-    )
 
 
 def prepare_text(value: Any, key: str = "") -> Any:
@@ -107,8 +93,15 @@ class Job:
 
 
 @contextmanager
-def job(template: str, workbook: Path, builtin: Path, svgs: dict[str, str]) -> Iterator[Job]:
-    """A compile folder for ``template`` (e.g. ``storyboard.typ``) with the workbook's overrides."""
+def job(
+    template: str, workbook: Path, builtin: Path, svgs: dict[str, str], fallback: Sequence[Path] = ()
+) -> Iterator[Job]:
+    """A compile folder for ``template`` (e.g. ``storyboard.typ``) with the workbook's overrides.
+
+    typst sees only the fonts put in its ``fonts`` folder: the built-in ones, the workbook's
+    and ``fallback`` (fonts of this computer for characters the others lack), never the
+    computer's other fonts, so a report looks the same wherever it is made.
+    """
     import typst
 
     with tempfile.TemporaryDirectory(prefix="microsys-report-") as tmp:
@@ -116,7 +109,8 @@ def job(template: str, workbook: Path, builtin: Path, svgs: dict[str, str]) -> I
         for path in sorted(builtin.glob("*.typ")):
             shutil.copyfile(path, root / path.name)
         _copy_own(workbook / "templates" / "report", (".typ",), root, workbook)
-        fonts = _copy_own(workbook / "assets" / "fonts", FONT_SUFFIXES, root / "fonts", workbook)
+        _copy_own(workbook / "assets" / "fonts", FONT_SUFFIXES, root / "fonts", workbook)
+        gather(root / "fonts", fallback)
         for name in LOGO_NAMES:
             logo = workbook / "assets" / name
             if _inside(logo, workbook):
@@ -126,11 +120,19 @@ def job(template: str, workbook: Path, builtin: Path, svgs: dict[str, str]) -> I
         (root / "fig").mkdir()
         for name, svg in svgs.items():
             (root / "fig" / name).write_text(svg, encoding="utf-8")
-        font_paths = [str(builtin_fonts())] + ([str(root / "fonts")] if fonts else [])
-        compiler = typst.Compiler(
-            input=str(root / template), root=str(root), font_paths=font_paths, ignore_system_fonts=True
+        fonts = typst.Fonts(
+            include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(root / "fonts")]
         )
+        compiler = typst.Compiler(input=str(root / template), root=str(root), font_paths=fonts)
         yield Job(root, template, compiler)
+
+
+def own_fonts(workbook: Path) -> list[Path]:
+    """The workbook's fonts (``assets/fonts/``) that really live in the workbook."""
+    folder = workbook / "assets" / "fonts"
+    if not folder.is_dir():
+        return []
+    return [p for p in sorted(folder.iterdir()) if p.suffix.lower() in FONT_SUFFIXES and _inside(p, workbook)]
 
 
 def logo_path(workbook: Path) -> str | None:
