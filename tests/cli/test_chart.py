@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from microsys.cli import app, run
+from tests.conftest import EXAMPLES
 from tests.unit.test_spc import OJ
 
 runner = CliRunner()
@@ -218,3 +219,33 @@ def test_a_measure_with_errors_says_so(cf_clinic: Path, capsys: pytest.CaptureFi
     assert run(["chart", str(cf_clinic), "clinic-wait"]) == 2
     err = capsys.readouterr().err
     assert "has errors" in err and "microsys check" in err
+
+
+@pytest.mark.parametrize("size", [(7.4, 3.9), (5.4, 3.2), (10.0, 5.2)])
+def test_every_text_of_a_chart_lies_inside_it_and_the_plot_keeps_its_room(size: tuple[float, float]) -> None:
+    """The chart's own layout: nothing cut at an edge, titles wrapped, the plot not crowded out."""
+    import datetime as dt
+
+    from matplotlib.text import Text
+
+    from microsys.render.chart import draw
+    from microsys.report.content import storyboard
+    from microsys.workbook.loader import load_workbook
+
+    report = storyboard(load_workbook(EXAMPLES / "sheffield-cf-clinic"), dt.date(2026, 11, 22))
+    charts = [f.spec for f in report.figures if f.kind == "chart"]
+    assert len(charts) == 3
+    for series, analysis, _ in charts:
+        fig = draw(series, analysis, width=size[0], height=size[1])
+        fig.draw_without_rendering()  # as saving does: the legend's texts get their places
+        renderer = fig.canvas.get_renderer()
+        page = fig.bbox
+        for text in fig.findobj(Text):
+            if not text.get_visible() or not text.get_text().strip():
+                continue
+            box = text.get_window_extent(renderer)
+            assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, (text.get_text(), box, page)
+            assert page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1, (text.get_text(), box, page)
+        plot = fig.axes[0].get_window_extent(renderer)
+        assert plot.width >= 0.45 * page.width, (series.title, plot.width / page.width)
+        assert plot.height >= 0.3 * size[1] * fig.dpi

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from microsys.spc.analysis import Analysis, Point
 from microsys.spc.series import Series
@@ -23,6 +23,10 @@ LIMIT = "#8a8a8a"
 TARGET = "#009E73"
 # Notes listed under a chart; more are summed up in one line.
 MAX_NOTES = 6
+LEGEND_SIZE = 8
+# Charts narrower than this (inches) have their legend below the plot; height of its lines.
+NARROW_INCHES = 6.5
+LEGEND_ROW_INCHES = 0.19
 # Height of one line of labels or notes under the plot.
 ROW_INCHES = 0.17
 
@@ -111,11 +115,16 @@ def _stagger(spans: list[tuple[float, float]]) -> list[int]:
 
 
 def _text_width(text: str, fontsize: float, fig: Any, ax: Any) -> float:
-    """Width of a label as a fraction of the axes width (measured with the renderer)."""
+    """Width of a label as a fraction of the axes width, or in points without ``ax``.
+
+    Measured with the renderer.
+    """
     renderer = fig.canvas.get_renderer()
     probe = fig.text(0, 0, text, fontsize=fontsize)
     width = probe.get_window_extent(renderer).width
     probe.remove()
+    if ax is None:
+        return float(width * 72 / fig.dpi)
     return float(width / max(ax.get_window_extent(renderer).width, 1.0))
 
 
@@ -125,7 +134,7 @@ def draw(series: Series, analysis: Analysis, *, width: float = 10, height: float
     from matplotlib.figure import Figure
     from matplotlib.ticker import PercentFormatter
 
-    fig = Figure(figsize=(width, height), dpi=150, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=150)
     FigureCanvasAgg(fig)  # a canvas, so that label sizes can be measured
     fig.set_facecolor("white")
     ax = fig.add_subplot()
@@ -213,33 +222,74 @@ def draw(series: Series, analysis: Analysis, *, width: float = 10, height: float
     subtitle = f"{CHART_NAMES[analysis.chart]} · {latest}{analysis.verdict}"
     if analysis.assurance:
         subtitle += f" · target: {analysis.assurance}"
-    ax.set_title("\n".join(textwrap.wrap(subtitle, 125)), loc="left", fontsize=9, color=MUTED, pad=22)
-    _legend(ax, present, analysis)
-    # Labels are placed last, once the axis limits and the layout are final.
+    # Wrapped to the figure's width (about 12 characters of this size to the inch).
+    ax.set_title(
+        "\n".join(textwrap.wrap(subtitle, int(width * 12))), loc="left", fontsize=9, color=MUTED, pad=22
+    )
+    # A narrow chart (a poster's) has its legend under the plot, so the plot keeps the width.
+    below = width < NARROW_INCHES
+    if not below:
+        widths = [_text_width(text, 8, fig, None) for _, text, _ in _edge_labels(series, analysis, pts)]
+        _legend(ax, present, analysis, clear=max(widths, default=0.0) + 12)
+    # Labels are placed last, once the axis limits and the plot's size are settled.
     ax.set_xlim(*ax.get_xlim())
     ax.set_ylim(*ax.get_ylim())
-    fig.draw_without_rendering()
+    _fit(fig, ax)
     _labels(ax, series, analysis, pts)
     _phases(ax, fig, series, pts)
     rows = _annotations(ax, fig, series)
-    # Grow the figure for extra rows of cycle labels and for the notes, rather than
-    # squeezing the plot itself.
+    # Grow the figure for extra rows of cycle labels, the legend below and the notes,
+    # rather than squeezing the plot itself.
     extra = ROW_INCHES * max(rows - 1, 0) + ROW_INCHES * len(notes)
+    if below:
+        lines = _legend(ax, present, analysis, clear=0.0, under=30 + 11 * rows)
+        extra += LEGEND_ROW_INCHES * lines
     fig.set_size_inches(width, height + extra)
+    reserve = 0.0
     if notes:
         fig.text(0.01, 0.005, "\n".join(notes), fontsize=7.5, color=MUTED, va="bottom", ha="left")
-        reserve = (ROW_INCHES * len(notes) + 0.08) / (height + extra)
-        engine = cast(Any, fig.get_layout_engine())
-        engine.set(rect=(0, reserve, 1, 1 - reserve))
+        reserve = ROW_INCHES * len(notes) + 0.08
+    _fit(fig, ax, bottom=reserve)
     return fig
 
 
-def _labels(ax: Any, series: Series, analysis: Analysis, pts: list[Point]) -> None:
-    """Values of the last part's lines at the right edge, nudged apart so they never overlap."""
+# Space kept clear around everything drawn, in inches.
+_PAD = 0.06
+
+
+def _fit(fig: Any, ax: Any, bottom: float = 0.0) -> None:
+    """Place the plot so that it and everything around it fill the figure, nothing cut.
+
+    Ticks, titles, legend and labels are measured in one pass, where matplotlib's
+    layout engines take several (drawing a chart is most of a report's time).
+
+    ``bottom`` is room (inches) kept free below, for the notes.
+    """
+    renderer = fig.canvas.get_renderer()
+    dpi = fig.dpi
+    fig_w, fig_h = (v * dpi for v in fig.get_size_inches())
+    pad = _PAD * dpi
+    top = pad
+    title = getattr(fig, "_suptitle", None)
+    if title is not None:
+        top += fig_h - title.get_window_extent(renderer).y0
+    box = ax.get_position().transformed(fig.transFigure)
+    # As matplotlib's own layouts do: a title wider than the plot does not shrink it.
+    tight = ax.get_tightbbox(renderer, for_layout_only=True)
+    left = box.x0 - tight.x0 + pad
+    right = tight.x1 - box.x1 + pad
+    below = box.y0 - tight.y0 + pad + bottom * dpi
+    above = tight.y1 - box.y1 + top
+    width = max(fig_w - left - right, fig_w * 0.3)
+    height = max(fig_h - below - above, fig_h * 0.3)
+    ax.set_position((left / fig_w, below / fig_h, width / fig_w, height / fig_h))
+
+
+def _edge_labels(series: Series, analysis: Analysis, pts: list[Point]) -> list[tuple[float, str, str]]:
+    """(value, text, colour) of the lines labelled at the right edge of the plot."""
     if not pts:
-        return
+        return []
     last = pts[-1]
-    x = _x(series, last.x)
     fmt = (lambda v: f"{v * 100:.0f}%") if series.percent else (lambda v: f"{v:.3g}")
     items = [
         (getattr(last, a), fmt(getattr(last, a)), c)
@@ -248,6 +298,15 @@ def _labels(ax: Any, series: Series, analysis: Analysis, pts: list[Point]) -> No
     ]
     if analysis.target is not None:
         items.append((analysis.target, f"target {fmt(analysis.target)}", TARGET))
+    return items
+
+
+def _labels(ax: Any, series: Series, analysis: Analysis, pts: list[Point]) -> None:
+    """Values of the last part's lines at the right edge, nudged apart so they never overlap."""
+    items = _edge_labels(series, analysis, pts)
+    if not items:
+        return
+    x = _x(series, pts[-1].x)
     # Positions in points from the bottom of the axes, pushed apart by at least 10 points.
     y0, y1 = ax.get_ylim()
     height = ax.get_window_extent().height * 72 / ax.figure.dpi
@@ -359,7 +418,12 @@ def _notes(ax: Any, series: Series, pts: list[Point], xs: list[Any]) -> list[str
     return out
 
 
-def _legend(ax: Any, present: list[str], analysis: Analysis) -> None:
+def _legend(ax: Any, present: list[str], analysis: Analysis, clear: float, under: float | None = None) -> int:
+    """The legend, and its number of lines.
+
+    Right of the plot, ``clear`` points away from it (room for the edge labels); or,
+    with ``under``, that many points below the plot, in columns.
+    """
     from matplotlib.lines import Line2D
 
     handles = [
@@ -380,15 +444,55 @@ def _legend(ax: Any, present: list[str], analysis: Analysis) -> None:
     for kind in present:
         st = STYLE[kind]
         handles.append(Line2D([], [], linestyle="", marker=st.marker, color=st.color, label=st.label))
+    if under is not None:
+        from matplotlib.transforms import ScaledTranslation
+
+        columns = 3
+        ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            bbox_transform=ax.transAxes + ScaledTranslation(0, -under / 72, ax.figure.dpi_scale_trans),
+            ncols=columns,
+            borderaxespad=0,
+            columnspacing=1.2,
+            frameon=False,
+            fontsize=LEGEND_SIZE,
+        )
+        return -(-len(handles) // columns)
     # Padded so the line labels at the right edge of the plot stay clear of the legend.
     ax.legend(
         handles=handles,
         loc="upper left",
         bbox_to_anchor=(1.0, 1.0),
-        borderaxespad=6.5,
+        borderaxespad=clear / LEGEND_SIZE,
         frameon=False,
-        fontsize=8,
+        fontsize=LEGEND_SIZE,
     )
+    return len(handles)
+
+
+def svg(job: tuple[Series, Analysis, float, float, str]) -> str:
+    """One chart as an SVG element: text as text, ids stable (from ``salt``), no metadata.
+
+    ``job`` is (series, analysis, width, height, salt), one picklable argument so that
+    a worker process can draw it.
+    """
+    import io
+    import re
+
+    import matplotlib
+
+    series, analysis, width, height, salt = job
+    fig = draw(series, analysis, width=width, height=height)
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "microsys"}, facecolor="white")
+    text = buffer.getvalue()
+    # Only the <svg> element: the XML prolog and doctype are not wanted inline in HTML.
+    text = text[text.index("<svg") :]
+    # matplotlib's RDF metadata names external vocabularies; a report needs none of it.
+    return re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
 
 
 def save(fig: Any, path: Path) -> None:
