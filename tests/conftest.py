@@ -8,6 +8,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 CASES = Path(__file__).resolve().parent / "cases"
+# What rendering an example leaves in it (reports, caches): never part of a test's copy.
+NOT_SOURCE = shutil.ignore_patterns("build")
 MANIFEST = "version: 1\nname: Test workbook\nsetting: clinic\n"
 
 
@@ -15,7 +17,7 @@ MANIFEST = "version: 1\nname: Test workbook\nsetting: clinic\n"
 def cf_clinic(tmp_path: Path) -> Path:
     """A private copy of the CF clinic example."""
     dest = tmp_path / "cf"
-    shutil.copytree(EXAMPLES / "sheffield-cf-clinic", dest)
+    shutil.copytree(EXAMPLES / "sheffield-cf-clinic", dest, ignore=NOT_SOURCE)
     return dest
 
 
@@ -23,7 +25,7 @@ def cf_clinic(tmp_path: Path) -> Path:
 def millbrook(tmp_path: Path) -> Path:
     """A private copy of the Millbrook surgery example (a team in Diagnose)."""
     dest = tmp_path / "millbrook"
-    shutil.copytree(EXAMPLES / "millbrook-surgery", dest)
+    shutil.copytree(EXAMPLES / "millbrook-surgery", dest, ignore=NOT_SOURCE)
     return dest
 
 

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from microsys.cli import app, run
-from tests.conftest import EXAMPLES, snapshot
+from tests.conftest import EXAMPLES, NOT_SOURCE, snapshot
 
 runner = CliRunner()
 
@@ -153,7 +153,7 @@ def test_parallel_check_gives_the_same_result(tmp_path: Path) -> None:
     import shutil
 
     for i in range(3):
-        shutil.copytree(EXAMPLES / "millbrook-surgery", tmp_path / f"wb{i}")
+        shutil.copytree(EXAMPLES / "millbrook-surgery", tmp_path / f"wb{i}", ignore=NOT_SOURCE)
     (tmp_path / "wb1" / "themes.yaml").write_text("themes: [\n")
     serial = invoke("check", "-j", "1", "-f", "json", str(tmp_path))
     parallel = invoke("check", "-j", "2", "-f", "json", str(tmp_path))

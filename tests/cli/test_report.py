@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from tests.conftest import EXAMPLES, call, snapshot
+from tests.conftest import EXAMPLES, NOT_SOURCE, call, snapshot
 
 TODAY = "2026-11-22"
 MM_PER_PT = 25.4 / 72
@@ -256,7 +256,7 @@ def test_broken_files_are_left_out_and_said(capsys, cf_clinic: Path) -> None:
 
 def test_all_renders_every_workbook_under_a_folder(capsys, tmp_path: Path) -> None:
     repo = tmp_path / "repo"
-    shutil.copytree(EXAMPLES, repo)
+    shutil.copytree(EXAMPLES, repo, ignore=NOT_SOURCE)
     code, _, err = call(capsys, "report", str(repo), "--all", "--kind", "summary", "--today", TODAY)
     assert code == 0, err
     assert (repo / "sheffield-cf-clinic" / "build" / "5p-summary.pdf").is_file()
@@ -367,7 +367,7 @@ def test_any_text_in_any_field_renders_on_one_page(
 ) -> None:
     root = tmp_path / "wb"
     shutil.rmtree(root, ignore_errors=True)
-    shutil.copytree(EXAMPLES / "millbrook-surgery", root)
+    shutil.copytree(EXAMPLES / "millbrook-surgery", root, ignore=NOT_SOURCE)
     _hostile_workbook(
         root, theme.strip() or "x", purpose.strip() or "x", step.strip() or "x", cause.strip() or "x"
     )
@@ -386,7 +386,7 @@ def test_any_text_in_any_field_renders_on_one_page(
 def test_text_comes_out_of_the_pdf_as_it_went_in(capsys, tmp_path: Path, theme: str, purpose: str) -> None:
     root = tmp_path / "wb"
     shutil.rmtree(root, ignore_errors=True)
-    shutil.copytree(EXAMPLES / "millbrook-surgery", root)
+    shutil.copytree(EXAMPLES / "millbrook-surgery", root, ignore=NOT_SOURCE)
     _hostile_workbook(root, theme, purpose, "Answer the phone", "Too few lines")
     code, _, err = call(capsys, "report", str(root))
     assert code == 0, err

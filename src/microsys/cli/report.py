@@ -47,6 +47,9 @@ def report(
 
     Example: microsys report examples/sheffield-cf-clinic --kind all --format pdf --format html
     """
+    from microsys.render import workers
+
+    workers.start(paths)  # charts' matplotlib loads in the background while the workbooks are read
     from microsys.reporting import Options, Renderer, find, kinds_of, plan, run_all
     from microsys.workbook.discover import display_path
 

@@ -6,14 +6,14 @@ hash of everything that goes into them; an unchanged measure is never drawn twic
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
-import io
 import os
 import re
-import sys
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -45,53 +45,43 @@ def ratio(svg: str) -> float:
     return float(m.group(4)) / max(float(m.group(3)), 1e-6)
 
 
+@functools.cache
+def _drawing_code() -> str:
+    """A fingerprint of the code that draws charts: a changed drawing is never taken from the cache."""
+    spec = find_spec("microsys.render.chart")
+    try:
+        return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest() if spec and spec.origin else ""
+    except OSError:
+        return ""
+
+
 def _chart_key(spec: Any) -> str:
     series, analysis, poster = spec
     size = POSTER_CHART_SIZE if poster else CHART_SIZE
-    return hashlib.sha256(repr((__version__, size, series, analysis)).encode()).hexdigest()[:32]
+    key = repr((__version__, _drawing_code(), size, series, analysis))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _cached(spec: Any, cache: Path | None) -> str | None:
     path = cache / f"{_chart_key(spec)}.svg" if cache else None
-    return path.read_text(encoding="utf-8") if path and path.is_file() else None
-
-
-def _chart_svg(spec: Any) -> str:
-    """Draw one chart as SVG (text as text, stable ids)."""
-    import matplotlib
-
-    from microsys.render.chart import draw
-
-    series, analysis, poster = spec
-    size = POSTER_CHART_SIZE if poster else CHART_SIZE
-    fig = draw(series, analysis, width=size[0], height=size[1])
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": _chart_key(spec)}):
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "microsys"}, facecolor="white")
-    text = buffer.getvalue()
-    # Only the <svg> element: the XML prolog and doctype are not wanted inline in HTML.
-    text = text[text.index("<svg") :]
-    # matplotlib's RDF metadata names external vocabularies; a report needs none of it.
-    return re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
+    if path is None or not path.is_file():
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # still current: the next report need not prepare to draw it (see workers)
+    return path.read_text(encoding="utf-8")
 
 
 def _draw_charts(specs: list[Any]) -> list[str]:
-    """Draw charts, several at once where the system can fork (drawing is most of a report's time)."""
-    import matplotlib.figure  # imported once here, so forked workers start with it loaded
+    """Draw charts, by the background workers when they were started."""
+    from microsys.render import workers
+    from microsys.render.chart import svg
 
-    del matplotlib
-    workers = min(len(specs), os.cpu_count() or 1)
-    # Forking a process that runs other threads (a progress bar's) can deadlock: draw in turn then.
-    if workers > 1 and sys.platform == "linux" and threading.active_count() == 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                return list(pool.map(_chart_svg, specs))
-        except (OSError, RuntimeError):
-            pass  # no processes to be had: draw them one by one
-    return [_chart_svg(spec) for spec in specs]
+    jobs = []
+    for spec in specs:
+        series, analysis, poster = spec
+        width, height = POSTER_CHART_SIZE if poster else CHART_SIZE
+        jobs.append((series, analysis, width, height, _chart_key(spec)))
+    return workers.draw(svg, jobs)
 
 
 def _store(spec: Any, svg: str, cache: Path | None) -> None:

@@ -104,26 +104,22 @@ def _ignorable(char: str) -> bool:
 def characters(value: Any) -> set[str]:
     """Every character beyond Latin-1 that needs a glyph, in every text of ``value``.
 
-    ``value`` may hold dicts, lists and dataclasses (a report's data and figures).
+    ``value`` may hold dicts, lists and dataclasses (a report's data and figures); it
+    is walked by the JSON encoder, much faster than by hand.
     """
-    found: set[str] = set()
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=_fields, skipkeys=True)
+    except (TypeError, ValueError):  # something the encoder cannot walk: its repr will do
+        text = repr(value)
+    return {c for c in set(text) if ord(c) > _ALWAYS and not _ignorable(c)}
 
-    def walk(item: Any) -> None:
-        if isinstance(item, str):
-            found.update(c for c in item if ord(c) > _ALWAYS)
-        elif isinstance(item, dict):
-            for key, val in item.items():
-                walk(key)
-                walk(val)
-        elif isinstance(item, (list, tuple, set, frozenset)):
-            for val in item:
-                walk(val)
-        elif is_dataclass(item) and not isinstance(item, type):
-            for f in fields(item):
-                walk(getattr(item, f.name))
 
-    walk(value)
-    return {c for c in found if not _ignorable(c)}
+def _fields(item: Any) -> Any:
+    if is_dataclass(item) and not isinstance(item, type):
+        return {f.name: getattr(item, f.name) for f in fields(item)}
+    if isinstance(item, (set, frozenset, tuple)):
+        return list(item)
+    return str(item)
 
 
 class Coverage:
