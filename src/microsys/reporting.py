@@ -212,20 +212,36 @@ class Renderer:
         return fonts
 
     def _pdf(self, wb: Workbook, report: Report, kind: Kind, outcome: Outcome) -> bytes:
+        from microsys.render.figures import Pending, ratio
         from microsys.render.typeset import job, logo_path
         from microsys.resources import templates_dir
 
-        drawn = self._drawn(wb.root, kind, report)
+        pending = None
+        if (wb.root, kind) not in self._figures:
+            pending = Pending(report.figures, wb.root / "build" / ".cache" / "charts")
         builtin = templates_dir() / "report"
         fonts = self._fonts(wb, report, outcome)
-        with job(f"{kind}.typ", wb.root, builtin, drawn.svgs, fonts.fallback) as j:
+        svgs = pending.ready() if pending else self._figures[wb.root, kind].svgs
+        with job(f"{kind}.typ", wb.root, builtin, svgs, fonts.fallback) as j:
 
-            def attempt(report: Report, scale: float, budget: float) -> tuple[bytes, int]:
+            def data_of(
+                report: Report, ratios: dict[str, float], scale: float, budget: float
+            ) -> dict[str, Any]:
                 data = dict(report.data)
-                data["figures"] = {name: {"ratio": r} for name, r in drawn.ratios.items()}
+                data["figures"] = {name: {"ratio": r} for name, r in ratios.items()}
                 data["logo"] = logo_path(wb.root)
                 data["layout"] = _layout(kind, self.options, scale, budget)
-                return j.compile(data)
+                return data
+
+            if pending is not None:
+                if pending.busy:  # typst loads its fonts and templates while the charts are drawn
+                    j.warm(data_of(report, {n: ratio(svg) for n, svg in svgs.items()}, 1.0, 1.0))
+                self._figures[wb.root, kind] = pending.result()
+                j.figures(self._figures[wb.root, kind].svgs)
+            drawn = self._figures[wb.root, kind]
+
+            def attempt(report: Report, scale: float, budget: float) -> tuple[bytes, int]:
+                return j.compile(data_of(report, drawn.ratios, scale, budget))
 
             if kind != "storyboard":
                 pdf, pages = attempt(report, 1.0, 1.0)

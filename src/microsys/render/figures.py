@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
@@ -71,17 +72,13 @@ def _cached(spec: Any, cache: Path | None) -> str | None:
     return path.read_text(encoding="utf-8")
 
 
-def _draw_charts(specs: list[Any]) -> list[str]:
-    """Draw charts, by the background workers when they were started."""
-    from microsys.render import workers
-    from microsys.render.chart import svg
-
+def _chart_jobs(specs: list[Any]) -> list[Any]:
     jobs = []
     for spec in specs:
         series, analysis, poster = spec
         width, height = POSTER_CHART_SIZE if poster else CHART_SIZE
         jobs.append((series, analysis, width, height, _chart_key(spec)))
-    return workers.draw(svg, jobs)
+    return jobs
 
 
 def _store(spec: Any, svg: str, cache: Path | None) -> None:
@@ -94,42 +91,94 @@ def _store(spec: Any, svg: str, cache: Path | None) -> None:
     tmp.replace(path)
 
 
+# What a chart still being drawn looks like to a first, warming-up typesetting.
+PLACEHOLDER_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 60"></svg>'
+
+
+class Pending:
+    """A report's figures being drawn.
+
+    Diagrams are drawn at once; missing charts by the background workers (see
+    :mod:`microsys.render.workers`) while this process does other work.
+    """
+
+    def __init__(self, figures: Sequence[Figure], cache: Path | None) -> None:
+        from microsys.render import workers
+        from microsys.render.chart import svg as chart_svg
+
+        self._figures = list(figures)
+        self._cache = cache
+        self._charts = {f.name: f.spec for f in figures if f.kind == "chart"}
+        self._svgs: dict[str, str] = {}
+        self._missing: list[str] = []
+        for name, spec in self._charts.items():
+            found = _cached(spec, cache)
+            if found is None:
+                self._missing.append(name)
+            else:
+                self._svgs[name] = found
+        jobs = _chart_jobs([self._charts[n] for n in self._missing])
+        self._future: Future[list[str]] | None = None
+        self._thread: ThreadPoolExecutor | None = None
+        self.busy = bool(jobs) and workers.started()
+        if self.busy:
+            # A thread only waits for the worker processes; this one goes on meanwhile.
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="microsys-charts")
+            self._future = self._thread.submit(workers.draw, chart_svg, jobs)
+        self._jobs = jobs
+        self._drawings = {f.name: _diagram(f) for f in self._figures if f.kind != "chart"}
+
+    def ready(self) -> dict[str, str]:
+        """The SVGs known now, with a placeholder for each chart still being drawn."""
+        svgs = {name: drawing[0] for name, drawing in self._drawings.items()}
+        svgs.update(self._svgs)
+        svgs.update((name, PLACEHOLDER_SVG) for name in self._missing)
+        return svgs
+
+    def result(self) -> Drawn:
+        """Every figure, once the charts are drawn."""
+        from microsys.render import workers
+        from microsys.render.chart import svg as chart_svg
+
+        if self._missing:
+            drawn = self._future.result() if self._future else workers.draw(chart_svg, self._jobs)
+            if self._thread is not None:
+                self._thread.shutdown(wait=False)
+            for name, svg in zip(self._missing, drawn, strict=True):
+                _store(self._charts[name], svg, self._cache)
+                self._svgs[name] = svg
+            self._missing, self._future, self.busy = [], None, False
+        out = Drawn()
+        for f in self._figures:
+            if f.name in out.svgs:
+                continue
+            if f.kind == "chart":
+                svg = self._svgs[f.name]
+            else:
+                svg, shortened = self._drawings[f.name]
+                out.shortened.extend(f"{f.title}: {what}" for what in shortened)
+            out.svgs[f.name] = svg
+            out.ratios[f.name] = ratio(svg)
+        return out
+
+
+def _diagram(f: Figure) -> tuple[str, list[str]]:
+    """The SVG of a diagram, and the labels that had to be shortened."""
+    if f.kind == "ramp":
+        return diagrams.ramp(f.spec, f.title), []
+    if f.kind == "flowchart":
+        drawing = diagrams.flowchart(f.spec, f.title)
+    elif f.kind == "fishbone":
+        effect, bones = f.spec
+        drawing = diagrams.fishbone(effect, bones, f.title)
+    else:
+        drawing = diagrams.pareto(f.spec, f.title)
+    return drawing.svg, list(drawing.shortened)
+
+
 def draw_all(figures: Sequence[Figure], cache: Path | None) -> Drawn:
     """SVG for each figure; charts come from the cache when their data has not changed."""
-    out = Drawn()
-    charts = {f.name: f.spec for f in figures if f.kind == "chart"}
-    svgs: dict[str, str] = {}
-    missing = []
-    for name, spec in charts.items():
-        found = _cached(spec, cache)
-        if found is None:
-            missing.append(name)
-        else:
-            svgs[name] = found
-    if missing:
-        for name, svg in zip(missing, _draw_charts([charts[n] for n in missing]), strict=True):
-            _store(charts[name], svg, cache)
-            svgs[name] = svg
-    for f in figures:
-        if f.name in out.svgs:
-            continue
-        if f.kind == "chart":
-            svg = svgs[f.name]
-        elif f.kind == "ramp":
-            svg = diagrams.ramp(f.spec, f.title)
-        else:
-            if f.kind == "flowchart":
-                drawing = diagrams.flowchart(f.spec, f.title)
-            elif f.kind == "fishbone":
-                effect, bones = f.spec
-                drawing = diagrams.fishbone(effect, bones, f.title)
-            else:
-                drawing = diagrams.pareto(f.spec, f.title)
-            svg = drawing.svg
-            out.shortened.extend(f"{f.title}: {what}" for what in drawing.shortened)
-        out.svgs[f.name] = svg
-        out.ratios[f.name] = ratio(svg)
-    return out
+    return Pending(figures, cache).result()
 
 
 def prefix_ids(svg: str, prefix: str) -> str:

@@ -8,6 +8,7 @@ a workbook's templates can read nothing but these copies.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
@@ -75,11 +76,25 @@ class Job:
     template: str
     compiler: Any
 
-    def compile(self, data: dict[str, Any]) -> tuple[bytes, int]:
-        """The PDF of ``data``, and its number of pages."""
+    def figures(self, svgs: dict[str, str]) -> None:
+        """Put (or replace) the figures the templates show."""
+        for name, svg in svgs.items():
+            (self.root / "fig" / name).write_text(svg, encoding="utf-8")
+
+    def warm(self, data: dict[str, Any]) -> None:
+        """Typeset once for nothing but to load fonts and templates (while figures are drawn)."""
+        self._data(data)
+        with contextlib.suppress(RuntimeError, ValueError):  # the real compile says what is wrong
+            self.compiler.compile(format="pdf")
+
+    def _data(self, data: dict[str, Any]) -> None:
         (self.root / "data.json").write_text(
             json.dumps(prepare_text(data), ensure_ascii=False, sort_keys=True), encoding="utf-8"
         )
+
+    def compile(self, data: dict[str, Any]) -> tuple[bytes, int]:
+        """The PDF of ``data``, and its number of pages."""
+        self._data(data)
         try:
             pdf = self.compiler.compile(format="pdf")
             pages = json.loads(self.compiler.query("<last-page>", field="value", one=True))
@@ -118,13 +133,13 @@ def job(
                 shutil.copyfile(logo, root / "assets" / name)
                 break
         (root / "fig").mkdir()
-        for name, svg in svgs.items():
-            (root / "fig" / name).write_text(svg, encoding="utf-8")
         fonts = typst.Fonts(
             include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(root / "fonts")]
         )
         compiler = typst.Compiler(input=str(root / template), root=str(root), font_paths=fonts)
-        yield Job(root, template, compiler)
+        made = Job(root, template, compiler)
+        made.figures(svgs)
+        yield made
 
 
 def own_fonts(workbook: Path) -> list[Path]:

@@ -97,6 +97,11 @@ def _detached(launch: Callable[[], None]) -> None:
             os.close(fd)
 
 
+def started() -> bool:
+    """Whether background workers will do the drawing."""
+    return bool(_state["started"])
+
+
 def draw(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
     """``function`` applied to each item, by the background workers when they were started."""
     if _state["started"] and items:
