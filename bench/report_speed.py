@@ -17,11 +17,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The `microsys` script, as users run it (python -m microsys if it is not installed beside Python).
+SCRIPT = Path(sys.executable).with_name("microsys")
+COMMAND = [str(SCRIPT)] if SCRIPT.is_file() else [sys.executable, "-m", "microsys"]
 
 
 def timed(args: list[str]) -> float:
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "microsys", *args], capture_output=True, text=True)
+    done = subprocess.run([*COMMAND, *args], capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(done.stderr)
