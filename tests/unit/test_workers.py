@@ -62,3 +62,9 @@ def test_charts_drawn_since_the_last_change_need_no_workers(tmp_path: Path) -> N
     assert workers._charts_cached(tmp_path)
     os.utime(data, (later + 10, later + 10))  # the data changed after the charts were drawn
     assert not workers._charts_cached(tmp_path)
+
+
+def test_the_folders_skipped_are_those_every_command_skips() -> None:
+    from microsys.schema.files import SKIPPED_DIRS
+
+    assert workers._NOT_WORKBOOK == SKIPPED_DIRS

@@ -55,8 +55,9 @@ def start(folders: Sequence[Path] = ()) -> None:
     _state["started"] = True
 
 
-# Folders of a workbook that hold no workbook files.
-_NOT_WORKBOOK = frozenset({"build", ".git", "node_modules", "__pycache__", ".venv"})
+# Folders of a workbook that hold no workbook files: schema.files.SKIPPED_DIRS, not
+# imported from there because that module loads every schema, and this runs first.
+_NOT_WORKBOOK = frozenset({".git", ".github", ".gitlab", "build", "node_modules", "__pycache__", ".venv"})
 
 
 def _charts_cached(folder: Path) -> bool:
