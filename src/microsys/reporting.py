@@ -21,7 +21,7 @@ from microsys.storage import Change, commit, read_bytes
 from microsys.workbook.loader import Workbook
 
 if TYPE_CHECKING:
-    from microsys.render.figures import Drawn
+    from microsys.render.figures import Drawn, Pending
     from microsys.render.fonts import FontPlan
 
 FORMATS = ("pdf", "html", "md")
@@ -186,12 +186,19 @@ class Renderer:
         outcome.written = _write(files)
         return outcome
 
+    def _start_figures(self, root: Path, kind: Kind, report: Report) -> Pending | None:
+        """Start drawing a report's figures, unless they were drawn for another format already."""
+        if (root, kind) in self._figures:
+            return None
+        from microsys.render.figures import Pending
+
+        return Pending(report.figures, root / "build" / ".cache" / "charts")
+
     def _drawn(self, root: Path, kind: Kind, report: Report) -> Drawn:
         """The figures of a report, drawn once for all the formats asked for."""
-        if (root, kind) not in self._figures:
-            from microsys.render.figures import draw_all
-
-            self._figures[root, kind] = draw_all(report.figures, root / "build" / ".cache" / "charts")
+        pending = self._start_figures(root, kind, report)
+        if pending is not None:
+            self._figures[root, kind] = pending.result()
         return self._figures[root, kind]
 
     def _fonts(self, wb: Workbook, report: Report, outcome: Outcome) -> FontPlan:
@@ -212,13 +219,11 @@ class Renderer:
         return fonts
 
     def _pdf(self, wb: Workbook, report: Report, kind: Kind, outcome: Outcome) -> bytes:
-        from microsys.render.figures import Pending, ratio
+        from microsys.render.figures import ratio
         from microsys.render.typeset import job, logo_path
         from microsys.resources import templates_dir
 
-        pending = None
-        if (wb.root, kind) not in self._figures:
-            pending = Pending(report.figures, wb.root / "build" / ".cache" / "charts")
+        pending = self._start_figures(wb.root, kind, report)
         builtin = templates_dir() / "report"
         fonts = self._fonts(wb, report, outcome)
         svgs = pending.ready() if pending else self._figures[wb.root, kind].svgs

@@ -176,11 +176,6 @@ def _diagram(f: Figure) -> tuple[str, list[str]]:
     return drawing.svg, list(drawing.shortened)
 
 
-def draw_all(figures: Sequence[Figure], cache: Path | None) -> Drawn:
-    """SVG for each figure; charts come from the cache when their data has not changed."""
-    return Pending(figures, cache).result()
-
-
 def prefix_ids(svg: str, prefix: str) -> str:
     """Make an SVG's ids unique in a page that holds several (matplotlib reuses clip-path ids)."""
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
