@@ -249,3 +249,25 @@ def test_every_text_of_a_chart_lies_inside_it_and_the_plot_keeps_its_room(size: 
         plot = fig.axes[0].get_window_extent(renderer)
         assert plot.width >= 0.45 * page.width, (series.title, plot.width / page.width)
         assert plot.height >= 0.3 * size[1] * fig.dpi
+
+
+def test_a_narrow_chart_names_cycles_by_id_a_wide_one_by_title() -> None:
+    import datetime as dt
+
+    from matplotlib.text import Text
+
+    from microsys.render.chart import draw
+    from microsys.report.content import storyboard
+    from microsys.workbook.loader import load_workbook
+
+    report = storyboard(load_workbook(EXAMPLES / "sheffield-cf-clinic"), dt.date(2026, 11, 22))
+    series, analysis, _ = next(f.spec for f in report.figures if f.kind == "chart" and f.spec[0].annotations)
+
+    def texts(width: float) -> set[str]:
+        return {t.get_text() for t in draw(series, analysis, width=width, height=3.2).findobj(Text)}
+
+    ids = {a.short for a in series.annotations}
+    assert ids and ids <= texts(5.4)
+    wide = texts(10)
+    assert not ids & wide
+    assert any(t.startswith("PDSA-1: ") for t in wide)

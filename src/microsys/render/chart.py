@@ -237,7 +237,7 @@ def draw(series: Series, analysis: Analysis, *, width: float = 10, height: float
     _fit(fig, ax)
     _labels(ax, series, analysis, pts)
     _phases(ax, fig, series, pts)
-    rows = _annotations(ax, fig, series)
+    rows = _annotations(ax, fig, series, brief=below)
     # Grow the figure for extra rows of cycle labels, the legend below and the notes,
     # rather than squeezing the plot itself.
     extra = ROW_INCHES * max(rows - 1, 0) + ROW_INCHES * len(notes)
@@ -364,16 +364,20 @@ def _phases(ax: Any, fig: Any, series: Series, pts: list[Point]) -> None:
     ax.set_title(ax.get_title(loc="left"), loc="left", fontsize=9, color=MUTED, pad=22 + 11 * max(rows))
 
 
-def _annotations(ax: Any, fig: Any, series: Series) -> int:
+def _annotations(ax: Any, fig: Any, series: Series, brief: bool = False) -> int:
     """PDSA cycles as markers on the x axis with labels in staggered rows below the plot.
 
+    ``brief`` labels them with their ids only (a poster tells their names elsewhere).
     Returns the number of label rows used.
     """
     if not series.annotations:
         return 0
     x0, x1 = ax.get_xlim()
     trans = ax.get_xaxis_transform()
-    texts = [textwrap.shorten(a.label, 34, placeholder="…") for a in series.annotations]
+    texts = [
+        (a.short if brief and a.short else textwrap.shorten(a.label, 34, placeholder="…"))
+        for a in series.annotations
+    ]
     centres = [(_x(series, a.x) - x0) / (x1 - x0) for a in series.annotations]
     halves = [_text_width(t, 7, fig, ax) / 2 + 0.008 for t in texts]
     rows = _stagger([(c - h, c + h) for c, h in zip(centres, halves, strict=True)])

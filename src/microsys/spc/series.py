@@ -23,6 +23,8 @@ class Annotation:
 
     x: float
     label: str
+    # The cycle's id alone, for charts too narrow for whole labels (a poster's).
+    short: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,11 @@ def from_measure(wb: Workbook, measure: Measure, *, screen: bool = True) -> Seri
     for cycle in sorted(wb.pdsa_cycles, key=lambda c: c.id):
         if measure.id in cycle.measures and cycle.do is not None and cycle.do.started is not None:
             label = cycle.id + (f": {cycle.title}" if cycle.title else "")
-            annotations.append(Annotation(float(cycle.do.started.toordinal()), label))
+            annotations.append(Annotation(float(cycle.do.started.toordinal()), label, cycle.id))
     for s in wb.sdsa_cycles:
         if measure.id in s.measures and s.do is not None and s.do.started is not None:
             annotations.append(
-                Annotation(float(s.do.started.toordinal()), s.id + (f": {s.title}" if s.title else ""))
+                Annotation(float(s.do.started.toordinal()), s.id + (f": {s.title}" if s.title else ""), s.id)
             )
     unit = measure.definition.unit or ""
     proportion = measure.chart in ("p", "pp")
