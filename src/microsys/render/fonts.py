@@ -117,7 +117,7 @@ def characters(value: Any) -> set[str]:
 def _fields(item: Any) -> Any:
     if is_dataclass(item) and not isinstance(item, type):
         return {f.name: getattr(item, f.name) for f in fields(item)}
-    if isinstance(item, (set, frozenset, tuple)):
+    if isinstance(item, (set, frozenset)):
         return list(item)
     return str(item)
 

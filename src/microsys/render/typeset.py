@@ -22,8 +22,7 @@ from microsys.errors import EXIT_USAGE, MicrosysError
 from microsys.render.fonts import FONT_SUFFIXES, gather
 from microsys.report.text import breakable
 
-# Paper sizes in mm (portrait), and the type scale of each relative to A3.
-PAPER_MM = {"a4": (210, 297), "a3": (297, 420), "a2": (420, 594), "a1": (594, 841), "a0": (841, 1189)}
+# The type scale of each paper size relative to A3 (typst knows the sizes themselves).
 UNIT = {"a4": 0.74, "a3": 1.0, "a2": 1.41, "a1": 2.0, "a0": 2.83}
 LOGO_NAMES = ("logo.svg", "logo.png", "logo.jpg", "logo.jpeg")
 # Keys whose values are file names or codes, not text for people: left as they are.
