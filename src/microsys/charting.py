@@ -14,26 +14,25 @@ from typing import cast
 
 from microsys.errors import UsageError
 from microsys.spc.analysis import (
-    CHART_TYPES,
-    NEEDS_DENOMINATOR,
+    DIRECTIONS,
     RULE_SETS,
     Analysis,
     ChartError,
-    ChartType,
+    ChartOptions,
     Direction,
-    Options,
     RuleSet,
     analyse,
 )
+from microsys.spc.kinds import CHART_TYPES, kind
 from microsys.spc.output import as_dict, date_label, number_label
-from microsys.spc.series import Series, SeriesError, from_csv, from_measure
+from microsys.workbook.series import Series, SeriesError, from_csv, from_measure
 
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 @dataclass(frozen=True)
 class CsvRequest:
-    """Options that apply to a CSV source."""
+    """ChartOptions that apply to a CSV source."""
 
     y: str | None = None
     x: str | None = None
@@ -69,19 +68,19 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> Series:
         raise UsageError(f"`{req.chart}` is not a chart type", hint="use one of: " + ", ".join(CHART_TYPES))
     if req.rules not in RULE_SETS:
         raise UsageError(f"`{req.rules}` is not a rule set", hint="use anhoej, ihi or nhs")
-    if req.chart in NEEDS_DENOMINATOR and req.n is None:
+    if kind(req.chart).denominator and req.n is None:
         raise UsageError(
             f"a {req.chart} chart needs a denominator for every value",
             hint="name the column of denominators with --n COLUMN",
         )
-    if req.direction not in ("up", "down", "neutral"):
+    if req.direction not in DIRECTIONS:
         raise UsageError(f"`{req.direction}` is not a direction", hint="use up, down or neutral")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path} cannot be read as UTF-8 text: {exc}") from None
-    options = Options(
-        chart=cast(ChartType, req.chart),
+    options = ChartOptions(
+        chart=req.chart,
         rules=cast(RuleSet, req.rules),
         direction=cast(Direction, req.direction),
         target=req.target,

@@ -239,13 +239,14 @@ def new_measure(
     """A new measure file (and an empty CSV beside it with ``csv``)."""
     from typing import get_args
 
-    from microsys.schema.measures import DENOMINATOR_CHARTS, ChartType, Direction, Frequency, Measure
+    from microsys.schema.measures import Direction, Frequency, Measure
+    from microsys.spc.kinds import BY_ID, CHART_TYPES, choices_text
 
     _check_id(measure_id, "measure")
     for value, options, flag in (
         (type, ("outcome", "process", "balancing"), "--type"),
         (direction, get_args(Direction), "--direction"),
-        (chart, get_args(ChartType), "--chart"),
+        (chart, CHART_TYPES, "--chart"),
         (frequency, get_args(Frequency), "--frequency"),
     ):
         if value not in options:
@@ -261,7 +262,7 @@ def new_measure(
             "for a proportion or rate",
         )
     notes = []
-    if chart in DENOMINATOR_CHARTS and not (numerator and denominator):
+    if BY_ID[chart].denominator and not (numerator and denominator):
         notes.append(
             f"a {chart} chart counts something out of something: fill in `numerator` and `denominator`"
         )
@@ -273,6 +274,7 @@ def new_measure(
             "type": type,
             "direction": direction,
             "chart": chart,
+            "chart_kinds": choices_text(),
             "frequency": frequency,
             "unit": _one_line(unit),
             "numerator": _one_line(numerator),
@@ -282,7 +284,7 @@ def new_measure(
     )
     record = _new_file(wb, f"measures/{measure_id}.yaml", text, Measure, measure_id, notes)
     if csv:
-        header = "date,value,denominator,note\n" if chart in DENOMINATOR_CHARTS else "date,value,note\n"
+        header = "date,value,denominator,note\n" if BY_ID[chart].denominator else "date,value,note\n"
         csv_path = wb.root / "measures" / f"{measure_id}.csv"
         if csv_path.exists():
             raise RefusedError(f"{wb.path / 'measures' / csv_path.name} already exists; nothing was written")

@@ -15,10 +15,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from microsys.schema.measures import DENOMINATOR_CHARTS, NON_NEGATIVE_CHARTS, PROPORTION_CHARTS, Measure
-
-# Charts where several values on one date are members of one subgroup.
-SUBGROUP_CHARTS = frozenset({"xbar", "s"})
+from microsys.schema.measures import Measure
+from microsys.spc.kinds import kind
 
 _MONTHS = {
     m: i + 1
@@ -143,14 +141,15 @@ def judge(measure: Measure, entry: Entry, today: dt.date) -> None:
         EntryError: with a message that says what is wrong and how to fix it.
     """
     chart = measure.chart
+    row = kind(chart)
     if entry.date > today:
         raise EntryError(
             f"{entry.date} is in the future",
             hint="check the date (and whether it is day/month or month/day)",
         )
-    if chart in NON_NEGATIVE_CHARTS and entry.value < 0:
+    if row.non_negative and entry.value < 0:
         raise EntryError(f"a {chart} chart counts things, so {entry.value:g} cannot be right")
-    if chart in DENOMINATOR_CHARTS and entry.denominator is None:
+    if row.denominator and entry.denominator is None:
         raise EntryError(
             f"a {chart} chart needs the denominator "
             f"({measure.definition.denominator or 'what it is out of'})",
@@ -158,7 +157,7 @@ def judge(measure: Measure, entry: Entry, today: dt.date) -> None:
         )
     if entry.denominator is not None and entry.denominator <= 0:
         raise EntryError(f"the denominator {entry.denominator:g} must be more than 0")
-    if chart in PROPORTION_CHARTS and entry.denominator is not None and entry.value > entry.denominator:
+    if row.proportion and entry.denominator is not None and entry.value > entry.denominator:
         raise EntryError(
             f"{entry.value:g} out of {entry.denominator:g} is more than all of them",
             hint="the value is the count (e.g. patients seen within 15 minutes), the denominator the total",
@@ -169,7 +168,7 @@ def duplicates(
     measure: Measure, existing: Sequence[tuple[dt.date, float]], new: Sequence[Entry]
 ) -> list[str]:
     """Why new entries would duplicate dates already recorded (or each other)."""
-    if measure.chart in SUBGROUP_CHARTS:
+    if kind(measure.chart).subgroups:
         return []
     seen = {d: v for d, v in existing}
     problems = []

@@ -1,4 +1,7 @@
-"""Turning a workbook measure, or columns of a CSV file, into a series to analyse."""
+"""Turning a workbook measure, or columns of a CSV file, into a series to analyse.
+
+Kept out of :mod:`microsys.spc`, which is pure statistics: this walks the workbook and reads text.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, cast
 
-from microsys.spc.analysis import Options
+from microsys.spc.analysis import ChartOptions
+from microsys.spc.kinds import kind
 
 if TYPE_CHECKING:
     from microsys.schema.measures import Measure
@@ -35,7 +39,7 @@ class Series:
     xs: tuple[float, ...]
     ys: tuple[float | None, ...]
     ns: tuple[float | None, ...] | None
-    options: Options
+    options: ChartOptions
     notes: tuple[str | None, ...] = ()
     dates: bool = True
     y_label: str = ""
@@ -81,13 +85,13 @@ def from_measure(wb: Workbook, measure: Measure, *, screen: bool = True) -> Seri
                 Annotation(float(s.do.started.toordinal()), s.id + (f": {s.title}" if s.title else ""), s.id)
             )
     unit = measure.definition.unit or ""
-    proportion = measure.chart in ("p", "pp")
+    proportion = kind(measure.chart).proportion
     return Series(
         title=measure.name,
         xs=tuple(xs),
         ys=tuple(ys),
         ns=tuple(ns) if ns is not None else None,
-        options=Options(
+        options=ChartOptions(
             chart=measure.chart,
             rules=measure.rules,
             direction=measure.direction,
@@ -148,7 +152,7 @@ def from_csv(
     x: str | None = None,
     n: str | None = None,
     part: str | None = None,
-    options: Options,
+    options: ChartOptions,
     title: str = "",
 ) -> Series:
     """A series from CSV text; columns chosen by name. Without ``x`` the rows are numbered 1..N."""
@@ -200,5 +204,5 @@ def from_csv(
         dates=dates,
         y_label=y,
         part_labels=part_labels,
-        percent=opts.chart in ("p", "pp"),
+        percent=kind(opts.chart).proportion,
     )
