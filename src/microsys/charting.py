@@ -1,12 +1,12 @@
-"""The chart use case: from a workbook or CSV file to analyses and image files.
+"""The chart use case: from a workbook or CSV file to analyses, then to image files.
 
-Kept out of the CLI so that the command stays a thin shell; matplotlib is
-imported only when an image is drawn.
+Kept out of the CLI so that the command stays a thin shell. :func:`charts` analyses;
+what is written (images, JSON) is chosen from the registry in
+:mod:`microsys.reporters.charts`. matplotlib is imported only when an image is drawn.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +24,27 @@ from microsys.spc.analysis import (
     analyse,
 )
 from microsys.spc.kinds import CHART_TYPES, kind
-from microsys.spc.output import as_dict, date_label, number_label
+from microsys.spc.output import XLabel, as_dict, date_label, number_label
 from microsys.workbook.series import Series, SeriesError, from_csv, from_measure
 
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+@dataclass(frozen=True)
+class Charted:
+    """One analysed chart, where its image goes, and what it is of."""
+
+    series: Series
+    analysis: Analysis
+    target: Path
+    x_label: XLabel
+    measure: str | None = None
+    name: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """The documented JSON form (docs/chart-json.md), named by its measure for a workbook's."""
+        data = as_dict(self.analysis, self.x_label)
+        return data if self.measure is None else {"measure": self.measure, "name": self.name, **data}
 
 
 @dataclass(frozen=True)
@@ -109,35 +126,36 @@ def _draw(series: Series, analysis: Analysis, target: Path) -> None:
     save(draw(series, analysis), target)
 
 
-def run_chart_command(
+def write_images(charts: Sequence[Charted]) -> Iterator[str]:
+    """Draw each chart to its target; yields what was written, for the user."""
+    for c in charts:
+        _draw(c.series, c.analysis, c.target)
+        yield f"wrote {c.target}"
+
+
+def charts(
     source: Path,
     measure_ids: Sequence[str],
     out: Path | None,
     *,
-    as_json: bool,
     csv: CsvRequest,
     screen: bool = True,
-) -> Iterator[str]:
-    """Analyse and draw; yields the lines to print (JSON, or the paths written)."""
+) -> list[Charted]:
+    """Analyse a CSV file, or a workbook's measures (all, or those named), and say where each image goes."""
     if source.is_file() and source.suffix.lower() in (".csv", ".txt"):
         series = _csv_series(source, csv, screen)
         analysis = _analyse(series, str(source))
         label = date_label if series.dates else number_label
-        if as_json:
-            yield json.dumps(as_dict(analysis, label), indent=2, ensure_ascii=False)
-            return
         target = out or source.with_suffix(".png")
         if target.suffix.lower() not in IMAGE_SUFFIXES:
             target = target / (source.stem + ".png")
-        _draw(series, analysis, target)
-        yield f"wrote {target}"
-        return
-    yield from _workbook_charts(source, measure_ids, out, as_json=as_json, screen=screen)
+        return [Charted(series, analysis, target, label)]
+    return _workbook_charts(source, measure_ids, out, screen=screen)
 
 
 def _workbook_charts(
-    source: Path, measure_ids: Sequence[str], out: Path | None, *, as_json: bool, screen: bool
-) -> Iterator[str]:
+    source: Path, measure_ids: Sequence[str], out: Path | None, *, screen: bool
+) -> list[Charted]:
     from microsys.workbook.loader import open_workbook
 
     wb = open_workbook(source)
@@ -169,9 +187,6 @@ def _workbook_charts(
                 f"the measure `{measure.id}` has no values yet", hint="add values before charting"
             )
         analysis = _analyse(series, f"measure `{measure.id}`")
-        if as_json:
-            results.append({"measure": measure.id, "name": measure.name, **as_dict(analysis, date_label)})
-            continue
         folder = (
             out
             if out is not None and out.suffix.lower() not in IMAGE_SUFFIXES
@@ -180,7 +195,5 @@ def _workbook_charts(
         target = (
             out if out is not None and out.suffix.lower() in IMAGE_SUFFIXES else folder / f"{measure.id}.png"
         )
-        _draw(series, analysis, target)
-        yield f"wrote {target}"
-    if as_json:
-        yield json.dumps(results[0] if len(results) == 1 else results, indent=2, ensure_ascii=False)
+        results.append(Charted(series, analysis, target, date_label, measure.id, measure.name))
+    return results
