@@ -22,7 +22,7 @@ from microsys.schema.base import Model
 from microsys.schema.messages import did_you_mean
 from microsys.storage import Change
 from microsys.workbook.loader import Workbook, refuse_if_broken
-from microsys.yaml.edit import YamlDocument, append_item, block_list
+from microsys.yaml.edit import YamlDocument, append_item, block_list, new_mapping, new_sequence
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
@@ -356,13 +356,11 @@ def new_playbook(
 
 def _list_file(wb: Workbook, rel: str, key: str, header: str) -> tuple[YamlDocument | None, Any]:
     """Open ``rel`` for appending to its ``key`` list (or plan a new file)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
     sf = wb.file(rel)
     refuse_if_broken(wb, sf)
     if sf is None:
-        data = CommentedMap()
-        data[key] = CommentedSeq()
+        data = new_mapping()
+        data[key] = new_sequence()
         data.yaml_set_start_comment(header)
         return None, data
     doc = YamlDocument.read(wb.root / rel, sf.path)
@@ -394,8 +392,6 @@ def new_change(
     description: str | None,
 ) -> NewRecord:
     """Append a change idea to change-ideas.yaml with the next free id."""
-    from ruamel.yaml.comments import CommentedMap
-
     from microsys.schema.improvement import ChangeIdeas
 
     facts = Facts(wb, today)
@@ -407,7 +403,7 @@ def new_change(
         theme = facts.selected_theme.id
     doc, data = _list_file(wb, "change-ideas.yaml", "ideas", "Change ideas: what could we try?")
     rid = next_id(list(facts.change_ideas), "C")
-    entry = CommentedMap()
+    entry = new_mapping()
     entry["id"] = rid
     entry["title"] = _one_line(title)
     if description:
@@ -425,8 +421,6 @@ def new_change(
 
 def new_theme(wb: Workbook, today: dt.date, *, title: str, description: str | None) -> NewRecord:
     """Append a candidate theme to themes.yaml with the next free id."""
-    from ruamel.yaml.comments import CommentedMap
-
     from microsys.schema.improvement import Themes
 
     if not title.strip():
@@ -434,7 +428,7 @@ def new_theme(wb: Workbook, today: dt.date, *, title: str, description: str | No
     themes = wb.themes
     doc, data = _list_file(wb, "themes.yaml", "themes", "Themes for improvement.")
     rid = next_id([t.id for t in themes.themes] if themes else [], "T")
-    entry = CommentedMap()
+    entry = new_mapping()
     entry["id"] = rid
     entry["title"] = _one_line(title)
     if description:

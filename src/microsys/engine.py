@@ -143,7 +143,7 @@ def check(
     if jobs > 1 and len(roots) > 1:
         from microsys.parallel import check_many
 
-        results = check_many(roots, limits, jobs, today, histories)
+        results = check_many(check_workbook, roots, limits, jobs, today, histories)
     else:
         results = [check_workbook(root, limits, today, False, histories.get(root)) for root in roots]
     return CheckResult(workbooks=tuple(results), strict=strict)

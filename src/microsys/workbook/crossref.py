@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePath
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import NamedTuple, cast
 
 from microsys.diagnostics import Diagnostic, PathPart, Severity
 from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
@@ -18,9 +18,7 @@ from microsys.schema.measures import Measure
 from microsys.schema.meetings import Meeting, SelfAssessment
 from microsys.schema.messages import did_you_mean
 from microsys.spc.kinds import kind
-
-if TYPE_CHECKING:
-    from microsys.workbook.loader import SourceFile, Workbook
+from microsys.workbook.model import SourceFile, Workbook
 
 
 def finding(

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from microsys import gitinfo
-from microsys.ramp.facts import filled
+from microsys.schema.placeholders import filled
 from microsys.yaml.load import Limits, parse_text
 
 

@@ -117,6 +117,20 @@ def append_item(seq: Any, item: Any) -> None:
     cast(Any, item).ca.items[last] = [None, None, token, None]
 
 
+def new_mapping() -> Any:
+    """An empty mapping that keeps its key order and can carry comments, to add to a document."""
+    from ruamel.yaml.comments import CommentedMap
+
+    return CommentedMap()
+
+
+def new_sequence() -> Any:
+    """An empty list that can carry comments, to add to a document."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    return CommentedSeq()
+
+
 def new_yaml() -> Any:
     """A round-trip dumper in the house style, for files microsys creates."""
     return _make_yaml(_STYLES[0])
