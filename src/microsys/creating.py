@@ -58,9 +58,9 @@ def _validated(text: str, rel: str, model: type[Model]) -> str:
     from pydantic import ValidationError
 
     from microsys.schema.messages import translate
-    from microsys.yaml.load import Limits, parse_text
+    from microsys.yaml.load import ReadLimits, parse_text
 
-    data, diagnostics = parse_text(Path(rel), text, Limits())
+    data, diagnostics = parse_text(Path(rel), text, ReadLimits())
     if not diagnostics:
         try:
             model.model_validate(data)

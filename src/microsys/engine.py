@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from microsys.diagnostics import Diagnostic, Severity
 from microsys.errors import EXIT_FINDINGS, EXIT_OK
 from microsys.workbook.discover import find_workbooks
-from microsys.yaml.load import Limits
+from microsys.yaml.load import ReadLimits
 
 if TYPE_CHECKING:
     from microsys.workbook.githistory import CycleHistory
@@ -78,7 +78,7 @@ class CheckResult:
 
 def check_workbook(
     root: Path,
-    limits: Limits | None = None,
+    limits: ReadLimits | None = None,
     today: dt.date | None = None,
     git: bool = True,
     history: CycleHistory | None = None,
@@ -119,7 +119,7 @@ def auto_jobs(workbooks: int) -> int:
 def check(
     paths: Sequence[Path],
     *,
-    limits: Limits | None = None,
+    limits: ReadLimits | None = None,
     strict: bool = False,
     jobs: int | None = None,
     today: dt.date | None = None,

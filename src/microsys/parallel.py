@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from microsys.yaml.load import Limits
+from microsys.yaml.load import ReadLimits
 
 if TYPE_CHECKING:
     from microsys.workbook.githistory import CycleHistory
@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 # The engine's check of one workbook: passed in (a module-level function, so it pickles by
 # name), not imported, so that the engine imports this module and never the reverse.
-CheckOne = Callable[[Path, Limits | None, dt.date | None, bool, "CycleHistory | None"], R]
+CheckOne = Callable[[Path, ReadLimits | None, dt.date | None, bool, "CycleHistory | None"], R]
 
 
-def _one(args: tuple[CheckOne[R], Path, Limits | None, dt.date | None, bool, CycleHistory | None]) -> R:
+def _one(args: tuple[CheckOne[R], Path, ReadLimits | None, dt.date | None, bool, CycleHistory | None]) -> R:
     check_workbook, root, limits, today, git, history = args
     return check_workbook(root, limits, today, git, history)
 
@@ -28,7 +28,7 @@ def _one(args: tuple[CheckOne[R], Path, Limits | None, dt.date | None, bool, Cyc
 def check_many(
     check_workbook: CheckOne[R],
     roots: list[Path],
-    limits: Limits | None,
+    limits: ReadLimits | None,
     jobs: int,
     today: dt.date | None = None,
     histories: Mapping[Path, CycleHistory] | None = None,

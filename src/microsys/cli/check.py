@@ -48,12 +48,12 @@ def check(
     """
     from microsys import engine
     from microsys.errors import EXIT_OK
-    from microsys.yaml.load import Limits
+    from microsys.yaml.load import ReadLimits
 
     chosen = format.value if format else "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     result = engine.check(
         paths or [Path(".")],
-        limits=Limits(max_bytes=parse_size(max_file_size)),
+        limits=ReadLimits(max_bytes=parse_size(max_file_size)),
         strict=strict,
         jobs=jobs or None,
         today=parse_today(today),

@@ -24,7 +24,7 @@ from microsys.workbook.discover import display_path, workbook_files
 # Re-exported: most code knows the workbook as the loader's.
 from microsys.workbook.model import SourceFile as SourceFile
 from microsys.workbook.model import Workbook as Workbook
-from microsys.yaml.load import Limits, load_file, read_text
+from microsys.yaml.load import ReadLimits, load_file, read_text
 from microsys.yaml.positions import resolve
 
 
@@ -63,9 +63,9 @@ def _unknown_file(sf: SourceFile) -> Diagnostic:
     )
 
 
-def load_workbook(root: Path, limits: Limits | None = None) -> Workbook:
+def load_workbook(root: Path, limits: ReadLimits | None = None) -> Workbook:
     """Load and check every file of the workbook at ``root``; never raises for bad files."""
-    limits = limits or Limits()
+    limits = limits or ReadLimits()
     shown_root = display_path(root)
     files: list[SourceFile] = []
     for path in workbook_files(root):
@@ -106,7 +106,7 @@ def _with_path(d: Diagnostic, path: Path) -> Diagnostic:
     return replace(d, path=path)
 
 
-def _load_measure_data(workbook: Workbook, limits: Limits) -> None:
+def _load_measure_data(workbook: Workbook, limits: ReadLimits) -> None:
     used: set[str] = set()
     for sf, model in workbook.records("measure"):
         measure = cast(Measure, model)
@@ -171,7 +171,7 @@ def _load_measure_data(workbook: Workbook, limits: Limits) -> None:
 __all__ = ["FILE_KINDS", "SourceFile", "Workbook", "load_workbook"]
 
 
-def open_workbook(path: Path, limits: Limits | None = None) -> Workbook:
+def open_workbook(path: Path, limits: ReadLimits | None = None) -> Workbook:
     """Load the workbook holding ``path`` (a workbook folder or a file in one).
 
     Raises:

@@ -187,9 +187,9 @@ def merge_lines(original: str, base: str, edited: str) -> str | None:
 def _refuse_unsafe(path: Path, shown: Path, text: str) -> None:
     """Refuse files the guarded loader finds errors in (bombs, deep nesting, bad syntax)."""
     from microsys.diagnostics import Severity
-    from microsys.yaml.load import Limits, parse_text
+    from microsys.yaml.load import ReadLimits, parse_text
 
-    _, diagnostics = parse_text(path, text, Limits())
+    _, diagnostics = parse_text(path, text, ReadLimits())
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if errors:
         first = errors[0]
