@@ -108,14 +108,15 @@ def _read(
         xs = [float(numbered[row.line]) for row in kept]
     else:
         xs, dates = _x_values(table, kept, xi)
-    ys = _numbers(table, kept, yi)
+    ys = [v for v in _numbers(table, kept, yi) if v is not None]
+    # A value without its denominator is a missing point, as in qicharts2.
     ns = _numbers(table, kept, ni) if ni is not None else None
     out_ys: list[float | None] = list(ys)
     out_ns: list[float | None] | None = list(ns) if ns is not None else None
     gaps = []
     for k, row in enumerate(kept):
         denominator = ns[k] if ns is not None else None
-        problem = point_problem(options.chart, ys[k], denominator, has_denominator=ni is not None)
+        problem = point_problem(options.chart, ys[k], denominator)
         if problem is not None:
             raise SheetError(problem, row=row.line, column=y)
         if denominator == 0:
@@ -150,12 +151,16 @@ def _read(
     return CsvSeries(series, tuple(notes))
 
 
-def _numbers(table: Table, rows: list[sheets.Row], index: int) -> list[float]:
+def _numbers(table: Table, rows: list[sheets.Row], index: int) -> list[float | None]:
+    """The numbers of a column (None for an empty cell)."""
     column = table.header[index]
     decimal = sheets.column_decimal(((r.line, r.cell(index)) for r in rows), table.default_decimal)
-    out = []
+    out: list[float | None] = []
     for row in rows:
         text = row.cell(index)
+        if not text:
+            out.append(None)
+            continue
         try:
             out.append(sheets.parse_number(text, decimal).value)
         except SheetError as exc:
