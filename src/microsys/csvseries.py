@@ -90,15 +90,11 @@ def _read(
     if not table.rows:
         raise CsvSeriesError("the CSV file has no data rows")
     notes: list[str] = []
-    missing = [
-        row.line for row in table.rows if not row.cell(yi) or (xi is not None and not row.cell(xi))
-    ]
+    missing = [row.line for row in table.rows if not row.cell(yi) or (xi is not None and not row.cell(xi))]
     kept = [row for row in table.rows if row.cell(yi) and (xi is None or row.cell(xi))]
     if missing:
         what = f"`{x}` or `{y}`" if x is not None else f"`{y}`"
-        notes.append(
-            f"left out {len(missing)} row(s) with no {what}: row {_rows_listed(missing)}"
-        )
+        notes.append(f"left out {len(missing)} row(s) with no {what}: row {_rows_listed(missing)}")
     if not kept:
         raise CsvSeriesError(f"no row has a value in column `{y}`")
     numbered = {row.line: i for i, row in enumerate(table.rows, start=1)}

@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from microsys import sheets
-from microsys.sheets import SheetError
 from microsys.schema.measures import DENOMINATOR_CHARTS, NON_NEGATIVE_CHARTS, PROPORTION_CHARTS, Measure
+from microsys.sheets import SheetError
 
 # Charts where several values on one date are members of one subgroup.
 SUBGROUP_CHARTS = frozenset({"xbar", "s"})
+
 
 class EntryError(ValueError):
     """A value that cannot be read or cannot be true; the message says why, for a person."""
@@ -86,7 +87,9 @@ def point_problem(chart: str, value: float, denominator: float | None) -> str | 
     return None
 
 
-ZERO_DENOMINATOR_NOTE = "a denominator of 0 (nothing to count) has no proportion or rate: the chart shows a gap"
+ZERO_DENOMINATOR_NOTE = (
+    "a denominator of 0 (nothing to count) has no proportion or rate: the chart shows a gap"
+)
 
 
 @dataclass(frozen=True)

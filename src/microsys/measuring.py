@@ -29,8 +29,8 @@ from microsys.dataentry import (
 )
 from microsys.errors import RefusedError, UsageError
 from microsys.schema.measures import Measure
-from microsys.sheets import SheetError
 from microsys.schema.messages import did_you_mean
+from microsys.sheets import SheetError
 from microsys.storage import Change
 from microsys.workbook import privacy
 from microsys.workbook.loader import Workbook, refuse_if_broken
@@ -142,7 +142,7 @@ def _notes(entries: Sequence[Entry], *, csv: bool) -> tuple[str, ...]:
     formulas = [e for e in entries if e.note and sheets.is_formula(" ".join(e.note.split()))]
     for e in formulas[:MAX_LISTED]:
         notes.append(
-            f"{_where(e)}: the note starts like a spreadsheet formula (`{e.note[:30]}`)"
+            f"{_where(e)}: the note starts like a spreadsheet formula (`{(e.note or '')[:30]}`)"
             + (", so it is written with a leading ' and a spreadsheet shows it as text" if csv else "")
         )
     if len(formulas) > MAX_LISTED:
@@ -235,7 +235,9 @@ def _into_csv(wb: Workbook, rel: str, measure: Measure, entries: Sequence[Entry]
             "note": sheets.neutralise(" ".join(e.note.split())) if e.note else "",
         }
         buf = io.StringIO()
-        csv.writer(buf, delimiter=table.delimiter, lineterminator="").writerow([cells.get(h, "") for h in header])
+        csv.writer(buf, delimiter=table.delimiter, lineterminator="").writerow(
+            [cells.get(h, "") for h in header]
+        )
         inserts.setdefault(at, []).append(buf.getvalue())
     out: list[str] = []
     for i, line in enumerate(lines):
@@ -339,7 +341,9 @@ def read_rows(
     for i in (vi, ni):
         if i is not None:
             try:
-                decimals[i] = sheets.column_decimal(((r.line, r.cell(i)) for r in rows), table.default_decimal)
+                decimals[i] = sheets.column_decimal(
+                    ((r.line, r.cell(i)) for r in rows), table.default_decimal
+                )
             except SheetError as exc:
                 problem(exc.at(None, header[i]))
     order: sheets.values.DateOrder = "mdy" if month_first else "dmy"

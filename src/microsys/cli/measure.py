@@ -17,7 +17,9 @@ _DATE_FORMAT = typer.Option(
 _TODAY = typer.Option(None, "--today", help="Treat this as today when refusing future dates (YYYY-MM-DD).")
 
 
-def _report(wb_path: Path, added: int, skipped: int, rel: str, measure: str, notes: tuple[str, ...] = ()) -> None:
+def _report(
+    wb_path: Path, added: int, skipped: int, rel: str, measure: str, notes: tuple[str, ...] = ()
+) -> None:
     for note in notes:
         typer.echo(f"note: {note}", err=True)
     rows = "value" if added == 1 else "values"

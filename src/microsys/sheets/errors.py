@@ -14,7 +14,12 @@ class SheetError(ValueError):
     """
 
     def __init__(
-        self, message: str, hint: str | None = None, row: int | None = None, column: str | None = None, col: int = 0
+        self,
+        message: str,
+        hint: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        col: int = 0,
     ) -> None:
         super().__init__(message)
         self.message = message

@@ -114,8 +114,7 @@ def decode(raw: bytes) -> tuple[str, str]:
     elif b"\x00" in raw:
         raise SheetError(
             "the file holds binary data (a NUL byte), not text",
-            hint="export the data as CSV (UTF-8) from the spreadsheet; "
-            "UTF-16 text needs its byte order mark",
+            hint="export the data as CSV (UTF-8) from the spreadsheet; UTF-16 text needs its byte order mark",
             row=_row_of(raw, raw.index(b"\x00")),
         )
     else:
@@ -188,7 +187,7 @@ def _tokens(text: str, delimiter: str) -> Iterator[Row]:
         cols: list[int] = []
         while True:
             col = pos - line_start + 1
-            q = _SPACE.match(text, pos).end() if delimiter != "\t" else pos
+            q = _skip_spaces(text, pos) if delimiter != "\t" else pos
             if q < n and text[q] == '"':
                 # A quoted cell ends at the next quote not doubled.
                 i = q + 1
@@ -212,7 +211,7 @@ def _tokens(text: str, delimiter: str) -> Iterator[Row]:
                     line += breaks
                     line_start = q + 1 + body.rfind("\n") + 1
                 value = body.replace('""', '"')
-                pos = _SPACE.match(text, j + 1).end() if delimiter != "\t" else j + 1
+                pos = _skip_spaces(text, j + 1) if delimiter != "\t" else j + 1
                 if pos < n and text[pos] != delimiter and text[pos] != "\n":
                     raise SheetError(
                         f"text follows the closing quote of a cell: `{text[pos : pos + 20]}`",
@@ -221,7 +220,7 @@ def _tokens(text: str, delimiter: str) -> Iterator[Row]:
                         col=pos - line_start + 1,
                     )
             else:
-                end = unquoted.match(text, pos).end()
+                end = _end_of(unquoted, text, pos)
                 value = text[pos:end]
                 pos = end
             if len(value) > MAX_CELL:
@@ -238,6 +237,16 @@ def _tokens(text: str, delimiter: str) -> Iterator[Row]:
         pos += 1  # the line end
         line += 1
         line_start = pos
+
+
+def _end_of(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """Where a pattern that matches the empty string stops matching at ``pos``."""
+    m = pattern.match(text, pos)
+    return m.end() if m is not None else pos
+
+
+def _skip_spaces(text: str, pos: int) -> int:
+    return _end_of(_SPACE, text, pos)
 
 
 def _blank(row: Row) -> bool:

@@ -94,7 +94,7 @@ def evidence(text: str) -> Decimal | None:
     dot, comma = s.rfind("."), s.rfind(",")
     if dot >= 0 and comma >= 0:
         return "." if dot > comma else ","
-    mark = "." if dot >= 0 else "," if comma >= 0 else None
+    mark: Decimal | None = "." if dot >= 0 else "," if comma >= 0 else None
     if mark is None:
         return None
     other: Decimal = "," if mark == "." else "."
@@ -192,6 +192,9 @@ _QUANTITY = re.compile(
 )
 
 
+_QUANTITY_HINT = "use a point for decimals and group thousands by three: `1,200 patients`, `12.5 minutes`"
+
+
 def parse_quantity(text: str) -> tuple[float, str]:
     """A number with its unit written as text, e.g. ``1,200 patients`` or ``52 minutes``.
 
@@ -211,14 +214,14 @@ def parse_quantity(text: str) -> tuple[float, str]:
     if unit[0] in ",.'" or unit[0].isdigit():
         raise SheetError(
             f"`{text}` is not a number with a unit: the number does not end before `{unit}`",
-            hint="use a point for decimals and group thousands by three, e.g. `1,200 patients` or `12.5 minutes`",
+            hint=_QUANTITY_HINT,
         )
     try:
         number = parse_number(m.group("num"), ".")
     except SheetError as exc:
         raise SheetError(
             f"`{text}`: {exc.message}",
-            hint="use a point for decimals and group thousands by three, e.g. `1,200 patients` or `12.5 minutes`",
+            hint=_QUANTITY_HINT,
         ) from None
     return number.value, unit
 
@@ -342,10 +345,10 @@ def parse_date(text: str, order: DateOrder = "dmy", fmt: str | None = None) -> d
     s = text.strip()
     if fmt:
         try:
-            day = dt.datetime.strptime(s, fmt).date()
+            exact = dt.datetime.strptime(s, fmt).date()
         except ValueError:
             raise SheetError(f"`{s}` does not match the date format `{fmt}`") from None
-        return check_date_range(day, s)
+        return check_date_range(exact, s)
     if m := _ISO.match(s):
         return _make(int(m.group(1)), int(m.group(3)), int(m.group(4)), s)
     if m := _NUMERIC.match(s):
@@ -354,19 +357,17 @@ def parse_date(text: str, order: DateOrder = "dmy", fmt: str | None = None) -> d
         day, month = (b, a) if order == "mdy" and m.group(2) != "." else (a, b)
         if month > 12 and day <= 12:
             raise SheetError(
-                f"`{s}` has no month {month}: it looks like {_order_words('mdy' if order == 'dmy' else 'dmy')}",
+                f"`{s}` has no month {month}: it looks like "
+                + _order_words("mdy" if order == "dmy" else "dmy"),
                 hint="run the command again " + ("with" if order == "dmy" else "without") + " --month-first",
             )
         return _make(y, month, day, s)
-    if m := _DAY_MONTH.match(s):
-        if (month_number := _MONTHS.get(m.group(2).lower())) is not None:
-            return _make(_year(m.group(3)), month_number, int(m.group(1)), s)
-    if m := _MONTH_DAY.match(s):
-        if (month_number := _MONTHS.get(m.group(1).lower())) is not None:
-            return _make(int(m.group(3)), month_number, int(m.group(2)), s)
-    if m := _MONTH_YEAR.match(s):
-        if (month_number := _MONTHS.get(m.group(1).lower())) is not None:
-            return _make(int(m.group(2)), month_number, 1, s)
+    if (m := _DAY_MONTH.match(s)) and (month_number := _MONTHS.get(m.group(2).lower())) is not None:
+        return _make(_year(m.group(3)), month_number, int(m.group(1)), s)
+    if (m := _MONTH_DAY.match(s)) and (month_number := _MONTHS.get(m.group(1).lower())) is not None:
+        return _make(int(m.group(3)), month_number, int(m.group(2)), s)
+    if (m := _MONTH_YEAR.match(s)) and (month_number := _MONTHS.get(m.group(1).lower())) is not None:
+        return _make(int(m.group(2)), month_number, 1, s)
     if m := _YEAR_MONTH.match(s):
         return _make(int(m.group(1)), int(m.group(2)), 1, s)
     raise SheetError(
