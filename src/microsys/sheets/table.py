@@ -254,8 +254,8 @@ def _blank(row: Row) -> bool:
 
 
 def _sniff(text: str) -> str:
-    """The separator that splits the first rows most consistently (comma on a tie)."""
-    best: tuple[tuple[int, int, int], str] | None = None
+    """The separator that splits the first rows most consistently, then into most cells (comma on a tie)."""
+    best: tuple[tuple[int, int, int, int], str] | None = None
     for rank, delimiter in enumerate(DELIMITERS):
         widths: list[int] = []
         try:
@@ -270,7 +270,7 @@ def _sniff(text: str) -> str:
         if not widths:
             continue
         consistent = sum(1 for w in widths[1:] if w == widths[0])
-        score = (int(widths[0] > 1), consistent, -rank)
+        score = (int(widths[0] > 1), consistent, widths[0], -rank)
         if best is None or score > best[0]:
             best = (score, delimiter)
     return best[1] if best is not None else ","
