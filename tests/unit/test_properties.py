@@ -43,7 +43,11 @@ def test_random_text_in_a_string_field_validates_unchanged(field: str, text: str
 
 
 @settings(max_examples=100)
-@given(st.lists(st.tuples(st.dates(MIN_DATE, MAX_DATE), st.floats(-1e6, 1e6, allow_nan=False), TEXT), max_size=20))
+@given(
+    st.lists(
+        st.tuples(st.dates(MIN_DATE, MAX_DATE), st.floats(-1e6, 1e6, allow_nan=False), TEXT), max_size=20
+    )
+)
 def test_csv_values_round_trip(rows: list) -> None:
     import csv
     import io
