@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from microsys.errors import UsageError
 from microsys.spc.analysis import (
@@ -25,7 +25,10 @@ from microsys.spc.analysis import (
 )
 from microsys.spc.kinds import CHART_TYPES, kind
 from microsys.spc.output import XLabel, as_dict, date_label, number_label
-from microsys.workbook.series import Series, SeriesError, from_csv, from_measure
+from microsys.workbook.series import Series, from_measure
+
+if TYPE_CHECKING:
+    from microsys.csvseries import CsvSeries
 
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
 
@@ -40,6 +43,8 @@ class Charted:
     x_label: XLabel
     measure: str | None = None
     name: str | None = None
+    # What the spreadsheet reader left out or noticed, one line each (not the command's output).
+    notes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """The documented JSON form (docs/chart-json.md), named by its measure for a workbook's."""
@@ -49,7 +54,7 @@ class Charted:
 
 @dataclass(frozen=True)
 class CsvRequest:
-    """ChartOptions that apply to a CSV source."""
+    """Options that apply to a CSV source."""
 
     y: str | None = None
     x: str | None = None
@@ -78,7 +83,7 @@ def _parse_exclude(text: str | None) -> frozenset[int]:
     return values
 
 
-def _csv_series(path: Path, req: CsvRequest, screen: bool) -> Series:
+def _csv_series(path: Path, req: CsvRequest, screen: bool) -> CsvSeries:
     if req.y is None:
         raise UsageError("say which column holds the values", hint="add --y COLUMN")
     if req.chart not in CHART_TYPES:
@@ -92,10 +97,15 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> Series:
         )
     if req.direction not in DIRECTIONS:
         raise UsageError(f"`{req.direction}` is not a direction", hint="use up, down or neutral")
+    from microsys import sheets
+    from microsys.csvseries import CsvSeriesError, series_from_csv
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path} cannot be read as UTF-8 text: {exc}") from None
+        raw = sheets.read_path(path)
+    except OSError as exc:
+        raise UsageError(f"{path} cannot be read: {exc.strerror or exc}") from None
+    except sheets.SheetError as exc:
+        raise UsageError(str(exc), hint=exc.hint) from None
     options = ChartOptions(
         chart=req.chart,
         rules=cast(RuleSet, req.rules),
@@ -106,10 +116,10 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> Series:
         screen_mr=screen,
     )
     try:
-        return from_csv(
-            text, y=req.y, x=req.x, n=req.n, part=req.part, options=options, title=req.title or path.stem
+        return series_from_csv(
+            raw, y=req.y, x=req.x, n=req.n, part=req.part, options=options, title=req.title or path.stem
         )
-    except SeriesError as exc:
+    except CsvSeriesError as exc:
         raise UsageError(f"{path}: {exc}") from None
 
 
@@ -143,13 +153,15 @@ def charts(
 ) -> list[Charted]:
     """Analyse a CSV file, or a workbook's measures (all, or those named), and say where each image goes."""
     if source.is_file() and source.suffix.lower() in (".csv", ".txt"):
-        series = _csv_series(source, csv, screen)
+        read = _csv_series(source, csv, screen)
+        series = read.series
         analysis = _analyse(series, str(source))
         label = date_label if series.dates else number_label
         target = out or source.with_suffix(".png")
         if target.suffix.lower() not in IMAGE_SUFFIXES:
             target = target / (source.stem + ".png")
-        return [Charted(series, analysis, target, label)]
+        notes = tuple(f"{source}: {note}" for note in read.notes)
+        return [Charted(series, analysis, target, label, notes=notes)]
     return _workbook_charts(source, measure_ids, out, screen=screen)
 
 

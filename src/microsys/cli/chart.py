@@ -86,6 +86,8 @@ def chart(
         title=title,
     )
     analysed = charts(source, measures or [], out, csv=request, screen=not no_screen)
+    for note in (note for c in analysed for note in c.notes):
+        typer.echo(f"note: {note}", err=True)
     CHART_FORMATS[format.value](analysed, sys.stdout)
 
 

@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
+from microsys import sheets
 from microsys.diagnostics import Diagnostic, Severity
 from microsys.schema.files import FILE_KINDS, is_allowed_extra, kind_of, known_names
 from microsys.schema.measures import Measure
@@ -148,7 +149,9 @@ def _load_measure_data(workbook: Workbook, limits: ReadLimits) -> None:
             csv_file.diagnostics.extend(_with_path(d, csv_file.path) for d in loaded.diagnostics)
             continue
         csv_file.text = loaded.text
-        points, diags = csvdata.parse_csv(csv_file.path, loaded.text)
+        points, diags = csvdata.parse_csv(
+            csv_file.path, loaded.text, percent_unit=sheets.is_percent_unit(measure.definition.unit)
+        )
         csv_file.diagnostics.extend(diags)
         workbook.measure_values[measure.id] = [p for _, p in points]
         workbook.measure_csv_lines[measure.id] = [line for line, _ in points]
