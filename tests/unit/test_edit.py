@@ -136,7 +136,7 @@ def test_commit_puts_everything_back_when_a_later_file_fails(
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", flaky)
-    with pytest.raises(OSError):
+    with pytest.raises(RefusedError, match="nothing was changed"):
         commit([Change(a, b"a: 2\n", b"a: 1\n"), Change(b, b"b: 1\n", None)])
     monkeypatch.setattr(os, "replace", real_replace)
     assert a.read_text() == "a: 1\n"
