@@ -218,8 +218,15 @@ def _verify(change: Change, root: Path | None) -> int | None:
 
 
 def temp_name(path: Path) -> Path:
-    """An unpredictable hidden name for a temporary file beside ``path``."""
-    return path.parent / f".{path.name[:_MAX_NAME_IN_TEMP]}.{secrets.token_hex(8)}.tmp"
+    """An unpredictable hidden name, free now, for a temporary file beside ``path``.
+
+    The file is still created exclusively: a name taken in between fails the write.
+    """
+    for _ in range(100):
+        tmp = path.parent / f".{path.name[:_MAX_NAME_IN_TEMP]}.{secrets.token_hex(8)}.tmp"
+        if not os.path.lexists(tmp):
+            return tmp
+    raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(path.parent))
 
 
 def _write_new(tmp: Path, content: bytes, mode: int | None) -> None:
@@ -425,7 +432,12 @@ def _write_journal(root: Path, record: dict[str, object]) -> Path:
     path = folder / f"journal-{secrets.token_hex(8)}.json"
     tmp = temp_name(path)
     _write_new(tmp, json.dumps(record, indent=1).encode("utf-8"), None)
-    os.replace(tmp, path)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     _fsync_dir(folder)
     return path
 
