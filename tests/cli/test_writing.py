@@ -45,7 +45,9 @@ def test_two_new_changes_at_once_never_take_the_same_id(cf_clinic: Path) -> None
 def test_a_command_waiting_for_the_lock_gives_up_in_plain_words(cf_clinic: Path) -> None:
     before = snapshot(cf_clinic)
     with storage.workbook_lock(cf_clinic):
-        proc = _microsys("new", "change", str(cf_clinic), "--title", "x", env={storage.LOCK_TIMEOUT_ENV: "0.3"})
+        proc = _microsys(
+            "new", "change", str(cf_clinic), "--title", "x", env={storage.LOCK_TIMEOUT_ENV: "0.3"}
+        )
         code = proc.wait(60)
         _, err = proc.communicate()
     assert code == 1 and "another microsys command is writing" in err and "Traceback" not in err
@@ -66,7 +68,7 @@ def test_a_killed_new_measure_is_undone_by_the_next_writing_command(
     proc.communicate()
     assert len(storage.journals(cf_clinic)) == 1  # the kill left its journal
     # The next writing command puts everything back first, then does its own work.
-    code, out, err = call(capsys, "new", "change", str(cf_clinic), "--title", "after the crash")
+    code, _, err = call(capsys, "new", "change", str(cf_clinic), "--title", "after the crash")
     assert code == 0, err
     if point.startswith("renamed"):
         assert "stopped half-way; put back" in err and "measures/wait2.yaml" in err
@@ -74,9 +76,11 @@ def test_a_killed_new_measure_is_undone_by_the_next_writing_command(
     assert {k for k in after if after.get(k) != before.get(k)} == {"change-ideas.yaml"}
     assert not list(cf_clinic.rglob(".*.tmp"))
     # And the command that was killed can simply be run again.
-    code, out, err = call(capsys, _MEASURE[0], _MEASURE[1], str(cf_clinic), *_MEASURE[2:])
+    code, _out, err = call(capsys, _MEASURE[0], _MEASURE[1], str(cf_clinic), *_MEASURE[2:])
     assert code == 0, err
-    assert (cf_clinic / "measures" / "wait2.yaml").is_file() and (cf_clinic / "measures" / "wait2.csv").is_file()
+    assert (cf_clinic / "measures" / "wait2.yaml").is_file() and (
+        cf_clinic / "measures" / "wait2.csv"
+    ).is_file()
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")
@@ -87,8 +91,10 @@ def test_check_undoes_a_killed_write_and_says_so(capsys: pytest.CaptureFixture[s
     )
     assert proc.wait(60) == -signal.SIGKILL
     proc.communicate()
-    assert (cf_clinic / "measures" / "wait2.yaml").exists() and not (cf_clinic / "measures" / "wait2.csv").exists()
-    code, out, _ = call(capsys, "check", str(cf_clinic), "-f", "json", "--no-git", "--today", "2026-11-22")
+    assert (cf_clinic / "measures" / "wait2.yaml").exists() and not (
+        cf_clinic / "measures" / "wait2.csv"
+    ).exists()
+    _code, out, _ = call(capsys, "check", str(cf_clinic), "-f", "json", "--no-git", "--today", "2026-11-22")
     rules = [d["rule"] for d in json.loads(out)["diagnostics"]]
     assert rules.count("workbook.write-undone") == 1
     assert snapshot(cf_clinic) == before
@@ -124,7 +130,9 @@ def test_new_pdsa_never_writes_through_a_folder_linked_out_of_the_workbook(
     assert snapshot(outside) == before
 
 
-def test_a_read_only_file_is_refused_not_replaced(capsys: pytest.CaptureFixture[str], cf_clinic: Path) -> None:
+def test_a_read_only_file_is_refused_not_replaced(
+    capsys: pytest.CaptureFixture[str], cf_clinic: Path
+) -> None:
     ideas = cf_clinic / "change-ideas.yaml"
     ideas.chmod(0o444)
     before = snapshot(cf_clinic)
@@ -145,7 +153,10 @@ def test_a_read_only_file_is_refused_not_replaced(capsys: pytest.CaptureFixture[
     ids=lambda a: " ".join(a[:2]),
 )
 def test_every_writing_command_refuses_a_full_disk_plainly(
-    capsys: pytest.CaptureFixture[str], cf_clinic: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+    capsys: pytest.CaptureFixture[str],
+    cf_clinic: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
 ) -> None:
     before = snapshot(cf_clinic)
     real_open = os.open

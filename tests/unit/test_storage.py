@@ -238,7 +238,7 @@ def test_a_read_only_folder_is_a_plain_refusal(tmp_path: Path) -> None:
     (root / "pdsa").mkdir(parents=True)
     (root / "pdsa").chmod(0o555)
     try:
-        with pytest.raises(RefusedError, match="permission denied.*nothing was changed"):
+        with pytest.raises(RefusedError, match=r"permission denied.*nothing was changed"):
             commit([Change(root / "pdsa" / "PDSA-1.yaml", b"id: PDSA-1\n", None)], root=root)
     finally:
         (root / "pdsa").chmod(0o755)
@@ -269,9 +269,11 @@ def test_a_held_lock_is_refused_in_plain_words_after_the_timeout(tmp_path: Path)
     t.start()
     try:
         assert held.wait(10)
-        with pytest.raises(RefusedError, match="another microsys command is writing"):
-            with storage.workbook_lock(tmp_path, timeout=0.2):
-                pass
+        with (
+            pytest.raises(RefusedError, match="another microsys command is writing"),
+            storage.workbook_lock(tmp_path, timeout=0.2),
+        ):
+            pass
     finally:
         release.set()
         t.join()
@@ -285,7 +287,6 @@ def test_a_state_folder_that_is_a_link_is_refused(tmp_path: Path) -> None:
     outside.mkdir()
     (tmp_path / "wb").mkdir()
     (tmp_path / "wb" / ".microsys").symlink_to(outside, target_is_directory=True)
-    with pytest.raises(RefusedError, match="not a folder"):
-        with storage.workbook_lock(tmp_path / "wb"):
-            pass
+    with pytest.raises(RefusedError, match="not a folder"), storage.workbook_lock(tmp_path / "wb"):
+        pass
     assert list(outside.iterdir()) == []
