@@ -174,3 +174,53 @@ def test_every_writing_command_refuses_a_full_disk_plainly(
     assert code == 1, err
     assert "the disk is full" in err and "nothing was changed" in err
     assert snapshot(cf_clinic) == before
+
+
+def test_measure_add_to_a_file_without_a_final_newline_or_with_mixed_line_ends(
+    capsys: pytest.CaptureFixture[str], cf_clinic: Path
+) -> None:
+    path = cf_clinic / "measures" / "clinic-overrun.yaml"
+    lines = path.read_bytes().split(b"\n")
+    lines[0] += b"\r"  # one CRLF line, as a Windows editor leaves after touching a line
+    original = b"\n".join(lines).rstrip(b"\n")  # and no final newline
+    path.write_bytes(original)
+    code, _, err = call(capsys, "measure", "add", str(cf_clinic), "clinic-overrun", "2026-11-01", "6")
+    assert code == 0, err
+    new = path.read_bytes()
+    assert new == original + b"\n  - date: 2026-11-01\n    value: 6"
+    assert YAML(typ="safe").load(new)["values"][-1]["value"] == 6
+
+
+def test_coach_next_keeps_a_ramp_file_without_a_final_newline_valid(
+    capsys: pytest.CaptureFixture[str], cf_clinic: Path
+) -> None:
+    path = cf_clinic / "ramp.yaml"
+    original = path.read_bytes().rstrip(b"\n").replace(b"\n", b"\r\n")
+    path.write_bytes(original)
+    args = ("coach", "next", str(cf_clinic), "--by", "Sarah Porter", "--today", "2026-11-22")
+    code, _, err = call(capsys, *args)
+    assert code == 0, err
+    new = path.read_bytes()
+    assert b"\n" not in new.replace(b"\r\n", b"") and not new.endswith(b"\n")
+    history = YAML(typ="safe").load(new)["coaching"]["history"]
+    assert history[-1]["by"] == "Sarah Porter" and history[-1]["to"] == "transition"
+
+
+def test_an_edit_never_rewrites_a_note_holding_a_form_feed_or_line_separator(
+    capsys: pytest.CaptureFixture[str], cf_clinic: Path
+) -> None:
+    path = cf_clinic / "measures" / "clinic-overrun.yaml"
+    original = path.read_bytes()
+    for odd in ("\u2028", "\x85", "\x0c"):
+        note = f'"one{odd}consultant short"'.encode()
+        path.write_bytes(original.replace(b"summer leave, one consultant short", note))
+        before = snapshot(cf_clinic)
+        code, _, err = call(capsys, "measure", "add", str(cf_clinic), "clinic-overrun", "2026-11-01", "6")
+        if odd == "\x0c":  # not allowed in YAML at all: refused, nothing changed
+            assert code == 1 and ("nothing" in err or "will not" in err), err
+            assert snapshot(cf_clinic) == before
+        else:  # every old byte kept, the new value added after them
+            assert code == 0, err
+            new = path.read_bytes()
+            assert new == before["measures/clinic-overrun.yaml"] + b"  - date: 2026-11-01\n    value: 6\n"
+            path.write_bytes(original)

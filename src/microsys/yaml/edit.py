@@ -286,7 +286,7 @@ class YamlDocument:
     Lines an edit does not touch are written back exactly as they were read,
     line ends included (a file may mix CRLF and LF lines); new lines take the
     line end most of the file uses. A file without a final line end keeps
-    that, unless something is added after its last line.
+    that: an entry added at its end goes on a line of its own, with no line end after it.
     """
 
     path: Path
@@ -373,8 +373,8 @@ class YamlDocument:
                 "nothing was written",
                 hint="make the change by hand in a text editor",
             )
-        if self._no_final_newline and merged and merged[-1] == self._lines[-1]:
-            merged[-1] = merged[-1][: -len(self._newline)]
+        if self._no_final_newline and merged:  # the file's own style, even after an addition at its end
+            merged[-1] = merged[-1].removesuffix("\n").removesuffix("\r")
         return (_BOM if self._bom else "") + "".join(merged)
 
     def change(self) -> Change:
