@@ -17,7 +17,11 @@ _DATE_FORMAT = typer.Option(
 _TODAY = typer.Option(None, "--today", help="Treat this as today when refusing future dates (YYYY-MM-DD).")
 
 
-def _report(wb_path: Path, added: int, skipped: int, rel: str, measure: str) -> None:
+def _report(
+    wb_path: Path, added: int, skipped: int, rel: str, measure: str, notes: tuple[str, ...] = ()
+) -> None:
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
     rows = "value" if added == 1 else "values"
     text = f"Added {added} {rows} to {measure} ({wb_path / rel})"
     if skipped:
@@ -63,7 +67,7 @@ def measure_add(
             date_format=date_format,
         )
         commit([added.change], root=wb.root)
-    _report(wb.path, added.added, added.skipped, added.rel, measure)
+    _report(wb.path, added.added, added.skipped, added.rel, measure, added.notes)
 
 
 def measure_import(
@@ -100,18 +104,18 @@ def measure_import(
     from microsys.storage import commit
     from microsys.workbook.loader import open_for_writing
 
-    entries = read_rows(
-        file,
-        Columns(date=date_column, value=value_column, denominator=denominator_column, note=note_column),
-        month_first=month_first,
-        date_format=date_format,
-    )
     with open_for_writing(folder) as wb:
         echo_undone(wb.path, wb.undone)
+        entries = read_rows(
+            file,
+            Columns(date=date_column, value=value_column, denominator=denominator_column, note=note_column),
+            month_first=month_first,
+            date_format=date_format,
+        )
         added = prepare(wb, measure, entries, parse_today(today), skip_existing=skip_existing)
         if added.added:
             commit([added.change], root=wb.root)
-    _report(wb.path, added.added, added.skipped, added.rel, measure)
+    _report(wb.path, added.added, added.skipped, added.rel, measure, added.notes)
 
 
 def register(app: typer.Typer) -> None:
