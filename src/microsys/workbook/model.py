@@ -55,6 +55,8 @@ class Workbook:
     measure_values: dict[str, list[DataPoint]] = field(default_factory=dict)
     # Line of each value in its CSV file, for measures whose data is in CSV.
     measure_csv_lines: dict[str, list[int]] = field(default_factory=dict)
+    # Files put back because the command writing them was killed (see storage.recover).
+    undone: tuple[str, ...] = ()
 
     def file(self, rel: str) -> SourceFile | None:
         """The file at the workbook-relative posix path ``rel``."""
