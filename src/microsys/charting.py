@@ -172,6 +172,8 @@ def _workbook_charts(
 
     wb = open_workbook(source)
     by_id = {m.id: m for m in wb.measures}
+    if not measure_ids and source.is_file() and source.parent.name == "measures" and source.stem in by_id:
+        measure_ids = [source.stem]  # `chart measures/clinic-wait.yaml` means that measure
     unknown = [m for m in measure_ids if m not in by_id]
     broken = [m for m in unknown if wb.file(f"measures/{m}.yaml") is not None]
     if broken:

@@ -68,8 +68,39 @@ def test_init_refuses_a_non_empty_folder_and_changes_nothing(
 ) -> None:
     before = snapshot(cf_clinic)
     assert run(["init", str(cf_clinic), "--no-input"]) == 2
-    assert "is not empty" in capsys.readouterr().err
+    assert "is already a workbook" in capsys.readouterr().err
     assert snapshot(cf_clinic) == before
+
+
+def test_init_refuses_a_folder_with_other_content_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.txt").write_text("ours\n")
+    (tmp_path / "README.md").write_text("# ours\n")
+    before = snapshot(tmp_path)
+    assert run(["init", str(tmp_path), "--no-input"]) == 2
+    err = capsys.readouterr().err
+    assert "is not empty (it holds notes.txt)" in err and "README" not in err.split("hint")[0]
+    assert snapshot(tmp_path) == before
+
+
+def test_init_in_a_repository_keeps_its_readme_licence_and_gitignore(tmp_path: Path) -> None:
+    repo = tmp_path / "our ward"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / "README.md").write_text("# Ward 7's repository\n", encoding="utf-8")
+    (repo / "LICENCE").write_text("Crown copyright\n", encoding="utf-8")
+    (repo / ".gitignore").write_bytes(b"*.pyc\nbuild/")  # no final newline
+    result = invoke("init", str(repo), "--no-input")
+    assert result.exit_code == 0, result.output
+    assert (repo / "README.md").read_text(encoding="utf-8") == "# Ward 7's repository\n"
+    assert (repo / "LICENCE").read_text(encoding="utf-8") == "Crown copyright\n"
+    assert "improvement workbook" in (repo / "WORKBOOK.md").read_text(encoding="utf-8")
+    ignore = (repo / ".gitignore").read_text(encoding="utf-8")
+    assert ignore.startswith("*.pyc\nbuild/\n") and ignore.count("build/") == 1 and ".microsys/" in ignore
+    assert "kept your README.md" in result.output and "added .microsys/" in result.output
+    assert f"microsys check '{repo}'" in result.output  # the next step can be pasted into a shell
+    assert check_workbook(repo).diagnostics == ()
 
 
 def test_init_accepts_a_fresh_git_repository(tmp_path: Path) -> None:

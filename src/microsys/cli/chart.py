@@ -29,8 +29,13 @@ _DENOMINATOR = ", ".join(k.id for k in KINDS if k.denominator)
 
 
 def chart(
-    source: Path = typer.Argument(..., help="A workbook folder, or a CSV file of data."),
-    measures: list[str] = typer.Argument(None, help="Workbook measures to chart (default: all)."),
+    args: list[str] = typer.Argument(
+        None,
+        metavar="[SOURCE] [MEASURE]...",
+        help="A workbook folder, a file in one, or a CSV file of data (default: the workbook you are in); "
+        "then the workbook measures to chart (default: all).",
+        show_default=False,
+    ),
     out: Path | None = typer.Option(
         None,
         "--out",
@@ -68,9 +73,16 @@ def chart(
     For a workbook, each measure's own settings are used (chart type, rules, phases,
     baseline, target, direction) and the PDSA cycles that affect it are marked.
 
+    Inside a workbook, `microsys chart clinic-wait` charts that measure.
+
     Example: microsys chart examples/sheffield-cf-clinic clinic-wait --out wait.png
     """
     from microsys.charting import CsvRequest, charts
+    from microsys.cli.common import looks_like_path, reject_unknown_options
+
+    given = list(args or [])
+    reject_unknown_options(given, "chart")
+    source = Path(given.pop(0)) if given and looks_like_path(given[0]) else Path(".")
 
     request = CsvRequest(
         y=y,
@@ -85,7 +97,7 @@ def chart(
         target=target,
         title=title,
     )
-    analysed = charts(source, measures or [], out, csv=request, screen=not no_screen)
+    analysed = charts(source, given, out, csv=request, screen=not no_screen)
     for note in (note for c in analysed for note in c.notes):
         typer.echo(f"note: {note}", err=True)
     CHART_FORMATS[format.value](analysed, sys.stdout)

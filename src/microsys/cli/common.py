@@ -72,3 +72,58 @@ def echo_undone(workbook: Path, undone: Sequence[str]) -> None:
     if undone:
         shown = ", ".join(str(workbook / rel) for rel in undone)
         sys.stderr.write(f"microsys: note: an earlier command was stopped half-way; put back {shown}\n")
+
+
+_NUMBER = re.compile(r"^-\d+(?:[.,]\d+)?$")
+_FILE_SUFFIXES = (".yaml", ".yml", ".csv", ".txt")
+
+
+def reject_unknown_options(args: Sequence[str], command: str) -> None:
+    """Refuse a mistyped option that reached the positional arguments.
+
+    Commands that take negative numbers (``measure add ... -5``) let unknown options
+    through as arguments; anything starting with ``-`` that is not a number is one.
+
+    Raises:
+        UsageError: an argument looks like an option.
+    """
+    for arg in args:
+        if arg.startswith("-") and len(arg) > 1 and not _NUMBER.match(arg):
+            raise UsageError(
+                f"no such option: {arg}", hint=f"see `microsys {command} --help` for the options"
+            )
+
+
+def looks_like_path(arg: str) -> bool:
+    """True when ``arg`` names a file or folder rather than an id: it exists, or is written as a path."""
+    return (
+        Path(arg).exists()
+        or "/" in arg
+        or os.sep in arg
+        or arg in (".", "..")
+        or arg.lower().endswith(_FILE_SUFFIXES)
+    )
+
+
+def leading_folder(args: Sequence[str], names: Sequence[str], command: str) -> tuple[Path, list[str]]:
+    """Split the optional workbook path off the front of ``args``.
+
+    ``names`` are the arguments that always follow it (``MEASURE DATE VALUE``); given
+    exactly those, the workbook is the one holding the current folder, as git finds
+    its repository.
+
+    Raises:
+        UsageError: too few or too many arguments.
+    """
+    reject_unknown_options(args, command)
+    usage = " ".join(names)
+    if len(args) == len(names) + 1:
+        return Path(args[0]), list(args[1:])
+    if len(args) == len(names):
+        return Path("."), list(args)
+    missing = len(args) < len(names)
+    raise UsageError(
+        f"{'missing' if missing else 'too many'} arguments: expected [FOLDER] {usage}",
+        hint=f"e.g. `microsys {command} {usage}` inside the workbook, "
+        f"or `microsys {command} my-clinic {usage}` from outside it",
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import typer
@@ -10,7 +11,10 @@ from microsys.cli.common import interactive
 
 
 def init(
-    folder: Path = typer.Argument(Path("."), help="Folder for the new workbook (new or empty)."),
+    folder: Path = typer.Argument(
+        Path("."),
+        help="Folder for the new workbook: new, empty, or a repository (its README and licence are kept).",
+    ),
     name: str | None = typer.Option(None, "--name", help="Name of the microsystem."),
     setting: str | None = typer.Option(
         None, "--setting", help="clinic, ward, practice, department, unit, service ... or other."
@@ -32,7 +36,8 @@ def init(
     """Create a new workbook: every file, with comments that explain the method.
 
     Asks for the name, setting, organisation and team when run in a terminal.
-    Never overwrites anything: the folder must be new or empty.
+    Never overwrites anything: the folder must be new, empty, or a repository that
+    holds only its README, licence and .gitignore (kept as they are).
 
     Example: microsys init cf-clinic --name "Adult CF clinic" --setting clinic --no-input
     """
@@ -74,8 +79,13 @@ def init(
     )
     files = render_files(answers, templates_dir())
     written = write_new_files(folder, files)
-    typer.echo(f"Created a workbook for {answers.name} in {folder} ({len(written)} files).")
-    typer.echo(f"Next: read {folder / 'README.md'}, fill in the 5Ps, then run `microsys check {folder}`.")
+    typer.echo(f"Created a workbook for {answers.name} in {folder} ({len(written.paths)} files).")
+    for note in written.notes:
+        typer.echo(f"  note: {note}")
+    guide = "WORKBOOK.md" if any("WORKBOOK.md" in n for n in written.notes) else "README.md"
+    typer.echo(
+        f"Next: read {folder / guide}, fill in the 5Ps, then run `microsys check {shlex.quote(str(folder))}`."
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -29,11 +29,22 @@ def _report(
     typer.echo(text + ".")
 
 
+def _measure_of(folder: Path, measure: str) -> tuple[Path, str]:
+    """A measure given as its file (``measures/clinic-wait.yaml``) means that measure of its workbook."""
+    if folder == Path(".") and measure.lower().endswith((".yaml", ".yml", ".csv")):
+        return Path(measure), Path(measure).stem
+    return folder, measure
+
+
 def measure_add(
-    folder: Path = typer.Argument(..., help="The workbook folder."),
-    measure: str = typer.Argument(..., help="The measure id, e.g. clinic-wait."),
-    date: str = typer.Argument(..., help="The date: 2026-03-31, 31/03/2026 or 31 Mar 2026."),
-    value: str = typer.Argument(..., help="The value (a count, a mean, minutes ...)."),
+    args: list[str] = typer.Argument(
+        ...,
+        metavar="[FOLDER] MEASURE DATE VALUE",
+        help="The workbook (default: the one you are in), the measure id (e.g. clinic-wait), "
+        "the date (2026-03-31, 31/03/2026 or 31 Mar 2026) and the value (a count, minutes ...; "
+        "negative numbers are fine).",
+        show_default=False,
+    ),
     denominator: str | None = typer.Option(
         None, "--denominator", "-n", help="What it is out of (p, u charts)."
     ),
@@ -46,13 +57,17 @@ def measure_add(
 ) -> None:
     """Add one value to a measure, in date order, refusing duplicates and impossible values.
 
+    Run it inside the workbook, or name the workbook first.
+
     Example: microsys measure add my-clinic seen-within-15 2026-03-31 28 --denominator 35
     """
-    from microsys.cli.common import echo_undone
+    from microsys.cli.common import echo_undone, leading_folder
     from microsys.measuring import prepare_one
     from microsys.storage import commit
     from microsys.workbook.loader import open_for_writing
 
+    folder, (measure, date, value) = leading_folder(args, ("MEASURE", "DATE", "VALUE"), "measure add")
+    folder, measure = _measure_of(folder, measure)
     with open_for_writing(folder) as wb:
         echo_undone(wb.path, wb.undone)
         added = prepare_one(
@@ -71,9 +86,13 @@ def measure_add(
 
 
 def measure_import(
-    folder: Path = typer.Argument(..., help="The workbook folder."),
-    measure: str = typer.Argument(..., help="The measure id, e.g. clinic-wait."),
-    file: Path = typer.Argument(..., help="A CSV exported from a spreadsheet (comma, semicolon or tab)."),
+    args: list[str] = typer.Argument(
+        ...,
+        metavar="[FOLDER] MEASURE FILE",
+        help="The workbook (default: the one you are in), the measure id (e.g. clinic-wait) and "
+        "a CSV exported from a spreadsheet (comma, semicolon or tab).",
+        show_default=False,
+    ),
     date_column: str | None = typer.Option(
         None, "--date-column", help="The column of dates (default: date)."
     ),
@@ -97,13 +116,18 @@ def measure_import(
 
     Semicolon-separated exports may write decimals with a comma (9,5).
 
+    Run it inside the workbook, or name the workbook first.
+
     Example: microsys measure import my-clinic clinic-wait waits.csv --date-column Week --value-column Wait
     """
-    from microsys.cli.common import echo_undone
+    from microsys.cli.common import echo_undone, leading_folder
     from microsys.measuring import Columns, prepare, read_rows
     from microsys.storage import commit
     from microsys.workbook.loader import open_for_writing
 
+    folder, (measure, name) = leading_folder(args, ("MEASURE", "FILE"), "measure import")
+    folder, measure = _measure_of(folder, measure)
+    file = Path(name)
     with open_for_writing(folder) as wb:
         echo_undone(wb.path, wb.undone)
         entries = read_rows(
@@ -123,6 +147,8 @@ def register(app: typer.Typer) -> None:
     group = typer.Typer(
         help="Add values to measures: one at a time, or from a spreadsheet.", no_args_is_help=True
     )
-    group.command("add")(measure_add)
-    group.command("import")(measure_import)
+    # Unknown options pass through as arguments so that `-5` is a value; leading_folder refuses the rest.
+    loose = {"ignore_unknown_options": True}
+    group.command("add", context_settings=loose)(measure_add)
+    group.command("import", context_settings=loose)(measure_import)
     app.add_typer(group, name="measure")

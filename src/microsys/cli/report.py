@@ -29,7 +29,11 @@ else:
 
 def report(
     paths: list[Path] = typer.Argument(
-        ..., help="Workbook folders (or, with --all, folders holding workbooks)."
+        None,
+        metavar="[FOLDER]...",
+        help="Workbook folders or files in them (default: the workbook you are in); "
+        "with --all, folders holding workbooks.",
+        show_default=False,
     ),
     kind: ReportKind = typer.Option(
         "storyboard", "--kind", "-k", case_sensitive=False, help="Which report (summary: the 5P summary)."
@@ -66,6 +70,7 @@ def report(
     """
     from microsys.render import workers
 
+    paths = paths or [Path(".")]
     workers.start(paths)  # charts' matplotlib loads in the background while the workbooks are read
     from microsys.reporting import Options, Renderer, find, kinds_of, plan, run_all
     from microsys.workbook.discover import display_path

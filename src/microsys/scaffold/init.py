@@ -12,8 +12,10 @@ from microsys.spc.kinds import choices_text
 
 SETTINGS: tuple[str, ...] = Setting.__args__  # type: ignore[attr-defined]
 TEMPLATE_FOLDER = "workbook"
-# Folders a new workbook may already hold (a fresh `git init`).
-_IGNORABLE = frozenset({".git"})
+# Folders a new workbook may already hold (a repository's own).
+_IGNORABLE = frozenset({".git", ".github", ".gitlab"})
+# Where the workbook's guide goes when the folder already has its own README.md.
+GUIDE_BESIDE_README = "WORKBOOK.md"
 
 
 @dataclass(frozen=True)
@@ -75,17 +77,37 @@ def default_name(folder: Path) -> str:
     return base[:1].upper() + base[1:] if base else "Our microsystem"
 
 
+def _repository_file(path: Path) -> bool:
+    """A file a repository holds beside a workbook (README, licence, .gitignore ...)."""
+    from microsys.schema.files import MANIFEST, is_allowed_extra
+
+    return path.is_file() and path.name != MANIFEST and is_allowed_extra(path.name)
+
+
 def check_target(folder: Path) -> None:
-    """Refuse a target that exists as a file, or a folder that already has content."""
+    """Refuse a target that exists as a file, a workbook, or a folder holding anything but repository files.
+
+    A repository's README, licence, .gitignore and ``.git`` may be there: ``init`` keeps them.
+    """
+    from microsys.schema.files import MANIFEST
+
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is a file, not a folder", hint="give the name of a new folder")
+    if (folder / MANIFEST).is_file():
+        raise UsageError(
+            f"{folder} is already a workbook (it has {MANIFEST}); nothing was written",
+            hint=f"run `microsys check {folder}` to see where it stands",
+        )
     if folder.is_dir():
-        present = sorted(p.name for p in folder.iterdir() if p.name not in _IGNORABLE)
+        present = sorted(
+            p.name for p in folder.iterdir() if p.name not in _IGNORABLE and not _repository_file(p)
+        )
         if present:
             shown = ", ".join(present[:5]) + (" ..." if len(present) > 5 else "")
             raise UsageError(
                 f"{folder} is not empty (it holds {shown}); nothing was written",
-                hint="run `microsys init` with the name of a new or empty folder",
+                hint="run `microsys init` with the name of a new or empty folder "
+                "(a README, a licence, .gitignore and .git may be there)",
             )
 
 
@@ -118,14 +140,51 @@ def render_files(answers: Answers, templates: Path) -> dict[str, str]:
     return out
 
 
-def write_new_files(folder: Path, files: dict[str, str]) -> list[Path]:
-    """Write files that must not exist yet; on any failure remove what was written.
+@dataclass(frozen=True)
+class Written:
+    """What ``init`` wrote, and what it did differently to keep files that were there."""
+
+    paths: tuple[Path, ...]
+    notes: tuple[str, ...] = ()
+
+
+def _lines_missing(current: bytes, wanted: str) -> str:
+    have = {line.strip() for line in current.decode("utf-8", "replace").splitlines()}
+    return "".join(line + "\n" for line in wanted.splitlines() if line.strip() and line.strip() not in have)
+
+
+def write_new_files(folder: Path, files: dict[str, str]) -> Written:
+    """Write the new workbook's files, keeping any README or .gitignore already there.
 
     Each file is written to a temporary file in its folder and renamed into
-    place, so no half-written file is ever left behind.
+    place, so no half-written file is ever left behind; on any failure what was
+    written is removed. An existing README.md stays, and the workbook's guide
+    goes to WORKBOOK.md; an existing .gitignore gains only the lines it lacks.
     """
     from microsys.storage import Change, commit
 
     check_target(folder)
-    changes = [Change(folder / rel, content.encode("utf-8"), None) for rel, content in files.items()]
-    return commit(changes, root=folder)
+    changes: list[Change] = []
+    notes: list[str] = []
+    for rel, content in files.items():
+        path = folder / rel
+        if rel == "README.md" and path.exists():
+            path = folder / GUIDE_BESIDE_README
+            notes.append(
+                f"kept your README.md; the workbook's guide is in {GUIDE_BESIDE_README}"
+                if not path.exists()
+                else "kept your README.md and WORKBOOK.md; the workbook's guide was not written"
+            )
+            if path.exists():
+                continue
+        elif rel == ".gitignore" and path.is_file():
+            current = path.read_bytes()
+            extra = _lines_missing(current, content)
+            if extra:
+                sep = b"" if not current or current.endswith(b"\n") else b"\n"
+                changes.append(Change(path, current + sep + b"\n" + extra.encode("utf-8"), current))
+                lines = [line for line in extra.splitlines() if not line.startswith("#")]
+                notes.append("added " + ", ".join(lines) + " to your .gitignore")
+            continue
+        changes.append(Change(path, content.encode("utf-8"), None))
+    return Written(tuple(commit(changes, root=folder)), tuple(notes))

@@ -73,6 +73,8 @@ FILE_KINDS: tuple[FileKind, ...] = (
 ALLOWED_EXTRA = (
     "README*",
     "LICENSE*",
+    "LICENCE*",
+    "COPYING*",
     "CHANGELOG*",
     "*.md",
     ".gitignore",
