@@ -255,7 +255,7 @@ def _specific_aim(f: Facts) -> Verdict:
 
 def _in_theme(f: Facts, change: str) -> bool:
     idea = f.change_ideas.get(change)
-    theme = f.selected_theme
+    theme = f.theme
     return idea is None or idea.theme is None or theme is None or idea.theme == theme.id
 
 
@@ -378,15 +378,26 @@ def _reflection(f: Facts) -> Verdict:
 
 def _next_theme(f: Facts) -> Verdict:
     t = f.wb.themes
-    current = f.selected_theme
+    current = f.theme
     if t is None or current is None:
-        return Verdict(False, "no selected theme")
+        return Verdict(False, "no theme selected in themes.yaml")
     if current.status != "done":
-        return Verdict(False, f"mark {current.id} `status: done` when its gains are sustained")
+        return Verdict(
+            False,
+            f"first mark {current.id} `status: done` in themes.yaml when its gains are sustained, "
+            "then select the next theme (`selected:`), then run `microsys ramp next`",
+        )
     nxt = [x for x in t.themes if x.status in ("candidate", "selected") and x.id != current.id]
     if not nxt:
-        return Verdict(False, "no candidate theme left: list the next one")
-    return Verdict(True, f"{current.id} done; next could be " + ", ".join(x.id for x in nxt))
+        return Verdict(False, f"{current.id} done; now list the next theme in themes.yaml and select it")
+    chosen = f.selected_theme
+    if chosen is None or chosen.id == current.id:
+        return Verdict(
+            True,
+            f"{current.id} done; next select one of " + ", ".join(x.id for x in nxt)
+            + " (`selected:`), then run `microsys ramp next`",
+        )
+    return Verdict(True, f"{current.id} done; {chosen.id} selected next: run `microsys ramp next`")
 
 
 # --- Coaching phases ------------------------------------------------------

@@ -89,10 +89,43 @@ class Facts:
         return next((t for t in themes.themes if t.id == themes.selected), None)
 
     @cached_property
-    def global_aim(self) -> GlobalAim | None:
-        """The global aim of the selected theme (the last one, if several)."""
+    def theme(self) -> Theme | None:
+        """The theme of the current improvement cycle: what the ramp's stage is about.
+
+        In Diagnose (and Assess) it is the selected theme. In Treat and Sustain it is
+        the theme recorded by this cycle's moves, so that a team which marks its theme
+        done and selects the next one before `ramp next` (the order teams work in) is
+        still judged on the theme it is finishing. Older ramp.yaml files record no
+        theme: then, in Sustain, a selected theme with no global aim yet is taken as
+        the next one, and the cycle's theme is the last one with a global aim
+        (preferring one marked done).
+        """
+        themes = self.wb.themes
+        if themes is None:
+            return None
+        by_id = {t.id: t for t in themes.themes}
+        if self.ramp.stage not in ("treat", "sustain"):
+            return self.selected_theme
+        for move in reversed(self.ramp.history):
+            if move.to == "diagnose":
+                break  # the start of this cycle: earlier moves belong to earlier themes
+            if move.theme in by_id:
+                return by_id[move.theme]
+        selected = self.selected_theme
         aims = self.wb.aims
-        theme = self.selected_theme
+        aimed = {a.theme for a in aims.global_aims} if aims is not None else set()
+        if self.ramp.stage == "sustain" and (selected is None or selected.id not in aimed):
+            worked = [t for t in themes.themes if t.id in aimed and t.status != "parked"]
+            done = [t for t in worked if t.status == "done"]
+            if done or worked:
+                return (done or worked)[-1]
+        return selected
+
+    @cached_property
+    def global_aim(self) -> GlobalAim | None:
+        """The global aim of the current cycle's theme (the last one, if several)."""
+        aims = self.wb.aims
+        theme = self.theme
         if aims is None or theme is None:
             return None
         matching = [a for a in aims.global_aims if a.theme == theme.id]

@@ -50,6 +50,10 @@ class HistoryItem:
     by: str | None
     forced: bool
     reason: str | None
+    theme: str | None = None
+    """The theme the team was working on, when the move recorded it."""
+    cycle: int | None = None
+    """The improvement cycle a ramp move belongs to, when recorded."""
 
 
 @dataclass(frozen=True)
@@ -117,9 +121,10 @@ def ramp_status(wb: Workbook, today: dt.date) -> RampStatus:
     stages = tuple(GateStatus(s, STAGE_TITLES[s], stage_states[s], tuple(evaluate(facts, s))) for s in STAGES)
     phases = tuple(GateStatus(p, PHASE_TITLES[p], phase_states[p], tuple(evaluate(facts, p))) for p in PHASES)
     history = [
-        HistoryItem("stage", h.date, h.from_, h.to, h.by, h.forced, h.reason) for h in ramp.history
+        HistoryItem("stage", h.date, h.from_, h.to, h.by, h.forced, h.reason, h.theme, h.cycle)
+        for h in ramp.history
     ] + [
-        HistoryItem("coaching", h.date, h.from_, h.to, h.by, h.forced, h.reason)
+        HistoryItem("coaching", h.date, h.from_, h.to, h.by, h.forced, h.reason, h.theme)
         for h in ramp.coaching.history
     ]
     history.sort(key=lambda h: h.date)
@@ -204,6 +209,8 @@ def as_dict(s: RampStatus) -> dict[str, Any]:
                 "by": h.by,
                 "forced": h.forced,
                 "reason": h.reason,
+                "theme": h.theme,
+                "cycle": h.cycle,
             }
             for h in s.history
         ],

@@ -154,26 +154,42 @@ def show_phases(status: RampStatus, console: Any) -> None:
         console.print(_checklist(g.evaluated, ahead=g.state == "ahead"))
 
 
-def show_move(move: Move, written: bool, dry_run: bool, console: Any) -> None:
-    """What a move did, or why it was refused."""
+def show_move(move: Move, written: bool, dry_run: bool, console: Any, diff: str = "") -> None:
+    """What a move did, would do, or why it was refused: one answer.
+
+    A refused dry run says only what is missing; a dry run that would move shows
+    the change to ramp.yaml after saying so.
+    """
+    from rich.markup import escape
+
     frm, to = _title(move.from_), _title(move.to)
     missing = move.missing
     if missing and not move.forced:
         console.print(f"[red]Not ready to move from {frm} to {to}.[/] Missing:")
         console.print(_checklist(missing))
-        console.print(
-            '[dim]Nothing was changed. To move on anyway: --force --reason "why"; '
-            "the reason is kept in the history.[/]"
-        )
+        if dry_run:
+            console.print("[dim]ramp next would refuse and change nothing.[/]")
+        else:
+            console.print(
+                '[dim]Nothing was changed. To move on anyway: --force --reason "why"; '
+                "the reason is kept in the history.[/]"
+            )
         return
     verb = "Would move" if dry_run else "Moved"
-    console.print(f"{verb} from [bold]{frm}[/] to [bold]{to}[/] on {move.date} (recorded by {move.by}).")
+    who = f" (recorded by {escape(move.by)})" if move.by else ""
+    console.print(f"{verb} from [bold]{frm}[/] to [bold]{to}[/] on {move.date}{who}.")
     if move.forced:
-        console.print(f"[yellow]Forced past {len(missing)} missing item(s): {move.reason}[/]")
+        console.print(f"[yellow]Forced past {len(missing)} missing item(s): {escape(move.reason or '')}[/]")
     if move.track == "stage" and move.from_ == "sustain":
-        console.print(f"Improvement cycle {move.cycle} begins: select the next theme in themes.yaml.")
+        console.print(
+            f"Improvement cycle {move.cycle} begins with the selected theme; "
+            f"{escape(move.theme or 'the finished theme')} stays in the history."
+        )
     if written:
         console.print(f"[dim]Recorded in {move.change.path}[/]")
+    if dry_run and diff:
+        console.print("[dim]Nothing was changed. ramp.yaml would change like this:[/]")
+        console.print(escape(diff), end="", highlight=False, soft_wrap=True)
 
 
 def show_history(status: RampStatus, console: Any, track: str | None = None) -> None:
