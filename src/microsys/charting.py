@@ -80,6 +80,9 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> Series:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path} cannot be read as UTF-8 text: {exc}") from None
+    from microsys.workbook.privacy_gate import refuse_identifiers_in_text
+
+    refuse_identifiers_in_text(path, text, "chart it")
     options = Options(
         chart=cast(ChartType, req.chart),
         rules=cast(RuleSet, req.rules),
@@ -139,9 +142,9 @@ def run_chart_command(
 def _workbook_charts(
     source: Path, measure_ids: Sequence[str], out: Path | None, *, as_json: bool, screen: bool
 ) -> Iterator[str]:
-    from microsys.workbook.loader import open_workbook
+    from microsys.workbook.privacy_gate import for_output
 
-    wb = open_workbook(source)
+    wb = for_output(source, "draw charts")
     by_id = {m.id: m for m in wb.measures}
     unknown = [m for m in measure_ids if m not in by_id]
     broken = [m for m in unknown if wb.file(f"measures/{m}.yaml") is not None]

@@ -11,6 +11,7 @@ from microsys.ramp.moves import Move, Track, plan_move
 from microsys.ramp.status import RampStatus, ramp_status
 from microsys.storage import commit
 from microsys.workbook.loader import open_workbook
+from microsys.workbook.privacy_gate import open_to_write
 from microsys.yaml.edit import unified_diff
 
 
@@ -66,7 +67,7 @@ def next_move(
         )
     if reason and not force:
         raise UsageError("--reason goes with --force", hint="drop --reason, or add --force")
-    wb = open_workbook(path)
+    wb = open_to_write(path, "record the move")
     move = plan_move(wb, track, today=today, by=who(by, wb.root), force=force, reason=reason)
     diff = unified_diff(move.change, "ramp.yaml")
     if dry_run or (move.missing and not force):

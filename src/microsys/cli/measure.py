@@ -46,9 +46,9 @@ def measure_add(
     """
     from microsys.measuring import prepare_one
     from microsys.storage import commit
-    from microsys.workbook.loader import open_workbook
+    from microsys.workbook.privacy_gate import open_to_write
 
-    wb = open_workbook(folder)
+    wb = open_to_write(folder, "add values to it")
     added = prepare_one(
         wb,
         measure,
@@ -95,9 +95,9 @@ def measure_import(
     """
     from microsys.measuring import Columns, prepare, read_rows
     from microsys.storage import commit
-    from microsys.workbook.loader import open_workbook
+    from microsys.workbook.privacy_gate import open_to_write
 
-    wb = open_workbook(folder)
+    wb = open_to_write(folder, "add values to it")
     entries = read_rows(
         file,
         Columns(date=date_column, value=value_column, denominator=denominator_column, note=note_column),

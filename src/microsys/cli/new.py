@@ -21,9 +21,9 @@ _TITLE = typer.Option(None, "--title", help="A short name for the record.")
 
 def _create(folder: Path, make: Callable[[Workbook], NewRecord]) -> None:
     from microsys.storage import commit
-    from microsys.workbook.loader import open_workbook
+    from microsys.workbook.privacy_gate import open_to_write
 
-    wb = open_workbook(folder)
+    wb = open_to_write(folder, "write the new record")
     record = make(wb)
     commit(record.changes)
     for change in record.changes:
