@@ -133,4 +133,3 @@ def for_output(path: Path, doing: str) -> Workbook:
         IdentifierRefusedError: a file holds an identifier.
     """
     return without_broken(open_to_write(path, doing))
-
