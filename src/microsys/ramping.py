@@ -11,7 +11,7 @@ from microsys.ramp.moves import Move, Track, plan_move
 from microsys.ramp.status import RampStatus, ramp_status
 from microsys.storage import commit
 from microsys.workbook.loader import open_workbook
-from microsys.workbook.privacy_gate import open_to_write
+from microsys.workbook.privacy_gate import open_to_write, refuse_new_identifiers
 from microsys.yaml.edit import unified_diff
 
 
@@ -69,6 +69,13 @@ def next_move(
         raise UsageError("--reason goes with --force", hint="drop --reason, or add --force")
     wb = open_to_write(path, "record the move")
     move = plan_move(wb, track, today=today, by=who(by, wb.root), force=force, reason=reason)
+    change = move.change
+    refuse_new_identifiers(
+        wb.path / "ramp.yaml",
+        change.expected.decode("utf-8") if change.expected is not None else None,
+        change.content.decode("utf-8"),
+        "record the move",
+    )
     diff = unified_diff(move.change, "ramp.yaml")
     if dry_run or (move.missing and not force):
         return MoveResult(move, False, diff)

@@ -26,16 +26,11 @@ from microsys.workbook.loader import Workbook, open_workbook, without_broken
 
 PREFIX = "privacy."
 
-# Plain names of the kinds of identifier; a rule not listed is named from its id.
+# Plain names of the kinds of identifier; a rule not listed is named from its id
+# (`privacy.phone-number` -> "a phone number").
 _KINDS = {
     "privacy.nhs-number": "an NHS number",
     "privacy.date-of-birth": "a date of birth",
-    "privacy.email": "an e-mail address",
-    "privacy.phone": "a phone number",
-    "privacy.mrn": "a hospital number (MRN)",
-    "privacy.ssn": "a US social security number",
-    "privacy.ni-number": "a National Insurance number",
-    "privacy.chi-number": "a CHI number",
 }
 
 
@@ -74,7 +69,7 @@ def _place(d: Diagnostic) -> str:
     return f"{where}: {kind_of(d.rule)} [{d.rule}]"
 
 
-def _refuse(found: Sequence[Diagnostic], where: str, doing: str) -> None:
+def _refuse(found: Sequence[Diagnostic], where: str, doing: str, hint: str | None = None) -> None:
     if not found:
         return
     rules = sorted({d.rule for d in found})
@@ -82,7 +77,8 @@ def _refuse(found: Sequence[Diagnostic], where: str, doing: str) -> None:
     raise IdentifierRefusedError(
         f"{where} holds what looks like patient-identifiable data in {len(found)} place(s), "
         f"so microsys will not {doing}; nothing was written:\n  {places}",
-        hint="delete each one from its file (a workbook holds counts and rates, never data about one "
+        hint=hint
+        or "delete each one from its file (a workbook holds counts and rates, never data about one "
         "patient) and, if it was committed, from the git history too (e.g. with git filter-repo). "
         "If one is not about a patient, suppress it with the reason why: "
         f"`# microsys: disable={rules[0]} <reason>` at the end of its line, "
@@ -133,3 +129,28 @@ def for_output(path: Path, doing: str) -> Workbook:
         IdentifierRefusedError: a file holds an identifier.
     """
     return without_broken(open_to_write(path, doing))
+
+
+def refuse_new_identifiers(path: Path, before: str | None, after: str, doing: str) -> None:
+    """Refuse a write whose new lines hold an identifier (typed on the command line, or copied).
+
+    Only lines that ``before`` (the file as it is, None for a new file) does not have are
+    judged, so what the workbook already holds (and was let through) does not stop an edit.
+
+    Raises:
+        IdentifierRefusedError: naming the new lines, never their text.
+    """
+    old = set((before or "").splitlines())
+    lines = after.splitlines()
+    found = [
+        d
+        for d in privacy.scan_text(path, after)
+        if is_identifier(d) and not (0 < d.line <= len(lines) and lines[d.line - 1] in old)
+    ]
+    _refuse(
+        sort_diagnostics(found),
+        f"the new text of {path}",
+        doing,
+        "leave patient details out of what you type and of what you copy in (titles, notes, reasons): "
+        "a workbook holds counts and rates, never data about one patient",
+    )
