@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from microsys.errors import UsageError
 from microsys.spc.analysis import (
@@ -26,7 +26,10 @@ from microsys.spc.analysis import (
     analyse,
 )
 from microsys.spc.output import as_dict, date_label, number_label
-from microsys.spc.series import Series, SeriesError, from_csv, from_measure
+from microsys.spc.series import Series, from_measure
+
+if TYPE_CHECKING:
+    from microsys.csvseries import CsvSeries
 
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
 
@@ -62,7 +65,11 @@ def _parse_exclude(text: str | None) -> frozenset[int]:
     return values
 
 
-def _csv_series(path: Path, req: CsvRequest, screen: bool) -> Series:
+class Note(str):
+    """A line for the user that is not the command's output (printed apart, e.g. on stderr)."""
+
+
+def _csv_series(path: Path, req: CsvRequest, screen: bool) -> CsvSeries:
     if req.y is None:
         raise UsageError("say which column holds the values", hint="add --y COLUMN")
     if req.chart not in CHART_TYPES:
@@ -76,10 +83,16 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> Series:
         )
     if req.direction not in ("up", "down", "neutral"):
         raise UsageError(f"`{req.direction}` is not a direction", hint="use up, down or neutral")
+    from microsys import sheets
+    from microsys.csvseries import CsvSeriesError, series_from_csv
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path} cannot be read as UTF-8 text: {exc}") from None
+        raw = sheets.read_path(path)
+        text, _ = sheets.decode(raw)
+    except OSError as exc:
+        raise UsageError(f"{path} cannot be read: {exc.strerror or exc}") from None
+    except sheets.SheetError as exc:
+        raise UsageError(str(exc), hint=exc.hint) from None
     from microsys.workbook.privacy_gate import refuse_identifiers_in_text
 
     refuse_identifiers_in_text(path, text, "chart it")
@@ -93,10 +106,10 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> Series:
         screen_mr=screen,
     )
     try:
-        return from_csv(
-            text, y=req.y, x=req.x, n=req.n, part=req.part, options=options, title=req.title or path.stem
+        return series_from_csv(
+            raw, y=req.y, x=req.x, n=req.n, part=req.part, options=options, title=req.title or path.stem
         )
-    except SeriesError as exc:
+    except CsvSeriesError as exc:
         raise UsageError(f"{path}: {exc}") from None
 
 
@@ -122,9 +135,12 @@ def run_chart_command(
     csv: CsvRequest,
     screen: bool = True,
 ) -> Iterator[str]:
-    """Analyse and draw; yields the lines to print (JSON, or the paths written)."""
+    """Analyse and draw; yields the lines to print (JSON, or the paths written), and :class:`Note` lines."""
     if source.is_file() and source.suffix.lower() in (".csv", ".txt"):
-        series = _csv_series(source, csv, screen)
+        read = _csv_series(source, csv, screen)
+        for note in read.notes:
+            yield Note(f"{source}: {note}")
+        series = read.series
         analysis = _analyse(series, str(source))
         label = date_label if series.dates else number_label
         if as_json:

@@ -59,7 +59,7 @@ def chart(
 
     Example: microsys chart examples/sheffield-cf-clinic clinic-wait --out wait.png
     """
-    from microsys.charting import CsvRequest, run_chart_command
+    from microsys.charting import CsvRequest, Note, run_chart_command
 
     request = CsvRequest(
         y=y,
@@ -77,7 +77,7 @@ def chart(
     for line in run_chart_command(
         source, measures or [], out, as_json=format is ChartFormat.json, csv=request, screen=not no_screen
     ):
-        typer.echo(line)
+        typer.echo(f"note: {line}" if isinstance(line, Note) else line, err=isinstance(line, Note))
 
 
 def register(app: typer.Typer) -> None:

@@ -17,7 +17,11 @@ _DATE_FORMAT = typer.Option(
 _TODAY = typer.Option(None, "--today", help="Treat this as today when refusing future dates (YYYY-MM-DD).")
 
 
-def _report(wb_path: Path, added: int, skipped: int, rel: str, measure: str) -> None:
+def _report(
+    wb_path: Path, added: int, skipped: int, rel: str, measure: str, notes: tuple[str, ...] = ()
+) -> None:
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
     rows = "value" if added == 1 else "values"
     text = f"Added {added} {rows} to {measure} ({wb_path / rel})"
     if skipped:
@@ -61,7 +65,7 @@ def measure_add(
         date_format=date_format,
     )
     commit([added.change])
-    _report(wb.path, added.added, added.skipped, added.rel, measure)
+    _report(wb.path, added.added, added.skipped, added.rel, measure, added.notes)
 
 
 def measure_import(
@@ -107,7 +111,7 @@ def measure_import(
     added = prepare(wb, measure, entries, parse_today(today), skip_existing=skip_existing)
     if added.added:
         commit([added.change])
-    _report(wb.path, added.added, added.skipped, added.rel, measure)
+    _report(wb.path, added.added, added.skipped, added.rel, measure, added.notes)
 
 
 def register(app: typer.Typer) -> None:

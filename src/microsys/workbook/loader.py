@@ -14,6 +14,7 @@ from typing import Any, TypeVar, cast
 
 from pydantic import ValidationError
 
+from microsys import sheets
 from microsys.diagnostics import Diagnostic, Severity, sort_diagnostics
 from microsys.schema.base import Model
 from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
@@ -316,7 +317,9 @@ def _load_measure_data(workbook: Workbook, limits: Limits) -> None:
             csv_file.diagnostics.extend(_with_path(d, csv_file.path) for d in loaded.diagnostics)
             continue
         csv_file.text = loaded.text
-        points, diags = csvdata.parse_csv(csv_file.path, loaded.text)
+        points, diags = csvdata.parse_csv(
+            csv_file.path, loaded.text, percent_unit=sheets.is_percent_unit(measure.definition.unit)
+        )
         csv_file.diagnostics.extend(diags)
         workbook.measure_values[measure.id] = [p for _, p in points]
         workbook.measure_csv_lines[measure.id] = [line for line, _ in points]
