@@ -6,12 +6,13 @@ these tests pin down the wording a clinician reads and the smaller paths.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from microsys.workbook.privacy_gate import kind_of
-from tests.conftest import call, snapshot
+from tests.conftest import EXAMPLES, NOT_SOURCE, call, snapshot
 
 TODAY = "2026-11-22"
 
@@ -122,3 +123,21 @@ def test_kinds_are_named_in_plain_words() -> None:
     assert kind_of("privacy.date-of-birth") == "a date of birth"
     assert kind_of("privacy.phone-number") == "a phone number"
     assert kind_of("privacy.email-address") == "an email address"
+
+
+def test_a_report_on_several_workbooks_writes_none_while_one_holds_an_identifier(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import shutil
+
+    from tests.conftest import EXAMPLES, NOT_SOURCE
+
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLES / "sheffield-cf-clinic", repo / "a-clean", ignore=NOT_SOURCE)
+    shutil.copytree(EXAMPLES / "sheffield-cf-clinic", repo / "b-leaky", ignore=NOT_SOURCE)
+    _put(repo / "b-leaky" / "pdsa" / "PDSA-2.yaml", "title: Pre-clinic huddle", "title: 9434765919 huddle")
+    before = snapshot(tmp_path)
+    code, out, err = call(capsys, "report", str(repo), "--all", "-f", "md", "--today", TODAY)
+    assert code == 1, out
+    assert f"{repo}/b-leaky/pdsa/PDSA-2.yaml:2:8: an NHS number" in err
+    assert snapshot(tmp_path) == before
