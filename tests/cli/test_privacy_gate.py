@@ -128,10 +128,6 @@ def test_kinds_are_named_in_plain_words() -> None:
 def test_a_report_on_several_workbooks_writes_none_while_one_holds_an_identifier(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    import shutil
-
-    from tests.conftest import EXAMPLES, NOT_SOURCE
-
     repo = tmp_path / "repo"
     shutil.copytree(EXAMPLES / "sheffield-cf-clinic", repo / "a-clean", ignore=NOT_SOURCE)
     shutil.copytree(EXAMPLES / "sheffield-cf-clinic", repo / "b-leaky", ignore=NOT_SOURCE)
