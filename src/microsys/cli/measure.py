@@ -48,23 +48,25 @@ def measure_add(
 
     Example: microsys measure add my-clinic seen-within-15 2026-03-31 28 --denominator 35
     """
+    from microsys.cli.common import echo_undone
     from microsys.measuring import prepare_one
     from microsys.storage import commit
     from microsys.workbook.privacy_gate import open_to_write
 
-    wb = open_to_write(folder, "add values to it")
-    added = prepare_one(
-        wb,
-        measure,
-        date,
-        value,
-        denominator=denominator,
-        note=note,
-        today=parse_today(today),
-        month_first=month_first,
-        date_format=date_format,
-    )
-    commit([added.change])
+    with open_to_write(folder, "add values to it") as wb:
+        echo_undone(wb.path, wb.undone)
+        added = prepare_one(
+            wb,
+            measure,
+            date,
+            value,
+            denominator=denominator,
+            note=note,
+            today=parse_today(today),
+            month_first=month_first,
+            date_format=date_format,
+        )
+        commit([added.change], root=wb.root)
     _report(wb.path, added.added, added.skipped, added.rel, measure, added.notes)
 
 
@@ -97,20 +99,22 @@ def measure_import(
 
     Example: microsys measure import my-clinic clinic-wait waits.csv --date-column Week --value-column Wait
     """
+    from microsys.cli.common import echo_undone
     from microsys.measuring import Columns, prepare, read_rows
     from microsys.storage import commit
     from microsys.workbook.privacy_gate import open_to_write
 
-    wb = open_to_write(folder, "add values to it")
-    entries = read_rows(
-        file,
-        Columns(date=date_column, value=value_column, denominator=denominator_column, note=note_column),
-        month_first=month_first,
-        date_format=date_format,
-    )
-    added = prepare(wb, measure, entries, parse_today(today), skip_existing=skip_existing)
-    if added.added:
-        commit([added.change])
+    with open_to_write(folder, "add values to it") as wb:
+        echo_undone(wb.path, wb.undone)
+        entries = read_rows(
+            file,
+            Columns(date=date_column, value=value_column, denominator=denominator_column, note=note_column),
+            month_first=month_first,
+            date_format=date_format,
+        )
+        added = prepare(wb, measure, entries, parse_today(today), skip_existing=skip_existing)
+        if added.added:
+            commit([added.change], root=wb.root)
     _report(wb.path, added.added, added.skipped, added.rel, measure, added.notes)
 
 

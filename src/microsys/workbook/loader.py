@@ -7,7 +7,8 @@ computed only for files that have findings, with the slower round-trip parser.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any, TypeVar, cast
@@ -65,6 +66,8 @@ class Workbook:
     measure_values: dict[str, list[DataPoint]] = field(default_factory=dict)
     # Line of each value in its CSV file, for measures whose data is in CSV.
     measure_csv_lines: dict[str, list[int]] = field(default_factory=dict)
+    # Files put back because the command writing them was killed (see storage.recover).
+    undone: tuple[str, ...] = ()
 
     def file(self, rel: str) -> SourceFile | None:
         """The file at the workbook-relative posix path ``rel``."""
@@ -342,12 +345,7 @@ def _load_measure_data(workbook: Workbook, limits: Limits) -> None:
 __all__ = ["FILE_KINDS", "SourceFile", "Workbook", "load_workbook"]
 
 
-def open_workbook(path: Path, limits: Limits | None = None) -> Workbook:
-    """Load the workbook holding ``path`` (a workbook folder or a file in one).
-
-    Raises:
-        UsageError: the path does not exist or is not in a workbook.
-    """
+def _root_of(path: Path) -> Path:
     from microsys.errors import UsageError
     from microsys.workbook.discover import find_root
 
@@ -360,7 +358,37 @@ def open_workbook(path: Path, limits: Limits | None = None) -> Workbook:
                 "create one with `microsys init FOLDER`",
             )
         raise UsageError(f"{path} does not exist", hint="check the spelling of the path")
-    return load_workbook(root, limits)
+    return root
+
+
+def open_workbook(path: Path, limits: Limits | None = None) -> Workbook:
+    """Load the workbook holding ``path`` (a workbook folder or a file in one).
+
+    Raises:
+        UsageError: the path does not exist or is not in a workbook.
+    """
+    return load_workbook(_root_of(path), limits)
+
+
+@contextmanager
+def open_for_writing(path: Path, limits: Limits | None = None) -> Iterator[Workbook]:
+    """Load the workbook holding ``path`` with its write lock held until the block ends.
+
+    A command reads, decides and commits inside the block, so no other command
+    can change the workbook in between. Writes a killed command left half-done
+    are undone first; :attr:`Workbook.undone` names their files.
+
+    Raises:
+        UsageError: the path does not exist or is not in a workbook.
+        RefusedError: another command holds the lock, or the workbook cannot be written.
+    """
+    from microsys.storage import workbook_lock
+
+    root = _root_of(path)
+    with workbook_lock(root) as undone:
+        wb = load_workbook(root, limits)
+        wb.undone = tuple(undone)
+        yield wb
 
 
 def without_broken(wb: Workbook) -> Workbook:

@@ -16,13 +16,14 @@ contributes nothing to them (see :func:`microsys.workbook.loader.without_broken`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path, PurePath
 
 from microsys.diagnostics import Diagnostic, sort_diagnostics
 from microsys.errors import IdentifierRefusedError
 from microsys.workbook import privacy
-from microsys.workbook.loader import Workbook, open_workbook, without_broken
+from microsys.workbook.loader import Workbook, open_for_writing, open_workbook, without_broken
 
 PREFIX = "privacy."
 
@@ -107,16 +108,20 @@ def refuse_identifiers_in_text(path: Path, text: str, doing: str) -> None:
     _refuse(sort_diagnostics(d for d in privacy.scan_text(path, text) if is_identifier(d)), str(path), doing)
 
 
-def open_to_write(path: Path, doing: str) -> Workbook:
-    """The workbook holding ``path``, for a command that writes into it; refused while it holds identifiers.
+@contextmanager
+def open_to_write(path: Path, doing: str) -> Iterator[Workbook]:
+    """The workbook holding ``path``, locked for a command that writes into it.
+
+    As :func:`microsys.workbook.loader.open_for_writing`, and refused while it holds identifiers.
 
     Raises:
         UsageError: no workbook there.
+        RefusedError: another command holds the lock.
         IdentifierRefusedError: a file holds an identifier.
     """
-    wb = open_workbook(path)
-    refuse_identifiers(wb, doing)
-    return wb
+    with open_for_writing(path) as wb:
+        refuse_identifiers(wb, doing)
+        yield wb
 
 
 def for_output(path: Path, doing: str) -> Workbook:
@@ -128,7 +133,9 @@ def for_output(path: Path, doing: str) -> Workbook:
         UsageError: no workbook there.
         IdentifierRefusedError: a file holds an identifier.
     """
-    return without_broken(open_to_write(path, doing))
+    wb = open_workbook(path)
+    refuse_identifiers(wb, doing)
+    return without_broken(wb)
 
 
 def refuse_new_identifiers(path: Path, before: str | None, after: str, doing: str) -> None:
