@@ -32,7 +32,7 @@ from pypdf import PdfReader
 from ruamel.yaml import YAML
 
 from microsys.workbook import privacy
-from tests.conftest import EXAMPLES, NOT_SOURCE, call, snapshot
+from tests.conftest import EXAMPLES, NOT_SOURCE, call, unchanged
 
 TODAY = "2026-11-22"
 
@@ -320,11 +320,11 @@ def test_every_writer_refuses_a_workbook_holding_identifiers(
     out = tmp_path / "out"
     clean = tmp_path / "clean.csv"
     clean.write_text("date,value,note\n2026-11-20,31,quiet clinic\n", encoding="utf-8")
-    before = snapshot(tmp_path)
+    before = unchanged(tmp_path)
     argv = writers(wb, out, clean)[index]
     code, stdout, stderr = call(capsys, *argv)
     assert_refused(code, stdout, stderr, wb, placed, argv)
-    assert snapshot(tmp_path) == before, f"{argv} changed files"
+    assert unchanged(tmp_path) == before, f"{argv} changed files"
     assert not out.exists()
 
 
@@ -344,11 +344,11 @@ def test_each_kind_in_every_field_is_refused_at_its_place(
     """
     wb = tmp_path / "cf"
     placed = poison(templates[where], wb, cycle([sample]))
-    before = snapshot(tmp_path)
+    before = unchanged(tmp_path)
     argv = ["report", str(wb), "--kind", "all", "-f", "pdf", "-f", "html", "-f", "md", "--today", TODAY]
     code, out, err = call(capsys, *argv)
     assert_refused(code, out, err, wb, placed, argv)
-    assert snapshot(tmp_path) == before
+    assert unchanged(tmp_path) == before
 
 
 def _csv_with(sample: Sample, column: str) -> str:
@@ -366,14 +366,14 @@ def test_chart_of_a_csv_file_refuses_one_holding_an_identifier(
 ) -> None:
     data = tmp_path / "export.csv"
     data.write_text(_csv_with(sample, "note"), encoding="utf-8")
-    before = snapshot(tmp_path)
+    before = unchanged(tmp_path)
     for extra in ([], ["--out", str(tmp_path / "c.svg")], ["--out", str(tmp_path / "c.pdf")], ["-f", "json"]):
         argv = ["chart", str(data), "--y", "value", "--x", "date", "-t", "i", *extra]
         code, out, err = call(capsys, *argv)
         assert code == 1, (argv, out, err)
         assert f"{data}:5:" in err, err
         assert_no_leak([sample], out, err)
-        assert snapshot(tmp_path) == before, argv
+        assert unchanged(tmp_path) == before, argv
 
 
 # -- files with other errors: left out of every output ------------------------------------
