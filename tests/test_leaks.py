@@ -220,7 +220,8 @@ def copy_cf(dest: Path) -> Path:
 
 
 def writers(wb: Path, out: Path, clean_csv: Path) -> list[list[str]]:
-    """Every command that writes output or writes into a workbook, in every format."""
+    """Every command that writes output or writes into a workbook, in every format, and those that
+    print what a workbook holds."""
     w = str(wb)
     commands: list[list[str]] = [
         ["report", w, "--today", TODAY],
@@ -260,6 +261,12 @@ def writers(wb: Path, out: Path, clean_csv: Path) -> list[list[str]]:
         ["ramp", "next", w, "--by", "A Lead", "--dry-run", "--today", TODAY],
         ["coach", "next", w, "--by", "A Lead", "--force", "--reason", "test", "--today", TODAY],
         ["coach", "next", w, "--by", "A Lead", "--dry-run", "--today", TODAY],
+        # Not writers, but what they print goes to terminals and CI logs.
+        ["ramp", "status", w, "--today", TODAY],
+        ["ramp", "status", w, "-f", "json", "--today", TODAY],
+        ["ramp", "history", w],
+        ["coach", "status", w, "-f", "json", "--today", TODAY],
+        ["coach", "history", w],
     ]
     return commands
 

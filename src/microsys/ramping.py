@@ -17,8 +17,13 @@ from microsys.yaml.edit import unified_diff
 
 
 def status(path: Path, today: dt.date) -> RampStatus:
-    """The ramp status of the workbook at ``path``."""
-    return ramp_status(open_workbook(path), today)
+    """The ramp status of the workbook at ``path``; refused while it holds identifiers.
+
+    What it shows (history, titles, JSON for tools) goes to terminals and CI logs.
+    """
+    wb = open_workbook(path)
+    refuse_identifiers(wb, "show it")
+    return ramp_status(wb, today)
 
 
 def who(by: str | None, folder: Path) -> str:
