@@ -64,11 +64,11 @@ def measure_add(
     from microsys.cli.common import echo_undone, leading_folder
     from microsys.measuring import prepare_one
     from microsys.storage import commit
-    from microsys.workbook.loader import open_for_writing
+    from microsys.workbook.privacy_gate import open_to_write
 
     folder, (measure, date, value) = leading_folder(args, ("MEASURE", "DATE", "VALUE"), "measure add")
     folder, measure = _measure_of(folder, measure)
-    with open_for_writing(folder) as wb:
+    with open_to_write(folder, "add values to it") as wb:
         echo_undone(wb.path, wb.undone)
         added = prepare_one(
             wb,
@@ -123,12 +123,12 @@ def measure_import(
     from microsys.cli.common import echo_undone, leading_folder
     from microsys.measuring import Columns, prepare, read_rows
     from microsys.storage import commit
-    from microsys.workbook.loader import open_for_writing
+    from microsys.workbook.privacy_gate import open_to_write
 
     folder, (measure, name) = leading_folder(args, ("MEASURE", "FILE"), "measure import")
     folder, measure = _measure_of(folder, measure)
     file = Path(name)
-    with open_for_writing(folder) as wb:
+    with open_to_write(folder, "add values to it") as wb:
         echo_undone(wb.path, wb.undone)
         entries = read_rows(
             file,
