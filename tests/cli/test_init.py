@@ -138,12 +138,16 @@ def test_interactive_prompts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
                 "Riverside Practice",
                 "practice",
                 "Valley PCN",
+                "",  # no care pathway
                 "Ana Silva, GP",
                 "Ben Ode, receptionist",
                 "",
                 "Sam Lee",
                 "",
+                "ana silva",  # the lead, in any case
+                "Dr A Khan, clinical director",
                 "Jo Brown",
+                "fortnightly",
             ]
         )
         + "\n"
@@ -153,7 +157,71 @@ def test_interactive_prompts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     text = (tmp_path / "rp" / "microsys.yaml").read_text()
     assert "name: Riverside Practice" in text and "setting: practice" in text
     assert "role: receptionist" in text and "role: patient partner" in text
-    assert "name: Jo Brown" in text
+    assert "  - name: Ana Silva\n    role: GP\n    lead: true\n" in text
+    assert "sponsor: Dr A Khan, clinical director" in text
+    assert "name: Jo Brown" in text and "frequency: fortnightly" in text
+    assert check_workbook(tmp_path / "rp").diagnostics == ()
+
+
+def test_interactive_init_asks_again_after_a_wrong_answer_and_keeps_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import microsys.cli.init as init_cli
+
+    monkeypatch.setattr(init_cli, "interactive", lambda: True)
+    answers = [
+        "Ward 7",
+        "hospital",  # not a setting: asked again
+        "Ward",  # case does not matter
+        "St Elsewhere",
+        "Acute medicine pathway",
+        "Ana Silva",  # no role: asked again, the member before is kept
+        "Ana Silva - ward sister",  # a dash reads as the comma
+        "Ben Ode, healthcare assistant",
+        "",
+        "",
+        "Jo",  # not on the team: asked again
+        "Ben Ode",
+        "",
+        "",
+        "every week",  # not a cadence: asked again
+        "Weekly",
+    ]
+    result = invoke("init", str(tmp_path / "w7"), input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "`hospital` is not a known setting (did you mean `hospice`? " not in result.output
+    assert "`hospital` is not a known setting" in result.output
+    assert "`Ana Silva` has no role" in result.output
+    assert "`Jo` is not on the lead team (name one of: Ana Silva, Ben Ode)" in result.output
+    assert "`every week` is not a meeting cadence" in result.output
+    text = (tmp_path / "w7" / "microsys.yaml").read_text()
+    assert "setting: ward" in text and "mesosystem: Acute medicine pathway" in text
+    assert "  - name: Ana Silva\n    role: ward sister\n" in text
+    assert "  - name: Ben Ode\n    role: healthcare assistant\n    lead: true\n" in text
+    assert "frequency: weekly" in text
+    assert check_workbook(tmp_path / "w7").diagnostics == ()
+
+
+def test_no_input_takes_lead_and_sponsor_flags(tmp_path: Path) -> None:
+    result = invoke(
+        "init",
+        str(tmp_path / "x"),
+        "--no-input",
+        "--member",
+        "Ana Silva, nurse",
+        "--lead",
+        "Ana Silva",
+        "--sponsor",
+        "Dr A Khan",
+        "--setting",
+        "CLINIC",
+        "--cadence",
+        "Monthly",
+    )
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "x" / "microsys.yaml").read_text()
+    assert "lead: true" in text and "sponsor: Dr A Khan" in text and "frequency: monthly" in text
+    assert "setting: clinic" in text
 
 
 def test_bad_answers_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

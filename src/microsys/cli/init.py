@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 
 from microsys.cli.common import interactive
+from microsys.errors import UsageError
 
 
 def init(
@@ -27,15 +30,25 @@ def init(
     patient: list[str] = typer.Option(
         [], "--patient", help='A patient or family member on the team, as "Name" or "Name, role".'
     ),
-    coach: str | None = typer.Option(None, "--coach", help="Name of the team coach."),
+    coach: str | None = typer.Option(None, "--coach", metavar="NAME", help="Name of the team coach."),
+    lead: str | None = typer.Option(
+        None, "--lead", metavar="NAME", help="The team lead: the name of one --member."
+    ),
+    sponsor: str | None = typer.Option(
+        None, "--sponsor", metavar="TEXT", help='The senior leader who supports the work, e.g. "Dr A Khan".'
+    ),
     cadence: str = typer.Option(
-        "weekly", "--cadence", help="How often the team meets: weekly, fortnightly, monthly."
+        "weekly",
+        "--cadence",
+        metavar="CADENCE",
+        help="How often the team meets: weekly, fortnightly or monthly.",
     ),
     no_input: bool = typer.Option(False, "--no-input", help="Never ask questions; use flags and defaults."),
 ) -> None:
     """Create a new workbook: every file, with comments that explain the method.
 
-    Asks for the name, setting, organisation and team when run in a terminal.
+    Asks for the name, setting, organisation, care pathway, team, lead, sponsor,
+    coach and meeting cadence when run in a terminal; a wrong answer is asked again.
     Never overwrites anything: the folder must be new, empty, or a repository that
     holds only its README, licence and .gitignore (kept as they are).
 
@@ -46,8 +59,11 @@ def init(
         Answers,
         check_target,
         default_name,
+        parse_cadence,
         parse_member,
+        parse_setting,
         render_files,
+        with_lead,
         write_new_files,
     )
 
@@ -55,27 +71,43 @@ def init(
     ask = interactive() and not no_input
     members = [parse_member(m) for m in member] + [parse_member(p, patient=True) for p in patient]
     if ask:
-        name = name or typer.prompt("Name of the microsystem", default=default_name(folder))
-        setting = setting or typer.prompt(
-            "Setting (clinic, ward, practice, department ...)", default="clinic"
-        )
-        organisation = organisation or typer.prompt("Organisation", default="", show_default=False) or None
+        name = name or _ask("Name of the microsystem", default_name(folder), str)
+        setting = setting or _ask("Setting (clinic, ward, practice, department ...)", "clinic", parse_setting)
+        organisation = organisation or _ask("Organisation", "", str) or None
+        mesosystem = mesosystem or _ask("Care pathway it is part of (empty if none)", "", str) or None
         if not members:
             typer.echo('Lead team staff, one per line as "Name, role" (empty line to finish):')
-            while line := typer.prompt("  staff member", default="", show_default=False).strip():
-                members.append(parse_member(line))
+            while staff := _ask("  staff member", "", parse_member, finish=True):
+                members.append(staff)
             typer.echo("Patients or family members on the team, one per line (empty line to finish):")
-            while line := typer.prompt("  patient or family member", default="", show_default=False).strip():
-                members.append(parse_member(line, patient=True))
-        coach = coach or typer.prompt("Coach (empty if none yet)", default="", show_default=False) or None
+            while someone := _ask(
+                "  patient or family member", "", lambda t: parse_member(t, patient=True), finish=True
+            ):
+                members.append(someone)
+        if lead is None and members:
+            names = ", ".join(m.name for m in members)
+            lead = _ask(f"Who leads the team? ({names}; empty if not decided)", "", str)
+            while True:
+                try:
+                    members = list(with_lead(members, lead))
+                    break
+                except UsageError as exc:
+                    _say(exc)
+                    lead = _ask(f"Who leads the team? ({names}; empty if not decided)", "", str)
+        sponsor = sponsor or _ask("Senior leader who supports the work (empty if none yet)", "", str) or None
+        coach = coach or _ask("Coach (empty if none yet)", "", str) or None
+        if cadence == "weekly":  # the flag's default: ask
+            question = "How often the lead team meets (weekly, fortnightly, monthly)"
+            cadence = _ask(question, "weekly", parse_cadence) or cadence
     answers = Answers(
         name=name or default_name(folder),
         setting=setting or "clinic",
         organisation=organisation,
         mesosystem=mesosystem,
-        members=tuple(members),
+        members=with_lead(members, lead),
         coach=coach,
         cadence=cadence,
+        sponsor=sponsor,
     )
     files = render_files(answers, templates_dir())
     written = write_new_files(folder, files)
@@ -86,6 +118,25 @@ def init(
     typer.echo(
         f"Next: read {folder / guide}, fill in the 5Ps, then run `microsys check {shlex.quote(str(folder))}`."
     )
+
+
+T = TypeVar("T")
+
+
+def _say(exc: UsageError) -> None:
+    typer.echo(f"  {exc.message}" + (f" ({exc.hint})" if exc.hint else ""), err=True)
+
+
+def _ask(question: str, default: str, parse: Callable[[str], T], *, finish: bool = False) -> T | None:
+    """Ask until the answer reads; an empty answer ends a list (``finish``) or takes the default."""
+    while True:
+        text = str(typer.prompt(question, default=default, show_default=bool(default))).strip()
+        if finish and not text:
+            return None
+        try:
+            return parse(text)
+        except UsageError as exc:
+            _say(exc)
 
 
 def register(app: typer.Typer) -> None:

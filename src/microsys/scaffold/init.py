@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from microsys.errors import UsageError
@@ -25,6 +26,7 @@ class Member:
     name: str
     role: str
     patient_or_family: bool = False
+    lead: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,26 +40,60 @@ class Answers:
     members: tuple[Member, ...] = ()
     coach: str | None = None
     cadence: str = "weekly"
+    sponsor: str | None = None
     today: dt.date = field(default_factory=dt.date.today)
 
     def validate(self) -> None:
         """Refuse answers the workbook format would reject."""
         if not self.name.strip():
             raise UsageError("the microsystem needs a name", hint='pass --name "Adult CF clinic"')
-        if self.setting not in SETTINGS:
-            raise UsageError(
-                f"`{self.setting}` is not a known setting",
-                hint="use one of: " + ", ".join(SETTINGS),
-            )
-        if self.cadence not in ("weekly", "fortnightly", "monthly"):
-            raise UsageError(
-                f"`{self.cadence}` is not a meeting cadence", hint="use weekly, fortnightly or monthly"
-            )
+        parse_setting(self.setting)
+        parse_cadence(self.cadence)
+
+
+CADENCES = ("weekly", "fortnightly", "monthly")
+
+
+def _choice(text: str, options: Sequence[str], what: str) -> str:
+    """``text`` as one of ``options``, whatever its case; a near miss gets a suggestion."""
+    from microsys.schema.messages import did_you_mean
+
+    word = text.strip().lower()
+    if word in options:
+        return word
+    guess = did_you_mean(word, list(options))
+    raise UsageError(
+        f"`{text}` is not a {what}",
+        hint=(f"did you mean `{guess}`? " if guess else "") + "use one of: " + ", ".join(options),
+    )
+
+
+def parse_setting(text: str) -> str:
+    """A setting (clinic, ward ...), in any case.
+
+    Raises:
+        UsageError: not a known setting.
+    """
+    return _choice(text, SETTINGS, "known setting")
+
+
+def parse_cadence(text: str) -> str:
+    """How often the lead team meets: weekly, fortnightly or monthly, in any case.
+
+    Raises:
+        UsageError: not one of them.
+    """
+    return _choice(text, CADENCES, "meeting cadence")
+
+
+# "Ana Silva - nurse" (or an en or em dash) is what people type for "Ana Silva, nurse".
+_DASHES = (" - ", " – ", " — ")
 
 
 def parse_member(text: str, *, patient: bool = False) -> Member:
-    """Read ``"Name, role"`` (role optional for patients and family)."""
-    name, _, role = text.partition(",")
+    """Read ``"Name, role"`` (role optional for patients and family); without a comma, ``Name - role``."""
+    sep = "," if "," in text else next((d for d in _DASHES if d in text), ",")
+    name, _, role = text.partition(sep)
     name, role = name.strip(), role.strip()
     if not name:
         raise UsageError(f"`{text}` has no name", hint='write a member as "Name, role"')
@@ -69,6 +105,24 @@ def parse_member(text: str, *, patient: bool = False) -> Member:
             )
         role = "patient partner"
     return Member(name=name, role=role, patient_or_family=patient)
+
+
+def with_lead(members: Sequence[Member], lead: str | None) -> tuple[Member, ...]:
+    """The members with the one named ``lead`` (any case) marked as the team lead.
+
+    Raises:
+        UsageError: ``lead`` names no member.
+    """
+    if not (lead or "").strip():
+        return tuple(members)
+    wanted = (lead or "").strip().casefold()
+    names = [m.name for m in members]
+    if wanted not in {n.casefold() for n in names}:
+        raise UsageError(
+            f"`{lead}` is not on the lead team",
+            hint="name one of: " + ", ".join(names) if names else "add members with --member first",
+        )
+    return tuple(replace(m, lead=m.name.casefold() == wanted) for m in members)
 
 
 def default_name(folder: Path) -> str:
@@ -120,12 +174,13 @@ def render_files(answers: Answers, templates: Path) -> dict[str, str]:
     env = make_env([root])
     context = {
         "name": answers.name.strip(),
-        "setting": answers.setting,
+        "setting": parse_setting(answers.setting),
         "organisation": answers.organisation,
         "mesosystem": answers.mesosystem,
         "members": answers.members,
         "coach": answers.coach,
-        "cadence": answers.cadence,
+        "cadence": parse_cadence(answers.cadence),
+        "sponsor": (answers.sponsor or "").strip() or None,
         "today": answers.today.isoformat(),
         "chart_kinds": choices_text(),
     }
