@@ -35,7 +35,7 @@ def _validate(sf: SourceFile, data: Any) -> None:
     try:
         sf.model = sf.kind.model.model_validate(data)
     except ValidationError as exc:
-        sf.diagnostics.extend(translate(exc, sf.kind.model, sf.path))
+        sf.diagnostics.extend(translate(exc, sf.kind.model, sf.path, data))
     except RecursionError:
         sf.diagnostics.append(
             Diagnostic(path=sf.path, rule="yaml.too-deep", message="the file is nested too deeply", hint=None)
@@ -88,6 +88,7 @@ def load_workbook(root: Path, limits: ReadLimits | None = None) -> Workbook:
         if sf.text is not None:
             sf.diagnostics.extend(privacy.scan_text(sf.path, sf.text))
     add_findings(workbook, crossref.check(workbook))
+    crossref.title_hints(workbook)
     return workbook
 
 
