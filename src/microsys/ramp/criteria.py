@@ -394,7 +394,8 @@ def _next_theme(f: Facts) -> Verdict:
     if chosen is None or chosen.id == current.id:
         return Verdict(
             True,
-            f"{current.id} done; next select one of " + ", ".join(x.id for x in nxt)
+            f"{current.id} done; next select one of "
+            + ", ".join(x.id for x in nxt)
             + " (`selected:`), then run `microsys ramp next`",
         )
     return Verdict(True, f"{current.id} done; {chosen.id} selected next: run `microsys ramp next`")

@@ -192,9 +192,7 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[PathPart, ...]:
     return tuple(out)
 
 
-def translate(
-    exc: ValidationError, model: type[BaseModel], path: Path, data: Any = None
-) -> list[Diagnostic]:
+def translate(exc: ValidationError, model: type[BaseModel], path: Path, data: Any = None) -> list[Diagnostic]:
     """Rewrite each pydantic error as a diagnostic with a YAML path (position resolved later).
 
     ``data``, the validated content, lets messages name list items (`step 2 (`doctor`)`).
