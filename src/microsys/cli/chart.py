@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from microsys.cli.common import choices
+from microsys.cli.common import add_command, choices
 from microsys.reporters.charts import CHART_FORMATS
 from microsys.spc.analysis import DIRECTIONS, RULE_SETS
 from microsys.spc.kinds import CHART_TYPES, KINDS
@@ -105,4 +105,4 @@ def chart(
 
 def register(app: typer.Typer) -> None:
     """Add the command to the app."""
-    app.command("chart")(chart)
+    add_command(app, "chart", chart)

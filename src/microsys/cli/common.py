@@ -127,3 +127,119 @@ def leading_folder(args: Sequence[str], names: Sequence[str], command: str) -> t
         hint=f"e.g. `microsys {command} {usage}` inside the workbook, "
         f"or `microsys {command} my-clinic {usage}` from outside it",
     )
+
+
+# --- help that reads as words --------------------------------------------------------------
+
+# Option metavars named after what a person types, not the Python type (`<str>`, `<bool>`).
+_WORDS = {
+    "by": "NAME",
+    "coach": "NAME",
+    "lead": "NAME",
+    "member": '"NAME, ROLE"',
+    "patient": '"NAME[, ROLE]"',
+    "change": "ID",
+    "after": "ID",
+    "playbook": "ID",
+    "theme": "ID",
+    "measure_id": "ID",
+    "entry_id": "ID",
+    "date": "YYYY-MM-DD",
+    "max_file_size": "SIZE",
+    "denominator": "N",
+    "x": "COLUMN",
+    "y": "COLUMN",
+    "n": "COLUMN",
+    "part": "COLUMN",
+    "date_format": "FORMAT",
+    "exclude": "POINTS",
+    "out": "PATH",
+}
+_TEXT = {"name", "title", "description", "note", "reason", "organisation", "mesosystem", "scale", "numerator"}
+
+
+def _option_word(name: str, annotation: Any, choice: tuple[str, ...] | None) -> str:
+    if annotation is bool:
+        return ""
+    if choice:
+        return "|".join(choice)
+    if name in _WORDS:
+        return _WORDS[name]
+    if name.endswith("_column"):
+        return "COLUMN"
+    if annotation is int:
+        return "N"
+    if annotation is float:
+        return "NUMBER"
+    if name in _TEXT:
+        return "TEXT"
+    return name.upper()
+
+
+def _argument_word(name: str, many: bool) -> str:
+    word = {"paths": "PATH", "args": "ARG"}.get(name, name.upper())
+    return word[:-1] if many and word.endswith("S") else word
+
+
+def words_for_help(command: Any, ctx: Any = None) -> None:
+    """Give every parameter of ``command`` a metavar in words (FOLDER, MEASURE, YYYY-MM-DD).
+
+    Flags get none (`--strict`, not `--strict <bool>`); an argument's usage shows
+    its own metavar (`[FOLDER] MEASURE DATE VALUE`) and no Python type.
+    """
+    import typer.core
+
+    params = command.get_params(ctx) if ctx is not None else command.params
+    for param in params:
+        desc = getattr(param, "type_descriptor", None)
+        if desc is None:
+            continue
+        if isinstance(param, typer.core.TyperArgument):
+            many = param.nargs != 1
+            given = param.metavar
+            if given is None:
+                param.metavar = _argument_word(param.name or "", many)
+                shown = param._usage_display_name()
+            else:
+                shown = given
+            setattr(param, "display_type_rich", lambda ctx: None)  # noqa: B010 - the help text says what it is
+            setattr(param, "_usage_display_name", lambda shown=shown: shown)  # noqa: B010
+        elif param.metavar is None:
+            choice = None
+            if desc.is_choice:
+                choice = tuple(str(getattr(c, "value", c)) for c in desc.choices or ())
+            if getattr(param, "is_flag", False):
+                param.metavar = ""
+            else:
+                param.metavar = _option_word(param.name or "", desc.annotation, choice)
+
+
+def _unwrap_paragraphs(doc: str | None) -> str | None:
+    """Join the lines of each paragraph, so the help text wraps at the terminal's width, not mid-sentence."""
+    import inspect
+
+    if doc is None:
+        return None
+    return "\n\n".join(" ".join(p.split("\n")) for p in inspect.cleandoc(doc).split("\n\n"))
+
+
+def _help_command_class() -> Any:
+    import typer.core
+
+    class HelpInWords(typer.core.TyperCommand):
+        """A command whose help shows words for values and whole sentences."""
+
+        def format_help(self, ctx: Any, formatter: Any) -> None:
+            words_for_help(self, ctx)
+            super().format_help(ctx, formatter)
+
+        def format_usage(self, ctx: Any, formatter: Any) -> None:
+            words_for_help(self, ctx)
+            super().format_usage(ctx, formatter)
+
+    return HelpInWords
+
+
+def add_command(app: typer.Typer, name: str, fn: Any, **settings: Any) -> None:
+    """Register ``fn`` as the command ``name``: help in words, paragraphs unwrapped."""
+    app.command(name, cls=_help_command_class(), help=_unwrap_paragraphs(fn.__doc__), **settings)(fn)

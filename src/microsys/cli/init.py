@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import typer
 
-from microsys.cli.common import interactive
+from microsys.cli.common import add_command, interactive
 from microsys.errors import UsageError
 
 
@@ -141,4 +141,4 @@ def _ask(question: str, default: str, parse: Callable[[str], T], *, finish: bool
 
 def register(app: typer.Typer) -> None:
     """Add the command to the app."""
-    app.command("init")(init)
+    add_command(app, "init", init)

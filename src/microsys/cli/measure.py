@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from microsys.cli.common import parse_today, today_option
+from microsys.cli.common import add_command, parse_today, today_option
 
 _MONTH_FIRST = typer.Option(
     False, "--month-first", help="Read 03/04/2026 as 4 March (US order); the default is day first."
@@ -149,6 +149,6 @@ def register(app: typer.Typer) -> None:
     )
     # Unknown options pass through as arguments so that `-5` is a value; leading_folder refuses the rest.
     loose = {"ignore_unknown_options": True}
-    group.command("add", context_settings=loose)(measure_add)
-    group.command("import", context_settings=loose)(measure_import)
+    add_command(group, "add", measure_add, context_settings=loose)
+    add_command(group, "import", measure_import, context_settings=loose)
     app.add_typer(group, name="measure")

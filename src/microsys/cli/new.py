@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from microsys.cli.common import choices, parse_today, today_option
+from microsys.cli.common import add_command, choices, parse_today, today_option
 from microsys.spc.kinds import CHART_TYPES
 
 if TYPE_CHECKING:
@@ -96,7 +96,9 @@ def new_measure(
     ),
     unit: str | None = typer.Option(None, "--unit", help="Unit of a measurement, e.g. minutes."),
     numerator: str | None = typer.Option(None, "--numerator", help="What is counted (proportions, rates)."),
-    denominator: str | None = typer.Option(None, "--denominator", help="Out of what (proportions, rates)."),
+    denominator: str | None = typer.Option(
+        None, "--denominator", metavar="TEXT", help="Out of what (proportions, rates)."
+    ),
     csv: bool = typer.Option(False, "--csv", help="Keep the values in a CSV beside the measure."),
 ) -> None:
     """Create a measure with its operational definition to fill in.
@@ -218,5 +220,5 @@ def register(app: typer.Typer) -> None:
         ("theme", new_theme),
         ("playbook", new_playbook),
     ):
-        group.command(name)(fn)
+        add_command(group, name, fn)
     app.add_typer(group, name="new")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from microsys.cli.common import NO_COLOR, choices, color_wanted, parse_today, today_option
+from microsys.cli.common import NO_COLOR, add_command, choices, color_wanted, parse_today, today_option
 from microsys.reporters.status import COACH_STATUS, RAMP_STATUS
 
 if TYPE_CHECKING:
@@ -181,14 +181,14 @@ def coach_history(folder: Path = _DIR, today: str | None = _TODAY, no_color: boo
 def register(app: typer.Typer) -> None:
     """Add the ``ramp`` and ``coach`` groups to the app."""
     ramp = typer.Typer(help="The improvement ramp: Assess, Diagnose, Treat, Sustain.", no_args_is_help=True)
-    ramp.command("status")(ramp_status)
-    ramp.command("next")(ramp_next)
-    ramp.command("history")(ramp_history)
+    add_command(ramp, "status", ramp_status)
+    add_command(ramp, "next", ramp_next)
+    add_command(ramp, "history", ramp_history)
     app.add_typer(ramp, name="ramp")
     coach = typer.Typer(
         help="The coaching phases: work before the work, pre-phase, action, transition.", no_args_is_help=True
     )
-    coach.command("status")(coach_status)
-    coach.command("next")(coach_next)
-    coach.command("history")(coach_history)
+    add_command(coach, "status", coach_status)
+    add_command(coach, "next", coach_next)
+    add_command(coach, "history", coach_history)
     app.add_typer(coach, name="coach")

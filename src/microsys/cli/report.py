@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from microsys.cli.common import choices, parse_today, today_option
+from microsys.cli.common import add_command, choices, parse_today, today_option
 
 # The use case's own lists (reporting.KINDS/FORMATS/SIZES) import the whole report code, too
 # slow for `--help`; tests/cli/test_report.py checks these stay equal to them.
@@ -109,4 +109,4 @@ def report(
 
 def register(app: typer.Typer) -> None:
     """Add the command to the app."""
-    app.command("report")(report)
+    add_command(app, "report", report)

@@ -6,6 +6,8 @@ import json
 
 import typer
 
+from microsys.cli.common import add_command
+
 
 def schema(
     kind: str = typer.Argument(
@@ -30,4 +32,4 @@ def schema(
 
 def register(app: typer.Typer) -> None:
     """Add the command to the app."""
-    app.command("schema")(schema)
+    add_command(app, "schema", schema)
