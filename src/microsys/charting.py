@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from microsys.errors import UsageError
+from microsys.shell import quote
 from microsys.spc.analysis import (
     DIRECTIONS,
     RULE_SETS,
@@ -183,7 +184,7 @@ def _workbook_charts(
     if broken:
         raise UsageError(
             f"the measure {', '.join(f'`{b}`' for b in broken)} has errors and cannot be charted",
-            hint=f"run `microsys check {wb.path}` and fix what it reports",
+            hint=f"run `microsys check {quote(wb.path)}` and fix what it reports",
         )
     if unknown:
         raise UsageError(

@@ -31,6 +31,7 @@ from microsys.errors import RefusedError, UsageError
 from microsys.schema.measures import Measure
 from microsys.schema.messages import did_you_mean
 from microsys.sheets import SheetError
+from microsys.shell import quote
 from microsys.storage import Change
 from microsys.workbook import privacy
 from microsys.workbook.loader import Workbook, refuse_if_broken
@@ -60,7 +61,7 @@ def _measure(wb: Workbook, measure_id: str) -> tuple[Measure, str]:
     if wb.file(f"measures/{measure_id}.yaml") is not None:
         raise RefusedError(
             f"the measure `{measure_id}` has errors, so microsys will not add to it",
-            hint=f"run `microsys check {wb.path}` and fix them first",
+            hint=f"run `microsys check {quote(wb.path)}` and fix them first",
         )
     known = sorted(m.id for m in wb.measures)
     guess = did_you_mean(measure_id, known)

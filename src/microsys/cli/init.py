@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -11,6 +10,7 @@ import typer
 
 from microsys.cli.common import add_command, interactive
 from microsys.errors import UsageError
+from microsys.shell import quote
 
 
 def init(
@@ -115,9 +115,7 @@ def init(
     for note in written.notes:
         typer.echo(f"  note: {note}")
     guide = "WORKBOOK.md" if any("WORKBOOK.md" in n for n in written.notes) else "README.md"
-    typer.echo(
-        f"Next: read {folder / guide}, fill in the 5Ps, then run `microsys check {shlex.quote(str(folder))}`."
-    )
+    typer.echo(f"Next: read {folder / guide}, fill in the 5Ps, then run `microsys check {quote(folder)}`.")
 
 
 T = TypeVar("T")

@@ -95,16 +95,17 @@ def report(
                 done.append(outcome)
                 progress.advance(bar)
         outcomes = iter(done)
+    said: set[tuple[Path, str, str]] = set()  # a note on one report is said once, not once per format
     for outcome in outcomes:
         task = outcome.task
         if outcome.skipped:
             typer.echo(f"skipped {task.kind} of {display_path(task.workbook)}: {outcome.skipped}")
             continue
         typer.echo(f"wrote {display_path(outcome.written[0])}")
-        for note in outcome.notes:
-            typer.echo(f"  note: {note}")
-        for cut in outcome.shortened:
-            typer.echo(f"  shortened: {cut}")
+        for line in [f"note: {n}" for n in outcome.notes] + [f"shortened: {c}" for c in outcome.shortened]:
+            if (task.workbook, task.kind, line) not in said:
+                said.add((task.workbook, task.kind, line))
+                typer.echo(f"  {line}")
 
 
 def register(app: typer.Typer) -> None:

@@ -10,6 +10,7 @@ from typing import IO, Any, TextIO, cast
 from microsys.ramp.criteria import PHASE_TITLES, STAGE_TITLES, STAGES, Evaluated
 from microsys.ramp.moves import Move
 from microsys.ramp.status import GateStatus, RampStatus
+from microsys.shell import quote
 
 
 class _StripTrailing(io.TextIOBase):
@@ -109,7 +110,7 @@ def show_status(status: RampStatus, console: Any) -> None:
     if not status.ramp_valid:
         console.print(
             f"[red]ramp.yaml has errors, so the team's stage is not known; the stage below is the "
-            f"starting one. Run `microsys check {escape(status.path)}` and fix ramp.yaml first.[/]"
+            f"starting one. Run `microsys check {escape(quote(status.path))}` and fix ramp.yaml first.[/]"
         )
     console.print(
         f"Stage: [bold]{STAGE_TITLES[status.stage]}[/] (improvement cycle {status.cycle}) "
@@ -122,11 +123,11 @@ def show_status(status: RampStatus, console: Any) -> None:
     if status.errors:
         console.print(
             f"[red]The workbook has {status.errors} error(s); files with errors count as missing. "
-            f"Run `microsys check {escape(status.path)}`.[/]"
+            f"Run `microsys check {escape(quote(status.path))}`.[/]"
         )
     for g in status.stages:
         console.print()
-        console.print(_gate_heading(g, f"microsys ramp next {status.path}", status.ramp_valid))
+        console.print(_gate_heading(g, f"microsys ramp next {quote(status.path)}", status.ramp_valid))
         if g.state == "passed" and all(e.outcome.ok for e in g.evaluated):
             continue  # everything still holds: the heading says so
         console.print(_checklist(g.evaluated, ahead=g.state == "ahead"))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from microsys.errors import UsageError
 from microsys.schema.identity import Setting
+from microsys.shell import quote
 from microsys.spc.kinds import choices_text
 
 SETTINGS: tuple[str, ...] = Setting.__args__  # type: ignore[attr-defined]
@@ -150,7 +151,7 @@ def check_target(folder: Path) -> None:
     if (folder / MANIFEST).is_file():
         raise UsageError(
             f"{folder} is already a workbook (it has {MANIFEST}); nothing was written",
-            hint=f"run `microsys check {folder}` to see where it stands",
+            hint=f"run `microsys check {quote(folder)}` to see where it stands",
         )
     if folder.is_dir():
         present = sorted(

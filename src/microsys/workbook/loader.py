@@ -20,6 +20,7 @@ from microsys.diagnostics import Diagnostic, Severity
 from microsys.schema.files import FILE_KINDS, is_allowed_extra, kind_of, known_names
 from microsys.schema.measures import Measure
 from microsys.schema.messages import did_you_mean, translate
+from microsys.shell import quote
 from microsys.workbook import crossref, csvdata, privacy
 from microsys.workbook.discover import display_path, workbook_files
 
@@ -258,5 +259,5 @@ def refuse_if_broken(wb: Workbook, sf: SourceFile | None, doing: str = "change")
     if sf is not None and sf.has_errors:
         raise RefusedError(
             f"{sf.path} has errors, so microsys will not {doing} it",
-            hint=f"run `microsys check {wb.path}` and fix them first",
+            hint=f"run `microsys check {quote(wb.path)}` and fix them first",
         )
