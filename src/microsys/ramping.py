@@ -22,9 +22,11 @@ def status(path: Path, today: dt.date) -> RampStatus:
 
     What it shows (history, titles, JSON for tools) goes to terminals and CI logs.
     """
+    from microsys.workbook.githistory import cycle_history
+
     wb = open_workbook(path)
     refuse_identifiers(wb, "show it")
-    return ramp_status(wb, today)
+    return ramp_status(wb, today, cycle_history(wb.root))
 
 
 def who(by: str | None, folder: Path) -> str | None:
@@ -75,13 +77,27 @@ def next_move(
     opened = nullcontext(open_workbook(path)) if dry_run else open_for_writing(path)
     with opened as wb:
         refuse_identifiers(wb, "record the move")
+        from microsys.workbook.githistory import cycle_history
+
+        history = cycle_history(wb.root)
         recorder = who(by, wb.root)
-        move = plan_move(wb, track, today=today, by=recorder, force=force, reason=reason, date=date)
+        move = plan_move(
+            wb, track, today=today, by=recorder, force=force, reason=reason, date=date, history=history
+        )
         refused = bool(move.missing) and not force
         if recorder is None and ask_who is not None and not dry_run and not refused:
             recorder = (ask_who() or "").strip() or None
             if recorder is not None:
-                move = plan_move(wb, track, today=today, by=recorder, force=force, reason=reason, date=date)
+                move = plan_move(
+                    wb,
+                    track,
+                    today=today,
+                    by=recorder,
+                    force=force,
+                    reason=reason,
+                    date=date,
+                    history=history,
+                )
         change = move.change
         refuse_new_identifiers(
             wb.path / "ramp.yaml",

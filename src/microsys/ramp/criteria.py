@@ -299,11 +299,19 @@ def _completed_cycles(f: Facts) -> Verdict:
 
 
 def _predictions(f: Facts) -> Verdict:
+    # Judged as `check` judges it: a cycle with results needs a prediction, and one
+    # that git shows was committed with or after the results does not count.
     tested = [c for c in f.pdsa if c.do is not None or c.study is not None]
+    if not tested:
+        return Verdict(False, "no cycle tested yet")
     without = [c.id for c in tested if not filled(c.prediction)]
-    return Verdict(
-        not without, "every tested cycle has one" if not without else "missing in " + ", ".join(without)
+    late = [c.id for c in tested if c.id in f.late_predictions and c.id not in without]
+    problems = (["missing in " + ", ".join(without)] if without else []) + (
+        ["committed with or after the results in " + ", ".join(late)] if late else []
     )
+    if problems:
+        return Verdict(False, "; ".join(problems))
+    return Verdict(True, f"all {len(tested)} tested cycle(s) wrote one first")
 
 
 def _data_after_change(f: Facts) -> Verdict:

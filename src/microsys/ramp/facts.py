@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
 from microsys.schema.identity import Manifest, RampState
@@ -22,6 +23,7 @@ from microsys.schema.improvement import ChangeIdea, GlobalAim, SpecificAim, Them
 from microsys.schema.measures import Measure
 from microsys.schema.meetings import Meeting
 from microsys.schema.placeholders import filled as filled  # re-exported: the ramp's notion of "done"
+from microsys.workbook.githistory import CycleHistory, prediction_late
 from microsys.workbook.loader import Workbook
 
 # Days between two values, for each measure frequency (per-session: about weekly).
@@ -53,9 +55,11 @@ class Adoption:
 class Facts:
     """A read-only view of one workbook for the criteria to ask questions of."""
 
-    def __init__(self, wb: Workbook, today: dt.date) -> None:
+    def __init__(self, wb: Workbook, today: dt.date, history: CycleHistory | None = None) -> None:
         self.wb = wb
         self.today = today
+        self.history = history
+        """Committed versions of the PDSA files, when the workbook is in git (and it was read)."""
         self._series: dict[str, list[tuple[dt.date, float]]] = {}
 
     # --- identity and ramp -------------------------------------------------
@@ -270,3 +274,27 @@ class Facts:
                 seen.add(nxt.id)
             chains.append(chain)
         return chains
+
+    # --- git history -------------------------------------------------------
+    def copied_in(self, c: PDSA) -> bool:
+        """True for a cycle tested before the workbook was kept in git (`tracked_since:`)."""
+        since = self.manifest.tracked_since if self.manifest else None
+        start = self.test_start(c)
+        return since is not None and start is not None and start < since
+
+    @cached_property
+    def late_predictions(self) -> set[str]:
+        """PDSA cycles whose prediction git shows was committed with or after their results.
+
+        The same judgement as the `pdsa.prediction-after-the-fact` warning; empty
+        when the history was not read (no git, or `--no-git`).
+        """
+        if self.history is None:
+            return set()
+        late = set()
+        for sf, model in self.wb.records("pdsa"):
+            c = cast(PDSA, model)
+            versions = self.history.get(sf.rel)
+            if versions and not self.copied_in(c) and prediction_late(versions, filled(c.prediction)):
+                late.add(c.id)
+        return late

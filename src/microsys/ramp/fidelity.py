@@ -21,7 +21,7 @@ from microsys.ramp.facts import FREQUENCY_DAYS, Facts, filled
 from microsys.schema.cycles import PDSA, SDSA
 from microsys.schema.measures import Measure
 from microsys.workbook.crossref import finding
-from microsys.workbook.githistory import CycleHistory, Snapshot
+from microsys.workbook.githistory import CycleHistory, Snapshot, prediction_late
 from microsys.workbook.loader import SourceFile, Workbook
 
 SCALE_SEQUENCE = 3
@@ -132,13 +132,9 @@ def _stale_measures(facts: Facts) -> Iterator[tuple[Measure, dt.date, int]]:
 
 
 def _after_the_fact(sf: SourceFile, c: PDSA, versions: Sequence[Snapshot]) -> Iterator[Diagnostic]:
-    first_results = next((i for i, v in enumerate(versions) if v.has_results), None)
-    if first_results is None:
-        return
-    first_prediction = next((i for i, v in enumerate(versions) if v.has_prediction), None)
-    if first_prediction is None and not filled(c.prediction):
-        return  # no prediction at all: pdsa.no-prediction says so
-    if first_prediction is None or first_prediction >= first_results:
+    late = prediction_late(versions, filled(c.prediction))
+    if late is not None:
+        first_prediction, first_results = late
         when = (
             "is not committed yet, while the results are"
             if first_prediction is None
@@ -155,13 +151,6 @@ def _after_the_fact(sf: SourceFile, c: PDSA, versions: Sequence[Snapshot]) -> It
         )
 
 
-def _copied_in(facts: Facts, c: PDSA) -> bool:
-    """True for a cycle tested before the workbook was kept in git (`tracked_since:`)."""
-    since = facts.manifest.tracked_since if facts.manifest else None
-    start = facts.test_start(c)
-    return since is not None and start is not None and start < since
-
-
 def check(wb: Workbook, today: dt.date, history: CycleHistory | None = None) -> list[Diagnostic]:
     """Method-fidelity warnings for a loaded workbook."""
     facts = Facts(wb, today)
@@ -173,7 +162,7 @@ def check(wb: Workbook, today: dt.date, history: CycleHistory | None = None) -> 
         out.extend(_pdsa_method(sf, c))
         out.extend(_act_decision(sf, c))
         out.extend(_adopted_without_data(facts, sf, c))
-        if history is not None and sf.rel in history and not _copied_in(facts, c):
+        if history is not None and sf.rel in history and not facts.copied_in(c):
             out.extend(_after_the_fact(sf, c, history[sf.rel]))
     for sf, model in wb.records("sdsa"):
         out.extend(_act_decision(sf, cast(SDSA, model)))

@@ -16,6 +16,7 @@ from microsys.errors import RefusedError, UsageError
 from microsys.ramp.criteria import Evaluated, evaluate, next_phase, next_stage
 from microsys.ramp.facts import Facts
 from microsys.storage import Change
+from microsys.workbook.githistory import CycleHistory
 from microsys.workbook.loader import Workbook, refuse_if_broken
 from microsys.yaml.edit import YamlDocument, append_item, block_list, new_mapping
 
@@ -94,6 +95,7 @@ def plan_move(
     force: bool = False,
     reason: str | None = None,
     date: dt.date | None = None,
+    history: CycleHistory | None = None,
 ) -> Move:
     """Plan the next move on ``track``, recorded on ``date`` (default: ``today``).
 
@@ -112,7 +114,7 @@ def plan_move(
             hint="create it with `stage: assess`, then run this again",
         )
     refuse_if_broken(wb, sf)
-    facts = Facts(wb, today)
+    facts = Facts(wb, today, history)
     ramp = wb.ramp
     doc = YamlDocument.read(wb.root / "ramp.yaml", sf.path)
     if not isinstance(doc.data, dict):

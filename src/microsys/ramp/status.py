@@ -18,6 +18,7 @@ from microsys.ramp.criteria import (
 )
 from microsys.ramp.facts import Facts
 from microsys.ramp.progress import Progress, progress
+from microsys.workbook.githistory import CycleHistory
 from microsys.workbook.loader import Workbook
 
 JSON_VERSION = 1
@@ -112,9 +113,9 @@ def _states(order: tuple[str, ...], current: str, repeat_from: str | None) -> di
     return states
 
 
-def ramp_status(wb: Workbook, today: dt.date) -> RampStatus:
-    """The status of one workbook on ``today``."""
-    facts = Facts(wb, today)
+def ramp_status(wb: Workbook, today: dt.date, git_history: CycleHistory | None = None) -> RampStatus:
+    """The status of one workbook on ``today``; ``git_history`` (its PDSA files in git) judges predictions."""
+    facts = Facts(wb, today, git_history)
     ramp = wb.ramp
     stage_states = _states(STAGES, ramp.stage, "diagnose" if ramp.cycle > 1 else None)
     phase_states = _states(PHASES, ramp.coaching.phase, None)
