@@ -242,8 +242,14 @@ def new_measure(
     numerator: str | None,
     denominator: str | None,
     csv: bool,
+    description: str | None = None,
+    data_source: str | None = None,
 ) -> NewRecord:
-    """A new measure file (and an empty CSV beside it with ``csv``)."""
+    """A new measure file (and an empty CSV beside it with ``csv``).
+
+    Without ``description`` (for a measurement) or ``data_source`` the operational
+    definition is left to fill in, and a note says so.
+    """
     from typing import get_args
 
     from microsys.schema.measures import Direction, Frequency, Measure
@@ -286,9 +292,16 @@ def new_measure(
             "unit": _one_line(unit),
             "numerator": _one_line(numerator),
             "denominator": _one_line(denominator),
+            "description": _one_line(description),
+            "data_source": _one_line(data_source),
             "csv": csv,
         },
     )
+    if not data_source or not (description or (numerator and denominator)):
+        notes.append(
+            "fill in the operational definition (`description:`, `data_source:`) so that anyone "
+            "collecting it gets the same number"
+        )
     record = _new_file(wb, f"measures/{measure_id}.yaml", text, Measure, measure_id, notes)
     if csv:
         header = "date,value,denominator,note\n" if BY_ID[chart].denominator else "date,value,note\n"

@@ -138,6 +138,12 @@ RULES: tuple[Rule, ...] = (
         "warning",
         "A measure's newest value is older than twice its frequency.",
     ),
+    Rule(
+        "measure.no-definition",
+        "warning",
+        "A measure's operational definition lacks its description or its data source, so two people "
+        "could collect it differently.",
+    ),
     # Privacy
     Rule(
         "privacy.nhs-number",

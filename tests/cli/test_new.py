@@ -129,6 +129,8 @@ def test_new_measure_with_csv_sdsa_and_playbook(capsys, cf_clinic: Path) -> None
         "patients who did not attend",
         "--denominator",
         "patients booked",
+        "--data-source",
+        "the booking system's DNA report",
         "--csv",
     )
     assert code == 0, out

@@ -100,6 +100,14 @@ def new_measure(
         None, "--denominator", metavar="TEXT", help="Out of what (proportions, rates)."
     ),
     csv: bool = typer.Option(False, "--csv", help="Keep the values in a CSV beside the measure."),
+    description: str | None = typer.Option(
+        None,
+        "--description",
+        help="Exactly what is measured, from when to when (the operational definition).",
+    ),
+    data_source: str | None = typer.Option(
+        None, "--data-source", metavar="TEXT", help="Where the numbers come from, e.g. 'clinic arrival log'."
+    ),
 ) -> None:
     """Create a measure with its operational definition to fill in.
 
@@ -121,6 +129,8 @@ def new_measure(
             numerator=numerator,
             denominator=denominator,
             csv=csv,
+            description=description,
+            data_source=data_source,
         ),
     )
 

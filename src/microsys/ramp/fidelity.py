@@ -151,6 +151,35 @@ def _after_the_fact(sf: SourceFile, c: PDSA, versions: Sequence[Snapshot]) -> It
         )
 
 
+def _undefined(sf: SourceFile, m: Measure) -> Iterator[Diagnostic]:
+    missing = [
+        what
+        for what, value in (
+            (
+                "a description (`definition: description:`)",
+                # A proportion's numerator and denominator define it; a measurement needs words.
+                m.definition.description
+                or (m.definition.numerator if filled(m.definition.denominator) else None),
+            ),
+            ("a data source (`data_source:`)", m.data_source),
+        )
+        if not filled(value)
+    ]
+    if missing:
+        yield _at_top_key(
+            _warn(
+                sf,
+                ("definition",),
+                "measure.no-definition",
+                f"the operational definition of {m.id} lacks " + " and ".join(missing),
+                "say exactly what is counted or timed, from when to when, and where the numbers come "
+                "from, so that anyone collecting it gets the same number",
+            ),
+            sf.text,
+            ("definition", "data_source"),
+        )
+
+
 def check(wb: Workbook, today: dt.date, history: CycleHistory | None = None) -> list[Diagnostic]:
     """Method-fidelity warnings for a loaded workbook."""
     facts = Facts(wb, today)
@@ -180,6 +209,8 @@ def check(wb: Workbook, today: dt.date, history: CycleHistory | None = None) -> 
             )
         )
     measure_files = {cast(Measure, m).id: sf for sf, m in wb.records("measure")}
+    for m in facts.measures.values():
+        out.extend(_undefined(measure_files[m.id], m))
     for m, last_date, gap in _stale_measures(facts):
         sf = measure_files[m.id]
         out.append(
