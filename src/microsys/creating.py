@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from microsys.errors import RefusedError, UsageError
 from microsys.ramp.facts import Facts, filled
@@ -337,7 +337,51 @@ def new_meeting(wb: Workbook, *, date: dt.date, kind: str) -> NewRecord:
     notes = [f"{len(actions)} open action(s) carried over from {last.date}"] if actions and last else []
     from microsys.schema.meetings import Meeting
 
-    return _new_file(wb, f"meetings/{date.isoformat()}.yaml", text, Meeting, date.isoformat(), notes)
+    return _new_file(wb, _meeting_file(wb, date, kind), text, Meeting, date.isoformat(), notes)
+
+
+def _meeting_file(wb: Workbook, date: dt.date, kind: str) -> str:
+    """``meetings/<date>.yaml``; another kind of meeting that day (a huddle, a lead team) adds its kind.
+
+    Raises:
+        RefusedError: a meeting of this kind is already recorded that day.
+    """
+    from microsys.schema.meetings import Meeting
+
+    for sf, model in wb.records("meeting"):
+        m = cast(Meeting, model)
+        if m.date == date and m.kind == kind:
+            raise RefusedError(
+                f"{sf.path} already records a {kind} meeting on {date}; nothing was written",
+                hint="edit that file, or give another --date or --kind",
+            )
+    day = date.isoformat()
+    for stem in (day, f"{day}-{kind}", *(f"{day}-{kind}-{n}" for n in range(2, 100))):
+        if not (wb.root / "meetings" / f"{stem}.yaml").exists():
+            return f"meetings/{stem}.yaml"
+    return f"meetings/{day}.yaml"  # a hundred meetings in a day: let _new_file refuse
+
+
+def new_self_assessment(wb: Workbook, *, date: dt.date, scale_max: int = 5) -> NewRecord:
+    """A self-assessment named by its date, with the ten characteristics to rate."""
+    from microsys.schema.meetings import CHARACTERISTICS, SelfAssessment
+
+    if not 2 <= scale_max <= 10:
+        raise UsageError(f"a scale of 1 to {scale_max} cannot be used", hint="use --scale 5 (or 2 to 10)")
+    earlier = sorted(sa.date for sa in wb.self_assessments if sa.date < date)
+    text = _render(
+        "self-assessment.yaml.j2",
+        {
+            "date": date.isoformat(),
+            "scale_max": scale_max,
+            "characteristics": CHARACTERISTICS,
+            "previous": earlier[-1].isoformat() if earlier else "",
+        },
+    )
+    notes = ["rate each characteristic under `ratings:` (the lines to copy are in the file)"]
+    return _new_file(
+        wb, f"self-assessment/{date.isoformat()}.yaml", text, SelfAssessment, date.isoformat(), notes
+    )
 
 
 def new_playbook(

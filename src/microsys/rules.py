@@ -82,6 +82,7 @@ RULES: tuple[Rule, ...] = (
     Rule("vote.too-many", "warning", "More votes counted than the voters had."),
     Rule("meeting.file-name", "warning", "A meeting file is not named by the meeting's date."),
     Rule("assessment.rating-range", "error", "A self-assessment rating outside 1 to `scale_max`."),
+    Rule("assessment.file-name", "warning", "A self-assessment file is not named by its date."),
     Rule("ramp.history-mismatch", "warning", "The current stage is not where the last recorded move went."),
     # Measures and data
     Rule("measure.data-missing", "error", "The CSV named by `data:` does not exist."),

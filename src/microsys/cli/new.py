@@ -215,10 +215,28 @@ def new_playbook(
     _create(folder, lambda wb: make(wb, date, entry_id=entry_id, title=title, changes=change))
 
 
+def new_self_assessment(
+    folder: Path = _DIR,
+    date: str | None = typer.Option(
+        None, "--date", metavar="YYYY-MM-DD", help="When the team rated itself (default: today)."
+    ),
+    scale: int = typer.Option(5, "--scale", metavar="N", help="Top of the rating scale: 1 to N."),
+) -> None:
+    """Create a self-assessment named by its date, listing the ten characteristics to rate.
+
+    Example: microsys new self-assessment my-clinic --date 2026-03-01
+    """
+    from microsys.creating import new_self_assessment as make
+
+    day = parse_today(date)
+    _create(folder, lambda wb: make(wb, date=day, scale_max=scale))
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``new`` group to the app."""
     group = typer.Typer(
-        help="Create the next record: pdsa, sdsa, measure, change, meeting, theme, playbook.",
+        help="Create the next record: pdsa, sdsa, measure, change, meeting, theme, playbook "
+        "or self-assessment.",
         no_args_is_help=True,
     )
     for name, fn in (
@@ -229,6 +247,7 @@ def register(app: typer.Typer) -> None:
         ("meeting", new_meeting),
         ("theme", new_theme),
         ("playbook", new_playbook),
+        ("self-assessment", new_self_assessment),
     ):
         add_command(group, name, fn)
     app.add_typer(group, name="new")

@@ -178,8 +178,11 @@ def _themes_listed(f: Facts) -> Verdict:
 
 
 def _self_assessment(f: Facts) -> Verdict:
+    rated = [sa for sa in f.wb.self_assessments if sa.ratings]  # a new, unrated file is not yet one
     n = len(f.wb.self_assessments)
-    return Verdict(n > 0, f"{n} self-assessment(s)")
+    if n and not rated:
+        return Verdict(False, f"{n} self-assessment file(s), none rated yet")
+    return Verdict(bool(rated), f"{len(rated)} self-assessment(s)")
 
 
 # --- Diagnose -------------------------------------------------------------

@@ -549,6 +549,16 @@ def _meetings_and_assessments(wb: Workbook) -> Iterator[Diagnostic]:
                 )
     for sf, model in wb.records("self_assessment"):
         sa = cast(SelfAssessment, model)
+        if not PurePath(sf.rel).stem.startswith(sa.date.isoformat()):
+            yield finding(
+                sf,
+                ("date",),
+                "assessment.file-name",
+                f"the self-assessment is dated {sa.date} but the file is named `{PurePath(sf.rel).name}`",
+                f"name it by its date, `{sa.date.isoformat()}.yaml`, so that the assessments sort in "
+                "time and the ramp finds the latest",
+                Severity.WARNING,
+            )
         for name, rating in sa.ratings.items():
             if not 1 <= rating <= sa.scale_max:
                 yield finding(
