@@ -324,3 +324,15 @@ def test_an_impossible_move_date_is_refused(capsys, cf_clinic: Path, date: str, 
     )
     assert code == 2 and message in err
     assert snapshot(cf_clinic) == before
+
+
+def test_a_team_that_passed_assess_scores_above_intent_to_participate(capsys, millbrook: Path) -> None:
+    data = json.loads(call(capsys, "ramp", "status", str(millbrook), "-f", "json", "--today", TODAY)[1])
+    assert data["stage"]["id"] == "diagnose"
+    assert data["progress"]["score"] >= 1.0
+    assert any("assessed its microsystem" in r for r in data["progress"]["reasons"])
+    (millbrook / "5ps" / "patients.yaml").unlink()  # no patient numbers, no measure: not yet
+    for extra in (millbrook / "measures").glob("*.yaml"):
+        extra.unlink()
+    data = json.loads(call(capsys, "ramp", "status", str(millbrook), "-f", "json", "--today", TODAY)[1])
+    assert data["progress"]["score"] == 0.5

@@ -60,7 +60,8 @@ values reaches the target, and "sustained" over the last 12.
 
 _EVIDENCE = {
     0.5: "A workbook.",
-    1.0: "A lead team of 3+, an aim, and data collection begun.",
+    1.0: "A lead team of 3+, an aim, and data collection begun; or the Assess work done: 3+ meetings, "
+    "the 5Ps with patient numbers (or a measure) and themes listed.",
     1.5: "Change ideas, a process map or a planned cycle.",
     2.0: "3+ meetings and diagnostic work (fishbone or process map).",
     2.5: "A change tested in a PDSA cycle (Do carried out).",
