@@ -19,6 +19,7 @@ from typing import Any, cast
 from microsys.errors import RefusedError, UsageError
 from microsys.ramp.facts import Facts, filled
 from microsys.schema.base import Model
+from microsys.schema.improvement import ChangeIdea
 from microsys.schema.messages import did_you_mean
 from microsys.storage import Change
 from microsys.workbook.loader import Workbook, refuse_if_broken
@@ -171,6 +172,7 @@ def new_pdsa(
         if not facts.completed(previous):
             notes.append(f"{previous.id} has no Act decision yet: finish it before this test")
     idea = facts.change_ideas[change]
+    notes.extend(_testing_notes(facts, idea))
     text = _render(
         "pdsa.yaml.j2",
         {
@@ -188,6 +190,36 @@ def new_pdsa(
     from microsys.schema.cycles import PDSA
 
     return _new_file(wb, f"pdsa/{rid}.yaml", text, PDSA, rid, notes)
+
+
+def _testing_notes(facts: Facts, idea: ChangeIdea) -> list[str]:
+    """What a team should know before testing ``idea``: it lost the vote, or its theme is finished."""
+    notes = []
+    ci = facts.wb.change_ideas
+    rounds = sorted(
+        (r for r in (ci.votes if ci else []) if r.votes or r.selected), key=lambda r: (r.date, r.round)
+    )
+    if rounds:
+        last = rounds[-1]
+        chosen = set(last.selected) if last.selected else set()
+        if not chosen and last.votes:
+            top = max(last.votes.values())
+            chosen = {i for i, n in last.votes.items() if n == top}
+        if idea.id not in chosen and idea.status not in ("selected", "testing", "adopted"):
+            how = (
+                f"was not chosen in the multi-vote of {last.date} ({last.votes[idea.id]} vote(s))"
+                if idea.id in last.votes
+                else f"was not part of the multi-vote of {last.date}"
+            )
+            notes.append(f"{idea.id} {how}: testing it is fine, but say why in the plan")
+    themes = {t.id: t for t in (facts.wb.themes.themes if facts.wb.themes else [])}
+    theme = themes.get(idea.theme or "")
+    if theme is not None and theme.status == "done":
+        notes.append(
+            f"{idea.id} belongs to {theme.id} ({theme.title}), a finished theme: "
+            "link it to the current theme (`theme:` in change-ideas.yaml) if it is part of the new work"
+        )
+    return notes
 
 
 def new_sdsa(

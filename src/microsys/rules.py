@@ -130,6 +130,12 @@ RULES: tuple[Rule, ...] = (
         "A change adopted although its measures have no values from its test onwards.",
     ),
     Rule(
+        "change.status-mismatch",
+        "warning",
+        "A change idea's `status:` disagrees with the Act decision of its latest PDSA cycle "
+        "(adopt, adapt, abandon) or with a test under way.",
+    ),
+    Rule(
         "pdsa.scale-not-growing",
         "warning",
         "Three or more cycles in a sequence all test at the same scale.",

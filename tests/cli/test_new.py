@@ -215,3 +215,18 @@ def test_new_self_assessment_is_named_by_date_and_counts_once_rated(capsys, tmp_
     assert next(c for c in assess["criteria"] if c["id"] == "assess.self-assessment")["met"]
     code, _, err = call(capsys, "new", "self-assessment", str(wb), "--date", "2026-03-01")
     assert code == 1 and "already exists" in err
+
+
+def test_testing_an_idea_that_lost_the_vote_or_whose_theme_is_done_gets_a_note(
+    capsys, cf_clinic: Path
+) -> None:
+    code, out, _ = call(capsys, "new", "pdsa", str(cf_clinic), "--change", "C4", "--today", TODAY)
+    assert code == 0, out
+    assert "C4 was not chosen in the multi-vote of 2026-02-19 (4 vote(s))" in out
+    assert "finished theme" not in out
+    themes = cf_clinic / "themes.yaml"
+    themes.write_text(themes.read_text().replace("    status: selected", "    status: done", 1))
+    code, out, _ = call(capsys, "new", "pdsa", str(cf_clinic), "--change", "C5", "--today", TODAY)
+    assert code == 0, out
+    assert "multi-vote" not in out  # C5 was chosen
+    assert "C5 belongs to T1 (Clinic flow), a finished theme" in out

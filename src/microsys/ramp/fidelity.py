@@ -180,6 +180,44 @@ def _undefined(sf: SourceFile, m: Measure) -> Iterator[Diagnostic]:
         )
 
 
+_STATUS_OF = {"adopt": "adopted", "abandon": "abandoned", "adapt": "testing"}
+
+
+def _status_follows_act(facts: Facts) -> Iterator[Diagnostic]:
+    """A change idea's `status:` that disagrees with its latest PDSA decision (or with a test under way)."""
+    sf = facts.wb.file("change-ideas.yaml")
+    ideas = facts.wb.change_ideas
+    if sf is None or ideas is None:
+        return
+    for i, idea in enumerate(ideas.ideas):
+        if "status" not in idea.model_fields_set:
+            continue  # a team that does not keep `status:` follows its cycles instead
+        cycles = [c for c in facts.pdsa if c.change == idea.id]
+        decided = [c for c in cycles if facts.completed(c)]
+        if decided:
+            last = decided[-1]
+            decision = last.act.decision if last.act else None
+            expected = _STATUS_OF.get(decision or "")
+            why = f"{last.id} decided to {decision} it" + (
+                f" on {last.act.date}" if last.act and last.act.date else ""
+            )
+        elif any(has_results(c) for c in cycles):
+            expected, why = "testing", f"{cycles[-1].id} is testing it"
+        else:
+            continue
+        if expected is None or idea.status == expected:
+            continue
+        if expected == "testing" and idea.status == "adopted" and decided:
+            continue  # adapted, then adopted by hand after a later test: not a contradiction worth a warning
+        yield _warn(
+            sf,
+            ("ideas", i, "status"),
+            "change.status-mismatch",
+            f"{idea.id} has `status: {idea.status}` but {why}",
+            f"set `status: {expected}` for {idea.id}, or record the decision that changed it in a new cycle",
+        )
+
+
 def check(wb: Workbook, today: dt.date, history: CycleHistory | None = None) -> list[Diagnostic]:
     """Method-fidelity warnings for a loaded workbook."""
     facts = Facts(wb, today)
@@ -195,6 +233,7 @@ def check(wb: Workbook, today: dt.date, history: CycleHistory | None = None) -> 
             out.extend(_after_the_fact(sf, c, history[sf.rel]))
     for sf, model in wb.records("sdsa"):
         out.extend(_act_decision(sf, cast(SDSA, model)))
+    out.extend(_status_follows_act(facts))
     for last, length in _scale_not_growing(facts):
         sf = pdsa_files[last.id]
         scale = last.plan.scale if last.plan and last.plan.scale else "not given"
