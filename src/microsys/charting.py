@@ -104,10 +104,25 @@ def _analyse(series: Series, where: str) -> Analysis:
         raise UsageError(f"{where}: {exc}") from None
 
 
-def _draw(series: Series, analysis: Analysis, target: Path) -> None:
-    from microsys.render.chart import draw, save
+def _draw(series: Series, analysis: Analysis, target: Path, source: Path) -> bytes:
+    """The chart as the bytes of an image file, marked as made by microsys from ``source``."""
+    from microsys import ownership
+    from microsys.render.chart import draw, image
 
-    save(draw(series, analysis), target)
+    return image(draw(series, analysis), target.suffix, ownership.source_name(source))
+
+
+def _write(images: dict[Path, bytes], force: bool) -> None:
+    """Write the charts together, replacing only files microsys made (or any file, with ``force``).
+
+    The files were already looked at before drawing; the bytes read here are checked
+    again as they are replaced, so a file changed meanwhile is refused, not overwritten.
+    """
+    from microsys import ownership
+    from microsys.storage import Change, commit, read_bytes
+
+    ownership.refuse_all(list(images), force=force)
+    commit([Change(path, content, read_bytes(path)) for path, content in images.items()])
 
 
 def run_chart_command(
@@ -118,8 +133,13 @@ def run_chart_command(
     as_json: bool,
     csv: CsvRequest,
     screen: bool = True,
+    force: bool = False,
 ) -> Iterator[str]:
-    """Analyse and draw; yields the lines to print (JSON, or the paths written)."""
+    """Analyse and draw; yields the lines to print (JSON, or the paths written).
+
+    Nothing is written over a file microsys did not make unless ``force``, and
+    nothing ever among a workbook's own files.
+    """
     if source.is_file() and source.suffix.lower() in (".csv", ".txt"):
         series = _csv_series(source, csv, screen)
         analysis = _analyse(series, str(source))
@@ -130,14 +150,21 @@ def run_chart_command(
         target = out or source.with_suffix(".png")
         if target.suffix.lower() not in IMAGE_SUFFIXES:
             target = target / (source.stem + ".png")
-        _draw(series, analysis, target)
+        _refuse(target, force)
+        _write({target: _draw(series, analysis, target, source)}, force)
         yield f"wrote {target}"
         return
-    yield from _workbook_charts(source, measure_ids, out, as_json=as_json, screen=screen)
+    yield from _workbook_charts(source, measure_ids, out, as_json=as_json, screen=screen, force=force)
+
+
+def _refuse(target: Path, force: bool) -> None:
+    from microsys import ownership
+
+    ownership.refuse_unowned(target, force=force)
 
 
 def _workbook_charts(
-    source: Path, measure_ids: Sequence[str], out: Path | None, *, as_json: bool, screen: bool
+    source: Path, measure_ids: Sequence[str], out: Path | None, *, as_json: bool, screen: bool, force: bool
 ) -> Iterator[str]:
     from microsys.workbook.loader import open_workbook
 
@@ -162,7 +189,14 @@ def _workbook_charts(
         raise UsageError(
             "several measures need a folder, not a file", hint="give --out a folder, or one measure"
         )
+    file_out = out is not None and out.suffix.lower() in IMAGE_SUFFIXES
+    folder = out if out is not None and not file_out else wb.root / "build" / "charts"
+    targets = {m.id: out if file_out and out is not None else folder / f"{m.id}.png" for m in chosen}
+    if not as_json:
+        for target in targets.values():  # before any (slow) drawing; checked again as they are written
+            _refuse(target, force)
     results = []
+    images: dict[Path, bytes] = {}
     for measure in chosen:
         series = from_measure(wb, measure, screen=screen)
         if not series.xs:
@@ -173,15 +207,9 @@ def _workbook_charts(
         if as_json:
             results.append({"measure": measure.id, "name": measure.name, **as_dict(analysis, date_label)})
             continue
-        folder = (
-            out
-            if out is not None and out.suffix.lower() not in IMAGE_SUFFIXES
-            else wb.root / "build" / "charts"
-        )
-        target = (
-            out if out is not None and out.suffix.lower() in IMAGE_SUFFIXES else folder / f"{measure.id}.png"
-        )
-        _draw(series, analysis, target)
-        yield f"wrote {target}"
+        images[targets[measure.id]] = _draw(series, analysis, targets[measure.id], wb.root)
+    if images:
+        _write(images, force)
+        yield from (f"wrote {target}" for target in images)
     if as_json:
         yield json.dumps(results[0] if len(results) == 1 else results, indent=2, ensure_ascii=False)

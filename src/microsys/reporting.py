@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from microsys.errors import RefusedError, UsageError
+from microsys.errors import UsageError
+from microsys.ownership import refuse_all, source_name, stamp
 from microsys.report.content import BUILDERS, FILE_STEMS, KINDS, Kind, Report, storyboard
 from microsys.storage import Change, commit, read_bytes
 from microsys.workbook.loader import Workbook
@@ -44,6 +45,8 @@ class Options:
     landscape: bool | None = None
     out: Path | None = None
     today: dt.date = field(default_factory=dt.date.today)
+    force: bool = False
+    """Replace existing files microsys did not make (never a workbook's own files)."""
 
 
 @dataclass(frozen=True)
@@ -95,24 +98,8 @@ def plan(workbooks: Sequence[Path], options: Options) -> list[Task]:
                         )
                     target = out / name
                 tasks.append(Task(root, kind, fmt, target))
-    for task in tasks:
-        _refuse_foreign(task.target)
+    refuse_all([task.target for task in tasks], force=options.force)
     return tasks
-
-
-def _refuse_foreign(path: Path) -> None:
-    """Refuse to replace a file that microsys did not make (a report is rebuilt; other files are work)."""
-    if not path.exists() or "build" in path.parts:
-        return
-    try:
-        ours = path.is_file() and b"microsys" in path.read_bytes()
-    except OSError:
-        ours = False
-    if not ours:
-        raise RefusedError(
-            f"{path} already exists and is not a report made by microsys; it was left as it is",
-            hint="choose another --out, or move that file away first",
-        )
 
 
 def _paper(kind: Kind, options: Options) -> tuple[str, bool]:
@@ -183,16 +170,17 @@ class Renderer:
                 text, figures = markdown(report, drawn, task.workbook, task.target)
                 files[task.target] = text.encode("utf-8")
                 files.update((path, svg.encode("utf-8")) for path, svg in figures.items())
-        outcome.written = _write(files)
+        outcome.written = _write(files, task.workbook, self.options.force)
         return outcome
 
     def _start_figures(self, root: Path, kind: Kind, report: Report) -> Pending | None:
         """Start drawing a report's figures, unless they were drawn for another format already."""
         if (root, kind) in self._figures:
             return None
+        from microsys.render.cache import workbook_folder
         from microsys.render.figures import Pending
 
-        return Pending(report.figures, root / "build" / ".cache" / "charts")
+        return Pending(report.figures, workbook_folder("charts", root))
 
     def _drawn(self, root: Path, kind: Kind, report: Report) -> Drawn:
         """The figures of a report, drawn once for all the formats asked for."""
@@ -203,11 +191,12 @@ class Renderer:
 
     def _fonts(self, wb: Workbook, report: Report, outcome: Outcome) -> FontPlan:
         """The computer's fonts a PDF needs besides the built-in and the workbook's, said in notes."""
+        from microsys.render.cache import cache_dir
         from microsys.render.fonts import Coverage, characters, family_name, plan
         from microsys.render.typeset import own_fonts
 
         chars = characters(report.data) | characters(report.figures)
-        fonts = plan(chars, own_fonts(wb.root), Coverage(wb.root / "build" / ".cache" / "fonts.json"))
+        fonts = plan(chars, own_fonts(wb.root), Coverage(cache_dir() / "fonts.json"))
         if fonts.fallback:
             names = ", ".join(dict.fromkeys(family_name(p) for p in fonts.fallback))
             outcome.notes.append(
@@ -320,13 +309,18 @@ def _largest_fit(compile_at: Any) -> tuple[float, bytes, int]:
     return FIT_SCALES[lo], *results[lo]
 
 
-def _write(files: dict[Path, bytes]) -> list[Path]:
-    """Write a report's files together, through the one writer every command uses.
+def _write(files: dict[Path, bytes], workbook: Path, force: bool) -> list[Path]:
+    """Write a report's files together, marked as microsys's, through the one writer every command uses.
 
-    A report is rebuilt in place: each file is expected to hold what it holds now, so a
-    file changed by someone else while the report was made is refused, not overwritten.
+    A report is rebuilt in place: only files microsys made are replaced (any, with
+    ``force``), and each is expected to hold what it holds now, so a file changed by
+    someone else while the report was made is refused, not overwritten.
     """
-    return commit([Change(path, content, read_bytes(path)) for path, content in files.items()])
+    refuse_all(list(files), force=force)
+    source = source_name(workbook)
+    return commit(
+        [Change(path, stamp(path, content, source), read_bytes(path)) for path, content in files.items()]
+    )
 
 
 def find(paths: Sequence[Path], every: bool) -> list[Path]:

@@ -51,6 +51,11 @@ def chart(
     target: float | None = typer.Option(None, "--target", help="CSV: target value, drawn as a line."),
     title: str | None = typer.Option(None, "--title", help="CSV: chart title."),
     no_screen: bool = typer.Option(False, "--no-screen", help="Do not screen out large moving ranges."),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Replace an existing file microsys did not make (never a workbook's own files).",
+    ),
 ) -> None:
     """Draw run and control charts of workbook measures or of a CSV file, or print their analysis.
 
@@ -75,7 +80,13 @@ def chart(
         title=title,
     )
     for line in run_chart_command(
-        source, measures or [], out, as_json=format is ChartFormat.json, csv=request, screen=not no_screen
+        source,
+        measures or [],
+        out,
+        as_json=format is ChartFormat.json,
+        csv=request,
+        screen=not no_screen,
+        force=force,
     ):
         typer.echo(line)
 

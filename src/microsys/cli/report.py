@@ -38,6 +38,11 @@ def report(
         False, "--all", help="Report on every workbook found under the folders given."
     ),
     today: str | None = typer.Option(None, "--today", help="Treat this date (YYYY-MM-DD) as today."),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Replace an existing file microsys did not make (never a workbook's own files).",
+    ),
 ) -> None:
     """Render the storyboard poster, the playbook or the 5P summary as PDF, HTML or Markdown.
 
@@ -60,6 +65,7 @@ def report(
         landscape=landscape,
         out=out,
         today=parse_today(today),
+        force=force,
     )
     tasks = plan(find(paths, every), options)
     outcomes = run_all(tasks, Renderer(options))

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from microsys.errors import UsageError
 from microsys.render.figures import Drawn, prefix_ids
 from microsys.render.jinja import make_env
+from microsys.render.svgcheck import plain
 from microsys.report.content import FILE_STEMS, Report
 from microsys.report.shapes import Node
 from microsys.resources import templates_dir
@@ -109,7 +110,8 @@ def html(report: Report, drawn: Drawn, workbook: Path) -> str:
     """The report as one HTML file."""
     env = _env(workbook, html=True)
     svgs = {
-        name: Markup(prefix_ids(svg, f"f{i}")) for i, (name, svg) in enumerate(sorted(drawn.svgs.items()))
+        name: Markup(prefix_ids(plain(svg), f"f{i}"))
+        for i, (name, svg) in enumerate(sorted(drawn.svgs.items()))
     }
     return _render(env, f"{report.kind}.html.j2", d=report.data, svg=svgs)
 
@@ -118,7 +120,7 @@ def markdown(report: Report, drawn: Drawn, workbook: Path, target: Path) -> tupl
     """The report as Markdown, and the SVG files it links to (in a folder beside it)."""
     env = _env(workbook, html=False)
     folder = f"{FILE_STEMS[report.kind]}_files"
-    files = {target.parent / folder / name: svg for name, svg in sorted(drawn.svgs.items())}
+    files = {target.parent / folder / name: plain(svg) for name, svg in sorted(drawn.svgs.items())}
     links = {name: Markup(f"{folder}/{name}") for name in drawn.svgs}
     flows = {f.name: mermaid(f.spec) for f in report.figures if f.kind == "flowchart"}
     text = _render(env, f"{report.kind}.md.j2", d=report.data, fig=links, flow=flows)

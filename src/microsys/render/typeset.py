@@ -19,11 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from microsys.errors import EXIT_USAGE, MicrosysError
+from microsys.ownership import source_name, typst_preamble
 from microsys.render.fonts import FONT_SUFFIXES, gather
+from microsys.render.svgcheck import plain
 from microsys.report.text import breakable
 
 # The type scale of each paper size relative to A3 (typst knows the sizes themselves).
 UNIT = {"a4": 0.74, "a3": 1.0, "a2": 1.41, "a1": 2.0, "a0": 2.83}
+# The file typst compiles: the ownership mark, then the report's template.
+MAIN = "microsys-main.typ"
 LOGO_NAMES = ("logo.svg", "logo.png", "logo.jpg", "logo.jpeg")
 # Keys whose values are file names or codes, not text for people: left as they are.
 _NOT_TEXT = frozenset({"figure", "chart", "logo", "kind", "stage", "state", "decision", "met", "paper"})
@@ -76,9 +80,9 @@ class Job:
     compiler: Any
 
     def figures(self, svgs: dict[str, str]) -> None:
-        """Put (or replace) the figures the templates show."""
+        """Put (or replace) the figures the templates show (plain drawings only)."""
         for name, svg in svgs.items():
-            (self.root / "fig" / name).write_text(svg, encoding="utf-8")
+            (self.root / "fig" / name).write_text(plain(svg), encoding="utf-8")
 
     def warm(self, data: dict[str, Any]) -> None:
         """Typeset once for nothing but to load fonts and templates (while figures are drawn)."""
@@ -135,7 +139,10 @@ def job(
         fonts = typst.Fonts(
             include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(root / "fonts")]
         )
-        compiler = typst.Compiler(input=str(root / template), root=str(root), font_paths=fonts)
+        # The PDF says microsys made it, whatever the workbook's templates set (see ownership).
+        main = root / MAIN
+        main.write_text(typst_preamble(source_name(workbook)) + f'#include "{template}"\n', encoding="utf-8")
+        compiler = typst.Compiler(input=str(main), root=str(root), font_paths=fonts)
         made = Job(root, template, compiler)
         made.figures(svgs)
         yield made
