@@ -10,12 +10,13 @@ marker), until it does; every step taken is said in the result.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from microsys.errors import UsageError
+from microsys.errors import RefusedError, UsageError
 from microsys.ownership import refuse_all, source_name, stamp
 from microsys.report.content import BUILDERS, FILE_STEMS, KINDS, Kind, Report, storyboard
 from microsys.storage import Change, commit, read_bytes
@@ -47,6 +48,8 @@ class Options:
     today: dt.date = field(default_factory=dt.date.today)
     force: bool = False
     """Replace existing files microsys did not make (never a workbook's own files)."""
+    allow_pages: bool = False
+    """Write a storyboard that spills onto more than one page (with a warning) instead of refusing."""
 
 
 @dataclass(frozen=True)
@@ -251,14 +254,38 @@ class Renderer:
         if scale != 1.0:
             outcome.notes.append(f"text set at {round(scale * 100)}% of its usual size to fill one page")
         if pages > 1:
-            outcome.notes.append(
-                f"the storyboard does not fit one page even with shortened texts ({pages} pages); "
-                "try a larger --size"
-            )
+            paper, _ = _paper(kind, self.options)
+            spill = overflow_message(report, pages, paper)
+            if not self.options.allow_pages:
+                raise RefusedError(
+                    f"{spill}; nothing was written",
+                    hint="shorten those sections, choose a larger --size, "
+                    "or add --allow-pages to write it over several pages anyway",
+                )
+            outcome.notes.append(f"WARNING: {spill}")
         return pdf
 
 
 _SHOWN_PLACES = 6
+# Sections named as the ones to shorten when a storyboard spills over its page.
+_LONGEST_SHOWN = 3
+
+
+def overflow_message(report: Report, pages: int, paper: str) -> str:
+    """Plain words for a storyboard too long for one page: its longest sections and a larger paper."""
+    sections = report.data.get("sections", {})
+    weights = sorted(
+        ((len(json.dumps(section, ensure_ascii=False, default=str)), section.get("heading", sid))
+         for sid, section in sections.items() if isinstance(section, dict)),
+        reverse=True,
+    )  # fmt: skip
+    longest = ", ".join(str(heading) for _, heading in weights[:_LONGEST_SHOWN])
+    larger = SIZES[SIZES.index(paper) + 1] if paper in SIZES[:-1] else None
+    return (
+        f"the storyboard does not fit one {paper.upper()} page even with shortened texts ({pages} pages)"
+        + (f"; the longest sections are {longest}" if longest else "")
+        + (f"; --size {larger} gives it more room" if larger else "")
+    )
 
 
 def _missing_glyphs(wb: Workbook, missing: Sequence[str]) -> str:

@@ -38,6 +38,11 @@ def report(
         False, "--all", help="Report on every workbook found under the folders given."
     ),
     today: str | None = typer.Option(None, "--today", help="Treat this date (YYYY-MM-DD) as today."),
+    allow_pages: bool = typer.Option(
+        False,
+        "--allow-pages",
+        help="Write a storyboard that does not fit one page over several, with a warning (default: refuse).",
+    ),
     force: bool = typer.Option(
         False,
         "--force",
@@ -66,6 +71,7 @@ def report(
         out=out,
         today=parse_today(today),
         force=force,
+        allow_pages=allow_pages,
     )
     tasks = plan(find(paths, every), options)
     outcomes = run_all(tasks, Renderer(options))
