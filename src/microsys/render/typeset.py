@@ -108,14 +108,14 @@ class Job:
         """The PDF of ``data``, and its number of pages."""
         self._data(data)
         if self.compiler is not None:
-            return _compile(self.compiler, self.template)
+            return _compile(self.compiler, f"the {self.template} template")
         from microsys.render import bounded
 
         names = ", ".join(f"templates/report/{name}" for name in self.own)
         return bounded.run(
             _compile_bounded,
             str(self.root),
-            self.template,
+            f"the {self.template} template with the workbook's own {names}",
             what=f"typesetting {self.template} with the workbook's own templates ({names})",
             fix="check those templates (a loop that never ends, or a huge page count?), "
             "or move them away to use the built-in ones",
@@ -143,19 +143,20 @@ def _compiler(root: Path) -> Any:
 
 
 def _compile(compiler: Any, template: str) -> tuple[bytes, int]:
+    """Compile; ``template`` names what is compiled in messages ("the storyboard.typ template")."""
     try:
         pdf = compiler.compile(format="pdf")
         pages = json.loads(compiler.query("<last-page>", field="value", one=True))
     except (RuntimeError, ValueError) as exc:
         if "package" in str(exc).lower():
             raise TypesetError(
-                f"the {template} template asks for a typst package, which microsys never downloads "
+                f"{template} asks for a typst package, which microsys never downloads "
                 "(nothing in a workbook may make it use the network); nothing was written",
                 hint="copy what you need from the package into the workbook's template itself, "
                 "or remove the import",
             ) from None
         raise TypesetError(
-            f"the {template} template could not be typeset: {str(exc).strip()[:600]}",
+            f"{template} could not be typeset: {str(exc).strip()[:600]}",
             hint="if the workbook has its own templates/report/ files, check them; "
             "otherwise this is a bug in microsys: please report it",
         ) from None
