@@ -22,7 +22,7 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
-from microsys.errors import MicrosysError, RefusedError
+from microsys.errors import MicrosysError, RefusedError, UsageError
 
 GENERATOR = "microsys"
 OUTPUT_FOLDER = "build"
@@ -68,8 +68,9 @@ def stamp(path: Path, content: bytes, source: str) -> bytes:
     (typst's document keywords, matplotlib's metadata), and only checked here.
 
     Raises:
-        MicrosysError: a PDF or PNG came without its mark (a bug, or a workbook template
-            that sets the PDF's keywords itself), or the format is not one microsys writes.
+        UsageError: a workbook's own template left no place for the mark (an HTML template
+            without ``<head>``, a typst template that sets the PDF's keywords itself).
+        MicrosysError: the format is not one microsys writes (a bug).
     """
     suffix = path.suffix.lower()
     text = mark(source)
@@ -80,7 +81,7 @@ def stamp(path: Path, content: bytes, source: str) -> bytes:
         meta = f'<meta name="generator" content="{text}">'.encode()
         head = re.search(rb"<head\b[^>]*>", content, re.I)
         if head is None:
-            raise MicrosysError(
+            raise UsageError(
                 f"the HTML made for {path.name} has no <head>, so it cannot say microsys made it",
                 hint="if the workbook has its own templates/report/*.html.j2, give them a <head> element",
             )
@@ -93,7 +94,7 @@ def stamp(path: Path, content: bytes, source: str) -> bytes:
         return content[: start.end()] + f"\n <metadata>{text}</metadata>".encode() + body
     if suffix in (".pdf", ".png"):
         if not is_ours(path, content):
-            raise MicrosysError(
+            raise UsageError(
                 f"the {suffix[1:].upper()} made for {path.name} lacks the mark that says microsys made it",
                 hint="if the workbook has its own templates/report/*.typ, let them leave the document's "
                 "keywords to microsys; otherwise this is a bug in microsys: please report it",
@@ -223,7 +224,8 @@ def refuse_unowned(path: Path, *, force: bool = False) -> None:
     """Refuse to write ``path`` unless it is new or a file microsys made (or ``force``).
 
     A workbook's own files and folders (anything in it outside ``build/``) are refused
-    whatever ``force`` says, and so is a path in ``build/`` reached through a link.
+    whatever ``force`` says, and so are links, anything but a regular file, and a path
+    in ``build/`` reached through a link.
 
     Raises:
         RefusedError: the file is not microsys's, or it belongs to a workbook.
@@ -263,12 +265,10 @@ def refuse_unowned(path: Path, *, force: bool = False) -> None:
             f"{path} is a folder; nothing was written", hint="give --out a file name, or another folder"
         )
     if stat.S_ISLNK(info.st_mode):
-        if force:
-            return  # the link itself is replaced by a file; what it points to is left alone
+        # Even with --force: whatever the link points to could be read or written through it.
         raise RefusedError(
-            f"{path} is a link, which microsys never writes through; it was left as it is",
-            hint="remove the link, choose another --out, "
-            "or add --force to replace the link (not what it points to)",
+            f"{path} is a link, which microsys never writes through or replaces; it was left as it is",
+            hint="remove the link (or choose another --out), then run again",
         )
     if not stat.S_ISREG(info.st_mode):
         raise RefusedError(f"{path} is not a regular file; nothing was written", hint="choose another --out")
