@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from microsys.errors import UsageError
 from microsys.spc.analysis import (
@@ -26,7 +26,10 @@ from microsys.spc.analysis import (
     analyse,
 )
 from microsys.spc.output import as_dict, date_label, number_label
-from microsys.spc.series import Series, SeriesError, from_csv, from_measure
+from microsys.spc.series import Series, from_measure
+
+if TYPE_CHECKING:
+    from microsys.csvseries import CsvSeries
 
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
 
@@ -62,7 +65,11 @@ def _parse_exclude(text: str | None) -> frozenset[int]:
     return values
 
 
-def _csv_series(path: Path, req: CsvRequest, screen: bool) -> Series:
+class Note(str):
+    """A line for the user that is not the command's output (printed apart, e.g. on stderr)."""
+
+
+def _csv_series(path: Path, req: CsvRequest, screen: bool) -> CsvSeries:
     if req.y is None:
         raise UsageError("say which column holds the values", hint="add --y COLUMN")
     if req.chart not in CHART_TYPES:
@@ -76,10 +83,15 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> Series:
         )
     if req.direction not in ("up", "down", "neutral"):
         raise UsageError(f"`{req.direction}` is not a direction", hint="use up, down or neutral")
+    from microsys import sheets
+    from microsys.csvseries import CsvSeriesError, series_from_csv
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path} cannot be read as UTF-8 text: {exc}") from None
+        raw = sheets.read_path(path)
+    except OSError as exc:
+        raise UsageError(f"{path} cannot be read: {exc.strerror or exc}") from None
+    except sheets.SheetError as exc:
+        raise UsageError(str(exc), hint=exc.hint) from None
     options = Options(
         chart=cast(ChartType, req.chart),
         rules=cast(RuleSet, req.rules),
@@ -90,10 +102,10 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> Series:
         screen_mr=screen,
     )
     try:
-        return from_csv(
-            text, y=req.y, x=req.x, n=req.n, part=req.part, options=options, title=req.title or path.stem
+        return series_from_csv(
+            raw, y=req.y, x=req.x, n=req.n, part=req.part, options=options, title=req.title or path.stem
         )
-    except SeriesError as exc:
+    except CsvSeriesError as exc:
         raise UsageError(f"{path}: {exc}") from None
 
 
@@ -112,7 +124,7 @@ def _draw(series: Series, analysis: Analysis, target: Path, source: Path) -> byt
     return image(draw(series, analysis), target.suffix, ownership.source_name(source))
 
 
-def _write(images: dict[Path, bytes], force: bool) -> None:
+def _write(images: dict[Path, bytes], force: bool, workbook: Path | None = None) -> None:
     """Write the charts together, replacing only files microsys made (or any file, with ``force``).
 
     The files were already looked at before drawing; the bytes read here are checked
@@ -122,7 +134,8 @@ def _write(images: dict[Path, bytes], force: bool) -> None:
     from microsys.storage import Change, commit, read_bytes
 
     ownership.refuse_all(list(images), force=force)
-    commit([Change(path, content, read_bytes(path)) for path, content in images.items()])
+    root = ownership.contained_in(list(images), workbook) if workbook is not None else None
+    commit([Change(path, content, read_bytes(path)) for path, content in images.items()], root=root)
 
 
 def run_chart_command(
@@ -135,13 +148,16 @@ def run_chart_command(
     screen: bool = True,
     force: bool = False,
 ) -> Iterator[str]:
-    """Analyse and draw; yields the lines to print (JSON, or the paths written).
+    """Analyse and draw; yields the lines to print (JSON, or the paths written), and :class:`Note` lines.
 
     Nothing is written over a file microsys did not make unless ``force``, and
     nothing ever among a workbook's own files.
     """
     if source.is_file() and source.suffix.lower() in (".csv", ".txt"):
-        series = _csv_series(source, csv, screen)
+        read = _csv_series(source, csv, screen)
+        for note in read.notes:
+            yield Note(f"{source}: {note}")
+        series = read.series
         analysis = _analyse(series, str(source))
         label = date_label if series.dates else number_label
         if as_json:
@@ -209,7 +225,7 @@ def _workbook_charts(
             continue
         images[targets[measure.id]] = _draw(series, analysis, targets[measure.id], wb.root)
     if images:
-        _write(images, force)
+        _write(images, force, wb.root)
         yield from (f"wrote {target}" for target in images)
     if as_json:
         yield json.dumps(results[0] if len(results) == 1 else results, indent=2, ensure_ascii=False)

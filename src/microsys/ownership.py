@@ -299,3 +299,14 @@ def refuse_all(paths: Mapping[Path, object] | list[Path], *, force: bool = False
     """:func:`refuse_unowned` for each path (all are looked at before anything is written)."""
     for path in paths:
         refuse_unowned(path, force=force)
+
+
+def contained_in(paths: list[Path], folder: Path) -> Path | None:
+    """``folder`` when every path is inside it (the root a commit keeps writes in), else ``None``."""
+    try:
+        base = Path(os.path.abspath(folder))
+        for path in paths:
+            Path(os.path.abspath(path)).relative_to(base)
+    except ValueError:
+        return None
+    return base

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from microsys.errors import RefusedError, UsageError
-from microsys.ownership import refuse_all, source_name, stamp
+from microsys.ownership import contained_in, refuse_all, source_name, stamp
 from microsys.report.content import BUILDERS, FILE_STEMS, KINDS, Kind, Report, storyboard
 from microsys.storage import Change, commit, read_bytes
 from microsys.workbook.loader import Workbook
@@ -346,7 +346,8 @@ def _write(files: dict[Path, bytes], workbook: Path, force: bool) -> list[Path]:
     refuse_all(list(files), force=force)
     source = source_name(workbook)
     return commit(
-        [Change(path, stamp(path, content, source), read_bytes(path)) for path, content in files.items()]
+        [Change(path, stamp(path, content, source), read_bytes(path)) for path, content in files.items()],
+        root=contained_in(list(files), workbook),
     )
 
 

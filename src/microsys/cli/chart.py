@@ -64,7 +64,7 @@ def chart(
 
     Example: microsys chart examples/sheffield-cf-clinic clinic-wait --out wait.png
     """
-    from microsys.charting import CsvRequest, run_chart_command
+    from microsys.charting import CsvRequest, Note, run_chart_command
 
     request = CsvRequest(
         y=y,
@@ -88,7 +88,7 @@ def chart(
         screen=not no_screen,
         force=force,
     ):
-        typer.echo(line)
+        typer.echo(f"note: {line}" if isinstance(line, Note) else line, err=isinstance(line, Note))
 
 
 def register(app: typer.Typer) -> None:

@@ -6,6 +6,8 @@ import datetime as dt
 import os
 import re
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
 from microsys.errors import UsageError
 
@@ -42,3 +44,10 @@ def parse_today(text: str | None) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"`{text}` is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-03-31") from None
+
+
+def echo_undone(workbook: Path, undone: Sequence[str]) -> None:
+    """Tell the user which files an earlier, killed command had half-written and were put back."""
+    if undone:
+        shown = ", ".join(str(workbook / rel) for rel in undone)
+        sys.stderr.write(f"microsys: note: an earlier command was stopped half-way; put back {shown}\n")

@@ -20,12 +20,14 @@ _TITLE = typer.Option(None, "--title", help="A short name for the record.")
 
 
 def _create(folder: Path, make: Callable[[Workbook], NewRecord]) -> None:
+    from microsys.cli.common import echo_undone
     from microsys.storage import commit
-    from microsys.workbook.loader import open_workbook
+    from microsys.workbook.loader import open_for_writing
 
-    wb = open_workbook(folder)
-    record = make(wb)
-    commit(record.changes)
+    with open_for_writing(folder) as wb:
+        echo_undone(wb.path, wb.undone)
+        record = make(wb)
+        commit(record.changes, root=wb.root)
     for change in record.changes:
         verb = "Wrote" if change.expected is None else "Updated"
         shown = wb.path / change.path.relative_to(wb.root).as_posix()

@@ -125,4 +125,5 @@ def write_new_files(folder: Path, files: dict[str, str]) -> list[Path]:
     from microsys.storage import Change, commit
 
     check_target(folder)
-    return commit([Change(folder / rel, content.encode("utf-8"), None) for rel, content in files.items()])
+    changes = [Change(folder / rel, content.encode("utf-8"), None) for rel, content in files.items()]
+    return commit(changes, root=folder)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from microsys.schema.base import Date, Id, Model
+from microsys.sheets import SheetError, check_date_range, check_magnitude
 
 ChartType = Literal["run", "i", "mr", "xbar", "s", "t", "p", "pp", "c", "u", "up", "g"]
 RuleSet = Literal["anhoej", "ihi", "nhs"]
@@ -49,8 +51,30 @@ class DataPoint(Model):
         description="The value: a measurement, a count, or the numerator of a proportion; "
         "empty when it was not collected."
     )
-    denominator: float | None = Field(None, gt=0, description="What the value is out of, for p and u charts.")
+    denominator: float | None = Field(
+        None,
+        ge=0,
+        description="What the value is out of, for p and u charts; 0 (nothing to count) leaves a gap.",
+    )
     note: str | None = Field(None, description="Something that explains this point; shown on the chart.")
+
+    @field_validator("date")
+    @classmethod
+    def _chartable_date(cls, day: _dt.date) -> _dt.date:
+        try:
+            return check_date_range(day)
+        except SheetError as exc:
+            raise ValueError(exc.message) from None
+
+    @field_validator("value", "denominator")
+    @classmethod
+    def _finite(cls, value: float | None) -> float | None:
+        if value is None:
+            return None
+        try:
+            return check_magnitude(value, f"{value:g}")
+        except SheetError as exc:
+            raise ValueError(exc.message) from None
 
 
 class Phase(Model):

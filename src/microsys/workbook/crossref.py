@@ -378,6 +378,13 @@ def _point_problem(m: Measure, value: float | None, denominator: float | None) -
             f"the value {value:g} is negative, but counts cannot be",
             "check the number",
         )
+    if denominator == 0 and value != 0:
+        # 0 out of 0 is a period with nothing to count (a gap on the chart); more than 0 out of 0 is not.
+        return (
+            "measure.value-exceeds-denominator",
+            f"the value {value:g} is more than its denominator 0",
+            "with nothing to count the value is 0 too (the chart leaves a gap); check both numbers",
+        )
     if m.chart in PROPORTION_CHARTS and denominator is not None and value > denominator:
         return (
             "measure.value-exceeds-denominator",

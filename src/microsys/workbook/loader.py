@@ -7,13 +7,15 @@ computed only for files that have findings, with the slower round-trip parser.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any, TypeVar, cast
 
 from pydantic import ValidationError
 
+from microsys import sheets
 from microsys.diagnostics import Diagnostic, Severity, sort_diagnostics
 from microsys.schema.base import Model
 from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
@@ -64,6 +66,8 @@ class Workbook:
     measure_values: dict[str, list[DataPoint]] = field(default_factory=dict)
     # Line of each value in its CSV file, for measures whose data is in CSV.
     measure_csv_lines: dict[str, list[int]] = field(default_factory=dict)
+    # Files put back because the command writing them was killed (see storage.recover).
+    undone: tuple[str, ...] = ()
 
     def file(self, rel: str) -> SourceFile | None:
         """The file at the workbook-relative posix path ``rel``."""
@@ -316,7 +320,9 @@ def _load_measure_data(workbook: Workbook, limits: Limits) -> None:
             csv_file.diagnostics.extend(_with_path(d, csv_file.path) for d in loaded.diagnostics)
             continue
         csv_file.text = loaded.text
-        points, diags = csvdata.parse_csv(csv_file.path, loaded.text)
+        points, diags = csvdata.parse_csv(
+            csv_file.path, loaded.text, percent_unit=sheets.is_percent_unit(measure.definition.unit)
+        )
         csv_file.diagnostics.extend(diags)
         workbook.measure_values[measure.id] = [p for _, p in points]
         workbook.measure_csv_lines[measure.id] = [line for line, _ in points]
@@ -339,12 +345,7 @@ def _load_measure_data(workbook: Workbook, limits: Limits) -> None:
 __all__ = ["FILE_KINDS", "SourceFile", "Workbook", "load_workbook"]
 
 
-def open_workbook(path: Path, limits: Limits | None = None) -> Workbook:
-    """Load the workbook holding ``path`` (a workbook folder or a file in one).
-
-    Raises:
-        UsageError: the path does not exist or is not in a workbook.
-    """
+def _root_of(path: Path) -> Path:
     from microsys.errors import UsageError
     from microsys.workbook.discover import find_root
 
@@ -357,7 +358,37 @@ def open_workbook(path: Path, limits: Limits | None = None) -> Workbook:
                 "create one with `microsys init FOLDER`",
             )
         raise UsageError(f"{path} does not exist", hint="check the spelling of the path")
-    return load_workbook(root, limits)
+    return root
+
+
+def open_workbook(path: Path, limits: Limits | None = None) -> Workbook:
+    """Load the workbook holding ``path`` (a workbook folder or a file in one).
+
+    Raises:
+        UsageError: the path does not exist or is not in a workbook.
+    """
+    return load_workbook(_root_of(path), limits)
+
+
+@contextmanager
+def open_for_writing(path: Path, limits: Limits | None = None) -> Iterator[Workbook]:
+    """Load the workbook holding ``path`` with its write lock held until the block ends.
+
+    A command reads, decides and commits inside the block, so no other command
+    can change the workbook in between. Writes a killed command left half-done
+    are undone first; :attr:`Workbook.undone` names their files.
+
+    Raises:
+        UsageError: the path does not exist or is not in a workbook.
+        RefusedError: another command holds the lock, or the workbook cannot be written.
+    """
+    from microsys.storage import workbook_lock
+
+    root = _root_of(path)
+    with workbook_lock(root) as undone:
+        wb = load_workbook(root, limits)
+        wb.undone = tuple(undone)
+        yield wb
 
 
 def refuse_if_broken(wb: Workbook, sf: SourceFile | None, doing: str = "change") -> None:
