@@ -284,3 +284,18 @@ def test_restyled_reports_still_render_and_are_marked(capsys, own_templates: Pat
     assert code == 0, err
     for path in (out / "5p-summary.pdf", out / "5p-summary.md"):
         assert is_ours(path, path.read_bytes())
+
+
+def test_a_workbook_template_that_leaves_no_room_for_the_mark_is_a_plain_error(
+    capsys, own_templates: Path
+) -> None:
+    root = own_templates.parents[1]
+    (own_templates / "summary.html.j2").write_text("<p>{{ d.name }}</p>", encoding="utf-8")
+    code, _, err = call(capsys, "report", str(root), "-k", "summary", "-f", "html")
+    assert code == 2 and "<head>" in err and not (root / "build").exists()
+    (own_templates / "summary.typ").write_text(
+        '#set document(keywords: ("ours",))\n#let d = json("/data.json")\n= #d.name\n#metadata(1) <last-page>\n',
+        encoding="utf-8",
+    )
+    code, _, err = call(capsys, "report", str(root), "-k", "summary")
+    assert code == 2 and "keywords" in err and not (root / "build").exists()

@@ -158,3 +158,13 @@ def test_every_figure_microsys_draws_is_a_plain_drawing() -> None:
     series = Series(title="Wait", xs=tuple(xs), ys=tuple(ys), ns=None, options=Options(chart="i"))
     assert svgcheck.problem(chart_svg((series, analysis, 7.4, 3.9, "salt"))) is None
     assert svgcheck.problem(diagrams.pareto([Bar("a", 3, True), Bar("b", 1, False)], "Votes").svg) is None
+
+
+def test_a_drawing_of_text_with_control_characters_is_kept_and_readable() -> None:
+    from microsys.render import diagrams
+    from microsys.report.shapes import Bar
+
+    svg = diagrams.pareto([Bar("a\x0bb\x01c\ufffe", 3, True)], "Votes\x1b[31m").svg
+    kept = svgcheck.plain(svg)
+    assert kept != svgcheck.LEFT_OUT and "\x01" not in kept and "\ufffd" in kept
+    assert svgcheck.problem(kept) is None

@@ -37,6 +37,11 @@ LEFT_OUT = (
 )
 
 
+# Characters XML does not allow (control characters, lone surrogates, U+FFFE/FFFF): a
+# workbook text can hold them (YAML escapes), and they would make a drawing unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _local(name: str) -> str:
     return name.rsplit("}", 1)[-1]
 
@@ -50,7 +55,7 @@ def problem(svg: str) -> str | None:
     if re.search(r"<\?(?!xml\s)", svg):
         return "it holds processing instructions"
     try:
-        root = ET.fromstring(svg)
+        root = ET.fromstring(_NOT_XML.sub("\ufffd", svg))
     except ET.ParseError as exc:
         return f"it is not well-formed XML ({exc})"
     if _local(root.tag) != "svg":
@@ -73,5 +78,9 @@ def problem(svg: str) -> str | None:
 
 
 def plain(svg: str) -> str:
-    """``svg`` when it is a plain drawing, else a placeholder that says it was left out."""
+    """``svg`` when it is a plain drawing, else a placeholder that says it was left out.
+
+    Characters XML does not allow are shown as U+FFFD, so that every reader can read it.
+    """
+    svg = _NOT_XML.sub("\ufffd", svg)
     return svg if problem(svg) is None else LEFT_OUT
