@@ -101,8 +101,14 @@ def plan(workbooks: Sequence[Path], options: Options) -> list[Task]:
                         )
                     target = out / name
                 tasks.append(Task(root, kind, fmt, target))
-    refuse_all([task.target for task in tasks], force=options.force)
+    refuse_all([task.target for task in tasks] + _figure_files(tasks), force=options.force)
     return tasks
+
+
+def _figure_files(tasks: Sequence[Task]) -> list[Path]:
+    """Existing figure files a Markdown report may replace, looked at before anything is written."""
+    folders = {t.target.parent / f"{FILE_STEMS[t.kind]}_files" for t in tasks if t.format == "md"}
+    return sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*.svg"))
 
 
 def _paper(kind: Kind, options: Options) -> tuple[str, bool]:

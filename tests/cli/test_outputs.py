@@ -119,9 +119,10 @@ def test_every_report_file_is_marked_and_refuses_foreign_files(
     # A figure file replaced by the user's own drawing is not overwritten.
     figure = next(out.glob("storyboard_files/*.svg"))
     figure.write_text('<svg xmlns="http://www.w3.org/2000/svg"><!-- microsys --></svg>', encoding="utf-8")
-    code, _, err = call(capsys, "report", str(cf_clinic), "-f", "md", "--out", str(out / "storyboard.md"))
+    before = snapshot(out)
+    code, _, err = call(capsys, "report", str(cf_clinic), "-k", "all", "-f", "md", "--out", str(out))
     assert code == 1 and figure.name in err
-    assert "microsys --" in figure.read_text(encoding="utf-8")
+    assert snapshot(out) == before  # refused before anything was written
 
 
 # --- committed caches are not trusted ---------------------------------------------------------
@@ -294,7 +295,8 @@ def test_a_workbook_template_that_leaves_no_room_for_the_mark_is_a_plain_error(
     code, _, err = call(capsys, "report", str(root), "-k", "summary", "-f", "html")
     assert code == 2 and "<head>" in err and not (root / "build").exists()
     (own_templates / "summary.typ").write_text(
-        '#set document(keywords: ("ours",))\n#let d = json("/data.json")\n= #d.name\n#metadata(1) <last-page>\n',
+        '#set document(keywords: ("ours",))\n#let d = json("/data.json")\n'
+        "= #d.name\n#metadata(1) <last-page>\n",
         encoding="utf-8",
     )
     code, _, err = call(capsys, "report", str(root), "-k", "summary")
