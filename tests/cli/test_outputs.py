@@ -167,6 +167,12 @@ def test_dollars_and_backslashes_in_measure_names_and_notes_are_drawn_as_written
     measure.write_text(
         text.replace("name: Mean clinic waiting time", f"name: {json.dumps(MATH)}"), encoding="utf-8"
     )
+    cycle = cf_clinic / "pdsa" / "PDSA-1.yaml"
+    text = cycle.read_text(encoding="utf-8")
+    cycle.write_text(
+        text.replace("title: Pre-clinic huddle, one Tuesday clinic", r"title: '$1 \le $2 huddle'"),
+        encoding="utf-8",
+    )
     data = cf_clinic / "measures" / "clinic-wait.csv"
     rows = data.read_text(encoding="utf-8").splitlines()
     rows[2] = rows[2] + r"\le $x^2$ \pounds"
@@ -176,7 +182,16 @@ def test_dollars_and_backslashes_in_measure_names_and_notes_are_drawn_as_written
     assert code == 0, err
     svg = out.read_text(encoding="utf-8")
     assert MATH.replace("$", "").split()[0] in svg
-    for literal in (r"\pounds", "$5...$6", r"\le 3", r"\frac{a}{b}", r"$\alpha$", r"\le $x^2$ \pounds"):
+    literals = (
+        r"\pounds",
+        "$5...$6",
+        r"\le 3",
+        r"\frac{a}{b}",
+        r"$\alpha$",
+        r"\le $x^2$ \pounds",
+        r"$1 \le $2 huddle",
+    )
+    for literal in literals:
         assert literal in svg, literal
     for fmt in ("png", "pdf"):
         code, _, err = call(
