@@ -150,7 +150,7 @@ def test_every_figure_microsys_draws_is_a_plain_drawing() -> None:
     from microsys.render.chart import svg as chart_svg
     from microsys.report.shapes import Bar
     from microsys.spc.analysis import Options, analyse
-    from microsys.spc.series import Series
+    from microsys.workbook.series import Series
 
     xs = [float(dt.date(2026, 1, 1).toordinal() + 7 * i) for i in range(20)]
     ys = [float(10 + (i % 5)) for i in range(20)]
