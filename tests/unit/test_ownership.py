@@ -149,13 +149,13 @@ def test_every_figure_microsys_draws_is_a_plain_drawing() -> None:
     from microsys.render import diagrams
     from microsys.render.chart import svg as chart_svg
     from microsys.report.shapes import Bar
-    from microsys.spc.analysis import Options, analyse
+    from microsys.spc.analysis import ChartOptions, analyse
     from microsys.workbook.series import Series
 
     xs = [float(dt.date(2026, 1, 1).toordinal() + 7 * i) for i in range(20)]
     ys = [float(10 + (i % 5)) for i in range(20)]
-    analysis = analyse(xs, ys, None, Options(chart="i"), ["a note"] + [None] * 19)
-    series = Series(title="Wait", xs=tuple(xs), ys=tuple(ys), ns=None, options=Options(chart="i"))
+    analysis = analyse(xs, ys, None, ChartOptions(chart="i"), ["a note"] + [None] * 19)
+    series = Series(title="Wait", xs=tuple(xs), ys=tuple(ys), ns=None, options=ChartOptions(chart="i"))
     assert svgcheck.problem(chart_svg((series, analysis, 7.4, 3.9, "salt"))) is None
     assert svgcheck.problem(diagrams.pareto([Bar("a", 3, True), Bar("b", 1, False)], "Votes").svg) is None
 
