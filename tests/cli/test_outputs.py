@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
@@ -316,3 +317,16 @@ def test_a_workbook_template_that_leaves_no_room_for_the_mark_is_a_plain_error(
     )
     code, _, err = call(capsys, "report", str(root), "-k", "summary")
     assert code == 2 and "keywords" in err and not (root / "build").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_a_pipe_or_folder_at_an_outputs_name_is_refused_without_reading_it(capsys, cf_clinic: Path) -> None:
+    charts = cf_clinic / "build" / "charts"
+    charts.mkdir(parents=True)
+    os.mkfifo(charts / "clinic-wait.png")  # reading it would wait for ever
+    code, _, err = call(capsys, "chart", str(cf_clinic), "clinic-wait", "--force")
+    assert code == 1 and "not a regular file" in err
+    (charts / "clinic-wait.png").unlink()
+    (charts / "clinic-wait.png").mkdir()
+    code, _, err = call(capsys, "chart", str(cf_clinic), "clinic-wait", "--force")
+    assert code == 1 and "is a folder" in err
