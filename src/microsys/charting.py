@@ -25,7 +25,7 @@ from microsys.spc.analysis import (
     RuleSet,
     analyse,
 )
-from microsys.spc.output import as_dict, date_label, number_label
+from microsys.spc.output import as_dict, date_label, iter_json, number_label
 from microsys.spc.series import Series, from_measure
 
 if TYPE_CHECKING:
@@ -140,7 +140,8 @@ def run_chart_command(
         analysis = _analyse(series, str(source))
         label = date_label if series.dates else number_label
         if as_json:
-            yield json.dumps(as_dict(analysis, label), indent=2, ensure_ascii=False)
+            # Streamed: a long series never exists as one JSON text (docs/chart-json.md).
+            yield from iter_json(analysis, label)
             return
         target = out or source.with_suffix(".png")
         if target.suffix.lower() not in IMAGE_SUFFIXES:

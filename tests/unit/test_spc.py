@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import json
 import math
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microsys.spc import ChartError, Options, analyse
+from microsys.spc.output import as_dict, iter_json
 from microsys.spc.stats import c4, qbinom_05_half, runs_limits_ihi
 
 # Montgomery, Introduction to Statistical Quality Control, Example 7.1 (orange juice cans,
@@ -292,3 +295,75 @@ def test_c_and_p_lines_do_not_depend_on_order(counts: list[int], rnd) -> None:
         b = analyse(xs(len(counts)), shuffled, ns, Options(chart=chart))
         assert a.parts[0].cl == pytest.approx(b.parts[0].cl)
         assert a.parts[0].ucl == pytest.approx(b.parts[0].ucl)
+
+
+def _pascal_rows(last: int) -> Iterator[list[int]]:
+    """Rows 0..last of Pascal's triangle, by additions only (an independent exact reference)."""
+    row = [1]
+    for _ in range(last + 1):
+        yield row
+        row = [1, *(a + b for a, b in itertools.pairwise(row)), 1]
+
+
+def test_crossings_limit_is_exact_for_every_n_up_to_2000() -> None:
+    # qbinom(0.05, n, 0.5) by definition: the smallest k with 20 * sum(C(n, 0..k)) >= 2^n.
+    for n, row in enumerate(_pascal_rows(2000)):
+        whole = 2**n
+        cumulative = itertools.accumulate(row)
+        quantile = next(k for k, below in enumerate(cumulative) if 20 * below >= whole)
+        assert qbinom_05_half(n) == quantile, n
+
+
+def test_ihi_runs_limits_are_exact_up_to_2000() -> None:
+    # Swed-Eisenhart with n1 = n // 2 above and n2 = n - n1 below, a = n1 - 1, b = n2 - 1:
+    # count(2k) = 2 C(a, k-1) C(b, k-1), count(2k+1) = C(a, k) C(b, k-1) + C(a, k-1) C(b, k);
+    # the limits are the first r from each end where the tail exceeds 1/40 of C(n, n1).
+    rows: dict[int, list[int]] = {}
+    for m, row in enumerate(_pascal_rows(1000)):
+        rows[m] = row
+    # Every n to 600, then every 7th (the exact products make each n cost O(n) big numbers).
+    for n in [*range(10, 601), *range(601, 2001, 7), 2000]:
+        n1, n2 = n // 2, n - n // 2
+        ra, rb, total = rows[n1 - 1], rows[n2 - 1], rows.get(n)
+
+        def c(row: list[int], j: int) -> int:
+            return row[j] if 0 <= j < len(row) else 0
+
+        def count(r: int, ra: list[int] = ra, rb: list[int] = rb) -> int:
+            k = r // 2
+            if r % 2 == 0:
+                return 2 * c(ra, k - 1) * c(rb, k - 1)
+            return c(ra, k) * c(rb, k - 1) + c(ra, k - 1) * c(rb, k)
+
+        whole = total[n1] if total is not None else math.comb(n, n1)
+        limits = []
+        for order in (range(2, n + 1), range(n, 1, -1)):
+            cumulative = 0
+            for r in order:
+                cumulative += count(r)
+                if 40 * cumulative > whole:
+                    limits.append(r)
+                    break
+        assert runs_limits_ihi(n) == tuple(limits), n
+
+
+def test_long_series_limits_take_linear_time() -> None:
+    # A million useful points: the exact integer method took minutes; the running-ratio
+    # method takes well under a second (bench/chart_speed.py gives the figures).
+    # Normal approximation (p = 1/2 has no skew): mean 499,999.5, sd 500, continuity 0.5;
+    # P(X <= 499,177) = Phi(-1.6440) = 0.0501 and P(X <= 499,176) = Phi(-1.6460) = 0.0499.
+    assert qbinom_05_half(999_999) == 499_177
+    # Runs of 500,000 + 500,000 points: mean 500,001, sd sqrt(999,999 / 4) = 500,
+    # 1.96 sd = 980 on each side.
+    lower, upper = runs_limits_ihi(1_000_000) or (0, 0)
+    assert abs(lower - (500_001 - 980)) <= 1 and abs(upper - (500_001 + 980)) <= 1
+
+
+@pytest.mark.parametrize("batch", [1, 2, 5])
+@pytest.mark.parametrize("k", [0, 1, 9])
+def test_streamed_json_is_the_whole_json(batch: int, k: int) -> None:
+    y = [3.0, 5, 2, 8, 4, 6, 3, 7, 5][:k]
+    a = analyse(xs(k), y, options=Options(chart="i", rules="nhs", direction="up", target=4))
+    streamed = "\n".join(iter_json(a, batch=batch))
+    assert streamed == json.dumps(as_dict(a), indent=2, ensure_ascii=False)
+    assert json.loads(streamed)["points"] == json.loads(json.dumps(as_dict(a)))["points"]
