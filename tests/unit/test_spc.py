@@ -367,3 +367,49 @@ def test_streamed_json_is_the_whole_json(batch: int, k: int) -> None:
     streamed = "\n".join(iter_json(a, batch=batch))
     assert streamed == json.dumps(as_dict(a), indent=2, ensure_ascii=False)
     assert json.loads(streamed)["points"] == json.loads(json.dumps(as_dict(a)))["points"]
+
+
+# NHSRplotthedots 0.2.2, R/ptd_calculate_point_type.R and R/ptd_spc_standard.R.
+NHS_BASE = [10.0, 20, 10, 20, 10, 20]  # mean 15, mean moving range 10: limits 15 ± 26.6
+
+
+def test_nhs_peak_shared_by_a_rise_and_a_fall_belongs_to_the_fall() -> None:
+    # Derivation from ptd_special_cause_type: ptd_seven_point_trend marks where a 7-point
+    # trend ends (the rise 11..17 ends at point 13, the fall 17..11 at point 19);
+    # ptd_part_of_seven_trend marks points 7..19 as part of a trend (0/1, no direction).
+    # The direction is then `sign(diff(y))` taken on the RIGHT when the next point is also
+    # part of a trend, else on the left. Point 13 (the peak, 17) has point 14 in a trend,
+    # so its direction is sign(16 - 17) = -1: "7 Point Trend (Decreasing)". With
+    # improvement up: points 7-12 improvement, 13-19 concern (microsys had 13 improvement).
+    # No point is outside 15 ± 26.6 or beyond the 2-sigma lines 15 ± 17.73, and no 7 in a
+    # row sit on one side of 15, so the trend rule alone decides.
+    peak = [*NHS_BASE, 11, 12, 13, 14, 15, 16, 17, 16, 15, 14, 13, 12, 11]
+    a = analyse(xs(19), peak, options=Options(chart="i", rules="nhs", direction="up", freeze=6))
+    assert a.points[0].ucl == pytest.approx(15 + 2.66 * 10)
+    types = [p.point_type for p in a.points]
+    assert types[:6] == ["common"] * 6
+    assert types[6:12] == ["improvement"] * 6
+    assert types[12:] == ["concern"] * 7
+    # A trough is shared the same way: it takes the rise that starts at it.
+    trough = [*NHS_BASE, 17, 16, 15, 14, 13, 12, 11, 12, 13, 14, 15, 16, 17]
+    t = analyse(xs(19), trough, options=Options(chart="i", rules="nhs", direction="up", freeze=6))
+    types = [p.point_type for p in t.points]
+    assert types[6:12] == ["concern"] * 6 and types[12:] == ["improvement"] * 7
+
+
+def test_nhs_fixed_baseline_applies_within_each_rebase_group() -> None:
+    # ptd_spc_standard groups by rebase_group and then takes
+    # fix_y = y where row_number() <= fix_after_n_points, so each group's limits come
+    # from its own first N points. Part 1, first 4 points 10, 12, 10, 12: mean 11,
+    # moving ranges 2, 2, 2 (none above 3.267 x 2), limits 11 ± 2.66 x 2 = 5.68 .. 16.32.
+    # Part 2, first 4 points 50, 54, 50, 54: mean 52, moving range 4, limits 52 ± 10.64.
+    y = [10.0, 12, 10, 12, 30, 30, 30, 30, 50, 54, 50, 54, 10, 10, 10, 10]
+    a = analyse(xs(16), y, options=Options(chart="i", rules="nhs", parts=(8,), freeze=4))
+    first, second = a.parts
+    assert (first.cl, first.ucl, first.lcl) == pytest.approx((11, 16.32, 5.68))
+    assert (second.cl, second.ucl, second.lcl) == pytest.approx((52, 62.64, 41.36))
+    assert [p.baseline for p in a.points] == ([True] * 4 + [False] * 4) * 2
+    assert [i + 1 for i, p in enumerate(a.points) if p.sigma_signal] == [5, 6, 7, 8, 13, 14, 15, 16]
+    # qicharts2 (the anhoej and ihi rules) ignores freeze when there are parts.
+    q = analyse(xs(16), y, options=Options(chart="i", rules="anhoej", parts=(8,), freeze=4))
+    assert q.parts[0].cl == pytest.approx(164 / 8) and all(p.baseline for p in q.points)
