@@ -413,3 +413,81 @@ def test_nhs_fixed_baseline_applies_within_each_rebase_group() -> None:
     # qicharts2 (the anhoej and ihi rules) ignores freeze when there are parts.
     q = analyse(xs(16), y, options=Options(chart="i", rules="anhoej", parts=(8,), freeze=4))
     assert q.parts[0].cl == pytest.approx(164 / 8) and all(p.baseline for p in q.points)
+
+
+# Reference values computed from qicharts2 0.8.1's formulas (R/helper.functions.R: qic.u,
+# qic.up, qic.pp, qic.mr, qic.t), step by step in the comments. No moving range in these
+# series exceeds 3.267 times the average, so screening (on or off) changes nothing.
+
+
+def test_u_chart_reference_values() -> None:
+    # qic.u: cl = sum(y) / sum(n) = 20 / 70 = 0.285714; sd_i = sqrt(cl / n_i);
+    # n = 10: sd 0.169031, ucl 0.285714 + 0.507093 = 0.792807, lcl < 0 -> 0,
+    #         ucl.95 = 0.285714 + 0.338062 = 0.623776;
+    # n = 20: sd 0.119523, ucl 0.644283, lcl -> 0.
+    a = analyse(xs(5), [3, 5, 2, 6, 4], [10, 20, 10, 20, 10], Options(chart="u"))
+    assert a.parts[0].cl == pytest.approx(0.285714, abs=1e-6)
+    assert a.points[0].ucl == pytest.approx(0.792807, abs=1e-6)
+    assert a.points[0].ucl_2sigma == pytest.approx(0.623776, abs=1e-6)
+    assert a.points[1].ucl == pytest.approx(0.644283, abs=1e-6)
+    assert a.points[0].lcl == 0 and a.points[1].lcl == 0
+    assert [p.y for p in a.points] == pytest.approx([0.3, 0.25, 0.2, 0.3, 0.4])
+
+
+def test_laney_u_prime_reference_values() -> None:
+    # qic.up: cl = 429 / 1185 = 0.362025; sd_i = sqrt(cl / n_i);
+    # z_i = (y_i / n_i - cl) / sd_i; sigma_z = mean(|diff(z)|) / 1.128 = 0.680723;
+    # limits cl ± 3 sd_i sigma_z: n = 100 -> 0.239151 .. 0.484900; n = 150 -> ucl 0.462352.
+    y = [30, 45, 28, 52, 40, 61, 33, 47, 38, 55]
+    n = [100, 120, 90, 140, 110, 150, 100, 130, 105, 140]
+    a = analyse(xs(10), y, n, Options(chart="up"))
+    assert a.parts[0].cl == pytest.approx(429 / 1185)
+    assert a.points[0].ucl == pytest.approx(0.484900, abs=1e-6)
+    assert a.points[0].lcl == pytest.approx(0.239151, abs=1e-6)
+    assert a.points[5].ucl == pytest.approx(0.462352, abs=1e-6)
+    # Between-subgroup variation is smaller than Poisson here (sigma_z < 1): narrower than u.
+    u = analyse(xs(10), y, n, Options(chart="u"))
+    assert u.points[0].ucl is not None and a.points[0].ucl < u.points[0].ucl
+
+
+def test_laney_p_prime_reference_values() -> None:
+    # qic.pp: cl = 105 / 500 = 0.21; sd_i = sqrt(cl (1 - cl) / n_i);
+    # sigma_z = mean(|diff(z)|) / 1.128 = 1.270749;
+    # n = 50: ucl 0.21 + 3 x 0.057602 x 1.270749 = 0.429593, lcl < 0 -> 0;
+    # n = 60: ucl 0.410460, lcl 0.009540.
+    y = [12, 15, 8, 10, 4, 7, 16, 9, 14, 10]
+    n = [50, 60, 40, 50, 45, 55, 50, 60, 50, 40]
+    a = analyse(xs(10), y, n, Options(chart="pp"))
+    assert a.parts[0].cl == pytest.approx(0.21)
+    assert a.points[0].ucl == pytest.approx(0.429593, abs=1e-6)
+    assert a.points[0].lcl == 0
+    assert a.points[1].ucl == pytest.approx(0.410460, abs=1e-6)
+    assert a.points[1].lcl == pytest.approx(0.009540, abs=1e-6)
+
+
+def test_mr_chart_reference_values() -> None:
+    # qic.mr: y = c(NA, |diff(y)|) = NA, 3, 2, 3, 2, 5; cl = 15 / 5 = 3;
+    # ucl = 3.267 x 3 = 9.801; ucl.95 = 3.267 / 3 x 2 x 3 = 6.534; lcl = 0.
+    a = analyse(xs(6), [5, 8, 6, 9, 7, 12], options=Options(chart="mr"))
+    assert [p.y for p in a.points] == [None, 3, 2, 3, 2, 5]
+    assert a.parts[0].cl == pytest.approx(3)
+    assert a.points[1].ucl == pytest.approx(9.801)
+    assert a.points[1].ucl_2sigma == pytest.approx(6.534)
+    assert a.points[1].lcl == 0
+
+
+def test_t_chart_reference_values() -> None:
+    # qic.t: y^(1/3.6) then qic.i: mean 1.512895, average moving range 0.323309,
+    # sigma 0.323309 / 1.128 = 0.286621; back-transformed with ^3.6:
+    # cl 1.512895^3.6 = 4.439266, ucl (1.512895 + 0.859864)^3.6 = 22.434319,
+    # lcl (1.512895 - 0.859864)^3.6 = 0.653030^3.6 = 0.215655 (positive, so kept),
+    # ucl.95 (1.512895 + 0.573243)^3.6 = 14.113490.
+    a = analyse(xs(8), [3, 5, 2, 8, 4, 6, 3, 7], options=Options(chart="t"))
+    p = a.points[0]
+    assert p.cl == pytest.approx(4.439266, abs=1e-6)
+    assert p.ucl == pytest.approx(22.434319, abs=1e-6)
+    assert p.lcl == pytest.approx(0.215655, abs=1e-6)
+    assert p.ucl_2sigma == pytest.approx(14.113490, abs=1e-6)
+    # A wide spread takes the transformed lower limit below 0: qicharts2 sets it to 0.
+    wide = analyse(xs(6), [1, 60, 2, 80, 1, 70], options=Options(chart="t"))
+    assert wide.points[0].lcl == 0
