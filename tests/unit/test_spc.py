@@ -252,12 +252,47 @@ def test_ihi_rules_shift_and_trend() -> None:
 
 
 def test_assurance() -> None:
+    # ptd_calculate_assurance_type: the target against the latest limits (mean 21.4,
+    # limits 21.4 ± 2.66 x 1.78 = 16.66 .. 26.14 here).
     y = [20.0, 22, 21, 23, 20, 22, 21, 23, 20, 22]
-    opts = dict(chart="i", rules="nhs")
-    assert analyse(xs(10), y, options=Options(**opts, direction="down", target=40)).assurance == "pass"
-    assert analyse(xs(10), y, options=Options(**opts, direction="up", target=40)).assurance == "fail"
-    assert analyse(xs(10), y, options=Options(**opts, direction="up", target=21)).assurance == "inconsistent"
-    assert analyse(xs(10), y, options=Options(**opts, direction="neutral", target=21)).assurance is None
+
+    def assurance(direction: str, target: float) -> str | None:
+        opts = Options(chart="i", rules="nhs", direction=direction, target=target)  # type: ignore[arg-type]
+        return analyse(xs(10), y, options=opts).assurance
+
+    assert assurance("down", 40) == "consistent_pass"
+    assert assurance("up", 40) == "consistent_fail"
+    assert assurance("up", 10) == "consistent_pass"
+    assert assurance("down", 10) == "consistent_fail"
+    assert assurance("up", 21) == "inconsistent"
+    assert assurance("neutral", 21) is None
+
+
+@pytest.mark.parametrize(
+    "last,direction,variation,icon",
+    [
+        # 21.4 ± 6.4 from the 10 points before; the last point alone decides (summary's
+        # variation_type is the latest point's type; geom_ptd_icon picks the file).
+        (22.0, "up", "common_cause", "common_cause"),
+        (40.0, "up", "special_cause_improvement", "improvement_high"),
+        (40.0, "down", "special_cause_concern", "concern_high"),
+        (2.0, "up", "special_cause_concern", "concern_low"),
+        (2.0, "down", "special_cause_improvement", "improvement_low"),
+        (40.0, "neutral", "special_cause_neutral_high", "neutral_high"),
+        (2.0, "neutral", "special_cause_neutral_low", "neutral_low"),
+    ],
+)
+def test_variation_is_the_latest_point_type_in_the_package_words(
+    last: float, direction: str, variation: str, icon: str
+) -> None:
+    from microsys.spc.mdc import variation_icon
+
+    y = [20.0, 22, 21, 23, 20, 22, 21, 23, 20, 22, last]
+    opts = Options(chart="i", rules="nhs", direction=direction, freeze=10)  # type: ignore[arg-type]
+    a = analyse(xs(11), y, options=opts)
+    assert a.variation == variation
+    assert variation_icon(variation, direction) == icon
+    assert as_dict(a)["variation"] == variation
 
 
 SERIES = st.lists(st.floats(0.5, 1000, allow_nan=False), min_size=4, max_size=40)
@@ -363,7 +398,8 @@ def test_long_series_limits_take_linear_time() -> None:
 @pytest.mark.parametrize("k", [0, 1, 9])
 def test_streamed_json_is_the_whole_json(batch: int, k: int) -> None:
     y = [3.0, 5, 2, 8, 4, 6, 3, 7, 5][:k]
-    a = analyse(xs(k), y, options=Options(chart="i", rules="nhs", direction="up", target=4))
+    notes = ['a "quoted", comma: é\nline', None, "", "x"] * 3
+    a = analyse(xs(k), y, options=Options(chart="i", rules="nhs", direction="up", target=4), notes=notes[:k])
     streamed = "\n".join(iter_json(a, batch=batch))
     assert streamed == json.dumps(as_dict(a), indent=2, ensure_ascii=False)
     assert json.loads(streamed)["points"] == json.loads(json.dumps(as_dict(a)))["points"]

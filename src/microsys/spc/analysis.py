@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from microsys.spc import stats
+from microsys.spc.mdc import Assurance, Variation, variation_of
 from microsys.spc.stats import NAN, isnan
 
 ChartType = Literal["run", "i", "mr", "xbar", "s", "t", "p", "pp", "c", "u", "up", "g"]
@@ -93,7 +94,11 @@ class PartSummary:
 
 @dataclass(frozen=True)
 class Analysis:
-    """The result: points in x order, a summary per part, the assurance verdict."""
+    """The result: points in x order, a summary per part, the Making Data Count summary.
+
+    ``variation`` is the type of the latest point and ``assurance`` the target verdict,
+    in NHSRplotthedots' words (:mod:`microsys.spc.mdc`).
+    """
 
     chart: ChartType
     rules: RuleSet
@@ -101,7 +106,8 @@ class Analysis:
     target: float | None
     parts: tuple[PartSummary, ...]
     points: tuple[Point, ...]
-    assurance: Literal["pass", "fail", "inconsistent"] | None
+    assurance: Assurance | None
+    variation: Variation | None = None
 
     @property
     def verdict(self) -> str:
@@ -737,6 +743,7 @@ def analyse(
     part_of = _part_numbers(breaks, count)
     points: list[Point] = []
     summaries: list[PartSummary] = []
+    last_side = 0
     for part in sorted(set(part_of)):
         idx = [i for i in range(count) if part_of[i] == part]
         sub = [sg[i] for i in idx]
@@ -767,6 +774,9 @@ def analyse(
                 findings=tuple(flags.findings),
             )
         )
+        tail = flags.special[-1] if flags.special else 0
+        # A signal with no side (on the centre line) is "Below" to the package (ifelse(rtm > 0)).
+        last_side = -1 if tail == 2 else tail
         for j, i in enumerate(idx):
             side = flags.special[j]
             points.append(
@@ -800,11 +810,15 @@ def analyse(
         parts=tuple(summaries),
         points=tuple(points),
         assurance=_assurance(points, opts),
+        variation=variation_of(last_side, opts.direction) if points else None,
     )
 
 
-def _assurance(points: list[Point], opts: Options) -> Literal["pass", "fail", "inconsistent"] | None:
-    """Pass when the process always meets the target, fail when it never does (Making Data Count)."""
+def _assurance(points: list[Point], opts: Options) -> Assurance | None:
+    """Passing when the process always meets the target, failing when it never does.
+
+    ``ptd_calculate_assurance_type``: the target against the latest point's limits.
+    """
     if opts.target is None or opts.direction == "neutral" or not points:
         return None
     last = points[-1]
@@ -812,9 +826,9 @@ def _assurance(points: list[Point], opts: Options) -> Literal["pass", "fail", "i
         return None
     up = opts.direction == "up"
     if opts.target > last.ucl:
-        return "fail" if up else "pass"
+        return "consistent_fail" if up else "consistent_pass"
     if opts.target < last.lcl:
-        return "pass" if up else "fail"
+        return "consistent_pass" if up else "consistent_fail"
     return "inconsistent"
 
 

@@ -9,7 +9,9 @@ from typing import Any
 
 from microsys.spc.analysis import Analysis, Point
 
-FORMAT_VERSION = 1
+# 2: `assurance` in NHSRplotthedots' words (consistent_pass, consistent_fail,
+# inconsistent) and `variation` added (docs/chart-json.md).
+FORMAT_VERSION = 2
 XLabel = Callable[[float], Any]
 
 
@@ -27,6 +29,7 @@ def as_dict(analysis: Analysis, x_label: XLabel = number_label) -> dict[str, Any
     """The analysis as plain data, one entry per plotted point in x order."""
     head = _head(analysis)
     head["points"] = [point_dict(p, x_label) for p in analysis.points]
+    head["variation"] = analysis.variation
     head["assurance"] = analysis.assurance
     return head
 
@@ -95,7 +98,13 @@ def iter_json(
     ``batch`` points: a million-point chart is written with the memory of its points,
     not of its whole text (the indented encoder keeps every fragment until the end).
     """
-    head = {**(extra or {}), **_head(analysis), "points": _HOLE, "assurance": analysis.assurance}
+    head = {
+        **(extra or {}),
+        **_head(analysis),
+        "points": _HOLE,
+        "variation": analysis.variation,
+        "assurance": analysis.assurance,
+    }
     text = json.dumps(head, indent=2, ensure_ascii=False)
     before, after = text.split(json.dumps(_HOLE), 1)
     if not analysis.points:
@@ -113,6 +122,19 @@ def _batches(items: Iterable[dict[str, Any]], indent: str, batch: int) -> Iterat
         if len(chunk) >= batch:
             yield ",\n".join(chunk) + ","
             chunk = []
-        chunk.append(indent + json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n" + indent))
+        chunk.append(_flat_object(item, indent))
     if chunk:
         yield ",\n".join(chunk)
+
+
+def _flat_object(item: dict[str, Any], indent: str) -> str:
+    """A dict of plain values as ``json.dumps(item, indent=2)`` lays it out, at ``indent``.
+
+    The indenting encoder is pure Python; without ``indent`` the C encoder runs, and
+    for a dict of scalars (a point) its separators give the same layout.
+    """
+    if not item:
+        return indent + "{}"
+    inner = indent + "  "
+    text = json.dumps(item, ensure_ascii=False, separators=(",\n" + inner, ": "))
+    return f"{indent}{{\n{inner}{text[1:-1]}\n{indent}}}"
