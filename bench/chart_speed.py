@@ -32,13 +32,13 @@ def write_csv(path: Path, size: int) -> None:
 
 
 def analysis_cpu(size: int, rules: str) -> float:
-    from microsys.spc import Options, analyse
+    from microsys.spc import ChartOptions, analyse
 
     rnd = random.Random(1)
     ys = [rnd.gauss(10, 2) for _ in range(size)]
     xs = [float(i) for i in range(size)]
     start = time.process_time()
-    analyse(xs, ys, options=Options(chart="i", rules=rules))  # type: ignore[arg-type]
+    analyse(xs, ys, options=ChartOptions(chart="i", rules=rules))  # type: ignore[arg-type]
     return time.process_time() - start
 
 

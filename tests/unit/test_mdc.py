@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from microsys.render import mdc
-from microsys.spc import Options, analyse
-from microsys.spc.series import Series
+from microsys.spc import ChartOptions, analyse
+from microsys.workbook.series import Series
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 ALL = [("variation", n) for n in mdc.VARIATION_ICONS] + [("assurance", n) for n in mdc.ASSURANCE_ICONS]
@@ -38,7 +38,7 @@ def _chart(rules: str, target: float | None, width: float = 10) -> tuple[object,
     from microsys.render.chart import draw
 
     y = [20.0, 22, 21, 23, 20, 22, 21, 23, 20, 22, 40]
-    opts = Options(chart="i", rules=rules, direction="up", target=target, freeze=10)  # type: ignore[arg-type]
+    opts = ChartOptions(chart="i", rules=rules, direction="up", target=target, freeze=10)  # type: ignore[arg-type]
     series = Series(
         title="A title",
         xs=tuple(float(i) for i in range(1, 12)),
