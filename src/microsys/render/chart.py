@@ -116,7 +116,22 @@ def _text_width(text: str, fontsize: float, fig: Any, ax: Any) -> float:
 
 
 def draw(series: Series, analysis: Analysis, *, width: float = 10, height: float = 5.2) -> Any:
-    """A matplotlib Figure of the chart."""
+    r"""A matplotlib Figure of the chart.
+
+    Every text is drawn as written: a ``$`` or a backslash in a measure's name or a
+    note (``$5...$6``, ``\pounds``) is never read as mathematics.
+    """
+    import matplotlib
+
+    with matplotlib.rc_context(LITERAL_TEXT):
+        return _draw(series, analysis, width=width, height=height)
+
+
+# matplotlib reads text between dollar signs as TeX-like mathematics unless told not to.
+LITERAL_TEXT: Any = {"text.parse_math": False, "text.usetex": False}
+
+
+def _draw(series: Series, analysis: Analysis, *, width: float, height: float) -> Any:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import PercentFormatter
@@ -480,7 +495,7 @@ def svg(job: tuple[Series, Analysis, float, float, str]) -> str:
 
     series, analysis, width, height, salt = job
     fig = draw(series, analysis, width=width, height=height)
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
+    with matplotlib.rc_context({**LITERAL_TEXT, "svg.fonttype": "none", "svg.hashsalt": salt}):
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "microsys"}, facecolor="white")
     text = buffer.getvalue()
@@ -490,21 +505,31 @@ def svg(job: tuple[Series, Analysis, float, float, str]) -> str:
     return re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
 
 
-def save(fig: Any, path: Path) -> None:
-    """Write the figure; the format follows the extension (png, svg, pdf). Output is reproducible."""
+def image(fig: Any, suffix: str, source: str) -> bytes:
+    """The figure as a file of the format ``suffix`` (.png, .svg, .pdf), marked as made by microsys.
+
+    Reproducible: no dates, stable ids. The caller writes it (through ``storage.commit``).
+    """
+    import io
+
     import matplotlib
 
-    suffix = path.suffix.lower()
+    from microsys import ownership
+
+    fmt = suffix.lower().lstrip(".")
+    rc: Any = dict(LITERAL_TEXT)
     metadata: dict[str, Any]
-    if suffix == ".svg":
-        matplotlib.rcParams["svg.fonttype"] = "none"
-        matplotlib.rcParams["svg.hashsalt"] = "microsys"
-        metadata = {"Date": None, "Creator": "microsys"}
-    elif suffix == ".pdf":
-        metadata = {"CreationDate": None, "ModDate": None, "Creator": "microsys", "Producer": "microsys"}
+    if fmt == "svg":
+        rc.update({"svg.fonttype": "none", "svg.hashsalt": "microsys"})
+        metadata = {"Date": None, "Creator": ownership.GENERATOR}
+    elif fmt == "pdf":
+        metadata = ownership.pdf_metadata(source)
     else:
-        metadata = {"Software": "microsys"}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fig.savefig(tmp, format=suffix.lstrip("."), metadata=metadata, facecolor="white")
-    tmp.replace(path)
+        metadata = ownership.png_metadata(source)
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(rc):
+        fig.savefig(buffer, format=fmt, metadata=metadata, facecolor="white")
+    content = buffer.getvalue()
+    if fmt == "svg":
+        content = ownership.stamp(Path(f"chart.{fmt}"), content, source)
+    return content
