@@ -138,13 +138,59 @@ RULES: tuple[Rule, ...] = (
         "warning",
         "A measure's newest value is older than twice its frequency.",
     ),
-    # Privacy
+    # Privacy: identifiers of a patient. Findings show only a masked fragment.
     Rule(
         "privacy.nhs-number",
         "error",
         "Something that passes the NHS number check digit: it identifies a patient.",
     ),
-    Rule("privacy.date-of-birth", "error", "A date of birth: use age bands instead."),
+    Rule(
+        "privacy.chi-number",
+        "error",
+        "A CHI number (Scotland): a date of birth and four digits that pass the check digit, or labelled CHI.",
+    ),
+    Rule(
+        "privacy.ssn",
+        "error",
+        "A US social security number (123-45-6789, or labelled SSN) with a valid area, group and serial.",
+    ),
+    Rule(
+        "privacy.hospital-number",
+        "error",
+        "A labelled hospital number: `MRN: 00482913`, `hospital number K1234567`, `patient ID`, `RXX123456`.",
+    ),
+    Rule("privacy.email", "error", "An e-mail address."),
+    Rule(
+        "privacy.phone-number",
+        "error",
+        "A UK or US telephone number (mobile, landline, +44/+1); desk extensions and bleeps are fine.",
+    ),
+    Rule(
+        "privacy.date-of-birth",
+        "error",
+        "A date of birth (`DOB`, `d.o.b.`, `date of birth`, `born 12/03/1951`, `b. 1951-03-12`): "
+        "use age bands instead.",
+    ),
+    Rule("privacy.ni-number", "error", "A UK National Insurance number (a valid two-letter prefix)."),
+    Rule("privacy.postcode", "error", "A UK postcode or US ZIP code next to a name or an address."),
+    Rule(
+        "privacy.patient-name",
+        "error",
+        "A name with a title next to a bed, bay, ward or room (`Mrs Patel in bed 4`), or `patient John Smith`.",
+    ),
+    Rule(
+        "privacy.patient-rows",
+        "error",
+        "A CSV whose rows are single patients: a name, identifier, DOB or postcode column.",
+    ),
+    # Suppressing findings on purpose
+    Rule(
+        "suppress.missing-reason",
+        "error",
+        "A `# microsys: disable=RULE` comment without a reason; it suppresses nothing.",
+    ),
+    Rule("suppress.unknown-rule", "error", "A suppression names a rule id that does not exist."),
+    Rule("suppress.unused", "warning", "A suppression that suppresses no finding (stale, or on the wrong line)."),
     # Layout
     Rule(
         "workbook.unknown-file",
