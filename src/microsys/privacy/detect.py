@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -53,7 +54,10 @@ class Match:
 # so offsets stay valid.
 _SAME_LENGTH = str.maketrans(
     {
-        **{c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"},
+        **{
+            c: " "
+            for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+        },
         **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"},
         **{c: str(i) for i, c in enumerate("\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19")},
         "\uff20": "@",
@@ -94,7 +98,7 @@ def normalise(text: str) -> Normalised:
     last = 0
     total = 0
     length = 0
-    for m in _INVISIBLE.finditer(text):
+    for m in _each(_INVISIBLE, text):
         parts.append(text[last : m.start()])
         length += m.start() - last
         total += m.end() - m.start()
@@ -164,14 +168,32 @@ _NI_BAD_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 # break with the indentation of the next line.
 _SEP = r"(?:[ \t]{0,2}[-.]?[ \t]{0,2}|[ \t]{0,3}\r?\n[ \t]{0,40}(?:#[ \t]{0,3})?)"
 _TEN = re.compile(
+    r"(?=[\d])"
     rf"(?<![\d\-])(?<!\d[.,])(\d{{3}}){_SEP}(\d{{3}}){_SEP}(\d{{4}})(?![\d\-])(?![.,]\d)"
     rf"|(?<![\d\-])(?<!\d[.,])(\d{{2}})(\d{{2}})(\d{{2}}){_SEP}(\d{{4}})(?![\d\-])(?![.,]\d)"
 )
-_NHS_LABEL = re.compile(r"\bnhs\b", re.I)
-_CHI_LABEL = re.compile(r"\bchi\b", re.I)
+_CHI_LABELLED = re.compile(
+    r"(?=[cC])"
+    r"\bCHI\b(?: (?:number|no\.?))?[ \t]{0,3}[:#=\-]?[ \t]{0,3}(\d{6})[ \t\-]?(\d{4})(?!\d)",
+    re.I,
+)
+_NHS_LABEL = re.compile(
+    r"(?=[nN])"
+    r"\bnhs\b",
+    re.I,
+)
+_CHI_LABEL = re.compile(
+    r"(?=[cC])"
+    r"\bchi\b",
+    re.I,
+)
 
-_SSN_DASHED = re.compile(r"(?<![\d\-])(\d{3})-(\d{2})-(\d{4})(?![\d\-])")
+_SSN_DASHED = re.compile(
+    r"(?=[\d])"
+    r"(?<![\d\-])(\d{3})-(\d{2})-(\d{4})(?![\d\-])"
+)
 _SSN_LABELLED = re.compile(
+    r"(?=[sS])"
     r"\b(?:SSN|SS#|soc(?:ial)?\.? ?sec(?:urity)?\.?(?: (?:number|no\.?|num|#))?)"
     r"[ \t]{0,3}[:#=]?[ \t]{0,3}(?:is[ \t]{1,3})?(\d{3})[ .]?(\d{2})[ .]?(\d{4})(?!\d)",
     re.I,
@@ -185,26 +207,35 @@ _MRN_LABEL = (
     r"|\bregistration (?:number|no\.?)|\bhealth (?:record|care) (?:number|no\.?))"
 )
 _MRN_LABELLED = re.compile(
-    _MRN_LABEL + r"[ \t]{0,3}(?:was|is|of)?[ \t]{0,3}[:#=\-]?[ \t]{0,3}"
+    r"(?=[mhupckrMHUPCKR])" + _MRN_LABEL + r"[ \t]{0,3}(?:was|is|of)?[ \t]{0,3}[:#=\-]?[ \t]{0,3}"
     r"([A-Z]{0,3}[ \-]?\d{5,12}[A-Z]?|\d{2,4}[ \-]\d{3,4}[ \-]?\d{0,4})(?![\w/])",
     re.I,
 )
 # A hospital number with an NHS trust code in front, e.g. RHQ1234567.
-_TRUST_NUMBER = re.compile(r"\bR[A-Z][A-Z0-9]\d{6,8}\b")
+_TRUST_NUMBER = re.compile(
+    r"(?=[R])"
+    r"\bR[A-Z][A-Z0-9]\d{6,8}\b"
+)
 
-_EMAIL_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62})(?:\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,24}\b")
-_EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-'")
+_EMAIL = re.compile(
+    r"(?=[A-Za-z0-9_%+])"
+    r"(?<![A-Za-z0-9._%+'\-])[A-Za-z0-9_%+](?:[A-Za-z0-9._%+'\-]{0,63})@"
+    r"[A-Za-z0-9][A-Za-z0-9\-]{0,62}(?:\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,24}\b"
+)
 
 _UK_PHONE = re.compile(
+    r"(?=[+0(])"
     r"(?<![\w+])(?:(?:\+|00)[ \t]?44[ \t]?(?:\(0\)[ \t]?)?|\(0|0)"
     r"([1-9](?:\d{1,4}\)?[ \t\-.]?)(?:\d[ \t\-.]?){5,7}\d)(?![\d])"
 )
 _US_PHONE_FORMATTED = re.compile(
+    r"(?=[+(\d])"
     r"(?<![\w+\-.])(?:(?:\+1|1)[ \t\-.]?)?"
     r"(?:\(([2-9]\d{2})\)[ \t]?|([2-9]\d{2})([\-.]))([2-9]\d{2})[\-. ](\d{4})(?![\d\-])"
     r"|(?<![\w+])\+1[ \t\-.]?([2-9]\d{2})[ \t\-.]?([2-9]\d{2})[ \t\-.]?(\d{4})(?!\d)"
 )
 _PHONE_LABEL = re.compile(
+    r"(?=[tprcmnlhTPRCMNLH])"
     r"\b(?:tel|telephone|phone|phoned|ring|rang|call|called|mobile|mob|cell|contact(?: number)?|"
     r"number|text|texted|landline|home)\b\.?[ \t]{0,3}(?:no\.?|number|on|at)?[ \t]{0,3}[:#]?[ \t]{0,3}"
     r"(\(?\d{3}\)?[ \t\-.]?\d{3}[ \t\-.]?\d{4})(?!\d)",
@@ -221,38 +252,50 @@ _DATE = (
     rf"|{_MONTHS}[ \t]{{1,2}}\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]{{1,2}}\d{{4}}(?!\d))"
 )
 _DOB_LABELLED = re.compile(
+    r"(?=[dbDB])"
     r"(?:\bd\.?[ \t]?o\.?[ \t]?b\b\.?|\bdate[ \t]of[ \t]birth\b|\bbirth[ \t]?date\b|\bdob\b)"
     r"[ \t]{0,3}(?:was|is|of)?[ \t]{0,3}[:=\-]?[ \t]{0,3}(?:\(?[ \t]{0,2})"
     rf"({_DATE}|\d{{4}}(?!\d)|\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]?\d{{0,4}}|\d{{6,8}}(?!\d))",
     re.I,
 )
 _BORN = re.compile(
+    r"(?=[bB])"
     rf"(?:\bborn\b(?:[ \t]on)?|(?<![\w.])b\.)[ \t]{{0,3}}[:=]?[ \t]{{0,3}}({_DATE})",
     re.I,
 )
 
 _NI = re.compile(
+    r"(?=[A-Z])"
     r"(?<![\w])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])[ \t]?(\d{2})[ \t]?(\d{2})[ \t]?(\d{2})[ \t]?([A-D])(?![\w])"
 )
 _NI_LABELLED = re.compile(
+    r"(?=[nN])"
     r"\b(?:NI|NINO|national insurance)(?: (?:number|no\.?))?[ \t]{0,3}[:#]?[ \t]{0,3}"
     r"([a-z]{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[a-d])(?![\w])",
     re.I,
 )
 
-_UK_POSTCODE = re.compile(r"(?<![\w])([A-Z]{1,2}\d[A-Z\d]?)[ \t]?(\d[A-Z]{2})(?![\w])")
+_UK_POSTCODE = re.compile(
+    r"(?=[A-Z])"
+    r"(?<![\w])([A-Z]{1,2}\d[A-Z\d]?)[ \t]?(\d[A-Z]{2})(?![\w])"
+)
 _US_STATES = (
     "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY "
     "NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"
 ).split()
-_US_ZIP = re.compile(r"\b(?:" + "|".join(_US_STATES) + r"),?[ \t]{1,2}(\d{5}(?:-\d{4})?)(?![\d\-])")
+_US_ZIP = re.compile(
+    r"(?=[A-Z])"
+    r"\b(?:" + "|".join(_US_STATES) + r"),?[ \t]{1,2}(\d{5}(?:-\d{4})?)(?![\d\-])"
+)
 _ADDRESS_WORD = re.compile(
+    r"(?=[rsalcdwgtphmvfRSALCDWGTPHMVF])"
     r"\b(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|way|crescent|cres|court|ct|grove|"
     r"terrace|place|pl|gardens|gdns|square|sq|hill|park|row|walk|mews|view|rise|flat|apartment|apt|"
     r"house|cottage|farm|lives|living|address|addr|home|resides|moved)\b\.?",
     re.I,
 )
 _INSTITUTION_WORD = re.compile(
+    r"(?=[hicsptumodHICSPTUMOD])"
     r"\b(?:hospital|infirmary|clinic|centre|center|surgery|practice|trust|university|medical|"
     r"health|headquarters|HQ|offices?|department)\b",
     re.I,
@@ -261,17 +304,30 @@ _INSTITUTION_WORD = re.compile(
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Master|Mister|Madam)"
 _NAME = r"(?:[A-Z][a-z'\u2019]{1,20}(?:-[A-Z][a-z'\u2019]{1,20})?|O'[A-Z][a-z]{1,20}|Mc[A-Z][a-z]{1,20})"
 _TITLED_NAME = re.compile(
+    r"(?=[M])"
     rf"(?<![\w])(?:{_TITLE})\.?[ \t]{{1,2}}(?:[A-Z]\.?[ \t]{{0,2}}){{0,2}}{_NAME}(?:[ \t]{_NAME})?"
 )
 _LOCATION = re.compile(
+    r"(?=[bwrsctpioBWRSCTPIO])"
     r"\b(?:bed|bay|ward|room|side[ \t\-]?room|cubicle|chair|trolley|bed[ \t]space|pod|SR)[ \t]{0,2}"
     r"(?:no\.?[ \t]?)?(?:\d{1,3}[a-z]?\b|[A-Z]\b)"
     r"|\bside[ \t\-]?room\b|\b(?:in|on|to)[ \t]ward[ \t](?:\d{1,3}|[A-Z][a-z]{2,20})\b",
     re.I,
 )
 _PATIENT_NAMED = re.compile(
-    rf"\b(?:patient|pt|client|resident|service user|patient's name)[ \t]{{0,2}}(?:called|named|is|was|name)?"
-    rf"[ \t]{{0,2}}[:,\-]?[ \t]{{1,2}}({_NAME}(?:[ \t][A-Z]\.)?[ \t]{_NAME})(?![\w])",
+    r"(?=[pcrsPCRS])"
+    r"(?i:\b(?:patient|pt|client|resident|service user|patient's name)[ \t]{0,2}(?:called|named|is|was|name)?"
+    rf"[ \t]{{0,2}}[:,\-]?[ \t]{{1,2}})({_NAME}(?:[ \t][A-Z]\.)?[ \t]{_NAME})(?![\w])",
+)
+# A consultant surgeon is "Mr" too: "Mr Patel's clinic in room 3" names the clinic, not a patient.
+_STAFF_POSSESSIVE = re.compile(
+    r"['\u2019]s[ \t](?:clinic|list|team|firm|secretary|theatre|patients|ward round|session|registrar)\b",
+    re.I,
+)
+_STAFF_ROLE = re.compile(
+    r"(?=[csrdnmptlCSRDNMPTL])"
+    r"\b(?:consultant|surgeon|registrar|doctor|nurse|sister|matron|manager|coach|physio(?:therapist)?|"
+    r"therapist|pharmacist|dietitian|receptionist|clerk|secretary|sponsor|lead|director|colleague)\b",
     re.I,
 )
 # Capitalised words that follow "patient" without being a name ("Patient Experience Team").
@@ -292,135 +348,188 @@ _NOT_NAMES = frozenset(
 )
 
 
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
+class _Taken:
+    """Non-overlapping spans already claimed by a match, sorted, for O(log n) overlap tests."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add_if_free(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, start)
+        if i > 0 and self.ends[i - 1] > start:
+            return False
+        if i < len(self.starts) and self.starts[i] < end:
+            return False
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+        return True
+
+
+# More candidates than this for one detector in one text means the text is not a workbook's
+# prose: the rest are not examined, so that a hostile file cannot make the check slow.
+MAX_CANDIDATES = 20_000
+
+
+def _each(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    return itertools.islice(pattern.finditer(text), MAX_CANDIDATES)
+
+
+class _Context:
+    """One text and, computed once each, the spans of the words that give a match its meaning."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._spans: dict[re.Pattern[str], tuple[list[int], list[int]]] = {}
+
+    def has(self, pattern: re.Pattern[str]) -> bool:
+        """True when ``pattern`` occurs anywhere in the text."""
+        return self.near(pattern, 0, len(self.text), 0, 0)
+
+    def near(self, pattern: re.Pattern[str], start: int, end: int, before: int, after: int) -> bool:
+        """True when a match of ``pattern`` overlaps [start - before, end + after)."""
+        spans = self._spans.get(pattern)
+        if spans is None:
+            starts: list[int] = []
+            ends: list[int] = []
+            for m in _each(pattern, self.text):
+                starts.append(m.start())
+                ends.append(m.end())
+            spans = self._spans[pattern] = (starts, ends)
+        starts, ends = spans
+        i = bisect.bisect_right(ends, start - before)
+        return i < len(starts) and starts[i] < end + after
 
 
 def _digits(s: str) -> str:
     return "".join(ch for ch in s if ch.isdigit())
 
 
-def _label_before(pattern: re.Pattern[str], text: str, start: int, window: int = 30) -> bool:
-    return pattern.search(text, max(0, start - window), start) is not None
-
-
-def _ten_digit(text: str) -> Iterator[Match]:
-    for m in _TEN.finditer(text):
+def _ten_digit(ctx: _Context) -> Iterator[Match]:
+    text = ctx.text
+    for m in _each(_TEN, text):
         digits = _digits(m.group(0))
         if len(digits) != 10 or not mod11_ok(digits):
             continue
-        labelled_chi = _label_before(_CHI_LABEL, text, m.start())
-        labelled_nhs = _label_before(_NHS_LABEL, text, m.start())
+        labelled_chi = ctx.near(_CHI_LABEL, m.start(), m.start(), 30, 0)
+        labelled_nhs = ctx.near(_NHS_LABEL, m.start(), m.start(), 30, 0)
         if labelled_chi or (not labelled_nhs and _ddmmyy_ok(digits[:6]) and digits[0] in "0123"):
             yield Match("chi-number", m.start(), m.end())
         else:
             yield Match("nhs-number", m.start(), m.end())
 
 
-def _chi_labelled(text: str) -> Iterator[Match]:
+def _chi_labelled(ctx: _Context) -> Iterator[Match]:
+    text = ctx.text
     # A CHI number whose check digit is wrong is still a date of birth plus a serial.
-    for m in re.finditer(r"\bCHI\b(?: (?:number|no\.?))?[ \t]{0,3}[:#]?[ \t]{0,3}(\d{6})[ \t\-]?(\d{4})(?!\d)", text, re.I):
+    for m in _each(_CHI_LABELLED, text):
         if _ddmmyy_ok(m.group(1)):
             yield Match("chi-number", m.start(1), m.end())
 
 
-def _ssn(text: str) -> Iterator[Match]:
-    for m in _SSN_DASHED.finditer(text):
+def _ssn(ctx: _Context) -> Iterator[Match]:
+    text = ctx.text
+    for m in _each(_SSN_DASHED, text):
         if ssn_ok(m.group(1), m.group(2), m.group(3)):
             yield Match("ssn", m.start(), m.end())
-    for m in _SSN_LABELLED.finditer(text):
+    for m in _each(_SSN_LABELLED, text):
         if ssn_ok(m.group(1), m.group(2), m.group(3)):
             yield Match("ssn", m.start(1), m.end())
 
 
-def _hospital_number(text: str) -> Iterator[Match]:
-    for m in _MRN_LABELLED.finditer(text):
+def _hospital_number(ctx: _Context) -> Iterator[Match]:
+    text = ctx.text
+    for m in _each(_MRN_LABELLED, text):
         if sum(ch.isdigit() for ch in m.group(1)) >= 5:
             yield Match("hospital-number", m.start(1), m.end(1))
-    for m in _TRUST_NUMBER.finditer(text):
+    for m in _each(_TRUST_NUMBER, text):
         yield Match("hospital-number", m.start(), m.end())
 
 
-def _email(text: str) -> Iterator[Match]:
-    at = text.find("@")
-    while at != -1:
-        m = _EMAIL_DOMAIN.match(text, at + 1)
-        start = at
-        while start > 0 and at - start < 64 and text[start - 1] in _EMAIL_LOCAL:
-            start -= 1
-        while start < at and text[start] in ".-'":
-            start += 1
-        if m is not None and start < at:
-            yield Match("email", start, m.end())
-        at = text.find("@", at + 1)
+def _email(ctx: _Context) -> Iterator[Match]:
+    for m in _each(_EMAIL, ctx.text):
+        yield Match("email", m.start(), m.end())
 
 
-def _phone(text: str) -> Iterator[Match]:
-    for m in _UK_PHONE.finditer(text):
+def _phone(ctx: _Context) -> Iterator[Match]:
+    text = ctx.text
+    for m in _each(_UK_PHONE, text):
         national = _digits(m.group(1))
-        if len(national) in (9, 10) and national[0] in "1235789" and not (national[0] == "7" and len(national) != 10):
+        if (
+            len(national) in (9, 10)
+            and national[0] in "1235789"
+            and not (national[0] == "7" and len(national) != 10)
+        ):
             yield Match("phone-number", m.start(), m.end())
-    for m in _US_PHONE_FORMATTED.finditer(text):
+    for m in _each(_US_PHONE_FORMATTED, text):
         yield Match("phone-number", m.start(), m.end())
-    for m in _PHONE_LABEL.finditer(text):
+    for m in _each(_PHONE_LABEL, text):
         d = _digits(m.group(1))
         if d[0] in "23456789" and d[3] in "23456789":
             yield Match("phone-number", m.start(1), m.end(1))
 
 
-def _dob(text: str) -> Iterator[Match]:
-    for m in _DOB_LABELLED.finditer(text):
+def _dob(ctx: _Context) -> Iterator[Match]:
+    text = ctx.text
+    for m in _each(_DOB_LABELLED, text):
         yield Match("date-of-birth", m.start(), m.end())
-    for m in _BORN.finditer(text):
+    for m in _each(_BORN, text):
         yield Match("date-of-birth", m.start(), m.end())
 
 
-def _ni(text: str) -> Iterator[Match]:
-    for m in _NI.finditer(text):
+def _ni(ctx: _Context) -> Iterator[Match]:
+    text = ctx.text
+    for m in _each(_NI, text):
         if m.group(1) not in _NI_BAD_PREFIXES:
             yield Match("ni-number", m.start(), m.end())
-    for m in _NI_LABELLED.finditer(text):
+    for m in _each(_NI_LABELLED, text):
         prefix = m.group(1)[:2].upper()
         if prefix not in _NI_BAD_PREFIXES and prefix[0] not in "DFIQUV" and prefix[1] not in "DFIOQUV":
             yield Match("ni-number", m.start(1), m.end(1))
 
 
-def _near(pattern: re.Pattern[str], text: str, start: int, end: int, before: int, after: int) -> bool:
-    return pattern.search(text, max(0, start - before), min(len(text), end + after)) is not None
-
-
-def _postcode(text: str) -> Iterator[Match]:
-    for m in _UK_POSTCODE.finditer(text):
-        if _in_address(text, m.start(), m.end()):
+def _postcode(ctx: _Context) -> Iterator[Match]:
+    text = ctx.text
+    if not (ctx.has(_ADDRESS_WORD) or ctx.has(_TITLED_NAME) or ctx.has(_PATIENT_NAMED)):
+        return
+    for m in _each(_UK_POSTCODE, text):
+        if _in_address(ctx, m.start(), m.end()):
             yield Match("postcode", m.start(), m.end())
-    for m in _US_ZIP.finditer(text):
-        if _in_address(text, m.start(), m.end()) or re.search(r"[A-Z][a-z]+,[ \t]?$", text[max(0, m.start() - 30) : m.start()]):
+    for m in _each(_US_ZIP, text):
+        if _in_address(ctx, m.start(), m.end()) or re.search(
+            r"[A-Z][a-z]+,[ \t]?$", text[max(0, m.start() - 30) : m.start()]
+        ):
             yield Match("postcode", m.start(1), m.end(1))
 
 
-def _in_address(text: str, start: int, end: int) -> bool:
-    if _near(_INSTITUTION_WORD, text, start, end, 60, 10):
+def _in_address(ctx: _Context, start: int, end: int) -> bool:
+    if ctx.near(_INSTITUTION_WORD, start, end, 60, 10):
         return False
     return (
-        _near(_ADDRESS_WORD, text, start, end, 60, 0)
-        or _near(_TITLED_NAME, text, start, end, 60, 30)
-        or _near(_PATIENT_NAMED, text, start, end, 60, 0)
+        ctx.near(_ADDRESS_WORD, start, end, 60, 0)
+        or ctx.near(_TITLED_NAME, start, end, 60, 30)
+        or ctx.near(_PATIENT_NAMED, start, end, 60, 0)
     )
 
 
-def _patient_name(text: str) -> Iterator[Match]:
-    for m in _TITLED_NAME.finditer(text):
-        if _near(_LOCATION, text, m.start(), m.end(), 30, 30):
+def _patient_name(ctx: _Context) -> Iterator[Match]:
+    text = ctx.text
+    for m in _each(_TITLED_NAME, text) if ctx.has(_LOCATION) else ():
+        if _STAFF_POSSESSIVE.match(text, m.end() - 2) or _STAFF_POSSESSIVE.match(text, m.end()):
+            continue
+        if ctx.near(_STAFF_ROLE, m.start(), m.start(), 25, 0):
+            continue
+        if ctx.near(_LOCATION, m.start(), m.end(), 30, 30):
             yield Match("patient-name", m.start(), m.end())
-    for m in _PATIENT_NAMED.finditer(text):
+    for m in _each(_PATIENT_NAMED, text):
         words = re.split(r"[ \t]+", m.group(1).lower())
-        if not any(w.rstrip(".") in _NOT_NAMES for w in words) and m.group(1)[0].isupper():
+        if not any(w.rstrip(".") in _NOT_NAMES for w in words):
             yield Match("patient-name", m.start(1), m.end(1))
 
 
 # Order matters: when two matches overlap, the earlier detector wins (an NHS number is not
 # also reported as a phone number).
-DETECTORS: tuple[tuple[str, Callable[[str], Iterator[Match]], Callable[[str], bool]], ...] = (
+DETECTORS: tuple[tuple[str, Callable[[_Context], Iterator[Match]], Callable[[str], bool]], ...] = (
     ("ten-digit", _ten_digit, lambda t: True),
     ("chi-number", _chi_labelled, lambda t: True),
     ("ssn", _ssn, lambda t: True),
@@ -445,18 +554,17 @@ def find(text: str) -> list[Match]:
     norm = normalise(text)
     t = norm.text
     has_digit = _HAS_DIGIT.search(t) is not None
-    spans: list[tuple[int, int]] = []
+    ctx = _Context(t)
+    taken = _Taken()
     found: list[Match] = []
     for name, detector, applies in DETECTORS:
         if name != "patient-name" and name != "email" and not has_digit:
             continue
         if not applies(t):
             continue
-        for m in detector(t):
-            if _overlaps(spans, m.start, m.end):
-                continue
-            spans.append((m.start, m.end))
-            found.append(m)
+        for m in detector(ctx):
+            if taken.add_if_free(m.start, m.end):
+                found.append(m)
     found.sort(key=lambda m: (m.start, m.end))
     if norm._at:
         found = [Match(m.kind, norm.original(m.start), norm.original(m.end - 1) + 1) for m in found]
@@ -484,7 +592,9 @@ def mask(kind: str, fragment: str) -> str:
             return words[0] + " " + (words[-1][:1] + "***" if len(words) > 1 else "***")
         return " ".join(w[:1] + "***" for w in words[:2])
     if kind == "date-of-birth":
-        label = re.match(r"(?i)(?:d\.?\s?o\.?\s?b\b\.?|date of birth|birth ?date|born(?: on)?|b\.)[\s:=\-(]*", fragment)
+        label = re.match(
+            r"(?i)(?:d\.?\s?o\.?\s?b\b\.?|date of birth|birth ?date|born(?: on)?|b\.)[\s:=\-(]*", fragment
+        )
         head = label.group(0) if label else ""
         return head + re.sub(r"[A-Za-z0-9]", "*", fragment[len(head) :])
     keep = 3 if kind in ("nhs-number", "phone-number") else 2
