@@ -110,8 +110,9 @@ def scan_text_keys(path: Path, text: str) -> tuple[list[Diagnostic], list[tuple[
     return _scan(path, text)
 
 
-# Joins the values of one file for a single pass of the detectors; no pattern crosses it.
-_JOIN = "\n\x1f\n"
+# Joins the values of one file for a single pass of the detectors: no pattern crosses it, and
+# it is longer than any context window (a "CHI" label must not reach into the next value).
+_JOIN = "\n" + "\x1f" * 80 + "\n"
 
 
 def _strings(data: Any, where: tuple[PathPart, ...]) -> Iterator[tuple[tuple[PathPart, ...], bool, str]]:
@@ -120,14 +121,15 @@ def _strings(data: Any, where: tuple[PathPart, ...]) -> Iterator[tuple[tuple[Pat
     while stack:
         node, at = stack.pop()
         if isinstance(node, dict):
+            children = []
             for k, v in node.items():
                 part: PathPart = k if isinstance(k, str | int) else str(k)
                 if isinstance(k, str | bytes) or (isinstance(k, int) and abs(k) >= 10**8):
                     yield (*at, part), True, _as_text(k)
-                stack.append((v, (*at, part)))
+                children.append((v, (*at, part)))
+            stack.extend(reversed(children))  # popped in document order
         elif isinstance(node, list):
-            for i, v in enumerate(node):
-                stack.append((v, (*at, i)))
+            stack.extend((v, (*at, i)) for i, v in reversed(list(enumerate(node))))
         elif isinstance(node, str | bytes):
             yield at, False, _as_text(node)
         elif isinstance(node, int) and not isinstance(node, bool) and abs(node) >= 10**8:
