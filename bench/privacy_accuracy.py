@@ -82,7 +82,10 @@ def main() -> None:
         return f"{a / b:6.3f}" if b else "     -"
 
     print(f"corpus: {len(identifiers)} identifier snippets, {len(clean)} clean texts")
-    print(f"{'kind':<16} {'snippets':>8} {'found':>6} {'missed':>6} {'false+':>6} {'precision':>9} {'recall':>7}")
+    print(
+        f"{'kind':<16} {'snippets':>8} {'found':>6} {'missed':>6} {'false+':>6} "
+        f"{'precision':>9} {'recall':>7}"
+    )
     for kind in KINDS:
         n = tp[kind] + fn[kind]
         print(

@@ -147,7 +147,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "privacy.chi-number",
         "error",
-        "A CHI number (Scotland): a date of birth and four digits that pass the check digit, or labelled CHI.",
+        "A CHI number (Scotland): a date of birth and four digits passing the check digit, or labelled CHI.",
     ),
     Rule(
         "privacy.ssn",
@@ -176,7 +176,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "privacy.patient-name",
         "error",
-        "A name with a title next to a bed, bay, ward or room (`Mrs Patel in bed 4`), or `patient John Smith`.",
+        "A name with a title by a bed, bay, ward or room (`Mrs Patel in bed 4`), or `patient John Smith`.",
     ),
     Rule(
         "privacy.patient-rows",
@@ -190,7 +190,11 @@ RULES: tuple[Rule, ...] = (
         "A `# microsys: disable=RULE` comment without a reason; it suppresses nothing.",
     ),
     Rule("suppress.unknown-rule", "error", "A suppression names a rule id that does not exist."),
-    Rule("suppress.unused", "warning", "A suppression that suppresses no finding (stale, or on the wrong line)."),
+    Rule(
+        "suppress.unused",
+        "warning",
+        "A suppression that suppresses no finding (stale, or on the wrong line).",
+    ),
     # Layout
     Rule(
         "workbook.unknown-file",

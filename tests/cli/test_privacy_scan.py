@@ -24,8 +24,12 @@ def findings(root: Path) -> list[tuple[str, int, int, str]]:
     result = check(root, "-f", "json")
     data = json.loads(result.output)
     return [
-        (Path(d["path"]).relative_to(root).as_posix() if d["path"].startswith(str(root)) else d["path"],
-         d["line"] or 0, d["col"] or 0, d["rule"])
+        (
+            Path(d["path"]).relative_to(root).as_posix() if d["path"].startswith(str(root)) else d["path"],
+            d["line"] or 0,
+            d["col"] or 0,
+            d["rule"],
+        )
         for d in data["diagnostics"]
     ]
 
@@ -128,6 +132,13 @@ def test_identifiers_in_file_and_folder_names_are_masked_everywhere(workbook) ->
         assert "943 *** ****" in out
 
 
+def test_a_finding_of_another_rule_does_not_echo_an_identifying_file_name(workbook) -> None:
+    root = workbook({"measures/Mrs_Patel_bed_4.csv": "date,value\n2026-01-05,3\n"})
+    out = check(root).output
+    assert "measure.unused-csv" in out and "privacy.patient-name" in out
+    assert "Patel" not in out
+
+
 def test_patient_rows_in_a_csv_are_found_by_header_and_by_values(workbook) -> None:
     root = workbook(
         {
@@ -198,7 +209,7 @@ def test_a_comment_alone_on_the_line_above_covers_the_next_line(workbook) -> Non
 def test_disable_file_covers_the_whole_file_and_other_rules_still_fire(workbook) -> None:
     root = workbook(
         {
-            "5ps/patients.yaml": "# microsys: disable-file=privacy.phone-number,privacy.email public contacts\n"
+            "5ps/patients.yaml": "# microsys: disable-file=privacy.phone-number,privacy.email public\n"
             "what_patients_say:\n  - 0114 271 1900\n  - desk@sth.nhs.uk\n  - DOB 12/03/1951\n"
         }
     )
@@ -207,7 +218,10 @@ def test_disable_file_covers_the_whole_file_and_other_rules_still_fire(workbook)
 
 def test_a_suppression_without_a_reason_is_an_error_and_suppresses_nothing(workbook) -> None:
     root = workbook({"5ps/patients.yaml": "notes: 0114 271 1900  # microsys: disable=privacy.phone-number\n"})
-    assert sorted((f[1], f[3]) for f in findings(root)) == [(1, "privacy.phone-number"), (1, "suppress.missing-reason")]
+    assert sorted((f[1], f[3]) for f in findings(root)) == [
+        (1, "privacy.phone-number"),
+        (1, "suppress.missing-reason"),
+    ]
 
 
 def test_an_unused_suppression_is_a_warning_and_an_unknown_rule_an_error(workbook) -> None:
@@ -226,15 +240,25 @@ def test_an_unused_suppression_is_a_warning_and_an_unknown_rule_an_error(workboo
 
 
 def test_suppression_works_for_any_rule_not_only_privacy(workbook) -> None:
-    text = "ideas:\n  - id: C1\n    title: huddle\n    titel: huddle  # microsys: disable=schema.extra-key old tool\n"
+    text = (
+        "ideas:\n  - id: C1\n    title: huddle\n"
+        "    titel: huddle  # microsys: disable=schema.extra-key old tool\n"
+    )
     root = workbook({"change-ideas.yaml": text})
     assert [f[3] for f in findings(root)] == []
-    root = workbook({"change-ideas.yaml": text.replace("  # microsys: disable=schema.extra-key old tool", "")})
+    root = workbook(
+        {"change-ideas.yaml": text.replace("  # microsys: disable=schema.extra-key old tool", "")}
+    )
     assert [f[3] for f in findings(root)] == ["schema.extra-key"]
 
 
 def test_markdown_files_use_html_comments(workbook) -> None:
-    root = workbook({"README.md": "<!-- microsys: disable-file=privacy.email the team's shared mailbox -->\nmail team@sth.nhs.uk\n"})
+    root = workbook(
+        {
+            "README.md": "<!-- microsys: disable-file=privacy.email the team's mailbox -->\n"
+            "mail team@sth.nhs.uk\n"
+        }
+    )
     assert findings(root) == []
 
 
@@ -242,7 +266,7 @@ def test_the_manifest_suppress_list_covers_csv_files_and_file_names(workbook) ->
     manifest = (
         "version: 1\nname: Test workbook\nsetting: clinic\nsuppress:\n"
         "  - path: assets/calls.csv\n    rule: privacy.phone-number\n    reason: the switchboard number\n"
-        "  - path: assets/*.txt\n    rule: privacy.nhs-number\n    reason: a test number from the NHS data dictionary\n"
+        "  - path: assets/*.txt\n    rule: privacy.nhs-number\n    reason: a made-up test number\n"
         "  - path: measures/none.csv\n    rule: privacy.email\n    reason: stale entry\n"
     )
     root = workbook(

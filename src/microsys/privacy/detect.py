@@ -56,7 +56,8 @@ _SAME_LENGTH = str.maketrans(
     {
         **{
             c: " "
-            for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+            for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+            "\u2009\u200a\u202f\u205f\u3000"
         },
         **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"},
         **{c: str(i) for i, c in enumerate("\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19")},
@@ -153,11 +154,9 @@ def is_chi_number(digits: str) -> bool:
 
 def ssn_ok(area: str, group: str, serial: str) -> bool:
     """True for a social security number the US could issue (area, group and serial rules)."""
-    if area in ("000", "666") or area.startswith("9") or group == "00" or serial == "0000":
-        return False
     # Numbers used in advertising and never issued to a person are still identifiers in
     # spirit, so only the structural rules are applied.
-    return True
+    return not (area in ("000", "666") or area.startswith("9") or group == "00" or serial == "0000")
 
 
 _NI_BAD_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
@@ -200,7 +199,8 @@ _SSN_LABELLED = re.compile(
 )
 
 _MRN_LABEL = (
-    r"(?:\bMRN|\bM\.R\.N\.?|\bMR ?#|\bmedical record (?:number|no\.?|num|#)|\bhospital (?:number|no\.?|num|#|id)"
+    r"(?:\bMRN|\bM\.R\.N\.?|\bMR ?#|\bmedical record (?:number|no\.?|num|#)"
+    r"|\bhospital (?:number|no\.?|num|#|id)"
     r"|\bhosp\.? ?(?:number|no\.?|num|#)|\bunit (?:number|no\.?)|\bpatient (?:id|identifier|number|no\.?|#)"
     r"|\bpt\.? ?(?:id|no\.?|number|#)|\bcase (?:number|no\.?)|\bPAS (?:number|no\.?|id)|\bK ?(?:number|no\.?)"
     r"|\bRTX (?:number|no\.?)|\bCRN\b|\bURN\b|\bU\.?R\.? (?:number|no\.?)|\bchart (?:number|no\.?|#)"
@@ -248,7 +248,8 @@ _MONTHS = (
 )
 _DATE = (
     r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})(?![\d/])|\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}(?!\d)"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]{{1,2}}(?:of[ \t]{{1,2}})?{_MONTHS},?[ \t]{{1,2}}(?:\d{{4}}|'?\d{{2}})(?!\d)"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]{{1,2}}(?:of[ \t]{{1,2}})?{_MONTHS},?[ \t]{{1,2}}"
+    r"(?:\d{4}|'?\d{2})(?!\d)"
     rf"|{_MONTHS}[ \t]{{1,2}}\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]{{1,2}}\d{{4}}(?!\d))"
 )
 _DOB_LABELLED = re.compile(
@@ -266,7 +267,8 @@ _BORN = re.compile(
 
 _NI = re.compile(
     r"(?=[A-Z])"
-    r"(?<![\w])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])[ \t]?(\d{2})[ \t]?(\d{2})[ \t]?(\d{2})[ \t]?([A-D])(?![\w])"
+    r"(?<![\w])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])"
+    r"[ \t]?(\d{2})[ \t]?(\d{2})[ \t]?(\d{2})[ \t]?([A-D])(?![\w])"
 )
 _NI_LABELLED = re.compile(
     r"(?=[nN])"
@@ -279,10 +281,59 @@ _UK_POSTCODE = re.compile(
     r"(?=[A-Z])"
     r"(?<![\w])([A-Z]{1,2}\d[A-Z\d]?)[ \t]?(\d[A-Z]{2})(?![\w])"
 )
-_US_STATES = (
-    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY "
-    "NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"
-).split()
+_US_STATES = [
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+    "DC",
+]
 _US_ZIP = re.compile(
     r"(?=[A-Z])"
     r"\b(?:" + "|".join(_US_STATES) + r"),?[ \t]{1,2}(\d{5}(?:-\d{4})?)(?![\d\-])"
@@ -332,19 +383,140 @@ _STAFF_ROLE = re.compile(
 )
 # Capitalised words that follow "patient" without being a name ("Patient Experience Team").
 _NOT_NAMES = frozenset(
-    """
-    experience experiences team teams partner partners group groups council panel forum safety
-    flow advice liaison service services record records day days transport survey surveys story
-    stories voice voices leader leaders information hub portal access admin administration
-    centred care pathway pathways tracking list lists reported outcome outcomes measure measures
-    feedback involvement participation engagement representative representatives champion
-    champions and or the of for with at in on by to from a an is was were be been are as its
-    rep reps led initiated knows know first focus focused public family families carer carers
-    education portal leaflet leaflets letter letters notes note identifiable identifier
-    level levels flow flows choice choices safety satisfaction questionnaire friends test
-    experience. journey journeys owned owner owners director directors lead leads
-    management system systems administration demographics spine summary portal app
-    """.split()
+    [
+        "experience",
+        "experiences",
+        "team",
+        "teams",
+        "partner",
+        "partners",
+        "group",
+        "groups",
+        "council",
+        "panel",
+        "forum",
+        "safety",
+        "flow",
+        "advice",
+        "liaison",
+        "service",
+        "services",
+        "record",
+        "records",
+        "day",
+        "days",
+        "transport",
+        "survey",
+        "surveys",
+        "story",
+        "stories",
+        "voice",
+        "voices",
+        "leader",
+        "leaders",
+        "information",
+        "hub",
+        "portal",
+        "access",
+        "admin",
+        "administration",
+        "centred",
+        "care",
+        "pathway",
+        "pathways",
+        "tracking",
+        "list",
+        "lists",
+        "reported",
+        "outcome",
+        "outcomes",
+        "measure",
+        "measures",
+        "feedback",
+        "involvement",
+        "participation",
+        "engagement",
+        "representative",
+        "representatives",
+        "champion",
+        "champions",
+        "and",
+        "or",
+        "the",
+        "of",
+        "for",
+        "with",
+        "at",
+        "in",
+        "on",
+        "by",
+        "to",
+        "from",
+        "a",
+        "an",
+        "is",
+        "was",
+        "were",
+        "be",
+        "been",
+        "are",
+        "as",
+        "its",
+        "rep",
+        "reps",
+        "led",
+        "initiated",
+        "knows",
+        "know",
+        "first",
+        "focus",
+        "focused",
+        "public",
+        "family",
+        "families",
+        "carer",
+        "carers",
+        "education",
+        "portal",
+        "leaflet",
+        "leaflets",
+        "letter",
+        "letters",
+        "notes",
+        "note",
+        "identifiable",
+        "identifier",
+        "level",
+        "levels",
+        "flow",
+        "flows",
+        "choice",
+        "choices",
+        "safety",
+        "satisfaction",
+        "questionnaire",
+        "friends",
+        "test",
+        "experience.",
+        "journey",
+        "journeys",
+        "owned",
+        "owner",
+        "owners",
+        "director",
+        "directors",
+        "lead",
+        "leads",
+        "management",
+        "system",
+        "systems",
+        "administration",
+        "demographics",
+        "spine",
+        "summary",
+        "portal",
+        "app",
+    ]
 )
 
 

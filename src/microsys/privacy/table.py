@@ -12,7 +12,8 @@ from microsys.privacy.detect import find
 _HEADER = re.compile(
     r"^(?:patient[ _\-]?)?(?:nhs(?:[ _\-]?(?:no|num|number|id))?|chi(?:[ _\-]?(?:no|number))?|mrn|"
     r"hosp(?:ital)?[ _\-]?(?:no|num|number|id)|unit[ _\-]?(?:no|number)|patient[ _\-]?(?:id|no|number|"
-    r"identifier|name)|pt[ _\-]?(?:id|no|name)|name|full[ _\-]?name|first[ _\-]?name|forename|given[ _\-]?name|"
+    r"identifier|name)|pt[ _\-]?(?:id|no|name)|name|full[ _\-]?name|first[ _\-]?name|forename|"
+    r"given[ _\-]?name|"
     r"surname|last[ _\-]?name|family[ _\-]?name|dob|d\.o\.b\.?|date[ _\-]?of[ _\-]?birth|birth[ _\-]?date|"
     r"post[ _\-]?code|zip(?:[ _\-]?code)?|address(?:[ _\-]?line[ _\-]?\d)?|ssn|ni[ _\-]?(?:no|number)|"
     r"e-?mail|phone|tel(?:ephone)?|mobile)$",
@@ -25,9 +26,46 @@ _PERSON = re.compile(
 )
 # Words that make a two-word capitalised cell a label rather than a person.
 _NOT_PERSON = frozenset(
-    "bank holiday clinic closed new year christmas day easter monday friday staff training audit week "
-    "ward round data missing not recorded no clinic half term system down it outage team meeting "
-    "change started test cycle pdsa started ended".split()
+    [
+        "bank",
+        "holiday",
+        "clinic",
+        "closed",
+        "new",
+        "year",
+        "christmas",
+        "day",
+        "easter",
+        "monday",
+        "friday",
+        "staff",
+        "training",
+        "audit",
+        "week",
+        "ward",
+        "round",
+        "data",
+        "missing",
+        "not",
+        "recorded",
+        "no",
+        "clinic",
+        "half",
+        "term",
+        "system",
+        "down",
+        "it",
+        "outage",
+        "team",
+        "meeting",
+        "change",
+        "started",
+        "test",
+        "cycle",
+        "pdsa",
+        "started",
+        "ended",
+    ]
 )
 
 

@@ -65,7 +65,9 @@ class Suppress(Model):
         "`*` matches any characters, e.g. `assets/*.txt`."
     )
     rule: str = Field(description="The rule id to suppress, e.g. `privacy.phone-number`.")
-    reason: str = Field(min_length=3, description="Why the finding is wrong or accepted, for the next reader.")
+    reason: str = Field(
+        min_length=3, description="Why the finding is wrong or accepted, for the next reader."
+    )
     line: int | None = Field(None, ge=1, description="Only this line of the file (every line if left out).")
 
 

@@ -157,7 +157,7 @@ _PRIVACY_AND_SUPPRESSION = [
     "## Privacy findings",
     "",
     "`check` looks for patient identifiers everywhere in a workbook: every YAML value and key as",
-    "loaded (escapes such as `\"\\x39...\"` and `!!binary` decoded, non-breaking and zero-width",
+    'loaded (escapes such as `"\\x39..."` and `!!binary` decoded, non-breaking and zero-width',
     "spaces and line breaks inside numbers ignored), comments, every CSV cell and header (used by a",
     "measure or not), meeting notes and actions, Markdown files, text files under `assets/`, any",
     "other file, and file and folder names. A `privacy.*` finding names the file, line and column",

@@ -6,9 +6,9 @@ computed only for files that have findings, with the slower round-trip parser.
 
 from __future__ import annotations
 
+import stat
 from collections import defaultdict
 from collections.abc import Sequence
-import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any, TypeVar, cast
@@ -272,8 +272,41 @@ def load_workbook(root: Path, limits: Limits | None = None) -> Workbook:
 
 # Files that are never text: not worth reading for the identifier scan.
 _BINARY_SUFFIXES = frozenset(
-    ".png .jpg .jpeg .gif .webp .bmp .tif .tiff .ico .pdf .zip .gz .xlsx .xls .docx .doc .pptx .ppt "
-    ".odt .ods .mp4 .mov .mp3 .wav .woff .woff2 .ttf .otf .eot .pyc .so .dll .exe".split()
+    [
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".webp",
+        ".bmp",
+        ".tif",
+        ".tiff",
+        ".ico",
+        ".pdf",
+        ".zip",
+        ".gz",
+        ".xlsx",
+        ".xls",
+        ".docx",
+        ".doc",
+        ".pptx",
+        ".ppt",
+        ".odt",
+        ".ods",
+        ".mp4",
+        ".mov",
+        ".mp3",
+        ".wav",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".otf",
+        ".eot",
+        ".pyc",
+        ".so",
+        ".dll",
+        ".exe",
+    ]
 )
 
 
@@ -348,9 +381,7 @@ def _apply_suppressions(workbook: Workbook) -> None:
     """
     listed = workbook.listed_suppressions
     for sf in workbook.files:
-        kept = suppress.apply(
-            [d for d in sf.diagnostics if d.rule != "suppress.unused"], sf.suppressions
-        )
+        kept = suppress.apply([d for d in sf.diagnostics if d.rule != "suppress.unused"], sf.suppressions)
         if listed:
             remaining = []
             for d in kept:
@@ -369,10 +400,20 @@ def _apply_suppressions(workbook: Workbook) -> None:
 
 def _redact(sf: SourceFile) -> None:
     """Mask identifiers that a finding would echo: in messages, hints, YAML paths and file names."""
+    renames: list[tuple[str, str]] = []
+    if sf.shown_path is not None:
+        shown_parts = sf.shown_path.parts[-len(PurePath(sf.rel).parts) :]
+        renames = [(a, b) for a, b in zip(PurePath(sf.rel).parts, shown_parts, strict=True) if a != b]
     out = []
     for d in sf.diagnostics:
         if sf.shown_path is not None and d.path != sf.shown_path:
             d = replace(d, path=sf.shown_path)
+        if renames and not d.rule.startswith("privacy."):
+            message, hint = d.message, d.hint
+            for real, masked in renames:
+                message = message.replace(real, masked)
+                hint = hint.replace(real, masked) if hint is not None else None
+            d = replace(d, message=message, hint=hint)
         out.append(d if d.rule.startswith("privacy.") else privacy.redact(d))
     sf.diagnostics = out
 

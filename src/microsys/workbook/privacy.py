@@ -1,9 +1,9 @@
-"""Privacy rules: a workbook must never hold patient-identifiable data.
+r"""Privacy rules: a workbook must never hold patient-identifiable data.
 
 Measures are aggregates. These checks turn the identifiers that
 :mod:`microsys.privacy` finds into findings with file, line and column. Each
 file is scanned as raw text (comments, CSV cells, Markdown) and, for YAML, as
-the values the loader made of it: escapes such as ``"\\x39\\x34..."``,
+the values the loader made of it: escapes such as ``"\x39\x34..."``,
 ``!!binary`` and folded line breaks hide nothing that a report would print.
 
 A finding never holds the identifier itself, only a masked fragment
@@ -28,6 +28,7 @@ from microsys.yaml.load import line_col_of_offset
 
 __all__ = [
     "PURGE_HINT",
+    "drop_seen",
     "is_nhs_number",
     "masked_path",
     "redact",
@@ -35,7 +36,6 @@ __all__ = [
     "scan_name",
     "scan_table",
     "scan_text",
-    "drop_seen",
     "scan_values",
 ]
 
@@ -315,7 +315,9 @@ def _header_col(line: str, index: int) -> int:
     return col
 
 
-_CANDIDATE = re.compile(r"(?:\d[ \-.()/]{0,2}){5}|@|\b(?:Mr|Mrs|Ms|Miss|Mx|[Pp]atient|[Pp]t|DOB|[Bb]orn|SSN|[Dd]\.o\.b)\b")
+_CANDIDATE = re.compile(
+    r"(?:\d[ \-.()/]{0,2}){5}|@|\b(?:Mr|Mrs|Ms|Miss|Mx|[Pp]atient|[Pp]t|DOB|[Bb]orn|SSN|[Dd]\.o\.b)\b"
+)
 
 
 def redact(d: Diagnostic) -> Diagnostic:
@@ -329,4 +331,3 @@ def redact(d: Diagnostic) -> Diagnostic:
     if message == d.message and hint == d.hint and yaml_path == d.yaml_path:
         return d
     return replace(d, message=message, hint=hint, yaml_path=yaml_path)
-

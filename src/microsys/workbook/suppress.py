@@ -103,9 +103,7 @@ def parse(path: Path, text: str) -> FileSuppressions:
     return out
 
 
-def apply(
-    diagnostics: Sequence[Diagnostic], suppressions: FileSuppressions
-) -> list[Diagnostic]:
+def apply(diagnostics: Sequence[Diagnostic], suppressions: FileSuppressions) -> list[Diagnostic]:
     """The findings that no suppression covers; marks the suppressions that were used."""
     if not suppressions.entries:
         return list(diagnostics)
