@@ -38,7 +38,6 @@ def test_exactly_one_check_digit_completes_nine_digits(digits: list[int]) -> Non
 # --- the detectors (microsys.privacy) -------------------------------------------------------
 
 
-
 def test_offsets_point_into_the_original_text_when_invisible_characters_are_removed() -> None:
     text = "a\u200bb\u200b\u200b call 943\u200b476\u200b5919 now"
     [m] = find(text)
@@ -101,9 +100,8 @@ def test_titled_names_count_only_next_to_a_bed_bay_ward_or_room() -> None:
 
 def test_patient_columns_by_header_and_by_values() -> None:
     assert [f.column for f in patient_columns(["date", "value", "DOB"], [])] == [2]
-    rows = [
-        ["2026-01-0%d" % i, "1", name] for i, name in enumerate(["Ann Lee", "Mr Ali", "Ms Chen", "Bob Ray"])
-    ]
+    names = ["Ann Lee", "Mr Ali", "Ms Chen", "Bob Ray"]
+    rows = [[f"2026-01-0{i + 1}", "1", name] for i, name in enumerate(names)]
     assert [(f.column, f.kind) for f in patient_columns(["date", "value", "note"], rows)] == [(2, "names")]
     ok = [["2026-01-05", "3", "Bank holiday"], ["2026-01-12", "4", "New rota"], ["2026-01-19", "5", "PDSA-2"]]
     assert patient_columns(["date", "value", "note"], ok) == []
