@@ -356,7 +356,8 @@ _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Master|Mister|Madam)"
 _NAME = r"(?:[A-Z][a-z'\u2019]{1,20}(?:-[A-Z][a-z'\u2019]{1,20})?|O'[A-Z][a-z]{1,20}|Mc[A-Z][a-z]{1,20})"
 _TITLED_NAME = re.compile(
     r"(?=[M])"
-    rf"(?<![\w])(?:{_TITLE})\.?[ \t]{{1,2}}(?:[A-Z]\.?[ \t]{{0,2}}){{0,2}}{_NAME}(?:[ \t]{_NAME})?"
+    rf"(?<![\w])(?:{_TITLE})\.?(?:[ \t]{{1,2}}|[ \t]?\r?\n[ \t]{{0,40}})(?:[A-Z]\.?[ \t]{{0,2}}){{0,2}}"
+    rf"{_NAME}(?:[ \t]{_NAME})?"
 )
 _LOCATION = re.compile(
     r"(?=[bwrsctpioBWRSCTPIO])"
@@ -662,8 +663,6 @@ def _ni(ctx: _Context) -> Iterator[Match]:
 
 def _postcode(ctx: _Context) -> Iterator[Match]:
     text = ctx.text
-    if not (ctx.has(_ADDRESS_WORD) or ctx.has(_TITLED_NAME) or ctx.has(_PATIENT_NAMED)):
-        return
     for m in _each(_UK_POSTCODE, text):
         if _in_address(ctx, m.start(), m.end()):
             yield Match("postcode", m.start(), m.end())
@@ -686,12 +685,12 @@ def _in_address(ctx: _Context, start: int, end: int) -> bool:
 
 def _patient_name(ctx: _Context) -> Iterator[Match]:
     text = ctx.text
-    for m in _each(_TITLED_NAME, text) if ctx.has(_LOCATION) else ():
+    for m in _each(_TITLED_NAME, text):
+        if not ctx.near(_LOCATION, m.start(), m.end(), 30, 30):
+            continue
         if _STAFF_POSSESSIVE.match(text, m.end() - 2) or _STAFF_POSSESSIVE.match(text, m.end()):
             continue
-        if ctx.near(_STAFF_ROLE, m.start(), m.start(), 25, 0):
-            continue
-        if ctx.near(_LOCATION, m.start(), m.end(), 30, 30):
+        if not ctx.near(_STAFF_ROLE, m.start(), m.start(), 25, 0):
             yield Match("patient-name", m.start(), m.end())
     for m in _each(_PATIENT_NAMED, text):
         words = re.split(r"[ \t]+", m.group(1).lower())

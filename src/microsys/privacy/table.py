@@ -24,6 +24,7 @@ _PERSON = re.compile(
     r"|^(?:Mr|Mrs|Ms|Miss|Mx)\.?[ ]+(?:[A-Z]\.?[ ]*)?[A-Z][a-z'\-]{1,20}$"
     r"|^[A-Z][A-Z'\-]{1,20},[ ]*[A-Z][a-z'\-]{1,20}$"
 )
+_AGGREGATE = re.compile(r"^[\d\s.,:/%+\-]*$")
 # Words that make a two-word capitalised cell a label rather than a person.
 _NOT_PERSON = frozenset(
     [
@@ -100,6 +101,8 @@ def patient_columns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> lis
         cells = [r[i].strip() for r in rows if i < len(r) and r[i].strip()]
         if len(cells) < 3:
             continue
+        if all(_AGGREGATE.match(c) for c in cells[:50]):
+            continue  # dates and numbers: what a measure's CSV should hold
         people = sum(1 for c in cells if _is_person(c))
         ids = sum(1 for c in cells if _whole_identifier(c))
         if people * 2 >= len(cells) and people >= 3:
@@ -109,6 +112,12 @@ def patient_columns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> lis
     return out
 
 
+# Only cells with a long number, an @ or a code-like token can be an identifier on their own.
+_ID_SHAPE = re.compile(r"(?:\d[ \-.]?){6}|@|\b[A-Z]{1,3}\d{5}")
+
+
 def _whole_identifier(cell: str) -> bool:
+    if not _ID_SHAPE.search(cell):
+        return False
     found = find(cell)
     return bool(found) and found[0].end - found[0].start >= len(cell.strip()) * 0.6

@@ -329,6 +329,16 @@ def _extra_text(workbook: Workbook, sf: SourceFile, limits: Limits) -> str | Non
     return read_text(target, limits).text
 
 
+def _may_hide(text: str) -> bool:
+    """True when loading can change what the raw text shows: escapes, tags, Unicode spaces.
+
+    Plain ASCII YAML without a backslash or a tag loads into substrings of its own text (line
+    breaks folded to spaces, which the detectors accept inside numbers), so the raw scan has
+    seen everything already and the second pass over the loaded values is skipped.
+    """
+    return not text.isascii() or "\\" in text or "!" in text
+
+
 def _scan_privacy(workbook: Workbook, sf: SourceFile, data: Any, limits: Limits) -> None:
     """Identifier findings in a file's name, raw text, loaded values and (CSV) table shape."""
     in_name = privacy.scan_name(sf.path, sf.rel)
@@ -340,7 +350,7 @@ def _scan_privacy(workbook: Workbook, sf: SourceFile, data: Any, limits: Limits)
         return
     found, raw = privacy.scan_text_keys(sf.path, text)
     sf.diagnostics.extend(found)
-    if data is not None:
+    if data is not None and _may_hide(text):
         in_values = privacy.scan_values(sf.path, data)
         if in_values:
             # Place them now (a round-trip parse, only for files with identifiers) to tell
