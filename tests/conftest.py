@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -60,5 +61,20 @@ def workbook(tmp_path: Path):
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file below root with its bytes: to prove a command changed nothing."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file below root with its bytes: to prove a command changed nothing.
+
+    The workbook's write lock (made by the first writing command, ignored by git)
+    is not the user's: it is left out. Journals of unfinished writes are kept in.
+    """
+    lock = {".microsys/lock", ".microsys/.gitignore"}
+    return {
+        rel: p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and (rel := p.relative_to(root).as_posix()) not in lock
+    }
+
+
+def unchanged(folder: Path) -> dict[str, bytes]:
+    """:func:`snapshot` of a folder holding workbooks anywhere below it (their locks left out)."""
+    lock = re.compile(r"(^|/)\.microsys/(lock|\.gitignore)$")
+    return {rel: data for rel, data in snapshot(folder).items() if not lock.search(rel)}

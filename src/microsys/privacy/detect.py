@@ -168,8 +168,8 @@ _NI_BAD_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 _SEP = r"(?:[ \t]{0,2}[-.]?[ \t]{0,2}|[ \t]{0,3}\r?\n[ \t]{0,40}(?:#[ \t]{0,3})?)"
 _TEN = re.compile(
     r"(?=[\d])"
-    rf"(?<![\d\-])(?<!\d[.,])(\d{{3}}){_SEP}(\d{{3}}){_SEP}(\d{{4}})(?![\d\-])(?![.,]\d)"
-    rf"|(?<![\d\-])(?<!\d[.,])(\d{{2}})(\d{{2}})(\d{{2}}){_SEP}(\d{{4}})(?![\d\-])(?![.,]\d)"
+    rf"(?<![\d\-])(?<!\d\.)(\d{{3}}){_SEP}(\d{{3}}){_SEP}(\d{{4}})(?![\d\-])(?!\.\d)"
+    rf"|(?<![\d\-])(?<!\d\.)(\d{{2}})(\d{{2}})(\d{{2}}){_SEP}(\d{{4}})(?![\d\-])(?!\.\d)"
 )
 _CHI_LABELLED = re.compile(
     r"(?=[cC])"
@@ -379,7 +379,7 @@ _STAFF_POSSESSIVE = re.compile(
 _STAFF_ROLE = re.compile(
     r"(?=[csrdnmptlCSRDNMPTL])"
     r"\b(?:consultant|surgeon|registrar|doctor|nurse|sister|matron|manager|coach|physio(?:therapist)?|"
-    r"therapist|pharmacist|dietitian|receptionist|clerk|secretary|sponsor|lead|director|colleague)\b",
+    r"therapist|pharmacist|dietitian|receptionist|clerk|secretary|director|colleague)[ \t,]{1,3}$",
     re.I,
 )
 # Capitalised words that follow "patient" without being a name ("Patient Experience Team").
@@ -671,9 +671,24 @@ def _postcode(ctx: _Context) -> Iterator[Match]:
             r"[A-Z][a-z]+,[ \t]?$", text[max(0, m.start() - 30) : m.start()]
         ):
             yield Match("postcode", m.start(1), m.end(1))
+    for m in _each(_BARE_ZIP, text):
+        if _person_before(text, m.start()):
+            yield Match("postcode", m.start(), m.end())
+
+
+# "John Smith, S10 2JF": a person's name right before a postcode or ZIP code.
+_NAME_BEFORE = re.compile(r"(?=[A-Z])\b[A-Z][a-z'\-]{1,20}[ \t][A-Z][a-z'\-]{1,20},[ \t]{0,2}$")
+_BARE_ZIP = re.compile(r"(?=\d)(?<![\w\-.])\d{5}(?:-\d{4})?(?![\w\-])")
+
+
+def _person_before(text: str, start: int) -> bool:
+    m = _NAME_BEFORE.search(text, max(0, start - 45), start)
+    return m is not None and not _INSTITUTION_WORD.search(m.group(0)) and not _ADDRESS_WORD.search(m.group(0))
 
 
 def _in_address(ctx: _Context, start: int, end: int) -> bool:
+    if _person_before(ctx.text, start):
+        return True
     if ctx.near(_INSTITUTION_WORD, start, end, 60, 10):
         return False
     return (
@@ -690,7 +705,8 @@ def _patient_name(ctx: _Context) -> Iterator[Match]:
             continue
         if _STAFF_POSSESSIVE.match(text, m.end() - 2) or _STAFF_POSSESSIVE.match(text, m.end()):
             continue
-        if not ctx.near(_STAFF_ROLE, m.start(), m.start(), 25, 0):
+        # "The consultant, Mr Hughes, runs room 2": a role right before the name is staff.
+        if not _STAFF_ROLE.search(text, max(0, m.start() - 30), m.start()):
             yield Match("patient-name", m.start(), m.end())
     for m in _each(_PATIENT_NAMED, text):
         words = re.split(r"[ \t]+", m.group(1).lower())

@@ -18,7 +18,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from microsys import __version__
+from microsys._version import __version__
 from microsys.render import diagrams
 from microsys.report.content import Figure
 
