@@ -25,7 +25,21 @@ RULES: tuple[Rule, ...] = (
         "error",
         "The file is larger than the size limit (`--max-file-size`, 2 MB by default).",
     ),
-    Rule("file.unreadable", "error", "The file cannot be opened (permissions, a broken link)."),
+    Rule(
+        "file.unreadable",
+        "error",
+        "A file or folder cannot be opened (permissions, a broken link, a loop of links).",
+    ),
+    Rule(
+        "file.not-regular",
+        "error",
+        "A named pipe, device, socket or folder where a file is expected; never opened.",
+    ),
+    Rule(
+        "file.outside-workbook",
+        "error",
+        "A link to a file or folder outside the workbook; never read.",
+    ),
     Rule("file.encoding", "error", "The file is not UTF-8 text."),
     Rule("file.binary", "error", "The file holds binary data (a NUL byte)."),
     # YAML
@@ -36,7 +50,12 @@ RULES: tuple[Rule, ...] = (
     Rule("yaml.unsafe-tag", "error", "A tag asks to build a Python object; refused."),
     Rule("yaml.unknown-tag", "error", "A `!tag` that the workbook format does not use."),
     Rule("yaml.too-deep", "error", "Nesting deeper than any workbook file needs (50 levels)."),
-    Rule("yaml.too-many-nodes", "error", "Anchors and aliases expand to more than 200,000 values."),
+    Rule(
+        "yaml.too-many-nodes",
+        "error",
+        "The file holds, or its anchors, aliases and `<<` merges expand to, more than 100,000 values.",
+    ),
+    Rule("yaml.too-many-keys", "error", "One mapping has more than 2,000 keys."),
     # Schema
     Rule(
         "schema.not-mapping",
@@ -146,6 +165,11 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("privacy.date-of-birth", "error", "A date of birth: use age bands instead."),
     # Layout
+    Rule(
+        "workbook.check-failed",
+        "error",
+        "microsys could not check the workbook at all (it stopped or crashed on it); the others were checked.",
+    ),
     Rule(
         "workbook.unknown-file",
         "warning",

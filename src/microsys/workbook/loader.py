@@ -236,18 +236,22 @@ def load_workbook(root: Path, limits: Limits | None = None) -> Workbook:
     limits = limits or Limits()
     shown_root = display_path(root)
     files: list[SourceFile] = []
-    for path in workbook_files(root):
+    problems: list[Diagnostic] = []
+    for path in workbook_files(root, problems):
         rel = path.relative_to(root).as_posix()
         sf = SourceFile(path=shown_root / rel, rel=rel, kind=kind_of(rel))
         files.append(sf)
         if sf.kind is not None:
-            text, data, diags = load_file(path, limits)
+            text, data, diags = load_file(path, limits, root)
             sf.text = text
             sf.diagnostics.extend(d if d.path == sf.path else _with_path(d, sf.path) for d in diags)
             if data is not None:
                 _validate(sf, data)
         elif not is_allowed_extra(rel):
             sf.diagnostics.append(_unknown_file(sf))
+    for problem in problems:  # folders that could not be read or lead out of the workbook
+        rel = problem.path.relative_to(root).as_posix()
+        files.append(SourceFile(shown_root / rel, rel, None, diagnostics=[_with_path(problem, shown_root / rel)]))
     workbook = Workbook(root=root, path=shown_root, files=files)
     _load_measure_data(workbook, limits)
     for sf in files:
@@ -298,7 +302,7 @@ def _load_measure_data(workbook: Workbook, limits: Limits) -> None:
             )
             continue
         csv_file = workbook.file(csv_rel)
-        if csv_file is None or not target.is_file():
+        if csv_file is None or not target.exists():
             sf.diagnostics.append(
                 Diagnostic(
                     path=sf.path,
@@ -311,7 +315,7 @@ def _load_measure_data(workbook: Workbook, limits: Limits) -> None:
             )
             continue
         used.add(csv_rel)
-        loaded = read_text(target, limits)
+        loaded = read_text(workbook.root / csv_rel, limits, workbook.root)
         if loaded.text is None:
             csv_file.diagnostics.extend(_with_path(d, csv_file.path) for d in loaded.diagnostics)
             continue

@@ -13,7 +13,11 @@ position instead of the parser failing on them.
 
 from __future__ import annotations
 
+import codecs
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,34 +68,143 @@ def line_col_of_offset(text: str, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
-def read_text(path: Path, limits: Limits = Limits()) -> LoadedText:
-    """Read ``path`` as UTF-8 text, within the size limit."""
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind_of(mode: int) -> str:
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "not an ordinary file"
+
+
+def _refused(path: Path, rule: str, message: str, hint: str | None) -> LoadedText:
+    return LoadedText(path, None, [_diag(path, rule, message, hint)])
+
+
+def _not_regular(path: Path, mode: int) -> LoadedText:
+    return _refused(
+        path,
+        "file.not-regular",
+        f"this is {_kind_of(mode)}, not an ordinary file, so microsys does not read it",
+        "a workbook holds only ordinary text files; remove it or replace it with the file itself",
+    )
+
+
+def _too_large(path: Path, size: str, limits: Limits) -> LoadedText:
+    return _refused(
+        path,
+        "file.too-large",
+        f"the file is {size} bytes, more than the limit of {limits.max_bytes:,}",
+        "split it into smaller files, keep long measure series in a CSV file, "
+        "or raise the limit with --max-file-size",
+    )
+
+
+def _unreadable(path: Path, exc: OSError) -> LoadedText:
+    reason = exc.strerror or str(exc)
+    hint = None
+    if isinstance(exc, PermissionError):
+        hint = "give yourself read permission (e.g. `chmod u+r FILE`) or remove the file from the workbook"
+    return _refused(path, "file.unreadable", f"the file cannot be read: {reason}", hint)
+
+
+def read_bytes(
+    path: Path, limits: Limits = Limits(), inside: Path | None = None
+) -> tuple[bytes | None, LoadedText]:
+    """Read ``path``'s bytes if it is an ordinary file (inside ``inside``), within the size limit.
+
+    Nothing but an ordinary file is ever opened: a named pipe would block for
+    ever, ``/dev/zero`` never ends, and a link to ``/etc/passwd`` would put
+    another file's text into findings and reports. A link is followed only to a
+    file inside ``inside`` (the workbook), and the file is opened without
+    following links, without blocking, and checked again once open (it may
+    have been swapped in between). The size limit holds while reading, not
+    only by the size the file claims.
+
+    Returns:
+        The bytes (None when refused) and a :class:`LoadedText` with no text
+        and the findings that explain a refusal.
+    """
+    refused = LoadedText(path, None, [])
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            return LoadedText(
-                path,
-                None,
-                [
-                    _diag(
-                        path,
-                        "file.too-large",
-                        f"the file is {size:,} bytes, more than the limit of {limits.max_bytes:,}",
-                        "split it into smaller files, keep long measure series in a CSV file, "
-                        "or raise the limit with --max-file-size",
-                    )
-                ],
-            )
-        raw = path.read_bytes()
+        target = path
+        if inside is not None or path.is_symlink():
+            try:
+                target = path.resolve(strict=True)
+            except (RuntimeError, OSError) as exc:  # a loop of links: RuntimeError before Python 3.13
+                if isinstance(exc, OSError) and exc.errno != errno.ELOOP:
+                    raise
+                return None, _refused(
+                    path,
+                    "file.unreadable",
+                    "the file is a link that leads round in a loop",
+                    "replace the link with the file itself",
+                )
+            if inside is not None and not target.is_relative_to(inside.resolve()):
+                return None, _refused(
+                    path,
+                    "file.outside-workbook",
+                    "the file is a link to a file outside the workbook, so microsys does not read it",
+                    "copy the file into the workbook instead of linking to it",
+                )
+        before = os.stat(target)
+        if not stat.S_ISREG(before.st_mode):
+            return None, _not_regular(path, before.st_mode)
+        if before.st_size > limits.max_bytes:
+            return None, _too_large(path, f"{before.st_size:,}", limits)
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(target, flags)
+        try:
+            opened = os.fstat(fd)
+            if not stat.S_ISREG(opened.st_mode):
+                return None, _not_regular(path, opened.st_mode)
+            chunks: list[bytes] = []
+            left = limits.max_bytes + 1
+            while left > 0:
+                chunk = os.read(fd, min(left, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+        finally:
+            os.close(fd)
     except OSError as exc:
-        return LoadedText(
-            path,
-            None,
-            [_diag(path, "file.unreadable", f"the file cannot be read: {exc.strerror or exc}", None)],
-        )
+        if exc.errno == errno.ELOOP:  # swapped for a link after the check: refuse it the same way
+            return None, _refused(
+                path,
+                "file.not-regular",
+                "the file was replaced by a link while it was being read, so microsys does not read it",
+                "run the check again",
+            )
+        return None, _unreadable(path, exc)
+    if left <= 0:
+        return None, _too_large(path, "more than " + f"{limits.max_bytes:,}", limits)
+    return b"".join(chunks), refused
+
+
+def read_text(path: Path, limits: Limits = Limits(), inside: Path | None = None) -> LoadedText:
+    """Read ``path`` as UTF-8 text, within the size limit (see :func:`read_bytes`)."""
+    raw, refused = read_bytes(path, limits, inside)
+    if raw is None:
+        return refused
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return _refused(
+                path,
+                "file.encoding",
+                "the file is saved as UTF-16 text; microsys reads UTF-8",
+                "save the file as UTF-8; most editors offer this under 'Save as' or 'Encoding'",
+            )
         good = raw[: exc.start].decode("utf-8", errors="replace")
         line, col = line_col_of_offset(good, len(good))
         return LoadedText(
@@ -527,9 +640,14 @@ def parse_text(path: Path, text: str, limits: Limits = Limits()) -> tuple[Any, l
     return data, []
 
 
-def load_file(path: Path, limits: Limits = Limits()) -> tuple[str | None, Any, list[Diagnostic]]:
-    """Read and parse one YAML file: (text, data, diagnostics)."""
-    loaded = read_text(path, limits)
+def load_file(
+    path: Path, limits: Limits = Limits(), inside: Path | None = None
+) -> tuple[str | None, Any, list[Diagnostic]]:
+    """Read and parse one YAML file: (text, data, diagnostics).
+
+    With ``inside`` (the workbook folder), a link leading out of it is not read.
+    """
+    loaded = read_text(path, limits, inside)
     if loaded.text is None:
         return None, None, loaded.diagnostics
     data, diags = parse_text(path, loaded.text, limits)
