@@ -106,6 +106,50 @@ def check_workbook(
     )
 
 
+def failed_workbook(root: Path, reason: str) -> WorkbookResult:
+    """The result of a workbook microsys could not check: one finding that says why."""
+    from microsys.workbook.discover import display_path
+
+    shown = display_path(root)
+    return WorkbookResult(
+        path=shown,
+        name=None,
+        files=0,
+        diagnostics=(
+            Diagnostic(
+                path=shown,
+                rule="workbook.check-failed",
+                message=f"microsys could not check this workbook: {reason}",
+                hint=f"run `microsys check {shown.as_posix()}` on its own to see more; "
+                "this is a bug in microsys, not in your workbook: please report it",
+            ),
+        ),
+    )
+
+
+def check_workbook_safely(
+    root: Path,
+    limits: Limits | None = None,
+    today: dt.date | None = None,
+    git: bool = True,
+    history: CycleHistory | None = None,
+) -> WorkbookResult:
+    """:func:`check_workbook`, with an error while checking turned into the workbook's finding.
+
+    One workbook that microsys cannot check must not stop the check of the others.
+    """
+    try:
+        return check_workbook(root, limits, today, git, history)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        if os.environ.get("MICROSYS_DEBUG"):
+            raise
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        what = type(exc).__name__ + (f": {detail}" if detail else "")
+        return failed_workbook(root, f"an internal error stopped the check ({what})")
+
+
 # Below this many workbooks a process pool costs more than it saves.
 PARALLEL_MIN_WORKBOOKS = 40
 
@@ -145,5 +189,5 @@ def check(
 
         results = check_many(roots, limits, jobs, today, histories)
     else:
-        results = [check_workbook(root, limits, today, False, histories.get(root)) for root in roots]
+        results = [check_workbook_safely(root, limits, today, False, histories.get(root)) for root in roots]
     return CheckResult(workbooks=tuple(results), strict=strict)

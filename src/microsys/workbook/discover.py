@@ -72,8 +72,7 @@ def _unreadable_folder(path: Path, exc: OSError) -> Diagnostic:
         path=path,
         rule="file.unreadable",
         message=f"the folder cannot be read: {exc.strerror or exc}",
-        hint="give yourself permission to read it (e.g. `chmod u+rx FOLDER`), "
-        "or move it out of the workbook",
+        hint="give yourself permission to read it (e.g. `chmod u+rx FOLDER`), or move it out of the workbook",
     )
 
 

@@ -251,7 +251,9 @@ def load_workbook(root: Path, limits: Limits | None = None) -> Workbook:
             sf.diagnostics.append(_unknown_file(sf))
     for problem in problems:  # folders that could not be read or lead out of the workbook
         rel = problem.path.relative_to(root).as_posix()
-        files.append(SourceFile(shown_root / rel, rel, None, diagnostics=[_with_path(problem, shown_root / rel)]))
+        files.append(
+            SourceFile(shown_root / rel, rel, None, diagnostics=[_with_path(problem, shown_root / rel)])
+        )
     workbook = Workbook(root=root, path=shown_root, files=files)
     _load_measure_data(workbook, limits)
     for sf in files:
