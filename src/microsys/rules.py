@@ -168,7 +168,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "workbook.check-failed",
         "error",
-        "microsys could not check the workbook at all (it stopped or crashed on it); the others were checked.",
+        "microsys could not check the workbook (it stopped or crashed on it); the others were checked.",
     ),
     Rule(
         "workbook.unknown-file",
