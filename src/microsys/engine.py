@@ -189,5 +189,8 @@ def check(
 
         results = check_many(roots, limits, jobs, today, histories)
     else:
-        results = [check_workbook_safely(root, limits, today, False, histories.get(root)) for root in roots]
+        # With one workbook an internal error is the run's (exit 3); with several, it is
+        # that workbook's finding, and the others are still checked.
+        one = check_workbook if len(roots) == 1 else check_workbook_safely
+        results = [one(root, limits, today, False, histories.get(root)) for root in roots]
     return CheckResult(workbooks=tuple(results), strict=strict)

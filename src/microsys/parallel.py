@@ -3,22 +3,22 @@
 One workbook must never take the others down. An exception while checking a
 workbook becomes that workbook's finding (``workbook.check-failed``) in the
 worker. A worker that dies (a crash in a C library, the system killing it for
-memory) breaks the pool: the workbooks it may have been checking are then
-checked again one by one, each in a process of its own, so the one that kills
-its process is named and the rest are still checked.
+memory) is noticed at once, because each worker checks one workbook at a time:
+that workbook is named in a finding and a new worker checks the rest.
+(``multiprocessing.Pool`` waits for ever when a worker dies, and
+``ProcessPoolExecutor`` only says that some worker died.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
 import signal
 from collections.abc import Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from microsys.yaml.load import Limits
 
@@ -58,29 +58,36 @@ def _died(exitcode: int | None) -> str:
     return f"the process checking it stopped unexpectedly (exit code {exitcode})"
 
 
-def _child(conn: Connection, args: _Args) -> None:
-    conn.send(_one(args))
-    conn.close()
+def _serve(conn: Connection) -> None:
+    """A worker: check the workbooks it is sent, one at a time, until told to stop."""
+    while True:
+        try:
+            args = conn.recv()
+        except EOFError:
+            return
+        if args is None:
+            return
+        conn.send(_one(args))
 
 
-def check_alone(args: _Args) -> WorkbookResult:
-    """Check one workbook in a process of its own; a crash becomes its finding."""
-    from microsys.engine import failed_workbook
+class _Worker:
+    """A worker process and the workbook it is checking, if any."""
 
-    ctx = _context()
-    receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(send, args))
-    process.start()
-    send.close()
-    try:
-        result: WorkbookResult = receive.recv()
-    except EOFError:  # the process died before sending anything
-        process.join()
-        return failed_workbook(args[0], _died(process.exitcode))
-    finally:
-        receive.close()
-    process.join()
-    return result
+    def __init__(self, ctx: Any) -> None:
+        self.conn, child_end = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child_end,), daemon=True)
+        self.process.start()
+        child_end.close()  # so that the worker's death reads as the end of the pipe here
+        self.root: Path | None = None
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):  # already dead
+            self.conn.send(None)
+        self.conn.close()
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
 
 
 def check_many(
@@ -90,39 +97,44 @@ def check_many(
     today: dt.date | None = None,
     histories: Mapping[Path, CycleHistory] | None = None,
 ) -> list[WorkbookResult]:
-    """Check workbooks in ``jobs`` processes, results in the order of ``roots``."""
-    todo: dict[Path, _Args] = {
-        root: (root, limits, today, False, (histories or {}).get(root)) for root in roots
-    }
+    """Check workbooks in ``jobs`` processes, results in the order of ``roots``.
+
+    Each worker checks one workbook at a time, so when a worker dies the
+    workbook that killed it is known: it gets a ``workbook.check-failed``
+    finding saying how the process ended, and a new worker takes over.
+    """
+    from multiprocessing.connection import wait
+
+    from microsys.engine import failed_workbook
+
+    ctx = _context()
+    known = histories or {}
+    queue = [(root, limits, today, False, known.get(root)) for root in reversed(roots)]
     results: dict[Path, WorkbookResult] = {}
-    pending = list(roots)
-    while pending:
-        suspects = _run_pool(pending, todo, results, jobs)
-        # The pool broke: those in flight are checked one by one, each alone.
-        for root in suspects:
-            results[root] = check_alone(todo[root])
-        pending = [root for root in pending if root not in results]
+    idle = [_Worker(ctx) for _ in range(max(1, min(jobs, len(roots))))]
+    busy: dict[Connection, _Worker] = {}
+    try:
+        while queue or busy:
+            while queue and idle:
+                worker = idle.pop()
+                args = queue.pop()
+                worker.root = args[0]
+                worker.conn.send(args)
+                busy[worker.conn] = worker
+            for ready in wait(list(busy)):
+                worker = busy.pop(cast("Connection", ready))
+                conn = worker.conn
+                assert worker.root is not None
+                try:
+                    results[worker.root] = conn.recv()
+                    idle.append(worker)
+                except (EOFError, OSError):  # the worker died while checking this workbook
+                    worker.process.join()
+                    results[worker.root] = failed_workbook(worker.root, _died(worker.process.exitcode))
+                    worker.conn.close()
+                    if queue:
+                        idle.append(_Worker(ctx))
+    finally:
+        for worker in [*idle, *busy.values()]:
+            worker.stop()
     return [results[root] for root in roots]
-
-
-def _run_pool(
-    pending: list[Path], todo: Mapping[Path, _Args], results: dict[Path, WorkbookResult], jobs: int
-) -> list[Path]:
-    """Run ``pending`` through a pool; the workbooks in flight if a worker died, else []."""
-    # Only a few workbooks are handed out at a time, so a dead worker leaves few suspects.
-    in_flight_max = 2 * jobs
-    queue = list(reversed(pending))
-    in_flight: dict[Future[WorkbookResult], Path] = {}
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-        try:
-            while queue or in_flight:
-                while queue and len(in_flight) < in_flight_max:
-                    root = queue.pop()
-                    in_flight[pool.submit(_one, todo[root])] = root
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in done:
-                    root = in_flight.pop(future)
-                    results[root] = future.result()
-        except BrokenProcessPool:
-            return [root for future, root in in_flight.items() if root not in results]
-    return []
