@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,18 @@ CASES = Path(__file__).resolve().parent / "cases"
 # What rendering an example leaves in it (reports, caches): never part of a test's copy.
 NOT_SOURCE = shutil.ignore_patterns("build")
 MANIFEST = "version: 1\nname: Test workbook\nsetting: clinic\n"
+
+
+@pytest.fixture(scope="session")
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def private_cache(_cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Caches go to a folder of the test run, never the user's (shared by the tests, as a user's is)."""
+    monkeypatch.setenv("MICROSYS_CACHE_DIR", str(_cache_dir))
+    return _cache_dir
 
 
 @pytest.fixture
@@ -60,5 +73,20 @@ def workbook(tmp_path: Path):
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file below root with its bytes: to prove a command changed nothing."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file below root with its bytes: to prove a command changed nothing.
+
+    The workbook's write lock (made by the first writing command, ignored by git)
+    is not the user's: it is left out. Journals of unfinished writes are kept in.
+    """
+    lock = {".microsys/lock", ".microsys/.gitignore"}
+    return {
+        rel: p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and (rel := p.relative_to(root).as_posix()) not in lock
+    }
+
+
+def unchanged(folder: Path) -> dict[str, bytes]:
+    """:func:`snapshot` of a folder holding workbooks anywhere below it (their locks left out)."""
+    lock = re.compile(r"(^|/)\.microsys/(lock|\.gitignore)$")
+    return {rel: data for rel, data in snapshot(folder).items() if not lock.search(rel)}

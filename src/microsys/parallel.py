@@ -16,25 +16,22 @@ import datetime as dt
 import multiprocessing
 import os
 import signal
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-from microsys.yaml.load import Limits
+from microsys.yaml.load import ReadLimits
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-    from microsys.engine import WorkbookResult
     from microsys.workbook.githistory import CycleHistory
 
-_Args = tuple[Path, Limits | None, dt.date | None, bool, "CycleHistory | None"]
-
-
-def _one(args: _Args) -> WorkbookResult:
-    from microsys.engine import check_workbook_safely
-
-    return check_workbook_safely(*args)
+R = TypeVar("R")
+# The engine's check of one workbook: passed in (a module-level function, so it pickles by
+# name), not imported, so that the engine imports this module and never the reverse.
+CheckOne = Callable[[Path, ReadLimits | None, dt.date | None, bool, "CycleHistory | None"], R]
+_Args = tuple[Path, ReadLimits | None, dt.date | None, bool, "CycleHistory | None"]
 
 
 def _context() -> Any:
@@ -58,7 +55,7 @@ def _died(exitcode: int | None) -> str:
     return f"the process checking it stopped unexpectedly (exit code {exitcode})"
 
 
-def _serve(conn: Connection) -> None:
+def _serve(conn: Connection, check_workbook: CheckOne[Any]) -> None:
     """A worker: check the workbooks it is sent, one at a time, until told to stop."""
     while True:
         try:
@@ -67,15 +64,15 @@ def _serve(conn: Connection) -> None:
             return
         if args is None:
             return
-        conn.send(_one(args))
+        conn.send(check_workbook(*args))
 
 
-class _Worker:
+class _Worker(Generic[R]):
     """A worker process and the workbook it is checking, if any."""
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: Any, check_workbook: CheckOne[R]) -> None:
         self.conn, child_end = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child_end,), daemon=True)
+        self.process = ctx.Process(target=_serve, args=(child_end, check_workbook), daemon=True)
         self.process.start()
         child_end.close()  # so that the worker's death reads as the end of the pipe here
         self.root: Path | None = None
@@ -91,28 +88,28 @@ class _Worker:
 
 
 def check_many(
+    check_workbook: CheckOne[R],
+    failed: Callable[[Path, str], R],
     roots: list[Path],
-    limits: Limits | None,
+    limits: ReadLimits | None,
     jobs: int,
     today: dt.date | None = None,
     histories: Mapping[Path, CycleHistory] | None = None,
-) -> list[WorkbookResult]:
+) -> list[R]:
     """Check workbooks in ``jobs`` processes, results in the order of ``roots``.
 
     Each worker checks one workbook at a time, so when a worker dies the
-    workbook that killed it is known: it gets a ``workbook.check-failed``
-    finding saying how the process ended, and a new worker takes over.
+    workbook that killed it is known: its result is ``failed(root, how)``
+    (how the process ended, in plain words), and a new worker takes over.
     """
     from multiprocessing.connection import wait
-
-    from microsys.engine import failed_workbook
 
     ctx = _context()
     known = histories or {}
     queue = [(root, limits, today, False, known.get(root)) for root in reversed(roots)]
-    results: dict[Path, WorkbookResult] = {}
-    idle = [_Worker(ctx) for _ in range(max(1, min(jobs, len(roots))))]
-    busy: dict[Connection, _Worker] = {}
+    results: dict[Path, R] = {}
+    idle = [_Worker(ctx, check_workbook) for _ in range(max(1, min(jobs, len(roots))))]
+    busy: dict[Connection, _Worker[R]] = {}
     try:
         while queue or busy:
             while queue and idle:
@@ -130,10 +127,10 @@ def check_many(
                     idle.append(worker)
                 except (EOFError, OSError):  # the worker died while checking this workbook
                     worker.process.join()
-                    results[worker.root] = failed_workbook(worker.root, _died(worker.process.exitcode))
+                    results[worker.root] = failed(worker.root, _died(worker.process.exitcode))
                     worker.conn.close()
                     if queue:
-                        idle.append(_Worker(ctx))
+                        idle.append(_Worker(ctx, check_workbook))
     finally:
         for worker in [*idle, *busy.values()]:
             worker.stop()

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from microsys import engine
 from microsys.terminal import visible
 from microsys.workbook.discover import find_workbooks
-from microsys.yaml.load import Limits, nesting_guard, parse_text, read_text
+from microsys.yaml.load import ReadLimits, nesting_guard, parse_text, read_text
 
 from ..conftest import MANIFEST, call
 
@@ -38,7 +38,7 @@ def test_generated_nesting_never_crashes_or_hangs(unit: list[str], repeat: int, 
     # the C composer crashed a few thousand levels down, whatever hid them from the pre-scan.
     text = "a: " + "".join(unit) * repeat + tail
     start = time.perf_counter()
-    data, diags = parse_text(Path("x.yaml"), text, Limits(max_bytes=10**8))
+    data, diags = parse_text(Path("x.yaml"), text, ReadLimits(max_bytes=10**8))
     assert time.perf_counter() - start < 5
     assert (data is None) == bool(diags)
 
@@ -48,7 +48,7 @@ def test_generated_nesting_never_crashes_or_hangs(unit: list[str], repeat: int, 
 def test_any_text_ends_in_data_or_findings_quickly(text: str) -> None:
     start = time.perf_counter()
     data, diags = parse_text(Path("x.yaml"), text)
-    assert time.perf_counter() - start < 1.5
+    assert time.perf_counter() - start < 3  # generous: the machine running the tests may be busy
     assert (data is None) == bool(diags)
     assert all(d.rule.startswith("yaml.") for d in diags)
 
@@ -68,7 +68,7 @@ def test_merge_key_bomb_stops_within_a_second() -> None:
         lines.append(f"a{i}: &a{i} {{<<: [*a{i - 1}, *a{i - 1}], k{i}: 1}}")
     start = time.perf_counter()
     data, diags = parse_text(Path("m.yaml"), "\n".join(lines) + "\n")
-    assert time.perf_counter() - start < 1.5
+    assert time.perf_counter() - start < 5  # about 0.05 s; unbounded it took minutes
     assert data is None and [(d.rule, d.line) for d in diags] == [("yaml.too-many-nodes", 2)]
 
 
@@ -79,8 +79,8 @@ def test_merges_within_the_budget_still_load() -> None:
 
 def test_a_million_values_stop_at_the_node_budget() -> None:
     start = time.perf_counter()
-    data, diags = parse_text(Path("x.yaml"), "[" + "1," * 1_000_000 + "]", Limits(max_bytes=10**8))
-    assert time.perf_counter() - start < 3
+    data, diags = parse_text(Path("x.yaml"), "[" + "1," * 1_000_000 + "]", ReadLimits(max_bytes=10**8))
+    assert time.perf_counter() - start < 8  # about 1 s; composing all of them took 15 s
     assert data is None and [d.rule for d in diags] == ["yaml.too-many-nodes"]
     assert "values" in diags[0].message and "anchors" not in diags[0].message
 
@@ -127,7 +127,7 @@ def test_a_named_pipe_is_never_opened(tmp_path: Path) -> None:
 def test_the_size_limit_holds_while_reading(tmp_path: Path) -> None:
     path = tmp_path / "big.yaml"
     path.write_text("a: " + "x" * 5000 + "\n")
-    loaded = read_text(path, Limits(max_bytes=1000))
+    loaded = read_text(path, ReadLimits(max_bytes=1000))
     assert [d.rule for d in loaded.diagnostics] == ["file.too-large"]
 
 

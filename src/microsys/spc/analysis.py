@@ -9,37 +9,27 @@ marks signals and the direction of improvement types them.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from microsys.spc import stats
+from microsys.spc.kinds import CHART_TYPES, ChartKind, ChartType, kind
+from microsys.spc.limits import ChartError, Lines, Subgroup
+from microsys.spc.mdc import Assurance, Variation, variation_of
 from microsys.spc.stats import NAN, isnan
 
-ChartType = Literal["run", "i", "mr", "xbar", "s", "t", "p", "pp", "c", "u", "up", "g"]
 RuleSet = Literal["anhoej", "ihi", "nhs"]
 Direction = Literal["up", "down", "neutral"]
 PointType = Literal["common", "improvement", "concern", "neutral"]
 
-CHART_TYPES: tuple[str, ...] = ChartType.__args__  # type: ignore[attr-defined]
 RULE_SETS: tuple[str, ...] = RuleSet.__args__  # type: ignore[attr-defined]
-NEEDS_DENOMINATOR = frozenset({"p", "pp", "u", "up"})
-SUBGROUP_CHARTS = frozenset({"xbar", "s"})
-# Charts whose y is the sum of the subgroup's values.
-SUM_CHARTS = frozenset({"c"})
-MR_SCREEN = 3.267
-D2 = 1.128
-NHS_LIMIT = 2.66
-
-
-class ChartError(ValueError):
-    """The data cannot make this chart (e.g. a t chart with a time of zero)."""
+DIRECTIONS: tuple[str, ...] = Direction.__args__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
-class Options:
+class ChartOptions:
     """How to analyse a series."""
 
     chart: ChartType = "run"
@@ -52,7 +42,7 @@ class Options:
     screen_mr: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Point:
     """One plotted point (one subgroup) with its lines and signals. Missing values are None."""
 
@@ -94,7 +84,11 @@ class PartSummary:
 
 @dataclass(frozen=True)
 class Analysis:
-    """The result: points in x order, a summary per part, the assurance verdict."""
+    """The result: points in x order, a summary per part, the Making Data Count summary.
+
+    ``variation`` is the type of the latest point and ``assurance`` the target verdict,
+    in NHSRplotthedots' words (:mod:`microsys.spc.mdc`).
+    """
 
     chart: ChartType
     rules: RuleSet
@@ -102,7 +96,8 @@ class Analysis:
     target: float | None
     parts: tuple[PartSummary, ...]
     points: tuple[Point, ...]
-    assurance: Literal["pass", "fail", "inconsistent"] | None
+    assurance: Assurance | None
+    variation: Variation | None = None
 
     @property
     def verdict(self) -> str:
@@ -112,7 +107,7 @@ class Analysis:
             return "No data"
         words = "; ".join(last.findings)
         if not words:
-            what = "median" if self.chart == "run" else "centre line"
+            what = "median" if kind(self.chart).median else "centre line"
             words = f"Random variation only: no signal around the {what} ({last.n_useful} useful points)"
         return words
 
@@ -121,31 +116,22 @@ class Analysis:
 # Aggregation into subgroups
 
 
-@dataclass
-class _Subgroup:
-    x: float
-    y: float
-    n: float
-    y_sum: float
-    y_length: int
-    y_mean: float
-    y_sd: float
-    note: str | None
-
-
 def _aggregate(
     xs: Sequence[float],
     ys: Sequence[float | None],
     ns: Sequence[float | None] | None,
     notes: Sequence[str | None] | None,
-) -> list[_Subgroup]:
+) -> list[Subgroup]:
     got_n = ns is not None
     groups: dict[float, list[int]] = {}
     for i, x in enumerate(xs):
         groups.setdefault(x, []).append(i)
-    out: list[_Subgroup] = []
+    out: list[Subgroup] = []
     for x in sorted(groups):
         rows = groups[x]
+        if len(rows) == 1:
+            out.append(_single(x, rows[0], ys, ns, notes))
+            continue
         y = [_float(ys[i]) for i in rows]
         n = [_float(ns[i]) if ns is not None else NAN for i in rows]
         if got_n:
@@ -159,7 +145,7 @@ def _aggregate(
         value = (stats.total(y) / n_sum if n_sum else NAN) if got_n else stats.mean(y)
         text = [str(notes[i]) for i in rows if notes is not None and notes[i]]
         out.append(
-            _Subgroup(
+            Subgroup(
                 x=x,
                 y=value,
                 n=n_sum,
@@ -171,6 +157,32 @@ def _aggregate(
             )
         )
     return out
+
+
+def _single(
+    x: float,
+    i: int,
+    ys: Sequence[float | None],
+    ns: Sequence[float | None] | None,
+    notes: Sequence[str | None] | None,
+) -> Subgroup:
+    """The subgroup of one row: what the general case gives, without its lists (long series)."""
+    y = _float(ys[i])
+    n = _float(ns[i]) if ns is not None else NAN
+    if ns is not None and (isnan(y) or isnan(n)):
+        y, n = NAN, 0.0  # the general case's sum of no denominators
+    value = (y / n if n else NAN) if ns is not None else y
+    note = notes[i] if notes is not None else None
+    return Subgroup(
+        x=x,
+        y=value,
+        n=n,
+        y_sum=y,
+        y_length=0 if isnan(y) else 1,
+        y_mean=y,
+        y_sd=NAN,
+        note=str(note) if note else None,
+    )
 
 
 def _float(v: float | None) -> float:
@@ -185,202 +197,6 @@ def _part_numbers(breaks: Sequence[int], count: int) -> list[int]:
         end = points[k + 1] if k + 1 < len(points) else count
         out.extend([k + 1] * (end - start))
     return out
-
-
-# ---------------------------------------------------------------------------
-# Centre line and limits per chart type (qicharts2 qic.* functions)
-
-
-@dataclass
-class _Lines:
-    y: list[float]
-    cl: list[float]
-    lcl: list[float]
-    ucl: list[float]
-    lcl2: list[float]
-    ucl2: list[float]
-
-
-def _const(v: float, k: int) -> list[float]:
-    return [v] * k
-
-
-def _amr(values: Sequence[float], screen: bool) -> float:
-    mr = stats.abs_diff(values)
-    amr = stats.mean(mr)
-    if screen:
-        ulmr = MR_SCREEN * amr
-        amr = stats.mean([v for v in mr if v < ulmr])
-    return amr
-
-
-def _symmetric(y: list[float], cl: list[float], sd: Sequence[float]) -> _Lines:
-    return _Lines(
-        y=y,
-        cl=cl,
-        lcl=[c - 3 * s for c, s in zip(cl, sd, strict=True)],
-        ucl=[c + 3 * s for c, s in zip(cl, sd, strict=True)],
-        lcl2=[c - 2 * s for c, s in zip(cl, sd, strict=True)],
-        ucl2=[c + 2 * s for c, s in zip(cl, sd, strict=True)],
-    )
-
-
-def _clip(values: list[float], low: float | None = None, high: float | None = None) -> list[float]:
-    out = []
-    for v in values:
-        if low is not None and math.isfinite(v) and v < low:
-            v = low
-        if high is not None and math.isfinite(v) and v > high:
-            v = high
-        out.append(v)
-    return out
-
-
-def _chart_lines(chart: str, sg: list[_Subgroup], base: list[bool], screen: bool) -> _Lines:
-    k = len(sg)
-    y = [s.y for s in sg]
-    by = [s.y for s, b in zip(sg, base, strict=True) if b]
-    if chart == "run":
-        cl = stats.median(by)
-        return _Lines(y, _const(cl, k), _const(NAN, k), _const(NAN, k), _const(NAN, k), _const(NAN, k))
-    if chart == "i":
-        cl = stats.mean(by)
-        sigma = _amr(by, screen) / D2
-        return _symmetric(y, _const(cl, k), _const(sigma, k))
-    if chart == "mr":
-        mr = [NAN, *stats.abs_diff(y)]
-        cl = stats.mean([v for v, b in zip(mr, base, strict=True) if b])
-        return _Lines(
-            mr,
-            _const(cl, k),
-            _const(0.0, k),
-            _const(MR_SCREEN * cl, k),
-            _const(0.0, k),
-            _const(MR_SCREEN / 3 * 2 * cl, k),
-        )
-    if chart in ("xbar", "s"):
-        lengths = [float(s.y_length) for s in sg]
-        var_n = len(set(lengths)) > 1
-        bl = [s.y_length for s, b in zip(sg, base, strict=True) if b]
-        bsd = [s.y_sd for s, b in zip(sg, base, strict=True) if b]
-        if var_n:
-            pooled = math.sqrt(
-                stats.total([(n - 1) * v**2 for n, v in zip(bl, bsd, strict=True)])
-                / stats.total([float(n - 1) for n in bl])
-            )
-        else:
-            pooled = stats.mean(bsd)
-        if chart == "xbar":
-            bmean = [s.y_mean for s, b in zip(sg, base, strict=True) if b]
-            cl = stats.total([n * m for n, m in zip(bl, bmean, strict=True)]) / stats.total(
-                [float(n) for n in bl]
-            )
-            ymean = [s.y_mean for s in sg]
-            return _Lines(
-                ymean,
-                _const(cl, k),
-                [cl - stats.a3(n) * pooled for n in lengths],
-                [cl + stats.a3(n) * pooled for n in lengths],
-                [cl - stats.a3(n, 2) * pooled for n in lengths],
-                [cl + stats.a3(n, 2) * pooled for n in lengths],
-            )
-        ysd = [s.y_sd for s in sg]
-        cl = pooled
-        return _Lines(
-            ysd,
-            _const(cl, k),
-            [stats.b3(n) * cl for n in lengths],
-            [stats.b4(n) * cl for n in lengths],
-            [stats.b3(n, 2) * cl for n in lengths],
-            [stats.b4(n, 2) * cl for n in lengths],
-        )
-    if chart == "t":
-        present = [v for v in y if not isnan(v)]
-        if present and min(present) <= 0:
-            raise ChartError("a t chart needs times between events greater than zero")
-        ty = [math.pow(v, 1 / 3.6) if not isnan(v) else NAN for v in y]
-        bty = [v for v, b in zip(ty, base, strict=True) if b]
-        cl = stats.mean(bty)
-        sigma = _amr(bty, screen) / D2
-        lines = _symmetric(ty, _const(cl, k), _const(sigma, k))
-
-        def back(v: float) -> float:
-            if isnan(v):
-                return NAN
-            if v < 0:
-                return NAN  # R: a negative number to a fractional power is NaN
-            return math.pow(v, 3.6)
-
-        lcl = [back(v) for v in lines.lcl]
-        lcl = [0.0 if isnan(v) or v < 0 else v for v in lcl]
-        return _Lines(
-            y,
-            [back(v) for v in lines.cl],
-            lcl,
-            [back(v) for v in lines.ucl],
-            [back(v) for v in lines.lcl2],
-            [back(v) for v in lines.ucl2],
-        )
-    if chart in ("p", "pp", "u", "up"):
-        n = [s.n for s in sg]
-        bsum = stats.total([s.y_sum for s, b in zip(sg, base, strict=True) if b])
-        bn = stats.total([s.n for s, b in zip(sg, base, strict=True) if b])
-        cl = bsum / bn if bn else NAN
-        proportion = chart in ("p", "pp")
-        sds = [
-            math.sqrt(cl * (1 - cl) / m)
-            if proportion and m > 0 and 0 <= cl <= 1
-            else math.sqrt(cl / m)
-            if not proportion and m > 0 and cl >= 0
-            else NAN
-            for m in n
-        ]
-        if chart in ("pp", "up"):
-            z = [
-                (v - cl) / s if s and not isnan(s) else NAN for v, s, b in zip(y, sds, base, strict=True) if b
-            ]
-            sigma_z = _amr(z, screen) / D2
-            sds = [s * sigma_z for s in sds]
-        lines = _symmetric(y, _const(cl, k), sds)
-        high = 1.0 if proportion else None
-        return _Lines(
-            y,
-            lines.cl,
-            _clip(lines.lcl, 0.0),
-            _clip(lines.ucl, None, high),
-            _clip(lines.lcl2, 0.0),
-            _clip(lines.ucl2, None, high),
-        )
-    if chart == "c":
-        ysum = [s.y_sum for s in sg]
-        cl = stats.mean([v for v, b in zip(ysum, base, strict=True) if b])
-        sigma = math.sqrt(cl) if cl >= 0 else NAN
-        lines = _symmetric(ysum, _const(cl, k), _const(sigma, k))
-        return _Lines(ysum, lines.cl, _clip(lines.lcl, 0.0), lines.ucl, _clip(lines.lcl2, 0.0), lines.ucl2)
-    if chart == "g":
-        mean = stats.mean(by)
-        sigma = math.sqrt(mean * (mean + 1)) if mean >= 0 else NAN
-        lines = _symmetric(y, _const(mean, k), _const(sigma, k))
-        cl = stats.median(by)  # qicharts2 draws the median as the g chart's centre line
-        return _Lines(y, _const(cl, k), _clip(lines.lcl, 0.0), lines.ucl, _clip(lines.lcl2, 0.0), lines.ucl2)
-    raise ChartError(f"unknown chart type {chart!r}")  # pragma: no cover - validated earlier
-
-
-def _nhs_xmr(sg: list[_Subgroup], base: list[bool], screen: bool) -> _Lines:
-    """Making Data Count XmR limits: mean ± 2.66 × average moving range."""
-    k = len(sg)
-    y = [s.y for s in sg]
-    by = [v for v, b in zip(y, base, strict=True) if b]
-    mean = stats.mean(by)
-    amr = _amr(by, screen)
-    return _Lines(
-        y,
-        _const(mean, k),
-        _const(mean - NHS_LIMIT * amr, k),
-        _const(mean + NHS_LIMIT * amr, k),
-        _const(mean - 2 / 3 * NHS_LIMIT * amr, k),
-        _const(mean + 2 / 3 * NHS_LIMIT * amr, k),
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -464,7 +280,7 @@ class _Flags:
     crossings_min: int | None
 
 
-def _anhoej(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
+def _anhoej(lines: Lines, include: list[bool], runs: _Runs, chart: ChartKind) -> _Flags:
     k = len(lines.y)
     sigma = _sigma(lines)
     special = [0] * k
@@ -476,8 +292,8 @@ def _anhoej(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Fla
         crossings_min = stats.qbinom_05_half(max(runs.n_useful - 1, 0))
         long_run = runs.longest is not None and runs.longest > longest_max
         few = runs.crossings is not None and runs.crossings < crossings_min
-        signal = (long_run or few) and chart != "mr"
-        line = "median" if chart == "run" else "centre line"
+        signal = (long_run or few) and chart.runs_signals
+        line = "median" if chart.median else "centre line"
         if signal and long_run:
             findings.append(
                 f"Unusually long run: {runs.longest} points {_side_word(runs.longest_side)} the {line}, "
@@ -496,12 +312,12 @@ def _anhoej(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Fla
     return _Flags(sigma, special, signal, findings, longest_max, crossings_min)
 
 
-def _ihi(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
+def _ihi(lines: Lines, include: list[bool], runs: _Runs, chart: ChartKind) -> _Flags:
     k = len(lines.y)
     sigma = _sigma(lines)
     special = [0] * k
     findings: list[str] = []
-    line = "median" if chart == "run" else "centre line"
+    line = "median" if chart.median else "centre line"
     shift = [r for r in runs.runs if r[1] >= 6]
     for side, _length, members in shift:
         for i in members:
@@ -531,11 +347,11 @@ def _ihi(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
             few_or_many = True
     _add_sigma(special, sigma, lines)
     _sigma_words(findings, sigma)
-    signal = bool(shift or trend or few_or_many) and chart != "mr"
+    signal = bool(shift or trend or few_or_many) and chart.runs_signals
     return _Flags(sigma, special, signal, findings, 5, crossings_min)
 
 
-def _nhs(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
+def _nhs(lines: Lines, include: list[bool], runs: _Runs, chart: ChartKind) -> _Flags:
     """NHSRplotthedots precedence: outside limits, 7-point trend, 2 of 3 near limits, 7 one side."""
     k = len(lines.y)
     y = lines.y
@@ -550,33 +366,36 @@ def _nhs(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
         )
         for i in range(k)
     ]
-    # 7-point trend: each point and the 6 before it strictly rising or falling.
+    # 7-point trend: each point and the 6 before it strictly rising or falling
+    # (ptd_seven_point_trend), found from the length of the current rise or fall.
     trend_end = [0] * k
-    for i in range(6, k):
-        window = y[i - 6 : i + 1]
-        if any(isnan(v) for v in window):
-            continue
-        d = [stats.sign(b - a) for a, b in itertools.pairwise(window)]
-        if all(v == 1 for v in d):
-            trend_end[i] = 1
-        elif all(v == -1 for v in d):
-            trend_end[i] = -1
-    trend = _spread_back(trend_end, 7)
+    streak = 0
+    for i in range(1, k):
+        step = stats.sign(y[i] - y[i - 1]) if not (isnan(y[i]) or isnan(y[i - 1])) else 0
+        streak = streak + step if step and streak * step > 0 else step
+        if abs(streak) >= 6:
+            trend_end[i] = 1 if streak > 0 else -1
+    in_trend = _spread_back(trend_end, 7)
+    trend = [_trend_direction(y, in_trend, i) if in_trend[i] else 0 for i in range(k)]
     # 2 of 3 consecutive points beyond 2 sigma (inside the limits), all three on one side.
     two3 = [0] * k
     for i in range(k):
+        if not close[i]:
+            continue
         for start in (i - 2, i - 1, i):
-            trio = [j for j in range(start, start + 3) if 0 <= j < k]
-            if len(trio) < 3:
+            if start < 0 or start + 3 > k:
                 continue
-            if close[i] and sum(close[j] for j in trio) >= 2 and abs(sum(rel[j] for j in trio)) == 3:
+            trio = range(start, start + 3)
+            if sum(close[j] for j in trio) >= 2 and abs(sum(rel[j] for j in trio)) == 3:
                 two3[i] = rel[i]
+                break
     # 7 points in a row on one side of the mean.
     side_end = [0] * k
-    for i in range(6, k):
-        sides = rel[i - 6 : i + 1]
-        if sides[0] != 0 and all(v == sides[0] for v in sides):
-            side_end[i] = sides[0]
+    streak = 0
+    for i in range(k):
+        streak = streak + 1 if i and rel[i] and rel[i] == rel[i - 1] else (1 if rel[i] else 0)
+        if streak >= 7:
+            side_end[i] = rel[i]
     side7 = _spread_back(side_end, 7)
     special = [0] * k
     findings: list[str] = []
@@ -598,26 +417,46 @@ def _nhs(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
         findings.append("7 or more points in a row " + _side_word(next(v for v in side7 if v)) + " the mean")
     # The part-level flag is for patterns of runs; points outside the limits are sigma signals.
     patterns = any(trend) or any(two3) or any(side7)
-    return _Flags(outside, special, patterns and chart != "mr", findings, None, None)
+    return _Flags(outside, special, patterns and chart.runs_signals, findings, None, None)
 
 
 def _spread_back(ends: list[int], length: int) -> list[int]:
     """Mark every point of a pattern of ``length`` points, given the points where one ends.
 
-    Like NHSRplotthedots: a point is part of a pattern when the pattern ends at it or
-    at one of the ``length - 1`` points after it.
+    Like NHSRplotthedots' ``ptd_part_of_seven_trend``: a point is part of a pattern when
+    the pattern ends at it or at one of the ``length - 1`` points after it; it takes the
+    mark of the first such end.
     """
     k = len(ends)
     out = [0] * k
-    for i in range(k):
-        for j in range(i, min(k, i + length)):
-            if ends[j]:
-                out[i] = ends[j]
-                break
+    following = 0  # the mark of the nearest end at or after i, within reach
+    reach = -1
+    for i in range(k - 1, -1, -1):
+        if ends[i]:
+            following, reach = ends[i], i
+        if reach >= 0 and reach - i < length:
+            out[i] = following
     return out
 
 
-def _sigma(lines: _Lines) -> list[bool]:
+def _trend_direction(y: list[float], in_trend: list[int], i: int) -> int:
+    """The direction of the trend a point belongs to, by NHSRplotthedots' precedence.
+
+    ``ptd_special_cause_type`` takes the step to the right when the next point is also in
+    a trend, else the step from the left: a peak that ends a 7-point rise and starts a
+    7-point fall belongs to the fall (and a trough to the rise). Where the step to the
+    right is flat the package would call the point decreasing whatever the trend; this
+    takes the step from the left instead (docs/chart-json.md, "Differences kept").
+    """
+    k = len(y)
+    if i + 1 < k and in_trend[i + 1] and y[i + 1] != y[i] and not isnan(y[i + 1]):
+        return stats.sign(y[i + 1] - y[i])
+    if i > 0 and not isnan(y[i - 1]) and y[i] != y[i - 1]:
+        return stats.sign(y[i] - y[i - 1])
+    return in_trend[i]
+
+
+def _sigma(lines: Lines) -> list[bool]:
     out = []
     for v, lo, hi in zip(lines.y, lines.lcl, lines.ucl, strict=True):
         above = not isnan(v) and not isnan(hi) and v > hi
@@ -626,7 +465,7 @@ def _sigma(lines: _Lines) -> list[bool]:
     return out
 
 
-def _add_sigma(special: list[int], sigma: list[bool], lines: _Lines) -> None:
+def _add_sigma(special: list[int], sigma: list[bool], lines: Lines) -> None:
     for i, flagged in enumerate(sigma):
         if flagged:
             special[i] = stats.sign(lines.y[i] - lines.cl[i]) or 2
@@ -658,7 +497,7 @@ def analyse(
     xs: Sequence[float],
     ys: Sequence[float | None],
     ns: Sequence[float | None] | None = None,
-    options: Options | None = None,
+    options: ChartOptions | None = None,
     notes: Sequence[str | None] | None = None,
 ) -> Analysis:
     """Analyse a series: x values (numbers; dates as ordinals), y values, optional denominators.
@@ -666,33 +505,40 @@ def analyse(
     Rows that share an x are one subgroup. Raises ChartError when the data cannot
     make the chart (no denominators for a p chart, times of zero on a t chart).
     """
-    opts = options or Options()
+    opts = options or ChartOptions()
     if opts.chart not in CHART_TYPES:
         raise ChartError(f"unknown chart type `{opts.chart}`; use one of {', '.join(CHART_TYPES)}")
     if opts.rules not in RULE_SETS:
         raise ChartError(f"unknown rule set `{opts.rules}`; use anhoej, ihi or nhs")
     if len(ys) != len(xs) or (ns is not None and len(ns) != len(xs)):
         raise ChartError("x, y and n must have the same length")
-    if opts.chart in NEEDS_DENOMINATOR and ns is None:
+    row = kind(opts.chart)
+    if row.denominator and ns is None:
         raise ChartError(f"a {opts.chart} chart needs a denominator (n) for every value")
     sg = _aggregate(xs, ys, ns, notes)
     count = len(sg)
     breaks = tuple(opts.parts)
-    freeze = math.inf if opts.freeze is None or breaks else opts.freeze
+    # qicharts2 ignores a freeze when there are parts; NHSRplotthedots fixes the limits on
+    # the first N points of each rebase group (ptd_spc_standard: row_number() within
+    # the group), so under the nhs rules the baseline counts from each part's start.
+    per_part = opts.rules == "nhs"
+    freeze = math.inf if opts.freeze is None or (breaks and not per_part) else opts.freeze
     part_of = _part_numbers(breaks, count)
     points: list[Point] = []
     summaries: list[PartSummary] = []
+    last_side = 0
     for part in sorted(set(part_of)):
         idx = [i for i in range(count) if part_of[i] == part]
         sub = [sg[i] for i in idx]
         include = [(i + 1) not in opts.exclude for i in idx]
-        base = [(i + 1) <= freeze and inc for i, inc in zip(idx, include, strict=True)]
-        if opts.rules == "nhs" and opts.chart == "i":
-            lines = _nhs_xmr(sub, base, opts.screen_mr)
-        else:
-            lines = _chart_lines(opts.chart, sub, base, opts.screen_mr)
+        base = [
+            ((j if per_part else i) + 1) <= freeze and inc
+            for j, (i, inc) in enumerate(zip(idx, include, strict=True))
+        ]
+        compute = row.nhs_limits if opts.rules == "nhs" and row.nhs_limits is not None else row.limits
+        lines = compute(sub, base, opts.screen_mr)
         runs = _runs(lines.y, lines.cl, include)
-        flags = _RULES[opts.rules](lines, include, runs, opts.chart)
+        flags = _RULES[opts.rules](lines, include, runs, row)
         summaries.append(
             PartSummary(
                 part=part,
@@ -709,6 +555,9 @@ def analyse(
                 findings=tuple(flags.findings),
             )
         )
+        tail = flags.special[-1] if flags.special else 0
+        # A signal with no side (on the centre line) is "Below" to the package (ifelse(rtm > 0)).
+        last_side = -1 if tail == 2 else tail
         for j, i in enumerate(idx):
             side = flags.special[j]
             points.append(
@@ -742,11 +591,15 @@ def analyse(
         parts=tuple(summaries),
         points=tuple(points),
         assurance=_assurance(points, opts),
+        variation=variation_of(last_side, opts.direction) if points else None,
     )
 
 
-def _assurance(points: list[Point], opts: Options) -> Literal["pass", "fail", "inconsistent"] | None:
-    """Pass when the process always meets the target, fail when it never does (Making Data Count)."""
+def _assurance(points: list[Point], opts: ChartOptions) -> Assurance | None:
+    """Passing when the process always meets the target, failing when it never does.
+
+    ``ptd_calculate_assurance_type``: the target against the latest point's limits.
+    """
     if opts.target is None or opts.direction == "neutral" or not points:
         return None
     last = points[-1]
@@ -754,10 +607,10 @@ def _assurance(points: list[Point], opts: Options) -> Literal["pass", "fail", "i
         return None
     up = opts.direction == "up"
     if opts.target > last.ucl:
-        return "fail" if up else "pass"
+        return "consistent_fail" if up else "consistent_pass"
     if opts.target < last.lcl:
-        return "pass" if up else "fail"
+        return "consistent_pass" if up else "consistent_fail"
     return "inconsistent"
 
 
-__all__ = ["Analysis", "ChartError", "Options", "PartSummary", "Point", "analyse"]
+__all__ = ["Analysis", "ChartError", "ChartOptions", "PartSummary", "Point", "analyse"]

@@ -39,8 +39,8 @@ _MAX_PARSER_DEPTH = 200
 
 
 @dataclass(frozen=True)
-class Limits:
-    """Limits that keep a hostile file from hanging or crashing a check."""
+class ReadLimits:
+    """Limits on reading a file, that keep a hostile file from hanging or crashing a check."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
@@ -97,7 +97,7 @@ def _not_regular(path: Path, mode: int) -> LoadedText:
     )
 
 
-def _too_large(path: Path, size: str, limits: Limits) -> LoadedText:
+def _too_large(path: Path, size: str, limits: ReadLimits) -> LoadedText:
     return _refused(
         path,
         "file.too-large",
@@ -116,7 +116,7 @@ def _unreadable(path: Path, exc: OSError) -> LoadedText:
 
 
 def read_bytes(
-    path: Path, limits: Limits = Limits(), inside: Path | None = None
+    path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None = None
 ) -> tuple[bytes | None, LoadedText]:
     """Read ``path``'s bytes if it is an ordinary file (inside ``inside``), within the size limit.
 
@@ -190,7 +190,7 @@ def read_bytes(
     return b"".join(chunks), refused
 
 
-def read_text(path: Path, limits: Limits = Limits(), inside: Path | None = None) -> LoadedText:
+def read_text(path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None = None) -> LoadedText:
     """Read ``path`` as UTF-8 text, within the size limit (see :func:`read_bytes`)."""
     raw, refused = read_bytes(path, limits, inside)
     if raw is None:
@@ -500,7 +500,7 @@ class _Excess:
     count: int = 0
 
 
-def _node_guard(root: Any, limits: Limits) -> _Excess | None:
+def _node_guard(root: Any, limits: ReadLimits) -> _Excess | None:
     """Walk the composed node graph within a budget, before anything is built from it.
 
     An alias or a merge key (``<<: *a``) points at a node composed once; building
@@ -540,7 +540,7 @@ def _node_guard(root: Any, limits: Limits) -> _Excess | None:
     return None
 
 
-def _excess_diagnostic(path: Path, text: str, excess: _Excess, limits: Limits) -> Diagnostic:
+def _excess_diagnostic(path: Path, text: str, excess: _Excess, limits: ReadLimits) -> Diagnostic:
     line, col = excess.line, excess.col
     if excess.kind == "nodes":
         alias = _ALIAS.search(text)
@@ -585,7 +585,7 @@ def _excess_diagnostic(path: Path, text: str, excess: _Excess, limits: Limits) -
     )
 
 
-def _compose_and_construct(text: str, limits: Limits) -> tuple[Any, _Excess | None]:
+def _compose_and_construct(text: str, limits: ReadLimits) -> tuple[Any, _Excess | None]:
     """Compose with the fast parser, check the node graph, then build the data."""
     constructor, parser = _safe().get_constructor_parser(text)
     try:
@@ -606,7 +606,7 @@ def _compose_and_construct(text: str, limits: Limits) -> tuple[Any, _Excess | No
         parser.dispose()
 
 
-def parse_text(path: Path, text: str, limits: Limits = Limits()) -> tuple[Any, list[Diagnostic]]:
+def parse_text(path: Path, text: str, limits: ReadLimits = ReadLimits()) -> tuple[Any, list[Diagnostic]]:
     """Parse YAML text with the fast safe loader; never raises for bad input.
 
     Work is bounded before it is done: nesting is measured before composing
@@ -641,7 +641,7 @@ def parse_text(path: Path, text: str, limits: Limits = Limits()) -> tuple[Any, l
 
 
 def load_file(
-    path: Path, limits: Limits = Limits(), inside: Path | None = None
+    path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None = None
 ) -> tuple[str | None, Any, list[Diagnostic]]:
     """Read and parse one YAML file: (text, data, diagnostics).
 
