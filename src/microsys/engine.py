@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from microsys import rules
 from microsys.diagnostics import Diagnostic, Severity, sort_diagnostics
 from microsys.errors import EXIT_FINDINGS, EXIT_OK
 from microsys.workbook.discover import find_workbooks
@@ -121,11 +122,11 @@ def failed_workbook(root: Path, reason: str) -> WorkbookResult:
         name=None,
         files=0,
         diagnostics=(
-            Diagnostic(
-                path=shown,
-                rule="workbook.check-failed",
-                message=f"microsys could not check this workbook: {reason}",
-                hint=f"run `microsys check {shown.as_posix()}` on its own to see more; "
+            Diagnostic.of(
+                rules.WORKBOOK_CHECK_FAILED,
+                shown,
+                f"microsys could not check this workbook: {reason}",
+                f"run `microsys check {shown.as_posix()}` on its own to see more; "
                 "this is a bug in microsys, not in your workbook: please report it",
             ),
         ),

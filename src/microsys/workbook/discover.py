@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from microsys import rules
 from microsys.diagnostics import Diagnostic
 from microsys.errors import UsageError, WorkbookNotFoundError
 from microsys.schema.files import MANIFEST, SKIPPED_DIRS
@@ -77,11 +78,11 @@ def _unreadable_folder(path: Path, exc: OSError) -> Diagnostic:
 
 
 def _linked_out(path: Path) -> Diagnostic:
-    return Diagnostic(
-        path=path,
-        rule="file.outside-workbook",
-        message="this folder is a link to a place outside the workbook, so microsys does not read it",
-        hint="copy the files into the workbook instead of linking to them",
+    return Diagnostic.of(
+        rules.FILE_OUTSIDE_WORKBOOK,
+        path,
+        "this folder is a link to a place outside the workbook, so microsys does not read it",
+        "copy the files into the workbook instead of linking to them",
     )
 
 

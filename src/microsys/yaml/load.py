@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from microsys import rules
 from microsys.diagnostics import Diagnostic
+from microsys.rules import Rule
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 # A workbook never nests deeper than a dozen levels; these limits only stop abuse.
@@ -57,8 +59,8 @@ class LoadedText:
     diagnostics: list[Diagnostic]
 
 
-def _diag(path: Path, rule: str, message: str, hint: str | None, line: int = 0, col: int = 0) -> Diagnostic:
-    return Diagnostic(path=path, rule=rule, message=message, hint=hint, line=line, col=col)
+def _diag(path: Path, rule: Rule, message: str, hint: str | None, line: int = 0, col: int = 0) -> Diagnostic:
+    return Diagnostic.of(rule, path, message, hint, line=line, col=col)
 
 
 def line_col_of_offset(text: str, offset: int) -> tuple[int, int]:
@@ -84,14 +86,14 @@ def _kind_of(mode: int) -> str:
     return "not an ordinary file"
 
 
-def _refused(path: Path, rule: str, message: str, hint: str | None) -> LoadedText:
+def _refused(path: Path, rule: Rule, message: str, hint: str | None) -> LoadedText:
     return LoadedText(path, None, [_diag(path, rule, message, hint)])
 
 
 def _not_regular(path: Path, mode: int) -> LoadedText:
     return _refused(
         path,
-        "file.not-regular",
+        rules.FILE_NOT_REGULAR,
         f"this is {_kind_of(mode)}, not an ordinary file, so microsys does not read it",
         "a workbook holds only ordinary text files; remove it or replace it with the file itself",
     )
@@ -100,7 +102,7 @@ def _not_regular(path: Path, mode: int) -> LoadedText:
 def _too_large(path: Path, size: str, limits: ReadLimits) -> LoadedText:
     return _refused(
         path,
-        "file.too-large",
+        rules.FILE_TOO_LARGE,
         f"the file is {size} bytes, more than the limit of {limits.max_bytes:,}",
         "split it into smaller files, keep long measure series in a CSV file, "
         "or raise the limit with --max-file-size",
@@ -112,7 +114,7 @@ def _unreadable(path: Path, exc: OSError) -> LoadedText:
     hint = None
     if isinstance(exc, PermissionError):
         hint = "give yourself read permission (e.g. `chmod u+r FILE`) or remove the file from the workbook"
-    return _refused(path, "file.unreadable", f"the file cannot be read: {reason}", hint)
+    return _refused(path, rules.FILE_UNREADABLE, f"the file cannot be read: {reason}", hint)
 
 
 def read_bytes(
@@ -143,14 +145,14 @@ def read_bytes(
                     raise
                 return None, _refused(
                     path,
-                    "file.unreadable",
+                    rules.FILE_UNREADABLE,
                     "the file is a link that leads round in a loop",
                     "replace the link with the file itself",
                 )
             if inside is not None and not target.is_relative_to(inside.resolve()):
                 return None, _refused(
                     path,
-                    "file.outside-workbook",
+                    rules.FILE_OUTSIDE_WORKBOOK,
                     "the file is a link to a file outside the workbook, so microsys does not read it",
                     "copy the file into the workbook instead of linking to it",
                 )
@@ -180,7 +182,7 @@ def read_bytes(
         if exc.errno == errno.ELOOP:  # swapped for a link after the check: refuse it the same way
             return None, _refused(
                 path,
-                "file.not-regular",
+                rules.FILE_NOT_REGULAR,
                 "the file was replaced by a link while it was being read, so microsys does not read it",
                 "run the check again",
             )
@@ -201,7 +203,7 @@ def read_text(path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None
         if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return _refused(
                 path,
-                "file.encoding",
+                rules.FILE_ENCODING,
                 "the file is saved as UTF-16 text; microsys reads UTF-8",
                 "save the file as UTF-8; most editors offer this under 'Save as' or 'Encoding'",
             )
@@ -213,7 +215,7 @@ def read_text(path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None
             [
                 _diag(
                     path,
-                    "file.encoding",
+                    rules.FILE_ENCODING,
                     f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read)",
                     "save the file as UTF-8; most editors offer this under 'Save as' or 'Encoding'",
                     line,
@@ -227,7 +229,7 @@ def read_text(path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None
         return LoadedText(
             path,
             None,
-            [_diag(path, "file.binary", "the file holds binary data, not text", None, line, col)],
+            [_diag(path, rules.FILE_BINARY, "the file holds binary data, not text", None, line, col)],
         )
     return LoadedText(path, text, [])
 
@@ -241,7 +243,7 @@ def _too_deep(path: Path, text: str, at: int = -1, line: int = 0, col: int = 0) 
         line, col = line_col_of_offset(text, at)
     return _diag(
         path,
-        "yaml.too-deep",
+        rules.YAML_TOO_DEEP,
         "the file is nested too deeply to be a workbook file",
         "a workbook file needs only a few levels of indentation; check the file is not damaged",
         line,
@@ -396,7 +398,7 @@ def _yaml_error_diagnostic(path: Path, text: str, exc: Exception) -> Diagnostic:
         where = f" (first on line {first})" if first else ""
         return _diag(
             path,
-            "yaml.duplicate-key",
+            rules.YAML_DUPLICATE_KEY,
             f"the key `{key}` appears twice in the same section{where}",
             "keep one of them: YAML would silently use only one value",
             line,
@@ -409,7 +411,7 @@ def _yaml_error_diagnostic(path: Path, text: str, exc: Exception) -> Diagnostic:
         if "python" in tag:
             return _diag(
                 path,
-                "yaml.unsafe-tag",
+                rules.YAML_UNSAFE_TAG,
                 f"the tag `{short}` asks to build a Python object, which is refused",
                 "remove the tag: a workbook holds only text, numbers, dates, lists and mappings",
                 line,
@@ -417,7 +419,7 @@ def _yaml_error_diagnostic(path: Path, text: str, exc: Exception) -> Diagnostic:
             )
         return _diag(
             path,
-            "yaml.unknown-tag",
+            rules.YAML_UNKNOWN_TAG,
             f"the tag `{short}` is not supported",
             "remove the tag (the word starting with `!`); write the value as plain text",
             line,
@@ -427,7 +429,7 @@ def _yaml_error_diagnostic(path: Path, text: str, exc: Exception) -> Diagnostic:
     if "\t" in src and (tab_col < len(src) - len(src.lstrip()) or "cannot start any token" in problem):
         return _diag(
             path,
-            "yaml.tab",
+            rules.YAML_TAB,
             "a tab character is used for indentation; YAML allows only spaces",
             "replace the tab with spaces (two spaces for each level); set your editor to insert spaces",
             line,
@@ -435,7 +437,7 @@ def _yaml_error_diagnostic(path: Path, text: str, exc: Exception) -> Diagnostic:
         )
     context = str(getattr(exc, "context", "") or "")
     message, hint = _explain_problem(problem + " " + context, src, col)
-    return _diag(path, "yaml.syntax", message, hint, line, col)
+    return _diag(path, rules.YAML_SYNTAX, message, hint, line, col)
 
 
 def _first_key_line(lines: list[str], key: str, before: int) -> int:
@@ -548,7 +550,7 @@ def _excess_diagnostic(path: Path, text: str, excess: _Excess, limits: ReadLimit
             line, col = line_col_of_offset(text, alias.start(1))
         return _diag(
             path,
-            "yaml.too-many-nodes",
+            rules.YAML_TOO_MANY_NODES,
             f"the file expands to more than {limits.max_nodes:,} values "
             "(anchors, aliases or `<<` merges repeated inside each other)",
             "write the values out instead of using `&anchor`, `*alias` and `<<:`",
@@ -558,7 +560,7 @@ def _excess_diagnostic(path: Path, text: str, excess: _Excess, limits: ReadLimit
     if excess.kind == "values":
         return _diag(
             path,
-            "yaml.too-many-nodes",
+            rules.YAML_TOO_MANY_NODES,
             f"the file holds more than {limits.max_nodes:,} values, far more than a workbook file needs",
             "keep long series of values in a CSV file beside the measure (`data:`), "
             "and check the file is not damaged",
@@ -568,7 +570,7 @@ def _excess_diagnostic(path: Path, text: str, excess: _Excess, limits: ReadLimit
     if excess.kind == "keys":
         return _diag(
             path,
-            "yaml.too-many-keys",
+            rules.YAML_TOO_MANY_KEYS,
             f"one section of the file has {excess.count:,} keys, more than the limit of {limits.max_keys:,}",
             "a workbook section has a few dozen keys at most; check the file is not damaged, "
             "and keep long series of values in a CSV file",
@@ -577,7 +579,7 @@ def _excess_diagnostic(path: Path, text: str, excess: _Excess, limits: ReadLimit
         )
     return _diag(
         path,
-        "yaml.too-deep",
+        rules.YAML_TOO_DEEP,
         f"the file is nested more than {limits.max_depth} levels deep",
         "a workbook file needs only a few levels of indentation",
         line,
@@ -630,11 +632,11 @@ def parse_text(path: Path, text: str, limits: ReadLimits = ReadLimits()) -> tupl
         return None, [_excess_diagnostic(path, text, excess, limits)]
     if data is None:
         return None, [
-            Diagnostic(
-                path=path,
-                rule="yaml.empty",
-                message="the file is empty",
-                hint="fill it in (the comments from `microsys init` show what goes here) or delete it",
+            Diagnostic.of(
+                rules.YAML_EMPTY,
+                path,
+                "the file is empty",
+                "fill it in (the comments from `microsys init` show what goes here) or delete it",
             )
         ]
     return data, []
