@@ -73,7 +73,19 @@ FILE_TOO_LARGE = Rule(
     ERROR,
     "The file is larger than the size limit (`--max-file-size`, 2 MB by default).",
 )
-FILE_UNREADABLE = Rule("file.unreadable", ERROR, "The file cannot be opened (permissions, a broken link).")
+FILE_UNREADABLE = Rule(
+    "file.unreadable",
+    ERROR,
+    "A file or folder cannot be opened (permissions, a broken link, a loop of links).",
+)
+FILE_NOT_REGULAR = Rule(
+    "file.not-regular",
+    ERROR,
+    "A named pipe, device, socket or folder where a file is expected; never opened.",
+)
+FILE_OUTSIDE_WORKBOOK = Rule(
+    "file.outside-workbook", ERROR, "A link to a file or folder outside the workbook; never read."
+)
 FILE_ENCODING = Rule("file.encoding", ERROR, "The file is not UTF-8 text.")
 FILE_BINARY = Rule("file.binary", ERROR, "The file holds binary data (a NUL byte).")
 
@@ -86,8 +98,11 @@ YAML_UNSAFE_TAG = Rule("yaml.unsafe-tag", ERROR, "A tag asks to build a Python o
 YAML_UNKNOWN_TAG = Rule("yaml.unknown-tag", ERROR, "A `!tag` that the workbook format does not use.")
 YAML_TOO_DEEP = Rule("yaml.too-deep", ERROR, "Nesting deeper than any workbook file needs (50 levels).")
 YAML_TOO_MANY_NODES = Rule(
-    "yaml.too-many-nodes", ERROR, "Anchors and aliases expand to more than 200,000 values."
+    "yaml.too-many-nodes",
+    ERROR,
+    "The file holds, or its anchors, aliases and `<<` merges expand to, more than 100,000 values.",
 )
+YAML_TOO_MANY_KEYS = Rule("yaml.too-many-keys", ERROR, "One mapping has more than 2,000 keys.")
 
 # Schema
 SCHEMA_NOT_MAPPING = Rule(
@@ -324,6 +339,11 @@ SUPPRESS_UNUSED = Rule(
 )
 
 # Layout
+WORKBOOK_CHECK_FAILED = Rule(
+    "workbook.check-failed",
+    ERROR,
+    "microsys could not check the workbook (it stopped or crashed on it); the others were checked.",
+)
 WORKBOOK_UNKNOWN_FILE = Rule(
     "workbook.unknown-file",
     WARNING,

@@ -73,13 +73,14 @@ def load_workbook(root: Path, limits: ReadLimits | None = None) -> Workbook:
     shown_root = display_path(root)
     files: list[SourceFile] = []
     loaded: list[Any] = []
-    for path in workbook_files(root):
+    problems: list[Diagnostic] = []
+    for path in workbook_files(root, problems):
         rel = path.relative_to(root).as_posix()
         sf = SourceFile(path=shown_root / rel, rel=rel, kind=kind_of(rel))
         files.append(sf)
         data = None
         if sf.kind is not None:
-            text, data, diags = load_file(path, limits)
+            text, data, diags = load_file(path, limits, root)
             sf.text = text
             sf.diagnostics.extend(d if d.path == sf.path else _with_path(d, sf.path) for d in diags)
             if data is not None:
@@ -87,6 +88,12 @@ def load_workbook(root: Path, limits: ReadLimits | None = None) -> Workbook:
         elif not is_allowed_extra(rel):
             sf.diagnostics.append(_unknown_file(sf))
         loaded.append(data)
+    for problem in problems:  # folders that could not be read or lead out of the workbook
+        rel = problem.path.relative_to(root).as_posix()
+        files.append(
+            SourceFile(shown_root / rel, rel, None, diagnostics=[_with_path(problem, shown_root / rel)])
+        )
+        loaded.append(None)
     workbook = Workbook(root=root, path=shown_root, files=files)
     _load_measure_data(workbook, limits)
     for sf, data in zip(files, loaded, strict=True):
@@ -156,7 +163,7 @@ def _extra_text(workbook: Workbook, sf: SourceFile, limits: ReadLimits) -> str |
             return None
     except OSError:
         return None
-    return read_text(target, limits).text
+    return read_text(target, limits, workbook.root).text
 
 
 def _may_hide(text: str) -> bool:
@@ -286,7 +293,7 @@ def _load_measure_data(workbook: Workbook, limits: ReadLimits) -> None:
             )
             continue
         csv_file = workbook.file(csv_rel)
-        if csv_file is None or not target.is_file():
+        if csv_file is None or not target.exists():
             sf.diagnostics.append(
                 Diagnostic.of(
                     path=sf.path,
@@ -299,7 +306,7 @@ def _load_measure_data(workbook: Workbook, limits: ReadLimits) -> None:
             )
             continue
         used.add(csv_rel)
-        loaded = read_text(target, limits)
+        loaded = read_text(workbook.root / csv_rel, limits, workbook.root)
         if loaded.text is None:
             csv_file.diagnostics.extend(_with_path(d, csv_file.path) for d in loaded.diagnostics)
             continue
