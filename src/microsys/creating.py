@@ -431,7 +431,17 @@ def new_playbook(
         if c in adopted:
             measures.extend(m for m in facts.adoption_measures(adopted[c]) if m not in measures)
     ga = facts.global_aim
-    maps = [m.id for m in wb.process_maps if ga is not None and m.global_aim == ga.id]
+    notes: list[str] = []
+    theirs = [m for m in wb.process_maps if ga is not None and m.global_aim == ga.id]
+    # The playbook writes down how the work is done now: the standard or future-state map,
+    # never the as-is map with the waits the team removed.
+    wanted = [m for m in theirs if m.state == "standard"] or [m for m in theirs if m.state == "future"]
+    if not wanted and theirs:
+        notes.append(
+            "no future-state or standard process map: map the process as it is done now, "
+            "mark it `state: future` (or `standard`) and set `process_map:` in the entry"
+        )
+    maps = [m.id for m in wanted]
     try:
         review = today.replace(year=today.year + 1)
     except ValueError:  # 29 February
@@ -447,7 +457,7 @@ def new_playbook(
             "review_date": review.isoformat(),
         },
     )
-    return _new_file(wb, f"playbook/{entry_id}.yaml", text, PlaybookEntry, entry_id, [])
+    return _new_file(wb, f"playbook/{entry_id}.yaml", text, PlaybookEntry, entry_id, notes)
 
 
 def _list_file(wb: Workbook, rel: str, key: str, header: str) -> tuple[YamlDocument | None, Any]:

@@ -230,3 +230,23 @@ def test_testing_an_idea_that_lost_the_vote_or_whose_theme_is_done_gets_a_note(
     assert code == 0, out
     assert "multi-vote" not in out  # C5 was chosen
     assert "C5 belongs to T1 (Clinic flow), a finished theme" in out
+
+
+def test_new_playbook_links_the_future_state_map_not_the_current_one(capsys, cf_clinic: Path) -> None:
+    maps = cf_clinic / "process-maps"
+    code, out, _ = call(
+        capsys, "new", "playbook", str(cf_clinic), "--id", "first", "--title", "Clinic", "--change", "C1"
+    )
+    assert code == 0, out
+    assert load(cf_clinic / "playbook" / "first.yaml")["process_map"] is None  # only the as-is map exists
+    assert "no future-state or standard process map" in out
+    current = (maps / "clinic-visit-2026.yaml").read_text(encoding="utf-8")
+    future = current.replace("id: clinic-visit-2026", "id: clinic-visit-future").replace(
+        "state: current", "state: future"
+    )
+    (maps / "clinic-visit-future.yaml").write_text(future, encoding="utf-8")
+    code, out, _ = call(
+        capsys, "new", "playbook", str(cf_clinic), "--id", "second", "--title", "Clinic", "--change", "C1"
+    )
+    assert code == 0, out
+    assert load(cf_clinic / "playbook" / "second.yaml")["process_map"] == "clinic-visit-future"

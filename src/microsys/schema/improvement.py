@@ -102,6 +102,11 @@ class ProcessMap(Model):
     begins: str | None = Field(None, description="Where the process begins.")
     ends: str | None = Field(None, description="Where the process ends.")
     mapped_on: Date | None = Field(None, description="When the team mapped it.")
+    state: Literal["current", "future", "standard"] | None = Field(
+        None,
+        description="`current`: the process as it is (with its waits and loops, for Diagnose); `future`: "
+        "as the team wants it after its changes; `standard`: as the playbook writes it down.",
+    )
     steps: list[Step] = Field(default_factory=list, description="The steps, in order from start to end.")
 
 
