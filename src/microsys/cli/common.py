@@ -192,8 +192,9 @@ def words_for_help(command: Any, ctx: Any = None) -> None:
     params = command.get_params(ctx) if ctx is not None else command.params
     for param in params:
         desc = getattr(param, "type_descriptor", None)
-        if desc is None:
+        if desc is None or getattr(param, "_in_words", False):
             continue
+        setattr(param, "_in_words", True)  # noqa: B010 - usage and help both ask; change it once
         if isinstance(param, typer.core.TyperArgument):
             many = param.nargs != 1
             given = param.metavar

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -142,13 +143,80 @@ def measure_import(
     _report(wb.path, added.added, added.skipped, added.rel, measure, added.notes)
 
 
+def _latest(values: tuple[Any, ...]) -> str:
+    dated = [v for v in values if v.value is not None]
+    return str(max(v.date for v in dated)) if dated else "no values yet"
+
+
+def measure_list(
+    folder: Path = typer.Argument(Path("."), help="The workbook (default: the one you are in)."),
+) -> None:
+    """List the workbook's measures: id, type, chart, how many values and the newest.
+
+    Example: microsys measure list my-clinic
+    """
+    from microsys.measuring import views
+    from microsys.workbook.discover import display_path
+
+    wb, found = views(folder)
+    if not found:
+        typer.echo(f"{display_path(wb.root)} has no measures yet: create one with `microsys new measure`.")
+        return
+    width = max(len(v.measure.id) for v in found)
+    for v in found:
+        m = v.measure
+        typer.echo(
+            f"{m.id:<{width}}  {m.type:<9}  {m.chart:<4}  {len(v.values):>4} value(s), "
+            f"newest {_latest(v.values)}  {m.name}"
+        )
+
+
+def measure_show(
+    args: list[str] = typer.Argument(
+        ...,
+        metavar="[FOLDER] MEASURE",
+        help="The workbook (default: the one you are in) and the measure id.",
+        show_default=False,
+    ),
+    last: int = typer.Option(6, "--last", min=0, metavar="N", help="How many of the newest values to show."),
+) -> None:
+    """Show a measure's operational definition, its settings and its newest values.
+
+    Example: microsys measure show my-clinic clinic-wait
+    """
+    from microsys.cli.common import leading_folder
+    from microsys.measuring import view
+
+    folder, (measure_id,) = leading_folder(args, ("MEASURE",), "measure show")
+    folder, measure_id = _measure_of(folder, measure_id)
+    wb, v = view(folder, measure_id)
+    m, d = v.measure, v.measure.definition
+    lines = [
+        f"{m.id}: {m.name} ({m.type}, {m.chart} chart, {m.frequency}, better {m.direction})",
+        f"  file:        {wb.path / v.rel}",
+        f"  measures:    {d.unit or f'{d.numerator} out of {d.denominator}'}",
+        f"  definition:  {' '.join((d.description or '(not written yet)').split())}",
+        f"  data source: {m.data_source or '(not written yet)'}",
+        f"  owner:       {m.owner or '-'}   target: {'-' if m.target is None else f'{m.target:g}'}",
+        f"  values:      {len(v.values)}, newest {_latest(v.values)}",
+    ]
+    for point in v.values[-last:] if last else ():
+        shown = "" if point.value is None else f"{point.value:g}"
+        out_of = f" / {point.denominator:g}" if point.denominator is not None else ""
+        lines.append(f"    {point.date}  {shown}{out_of}" + (f"  ({point.note})" if point.note else ""))
+    typer.echo("\n".join(lines))
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``measure`` group to the app."""
     group = typer.Typer(
-        help="Add values to measures: one at a time, or from a spreadsheet.", no_args_is_help=True
+        help="Add values to measures (one at a time, or from a spreadsheet), list them and show one.",
+        no_args_is_help=True,
     )
     # Unknown options pass through as arguments so that `-5` is a value; leading_folder refuses the rest.
     loose = {"ignore_unknown_options": True}
     add_command(group, "add", measure_add, context_settings=loose)
     add_command(group, "import", measure_import, context_settings=loose)
+    add_command(group, "list", measure_list)
+    add_command(group, "show", measure_show)
     app.add_typer(group, name="measure")
