@@ -336,3 +336,19 @@ def test_a_team_that_passed_assess_scores_above_intent_to_participate(capsys, mi
         extra.unlink()
     data = json.loads(call(capsys, "ramp", "status", str(millbrook), "-f", "json", "--today", TODAY)[1])
     assert data["progress"]["score"] == 0.5
+
+
+def test_who_is_asked_in_a_terminal_when_git_does_not_know(
+    millbrook: Path, no_git_name: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    import microsys.cli.common as common
+    from microsys.cli import app
+
+    monkeypatch.setattr(common, "interactive", lambda: True)
+    args = ["ramp", "next", str(millbrook), "--force", "--reason", "x", "--today", TODAY]
+    result = CliRunner().invoke(app, args, input="Fiona McLeod\n", catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Who is recording this move?" in result.output and "recorded by Fiona McLeod" in result.output
+    assert "    by: Fiona McLeod\n" in (millbrook / "ramp.yaml").read_text()
