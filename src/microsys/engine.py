@@ -26,6 +26,8 @@ class WorkbookResult:
     name: str | None
     files: int
     diagnostics: tuple[Diagnostic, ...]
+    checked: tuple[Path, ...] = ()
+    """The files counted in ``files``, in the order found (one JUnit test case each)."""
 
     @property
     def errors(self) -> int:
@@ -107,6 +109,7 @@ def check_workbook(
         path=wb.path,
         name=manifest.name if manifest else None,
         files=wb.yaml_file_count,
+        checked=wb.checked_files,
         diagnostics=tuple(sort_diagnostics([*wb.diagnostics, *extra])) if extra else tuple(wb.diagnostics),
     )
 

@@ -18,17 +18,28 @@ class Format(str, enum.Enum):
     text = "text"
     json = "json"
     github = "github"
+    sarif = "sarif"
+    junit = "junit"
+    gitlab = "gitlab"
 
 
 def check(
     paths: list[Path] = typer.Argument(
         None, help="Workbook folders, files in them, or folders to search for workbooks. Default: here."
     ),
-    format: Format | None = typer.Option(
-        None,
+    format: list[Format] = typer.Option(
+        [],
         "--format",
         "-f",
-        help="Output format; `github` is chosen automatically when GITHUB_ACTIONS=true.",
+        help="Output format; `github` is chosen automatically when GITHUB_ACTIONS=true. "
+        "Repeat it with --output-file for several formats in one run.",
+    ),
+    output_file: list[Path] = typer.Option(
+        [],
+        "--output-file",
+        "-o",
+        help="Write the --format given in the same position to this file (replaced if it exists); "
+        "the terminal keeps the summary.",
     ),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too."),
     max_file_size: str = typer.Option(
@@ -47,13 +58,14 @@ def check(
 
     Exit code 0 when clean, 1 when there are findings, 2 for a usage error.
 
-    Example: microsys check examples/sheffield-cf-clinic
+    Example: microsys check examples/sheffield-cf-clinic --format sarif --output-file check.sarif
     """
     from microsys import engine, reporters
     from microsys.errors import EXIT_OK
     from microsys.yaml.load import Limits
 
-    chosen = format or (Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text)
+    default = Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
+    chosen, outputs = reporters.pair_outputs([f.value for f in format], output_file, default.value)
     result = engine.check(
         paths or [Path(".")],
         limits=Limits(max_bytes=parse_size(max_file_size)),
@@ -62,7 +74,8 @@ def check(
         today=parse_today(today),
         git=not no_git,
     )
-    reporters.get(chosen.value)(result, sys.stdout, color_wanted(no_color) and chosen is Format.text)
+    reporters.write_outputs(result, outputs)
+    reporters.get(chosen)(result, sys.stdout, color_wanted(no_color) and chosen == Format.text.value)
     if result.exit_code != EXIT_OK:
         raise typer.Exit(result.exit_code)
 

@@ -147,7 +147,8 @@ def rules_reference() -> str:
         "| Rule | Severity | Meaning |",
         "|---|---|---|",
     ]
-    out.extend(f"| `{r.id}` | {r.severity} | {r.summary} |" for r in RULES)
+    # The anchor is the rule id itself, so `rules.md#schema.extra-key` links from SARIF help URIs.
+    out.extend(f'| <a id="{r.id}"></a>`{r.id}` | {r.severity} | {r.summary} |' for r in RULES)
     return "\n".join(out) + "\n"
 
 
