@@ -132,15 +132,17 @@ def check(
     jobs: int | None = None,
     today: dt.date | None = None,
     git: bool = True,
+    skip_outside: bool = False,
 ) -> CheckResult:
     """Check the workbooks at or below ``paths``.
 
     ``jobs`` is the number of processes; None chooses (one, or two for large runs).
+    ``skip_outside`` leaves out files that belong to no workbook instead of refusing them.
 
     Raises:
         UsageError: a path does not exist or holds no workbook.
     """
-    roots = find_workbooks(paths)
+    roots = find_workbooks(paths, skip_outside)
     if jobs is None:
         jobs = auto_jobs(len(roots))
     histories: dict[Path, CycleHistory] = {}

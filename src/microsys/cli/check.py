@@ -50,6 +50,12 @@ def check(
     today: str | None = typer.Option(
         None, "--today", help="Check as if today were this date (YYYY-MM-DD), e.g. for reproducible CI."
     ),
+    skip_outside: bool = typer.Option(
+        False,
+        "--skip-outside",
+        help="Leave out files that belong to no workbook instead of stopping (for pre-commit and "
+        "lists of changed files).",
+    ),
     no_git: bool = typer.Option(
         False, "--no-git", help="Do not read git history (skips the prediction-after-the-fact check)."
     ),
@@ -73,6 +79,7 @@ def check(
         jobs=jobs or None,
         today=parse_today(today),
         git=not no_git,
+        skip_outside=skip_outside,
     )
     reporters.write_outputs(result, outputs)
     reporters.get(chosen)(result, sys.stdout, color_wanted(no_color) and chosen == Format.text.value)

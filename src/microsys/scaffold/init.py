@@ -116,6 +116,33 @@ def render_files(answers: Answers, templates: Path) -> dict[str, str]:
     return out
 
 
+CI_CHOICES = ("github", "gitlab", "none")
+# Repository files for every new workbook, and the CI file of each choice (templates/ci/,
+# copied as they are: GitHub's `${{ }}` expressions are not templates of ours).
+_REPOSITORY_FILES = {
+    ".editorconfig": "editorconfig",
+    ".gitattributes": "gitattributes",
+    ".pre-commit-config.yaml": "pre-commit-config.yaml",
+}
+_CI_FILES = {
+    "github": {".github/workflows/microsys.yml": "github-workflow.yml"},
+    "gitlab": {".gitlab-ci.yml": "gitlab-ci.yml"},
+    "none": {},
+}
+
+
+def ci_files(ci: str, templates: Path) -> dict[str, str]:
+    """Workbook-relative path -> content of the repository and CI files for ``ci``.
+
+    Raises:
+        UsageError: ``ci`` is not github, gitlab or none.
+    """
+    if ci not in _CI_FILES:
+        raise UsageError(f"`{ci}` is not a CI system microsys knows", hint="use github, gitlab or none")
+    names = {**_REPOSITORY_FILES, **_CI_FILES[ci]}
+    return {rel: (templates / "ci" / name).read_text(encoding="utf-8") for rel, name in names.items()}
+
+
 def write_new_files(folder: Path, files: dict[str, str]) -> list[Path]:
     """Write files that must not exist yet; on any failure remove what was written.
 
