@@ -173,9 +173,15 @@ def test_init_ci_github_writes_a_workflow_whose_steps_run(tmp_path: Path, capsys
     assert (repo / "microsys-junit.xml").is_file()
     # A mistake in the workbook fails the check step with an annotation on the line.
     (repo / "themes.yaml").write_text("themes: []\ncolour: blue\n", encoding="utf-8")
-    done = _run_step(scripts[-1], repo, env)
+    check = next(s for s in scripts if s.startswith("microsys check"))
+    done = _run_step(check, repo, env)
     assert done.returncode == 1
     assert "::error file=themes.yaml,line=2,col=1" in done.stdout
+    # Schemas from another version of microsys fail their step.
+    (repo / ".microsys-schemas" / "pdsa.schema.json").write_text("{}\n", encoding="utf-8")
+    done = _run_step("microsys schema --check .", repo, env)
+    assert done.returncode == 1 and "pdsa.schema.json" in done.stderr
+    assert "microsys schema --check ." in scripts
 
 
 def test_action_steps_install_from_the_action_and_check(tmp_path: Path, workbook) -> None:

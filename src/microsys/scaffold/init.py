@@ -113,6 +113,11 @@ def render_files(answers: Answers, templates: Path) -> dict[str, str]:
         if parts[-1] in ("gitignore", "gitattributes"):
             parts[-1] = "." + parts[-1]
         out["/".join(parts)] = env.get_template(template.relative_to(root).as_posix()).render(context)
+    # Editor schemas kept in the workbook, and each file's first line pointing at its own.
+    from microsys.schema.editor import SCHEMA_DIR, schema_files, with_modeline
+
+    out = {rel: with_modeline(rel, text) for rel, text in out.items()}
+    out.update({f"{SCHEMA_DIR}/{name}": text for name, text in schema_files().items()})
     return out
 
 
