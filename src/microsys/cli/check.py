@@ -42,8 +42,8 @@ def check(
         "the terminal keeps the summary.",
     ),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too."),
-    max_file_size: str = typer.Option(
-        "2MB", "--max-file-size", help="Refuse files larger than this (e.g. 500KB, 2MB)."
+    max_file_size: str | None = typer.Option(
+        None, "--max-file-size", help="Refuse files larger than this (e.g. 500KB, 2MB; default 2MB)."
     ),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Processes to use; 0 chooses for you."),
     no_color: bool = typer.Option(False, "--no-color", help="Plain text output (NO_COLOR is honoured too)."),
@@ -59,6 +59,12 @@ def check(
     no_git: bool = typer.Option(
         False, "--no-git", help="Do not read git history (skips the prediction-after-the-fact check)."
     ),
+    show_config: bool = typer.Option(
+        False,
+        "--show-config",
+        help="Print the settings in effect (microsys.toml or pyproject.toml, and options) and where "
+        "each came from, then stop.",
+    ),
 ) -> None:
     """Check workbooks: every file against the format, ids and dates across files, and method fidelity.
 
@@ -66,20 +72,31 @@ def check(
 
     Example: microsys check examples/sheffield-cf-clinic --format sarif --output-file check.sarif
     """
-    from microsys import engine, reporters
+    from microsys import config, engine, reporters
     from microsys.errors import EXIT_OK
     from microsys.yaml.load import Limits
 
+    targets = paths or [Path(".")]
+    found = config.find_config(targets[0] if targets[0].is_dir() else targets[0].parent)
+    settings = config.with_overrides(
+        config.load_settings(found),
+        today=parse_today(today) if today else None,
+        max_file_size=parse_size(max_file_size) if max_file_size else None,
+    )
+    if show_config:
+        typer.echo("\n".join(config.describe(settings, found)))
+        return
     default = Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
     chosen, outputs = reporters.pair_outputs([f.value for f in format], output_file, default.value)
     result = engine.check(
-        paths or [Path(".")],
-        limits=Limits(max_bytes=parse_size(max_file_size)),
+        targets,
+        limits=Limits(max_bytes=settings.max_file_size, max_depth=settings.max_depth),
         strict=strict,
         jobs=jobs or None,
-        today=parse_today(today),
+        today=settings.today or parse_today(None),
         git=not no_git,
         skip_outside=skip_outside,
+        settings=settings,
     )
     reporters.write_outputs(result, outputs)
     reporters.get(chosen)(result, sys.stdout, color_wanted(no_color) and chosen == Format.text.value)
