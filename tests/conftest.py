@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,18 @@ CASES = Path(__file__).resolve().parent / "cases"
 # What rendering an example leaves in it (reports, caches): never part of a test's copy.
 NOT_SOURCE = shutil.ignore_patterns("build")
 MANIFEST = "version: 1\nname: Test workbook\nsetting: clinic\n"
+
+
+@pytest.fixture(scope="session")
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def private_cache(_cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Caches go to a folder of the test run, never the user's (shared by the tests, as a user's is)."""
+    monkeypatch.setenv("MICROSYS_CACHE_DIR", str(_cache_dir))
+    return _cache_dir
 
 
 @pytest.fixture
@@ -71,3 +84,9 @@ def snapshot(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and (rel := p.relative_to(root).as_posix()) not in lock
     }
+
+
+def unchanged(folder: Path) -> dict[str, bytes]:
+    """:func:`snapshot` of a folder holding workbooks anywhere below it (their locks left out)."""
+    lock = re.compile(r"(^|/)\.microsys/(lock|\.gitignore)$")
+    return {rel: data for rel, data in snapshot(folder).items() if not lock.search(rel)}

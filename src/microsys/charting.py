@@ -1,12 +1,12 @@
-"""The chart use case: from a workbook or CSV file to analyses and image files.
+"""The chart use case: from a workbook or CSV file to analyses, then to image files.
 
-Kept out of the CLI so that the command stays a thin shell; matplotlib is
-imported only when an image is drawn.
+Kept out of the CLI so that the command stays a thin shell. :func:`charts` analyses;
+what is written (images, JSON) is chosen from the registry in
+:mod:`microsys.reporters.charts`. matplotlib is imported only when an image is drawn.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,24 +14,46 @@ from typing import TYPE_CHECKING, cast
 
 from microsys.errors import UsageError
 from microsys.spc.analysis import (
-    CHART_TYPES,
-    NEEDS_DENOMINATOR,
+    DIRECTIONS,
     RULE_SETS,
     Analysis,
     ChartError,
-    ChartType,
+    ChartOptions,
     Direction,
-    Options,
     RuleSet,
     analyse,
 )
-from microsys.spc.output import as_dict, date_label, number_label
-from microsys.spc.series import Series, from_measure
+from microsys.spc.kinds import CHART_TYPES, kind
+from microsys.spc.output import XLabel, as_dict, date_label, number_label
+from microsys.workbook.series import Series, from_measure
 
 if TYPE_CHECKING:
     from microsys.csvseries import CsvSeries
 
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+@dataclass(frozen=True)
+class Charted:
+    """One analysed chart, where its image goes, and what it is of."""
+
+    series: Series
+    analysis: Analysis
+    target: Path
+    x_label: XLabel
+    measure: str | None = None
+    name: str | None = None
+    # What the spreadsheet reader left out or noticed, one line each (not the command's output).
+    notes: tuple[str, ...] = ()
+    # The workbook folder or CSV file the chart is of: named in the image's ownership mark.
+    source: Path | None = None
+    # Replace an existing file that microsys did not make (never a workbook's own files).
+    force: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        """The documented JSON form (docs/chart-json.md), named by its measure for a workbook's."""
+        data = as_dict(self.analysis, self.x_label)
+        return data if self.measure is None else {"measure": self.measure, "name": self.name, **data}
 
 
 @dataclass(frozen=True)
@@ -65,10 +87,6 @@ def _parse_exclude(text: str | None) -> frozenset[int]:
     return values
 
 
-class Note(str):
-    """A line for the user that is not the command's output (printed apart, e.g. on stderr)."""
-
-
 def _csv_series(path: Path, req: CsvRequest, screen: bool) -> CsvSeries:
     if req.y is None:
         raise UsageError("say which column holds the values", hint="add --y COLUMN")
@@ -76,24 +94,28 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> CsvSeries:
         raise UsageError(f"`{req.chart}` is not a chart type", hint="use one of: " + ", ".join(CHART_TYPES))
     if req.rules not in RULE_SETS:
         raise UsageError(f"`{req.rules}` is not a rule set", hint="use anhoej, ihi or nhs")
-    if req.chart in NEEDS_DENOMINATOR and req.n is None:
+    if kind(req.chart).denominator and req.n is None:
         raise UsageError(
             f"a {req.chart} chart needs a denominator for every value",
             hint="name the column of denominators with --n COLUMN",
         )
-    if req.direction not in ("up", "down", "neutral"):
+    if req.direction not in DIRECTIONS:
         raise UsageError(f"`{req.direction}` is not a direction", hint="use up, down or neutral")
     from microsys import sheets
     from microsys.csvseries import CsvSeriesError, series_from_csv
 
     try:
         raw = sheets.read_path(path)
+        text, _ = sheets.decode(raw)
     except OSError as exc:
         raise UsageError(f"{path} cannot be read: {exc.strerror or exc}") from None
     except sheets.SheetError as exc:
         raise UsageError(str(exc), hint=exc.hint) from None
-    options = Options(
-        chart=cast(ChartType, req.chart),
+    from microsys.workbook.privacy_gate import refuse_identifiers_in_text
+
+    refuse_identifiers_in_text(path, text, "chart it")
+    options = ChartOptions(
+        chart=req.chart,
         rules=cast(RuleSet, req.rules),
         direction=cast(Direction, req.direction),
         target=req.target,
@@ -116,47 +138,70 @@ def _analyse(series: Series, where: str) -> Analysis:
         raise UsageError(f"{where}: {exc}") from None
 
 
-def _draw(series: Series, analysis: Analysis, target: Path) -> None:
-    from microsys.render.chart import draw, save
+def _draw(chart: Charted) -> bytes:
+    """The chart as the bytes of an image file, marked as made by microsys from its source."""
+    from microsys import ownership
+    from microsys.render.chart import draw, image
 
-    save(draw(series, analysis), target)
+    source = ownership.source_name(chart.source or chart.target)
+    return image(draw(chart.series, chart.analysis), chart.target.suffix, source)
 
 
-def run_chart_command(
+def write_images(charts: Sequence[Charted]) -> Iterator[str]:
+    """Draw the charts and write them together; yields what was written, for the user.
+
+    Every target is looked at before any (slow) drawing: only files microsys made are
+    replaced (any file, with ``force``), never a workbook's own files. The bytes read
+    are checked again as the files are replaced, so a file changed meanwhile is
+    refused, not overwritten.
+    """
+    from microsys import ownership
+    from microsys.storage import Change, commit, read_bytes
+
+    targets = [c.target for c in charts]
+    force = any(c.force for c in charts)
+    ownership.refuse_all(targets, force=force)
+    images = {c.target: _draw(c) for c in charts}
+    ownership.refuse_all(targets, force=force)
+    sources = {c.source for c in charts if c.source is not None and c.source.is_dir()}
+    root = ownership.contained_in(targets, next(iter(sources))) if len(sources) == 1 else None
+    commit([Change(path, content, read_bytes(path)) for path, content in images.items()], root=root)
+    yield from (f"wrote {target}" for target in images)
+
+
+def charts(
     source: Path,
     measure_ids: Sequence[str],
     out: Path | None,
     *,
-    as_json: bool,
     csv: CsvRequest,
     screen: bool = True,
-) -> Iterator[str]:
-    """Analyse and draw; yields the lines to print (JSON, or the paths written), and :class:`Note` lines."""
+    force: bool = False,
+) -> list[Charted]:
+    """Analyse a CSV file, or a workbook's measures (all, or those named), and say where each image goes.
+
+    With ``force``, :func:`write_images` replaces existing files microsys did not make
+    (never a workbook's own files).
+    """
     if source.is_file() and source.suffix.lower() in (".csv", ".txt"):
         read = _csv_series(source, csv, screen)
-        for note in read.notes:
-            yield Note(f"{source}: {note}")
         series = read.series
         analysis = _analyse(series, str(source))
         label = date_label if series.dates else number_label
-        if as_json:
-            yield json.dumps(as_dict(analysis, label), indent=2, ensure_ascii=False)
-            return
         target = out or source.with_suffix(".png")
         if target.suffix.lower() not in IMAGE_SUFFIXES:
             target = target / (source.stem + ".png")
-        _draw(series, analysis, target)
-        yield f"wrote {target}"
-        return
-    yield from _workbook_charts(source, measure_ids, out, as_json=as_json, screen=screen)
+        notes = tuple(f"{source}: {note}" for note in read.notes)
+        return [Charted(series, analysis, target, label, notes=notes, source=source, force=force)]
+    return _workbook_charts(source, measure_ids, out, screen=screen, force=force)
 
 
 def _workbook_charts(
-    source: Path, measure_ids: Sequence[str], out: Path | None, *, as_json: bool, screen: bool
-) -> Iterator[str]:
-    from microsys.workbook.loader import open_workbook
+    source: Path, measure_ids: Sequence[str], out: Path | None, *, screen: bool, force: bool
+) -> list[Charted]:
+    from microsys.workbook.privacy_gate import for_output
 
-    wb = open_workbook(source)
+    wb = for_output(source, "draw charts")
     by_id = {m.id: m for m in wb.measures}
     unknown = [m for m in measure_ids if m not in by_id]
     broken = [m for m in unknown if wb.file(f"measures/{m}.yaml") is not None]
@@ -185,9 +230,6 @@ def _workbook_charts(
                 f"the measure `{measure.id}` has no values yet", hint="add values before charting"
             )
         analysis = _analyse(series, f"measure `{measure.id}`")
-        if as_json:
-            results.append({"measure": measure.id, "name": measure.name, **as_dict(analysis, date_label)})
-            continue
         folder = (
             out
             if out is not None and out.suffix.lower() not in IMAGE_SUFFIXES
@@ -196,7 +238,9 @@ def _workbook_charts(
         target = (
             out if out is not None and out.suffix.lower() in IMAGE_SUFFIXES else folder / f"{measure.id}.png"
         )
-        _draw(series, analysis, target)
-        yield f"wrote {target}"
-    if as_json:
-        yield json.dumps(results[0] if len(results) == 1 else results, indent=2, ensure_ascii=False)
+        results.append(
+            Charted(
+                series, analysis, target, date_label, measure.id, measure.name, source=wb.root, force=force
+            )
+        )
+    return results

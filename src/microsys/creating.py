@@ -22,7 +22,8 @@ from microsys.schema.base import Model
 from microsys.schema.messages import did_you_mean
 from microsys.storage import Change
 from microsys.workbook.loader import Workbook, refuse_if_broken
-from microsys.yaml.edit import YamlDocument, append_item, block_list
+from microsys.workbook.privacy_gate import refuse_new_identifiers
+from microsys.yaml.edit import YamlDocument, append_item, block_list, new_mapping, new_sequence
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
@@ -53,14 +54,17 @@ def _render(name: str, context: dict[str, Any]) -> str:
     return str(env.get_template(name).render(**context))
 
 
-def _validated(text: str, rel: str, model: type[Model]) -> str:
-    """Refuse to write a record that would not pass ``check`` (a bad option value, or a bug)."""
+def _validated(wb: Workbook, text: str, rel: str, model: type[Model], before: bytes | None = None) -> str:
+    """Refuse to write a record that would not pass ``check`` (a bad option value, or a bug).
+
+    Also refused: new lines that hold what looks like a patient identifier.
+    """
     from pydantic import ValidationError
 
     from microsys.schema.messages import translate
-    from microsys.yaml.load import Limits, parse_text
+    from microsys.yaml.load import ReadLimits, parse_text
 
-    data, diagnostics = parse_text(Path(rel), text, Limits())
+    data, diagnostics = parse_text(Path(rel), text, ReadLimits())
     if not diagnostics:
         try:
             model.model_validate(data)
@@ -73,6 +77,9 @@ def _validated(text: str, rel: str, model: type[Model]) -> str:
             f"the new {rel} would not be valid" + (f" at `{where}`" if where else "") + f": {first.message}",
             hint=first.hint or "check the values given on the command line",
         )
+    refuse_new_identifiers(
+        wb.path / rel, before.decode("utf-8") if before is not None else None, text, "write it"
+    )
     return text
 
 
@@ -85,7 +92,7 @@ def _new_file(
             f"{wb.path / rel} already exists; nothing was written",
             hint="microsys never overwrites a file: choose another id or date",
         )
-    text = _validated(text, rel, model)
+    text = _validated(wb, text, rel, model)
     from microsys.schema.editor import SCHEMA_DIR, with_modeline
 
     if (wb.root / SCHEMA_DIR).is_dir():  # the workbook keeps editor schemas: point the new file at its own
@@ -243,13 +250,14 @@ def new_measure(
     """A new measure file (and an empty CSV beside it with ``csv``)."""
     from typing import get_args
 
-    from microsys.schema.measures import DENOMINATOR_CHARTS, ChartType, Direction, Frequency, Measure
+    from microsys.schema.measures import Direction, Frequency, Measure
+    from microsys.spc.kinds import BY_ID, CHART_TYPES, choices_text
 
     _check_id(measure_id, "measure")
     for value, options, flag in (
         (type, ("outcome", "process", "balancing"), "--type"),
         (direction, get_args(Direction), "--direction"),
-        (chart, get_args(ChartType), "--chart"),
+        (chart, CHART_TYPES, "--chart"),
         (frequency, get_args(Frequency), "--frequency"),
     ):
         if value not in options:
@@ -265,7 +273,7 @@ def new_measure(
             "for a proportion or rate",
         )
     notes = []
-    if chart in DENOMINATOR_CHARTS and not (numerator and denominator):
+    if BY_ID[chart].denominator and not (numerator and denominator):
         notes.append(
             f"a {chart} chart counts something out of something: fill in `numerator` and `denominator`"
         )
@@ -277,6 +285,7 @@ def new_measure(
             "type": type,
             "direction": direction,
             "chart": chart,
+            "chart_kinds": choices_text(),
             "frequency": frequency,
             "unit": _one_line(unit),
             "numerator": _one_line(numerator),
@@ -286,7 +295,7 @@ def new_measure(
     )
     record = _new_file(wb, f"measures/{measure_id}.yaml", text, Measure, measure_id, notes)
     if csv:
-        header = "date,value,denominator,note\n" if chart in DENOMINATOR_CHARTS else "date,value,note\n"
+        header = "date,value,denominator,note\n" if BY_ID[chart].denominator else "date,value,note\n"
         csv_path = wb.root / "measures" / f"{measure_id}.csv"
         if csv_path.exists():
             raise RefusedError(f"{wb.path / 'measures' / csv_path.name} already exists; nothing was written")
@@ -358,13 +367,11 @@ def new_playbook(
 
 def _list_file(wb: Workbook, rel: str, key: str, header: str) -> tuple[YamlDocument | None, Any]:
     """Open ``rel`` for appending to its ``key`` list (or plan a new file)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
     sf = wb.file(rel)
     refuse_if_broken(wb, sf)
     if sf is None:
-        data = CommentedMap()
-        data[key] = CommentedSeq()
+        data = new_mapping()
+        data[key] = new_sequence()
         data.yaml_set_start_comment(header)
         return None, data
     doc = YamlDocument.read(wb.root / rel, sf.path)
@@ -396,8 +403,6 @@ def new_change(
     description: str | None,
 ) -> NewRecord:
     """Append a change idea to change-ideas.yaml with the next free id."""
-    from ruamel.yaml.comments import CommentedMap
-
     from microsys.schema.improvement import ChangeIdeas
 
     facts = Facts(wb, today)
@@ -409,7 +414,7 @@ def new_change(
         theme = facts.selected_theme.id
     doc, data = _list_file(wb, "change-ideas.yaml", "ideas", "Change ideas: what could we try?")
     rid = next_id(list(facts.change_ideas), "C")
-    entry = CommentedMap()
+    entry = new_mapping()
     entry["id"] = rid
     entry["title"] = _one_line(title)
     if description:
@@ -421,14 +426,12 @@ def new_change(
     entry["status"] = "idea"
     append_item(data["ideas"], entry)
     change = _list_change(wb, "change-ideas.yaml", doc, data)
-    _validated(change.content.decode("utf-8"), "change-ideas.yaml", ChangeIdeas)
+    _validated(wb, change.content.decode("utf-8"), "change-ideas.yaml", ChangeIdeas, change.expected)
     return NewRecord((change,), "change-ideas.yaml", rid, (f"for theme {theme}",) if theme else ())
 
 
 def new_theme(wb: Workbook, today: dt.date, *, title: str, description: str | None) -> NewRecord:
     """Append a candidate theme to themes.yaml with the next free id."""
-    from ruamel.yaml.comments import CommentedMap
-
     from microsys.schema.improvement import Themes
 
     if not title.strip():
@@ -436,7 +439,7 @@ def new_theme(wb: Workbook, today: dt.date, *, title: str, description: str | No
     themes = wb.themes
     doc, data = _list_file(wb, "themes.yaml", "themes", "Themes for improvement.")
     rid = next_id([t.id for t in themes.themes] if themes else [], "T")
-    entry = CommentedMap()
+    entry = new_mapping()
     entry["id"] = rid
     entry["title"] = _one_line(title)
     if description:
@@ -444,5 +447,5 @@ def new_theme(wb: Workbook, today: dt.date, *, title: str, description: str | No
     entry["status"] = "candidate"
     append_item(data["themes"], entry)
     change = _list_change(wb, "themes.yaml", doc, data)
-    _validated(change.content.decode("utf-8"), "themes.yaml", Themes)
+    _validated(wb, change.content.decode("utf-8"), "themes.yaml", Themes, change.expected)
     return NewRecord((change,), "themes.yaml", rid, ())

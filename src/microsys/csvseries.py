@@ -16,8 +16,9 @@ from microsys import sheets
 from microsys.dataentry import point_problem
 from microsys.sheets import SheetError, Table
 from microsys.sheets.values import DATE_HINT
-from microsys.spc.analysis import Options
-from microsys.spc.series import Series
+from microsys.spc.analysis import ChartOptions
+from microsys.spc.kinds import kind
+from microsys.workbook.series import Series
 
 
 class CsvSeriesError(ValueError):
@@ -55,7 +56,7 @@ def series_from_csv(
     x: str | None = None,
     n: str | None = None,
     part: str | None = None,
-    options: Options,
+    options: ChartOptions,
     title: str = "",
 ) -> CsvSeries:
     """A series from a CSV export; columns chosen by name. Without ``x`` the rows are numbered 1..N.
@@ -70,7 +71,7 @@ def series_from_csv(
 
 
 def _read(
-    data: bytes, *, y: str, x: str | None, n: str | None, part: str | None, options: Options, title: str
+    data: bytes, *, y: str, x: str | None, n: str | None, part: str | None, options: ChartOptions, title: str
 ) -> CsvSeries:
     table = sheets.read_table(data)
     if not table.header:
@@ -142,7 +143,7 @@ def _read(
         dates=dates,
         y_label=y,
         part_labels=part_labels,
-        percent=opts.chart in ("p", "pp"),
+        percent=kind(opts.chart).proportion,
     )
     return CsvSeries(series, tuple(notes))
 

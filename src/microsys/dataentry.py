@@ -14,11 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from microsys import sheets
-from microsys.schema.measures import DENOMINATOR_CHARTS, NON_NEGATIVE_CHARTS, PROPORTION_CHARTS, Measure
+from microsys.schema.measures import Measure
 from microsys.sheets import SheetError
-
-# Charts where several values on one date are members of one subgroup.
-SUBGROUP_CHARTS = frozenset({"xbar", "s"})
+from microsys.spc.kinds import kind
 
 
 class EntryError(ValueError):
@@ -74,7 +72,8 @@ def point_problem(chart: str, value: float, denominator: float | None) -> str | 
     A denominator of 0 means there was nothing to count: the value must be 0 too,
     and the point is a gap on the chart (there is no proportion or rate).
     """
-    if chart in NON_NEGATIVE_CHARTS and value < 0:
+    row = kind(chart)
+    if row.non_negative and value < 0:
         return f"a {chart} chart counts things, so {value:g} cannot be right"
     if denominator is None:
         return None
@@ -82,7 +81,7 @@ def point_problem(chart: str, value: float, denominator: float | None) -> str | 
         return f"the denominator {denominator:g} cannot be negative"
     if denominator == 0 and value != 0:
         return f"{value:g} out of 0 cannot be right: with nothing to count, the value is 0 too"
-    if chart in PROPORTION_CHARTS and value > denominator:
+    if row.proportion and value > denominator:
         return f"{value:g} out of {denominator:g} is more than all of them"
     return None
 
@@ -112,11 +111,12 @@ def judge(measure: Measure, entry: Entry, today: dt.date) -> None:
         EntryError: with a message that says what is wrong and how to fix it.
     """
     chart = measure.chart
-    if entry.percent and (chart in PROPORTION_CHARTS or not sheets.is_percent_unit(measure.definition.unit)):
+    row = kind(chart)
+    if entry.percent and (row.proportion or not sheets.is_percent_unit(measure.definition.unit)):
         raise EntryError(
             f"{entry.value:g}% is a percentage, but {measure.id} is not measured in %",
             hint="write the count and its denominator"
-            if chart in PROPORTION_CHARTS
+            if row.proportion
             else f"write the value in {measure.definition.unit or 'the measure unit'}",
         )
     if entry.date > today:
@@ -124,7 +124,7 @@ def judge(measure: Measure, entry: Entry, today: dt.date) -> None:
             f"{entry.date} is in the future",
             hint="check the date (and whether it is day/month or month/day)",
         )
-    if chart in DENOMINATOR_CHARTS and entry.denominator is None:
+    if row.denominator and entry.denominator is None:
         raise EntryError(
             f"a {chart} chart needs the denominator "
             f"({measure.definition.denominator or 'what it is out of'})",
@@ -135,7 +135,7 @@ def judge(measure: Measure, entry: Entry, today: dt.date) -> None:
         raise EntryError(
             problem,
             hint="the value is the count (e.g. patients seen within 15 minutes), the denominator the total"
-            if entry.denominator is not None and chart in PROPORTION_CHARTS
+            if entry.denominator is not None and row.proportion
             else None,
         )
 
@@ -144,7 +144,7 @@ def duplicates(
     measure: Measure, existing: Sequence[tuple[dt.date, float]], new: Sequence[Entry]
 ) -> list[str]:
     """Why new entries would duplicate dates already recorded (or each other)."""
-    if measure.chart in SUBGROUP_CHARTS:
+    if kind(measure.chart).subgroups:
         return []
     seen = {d: v for d, v in existing}
     problems = []

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from microsys.diagnostics import Diagnostic, Severity, sort_diagnostics
 from microsys.errors import EXIT_FINDINGS, EXIT_OK
 from microsys.workbook.discover import find_workbooks
-from microsys.yaml.load import Limits
+from microsys.yaml.load import ReadLimits
 
 if TYPE_CHECKING:
     from microsys.config import Settings
@@ -81,7 +81,7 @@ class CheckResult:
 
 def check_workbook(
     root: Path,
-    limits: Limits | None = None,
+    limits: ReadLimits | None = None,
     today: dt.date | None = None,
     git: bool = True,
     history: CycleHistory | None = None,
@@ -128,7 +128,7 @@ def auto_jobs(workbooks: int) -> int:
 def check(
     paths: Sequence[Path],
     *,
-    limits: Limits | None = None,
+    limits: ReadLimits | None = None,
     strict: bool = False,
     jobs: int | None = None,
     today: dt.date | None = None,
@@ -159,7 +159,7 @@ def check(
     if jobs > 1 and len(roots) > 1:
         from microsys.parallel import check_many
 
-        results = check_many(roots, limits, jobs, today, histories)
+        results = check_many(check_workbook, roots, limits, jobs, today, histories)
     else:
         results = [check_workbook(root, limits, today, False, histories.get(root)) for root in roots]
     if settings is not None:

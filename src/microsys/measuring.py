@@ -151,9 +151,7 @@ def _notes(entries: Sequence[Entry], *, csv: bool) -> tuple[str, ...]:
 
 
 def _into_yaml(wb: Workbook, rel: str, entries: Sequence[Entry]) -> tuple[Change, str]:
-    from ruamel.yaml.comments import CommentedMap
-
-    from microsys.yaml.edit import append_item, block_list
+    from microsys.yaml.edit import append_item, block_list, new_mapping
 
     doc = YamlDocument.read(wb.root / rel, wb.path / rel)
     seq = block_list(doc.data, "values")
@@ -161,7 +159,7 @@ def _into_yaml(wb: Workbook, rel: str, entries: Sequence[Entry]) -> tuple[Change
     flow = bool(last_fa is not None and last_fa.flow_style())
     dates = [_as_date(item.get("date")) if isinstance(item, dict) else dt.date.min for item in seq]
     for e in entries:
-        item = CommentedMap()
+        item = new_mapping()
         item["date"] = e.date
         item["value"] = _yaml_number(e.value)
         if e.denominator is not None:

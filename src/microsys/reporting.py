@@ -10,12 +10,14 @@ marker), until it does; every step taken is said in the result.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from microsys.errors import RefusedError, UsageError
+from microsys.ownership import contained_in, refuse_all, source_name, stamp
 from microsys.report.content import BUILDERS, FILE_STEMS, KINDS, Kind, Report, storyboard
 from microsys.storage import Change, commit, read_bytes
 from microsys.workbook.loader import Workbook
@@ -44,6 +46,10 @@ class Options:
     landscape: bool | None = None
     out: Path | None = None
     today: dt.date = field(default_factory=dt.date.today)
+    force: bool = False
+    """Replace existing files microsys did not make (never a workbook's own files)."""
+    allow_pages: bool = False
+    """Write a storyboard that spills onto more than one page (with a warning) instead of refusing."""
 
 
 @dataclass(frozen=True)
@@ -95,24 +101,14 @@ def plan(workbooks: Sequence[Path], options: Options) -> list[Task]:
                         )
                     target = out / name
                 tasks.append(Task(root, kind, fmt, target))
-    for task in tasks:
-        _refuse_foreign(task.target)
+    refuse_all([task.target for task in tasks] + _figure_files(tasks), force=options.force)
     return tasks
 
 
-def _refuse_foreign(path: Path) -> None:
-    """Refuse to replace a file that microsys did not make (a report is rebuilt; other files are work)."""
-    if not path.exists() or "build" in path.parts:
-        return
-    try:
-        ours = path.is_file() and b"microsys" in path.read_bytes()
-    except OSError:
-        ours = False
-    if not ours:
-        raise RefusedError(
-            f"{path} already exists and is not a report made by microsys; it was left as it is",
-            hint="choose another --out, or move that file away first",
-        )
+def _figure_files(tasks: Sequence[Task]) -> list[Path]:
+    """Existing figure files a Markdown report may replace, looked at before anything is written."""
+    folders = {t.target.parent / f"{FILE_STEMS[t.kind]}_files" for t in tasks if t.format == "md"}
+    return sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*.svg"))
 
 
 def _paper(kind: Kind, options: Options) -> tuple[str, bool]:
@@ -147,9 +143,9 @@ class Renderer:
     def workbook(self, root: Path) -> Workbook:
         """The loaded workbook at ``root``."""
         if root not in self._books:
-            from microsys.workbook.loader import load_workbook
+            from microsys.workbook.privacy_gate import for_output
 
-            self._books[root] = load_workbook(root)
+            self._books[root] = for_output(root, "write reports")
         return self._books[root]
 
     def run(self, task: Task) -> Outcome:
@@ -183,16 +179,17 @@ class Renderer:
                 text, figures = markdown(report, drawn, task.workbook, task.target)
                 files[task.target] = text.encode("utf-8")
                 files.update((path, svg.encode("utf-8")) for path, svg in figures.items())
-        outcome.written = _write(files)
+        outcome.written = _write(files, task.workbook, self.options.force)
         return outcome
 
     def _start_figures(self, root: Path, kind: Kind, report: Report) -> Pending | None:
         """Start drawing a report's figures, unless they were drawn for another format already."""
         if (root, kind) in self._figures:
             return None
+        from microsys.render.cache import workbook_folder
         from microsys.render.figures import Pending
 
-        return Pending(report.figures, root / "build" / ".cache" / "charts")
+        return Pending(report.figures, workbook_folder("charts", root))
 
     def _drawn(self, root: Path, kind: Kind, report: Report) -> Drawn:
         """The figures of a report, drawn once for all the formats asked for."""
@@ -203,11 +200,12 @@ class Renderer:
 
     def _fonts(self, wb: Workbook, report: Report, outcome: Outcome) -> FontPlan:
         """The computer's fonts a PDF needs besides the built-in and the workbook's, said in notes."""
+        from microsys.render.cache import cache_dir
         from microsys.render.fonts import Coverage, characters, family_name, plan
         from microsys.render.typeset import own_fonts
 
         chars = characters(report.data) | characters(report.figures)
-        fonts = plan(chars, own_fonts(wb.root), Coverage(wb.root / "build" / ".cache" / "fonts.json"))
+        fonts = plan(chars, own_fonts(wb.root), Coverage(cache_dir() / "fonts.json"))
         if fonts.fallback:
             names = ", ".join(dict.fromkeys(family_name(p) for p in fonts.fallback))
             outcome.notes.append(
@@ -262,14 +260,38 @@ class Renderer:
         if scale != 1.0:
             outcome.notes.append(f"text set at {round(scale * 100)}% of its usual size to fill one page")
         if pages > 1:
-            outcome.notes.append(
-                f"the storyboard does not fit one page even with shortened texts ({pages} pages); "
-                "try a larger --size"
-            )
+            paper, _ = _paper(kind, self.options)
+            spill = overflow_message(report, pages, paper)
+            if not self.options.allow_pages:
+                raise RefusedError(
+                    f"{spill}; nothing was written",
+                    hint="shorten those sections, choose a larger --size, "
+                    "or add --allow-pages to write it over several pages anyway",
+                )
+            outcome.notes.append(f"WARNING: {spill}")
         return pdf
 
 
 _SHOWN_PLACES = 6
+# Sections named as the ones to shorten when a storyboard spills over its page.
+_LONGEST_SHOWN = 3
+
+
+def overflow_message(report: Report, pages: int, paper: str) -> str:
+    """Plain words for a storyboard too long for one page: its longest sections and a larger paper."""
+    sections = report.data.get("sections", {})
+    weights = sorted(
+        ((len(json.dumps(section, ensure_ascii=False, default=str)), section.get("heading", sid))
+         for sid, section in sections.items() if isinstance(section, dict)),
+        reverse=True,
+    )  # fmt: skip
+    longest = ", ".join(str(heading) for _, heading in weights[:_LONGEST_SHOWN])
+    larger = SIZES[SIZES.index(paper) + 1] if paper in SIZES[:-1] else None
+    return (
+        f"the storyboard does not fit one {paper.upper()} page even with shortened texts ({pages} pages)"
+        + (f"; the longest sections are {longest}" if longest else "")
+        + (f"; --size {larger} gives it more room" if larger else "")
+    )
 
 
 def _missing_glyphs(wb: Workbook, missing: Sequence[str]) -> str:
@@ -320,13 +342,19 @@ def _largest_fit(compile_at: Any) -> tuple[float, bytes, int]:
     return FIT_SCALES[lo], *results[lo]
 
 
-def _write(files: dict[Path, bytes]) -> list[Path]:
-    """Write a report's files together, through the one writer every command uses.
+def _write(files: dict[Path, bytes], workbook: Path, force: bool) -> list[Path]:
+    """Write a report's files together, marked as microsys's, through the one writer every command uses.
 
-    A report is rebuilt in place: each file is expected to hold what it holds now, so a
-    file changed by someone else while the report was made is refused, not overwritten.
+    A report is rebuilt in place: only files microsys made are replaced (any, with
+    ``force``), and each is expected to hold what it holds now, so a file changed by
+    someone else while the report was made is refused, not overwritten.
     """
-    return commit([Change(path, content, read_bytes(path)) for path, content in files.items()])
+    refuse_all(list(files), force=force)
+    source = source_name(workbook)
+    return commit(
+        [Change(path, stamp(path, content, source), read_bytes(path)) for path, content in files.items()],
+        root=contained_in(list(files), workbook),
+    )
 
 
 def find(paths: Sequence[Path], every: bool) -> list[Path]:
@@ -365,6 +393,8 @@ def kinds_of(kind: str) -> tuple[Kind, ...]:
 
 
 def run_all(tasks: Sequence[Task], renderer: Renderer) -> Iterator[Outcome]:
-    """Render each task in turn."""
+    """Render each task in turn, once every workbook was read and let through the privacy gate."""
+    for root in dict.fromkeys(task.workbook for task in tasks):
+        renderer.workbook(root)
     for task in tasks:
         yield renderer.run(task)

@@ -143,7 +143,7 @@ def test_the_playbook_has_contents_and_a_chapter_per_standardised_process(capsys
 def test_every_size_gives_one_page_of_that_size(
     capsys, cf_clinic: Path, size: str, orientation: str, expected: tuple[int, int]
 ) -> None:
-    out_file = cf_clinic / "poster.pdf"
+    out_file = cf_clinic.parent / "poster.pdf"
     code, _, err = call(
         capsys,
         "report",
@@ -265,15 +265,24 @@ def test_all_renders_every_workbook_under_a_folder(capsys, tmp_path: Path) -> No
 
 def test_usage_mistakes_are_plain_errors(capsys, cf_clinic: Path, tmp_path: Path) -> None:
     for args, words in (
-        (["--kind", "poster"], "not a kind of report"),
-        (["--format", "docx"], "not a report format"),
-        (["--size", "b5"], "not a paper size"),
+        (["--kind", "poster"], "'poster' is not one of 'storyboard', 'playbook', 'summary', 'all'"),
+        (["--format", "docx"], "'docx' is not one of 'pdf', 'html', 'md'"),
+        (["--size", "b5"], "'b5' is not one of 'a4', 'a3', 'a2', 'a1', 'a0'"),
         (["-k", "all", "--out", str(tmp_path / "x.pdf")], "names one file"),
     ):
         code, _, err = call(capsys, "report", str(cf_clinic), *args)
         assert code == 2 and words in err and "Traceback" not in err, (args, err)
     code, _, err = call(capsys, "report", str(tmp_path))
     assert code == 2 and "no workbook found" in err
+
+
+def test_the_options_list_what_the_use_case_accepts() -> None:
+    from microsys import reporting
+    from microsys.cli import report
+
+    assert (*reporting.KINDS, "all") == report.REPORT_KINDS
+    assert report.REPORT_FORMATS == reporting.FORMATS
+    assert report.PAPER_SIZES == reporting.SIZES
 
 
 def test_workbook_templates_restyle_reports_but_cannot_read_outside(
@@ -372,10 +381,10 @@ def test_any_text_in_any_field_renders_on_one_page(
         root, theme.strip() or "x", purpose.strip() or "x", step.strip() or "x", cause.strip() or "x"
     )
     code, _, err = call(
-        capsys, "report", str(root), "-f", "pdf", "-f", "html", "-f", "md", "--out", str(root / "out")
+        capsys, "report", str(root), "-f", "pdf", "-f", "html", "-f", "md", "--out", str(tmp_path / "out")
     )
     assert code == 0, err
-    assert len(PdfReader(root / "out" / "storyboard.pdf").pages) == 1
+    assert len(PdfReader(tmp_path / "out" / "storyboard.pdf").pages) == 1
 
 
 # A text with no letter or digit is not recorded work (a template placeholder such as "<"
@@ -404,7 +413,7 @@ def test_a_file_that_is_not_a_report_is_never_overwritten(capsys, cf_clinic: Pat
     notes.write_text("our own notes\n", encoding="utf-8")
     before = snapshot(cf_clinic)
     code, _, err = call(capsys, "report", str(cf_clinic), "-f", "md", "--out", str(notes), "--today", TODAY)
-    assert code == 1 and "not a report made by microsys" in err
+    assert code == 1 and "was not made by microsys" in err and "--force" in err
     assert notes.read_text(encoding="utf-8") == "our own notes\n"
     assert snapshot(cf_clinic) == before
     # A report made before is rebuilt in place.

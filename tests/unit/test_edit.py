@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 from microsys.errors import RefusedError
 from microsys.storage import Change, commit
 from microsys.yaml.edit import YamlDocument, merge_lines
-from microsys.yaml.load import Limits, parse_text
+from microsys.yaml.load import ReadLimits, parse_text
 from tests.conftest import CASES, EXAMPLES
 
 
@@ -23,7 +23,7 @@ def _yaml_files() -> list[Path]:
     out = []
     for f in files:
         try:
-            _, diagnostics = parse_text(f, f.read_text(encoding="utf-8"), Limits())
+            _, diagnostics = parse_text(f, f.read_text(encoding="utf-8"), ReadLimits())
         except UnicodeDecodeError:
             continue
         if not any(d.rule.startswith(("yaml.", "file.")) for d in diagnostics):

@@ -6,28 +6,24 @@ import enum
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from microsys.cli.common import color_wanted, parse_size, parse_today
+from microsys.cli.common import NO_COLOR, choices, color_wanted, parse_size, parse_today, today_option
+from microsys.reporters import REPORTERS
 
-
-class Format(str, enum.Enum):
-    """Output formats of ``check``."""
-
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-    junit = "junit"
-    gitlab = "gitlab"
+if TYPE_CHECKING:
+    CheckFormat = enum.Enum
+else:
+    CheckFormat = choices("CheckFormat", REPORTERS)
 
 
 def check(
     paths: list[Path] = typer.Argument(
         None, help="Workbook folders, files in them, or folders to search for workbooks. Default: here."
     ),
-    format: list[Format] = typer.Option(
+    format: list[CheckFormat] = typer.Option(
         [],
         "--format",
         "-f",
@@ -46,10 +42,8 @@ def check(
         None, "--max-file-size", help="Refuse files larger than this (e.g. 500KB, 2MB; default 2MB)."
     ),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Processes to use; 0 chooses for you."),
-    no_color: bool = typer.Option(False, "--no-color", help="Plain text output (NO_COLOR is honoured too)."),
-    today: str | None = typer.Option(
-        None, "--today", help="Check as if today were this date (YYYY-MM-DD), e.g. for reproducible CI."
-    ),
+    no_color: bool = NO_COLOR,
+    today: str | None = today_option("Check as if today were this date, e.g. for reproducible CI"),
     skip_outside: bool = typer.Option(
         False,
         "--skip-outside",
@@ -74,7 +68,7 @@ def check(
     """
     from microsys import config, engine, reporters
     from microsys.errors import EXIT_OK
-    from microsys.yaml.load import Limits
+    from microsys.yaml.load import ReadLimits
 
     targets = paths or [Path(".")]
     found = config.find_config(targets[0] if targets[0].is_dir() else targets[0].parent)
@@ -86,11 +80,11 @@ def check(
     if show_config:
         typer.echo("\n".join(config.describe(settings, found)))
         return
-    default = Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
-    chosen, outputs = reporters.pair_outputs([f.value for f in format], output_file, default.value)
+    default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    chosen, outputs = reporters.pair_outputs([f.value for f in format], output_file, default)
     result = engine.check(
         targets,
-        limits=Limits(max_bytes=settings.max_file_size, max_depth=settings.max_depth),
+        limits=ReadLimits(max_bytes=settings.max_file_size, max_depth=settings.max_depth),
         strict=strict,
         jobs=jobs or None,
         today=settings.today or parse_today(None),
@@ -99,7 +93,7 @@ def check(
         settings=settings,
     )
     reporters.write_outputs(result, outputs)
-    reporters.get(chosen)(result, sys.stdout, color_wanted(no_color) and chosen == Format.text.value)
+    REPORTERS[chosen](result, sys.stdout, color_wanted(no_color) and chosen == "text")
     if result.exit_code != EXIT_OK:
         raise typer.Exit(result.exit_code)
 

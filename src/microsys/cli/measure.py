@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from microsys.cli.common import parse_today
+from microsys.cli.common import parse_today, today_option
 
 _MONTH_FIRST = typer.Option(
     False, "--month-first", help="Read 03/04/2026 as 4 March (US order); the default is day first."
@@ -14,7 +14,7 @@ _MONTH_FIRST = typer.Option(
 _DATE_FORMAT = typer.Option(
     None, "--date-format", help="The exact date layout, in strftime codes, e.g. %d%m%Y."
 )
-_TODAY = typer.Option(None, "--today", help="Treat this as today when refusing future dates (YYYY-MM-DD).")
+_TODAY = today_option("Treat this as today when refusing future dates")
 
 
 def _report(
@@ -51,9 +51,9 @@ def measure_add(
     from microsys.cli.common import echo_undone
     from microsys.measuring import prepare_one
     from microsys.storage import commit
-    from microsys.workbook.loader import open_for_writing
+    from microsys.workbook.privacy_gate import open_to_write
 
-    with open_for_writing(folder) as wb:
+    with open_to_write(folder, "add values to it") as wb:
         echo_undone(wb.path, wb.undone)
         added = prepare_one(
             wb,
@@ -102,9 +102,9 @@ def measure_import(
     from microsys.cli.common import echo_undone
     from microsys.measuring import Columns, prepare, read_rows
     from microsys.storage import commit
-    from microsys.workbook.loader import open_for_writing
+    from microsys.workbook.privacy_gate import open_to_write
 
-    with open_for_writing(folder) as wb:
+    with open_to_write(folder, "add values to it") as wb:
         echo_undone(wb.path, wb.undone)
         entries = read_rows(
             file,

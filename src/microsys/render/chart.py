@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from microsys.spc.analysis import Analysis, Point
-from microsys.spc.series import Series
+from microsys.spc.kinds import kind as chart_kind
+from microsys.workbook.series import Series
 
 INK = "#222222"
 MUTED = "#6b6b6b"
@@ -43,20 +44,6 @@ STYLE = {
     "improvement": _Style("#0072B2", "^", 46, "improvement"),
     "concern": _Style("#D55E00", "s", 38, "concern"),
     "neutral": _Style("#CC79A7", "D", 34, "special cause (neutral)"),
-}
-CHART_NAMES = {
-    "run": "Run chart",
-    "i": "I chart",
-    "mr": "Moving range chart",
-    "xbar": "X-bar chart",
-    "s": "S chart",
-    "t": "T chart",
-    "p": "P chart",
-    "pp": "P' chart (Laney)",
-    "c": "C chart",
-    "u": "U chart",
-    "up": "U' chart (Laney)",
-    "g": "G chart",
 }
 
 
@@ -129,7 +116,22 @@ def _text_width(text: str, fontsize: float, fig: Any, ax: Any) -> float:
 
 
 def draw(series: Series, analysis: Analysis, *, width: float = 10, height: float = 5.2) -> Any:
-    """A matplotlib Figure of the chart."""
+    r"""A matplotlib Figure of the chart.
+
+    Every text is drawn as written: a ``$`` or a backslash in a measure's name or a
+    note (``$5...$6``, ``\pounds``) is never read as mathematics.
+    """
+    import matplotlib
+
+    with matplotlib.rc_context(LITERAL_TEXT):
+        return _draw(series, analysis, width=width, height=height)
+
+
+# matplotlib reads text between dollar signs as TeX-like mathematics unless told not to.
+LITERAL_TEXT: Any = {"text.parse_math": False, "text.usetex": False}
+
+
+def _draw(series: Series, analysis: Analysis, *, width: float, height: float) -> Any:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import PercentFormatter
@@ -213,13 +215,13 @@ def draw(series: Series, analysis: Analysis, *, width: float = 10, height: float
         locator = AutoDateLocator(minticks=4, maxticks=10)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-    title = series.title or CHART_NAMES[analysis.chart]
+    title = series.title or chart_kind(analysis.chart).title
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold", color=INK)
     latest = ""
     if len(analysis.parts) > 1:
         label = series.part_labels[-1] if series.part_labels else f"phase {len(analysis.parts)}"
         latest = f"Since {label}: "
-    subtitle = f"{CHART_NAMES[analysis.chart]} · {latest}{analysis.verdict}"
+    subtitle = f"{chart_kind(analysis.chart).title} · {latest}{analysis.verdict}"
     if analysis.assurance:
         subtitle += f" · target: {analysis.assurance}"
     # Wrapped to the figure's width (about 12 characters of this size to the inch).
@@ -432,7 +434,11 @@ def _legend(ax: Any, present: list[str], analysis: Analysis, clear: float, under
 
     handles = [
         Line2D(
-            [], [], color=CENTRE, linewidth=1.6, label="median" if analysis.chart == "run" else "centre line"
+            [],
+            [],
+            color=CENTRE,
+            linewidth=1.6,
+            label="median" if chart_kind(analysis.chart).median else "centre line",
         )
     ]
     if any(p.runs_signal for p in analysis.parts):
@@ -489,7 +495,7 @@ def svg(job: tuple[Series, Analysis, float, float, str]) -> str:
 
     series, analysis, width, height, salt = job
     fig = draw(series, analysis, width=width, height=height)
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
+    with matplotlib.rc_context({**LITERAL_TEXT, "svg.fonttype": "none", "svg.hashsalt": salt}):
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "microsys"}, facecolor="white")
     text = buffer.getvalue()
@@ -499,21 +505,31 @@ def svg(job: tuple[Series, Analysis, float, float, str]) -> str:
     return re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
 
 
-def save(fig: Any, path: Path) -> None:
-    """Write the figure; the format follows the extension (png, svg, pdf). Output is reproducible."""
+def image(fig: Any, suffix: str, source: str) -> bytes:
+    """The figure as a file of the format ``suffix`` (.png, .svg, .pdf), marked as made by microsys.
+
+    Reproducible: no dates, stable ids. The caller writes it (through ``storage.commit``).
+    """
+    import io
+
     import matplotlib
 
-    suffix = path.suffix.lower()
+    from microsys import ownership
+
+    fmt = suffix.lower().lstrip(".")
+    rc: Any = dict(LITERAL_TEXT)
     metadata: dict[str, Any]
-    if suffix == ".svg":
-        matplotlib.rcParams["svg.fonttype"] = "none"
-        matplotlib.rcParams["svg.hashsalt"] = "microsys"
-        metadata = {"Date": None, "Creator": "microsys"}
-    elif suffix == ".pdf":
-        metadata = {"CreationDate": None, "ModDate": None, "Creator": "microsys", "Producer": "microsys"}
+    if fmt == "svg":
+        rc.update({"svg.fonttype": "none", "svg.hashsalt": "microsys"})
+        metadata = {"Date": None, "Creator": ownership.GENERATOR}
+    elif fmt == "pdf":
+        metadata = ownership.pdf_metadata(source)
     else:
-        metadata = {"Software": "microsys"}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fig.savefig(tmp, format=suffix.lstrip("."), metadata=metadata, facecolor="white")
-    tmp.replace(path)
+        metadata = ownership.png_metadata(source)
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(rc):
+        fig.savefig(buffer, format=fmt, metadata=metadata, facecolor="white")
+    content = buffer.getvalue()
+    if fmt == "svg":
+        content = ownership.stamp(Path(f"chart.{fmt}"), content, source)
+    return content

@@ -2,6 +2,9 @@
 
 A chart is most of a report's time, so charts are kept in a cache folder keyed by a
 hash of everything that goes into them; an unchanged measure is never drawn twice.
+The cache is in the user's cache folder (:mod:`microsys.render.cache`), never in the
+workbook, and an entry is used only when it matches its key and digest and is a
+plain drawing (:mod:`microsys.render.svgcheck`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from microsys import __version__
+from microsys._version import __version__
 from microsys.render import diagrams
 from microsys.report.content import Figure
 
@@ -64,12 +67,19 @@ def _chart_key(spec: Any) -> str:
 
 
 def _cached(spec: Any, cache: Path | None) -> str | None:
-    path = cache / f"{_chart_key(spec)}.svg" if cache else None
-    if path is None or not path.is_file():
+    from microsys.render import cache as caches
+    from microsys.render.svgcheck import problem
+
+    if cache is None:
+        return None
+    key = _chart_key(spec)
+    path = cache / f"{key}.json"
+    svg = caches.read(path, key)
+    if svg is None or problem(svg) is not None:
         return None
     with contextlib.suppress(OSError):
         os.utime(path)  # still current: the next report need not prepare to draw it (see workers)
-    return path.read_text(encoding="utf-8")
+    return svg
 
 
 def _chart_jobs(specs: list[Any]) -> list[Any]:
@@ -82,13 +92,12 @@ def _chart_jobs(specs: list[Any]) -> list[Any]:
 
 
 def _store(spec: Any, svg: str, cache: Path | None) -> None:
+    from microsys.render import cache as caches
+
     if cache is None:
         return
-    path = cache / f"{_chart_key(spec)}.svg"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(svg, encoding="utf-8")
-    tmp.replace(path)
+    key = _chart_key(spec)
+    caches.write(cache / f"{key}.json", key, svg)
 
 
 # What a chart still being drawn looks like to a first, warming-up typesetting.

@@ -27,9 +27,10 @@ from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
 from microsys.schema.improvement import Cause, Fishbone, ProcessMap
 from microsys.schema.measures import Measure
 from microsys.spc.analysis import ChartError, analyse
-from microsys.spc.series import from_measure
+from microsys.spc.kinds import kind
 from microsys.spc.stats import median
 from microsys.workbook.loader import Workbook
+from microsys.workbook.series import from_measure
 
 Kind = Literal["storyboard", "playbook", "summary"]
 KINDS: tuple[Kind, ...] = ("storyboard", "playbook", "summary")
@@ -485,7 +486,7 @@ def _global_aim_text(ga: Any) -> str:
 def _specific_text(a: Any, measures: dict[str, Measure]) -> str:
     m = measures.get(a.measure)
     name = m.name if m else a.measure
-    percent = bool(m and m.chart in ("p", "pp"))
+    percent = bool(m and kind(m.chart).proportion)
     parts = [name]
     if a.baseline is not None:
         parts.append(f"from {_number(a.baseline, percent)}")
@@ -520,7 +521,7 @@ def _results(facts: Facts, specific: list[Any], measures: dict[str, Measure]) ->
         series = facts.series(a.measure) if m else []
         if not m or len(series) < 3:
             continue
-        percent = m.chart in ("p", "pp")
+        percent = kind(m.chart).proportion
         # The same recent median that decides whether the aim is met.
         now = median([y for _, y in series[-RECENT:]])
         met = aim_met(facts, a.measure, a.target)

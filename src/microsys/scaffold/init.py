@@ -8,6 +8,7 @@ from pathlib import Path
 
 from microsys.errors import UsageError
 from microsys.schema.identity import Setting
+from microsys.spc.kinds import choices_text
 
 SETTINGS: tuple[str, ...] = Setting.__args__  # type: ignore[attr-defined]
 TEMPLATE_FOLDER = "workbook"
@@ -104,6 +105,7 @@ def render_files(answers: Answers, templates: Path) -> dict[str, str]:
         "coach": answers.coach,
         "cadence": answers.cadence,
         "today": answers.today.isoformat(),
+        "chart_kinds": choices_text(),
     }
     out: dict[str, str] = {}
     for template in sorted(root.rglob("*.j2")):

@@ -9,18 +9,11 @@ from pydantic import Field, field_validator, model_validator
 
 from microsys.schema.base import Date, Id, Model
 from microsys.sheets import SheetError, check_date_range, check_magnitude
+from microsys.spc.kinds import ChartType, choices_text
 
-ChartType = Literal["run", "i", "mr", "xbar", "s", "t", "p", "pp", "c", "u", "up", "g"]
 RuleSet = Literal["anhoej", "ihi", "nhs"]
 Direction = Literal["up", "down", "neutral"]
 Frequency = Literal["daily", "weekly", "fortnightly", "monthly", "quarterly", "per-session"]
-
-# Charts whose values are a count out of a denominator (proportions).
-PROPORTION_CHARTS = frozenset({"p", "pp"})
-# Charts that need a denominator for every value.
-DENOMINATOR_CHARTS = frozenset({"p", "pp", "u", "up"})
-# Charts whose values count events or time between them, so are never negative.
-NON_NEGATIVE_CHARTS = frozenset({"p", "pp", "c", "u", "up", "g", "t"})
 
 
 class Definition(Model):
@@ -109,7 +102,7 @@ class Measure(Model):
     direction: Direction = Field(description="Which way is better: `up`, `down` or `neutral`.")
     data_source: str | None = Field(None, description="Where the data comes from, e.g. 'clinic arrival log'.")
     frequency: Frequency = Field("weekly", description="How often a value is recorded.")
-    chart: ChartType = Field("run", description="Chart type: run, i, mr, xbar, s, t, p, pp, c, u, up or g.")
+    chart: ChartType = Field("run", description=f"Chart type: {choices_text()}.")
     rules: RuleSet = Field("anhoej", description="Rules for signals: `anhoej`, `ihi` or `nhs`.")
     target: float | None = Field(None, description="Target value, drawn as a line.")
     owner: str | None = Field(None, description="Who collects it.")

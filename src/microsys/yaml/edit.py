@@ -119,6 +119,20 @@ def append_item(seq: Any, item: Any) -> None:
     cast(Any, item).ca.items[last] = [None, None, token, None]
 
 
+def new_mapping() -> Any:
+    """An empty mapping that keeps its key order and can carry comments, to add to a document."""
+    from ruamel.yaml.comments import CommentedMap
+
+    return CommentedMap()
+
+
+def new_sequence() -> Any:
+    """An empty list that can carry comments, to add to a document."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    return CommentedSeq()
+
+
 def new_yaml() -> Any:
     """A round-trip dumper in the house style, for files microsys creates."""
     return _make_yaml(_STYLES[0])
@@ -250,9 +264,9 @@ def _refuse_characters(shown: Path, text: str) -> None:
 def _refuse_unsafe(path: Path, shown: Path, text: str) -> None:
     """Refuse files the guarded loader finds errors in (bombs, deep nesting, bad syntax)."""
     from microsys.diagnostics import Severity
-    from microsys.yaml.load import Limits, line_col_of_offset, parse_text
+    from microsys.yaml.load import ReadLimits, line_col_of_offset, parse_text
 
-    _, diagnostics = parse_text(path, text, Limits())
+    _, diagnostics = parse_text(path, text, ReadLimits())
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if not errors:
         return

@@ -1,4 +1,7 @@
-"""Turning a workbook measure into a series to analyse (CSV files: :mod:`microsys.csvseries`)."""
+"""Turning a workbook measure into a series to analyse (CSV files: :mod:`microsys.csvseries`).
+
+Kept out of :mod:`microsys.spc`, which is pure statistics: this walks the workbook.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from microsys.spc.analysis import Options
+from microsys.spc.analysis import ChartOptions
+from microsys.spc.kinds import kind
 
 if TYPE_CHECKING:
     from microsys.schema.measures import Measure
@@ -31,7 +35,7 @@ class Series:
     xs: tuple[float, ...]
     ys: tuple[float | None, ...]
     ns: tuple[float | None, ...] | None
-    options: Options
+    options: ChartOptions
     notes: tuple[str | None, ...] = ()
     dates: bool = True
     y_label: str = ""
@@ -73,13 +77,13 @@ def from_measure(wb: Workbook, measure: Measure, *, screen: bool = True) -> Seri
                 Annotation(float(s.do.started.toordinal()), s.id + (f": {s.title}" if s.title else ""), s.id)
             )
     unit = measure.definition.unit or ""
-    proportion = measure.chart in ("p", "pp")
+    proportion = kind(measure.chart).proportion
     return Series(
         title=measure.name,
         xs=tuple(xs),
         ys=tuple(ys),
         ns=tuple(ns) if ns is not None else None,
-        options=Options(
+        options=ChartOptions(
             chart=measure.chart,
             rules=measure.rules,
             direction=measure.direction,
