@@ -6,6 +6,7 @@ import datetime as dt
 import fnmatch
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -130,6 +131,14 @@ def test_init_and_new_point_each_file_at_its_schema(tmp_path: Path, capsys) -> N
         assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) == [], rel
         pointed += 1
     assert pointed >= 9
+    # Committed with the workbook: git does not ignore them (the lock folder .microsys/ it does).
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    (root / ".microsys").mkdir()
+    ignored = subprocess.run(
+        ["git", "check-ignore", f"{SCHEMA_DIR}/pdsa.schema.json", ".microsys/lock"],
+        cwd=root, capture_output=True, text=True,
+    )  # fmt: skip
+    assert ignored.stdout.split() == [".microsys/lock"]
     assert call(capsys, "check", str(root), "--no-git")[0] == 0
     assert call(capsys, "schema", "--check", str(root))[0] == 0
     assert call(capsys, "new", "meeting", str(root), "--date", "2026-03-04")[0] == 0
