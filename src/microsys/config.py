@@ -238,9 +238,11 @@ def describe(settings: Settings, path: Path | None) -> list[str]:
     lines.append(f"max-depth = {settings.max_depth}  ({settings.source('max-depth')})")
     exclude = ", ".join(settings.exclude) if settings.exclude else "nothing"
     lines.append(f"exclude = {exclude}  ({settings.source('exclude')})")
-    from microsys.rules import RULES
+    from microsys.rules import RULES, SEVERITIES
 
     for rule in RULES:
-        level = settings.rules.get(rule.id, rule.severity)
+        # A few rules report some findings as errors and others as warnings (see docs/rules.md).
+        default = "/".join(sorted(s.value for s in SEVERITIES[rule.id]))
+        level = settings.rules.get(rule.id, default)
         lines.append(f"rules.{rule.id} = {level}  ({settings.source('rules.' + rule.id)})")
     return lines

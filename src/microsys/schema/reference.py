@@ -13,7 +13,7 @@ from typing import Any, Literal, Union
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from microsys.rules import RULES
+from microsys.rules import ALL_RULES
 from microsys.schema.files import FILE_KINDS
 
 _INTRO = """\
@@ -154,8 +154,16 @@ def rules_reference() -> str:
         "| Rule | Severity | Meaning |",
         "|---|---|---|",
     ]
-    # The anchor is the rule id itself, so `rules.md#schema.extra-key` links from SARIF help URIs.
-    out.extend(f'| <a id="{r.id}"></a>`{r.id}` | {r.severity} | {r.summary} |' for r in RULES)
+    # The anchor is the rule id itself, so `rules.md#schema.extra-key` links from SARIF help URIs
+    # (once per id: a rule listed with two severities keeps one anchor).
+    anchored: set[str] = set()
+    for r in ALL_RULES:
+        anchor = "" if r.id in anchored else f'<a id="{r.id}"></a>'
+        anchored.add(r.id)
+        out.append(f"| {anchor}`{r.id}` | {r.severity.value} | {r.summary} |")
+    for r in ALL_RULES:
+        if r.docs:
+            out.extend(["", f"## `{r.id}` ({r.severity.value})", "", r.docs.strip()])
     return "\n".join(out) + "\n"
 
 
