@@ -20,13 +20,12 @@ from typing import Any
 
 from microsys.errors import EXIT_USAGE, MicrosysError
 from microsys.render.fonts import FONT_SUFFIXES, gather
+from microsys.report.model import Prose
 from microsys.report.text import breakable
 
 # The type scale of each paper size relative to A3 (typst knows the sizes themselves).
 UNIT = {"a4": 0.74, "a3": 1.0, "a2": 1.41, "a1": 2.0, "a0": 2.83}
 LOGO_NAMES = ("logo.svg", "logo.png", "logo.jpg", "logo.jpeg")
-# Keys whose values are file names or codes, not text for people: left as they are.
-_NOT_TEXT = frozenset({"figure", "chart", "logo", "kind", "stage", "state", "decision", "met", "paper"})
 
 
 class TypesetError(MicrosysError):
@@ -35,14 +34,17 @@ class TypesetError(MicrosysError):
     exit_code = EXIT_USAGE
 
 
-def prepare_text(value: Any, key: str = "") -> Any:
-    """Every text in the data, with break opportunities in very long words."""
-    if isinstance(value, str):
-        return value if key in _NOT_TEXT else breakable(value)
+def prepare_text(value: Any) -> Any:
+    """Every :class:`~microsys.report.model.Prose` in the data, with break opportunities in very long words.
+
+    Other strings are codes and file names (a decision, a figure's name), left as they are.
+    """
+    if isinstance(value, Prose):
+        return breakable(value)
     if isinstance(value, dict):
-        return {k: prepare_text(v, k) for k, v in value.items()}
+        return {k: prepare_text(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [prepare_text(v, key) for v in value]
+        return [prepare_text(v) for v in value]
     return value
 
 
