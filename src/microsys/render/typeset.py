@@ -1,7 +1,8 @@
 """PDF with typst: templates read the report as JSON data, never as markup.
 
 Each report compiles in a fresh folder that becomes typst's root: the built-in
-templates, the workbook's own overrides (``templates/report/*.typ``), its logo
+templates, the workbook's own overrides (``templates/report/*.typ`` and
+``templates/report/storyboard/*.typ``, one per storyboard section), its logo
 and fonts, the figures and ``data.json``. typst cannot read outside its root, so
 a workbook's templates can read nothing but these copies.
 """
@@ -26,6 +27,8 @@ from microsys.report.text import breakable
 # The type scale of each paper size relative to A3 (typst knows the sizes themselves).
 UNIT = {"a4": 0.74, "a3": 1.0, "a2": 1.41, "a1": 2.0, "a0": 2.83}
 LOGO_NAMES = ("logo.svg", "logo.png", "logo.jpg", "logo.jpeg")
+# Folders of typst templates: the reports, and the storyboard's one template per section.
+TEMPLATE_FOLDERS = ("", "storyboard")
 
 
 class TypesetError(MicrosysError):
@@ -122,9 +125,11 @@ def job(
 
     with tempfile.TemporaryDirectory(prefix="microsys-report-") as tmp:
         root = Path(tmp)
-        for path in sorted(builtin.glob("*.typ")):
-            shutil.copyfile(path, root / path.name)
-        _copy_own(workbook / "templates" / "report", (".typ",), root, workbook)
+        for folder in TEMPLATE_FOLDERS:
+            (root / folder).mkdir(parents=True, exist_ok=True)
+            for path in sorted((builtin / folder).glob("*.typ")):
+                shutil.copyfile(path, root / folder / path.name)
+            _copy_own(workbook / "templates" / "report" / folder, (".typ",), root / folder, workbook)
         _copy_own(workbook / "assets" / "fonts", FONT_SUFFIXES, root / "fonts", workbook)
         gather(root / "fonts", fallback)
         for name in LOGO_NAMES:
