@@ -433,7 +433,7 @@ class Placed:
 class NotYet:
     """A section the poster does not show: still to come, or not recorded though its stage is past."""
 
-    id: str
+    id: Prose
     title: Prose
     stage: str
     missing: bool = False

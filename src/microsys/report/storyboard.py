@@ -357,7 +357,7 @@ def storyboard(wb: Workbook, today: dt.date, *, budget: float = 1.0) -> Report:
             placed.append(Placed(row.id, Prose(row.title), stage, body))
         else:
             past = STAGES.index(row.stage) < story.stage_rank
-            not_yet.append(NotYet(row.id, Prose(row.title), stage, missing=past))
+            not_yet.append(NotYet(Prose(row.id), Prose(row.title), stage, missing=past))
     return Report(
         "storyboard", Storyboard(head, tuple(placed), tuple(not_yet)), tuple(story.figures), tuple(shortened)
     )
