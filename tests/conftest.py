@@ -60,5 +60,14 @@ def workbook(tmp_path: Path):
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file below root with its bytes: to prove a command changed nothing."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file below root with its bytes: to prove a command changed nothing.
+
+    The workbook's write lock (made by the first writing command, ignored by git)
+    is not the user's: it is left out. Journals of unfinished writes are kept in.
+    """
+    lock = {".microsys/lock", ".microsys/.gitignore"}
+    return {
+        rel: p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and (rel := p.relative_to(root).as_posix()) not in lock
+    }

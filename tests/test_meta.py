@@ -97,3 +97,27 @@ def test_docs_link_to_pages_that_exist() -> None:
     for page in DOCS.glob("*.md"):
         for target in re.findall(r"\]\(([^)#:]+\.md)", page.read_text()):
             assert (DOCS / target).is_file(), f"{page.name} links to missing {target}"
+
+
+@pytest.mark.parametrize("name,callback", _commands(), ids=lambda x: x if isinstance(x, str) else "")
+def test_every_choice_of_an_option_is_documented(name, callback) -> None:
+    """Choices come from tables and registries (chart kinds, output formats): a new one needs docs."""
+    import enum
+    import inspect
+    import typing
+
+    text = COMMANDS.read_text()
+    start = text.index(f"## `microsys {name}")
+    end = text.find("\n## ", start + 1)
+    section = text[start : end if end != -1 else None]
+    hints = typing.get_type_hints(callback)
+    for param in inspect.signature(callback).parameters.values():
+        kind = hints.get(param.name)
+        for arg in (kind, *typing.get_args(kind)):
+            arg = typing.get_args(arg)[0] if typing.get_origin(arg) is list else arg
+            if isinstance(arg, type) and issubclass(arg, enum.Enum):
+                flags = [f for f in param.default.param_decls if f.startswith("--")]
+                rows = [line for line in section.splitlines() if any(f"`{f}" in line for f in flags)]
+                assert rows, (name, flags)
+                for choice in arg:
+                    assert re.search(rf"\b{re.escape(choice.value)}\b", " ".join(rows)), (name, flags, choice)

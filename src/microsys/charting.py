@@ -1,34 +1,55 @@
-"""The chart use case: from a workbook or CSV file to analyses and image files.
+"""The chart use case: from a workbook or CSV file to analyses, then to image files.
 
-Kept out of the CLI so that the command stays a thin shell; matplotlib is
-imported only when an image is drawn.
+Kept out of the CLI so that the command stays a thin shell. :func:`charts` analyses;
+what is written (images, JSON) is chosen from the registry in
+:mod:`microsys.reporters.charts`. matplotlib is imported only when an image is drawn.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from microsys.errors import UsageError
 from microsys.spc.analysis import (
-    CHART_TYPES,
-    NEEDS_DENOMINATOR,
+    DIRECTIONS,
     RULE_SETS,
     Analysis,
     ChartError,
-    ChartType,
+    ChartOptions,
     Direction,
-    Options,
     RuleSet,
     analyse,
 )
-from microsys.spc.output import as_dict, date_label, number_label
-from microsys.spc.series import Series, SeriesError, from_csv, from_measure
+from microsys.spc.kinds import CHART_TYPES, kind
+from microsys.spc.output import XLabel, as_dict, date_label, number_label
+from microsys.workbook.series import Series, from_measure
+
+if TYPE_CHECKING:
+    from microsys.csvseries import CsvSeries
 
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+@dataclass(frozen=True)
+class Charted:
+    """One analysed chart, where its image goes, and what it is of."""
+
+    series: Series
+    analysis: Analysis
+    target: Path
+    x_label: XLabel
+    measure: str | None = None
+    name: str | None = None
+    # What the spreadsheet reader left out or noticed, one line each (not the command's output).
+    notes: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        """The documented JSON form (docs/chart-json.md), named by its measure for a workbook's."""
+        data = as_dict(self.analysis, self.x_label)
+        return data if self.measure is None else {"measure": self.measure, "name": self.name, **data}
 
 
 @dataclass(frozen=True)
@@ -62,26 +83,31 @@ def _parse_exclude(text: str | None) -> frozenset[int]:
     return values
 
 
-def _csv_series(path: Path, req: CsvRequest, screen: bool) -> Series:
+def _csv_series(path: Path, req: CsvRequest, screen: bool) -> CsvSeries:
     if req.y is None:
         raise UsageError("say which column holds the values", hint="add --y COLUMN")
     if req.chart not in CHART_TYPES:
         raise UsageError(f"`{req.chart}` is not a chart type", hint="use one of: " + ", ".join(CHART_TYPES))
     if req.rules not in RULE_SETS:
         raise UsageError(f"`{req.rules}` is not a rule set", hint="use anhoej, ihi or nhs")
-    if req.chart in NEEDS_DENOMINATOR and req.n is None:
+    if kind(req.chart).denominator and req.n is None:
         raise UsageError(
             f"a {req.chart} chart needs a denominator for every value",
             hint="name the column of denominators with --n COLUMN",
         )
-    if req.direction not in ("up", "down", "neutral"):
+    if req.direction not in DIRECTIONS:
         raise UsageError(f"`{req.direction}` is not a direction", hint="use up, down or neutral")
+    from microsys import sheets
+    from microsys.csvseries import CsvSeriesError, series_from_csv
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path} cannot be read as UTF-8 text: {exc}") from None
-    options = Options(
-        chart=cast(ChartType, req.chart),
+        raw = sheets.read_path(path)
+    except OSError as exc:
+        raise UsageError(f"{path} cannot be read: {exc.strerror or exc}") from None
+    except sheets.SheetError as exc:
+        raise UsageError(str(exc), hint=exc.hint) from None
+    options = ChartOptions(
+        chart=req.chart,
         rules=cast(RuleSet, req.rules),
         direction=cast(Direction, req.direction),
         target=req.target,
@@ -90,10 +116,10 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> Series:
         screen_mr=screen,
     )
     try:
-        return from_csv(
-            text, y=req.y, x=req.x, n=req.n, part=req.part, options=options, title=req.title or path.stem
+        return series_from_csv(
+            raw, y=req.y, x=req.x, n=req.n, part=req.part, options=options, title=req.title or path.stem
         )
-    except SeriesError as exc:
+    except CsvSeriesError as exc:
         raise UsageError(f"{path}: {exc}") from None
 
 
@@ -110,35 +136,38 @@ def _draw(series: Series, analysis: Analysis, target: Path) -> None:
     save(draw(series, analysis), target)
 
 
-def run_chart_command(
+def write_images(charts: Sequence[Charted]) -> Iterator[str]:
+    """Draw each chart to its target; yields what was written, for the user."""
+    for c in charts:
+        _draw(c.series, c.analysis, c.target)
+        yield f"wrote {c.target}"
+
+
+def charts(
     source: Path,
     measure_ids: Sequence[str],
     out: Path | None,
     *,
-    as_json: bool,
     csv: CsvRequest,
     screen: bool = True,
-) -> Iterator[str]:
-    """Analyse and draw; yields the lines to print (JSON, or the paths written)."""
+) -> list[Charted]:
+    """Analyse a CSV file, or a workbook's measures (all, or those named), and say where each image goes."""
     if source.is_file() and source.suffix.lower() in (".csv", ".txt"):
-        series = _csv_series(source, csv, screen)
+        read = _csv_series(source, csv, screen)
+        series = read.series
         analysis = _analyse(series, str(source))
         label = date_label if series.dates else number_label
-        if as_json:
-            yield json.dumps(as_dict(analysis, label), indent=2, ensure_ascii=False)
-            return
         target = out or source.with_suffix(".png")
         if target.suffix.lower() not in IMAGE_SUFFIXES:
             target = target / (source.stem + ".png")
-        _draw(series, analysis, target)
-        yield f"wrote {target}"
-        return
-    yield from _workbook_charts(source, measure_ids, out, as_json=as_json, screen=screen)
+        notes = tuple(f"{source}: {note}" for note in read.notes)
+        return [Charted(series, analysis, target, label, notes=notes)]
+    return _workbook_charts(source, measure_ids, out, screen=screen)
 
 
 def _workbook_charts(
-    source: Path, measure_ids: Sequence[str], out: Path | None, *, as_json: bool, screen: bool
-) -> Iterator[str]:
+    source: Path, measure_ids: Sequence[str], out: Path | None, *, screen: bool
+) -> list[Charted]:
     from microsys.workbook.loader import open_workbook
 
     wb = open_workbook(source)
@@ -170,9 +199,6 @@ def _workbook_charts(
                 f"the measure `{measure.id}` has no values yet", hint="add values before charting"
             )
         analysis = _analyse(series, f"measure `{measure.id}`")
-        if as_json:
-            results.append({"measure": measure.id, "name": measure.name, **as_dict(analysis, date_label)})
-            continue
         folder = (
             out
             if out is not None and out.suffix.lower() not in IMAGE_SUFFIXES
@@ -181,7 +207,5 @@ def _workbook_charts(
         target = (
             out if out is not None and out.suffix.lower() in IMAGE_SUFFIXES else folder / f"{measure.id}.png"
         )
-        _draw(series, analysis, target)
-        yield f"wrote {target}"
-    if as_json:
-        yield json.dumps(results[0] if len(results) == 1 else results, indent=2, ensure_ascii=False)
+        results.append(Charted(series, analysis, target, date_label, measure.id, measure.name))
+    return results

@@ -22,7 +22,7 @@ from microsys.schema.base import Model
 from microsys.schema.messages import did_you_mean
 from microsys.storage import Change
 from microsys.workbook.loader import Workbook, refuse_if_broken
-from microsys.yaml.edit import YamlDocument, append_item, block_list
+from microsys.yaml.edit import YamlDocument, append_item, block_list, new_mapping, new_sequence
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
@@ -58,9 +58,9 @@ def _validated(text: str, rel: str, model: type[Model]) -> str:
     from pydantic import ValidationError
 
     from microsys.schema.messages import translate
-    from microsys.yaml.load import Limits, parse_text
+    from microsys.yaml.load import ReadLimits, parse_text
 
-    data, diagnostics = parse_text(Path(rel), text, Limits())
+    data, diagnostics = parse_text(Path(rel), text, ReadLimits())
     if not diagnostics:
         try:
             model.model_validate(data)
@@ -239,13 +239,14 @@ def new_measure(
     """A new measure file (and an empty CSV beside it with ``csv``)."""
     from typing import get_args
 
-    from microsys.schema.measures import DENOMINATOR_CHARTS, ChartType, Direction, Frequency, Measure
+    from microsys.schema.measures import Direction, Frequency, Measure
+    from microsys.spc.kinds import BY_ID, CHART_TYPES, choices_text
 
     _check_id(measure_id, "measure")
     for value, options, flag in (
         (type, ("outcome", "process", "balancing"), "--type"),
         (direction, get_args(Direction), "--direction"),
-        (chart, get_args(ChartType), "--chart"),
+        (chart, CHART_TYPES, "--chart"),
         (frequency, get_args(Frequency), "--frequency"),
     ):
         if value not in options:
@@ -261,7 +262,7 @@ def new_measure(
             "for a proportion or rate",
         )
     notes = []
-    if chart in DENOMINATOR_CHARTS and not (numerator and denominator):
+    if BY_ID[chart].denominator and not (numerator and denominator):
         notes.append(
             f"a {chart} chart counts something out of something: fill in `numerator` and `denominator`"
         )
@@ -273,6 +274,7 @@ def new_measure(
             "type": type,
             "direction": direction,
             "chart": chart,
+            "chart_kinds": choices_text(),
             "frequency": frequency,
             "unit": _one_line(unit),
             "numerator": _one_line(numerator),
@@ -282,7 +284,7 @@ def new_measure(
     )
     record = _new_file(wb, f"measures/{measure_id}.yaml", text, Measure, measure_id, notes)
     if csv:
-        header = "date,value,denominator,note\n" if chart in DENOMINATOR_CHARTS else "date,value,note\n"
+        header = "date,value,denominator,note\n" if BY_ID[chart].denominator else "date,value,note\n"
         csv_path = wb.root / "measures" / f"{measure_id}.csv"
         if csv_path.exists():
             raise RefusedError(f"{wb.path / 'measures' / csv_path.name} already exists; nothing was written")
@@ -354,13 +356,11 @@ def new_playbook(
 
 def _list_file(wb: Workbook, rel: str, key: str, header: str) -> tuple[YamlDocument | None, Any]:
     """Open ``rel`` for appending to its ``key`` list (or plan a new file)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
     sf = wb.file(rel)
     refuse_if_broken(wb, sf)
     if sf is None:
-        data = CommentedMap()
-        data[key] = CommentedSeq()
+        data = new_mapping()
+        data[key] = new_sequence()
         data.yaml_set_start_comment(header)
         return None, data
     doc = YamlDocument.read(wb.root / rel, sf.path)
@@ -392,8 +392,6 @@ def new_change(
     description: str | None,
 ) -> NewRecord:
     """Append a change idea to change-ideas.yaml with the next free id."""
-    from ruamel.yaml.comments import CommentedMap
-
     from microsys.schema.improvement import ChangeIdeas
 
     facts = Facts(wb, today)
@@ -405,7 +403,7 @@ def new_change(
         theme = facts.selected_theme.id
     doc, data = _list_file(wb, "change-ideas.yaml", "ideas", "Change ideas: what could we try?")
     rid = next_id(list(facts.change_ideas), "C")
-    entry = CommentedMap()
+    entry = new_mapping()
     entry["id"] = rid
     entry["title"] = _one_line(title)
     if description:
@@ -423,8 +421,6 @@ def new_change(
 
 def new_theme(wb: Workbook, today: dt.date, *, title: str, description: str | None) -> NewRecord:
     """Append a candidate theme to themes.yaml with the next free id."""
-    from ruamel.yaml.comments import CommentedMap
-
     from microsys.schema.improvement import Themes
 
     if not title.strip():
@@ -432,7 +428,7 @@ def new_theme(wb: Workbook, today: dt.date, *, title: str, description: str | No
     themes = wb.themes
     doc, data = _list_file(wb, "themes.yaml", "themes", "Themes for improvement.")
     rid = next_id([t.id for t in themes.themes] if themes else [], "T")
-    entry = CommentedMap()
+    entry = new_mapping()
     entry["id"] = rid
     entry["title"] = _one_line(title)
     if description:

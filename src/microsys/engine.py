@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from microsys.diagnostics import Diagnostic, Severity
+from microsys.diagnostics import Diagnostic, Severity, sort_diagnostics
 from microsys.errors import EXIT_FINDINGS, EXIT_OK
 from microsys.workbook.discover import find_workbooks
-from microsys.yaml.load import Limits
+from microsys.yaml.load import ReadLimits
 
 if TYPE_CHECKING:
     from microsys.workbook.githistory import CycleHistory
@@ -78,7 +78,7 @@ class CheckResult:
 
 def check_workbook(
     root: Path,
-    limits: Limits | None = None,
+    limits: ReadLimits | None = None,
     today: dt.date | None = None,
     git: bool = True,
     history: CycleHistory | None = None,
@@ -90,19 +90,24 @@ def check_workbook(
     was read already.
     """
     from microsys.ramp import fidelity
+    from microsys.workbook import leftovers
+    from microsys.workbook.discover import display_path
     from microsys.workbook.githistory import cycle_history
     from microsys.workbook.loader import add_findings, load_workbook
 
+    # Undo a write a killed command left half-done before reading, so the files checked are whole.
+    interrupted = leftovers.repair(root, display_path(root))
     wb = load_workbook(root, limits)
     if history is None and git:
         history = cycle_history(root)
     add_findings(wb, fidelity.check(wb, today or dt.date.today(), history))
     manifest = wb.manifest
+    extra = interrupted + leftovers.temporary_files(root, wb.path)
     return WorkbookResult(
         path=wb.path,
         name=manifest.name if manifest else None,
         files=wb.yaml_file_count,
-        diagnostics=tuple(wb.diagnostics),
+        diagnostics=tuple(sort_diagnostics([*wb.diagnostics, *extra])) if extra else tuple(wb.diagnostics),
     )
 
 
@@ -119,7 +124,7 @@ def auto_jobs(workbooks: int) -> int:
 def check(
     paths: Sequence[Path],
     *,
-    limits: Limits | None = None,
+    limits: ReadLimits | None = None,
     strict: bool = False,
     jobs: int | None = None,
     today: dt.date | None = None,
@@ -143,7 +148,7 @@ def check(
     if jobs > 1 and len(roots) > 1:
         from microsys.parallel import check_many
 
-        results = check_many(roots, limits, jobs, today, histories)
+        results = check_many(check_workbook, roots, limits, jobs, today, histories)
     else:
         results = [check_workbook(root, limits, today, False, histories.get(root)) for root in roots]
     return CheckResult(workbooks=tuple(results), strict=strict)

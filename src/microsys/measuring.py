@@ -17,10 +17,20 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-from microsys.dataentry import Entry, EntryError, duplicates, judge, parse_date, parse_number
+from microsys import sheets
+from microsys.dataentry import (
+    ZERO_DENOMINATOR_NOTE,
+    Entry,
+    EntryError,
+    duplicates,
+    judge,
+    parse_date,
+    parse_number,
+)
 from microsys.errors import RefusedError, UsageError
 from microsys.schema.measures import Measure
 from microsys.schema.messages import did_you_mean
+from microsys.sheets import SheetError
 from microsys.storage import Change
 from microsys.workbook import privacy
 from microsys.workbook.loader import Workbook, refuse_if_broken
@@ -37,6 +47,8 @@ class Added:
     rel: str
     added: int
     skipped: int
+    # Things the user should know although nothing is wrong (one line each).
+    notes: tuple[str, ...] = ()
 
 
 def _measure(wb: Workbook, measure_id: str) -> tuple[Measure, str]:
@@ -98,7 +110,8 @@ def prepare(
         try:
             judge(measure, e, today)
         except EntryError as exc:
-            problems.append(f"{e.date}: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
+            where = f"row {e.row} ({e.date})" if e.row is not None else str(e.date)
+            problems.append(f"{where}: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
     if problems:
         _refuse(problems, f"{len(problems)} value(s) for {measure_id} cannot be right")
     _check_privacy(entries)
@@ -117,13 +130,28 @@ def prepare(
         change, target = _into_yaml(wb, rel, ordered)
     else:
         change, target = _into_csv(wb, rel, measure, ordered)
-    return Added(change, target, len(ordered), skipped)
+    return Added(change, target, len(ordered), skipped, _notes(entries, csv=measure.data is not None))
+
+
+def _where(e: Entry) -> str:
+    return f"row {e.row} ({e.date})" if e.row is not None else str(e.date)
+
+
+def _notes(entries: Sequence[Entry], *, csv: bool) -> tuple[str, ...]:
+    notes = [f"{_where(e)}: {ZERO_DENOMINATOR_NOTE}" for e in entries if e.denominator == 0]
+    formulas = [e for e in entries if e.note and sheets.is_formula(" ".join(e.note.split()))]
+    for e in formulas[:MAX_LISTED]:
+        notes.append(
+            f"{_where(e)}: the note starts like a spreadsheet formula (`{(e.note or '')[:30]}`)"
+            + (", so it is written with a leading ' and a spreadsheet shows it as text" if csv else "")
+        )
+    if len(formulas) > MAX_LISTED:
+        notes.append(f"... and {len(formulas) - MAX_LISTED} more notes that start like a formula")
+    return tuple(notes)
 
 
 def _into_yaml(wb: Workbook, rel: str, entries: Sequence[Entry]) -> tuple[Change, str]:
-    from ruamel.yaml.comments import CommentedMap
-
-    from microsys.yaml.edit import append_item, block_list
+    from microsys.yaml.edit import append_item, block_list, new_mapping
 
     doc = YamlDocument.read(wb.root / rel, wb.path / rel)
     seq = block_list(doc.data, "values")
@@ -131,7 +159,7 @@ def _into_yaml(wb: Workbook, rel: str, entries: Sequence[Entry]) -> tuple[Change
     flow = bool(last_fa is not None and last_fa.flow_style())
     dates = [_as_date(item.get("date")) if isinstance(item, dict) else dt.date.min for item in seq]
     for e in entries:
-        item = CommentedMap()
+        item = new_mapping()
         item["date"] = e.date
         item["value"] = _yaml_number(e.value)
         if e.denominator is not None:
@@ -165,9 +193,12 @@ def _into_csv(wb: Workbook, rel: str, measure: Measure, entries: Sequence[Entry]
     refuse_if_broken(wb, wb.file(csv_rel), "add to")
     raw = path.read_bytes()
     text = raw.decode("utf-8-sig")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.splitlines()
-    header = [h.strip().lower() for h in next(csv.reader([lines[0]]))] if lines else ["date", "value"]
+    try:
+        table = sheets.read_table(text)
+    except SheetError as exc:
+        raise RefusedError(f"{wb.path / csv_rel}: {exc}; nothing was written", hint=exc.hint) from None
+    newline = table.newline
+    header = [h.strip().lower() for h in table.header] or ["date", "value"]
     if any(e.denominator is not None for e in entries) and "denominator" not in header:
         raise RefusedError(
             f"{wb.path / csv_rel} has no denominator column; nothing was written",
@@ -179,31 +210,46 @@ def _into_csv(wb: Workbook, rel: str, measure: Measure, entries: Sequence[Entry]
             hint="add `note` to its first line, or leave out the note",
         )
     date_at = header.index("date")
-    dates: list[dt.date] = []
-    positions: list[int] = []
-    for i, row in enumerate(csv.reader(lines[1:]), start=1):
-        if row and len(row) > date_at:
-            dates.append(_as_date(row[date_at].strip()))
-            positions.append(i)
-    out = list(lines)
+    value_at = header.index("value") if "value" in header else None
+    decimal = table.default_decimal
+    if value_at is not None:
+        cells_of = ((r.line, r.cell(value_at)) for r in table.rows)
+        decimal = sheets.column_decimal(cells_of, table.default_decimal)
+    lines = text.split(newline)
+    if lines and lines[-1] == "":
+        lines.pop()
+    rows = list(table.rows)
+    dates = [_as_date(r.cell(date_at)) for r in rows]
+    # One pass: each new row goes before the first existing row dated later (entries are sorted).
+    inserts: dict[int, list[str]] = {}
     for e in entries:
+        k = bisect_right(dates, e.date)
+        at = rows[k].line - 1 if k < len(rows) else len(lines)
         cells = {
             "date": e.date.isoformat(),
-            "value": _number_text(e.value),
-            "denominator": _number_text(e.denominator) if e.denominator is not None else "",
-            "note": " ".join(e.note.split()) if e.note else "",
+            "value": _decimal_text(e.value, decimal),
+            "denominator": _decimal_text(e.denominator, decimal) if e.denominator is not None else "",
+            # Teams open this file in spreadsheets: a note must never run as a formula.
+            "note": sheets.neutralise(" ".join(e.note.split())) if e.note else "",
         }
         buf = io.StringIO()
-        csv.writer(buf, lineterminator="").writerow([cells.get(h, "") for h in header])
-        k = bisect_right(dates, e.date)
-        line_at = (positions[k - 1] + 1 if k > 0 else 1) if positions else len(out)
-        out.insert(line_at, buf.getvalue())
-        dates.insert(k, e.date)
-        positions = [p + 1 if p >= line_at else p for p in positions]
-        positions.insert(k, line_at)
+        csv.writer(buf, delimiter=table.delimiter, lineterminator="").writerow(
+            [cells.get(h, "") for h in header]
+        )
+        inserts.setdefault(at, []).append(buf.getvalue())
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.extend(inserts.get(i, ()))
+        out.append(line)
+    out.extend(inserts.get(len(lines), ()))
     body = newline.join(out) + newline
     prefix = "\ufeff" if text != raw.decode("utf-8") else ""
     return Change(path, (prefix + body).encode("utf-8"), raw), csv_rel
+
+
+def _decimal_text(v: float, decimal: str) -> str:
+    text = _number_text(v)
+    return text.replace(".", ",") if decimal == "," else text
 
 
 def prepare_one(
@@ -245,13 +291,6 @@ class Columns:
     note: str | None = None
 
 
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")  # Excel on Windows
-
-
 def _column(header: list[str], wanted: str | None, default: str, flag: str, required: bool) -> int | None:
     lowered = [h.strip().lower() for h in header]
     name = (wanted or default).strip().lower()
@@ -270,62 +309,87 @@ def _column(header: list[str], wanted: str | None, default: str, flag: str, requ
 def read_rows(
     path: Path, columns: Columns, *, month_first: bool = False, date_format: str | None = None
 ) -> list[Entry]:
-    """Entries from a spreadsheet export; every unreadable row is listed, none is dropped.
+    """Entries from a spreadsheet export, read by :mod:`microsys.sheets`; every bad row is listed.
 
     Raises:
         UsageError: the file cannot be read or has no such column.
-        RefusedError: some rows cannot be read.
+        RefusedError: the file or some rows cannot be read exactly.
     """
     try:
-        text = _decode(path.read_bytes())
+        table = sheets.read_table(sheets.read_path(path))
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        # Fall back on the separator the header line uses most.
-        first = sample.splitlines()[0] if sample else ""
-        delimiter = max(",;\t", key=first.count)
-
-        class _Dialect(csv.excel):
-            pass
-
-        _Dialect.delimiter = delimiter
-        dialect = _Dialect
-    rows = list(csv.reader(io.StringIO(text), dialect))
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    if not rows:
+    except SheetError as exc:
+        raise RefusedError(f"{path}: {exc}; nothing was written", hint=exc.hint) from None
+    if not table.header:
         raise UsageError(f"{path} is empty")
-    header, body = rows[0], rows[1:]
+    header = list(table.header)
     di = _column(header, columns.date, "date", "--date-column", True)
     vi = _column(header, columns.value, "value", "--value-column", True)
     ni = _column(header, columns.denominator, "denominator", "--denominator-column", False)
     oi = _column(header, columns.note, "note", "--note-column", False)
     assert di is not None and vi is not None
-    # Spreadsheets that separate cells with ; write decimals with a comma (9,5).
-    decimal_comma = getattr(dialect, "delimiter", ",") == ";"
-    entries, problems = [], []
-    for line, row in enumerate(body, start=2):
+    problems: list[str] = []
 
-        def cell(i: int | None, row: list[str] = row) -> str:
-            return row[i].strip() if i is not None and i < len(row) else ""
+    def problem(exc: SheetError) -> None:
+        problems.append(str(exc) + (f" ({exc.hint})" if exc.hint else ""))
 
+    rows = list(table.rows)
+    decimals: dict[int, sheets.values.Decimal] = {}
+    for i in (vi, ni):
+        if i is not None:
+            try:
+                decimals[i] = sheets.column_decimal(
+                    ((r.line, r.cell(i)) for r in rows), table.default_decimal
+                )
+            except SheetError as exc:
+                problem(exc.at(None, header[i]))
+    order: sheets.values.DateOrder = "mdy" if month_first else "dmy"
+    if date_format is None:
         try:
-            if not cell(vi):
-                raise EntryError("the value is empty")
-            entries.append(
-                Entry(
-                    date=parse_date(cell(di), month_first=month_first, fmt=date_format),
-                    value=parse_number(cell(vi), decimal_comma=decimal_comma),
-                    denominator=parse_number(cell(ni), "denominator", decimal_comma=decimal_comma)
-                    if cell(ni)
-                    else None,
-                    note=cell(oi) or None,
+            order = sheets.column_date_order(((r.line, r.cell(di)) for r in rows), month_first)
+        except SheetError as exc:
+            problem(exc.at(None, header[di]))
+    entries: list[Entry] = []
+    for row in rows:
+        if len(row.cells) > len(header):
+            problem(
+                SheetError(
+                    f"this row has {len(row.cells)} cells but the header has {len(header)}",
+                    hint="put text holding the separator in quotes, or remove the extra separators",
+                    row=row.line,
                 )
             )
-        except EntryError as exc:
-            problems.append(f"row {line}: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
+            continue
+
+        def read(i: int, what: str, row: sheets.Row = row) -> sheets.Number:
+            text = row.cell(i)
+            if not text:
+                raise SheetError(f"the {what} is empty", row=row.line, column=header[i], col=row.col(i))
+            try:
+                return sheets.parse_number(text, decimals.get(i, table.default_decimal))
+            except SheetError as exc:
+                raise exc.at(row.line, header[i], row.col(i)) from None
+
+        try:
+            try:
+                day = sheets.parse_date(row.cell(di), order, date_format)
+            except SheetError as exc:
+                raise exc.at(row.line, header[di], row.col(di)) from None
+            value = read(vi, "value")
+            denominator = read(ni, "denominator") if ni is not None and row.cell(ni) else None
+            entries.append(
+                Entry(
+                    date=day,
+                    value=value.value,
+                    denominator=denominator.value if denominator is not None else None,
+                    note=row.cell(oi) or None,
+                    row=row.line,
+                    percent=value.percent,
+                )
+            )
+        except SheetError as exc:
+            problem(exc)
     if problems:
         _refuse(problems, f"{len(problems)} row(s) of {path.name} cannot be read")
     return entries

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from microsys.errors import UsageError
 from microsys.ramp.moves import Move, Track, plan_move
 from microsys.ramp.status import RampStatus, ramp_status
 from microsys.storage import commit
-from microsys.workbook.loader import open_workbook
+from microsys.workbook.loader import open_for_writing, open_workbook
 from microsys.yaml.edit import unified_diff
 
 
@@ -66,10 +67,12 @@ def next_move(
         )
     if reason and not force:
         raise UsageError("--reason goes with --force", hint="drop --reason, or add --force")
-    wb = open_workbook(path)
-    move = plan_move(wb, track, today=today, by=who(by, wb.root), force=force, reason=reason)
-    diff = unified_diff(move.change, "ramp.yaml")
-    if dry_run or (move.missing and not force):
-        return MoveResult(move, False, diff)
-    commit([move.change])
+    # A dry run only reads: it takes no lock and leaves no trace in the workbook.
+    opened = nullcontext(open_workbook(path)) if dry_run else open_for_writing(path)
+    with opened as wb:
+        move = plan_move(wb, track, today=today, by=who(by, wb.root), force=force, reason=reason)
+        diff = unified_diff(move.change, "ramp.yaml")
+        if dry_run or (move.missing and not force):
+            return MoveResult(move, False, diff)
+        commit([move.change], root=wb.root)
     return MoveResult(move, True, diff)

@@ -151,6 +151,21 @@ RULES: tuple[Rule, ...] = (
         "warning",
         "A file that is not part of the workbook format (a typo in a folder name?).",
     ),
+    Rule(
+        "workbook.leftover-temp",
+        "warning",
+        "A hidden temporary file (`.NAME.RANDOM.tmp`) left by a microsys command that was stopped.",
+    ),
+    Rule(
+        "workbook.write-undone",
+        "warning",
+        "A command was stopped while writing several files; `check` put them back as they were.",
+    ),
+    Rule(
+        "workbook.unfinished-write",
+        "error",
+        "A journal of a write that was stopped half-way and could not be undone yet.",
+    ),
 )
 
 RULE_IDS = frozenset(r.id for r in RULES)

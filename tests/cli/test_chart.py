@@ -186,7 +186,10 @@ def test_csv_image_default_name(oj_csv: Path) -> None:
         (["--y", "nope"], "there is no column `nope`"),
         (["--y", "defective", "-t", "p"], "needs a denominator"),
         (["--y", "defective", "--exclude", "a,b"], "not a list of point numbers"),
-        (["--y", "defective", "-t", "zz"], "not a chart type"),
+        # Choices come from the table of kinds; typer refuses others and lists them.
+        (["--y", "defective", "-t", "zz"], "'zz' is not one of 'run', 'i', 'mr', 'xbar'"),
+        (["--y", "defective", "--rules", "zz"], "'zz' is not one of 'anhoej', 'ihi', 'nhs'"),
+        (["--y", "defective", "--direction", "zz"], "'zz' is not one of 'up', 'down', 'neutral'"),
         ([], "--y COLUMN"),
     ],
 )

@@ -91,7 +91,8 @@ def test_a_failure_mid_write_leaves_nothing_behind(
 
     monkeypatch.setattr(os, "replace", failing_replace)
     target = tmp_path / "new"
-    assert run(["init", str(target), "--no-input"]) == 3
+    assert run(["init", str(target), "--no-input"]) == 1
+    assert "the disk is full" in capsys.readouterr().err
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
 

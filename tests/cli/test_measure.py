@@ -49,10 +49,16 @@ def test_numbers_read_back(x: float) -> None:
     assert parse_number(repr(x)) == x
 
 
-@pytest.mark.parametrize("text", ["1,234", "12%", "", "ten", "nan", "1e999"])
+@pytest.mark.parametrize("text", ["12,34", "12%", "", "ten", "nan", "1e999", "1e308", "-inf"])
 def test_ambiguous_or_non_numbers_are_refused(text: str) -> None:
     with pytest.raises(EntryError):
         parse_number(text)
+
+
+def test_thousands_read_as_chart_reads_them() -> None:
+    assert parse_number("1,234.5") == 1234.5
+    assert parse_number("1,234") == 1234
+    assert parse_number("1.234", decimal_comma=True) == 1234
 
 
 def test_decimal_comma_only_when_asked() -> None:
@@ -188,7 +194,7 @@ def test_import_is_all_or_nothing_and_lists_every_bad_row(capsys, cf_clinic: Pat
     )
     assert code == 1
     assert "2 row(s) of bad.csv cannot be read" in err
-    assert "row 3:" in err and "row 4:" in err
+    assert "row 3, column `value`:" in err and "row 4, column `date`:" in err
     assert snapshot(cf_clinic) == before
     code, _, err = call(
         capsys, "measure", "import", str(cf_clinic), "clinic-wait", str(export), "--value-column", "wait"

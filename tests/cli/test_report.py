@@ -272,15 +272,24 @@ def test_all_renders_every_workbook_under_a_folder(capsys, tmp_path: Path) -> No
 
 def test_usage_mistakes_are_plain_errors(capsys, cf_clinic: Path, tmp_path: Path) -> None:
     for args, words in (
-        (["--kind", "poster"], "not a kind of report"),
-        (["--format", "docx"], "not a report format"),
-        (["--size", "b5"], "not a paper size"),
+        (["--kind", "poster"], "'poster' is not one of 'storyboard', 'playbook', 'summary', 'all'"),
+        (["--format", "docx"], "'docx' is not one of 'pdf', 'html', 'md'"),
+        (["--size", "b5"], "'b5' is not one of 'a4', 'a3', 'a2', 'a1', 'a0'"),
         (["-k", "all", "--out", str(tmp_path / "x.pdf")], "names one file"),
     ):
         code, _, err = call(capsys, "report", str(cf_clinic), *args)
         assert code == 2 and words in err and "Traceback" not in err, (args, err)
     code, _, err = call(capsys, "report", str(tmp_path))
     assert code == 2 and "no workbook found" in err
+
+
+def test_the_options_list_what_the_use_case_accepts() -> None:
+    from microsys import reporting
+    from microsys.cli import report
+
+    assert (*reporting.KINDS, "all") == report.REPORT_KINDS
+    assert report.REPORT_FORMATS == reporting.FORMATS
+    assert report.PAPER_SIZES == reporting.SIZES
 
 
 def test_workbook_templates_restyle_reports_but_cannot_read_outside(

@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 from microsys.errors import RefusedError
 from microsys.storage import Change, commit
 from microsys.yaml.edit import YamlDocument, merge_lines
-from microsys.yaml.load import Limits, parse_text
+from microsys.yaml.load import ReadLimits, parse_text
 from tests.conftest import CASES, EXAMPLES
 
 
@@ -23,7 +23,7 @@ def _yaml_files() -> list[Path]:
     out = []
     for f in files:
         try:
-            _, diagnostics = parse_text(f, f.read_text(encoding="utf-8"), Limits())
+            _, diagnostics = parse_text(f, f.read_text(encoding="utf-8"), ReadLimits())
         except UnicodeDecodeError:
             continue
         if not any(d.rule.startswith(("yaml.", "file.")) for d in diagnostics):
@@ -136,9 +136,147 @@ def test_commit_puts_everything_back_when_a_later_file_fails(
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", flaky)
-    with pytest.raises(OSError):
+    with pytest.raises(RefusedError, match="nothing was changed"):
         commit([Change(a, b"a: 2\n", b"a: 1\n"), Change(b, b"b: 1\n", None)])
     monkeypatch.setattr(os, "replace", real_replace)
     assert a.read_text() == "a: 1\n"
     assert not b.exists() and not b.parent.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml"]  # no temporary files left
+
+
+# --- generated documents: odd line ends and characters in notes --------------------
+
+_ODD = ["\u2028", "\u2029", "\x85", "\x0c", "\x0b", "\t", "\\", '"']
+_SAFE = [*"abcxyz 019-#:'é", "😀"]
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> tuple[str, list[int], int | None]:
+    """A mapping of notes and a list, as people write them: (text, line of each key, list end line)."""
+    value = st.text(alphabet=st.sampled_from(_SAFE + _ODD), min_size=1, max_size=10)
+    plain = st.text(alphabet=st.sampled_from(list("abcxyz019é")), min_size=1, max_size=10)
+    n = draw(st.integers(1, 4))
+    lines: list[str] = []
+    if draw(st.booleans()):
+        lines.append("# " + draw(value).replace("\n", " "))
+    key_lines = []
+    for i in range(n):
+        style = draw(st.sampled_from(["plain", "double", "single"]))
+        if style == "plain":
+            text = draw(plain)
+        elif style == "double":
+            text = '"' + draw(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        else:
+            text = "'" + draw(value).replace("'", "''") + "'"
+        if draw(st.booleans()):
+            text += "  # " + draw(value).replace("\n", " ")
+        key_lines.append(len(lines))
+        lines.append(f"k{i}: {text}")
+    last_item = None
+    if draw(st.booleans()):
+        indent = draw(st.sampled_from(["", "  "]))
+        lines.append("items:")
+        for _ in range(draw(st.integers(1, 3))):
+            lines.append(f"{indent}- {draw(plain)}")
+        last_item = len(lines) - 1
+        if draw(st.booleans()):
+            key_lines.append(len(lines))
+            lines.append(f"after: {draw(plain)}")
+    ends = [draw(st.sampled_from(["\n", "\r\n"])) for _ in lines]
+    final = draw(st.booleans())
+    text = "".join(line + end for line, end in zip(lines, ends, strict=True))
+    if not final:
+        text = text[: -len(ends[-1])]
+    return text, key_lines, last_item
+
+
+def _raw_lines(data: bytes) -> list[bytes]:
+    return data.split(b"\n")
+
+
+def _safe_load(data: bytes) -> object:
+    return YAML(typ="safe", pure=True).load(data.decode("utf-8"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=_documents(), edit=st.sampled_from(["none", "value", "append"]), data=st.data())
+def test_edits_of_generated_documents_keep_every_other_byte(
+    tmp_path: Path, doc: tuple[str, list[int], int | None], edit: str, data: st.DataObject
+) -> None:
+    text, key_lines, last_item = doc
+    raw = text.encode("utf-8")
+    path = tmp_path / "doc.yaml"
+    path.write_bytes(raw)
+    odd = any(c in text for c in _ODD)
+    try:
+        document = YamlDocument.read(path)
+        if edit == "none":
+            assert document.change().content == raw
+            return
+        if edit == "append" and last_item is None:
+            return
+        if edit == "value":
+            key = data.draw(st.sampled_from([k for k in document.data if k != "items"]))
+            document.data[key] = "new value"
+        else:
+            document.data["items"].append("new item")
+        new = document.change().content
+    except RefusedError as exc:
+        # Refused only for characters an edit cannot keep, and then in plain words.
+        assert odd, exc.message
+        assert "doc.yaml" in exc.message and "Traceback" not in exc.message
+        return
+    before, after = _raw_lines(raw), _raw_lines(new)
+    expected = _safe_load(raw)
+    assert isinstance(expected, dict)
+    if edit == "value":
+        line = key_lines[[k for k in expected if k != "items"].index(key)]
+        assert len(after) == len(before)
+        assert [b for i, b in enumerate(before) if i != line] == [a for i, a in enumerate(after) if i != line]
+        assert after[line].startswith(f"{key}: ".encode()) and b"new value" in after[line]
+        expected[key] = "new value"
+    else:
+        assert last_item is not None
+        inserted = after[last_item + 1]
+        indent = len(before[last_item]) - len(before[last_item].lstrip())
+        assert inserted.strip() == b"- new item" and inserted.startswith(before[last_item][:indent] + b"-")
+        rest = after[: last_item + 1] + after[last_item + 2 :]
+        if last_item + 1 == len(before):  # the list ended a file with no final newline
+            assert rest[:-1] == before[:-1] and rest[-1] in (before[-1], before[-1] + b"\r")
+        else:
+            assert rest == before
+        # A new line ends like most of the file's lines; the file's last line keeps having none.
+        crlf = sum(1 for b in before[:-1] if b.endswith(b"\r"))
+        if last_item + 1 < len(before):
+            assert inserted.endswith(b"\r") == (crlf * 2 > len(before) - 1)
+        expected["items"].append("new item")
+    assert _safe_load(new) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "words"),
+    [
+        ("a: 1\nnote: one\x0ctwo\n", "doc.yaml:2:10", "form feed"),
+        ("a: 1\nnote: one\x0btwo\n", "doc.yaml:2:10", "vertical tab"),
+        ("a: 1\rnote: x\r", "doc.yaml:1:5", "carriage return alone"),
+        ("a: 1\nnote: one\u2028two\n", "doc.yaml:2:10", "line separator (U+2028)"),
+        ("a: 1\nnote: one\x85two\n", "doc.yaml:2:10", "next-line character"),
+    ],
+)
+def test_characters_an_edit_cannot_keep_are_refused_by_line_and_column(
+    tmp_path: Path, text: str, where: str, words: str
+) -> None:
+    path = tmp_path / "doc.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    with pytest.raises(RefusedError) as info:
+        YamlDocument.read(path)
+    assert where in info.value.message and words in info.value.message
+    assert "will not edit" in info.value.message and info.value.hint
+
+
+def test_a_file_without_a_final_newline_gets_the_new_entry_on_its_own_line(tmp_path: Path) -> None:
+    path = tmp_path / "doc.yaml"
+    path.write_bytes(b"a: 1\r\nitems:\n  - x")
+    doc = YamlDocument.read(path)
+    doc.data["items"].append("y")
+    assert doc.change().content == b"a: 1\r\nitems:\n  - x\n  - y"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from microsys.yaml.load import Limits, has_c_parser, load_file, nesting_guard, parse_text
+from microsys.yaml.load import ReadLimits, has_c_parser, load_file, nesting_guard, parse_text
 
 
 def test_c_parser_is_installed() -> None:
@@ -66,7 +66,7 @@ def test_brackets_inside_quotes_and_comments_do_not_count() -> None:
 def test_file_size_limit(tmp_path: Path) -> None:
     p = tmp_path / "big.yaml"
     p.write_text("notes: " + "x" * 5000 + "\n")
-    _, data, diags = load_file(p, Limits(max_bytes=1000))
+    _, data, diags = load_file(p, ReadLimits(max_bytes=1000))
     assert data is None and diags[0].rule == "file.too-large"
     assert "5,008" in diags[0].message
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from microsys.render.jinja import yaml_scalar
 from microsys.schema.cycles import PDSA
+from microsys.sheets import MAX_DATE, MIN_DATE
 from microsys.workbook.csvdata import parse_csv
 from microsys.yaml.load import parse_text
 
@@ -42,7 +43,11 @@ def test_random_text_in_a_string_field_validates_unchanged(field: str, text: str
 
 
 @settings(max_examples=100)
-@given(st.lists(st.tuples(st.dates(), st.floats(-1e6, 1e6, allow_nan=False), TEXT), max_size=20))
+@given(
+    st.lists(
+        st.tuples(st.dates(MIN_DATE, MAX_DATE), st.floats(-1e6, 1e6, allow_nan=False), TEXT), max_size=20
+    )
+)
 def test_csv_values_round_trip(rows: list) -> None:
     import csv
     import io

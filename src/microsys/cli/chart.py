@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import enum
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
+from microsys.cli.common import choices
+from microsys.reporters.charts import CHART_FORMATS
+from microsys.spc.analysis import DIRECTIONS, RULE_SETS
+from microsys.spc.kinds import CHART_TYPES, KINDS
 
-class ChartFormat(str, enum.Enum):
-    """What ``chart`` writes."""
+if TYPE_CHECKING:
+    ChartFormat = enum.Enum
+    ChartKind = enum.Enum
+    RuleSet = enum.Enum
+    Direction = enum.Enum
+else:
+    ChartFormat = choices("ChartFormat", CHART_FORMATS)
+    ChartKind = choices("ChartKind", CHART_TYPES)
+    RuleSet = choices("RuleSet", RULE_SETS)
+    Direction = choices("Direction", DIRECTIONS)
 
-    image = "image"
-    json = "json"
+_DENOMINATOR = ", ".join(k.id for k in KINDS if k.denominator)
 
 
 def chart(
@@ -25,16 +38,16 @@ def chart(
         help="Output file (.png, .svg, .pdf) or folder. Default: build/charts in the workbook.",
     ),
     format: ChartFormat = typer.Option(
-        ChartFormat.image, "--format", "-f", help="`image` draws charts; `json` prints the analysis."
+        "image", "--format", "-f", help="`image` draws charts; `json` prints the analysis."
     ),
     y: str | None = typer.Option(None, "--y", help="CSV: the column of values."),
     x: str | None = typer.Option(
         None, "--x", help="CSV: the column of dates or numbers (default: row order)."
     ),
-    n: str | None = typer.Option(None, "--n", help="CSV: the column of denominators (p, pp, u, up charts)."),
-    type: str = typer.Option(
-        "run", "--type", "-t", help="CSV: run, i, mr, xbar, s, t, p, pp, c, u, up or g."
+    n: str | None = typer.Option(
+        None, "--n", help=f"CSV: the column of denominators ({_DENOMINATOR} charts)."
     ),
+    type: ChartKind = typer.Option("run", "--type", "-t", help="CSV: the kind of chart."),
     part: str | None = typer.Option(
         None, "--part", help="CSV: a column whose value changes where a phase starts."
     ),
@@ -44,10 +57,8 @@ def chart(
     exclude: str | None = typer.Option(
         None, "--exclude", help="CSV: points left out of the calculation, e.g. 3,7."
     ),
-    rules: str = typer.Option("anhoej", "--rules", help="CSV: anhoej, ihi or nhs."),
-    direction: str = typer.Option(
-        "neutral", "--direction", help="CSV: which way is better: up, down, neutral."
-    ),
+    rules: RuleSet = typer.Option("anhoej", "--rules", help="CSV: the rules that find signals."),
+    direction: Direction = typer.Option("neutral", "--direction", help="CSV: which way is better."),
     target: float | None = typer.Option(None, "--target", help="CSV: target value, drawn as a line."),
     title: str | None = typer.Option(None, "--title", help="CSV: chart title."),
     no_screen: bool = typer.Option(False, "--no-screen", help="Do not screen out large moving ranges."),
@@ -59,25 +70,25 @@ def chart(
 
     Example: microsys chart examples/sheffield-cf-clinic clinic-wait --out wait.png
     """
-    from microsys.charting import CsvRequest, run_chart_command
+    from microsys.charting import CsvRequest, charts
 
     request = CsvRequest(
         y=y,
         x=x,
         n=n,
-        chart=type,
+        chart=type.value,
         part=part,
         freeze=freeze,
         exclude=exclude,
-        rules=rules,
-        direction=direction,
+        rules=rules.value,
+        direction=direction.value,
         target=target,
         title=title,
     )
-    for line in run_chart_command(
-        source, measures or [], out, as_json=format is ChartFormat.json, csv=request, screen=not no_screen
-    ):
-        typer.echo(line)
+    analysed = charts(source, measures or [], out, csv=request, screen=not no_screen)
+    for note in (note for c in analysed for note in c.notes):
+        typer.echo(f"note: {note}", err=True)
+    CHART_FORMATS[format.value](analysed, sys.stdout)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,25 +6,24 @@ import enum
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from microsys.cli.common import color_wanted, parse_size, parse_today
+from microsys.cli.common import NO_COLOR, choices, color_wanted, parse_size, parse_today, today_option
+from microsys.reporters import REPORTERS
 
-
-class Format(str, enum.Enum):
-    """Output formats of ``check``."""
-
-    text = "text"
-    json = "json"
-    github = "github"
+if TYPE_CHECKING:
+    CheckFormat = enum.Enum
+else:
+    CheckFormat = choices("CheckFormat", REPORTERS)
 
 
 def check(
     paths: list[Path] = typer.Argument(
         None, help="Workbook folders, files in them, or folders to search for workbooks. Default: here."
     ),
-    format: Format | None = typer.Option(
+    format: CheckFormat | None = typer.Option(
         None,
         "--format",
         "-f",
@@ -35,10 +34,8 @@ def check(
         "2MB", "--max-file-size", help="Refuse files larger than this (e.g. 500KB, 2MB)."
     ),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Processes to use; 0 chooses for you."),
-    no_color: bool = typer.Option(False, "--no-color", help="Plain text output (NO_COLOR is honoured too)."),
-    today: str | None = typer.Option(
-        None, "--today", help="Check as if today were this date (YYYY-MM-DD), e.g. for reproducible CI."
-    ),
+    no_color: bool = NO_COLOR,
+    today: str | None = today_option("Check as if today were this date, e.g. for reproducible CI"),
     no_git: bool = typer.Option(
         False, "--no-git", help="Do not read git history (skips the prediction-after-the-fact check)."
     ),
@@ -49,20 +46,20 @@ def check(
 
     Example: microsys check examples/sheffield-cf-clinic
     """
-    from microsys import engine, reporters
+    from microsys import engine
     from microsys.errors import EXIT_OK
-    from microsys.yaml.load import Limits
+    from microsys.yaml.load import ReadLimits
 
-    chosen = format or (Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text)
+    chosen = format.value if format else "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     result = engine.check(
         paths or [Path(".")],
-        limits=Limits(max_bytes=parse_size(max_file_size)),
+        limits=ReadLimits(max_bytes=parse_size(max_file_size)),
         strict=strict,
         jobs=jobs or None,
         today=parse_today(today),
         git=not no_git,
     )
-    reporters.get(chosen.value)(result, sys.stdout, color_wanted(no_color) and chosen is Format.text)
+    REPORTERS[chosen](result, sys.stdout, color_wanted(no_color) and chosen == "text")
     if result.exit_code != EXIT_OK:
         raise typer.Exit(result.exit_code)
 

@@ -1,13 +1,36 @@
-"""Small helpers shared by commands: option parsing and terminal detection."""
+"""What commands share: options declared once, choice enums, option parsing, terminal detection."""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import os
 import re
 import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import typer
 
 from microsys.errors import UsageError
+
+
+def choices(name: str, values: Iterable[str]) -> Any:
+    """A string enum of ``values``, for an option typer validates and lists in ``--help``.
+
+    Built from the table or registry that owns the values (chart kinds, output formats),
+    so the option's choices cannot drift from what the code accepts.
+    """
+    return enum.Enum(name, [(v, v) for v in values], type=str)
+
+
+def today_option(purpose: str = "Act as if today were this date") -> Any:
+    """``--today YYYY-MM-DD``; ``purpose`` says what the date is used for in this command."""
+    return typer.Option(None, "--today", metavar="YYYY-MM-DD", help=f"{purpose}.")
+
+
+NO_COLOR: Any = typer.Option(False, "--no-color", help="No colours (NO_COLOR is honoured too).")
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.I)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -42,3 +65,10 @@ def parse_today(text: str | None) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"`{text}` is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-03-31") from None
+
+
+def echo_undone(workbook: Path, undone: Sequence[str]) -> None:
+    """Tell the user which files an earlier, killed command had half-written and were put back."""
+    if undone:
+        shown = ", ".join(str(workbook / rel) for rel in undone)
+        sys.stderr.write(f"microsys: note: an earlier command was stopped half-way; put back {shown}\n")

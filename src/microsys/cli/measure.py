@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from microsys.cli.common import parse_today
+from microsys.cli.common import parse_today, today_option
 
 _MONTH_FIRST = typer.Option(
     False, "--month-first", help="Read 03/04/2026 as 4 March (US order); the default is day first."
@@ -14,10 +14,14 @@ _MONTH_FIRST = typer.Option(
 _DATE_FORMAT = typer.Option(
     None, "--date-format", help="The exact date layout, in strftime codes, e.g. %d%m%Y."
 )
-_TODAY = typer.Option(None, "--today", help="Treat this as today when refusing future dates (YYYY-MM-DD).")
+_TODAY = today_option("Treat this as today when refusing future dates")
 
 
-def _report(wb_path: Path, added: int, skipped: int, rel: str, measure: str) -> None:
+def _report(
+    wb_path: Path, added: int, skipped: int, rel: str, measure: str, notes: tuple[str, ...] = ()
+) -> None:
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
     rows = "value" if added == 1 else "values"
     text = f"Added {added} {rows} to {measure} ({wb_path / rel})"
     if skipped:
@@ -44,24 +48,26 @@ def measure_add(
 
     Example: microsys measure add my-clinic seen-within-15 2026-03-31 28 --denominator 35
     """
+    from microsys.cli.common import echo_undone
     from microsys.measuring import prepare_one
     from microsys.storage import commit
-    from microsys.workbook.loader import open_workbook
+    from microsys.workbook.loader import open_for_writing
 
-    wb = open_workbook(folder)
-    added = prepare_one(
-        wb,
-        measure,
-        date,
-        value,
-        denominator=denominator,
-        note=note,
-        today=parse_today(today),
-        month_first=month_first,
-        date_format=date_format,
-    )
-    commit([added.change])
-    _report(wb.path, added.added, added.skipped, added.rel, measure)
+    with open_for_writing(folder) as wb:
+        echo_undone(wb.path, wb.undone)
+        added = prepare_one(
+            wb,
+            measure,
+            date,
+            value,
+            denominator=denominator,
+            note=note,
+            today=parse_today(today),
+            month_first=month_first,
+            date_format=date_format,
+        )
+        commit([added.change], root=wb.root)
+    _report(wb.path, added.added, added.skipped, added.rel, measure, added.notes)
 
 
 def measure_import(
@@ -93,21 +99,23 @@ def measure_import(
 
     Example: microsys measure import my-clinic clinic-wait waits.csv --date-column Week --value-column Wait
     """
+    from microsys.cli.common import echo_undone
     from microsys.measuring import Columns, prepare, read_rows
     from microsys.storage import commit
-    from microsys.workbook.loader import open_workbook
+    from microsys.workbook.loader import open_for_writing
 
-    wb = open_workbook(folder)
-    entries = read_rows(
-        file,
-        Columns(date=date_column, value=value_column, denominator=denominator_column, note=note_column),
-        month_first=month_first,
-        date_format=date_format,
-    )
-    added = prepare(wb, measure, entries, parse_today(today), skip_existing=skip_existing)
-    if added.added:
-        commit([added.change])
-    _report(wb.path, added.added, added.skipped, added.rel, measure)
+    with open_for_writing(folder) as wb:
+        echo_undone(wb.path, wb.undone)
+        entries = read_rows(
+            file,
+            Columns(date=date_column, value=value_column, denominator=denominator_column, note=note_column),
+            month_first=month_first,
+            date_format=date_format,
+        )
+        added = prepare(wb, measure, entries, parse_today(today), skip_existing=skip_existing)
+        if added.added:
+            commit([added.change], root=wb.root)
+    _report(wb.path, added.added, added.skipped, added.rel, measure, added.notes)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,30 +2,38 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from microsys.cli.common import parse_today
+from microsys.cli.common import choices, parse_today, today_option
+from microsys.spc.kinds import CHART_TYPES
 
 if TYPE_CHECKING:
     from microsys.creating import NewRecord
     from microsys.workbook.loader import Workbook
 
+    ChartKind = enum.Enum
+else:
+    ChartKind = choices("ChartKind", CHART_TYPES)
+
 _DIR = typer.Argument(Path("."), help="The workbook folder (default: the current folder).")
-_TODAY = typer.Option(None, "--today", help="The date to write (YYYY-MM-DD; default: today).")
+_TODAY = today_option("The date to write (default: today)")
 _TITLE = typer.Option(None, "--title", help="A short name for the record.")
 
 
 def _create(folder: Path, make: Callable[[Workbook], NewRecord]) -> None:
+    from microsys.cli.common import echo_undone
     from microsys.storage import commit
-    from microsys.workbook.loader import open_workbook
+    from microsys.workbook.loader import open_for_writing
 
-    wb = open_workbook(folder)
-    record = make(wb)
-    commit(record.changes)
+    with open_for_writing(folder) as wb:
+        echo_undone(wb.path, wb.undone)
+        record = make(wb)
+        commit(record.changes, root=wb.root)
     for change in record.changes:
         verb = "Wrote" if change.expected is None else "Updated"
         shown = wb.path / change.path.relative_to(wb.root).as_posix()
@@ -82,7 +90,7 @@ def new_measure(
     name: str = typer.Option(..., "--name", help="The name shown on charts."),
     type: str = typer.Option("outcome", "--type", help="outcome, process or balancing."),
     direction: str = typer.Option("down", "--direction", help="Which way is better: up, down or neutral."),
-    chart: str = typer.Option("run", "--chart", help="run, i, mr, xbar, s, t, p, pp, c, u, up or g."),
+    chart: ChartKind = typer.Option("run", "--chart", help="The kind of chart."),
     frequency: str = typer.Option(
         "weekly", "--frequency", help="daily, weekly, fortnightly, monthly, quarterly or per-session."
     ),
@@ -105,7 +113,7 @@ def new_measure(
             name=name,
             type=type,
             direction=direction,
-            chart=chart,
+            chart=chart.value,
             frequency=frequency,
             unit=unit,
             numerator=numerator,

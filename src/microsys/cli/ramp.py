@@ -3,67 +3,41 @@
 from __future__ import annotations
 
 import enum
-import io
-import json
-import re
 import sys
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from microsys.cli.common import color_wanted, parse_today
+from microsys.cli.common import NO_COLOR, choices, color_wanted, parse_today, today_option
+from microsys.reporters.status import COACH_STATUS, RAMP_STATUS
 
-
-class StatusFormat(str, enum.Enum):
-    """What ``status`` prints."""
-
-    text = "text"
-    json = "json"
-
-
-class _StripTrailing(io.TextIOBase):
-    """Drops the spaces rich pads table rows with, so output diffs and copies cleanly."""
-
-    def __init__(self, target: Any) -> None:
-        self._target = target
-
-    def write(self, text: str) -> int:
-        self._target.write(re.sub(r"[ \t]+(?=\n)", "", text))
-        return len(text)
-
-    def flush(self) -> None:
-        self._target.flush()
+if TYPE_CHECKING:
+    RampFormat = enum.Enum
+    CoachFormat = enum.Enum
+else:
+    RampFormat = choices("RampFormat", RAMP_STATUS)
+    CoachFormat = choices("CoachFormat", COACH_STATUS)
 
 
 def _console(no_color: bool) -> Any:
-    from rich.console import Console
+    from microsys.render.ramp_view import console
 
-    return Console(
-        file=cast(IO[str], _StripTrailing(sys.stdout)),
-        no_color=not color_wanted(no_color),
-        highlight=False,
-        soft_wrap=False,
-        width=None if sys.stdout.isatty() else 110,
-    )
+    return console(sys.stdout, color_wanted(no_color))
 
 
 _DIR = typer.Argument(Path("."), help="The workbook folder (default: the current folder).")
-_TODAY = typer.Option(None, "--today", help="Evaluate as if today were this date (YYYY-MM-DD).")
-_NO_COLOR = typer.Option(False, "--no-color", help="No colours.")
+_TODAY = today_option("Evaluate as if today were this date")
+_NO_COLOR = NO_COLOR
 _BY = typer.Option(None, "--by", help="Who records the move (default: git's user.name).")
 _DRY = typer.Option(False, "--dry-run", help="Show the change to ramp.yaml; write nothing.")
 _FORCE = typer.Option(False, "--force", help="Move on although evidence is missing (needs --reason).")
 _REASON = typer.Option(None, "--reason", help="Why the move is forced; kept in the history.")
 
 
-def _print_status_json(data: dict[str, Any]) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
 def ramp_status(
     folder: Path = _DIR,
-    format: StatusFormat = typer.Option(StatusFormat.text, "--format", "-f", help="`text` or `json`."),
+    format: RampFormat = typer.Option("text", "--format", "-f", help="What to print."),
     today: str | None = _TODAY,
     no_color: bool = _NO_COLOR,
 ) -> None:
@@ -74,15 +48,10 @@ def ramp_status(
 
     Example: microsys ramp status examples/sheffield-cf-clinic
     """
-    from microsys.ramp.status import as_dict
     from microsys.ramping import status
-    from microsys.render.ramp_view import show_status
 
     result = status(folder, parse_today(today))
-    if format is StatusFormat.json:
-        _print_status_json(as_dict(result))
-    else:
-        show_status(result, _console(no_color))
+    RAMP_STATUS[format.value](result, sys.stdout, color_wanted(no_color))
 
 
 def _next(
@@ -148,7 +117,7 @@ def ramp_history(folder: Path = _DIR, today: str | None = _TODAY, no_color: bool
 
 def coach_status(
     folder: Path = _DIR,
-    format: StatusFormat = typer.Option(StatusFormat.text, "--format", "-f", help="`text` or `json`."),
+    format: CoachFormat = typer.Option("text", "--format", "-f", help="What to print."),
     today: str | None = _TODAY,
     no_color: bool = _NO_COLOR,
 ) -> None:
@@ -156,18 +125,10 @@ def coach_status(
 
     Example: microsys coach status examples/millbrook-surgery
     """
-    from microsys.ramp.status import as_dict
     from microsys.ramping import status
-    from microsys.render.ramp_view import show_phases
 
     result = status(folder, parse_today(today))
-    if format is StatusFormat.json:
-        data = as_dict(result)
-        _print_status_json(
-            {k: data[k] for k in ("version", "workbook", "name", "today", "coaching", "phases")}
-        )
-    else:
-        show_phases(result, _console(no_color))
+    COACH_STATUS[format.value](result, sys.stdout, color_wanted(no_color))
 
 
 def coach_next(

@@ -2,26 +2,43 @@
 
 from __future__ import annotations
 
+import enum
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from microsys.cli.common import parse_today
+from microsys.cli.common import choices, parse_today, today_option
+
+# The use case's own lists (reporting.KINDS/FORMATS/SIZES) import the whole report code, too
+# slow for `--help`; tests/cli/test_report.py checks these stay equal to them.
+REPORT_KINDS = ("storyboard", "playbook", "summary", "all")
+REPORT_FORMATS = ("pdf", "html", "md")
+PAPER_SIZES = ("a4", "a3", "a2", "a1", "a0")
+
+if TYPE_CHECKING:
+    ReportKind = enum.Enum
+    ReportFormat = enum.Enum
+    PaperSize = enum.Enum
+else:
+    ReportKind = choices("ReportKind", REPORT_KINDS)
+    ReportFormat = choices("ReportFormat", REPORT_FORMATS)
+    PaperSize = choices("PaperSize", PAPER_SIZES)
 
 
 def report(
     paths: list[Path] = typer.Argument(
         ..., help="Workbook folders (or, with --all, folders holding workbooks)."
     ),
-    kind: str = typer.Option(
-        "storyboard", "--kind", "-k", help="storyboard, playbook, summary (the 5P summary) or all."
+    kind: ReportKind = typer.Option(
+        "storyboard", "--kind", "-k", case_sensitive=False, help="Which report (summary: the 5P summary)."
     ),
-    format: list[str] = typer.Option(
-        ["pdf"], "--format", "-f", help="pdf, html or md; repeat for several, e.g. -f pdf -f html."
+    format: list[ReportFormat] = typer.Option(
+        ["pdf"], "--format", "-f", case_sensitive=False, help="Repeat for several, e.g. -f pdf -f html."
     ),
-    size: str | None = typer.Option(
-        None, "--size", help="Paper: a4, a3, a2, a1 or a0 (default: a3 for the storyboard, a4 otherwise)."
+    size: PaperSize | None = typer.Option(
+        None, "--size", case_sensitive=False, help="Paper (default: a3 for the storyboard, a4 otherwise)."
     ),
     landscape: bool | None = typer.Option(
         None,
@@ -37,7 +54,7 @@ def report(
     every: bool = typer.Option(
         False, "--all", help="Report on every workbook found under the folders given."
     ),
-    today: str | None = typer.Option(None, "--today", help="Treat this date (YYYY-MM-DD) as today."),
+    today: str | None = today_option("Treat this date as today"),
 ) -> None:
     """Render the storyboard poster, the playbook or the 5P summary as PDF, HTML or Markdown.
 
@@ -54,9 +71,9 @@ def report(
     from microsys.workbook.discover import display_path
 
     options = Options(
-        kinds=kinds_of(kind),
-        formats=tuple(dict.fromkeys(f.lower() for f in format)),
-        size=size.lower() if size else None,
+        kinds=kinds_of(kind.value),
+        formats=tuple(dict.fromkeys(f.value for f in format)),
+        size=size.value if size else None,
         landscape=landscape,
         out=out,
         today=parse_today(today),

@@ -2,7 +2,7 @@
 
 The criteria are a table: one :class:`Criterion` a line, each with a short
 test function below it. To change what a stage asks for, edit the table (or
-the thresholds in :data:`LIMITS`); docs/ramp.md is generated from it.
+the thresholds in :data:`THRESHOLDS`); docs/ramp.md is generated from it.
 
 A criterion is *required* (it holds the team at its stage until met, unless
 the move is forced) or *advisory* (shown, never blocking).
@@ -39,7 +39,7 @@ def next_phase(phase: str) -> str:
 
 
 @dataclass(frozen=True)
-class Limits:
+class Thresholds:
     """Thresholds the criteria use."""
 
     lead_team_size: int = 3
@@ -53,18 +53,18 @@ class Limits:
     change_ideas: int = 2
 
 
-LIMITS = Limits()
+THRESHOLDS = Thresholds()
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Verdict:
     """Whether a criterion holds, with a sentence saying what was found."""
 
     ok: bool
     detail: str
 
 
-Test = Callable[[Facts], Outcome]
+Test = Callable[[Facts], Verdict]
 
 
 @dataclass(frozen=True)
@@ -84,44 +84,44 @@ class Criterion:
 # --- Assess ---------------------------------------------------------------
 
 
-def _lead_team(f: Facts) -> Outcome:
+def _lead_team(f: Facts) -> Verdict:
     team = f.manifest.lead_team if f.manifest else []
     roles = {m.role.strip().lower() for m in team if not m.patient_or_family}
-    ok = len(team) >= LIMITS.lead_team_size and len(roles) >= LIMITS.professions
-    return Outcome(ok, f"{len(team)} member(s), {len(roles)} staff role(s)")
+    ok = len(team) >= THRESHOLDS.lead_team_size and len(roles) >= THRESHOLDS.professions
+    return Verdict(ok, f"{len(team)} member(s), {len(roles)} staff role(s)")
 
 
-def _patient_on_team(f: Facts) -> Outcome:
+def _patient_on_team(f: Facts) -> Verdict:
     team = f.manifest.lead_team if f.manifest else []
     n = sum(1 for m in team if m.patient_or_family)
-    return Outcome(n > 0, f"{n} patient or family member(s)" if n else "no patient or family member yet")
+    return Verdict(n > 0, f"{n} patient or family member(s)" if n else "no patient or family member yet")
 
 
-def _lead_named(f: Facts) -> Outcome:
+def _lead_named(f: Facts) -> Verdict:
     team = f.manifest.lead_team if f.manifest else []
     leads = [m.name for m in team if m.lead]
-    return Outcome(bool(leads), ", ".join(leads) if leads else "nobody marked `lead: true`")
+    return Verdict(bool(leads), ", ".join(leads) if leads else "nobody marked `lead: true`")
 
 
-def _meetings(f: Facts) -> Outcome:
+def _meetings(f: Facts) -> Verdict:
     with_roles = [m for m in f.meetings if m.roles and m.roles.leader and m.roles.recorder]
-    ok = len(with_roles) >= LIMITS.meetings
-    return Outcome(ok, f"{len(with_roles)} of {len(f.meetings)} meeting(s) record a leader and a recorder")
+    ok = len(with_roles) >= THRESHOLDS.meetings
+    return Verdict(ok, f"{len(with_roles)} of {len(f.meetings)} meeting(s) record a leader and a recorder")
 
 
-def _timed_agenda(f: Facts) -> Outcome:
+def _timed_agenda(f: Facts) -> Verdict:
     timed = [m for m in f.meetings if m.agenda and all(a.minutes for a in m.agenda)]
-    return Outcome(bool(timed), f"{len(timed)} meeting(s) with a timed agenda")
+    return Verdict(bool(timed), f"{len(timed)} meeting(s) with a timed agenda")
 
 
-def _purpose(f: Facts) -> Outcome:
+def _purpose(f: Facts) -> Verdict:
     p = f.wb.purpose
-    return Outcome(
+    return Verdict(
         p is not None and filled(p.statement), "statement written" if p and filled(p.statement) else "empty"
     )
 
 
-def _patients(f: Facts) -> Outcome:
+def _patients(f: Facts) -> Verdict:
     p = f.wb.patients
     parts = []
     if p is not None:
@@ -136,23 +136,23 @@ def _patients(f: Facts) -> Outcome:
             )
             if present
         ]
-    return Outcome(len(parts) >= 2, ", ".join(parts) if parts else "empty")
+    return Verdict(len(parts) >= 2, ", ".join(parts) if parts else "empty")
 
 
-def _professionals(f: Facts) -> Outcome:
+def _professionals(f: Facts) -> Verdict:
     p = f.wb.professionals
     roles = p.roles if p else []
-    return Outcome(bool(roles), f"{len(roles)} role(s) listed")
+    return Verdict(bool(roles), f"{len(roles)} role(s) listed")
 
 
-def _processes(f: Facts) -> Outcome:
+def _processes(f: Facts) -> Verdict:
     p = f.wb.processes
     n = len(p.processes) if p else 0
     path = len(p.patient_path) if p else 0
-    return Outcome(n > 0 or path > 0, f"{n} process(es), patient path of {path} step(s)")
+    return Verdict(n > 0 or path > 0, f"{n} process(es), patient path of {path} step(s)")
 
 
-def _patterns(f: Facts) -> Outcome:
+def _patterns(f: Facts) -> Verdict:
     p = f.wb.patterns
     parts = []
     if p is not None:
@@ -168,48 +168,48 @@ def _patterns(f: Facts) -> Outcome:
             )
             if present
         ]
-    return Outcome(len(parts) >= 2, ", ".join(parts) if parts else "empty")
+    return Verdict(len(parts) >= 2, ", ".join(parts) if parts else "empty")
 
 
-def _themes_listed(f: Facts) -> Outcome:
+def _themes_listed(f: Facts) -> Verdict:
     t = f.wb.themes
     n = len(t.themes) if t else 0
-    return Outcome(n > 0, f"{n} theme(s)")
+    return Verdict(n > 0, f"{n} theme(s)")
 
 
-def _self_assessment(f: Facts) -> Outcome:
+def _self_assessment(f: Facts) -> Verdict:
     n = len(f.wb.self_assessments)
-    return Outcome(n > 0, f"{n} self-assessment(s)")
+    return Verdict(n > 0, f"{n} self-assessment(s)")
 
 
 # --- Diagnose -------------------------------------------------------------
 
 
-def _theme_selected(f: Facts) -> Outcome:
+def _theme_selected(f: Facts) -> Verdict:
     t = f.selected_theme
     if t is None:
-        return Outcome(False, "`selected:` names no theme")
+        return Verdict(False, "`selected:` names no theme")
     if t.status == "done":
-        return Outcome(False, f"{t.id} is already done: select the next theme")
-    return Outcome(True, f"{t.id} {t.title}")
+        return Verdict(False, f"{t.id} is already done: select the next theme")
+    return Verdict(True, f"{t.id} {t.title}")
 
 
-def _global_aim(f: Facts) -> Outcome:
+def _global_aim(f: Facts) -> Verdict:
     ga = f.global_aim
     if ga is None:
-        return Outcome(False, "no global aim for the selected theme")
+        return Verdict(False, "no global aim for the selected theme")
     missing = [k for k in ("begins", "ends", "benefits", "why_now") if not filled(getattr(ga, k))]
     if missing:
-        return Outcome(False, f"{ga.id} lacks " + ", ".join(f"`{k}`" for k in missing))
-    return Outcome(True, f"{ga.id}: {ga.process}")
+        return Verdict(False, f"{ga.id} lacks " + ", ".join(f"`{k}`" for k in missing))
+    return Verdict(True, f"{ga.id}: {ga.process}")
 
 
-def _process_map(f: Facts) -> Outcome:
+def _process_map(f: Facts) -> Verdict:
     ga = f.global_aim
     maps = [m for m in f.wb.process_maps if ga is not None and m.global_aim == ga.id]
     if not maps:
         others = len(f.wb.process_maps)
-        return Outcome(
+        return Verdict(
             False,
             f"none linked to the global aim ({others} map(s) without `global_aim: {ga.id if ga else '...'}`)"
             if others
@@ -217,35 +217,37 @@ def _process_map(f: Facts) -> Outcome:
         )
     for m in maps:
         kinds = {s.kind for s in m.steps}
-        if "start" in kinds and "end" in kinds and len(m.steps) >= LIMITS.map_steps:
-            return Outcome(True, f"{m.id}: {len(m.steps)} steps from start to end")
-    return Outcome(False, f"{maps[0].id} needs a `start` step, an `end` step and {LIMITS.map_steps}+ steps")
+        if "start" in kinds and "end" in kinds and len(m.steps) >= THRESHOLDS.map_steps:
+            return Verdict(True, f"{m.id}: {len(m.steps)} steps from start to end")
+    return Verdict(
+        False, f"{maps[0].id} needs a `start` step, an `end` step and {THRESHOLDS.map_steps}+ steps"
+    )
 
 
-def _fishbone(f: Facts) -> Outcome:
+def _fishbone(f: Facts) -> Verdict:
     ga = f.global_aim
     bones = [b for b in f.wb.fishbones if ga is not None and b.global_aim in (ga.id, None)]
     best = max(
         ((b, sum(len(c.causes) for c in b.categories)) for b in bones), key=lambda t: t[1], default=None
     )
     if best is None:
-        return Outcome(False, "no fishbone for the global aim")
+        return Verdict(False, "no fishbone for the global aim")
     bone, causes = best
-    ok = causes >= LIMITS.fishbone_causes and len(bone.categories) >= 2
-    return Outcome(ok, f"{bone.id}: {causes} cause(s) in {len(bone.categories)} categories")
+    ok = causes >= THRESHOLDS.fishbone_causes and len(bone.categories) >= 2
+    return Verdict(ok, f"{bone.id}: {causes} cause(s) in {len(bone.categories)} categories")
 
 
-def _specific_aim(f: Facts) -> Outcome:
+def _specific_aim(f: Facts) -> Verdict:
     aims = f.specific_aims
     if not aims:
-        return Outcome(False, "no specific aim linked to the global aim")
+        return Verdict(False, "no specific aim linked to the global aim")
     for a in aims:
         missing = [k for k in ("baseline", "target", "by") if getattr(a, k) is None]
         if a.measure not in f.measures:
             missing.insert(0, f"measure `{a.measure}` in measures/")
         if not missing:
-            return Outcome(True, f"{a.id}: {a.measure} from {a.baseline:g} to {a.target:g} by {a.by}")
-    return Outcome(False, f"{aims[0].id} lacks " + ", ".join(missing))
+            return Verdict(True, f"{a.id}: {a.measure} from {a.baseline:g} to {a.target:g} by {a.by}")
+    return Verdict(False, f"{aims[0].id} lacks " + ", ".join(missing))
 
 
 # --- Treat ----------------------------------------------------------------
@@ -257,12 +259,12 @@ def _in_theme(f: Facts, change: str) -> bool:
     return idea is None or idea.theme is None or theme is None or idea.theme == theme.id
 
 
-def _change_ideas(f: Facts) -> Outcome:
+def _change_ideas(f: Facts) -> Verdict:
     ideas = [i for i in f.change_ideas.values() if _in_theme(f, i.id)]
     ci = f.wb.change_ideas
     rounds = [r for r in (ci.votes if ci else []) if r.votes]
-    ok = len(ideas) >= LIMITS.change_ideas and bool(rounds)
-    return Outcome(ok, f"{len(ideas)} idea(s), {len(rounds)} multi-vote round(s)")
+    ok = len(ideas) >= THRESHOLDS.change_ideas and bool(rounds)
+    return Verdict(ok, f"{len(ideas)} idea(s), {len(rounds)} multi-vote round(s)")
 
 
 def _first_test(f: Facts) -> dt.date | None:
@@ -270,7 +272,7 @@ def _first_test(f: Facts) -> dt.date | None:
     return min(starts) if starts else None
 
 
-def _baseline_measure(f: Facts) -> Outcome:
+def _baseline_measure(f: Facts) -> Verdict:
     first = _first_test(f)
     best = ("", 0)
     for m in f.measures.values():
@@ -279,42 +281,43 @@ def _baseline_measure(f: Facts) -> Outcome:
         n = f.points_between(m.id, end=first)
         if n > best[1]:
             best = (m.id, n)
-    ok = best[1] >= LIMITS.baseline_points
+    ok = best[1] >= THRESHOLDS.baseline_points
     where = "before the first test" if first else "so far"
     if not best[0]:
-        return Outcome(False, "no outcome or process measure with values")
-    return Outcome(ok, f"{best[0]}: {best[1]} value(s) {where} (baseline needs {LIMITS.baseline_points})")
+        return Verdict(False, "no outcome or process measure with values")
+    return Verdict(ok, f"{best[0]}: {best[1]} value(s) {where} (baseline needs {THRESHOLDS.baseline_points})")
 
 
-def _balancing(f: Facts) -> Outcome:
+def _balancing(f: Facts) -> Verdict:
     n = sum(1 for m in f.measures.values() if m.type == "balancing")
-    return Outcome(n > 0, f"{n} balancing measure(s)")
+    return Verdict(n > 0, f"{n} balancing measure(s)")
 
 
-def _completed_cycles(f: Facts) -> Outcome:
+def _completed_cycles(f: Facts) -> Verdict:
     done = [c for c in f.pdsa if f.completed(c) and _in_theme(f, c.change)]
-    return Outcome(bool(done), f"{len(done)} of {len(f.pdsa)} cycle(s) reached Act with a decision")
+    return Verdict(bool(done), f"{len(done)} of {len(f.pdsa)} cycle(s) reached Act with a decision")
 
 
-def _predictions(f: Facts) -> Outcome:
+def _predictions(f: Facts) -> Verdict:
     tested = [c for c in f.pdsa if c.do is not None or c.study is not None]
     without = [c.id for c in tested if not filled(c.prediction)]
-    return Outcome(
+    return Verdict(
         not without, "every tested cycle has one" if not without else "missing in " + ", ".join(without)
     )
 
 
-def _data_after_change(f: Facts) -> Outcome:
+def _data_after_change(f: Facts) -> Verdict:
     for c in f.pdsa:
         start = f.test_start(c)
         if not f.completed(c) or start is None or not _in_theme(f, c.change):
             continue
         for m in f.cycle_measures(c):
             n = f.points_between(m, start=start)
-            if n >= LIMITS.points_after_change:
-                return Outcome(True, f"{c.id}: {n} value(s) of {m} from {start}")
-    return Outcome(
-        False, f"no completed cycle has {LIMITS.points_after_change}+ values of its measures after its test"
+            if n >= THRESHOLDS.points_after_change:
+                return Verdict(True, f"{c.id}: {n} value(s) of {m} from {start}")
+    return Verdict(
+        False,
+        f"no completed cycle has {THRESHOLDS.points_after_change}+ values of its measures after its test",
     )
 
 
@@ -322,9 +325,9 @@ def _theme_adoptions(f: Facts) -> list[Adoption]:
     return [a for a in f.adoptions if _in_theme(f, a.change)]
 
 
-def _adopted(f: Facts) -> Outcome:
+def _adopted(f: Facts) -> Verdict:
     adopted = _theme_adoptions(f)
-    return Outcome(
+    return Verdict(
         bool(adopted), ", ".join(a.change for a in adopted) if adopted else "no change adopted yet"
     )
 
@@ -332,117 +335,118 @@ def _adopted(f: Facts) -> Outcome:
 # --- Sustain --------------------------------------------------------------
 
 
-def _sdsa(f: Facts) -> Outcome:
+def _sdsa(f: Facts) -> Verdict:
     adopted = {a.change for a in _theme_adoptions(f)}
     cycles = [s for s in f.sdsa if s.change in adopted]
     done = [s for s in cycles if s.standardise and filled(s.standardise.standard) and f.completed(s)]
     if done:
-        return Outcome(True, f"{len(done)} SDSA cycle(s) completed: " + ", ".join(s.id for s in done))
-    return Outcome(False, f"{len(cycles)} SDSA cycle(s) for adopted changes, none completed through Act")
+        return Verdict(True, f"{len(done)} SDSA cycle(s) completed: " + ", ".join(s.id for s in done))
+    return Verdict(False, f"{len(cycles)} SDSA cycle(s) for adopted changes, none completed through Act")
 
 
-def _playbook(f: Facts) -> Outcome:
+def _playbook(f: Facts) -> Verdict:
     adopted = {a.change for a in _theme_adoptions(f)}
     entries = [p for p in f.playbook if adopted & set(p.changes)]
     good = [p for p in entries if p.steps and p.measures]
     if good:
-        return Outcome(True, ", ".join(p.id for p in good))
+        return Verdict(True, ", ".join(p.id for p in good))
     if entries:
-        return Outcome(False, f"{entries[0].id} needs steps and measures")
-    return Outcome(False, "no playbook entry lists an adopted change under `changes:`")
+        return Verdict(False, f"{entries[0].id} needs steps and measures")
+    return Verdict(False, "no playbook entry lists an adopted change under `changes:`")
 
 
-def _measured_after_adoption(f: Facts) -> Outcome:
+def _measured_after_adoption(f: Facts) -> Verdict:
     for a in _theme_adoptions(f):
         for m in f.adoption_measures(a):
             n = f.points_between(m, start=a.date)
-            if a.date is not None and n >= LIMITS.points_after_adoption:
-                return Outcome(True, f"{m}: {n} value(s) since {a.change} was adopted on {a.date}")
-    return Outcome(
-        False, f"no adopted change has {LIMITS.points_after_adoption}+ values of its measures since adoption"
+            if a.date is not None and n >= THRESHOLDS.points_after_adoption:
+                return Verdict(True, f"{m}: {n} value(s) since {a.change} was adopted on {a.date}")
+    return Verdict(
+        False,
+        f"no adopted change has {THRESHOLDS.points_after_adoption}+ values of its measures since adoption",
     )
 
 
-def _reflection(f: Facts) -> Outcome:
+def _reflection(f: Facts) -> Verdict:
     since = f.ramp.since if f.ramp.stage == "sustain" else None
     ms = f.meetings_since(since)
     r = any(filled(m.reflection) for m in ms)
     c = any(filled(m.celebration) for m in ms)
     found = [w for w, ok in (("a reflection", r), ("a celebration", c)) if ok]
-    return Outcome(r and c, " and ".join(found) + " recorded" if found else "neither recorded yet")
+    return Verdict(r and c, " and ".join(found) + " recorded" if found else "neither recorded yet")
 
 
-def _next_theme(f: Facts) -> Outcome:
+def _next_theme(f: Facts) -> Verdict:
     t = f.wb.themes
     current = f.selected_theme
     if t is None or current is None:
-        return Outcome(False, "no selected theme")
+        return Verdict(False, "no selected theme")
     if current.status != "done":
-        return Outcome(False, f"mark {current.id} `status: done` when its gains are sustained")
+        return Verdict(False, f"mark {current.id} `status: done` when its gains are sustained")
     nxt = [x for x in t.themes if x.status in ("candidate", "selected") and x.id != current.id]
     if not nxt:
-        return Outcome(False, "no candidate theme left: list the next one")
-    return Outcome(True, f"{current.id} done; next could be " + ", ".join(x.id for x in nxt))
+        return Verdict(False, "no candidate theme left: list the next one")
+    return Verdict(True, f"{current.id} done; next could be " + ", ".join(x.id for x in nxt))
 
 
 # --- Coaching phases ------------------------------------------------------
 
 
-def _coach(f: Facts) -> Outcome:
+def _coach(f: Facts) -> Verdict:
     c = f.manifest.coach if f.manifest else None
-    return Outcome(c is not None, c.name if c else "no coach in microsys.yaml")
+    return Verdict(c is not None, c.name if c else "no coach in microsys.yaml")
 
 
-def _goals(f: Facts) -> Outcome:
+def _goals(f: Facts) -> Verdict:
     c = f.manifest.coach if f.manifest else None
     ok = c is not None and filled(c.goals)
-    return Outcome(ok, "written" if ok else "`coach: goals:` is empty")
+    return Verdict(ok, "written" if ok else "`coach: goals:` is empty")
 
 
-def _sponsor(f: Facts) -> Outcome:
+def _sponsor(f: Facts) -> Verdict:
     s = f.manifest.sponsor if f.manifest else None
-    return Outcome(filled(s), s or "no senior leader named under `sponsor:`")
+    return Verdict(filled(s), s or "no senior leader named under `sponsor:`")
 
 
-def _cadence(f: Facts) -> Outcome:
+def _cadence(f: Facts) -> Verdict:
     c = f.manifest.meetings if f.manifest else None
     if c is None:
-        return Outcome(False, "not set")
-    return Outcome(True, c.frequency + (f", {c.day}" if c.day else ""))
+        return Verdict(False, "not set")
+    return Verdict(True, c.frequency + (f", {c.day}" if c.day else ""))
 
 
-def _first_meeting(f: Facts) -> Outcome:
-    return Outcome(bool(f.meetings), f"first on {f.meetings[0].date}" if f.meetings else "none recorded")
+def _first_meeting(f: Facts) -> Verdict:
+    return Verdict(bool(f.meetings), f"first on {f.meetings[0].date}" if f.meetings else "none recorded")
 
 
-def _data_known(f: Facts) -> Outcome:
+def _data_known(f: Facts) -> Verdict:
     p = f.wb.patients
     ok = bool(f.measures) or (p is not None and p.population is not None)
-    return Outcome(ok, f"{len(f.measures)} measure(s)" + (", patient numbers" if p and p.population else ""))
+    return Verdict(ok, f"{len(f.measures)} measure(s)" + (", patient numbers" if p and p.population else ""))
 
 
-def _reached_sustain(f: Facts) -> Outcome:
-    return Outcome(f.ramp.stage == "sustain", f"the team is in {STAGE_TITLES[f.ramp.stage]}")
+def _reached_sustain(f: Facts) -> Verdict:
+    return Verdict(f.ramp.stage == "sustain", f"the team is in {STAGE_TITLES[f.ramp.stage]}")
 
 
-def _transition_reflection(f: Facts) -> Outcome:
+def _transition_reflection(f: Facts) -> Verdict:
     since = f.ramp.coaching.since if f.ramp.coaching.phase == "transition" else None
     ms = f.meetings_since(since)
     r = any(filled(m.reflection) for m in ms)
     c = any(filled(m.celebration) for m in ms)
-    return Outcome(r and c, f"reflection {'yes' if r else 'no'}, celebration {'yes' if c else 'no'}")
+    return Verdict(r and c, f"reflection {'yes' if r else 'no'}, celebration {'yes' if c else 'no'}")
 
 
-def _capability(f: Facts) -> Outcome:
+def _capability(f: Facts) -> Verdict:
     since = f.ramp.coaching.since if f.ramp.coaching.phase == "transition" else None
     n = sum(1 for a in f.wb.self_assessments if since is None or a.date >= since)
-    return Outcome(n > 0, f"{n} self-assessment(s) in this phase")
+    return Verdict(n > 0, f"{n} self-assessment(s) in this phase")
 
 
-def _next_focus(f: Facts) -> Outcome:
+def _next_focus(f: Facts) -> Verdict:
     t = f.wb.themes
     n = [x.id for x in (t.themes if t else []) if x.status == "candidate"]
-    return Outcome(bool(n), "candidates: " + ", ".join(n) if n else "no candidate theme")
+    return Verdict(bool(n), "candidates: " + ", ".join(n) if n else "no candidate theme")
 
 
 C = Criterion
@@ -686,7 +690,7 @@ class Evaluated:
     """A criterion with its outcome."""
 
     criterion: Criterion
-    outcome: Outcome
+    outcome: Verdict
 
     @property
     def blocking(self) -> bool:

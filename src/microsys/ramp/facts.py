@@ -21,9 +21,8 @@ from microsys.schema.identity import Manifest, RampState
 from microsys.schema.improvement import ChangeIdea, GlobalAim, SpecificAim, Theme
 from microsys.schema.measures import Measure
 from microsys.schema.meetings import Meeting
+from microsys.schema.placeholders import filled as filled  # re-exported: the ramp's notion of "done"
 from microsys.workbook.loader import Workbook
-
-_PLACEHOLDERS = frozenset({"", "...", "…", "todo", "tbd", "tbc", "xxx", "-", "?", "n/a", "na", "none"})
 
 # Days between two values, for each measure frequency (per-session: about weekly).
 FREQUENCY_DAYS = {
@@ -34,14 +33,6 @@ FREQUENCY_DAYS = {
     "quarterly": 92,
     "per-session": 7,
 }
-
-
-def filled(text: str | None) -> bool:
-    """True when a text field holds real content, not a template placeholder."""
-    if text is None:
-        return False
-    stripped = text.strip().strip(".").strip().lower()
-    return stripped not in _PLACEHOLDERS and bool(re.search(r"\w", stripped))
 
 
 def _cycle_number(cycle_id: str) -> tuple[int, str]:

@@ -17,7 +17,7 @@ from microsys.ramp.criteria import Evaluated, evaluate, next_phase, next_stage
 from microsys.ramp.facts import Facts
 from microsys.storage import Change
 from microsys.workbook.loader import Workbook, refuse_if_broken
-from microsys.yaml.edit import YamlDocument, append_item, block_list
+from microsys.yaml.edit import YamlDocument, append_item, block_list, new_mapping
 
 Track = Literal["stage", "coaching"]
 
@@ -44,9 +44,7 @@ class Move:
 
 
 def _entry(date: dt.date, from_: str, to: str, by: str, forced: bool, reason: str | None) -> Any:
-    from ruamel.yaml.comments import CommentedMap
-
-    entry = CommentedMap()
+    entry = new_mapping()
     entry["date"] = date
     entry["from"] = from_
     entry["to"] = to
@@ -71,8 +69,6 @@ def plan_move(
     Raises:
         RefusedError: ramp.yaml cannot be edited (missing, or with errors).
     """
-    from ruamel.yaml.comments import CommentedMap
-
     sf = wb.file("ramp.yaml")
     if sf is None:
         raise RefusedError(
@@ -105,7 +101,7 @@ def plan_move(
     else:
         coaching = data.get("coaching")
         if not isinstance(coaching, dict):
-            coaching = CommentedMap()
+            coaching = new_mapping()
             data["coaching"] = coaching
         coaching["phase"] = target
         coaching["since"] = today

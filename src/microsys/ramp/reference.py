@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from microsys.ramp.criteria import CRITERIA, LIMITS, PHASE_TITLES, PHASES, STAGE_TITLES, STAGES
+from microsys.ramp.criteria import CRITERIA, PHASE_TITLES, PHASES, STAGE_TITLES, STAGES, THRESHOLDS
 from microsys.ramp.progress import LEVELS
 from microsys.rules import RULES
 
@@ -22,7 +22,7 @@ A move past missing evidence needs `--force --reason "..."`; the reason is kept.
 Each criterion is computed from the workbook itself: a file with errors counts
 as missing, and template placeholders (empty text, `...`, `TODO`) do not count.
 Ids are stable, for `--format json` users. The thresholds live in one place
-(`Limits` in `src/microsys/ramp/criteria.py`).
+(`Thresholds` in `src/microsys/ramp/criteria.py`).
 
 In a later improvement cycle, changes, cycles and adoptions count for the
 selected theme when their change idea names it under `theme:` (or names no theme).
@@ -144,5 +144,5 @@ def ramp_reference() -> str:
     out.append("## Thresholds\n")
     out.append("| Name | Value |")
     out.append("|---|---|")
-    out.extend(f"| `{k}` | {v} |" for k, v in vars(LIMITS).items())
+    out.extend(f"| `{k}` | {v} |" for k, v in vars(THRESHOLDS).items())
     return "\n".join(out) + "\n"

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from microsys.spc.analysis import Analysis, Point
-from microsys.spc.series import Series
+from microsys.spc.kinds import kind as chart_kind
+from microsys.workbook.series import Series
 
 INK = "#222222"
 MUTED = "#6b6b6b"
@@ -43,20 +44,6 @@ STYLE = {
     "improvement": _Style("#0072B2", "^", 46, "improvement"),
     "concern": _Style("#D55E00", "s", 38, "concern"),
     "neutral": _Style("#CC79A7", "D", 34, "special cause (neutral)"),
-}
-CHART_NAMES = {
-    "run": "Run chart",
-    "i": "I chart",
-    "mr": "Moving range chart",
-    "xbar": "X-bar chart",
-    "s": "S chart",
-    "t": "T chart",
-    "p": "P chart",
-    "pp": "P' chart (Laney)",
-    "c": "C chart",
-    "u": "U chart",
-    "up": "U' chart (Laney)",
-    "g": "G chart",
 }
 
 
@@ -213,13 +200,13 @@ def draw(series: Series, analysis: Analysis, *, width: float = 10, height: float
         locator = AutoDateLocator(minticks=4, maxticks=10)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-    title = series.title or CHART_NAMES[analysis.chart]
+    title = series.title or chart_kind(analysis.chart).title
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold", color=INK)
     latest = ""
     if len(analysis.parts) > 1:
         label = series.part_labels[-1] if series.part_labels else f"phase {len(analysis.parts)}"
         latest = f"Since {label}: "
-    subtitle = f"{CHART_NAMES[analysis.chart]} · {latest}{analysis.verdict}"
+    subtitle = f"{chart_kind(analysis.chart).title} · {latest}{analysis.verdict}"
     if analysis.assurance:
         subtitle += f" · target: {analysis.assurance}"
     # Wrapped to the figure's width (about 12 characters of this size to the inch).
@@ -432,7 +419,11 @@ def _legend(ax: Any, present: list[str], analysis: Analysis, clear: float, under
 
     handles = [
         Line2D(
-            [], [], color=CENTRE, linewidth=1.6, label="median" if analysis.chart == "run" else "centre line"
+            [],
+            [],
+            color=CENTRE,
+            linewidth=1.6,
+            label="median" if chart_kind(analysis.chart).median else "centre line",
         )
     ]
     if any(p.runs_signal for p in analysis.parts):

@@ -20,7 +20,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from microsys import __version__
+from microsys._version import __version__
 from microsys.render import diagrams
 from microsys.report.model import (
     ChartFigure,

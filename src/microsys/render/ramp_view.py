@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Sequence
-from typing import Any
+from typing import IO, Any, TextIO, cast
 
 from microsys.ramp.criteria import PHASE_TITLES, STAGE_TITLES, STAGES, Evaluated
 from microsys.ramp.moves import Move
 from microsys.ramp.status import GateStatus, RampStatus
+
+
+class _StripTrailing(io.TextIOBase):
+    """Drops the spaces rich pads table rows with, so output diffs and copies cleanly."""
+
+    def __init__(self, target: TextIO) -> None:
+        self._target = target
+
+    def write(self, text: str) -> int:
+        self._target.write(re.sub(r"[ \t]+(?=\n)", "", text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._target.flush()
+
+
+def console(out: TextIO, color: bool) -> Any:
+    """A rich console writing to ``out``: 110 columns when not a terminal, colour only if asked."""
+    from rich.console import Console
+
+    return Console(
+        file=cast(IO[str], _StripTrailing(out)),
+        no_color=not color,
+        highlight=False,
+        soft_wrap=False,
+        width=None if out.isatty() else 110,
+    )
+
 
 _MARK = {"met": "[green]✓[/]", "missing": "[red]✗[/]", "advice": "[yellow]○[/]"}
 

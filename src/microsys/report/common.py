@@ -33,8 +33,8 @@ from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
 from microsys.schema.improvement import Cause, Fishbone, ProcessMap
 from microsys.schema.measures import Measure
 from microsys.spc.analysis import ChartError, analyse
-from microsys.spc.series import from_measure
 from microsys.workbook.loader import Workbook
+from microsys.workbook.series import from_measure
 
 TITLES: dict[Kind, str] = {"storyboard": "Storyboard", "playbook": "Playbook", "summary": "5P summary"}
 

@@ -25,7 +25,7 @@ from microsys.report.shapes import Bar, Bone, Node
 
 if TYPE_CHECKING:
     from microsys.spc.analysis import Analysis
-    from microsys.spc.series import Series
+    from microsys.workbook.series import Series
 
 Kind = Literal["storyboard", "playbook", "summary"]
 

@@ -70,6 +70,7 @@ from microsys.report.shapes import Bar
 from microsys.schema.cycles import PDSA, SDSA
 from microsys.schema.improvement import GlobalAim, SpecificAim
 from microsys.schema.measures import Measure
+from microsys.spc.kinds import kind
 from microsys.spc.stats import median
 from microsys.workbook.loader import Workbook
 
@@ -263,7 +264,7 @@ def results(story: Story) -> ResultsSection | None:
         series = story.facts.series(a.measure) if m else []
         if not m or len(series) < 3:
             continue
-        percent = m.chart in ("p", "pp")
+        percent = kind(m.chart).proportion
         # The same recent median that decides whether the aim is met.
         now = median([y for _, y in series[-RECENT:]])
         met = aim_met(story.facts, a.measure, a.target)
@@ -389,7 +390,7 @@ def specific_text(a: SpecificAim, measures: dict[str, Measure]) -> str:
     """A specific aim made from its numbers: measure, from, to, by."""
     m = measures.get(a.measure)
     name = m.name if m else a.measure
-    percent = bool(m and m.chart in ("p", "pp"))
+    percent = bool(m and kind(m.chart).proportion)
     parts = [name]
     if a.baseline is not None:
         parts.append(f"from {number(a.baseline, percent)}")

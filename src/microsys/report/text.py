@@ -18,7 +18,8 @@ _WORD = re.compile(r"\S+")
 
 
 # Advance widths of DejaVu Sans (regular, bold) in hundredths of an em for the printable
-# ASCII and Latin-1 characters (32-126, 160-255), measured from the font files.
+# ASCII and Latin-1 characters (32-126, 160-255), measured from the font files matplotlib
+# ships: `python tools/gen_text_widths.py` regenerates them and says how.
 _REGULAR = bytes.fromhex(
     "20282e54405f4e1b272732542024202240404040404040404040222254545435644445464d3f3a4d4b1d1d4238564b4f"
     "3c4f453f3d494463453d452722275432323d3f373f3e233f3f1c1c3a1c613f3d3f3f2934273f3b523b3b344022405420"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from microsys import __version__
+from microsys._version import __version__
 from microsys.engine import CheckResult
 
 FORMAT_VERSION = 1

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from microsys.errors import UsageError
 from microsys.schema.identity import Setting
+from microsys.spc.kinds import choices_text
 
 SETTINGS: tuple[str, ...] = Setting.__args__  # type: ignore[attr-defined]
 TEMPLATE_FOLDER = "workbook"
@@ -104,6 +105,7 @@ def render_files(answers: Answers, templates: Path) -> dict[str, str]:
         "coach": answers.coach,
         "cadence": answers.cadence,
         "today": answers.today.isoformat(),
+        "chart_kinds": choices_text(),
     }
     out: dict[str, str] = {}
     for template in sorted(root.rglob("*.j2")):
@@ -125,4 +127,5 @@ def write_new_files(folder: Path, files: dict[str, str]) -> list[Path]:
     from microsys.storage import Change, commit
 
     check_target(folder)
-    return commit([Change(folder / rel, content.encode("utf-8"), None) for rel, content in files.items()])
+    changes = [Change(folder / rel, content.encode("utf-8"), None) for rel, content in files.items()]
+    return commit(changes, root=folder)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from microsys.sheets import SheetError, check_magnitude, parse_quantity
 
 Date = _dt.date
 
@@ -25,8 +26,6 @@ Id = Annotated[
 
 Text = Annotated[str, Field(description="Free text; use `|` for several lines.")]
 
-_QUANTITY_TEXT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(\S.*?)?\s*$")
-
 
 class Quantity(Model):
     """A number with its unit, e.g. ``{value: 40, unit: minutes}`` or just ``40 minutes``."""
@@ -37,15 +36,25 @@ class Quantity(Model):
     @model_validator(mode="before")
     @classmethod
     def _from_text(cls, data: Any) -> Any:
+        # Read as every quantity and spreadsheet number is: `1,200 patients` is 1200 patients.
         if isinstance(data, str):
-            m = _QUANTITY_TEXT.match(data)
-            if m and m.group(2):
-                return {"value": float(m.group(1)), "unit": m.group(2)}
-            raise ValueError(
-                f"`{data}` is not a number with a unit; write it like `40 minutes` or "
-                "`{value: 40, unit: minutes}`"
-            )
+            try:
+                value, unit = parse_quantity(data)
+            except SheetError as exc:
+                raise ValueError(
+                    f"{exc.message}; write it like `40 minutes`, `1,200 patients` or "
+                    "`{value: 40, unit: minutes}`"
+                ) from None
+            return {"value": value, "unit": unit}
         return data
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        try:
+            return check_magnitude(value, f"{value:g}")
+        except SheetError as exc:
+            raise ValueError(exc.message) from None
 
     def __str__(self) -> str:
         number = f"{self.value:g}"

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from microsys.schema.base import Date, Id, Model
+from microsys.sheets import SheetError, check_date_range, check_magnitude
+from microsys.spc.kinds import ChartType, choices_text
 
-ChartType = Literal["run", "i", "mr", "xbar", "s", "t", "p", "pp", "c", "u", "up", "g"]
 RuleSet = Literal["anhoej", "ihi", "nhs"]
 Direction = Literal["up", "down", "neutral"]
 Frequency = Literal["daily", "weekly", "fortnightly", "monthly", "quarterly", "per-session"]
-
-# Charts whose values are a count out of a denominator (proportions).
-PROPORTION_CHARTS = frozenset({"p", "pp"})
-# Charts that need a denominator for every value.
-DENOMINATOR_CHARTS = frozenset({"p", "pp", "u", "up"})
-# Charts whose values count events or time between them, so are never negative.
-NON_NEGATIVE_CHARTS = frozenset({"p", "pp", "c", "u", "up", "g", "t"})
 
 
 class Definition(Model):
@@ -49,8 +44,30 @@ class DataPoint(Model):
         description="The value: a measurement, a count, or the numerator of a proportion; "
         "empty when it was not collected."
     )
-    denominator: float | None = Field(None, gt=0, description="What the value is out of, for p and u charts.")
+    denominator: float | None = Field(
+        None,
+        ge=0,
+        description="What the value is out of, for p and u charts; 0 (nothing to count) leaves a gap.",
+    )
     note: str | None = Field(None, description="Something that explains this point; shown on the chart.")
+
+    @field_validator("date")
+    @classmethod
+    def _chartable_date(cls, day: _dt.date) -> _dt.date:
+        try:
+            return check_date_range(day)
+        except SheetError as exc:
+            raise ValueError(exc.message) from None
+
+    @field_validator("value", "denominator")
+    @classmethod
+    def _finite(cls, value: float | None) -> float | None:
+        if value is None:
+            return None
+        try:
+            return check_magnitude(value, f"{value:g}")
+        except SheetError as exc:
+            raise ValueError(exc.message) from None
 
 
 class Phase(Model):
@@ -85,7 +102,7 @@ class Measure(Model):
     direction: Direction = Field(description="Which way is better: `up`, `down` or `neutral`.")
     data_source: str | None = Field(None, description="Where the data comes from, e.g. 'clinic arrival log'.")
     frequency: Frequency = Field("weekly", description="How often a value is recorded.")
-    chart: ChartType = Field("run", description="Chart type: run, i, mr, xbar, s, t, p, pp, c, u, up or g.")
+    chart: ChartType = Field("run", description=f"Chart type: {choices_text()}.")
     rules: RuleSet = Field("anhoej", description="Rules for signals: `anhoej`, `ihi` or `nhs`.")
     target: float | None = Field(None, description="Target value, drawn as a line.")
     owner: str | None = Field(None, description="Who collects it.")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import types
 import typing
-from pathlib import Path
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel
@@ -151,14 +150,9 @@ def rules_reference() -> str:
     return "\n".join(out) + "\n"
 
 
-def write_docs(docs: Path) -> None:
-    """Write the generated pages into the ``docs`` folder."""
-    (docs / "workbook-format.md").write_text(format_reference(), encoding="utf-8")
-    (docs / "rules.md").write_text(rules_reference(), encoding="utf-8")
-    from microsys.ramp.reference import ramp_reference
-
-    (docs / "ramp.md").write_text(ramp_reference(), encoding="utf-8")
-
-
 if __name__ == "__main__":  # pragma: no cover
-    write_docs(Path(__file__).resolve().parents[3] / "docs")
+    # The documented command; the generator of every page (this module's and the ramp's,
+    # which the schema layer may not import) is microsys.docs.
+    import runpy
+
+    runpy.run_module("microsys.docs", run_name="__main__")

@@ -5,6 +5,6 @@ and NHSRplotthedots (NHS England "Making Data Count") for the `nhs` rules.
 No plotting and no I/O here: :func:`analyse` takes numbers and returns numbers.
 """
 
-from microsys.spc.analysis import Analysis, ChartError, Options, PartSummary, Point, analyse
+from microsys.spc.analysis import Analysis, ChartError, ChartOptions, PartSummary, Point, analyse
 
-__all__ = ["Analysis", "ChartError", "Options", "PartSummary", "Point", "analyse"]
+__all__ = ["Analysis", "ChartError", "ChartOptions", "PartSummary", "Point", "analyse"]

@@ -16,30 +16,20 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from microsys.spc import stats
+from microsys.spc.kinds import CHART_TYPES, ChartKind, ChartType, kind
+from microsys.spc.limits import ChartError, Lines, Subgroup
 from microsys.spc.stats import NAN, isnan
 
-ChartType = Literal["run", "i", "mr", "xbar", "s", "t", "p", "pp", "c", "u", "up", "g"]
 RuleSet = Literal["anhoej", "ihi", "nhs"]
 Direction = Literal["up", "down", "neutral"]
 PointType = Literal["common", "improvement", "concern", "neutral"]
 
-CHART_TYPES: tuple[str, ...] = ChartType.__args__  # type: ignore[attr-defined]
 RULE_SETS: tuple[str, ...] = RuleSet.__args__  # type: ignore[attr-defined]
-NEEDS_DENOMINATOR = frozenset({"p", "pp", "u", "up"})
-SUBGROUP_CHARTS = frozenset({"xbar", "s"})
-# Charts whose y is the sum of the subgroup's values.
-SUM_CHARTS = frozenset({"c"})
-MR_SCREEN = 3.267
-D2 = 1.128
-NHS_LIMIT = 2.66
-
-
-class ChartError(ValueError):
-    """The data cannot make this chart (e.g. a t chart with a time of zero)."""
+DIRECTIONS: tuple[str, ...] = Direction.__args__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
-class Options:
+class ChartOptions:
     """How to analyse a series."""
 
     chart: ChartType = "run"
@@ -112,7 +102,7 @@ class Analysis:
             return "No data"
         words = "; ".join(last.findings)
         if not words:
-            what = "median" if self.chart == "run" else "centre line"
+            what = "median" if kind(self.chart).median else "centre line"
             words = f"Random variation only: no signal around the {what} ({last.n_useful} useful points)"
         return words
 
@@ -121,29 +111,17 @@ class Analysis:
 # Aggregation into subgroups
 
 
-@dataclass
-class _Subgroup:
-    x: float
-    y: float
-    n: float
-    y_sum: float
-    y_length: int
-    y_mean: float
-    y_sd: float
-    note: str | None
-
-
 def _aggregate(
     xs: Sequence[float],
     ys: Sequence[float | None],
     ns: Sequence[float | None] | None,
     notes: Sequence[str | None] | None,
-) -> list[_Subgroup]:
+) -> list[Subgroup]:
     got_n = ns is not None
     groups: dict[float, list[int]] = {}
     for i, x in enumerate(xs):
         groups.setdefault(x, []).append(i)
-    out: list[_Subgroup] = []
+    out: list[Subgroup] = []
     for x in sorted(groups):
         rows = groups[x]
         y = [_float(ys[i]) for i in rows]
@@ -159,7 +137,7 @@ def _aggregate(
         value = (stats.total(y) / n_sum if n_sum else NAN) if got_n else stats.mean(y)
         text = [str(notes[i]) for i in rows if notes is not None and notes[i]]
         out.append(
-            _Subgroup(
+            Subgroup(
                 x=x,
                 y=value,
                 n=n_sum,
@@ -185,202 +163,6 @@ def _part_numbers(breaks: Sequence[int], count: int) -> list[int]:
         end = points[k + 1] if k + 1 < len(points) else count
         out.extend([k + 1] * (end - start))
     return out
-
-
-# ---------------------------------------------------------------------------
-# Centre line and limits per chart type (qicharts2 qic.* functions)
-
-
-@dataclass
-class _Lines:
-    y: list[float]
-    cl: list[float]
-    lcl: list[float]
-    ucl: list[float]
-    lcl2: list[float]
-    ucl2: list[float]
-
-
-def _const(v: float, k: int) -> list[float]:
-    return [v] * k
-
-
-def _amr(values: Sequence[float], screen: bool) -> float:
-    mr = stats.abs_diff(values)
-    amr = stats.mean(mr)
-    if screen:
-        ulmr = MR_SCREEN * amr
-        amr = stats.mean([v for v in mr if v < ulmr])
-    return amr
-
-
-def _symmetric(y: list[float], cl: list[float], sd: Sequence[float]) -> _Lines:
-    return _Lines(
-        y=y,
-        cl=cl,
-        lcl=[c - 3 * s for c, s in zip(cl, sd, strict=True)],
-        ucl=[c + 3 * s for c, s in zip(cl, sd, strict=True)],
-        lcl2=[c - 2 * s for c, s in zip(cl, sd, strict=True)],
-        ucl2=[c + 2 * s for c, s in zip(cl, sd, strict=True)],
-    )
-
-
-def _clip(values: list[float], low: float | None = None, high: float | None = None) -> list[float]:
-    out = []
-    for v in values:
-        if low is not None and math.isfinite(v) and v < low:
-            v = low
-        if high is not None and math.isfinite(v) and v > high:
-            v = high
-        out.append(v)
-    return out
-
-
-def _chart_lines(chart: str, sg: list[_Subgroup], base: list[bool], screen: bool) -> _Lines:
-    k = len(sg)
-    y = [s.y for s in sg]
-    by = [s.y for s, b in zip(sg, base, strict=True) if b]
-    if chart == "run":
-        cl = stats.median(by)
-        return _Lines(y, _const(cl, k), _const(NAN, k), _const(NAN, k), _const(NAN, k), _const(NAN, k))
-    if chart == "i":
-        cl = stats.mean(by)
-        sigma = _amr(by, screen) / D2
-        return _symmetric(y, _const(cl, k), _const(sigma, k))
-    if chart == "mr":
-        mr = [NAN, *stats.abs_diff(y)]
-        cl = stats.mean([v for v, b in zip(mr, base, strict=True) if b])
-        return _Lines(
-            mr,
-            _const(cl, k),
-            _const(0.0, k),
-            _const(MR_SCREEN * cl, k),
-            _const(0.0, k),
-            _const(MR_SCREEN / 3 * 2 * cl, k),
-        )
-    if chart in ("xbar", "s"):
-        lengths = [float(s.y_length) for s in sg]
-        var_n = len(set(lengths)) > 1
-        bl = [s.y_length for s, b in zip(sg, base, strict=True) if b]
-        bsd = [s.y_sd for s, b in zip(sg, base, strict=True) if b]
-        if var_n:
-            pooled = math.sqrt(
-                stats.total([(n - 1) * v**2 for n, v in zip(bl, bsd, strict=True)])
-                / stats.total([float(n - 1) for n in bl])
-            )
-        else:
-            pooled = stats.mean(bsd)
-        if chart == "xbar":
-            bmean = [s.y_mean for s, b in zip(sg, base, strict=True) if b]
-            cl = stats.total([n * m for n, m in zip(bl, bmean, strict=True)]) / stats.total(
-                [float(n) for n in bl]
-            )
-            ymean = [s.y_mean for s in sg]
-            return _Lines(
-                ymean,
-                _const(cl, k),
-                [cl - stats.a3(n) * pooled for n in lengths],
-                [cl + stats.a3(n) * pooled for n in lengths],
-                [cl - stats.a3(n, 2) * pooled for n in lengths],
-                [cl + stats.a3(n, 2) * pooled for n in lengths],
-            )
-        ysd = [s.y_sd for s in sg]
-        cl = pooled
-        return _Lines(
-            ysd,
-            _const(cl, k),
-            [stats.b3(n) * cl for n in lengths],
-            [stats.b4(n) * cl for n in lengths],
-            [stats.b3(n, 2) * cl for n in lengths],
-            [stats.b4(n, 2) * cl for n in lengths],
-        )
-    if chart == "t":
-        present = [v for v in y if not isnan(v)]
-        if present and min(present) <= 0:
-            raise ChartError("a t chart needs times between events greater than zero")
-        ty = [math.pow(v, 1 / 3.6) if not isnan(v) else NAN for v in y]
-        bty = [v for v, b in zip(ty, base, strict=True) if b]
-        cl = stats.mean(bty)
-        sigma = _amr(bty, screen) / D2
-        lines = _symmetric(ty, _const(cl, k), _const(sigma, k))
-
-        def back(v: float) -> float:
-            if isnan(v):
-                return NAN
-            if v < 0:
-                return NAN  # R: a negative number to a fractional power is NaN
-            return math.pow(v, 3.6)
-
-        lcl = [back(v) for v in lines.lcl]
-        lcl = [0.0 if isnan(v) or v < 0 else v for v in lcl]
-        return _Lines(
-            y,
-            [back(v) for v in lines.cl],
-            lcl,
-            [back(v) for v in lines.ucl],
-            [back(v) for v in lines.lcl2],
-            [back(v) for v in lines.ucl2],
-        )
-    if chart in ("p", "pp", "u", "up"):
-        n = [s.n for s in sg]
-        bsum = stats.total([s.y_sum for s, b in zip(sg, base, strict=True) if b])
-        bn = stats.total([s.n for s, b in zip(sg, base, strict=True) if b])
-        cl = bsum / bn if bn else NAN
-        proportion = chart in ("p", "pp")
-        sds = [
-            math.sqrt(cl * (1 - cl) / m)
-            if proportion and m > 0 and 0 <= cl <= 1
-            else math.sqrt(cl / m)
-            if not proportion and m > 0 and cl >= 0
-            else NAN
-            for m in n
-        ]
-        if chart in ("pp", "up"):
-            z = [
-                (v - cl) / s if s and not isnan(s) else NAN for v, s, b in zip(y, sds, base, strict=True) if b
-            ]
-            sigma_z = _amr(z, screen) / D2
-            sds = [s * sigma_z for s in sds]
-        lines = _symmetric(y, _const(cl, k), sds)
-        high = 1.0 if proportion else None
-        return _Lines(
-            y,
-            lines.cl,
-            _clip(lines.lcl, 0.0),
-            _clip(lines.ucl, None, high),
-            _clip(lines.lcl2, 0.0),
-            _clip(lines.ucl2, None, high),
-        )
-    if chart == "c":
-        ysum = [s.y_sum for s in sg]
-        cl = stats.mean([v for v, b in zip(ysum, base, strict=True) if b])
-        sigma = math.sqrt(cl) if cl >= 0 else NAN
-        lines = _symmetric(ysum, _const(cl, k), _const(sigma, k))
-        return _Lines(ysum, lines.cl, _clip(lines.lcl, 0.0), lines.ucl, _clip(lines.lcl2, 0.0), lines.ucl2)
-    if chart == "g":
-        mean = stats.mean(by)
-        sigma = math.sqrt(mean * (mean + 1)) if mean >= 0 else NAN
-        lines = _symmetric(y, _const(mean, k), _const(sigma, k))
-        cl = stats.median(by)  # qicharts2 draws the median as the g chart's centre line
-        return _Lines(y, _const(cl, k), _clip(lines.lcl, 0.0), lines.ucl, _clip(lines.lcl2, 0.0), lines.ucl2)
-    raise ChartError(f"unknown chart type {chart!r}")  # pragma: no cover - validated earlier
-
-
-def _nhs_xmr(sg: list[_Subgroup], base: list[bool], screen: bool) -> _Lines:
-    """Making Data Count XmR limits: mean ± 2.66 × average moving range."""
-    k = len(sg)
-    y = [s.y for s in sg]
-    by = [v for v, b in zip(y, base, strict=True) if b]
-    mean = stats.mean(by)
-    amr = _amr(by, screen)
-    return _Lines(
-        y,
-        _const(mean, k),
-        _const(mean - NHS_LIMIT * amr, k),
-        _const(mean + NHS_LIMIT * amr, k),
-        _const(mean - 2 / 3 * NHS_LIMIT * amr, k),
-        _const(mean + 2 / 3 * NHS_LIMIT * amr, k),
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -464,7 +246,7 @@ class _Flags:
     crossings_min: int | None
 
 
-def _anhoej(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
+def _anhoej(lines: Lines, include: list[bool], runs: _Runs, chart: ChartKind) -> _Flags:
     k = len(lines.y)
     sigma = _sigma(lines)
     special = [0] * k
@@ -476,8 +258,8 @@ def _anhoej(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Fla
         crossings_min = stats.qbinom_05_half(max(runs.n_useful - 1, 0))
         long_run = runs.longest is not None and runs.longest > longest_max
         few = runs.crossings is not None and runs.crossings < crossings_min
-        signal = (long_run or few) and chart != "mr"
-        line = "median" if chart == "run" else "centre line"
+        signal = (long_run or few) and chart.runs_signals
+        line = "median" if chart.median else "centre line"
         if signal and long_run:
             findings.append(
                 f"Unusually long run: {runs.longest} points {_side_word(runs.longest_side)} the {line}, "
@@ -496,12 +278,12 @@ def _anhoej(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Fla
     return _Flags(sigma, special, signal, findings, longest_max, crossings_min)
 
 
-def _ihi(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
+def _ihi(lines: Lines, include: list[bool], runs: _Runs, chart: ChartKind) -> _Flags:
     k = len(lines.y)
     sigma = _sigma(lines)
     special = [0] * k
     findings: list[str] = []
-    line = "median" if chart == "run" else "centre line"
+    line = "median" if chart.median else "centre line"
     shift = [r for r in runs.runs if r[1] >= 6]
     for side, _length, members in shift:
         for i in members:
@@ -531,11 +313,11 @@ def _ihi(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
             few_or_many = True
     _add_sigma(special, sigma, lines)
     _sigma_words(findings, sigma)
-    signal = bool(shift or trend or few_or_many) and chart != "mr"
+    signal = bool(shift or trend or few_or_many) and chart.runs_signals
     return _Flags(sigma, special, signal, findings, 5, crossings_min)
 
 
-def _nhs(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
+def _nhs(lines: Lines, include: list[bool], runs: _Runs, chart: ChartKind) -> _Flags:
     """NHSRplotthedots precedence: outside limits, 7-point trend, 2 of 3 near limits, 7 one side."""
     k = len(lines.y)
     y = lines.y
@@ -598,7 +380,7 @@ def _nhs(lines: _Lines, include: list[bool], runs: _Runs, chart: str) -> _Flags:
         findings.append("7 or more points in a row " + _side_word(next(v for v in side7 if v)) + " the mean")
     # The part-level flag is for patterns of runs; points outside the limits are sigma signals.
     patterns = any(trend) or any(two3) or any(side7)
-    return _Flags(outside, special, patterns and chart != "mr", findings, None, None)
+    return _Flags(outside, special, patterns and chart.runs_signals, findings, None, None)
 
 
 def _spread_back(ends: list[int], length: int) -> list[int]:
@@ -617,7 +399,7 @@ def _spread_back(ends: list[int], length: int) -> list[int]:
     return out
 
 
-def _sigma(lines: _Lines) -> list[bool]:
+def _sigma(lines: Lines) -> list[bool]:
     out = []
     for v, lo, hi in zip(lines.y, lines.lcl, lines.ucl, strict=True):
         above = not isnan(v) and not isnan(hi) and v > hi
@@ -626,7 +408,7 @@ def _sigma(lines: _Lines) -> list[bool]:
     return out
 
 
-def _add_sigma(special: list[int], sigma: list[bool], lines: _Lines) -> None:
+def _add_sigma(special: list[int], sigma: list[bool], lines: Lines) -> None:
     for i, flagged in enumerate(sigma):
         if flagged:
             special[i] = stats.sign(lines.y[i] - lines.cl[i]) or 2
@@ -658,7 +440,7 @@ def analyse(
     xs: Sequence[float],
     ys: Sequence[float | None],
     ns: Sequence[float | None] | None = None,
-    options: Options | None = None,
+    options: ChartOptions | None = None,
     notes: Sequence[str | None] | None = None,
 ) -> Analysis:
     """Analyse a series: x values (numbers; dates as ordinals), y values, optional denominators.
@@ -666,14 +448,15 @@ def analyse(
     Rows that share an x are one subgroup. Raises ChartError when the data cannot
     make the chart (no denominators for a p chart, times of zero on a t chart).
     """
-    opts = options or Options()
+    opts = options or ChartOptions()
     if opts.chart not in CHART_TYPES:
         raise ChartError(f"unknown chart type `{opts.chart}`; use one of {', '.join(CHART_TYPES)}")
     if opts.rules not in RULE_SETS:
         raise ChartError(f"unknown rule set `{opts.rules}`; use anhoej, ihi or nhs")
     if len(ys) != len(xs) or (ns is not None and len(ns) != len(xs)):
         raise ChartError("x, y and n must have the same length")
-    if opts.chart in NEEDS_DENOMINATOR and ns is None:
+    row = kind(opts.chart)
+    if row.denominator and ns is None:
         raise ChartError(f"a {opts.chart} chart needs a denominator (n) for every value")
     sg = _aggregate(xs, ys, ns, notes)
     count = len(sg)
@@ -687,12 +470,10 @@ def analyse(
         sub = [sg[i] for i in idx]
         include = [(i + 1) not in opts.exclude for i in idx]
         base = [(i + 1) <= freeze and inc for i, inc in zip(idx, include, strict=True)]
-        if opts.rules == "nhs" and opts.chart == "i":
-            lines = _nhs_xmr(sub, base, opts.screen_mr)
-        else:
-            lines = _chart_lines(opts.chart, sub, base, opts.screen_mr)
+        compute = row.nhs_limits if opts.rules == "nhs" and row.nhs_limits is not None else row.limits
+        lines = compute(sub, base, opts.screen_mr)
         runs = _runs(lines.y, lines.cl, include)
-        flags = _RULES[opts.rules](lines, include, runs, opts.chart)
+        flags = _RULES[opts.rules](lines, include, runs, row)
         summaries.append(
             PartSummary(
                 part=part,
@@ -745,7 +526,7 @@ def analyse(
     )
 
 
-def _assurance(points: list[Point], opts: Options) -> Literal["pass", "fail", "inconsistent"] | None:
+def _assurance(points: list[Point], opts: ChartOptions) -> Literal["pass", "fail", "inconsistent"] | None:
     """Pass when the process always meets the target, fail when it never does (Making Data Count)."""
     if opts.target is None or opts.direction == "neutral" or not points:
         return None
@@ -760,4 +541,4 @@ def _assurance(points: list[Point], opts: Options) -> Literal["pass", "fail", "i
     return "inconsistent"
 
 
-__all__ = ["Analysis", "ChartError", "Options", "PartSummary", "Point", "analyse"]
+__all__ = ["Analysis", "ChartError", "ChartOptions", "PartSummary", "Point", "analyse"]

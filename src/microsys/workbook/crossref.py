@@ -9,17 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePath
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import NamedTuple, cast
 
 from microsys.diagnostics import Diagnostic, PathPart, Severity
 from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
 from microsys.schema.improvement import Aims, ChangeIdeas, Fishbone, ProcessMap, Themes
-from microsys.schema.measures import DENOMINATOR_CHARTS, NON_NEGATIVE_CHARTS, PROPORTION_CHARTS, Measure
+from microsys.schema.measures import Measure
 from microsys.schema.meetings import Meeting, SelfAssessment
 from microsys.schema.messages import did_you_mean
-
-if TYPE_CHECKING:
-    from microsys.workbook.loader import SourceFile, Workbook
+from microsys.spc.kinds import kind
+from microsys.workbook.model import SourceFile, Workbook
 
 
 def finding(
@@ -220,7 +219,7 @@ def _themes_and_aims(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     yield from _duplicates(sf, [a.id for a in aims.specific_aims], ("specific_aims",), "specific aim")
     for i, ga in enumerate(aims.global_aims):
         yield from idx.ref(sf, ("global_aims", i, "theme"), ga.theme, "theme")
-    proportions = {m.id for m in wb.measures if m.chart in PROPORTION_CHARTS}
+    proportions = {m.id for m in wb.measures if kind(m.chart).proportion}
     for i, sa in enumerate(aims.specific_aims):
         yield from idx.ref(sf, ("specific_aims", i, "global_aim"), sa.global_aim, "global_aim")
         yield from idx.ref(sf, ("specific_aims", i, "measure"), sa.measure, "measure")
@@ -328,7 +327,7 @@ def _measures(wb: Workbook) -> Iterator[Diagnostic]:
                 yield Diagnostic(
                     path=home.path, rule=rule, message=message, hint=hint, line=line, col=1 if line else 0
                 )
-        if m.chart in PROPORTION_CHARTS and m.target is not None and not 0 <= m.target <= 1:
+        if kind(m.chart).proportion and m.target is not None and not 0 <= m.target <= 1:
             yield _proportion_range(sf, ("target",), "target", m.target)
         dates = [p.date for p in points]
         for j, ph in enumerate(m.phases):
@@ -366,19 +365,26 @@ def _proportion_range(sf: SourceFile, where: Sequence[PathPart], key: str, value
 def _point_problem(m: Measure, value: float | None, denominator: float | None) -> tuple[str, str, str] | None:
     if value is None:
         return None
-    if m.chart in DENOMINATOR_CHARTS and denominator is None:
+    if kind(m.chart).denominator and denominator is None:
         return (
             "measure.missing-denominator",
             f"a {m.chart} chart needs a denominator for every value",
             "add the denominator (what the value is out of)",
         )
-    if m.chart in NON_NEGATIVE_CHARTS and value < 0:
+    if kind(m.chart).non_negative and value < 0:
         return (
             "measure.negative-value",
             f"the value {value:g} is negative, but counts cannot be",
             "check the number",
         )
-    if m.chart in PROPORTION_CHARTS and denominator is not None and value > denominator:
+    if denominator == 0 and value != 0:
+        # 0 out of 0 is a period with nothing to count (a gap on the chart); more than 0 out of 0 is not.
+        return (
+            "measure.value-exceeds-denominator",
+            f"the value {value:g} is more than its denominator 0",
+            "with nothing to count the value is 0 too (the chart leaves a gap); check both numbers",
+        )
+    if kind(m.chart).proportion and denominator is not None and value > denominator:
         return (
             "measure.value-exceeds-denominator",
             f"the value {value:g} is more than its denominator {denominator:g}",

@@ -2,48 +2,42 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from microsys import sheets
 from microsys.diagnostics import Diagnostic, Severity
 from microsys.schema.measures import DataPoint
 from microsys.schema.messages import did_you_mean
+from microsys.sheets import SheetError
 
 COLUMNS = ("date", "value", "denominator", "note")
 REQUIRED = ("date", "value")
 
 
-def _field_cols(raw_line: str, n: int) -> list[int]:
-    """1-based start column of each field of a CSV line (approximate when quoted)."""
-    cols = [1]
-    in_quotes = False
-    for i, ch in enumerate(raw_line):
-        if ch == '"':
-            in_quotes = not in_quotes
-        elif ch == "," and not in_quotes:
-            cols.append(i + 2)
-    return cols + [1] * max(0, n - len(cols))
-
-
-def parse_csv(path: Path, text: str) -> tuple[list[tuple[int, DataPoint]], list[Diagnostic]]:
+def parse_csv(
+    path: Path, text: str, *, percent_unit: bool = False
+) -> tuple[list[tuple[int, DataPoint]], list[Diagnostic]]:
     """Parse measure values from CSV text: header ``date,value[,denominator][,note]``.
+
+    Read by :mod:`microsys.sheets` like every CSV (comma, semicolon or tab; decimal
+    commas; dates as spreadsheets export them). ``45%`` is read as 45 only when the
+    measure's unit is a percentage (``percent_unit``).
 
     Returns (line number, point) for every valid row, and findings for the others.
     """
     diags: list[Diagnostic] = []
-    lines = text.splitlines()
 
     def err(line: int, col: int, rule: str, message: str, hint: str | None) -> None:
         diags.append(Diagnostic(path=path, rule=rule, message=message, hint=hint, line=line, col=col))
 
-    # strict: an unbalanced quote is an error, not a silently merged cell.
-    reader = csv.reader(io.StringIO(text), strict=True)
     try:
-        header = next(reader)
-    except StopIteration:
+        table = sheets.read_table(text)
+    except SheetError as exc:
+        err(exc.row or 1, exc.col or 1, "csv.syntax", f"the CSV cannot be read: {exc.message}", exc.hint)
+        return [], diags
+    if not table.header:
         err(
             0,
             0,
@@ -52,17 +46,14 @@ def parse_csv(path: Path, text: str) -> tuple[list[tuple[int, DataPoint]], list[
             "the first line must be `date,value` (and optionally `denominator,note`)",
         )
         return [], diags
-    except csv.Error as exc:
-        err(1, 1, "csv.syntax", f"the CSV cannot be read: {exc}", None)
-        return [], diags
+    header = table.header
     names = [h.strip().lower() for h in header]
-    header_cols = _field_cols(lines[0] if lines else "", len(names))
     for i, name in enumerate(names):
         if name not in COLUMNS:
             guess = did_you_mean(name, list(COLUMNS))
             err(
                 1,
-                header_cols[i],
+                table.header_cols[i],
                 "csv.unknown-column",
                 f"unknown column `{header[i]}`",
                 f"did you mean `{guess}`?" if guess else "columns allowed: " + ", ".join(COLUMNS),
@@ -79,54 +70,75 @@ def parse_csv(path: Path, text: str) -> tuple[list[tuple[int, DataPoint]], list[
     if diags:
         return [], diags
 
-    points: list[tuple[int, DataPoint]] = []
+    rows = list(table.rows)
+    wide = {r.line for r in rows if len(r.cells) > len(names)}
+    for r in rows:
+        if r.line in wide:
+            err(
+                r.line,
+                r.col(len(names)),
+                "csv.extra-cells",
+                f"this row has {len(r.cells)} cells but the header has {len(names)}",
+                "remove the extra separators, or put text holding the separator in quotes",
+            )
+    rows = [r for r in rows if r.line not in wide]
+    di = names.index("date")
+    numbers = [i for i, name in enumerate(names) if name in ("value", "denominator")]
+    decimals: dict[int, sheets.values.Decimal] = {}
+    for i in numbers:
+        try:
+            decimals[i] = sheets.column_decimal(((r.line, r.cell(i)) for r in rows), table.default_decimal)
+        except SheetError as exc:
+            err(exc.row or 1, 1, "csv.not-a-number", f"column `{header[i]}`: {exc.message}", exc.hint)
+            return [], diags
     try:
-        for row in reader:
-            line = reader.line_num
-            if not row or all(not cell.strip() for cell in row):
+        order = sheets.column_date_order((r.line, r.cell(di)) for r in rows)
+    except SheetError as exc:
+        err(exc.row or 1, 1, "csv.invalid-date", exc.message, exc.hint)
+        return [], diags
+
+    points: list[tuple[int, DataPoint]] = []
+    for r in rows:
+        record: dict[str, object] = {}
+        ok = True
+        try:
+            record["date"] = sheets.parse_date(r.cell(di), order)
+        except SheetError as exc:
+            err(r.line, r.col(di), "csv.invalid-date", exc.message, exc.hint)
+            ok = False
+        for i in numbers:
+            text_i = r.cell(i)
+            if not text_i:
+                record[names[i]] = None
                 continue
-            raw = lines[line - 1] if 0 < line <= len(lines) else ""
-            cols = _field_cols(raw, len(names))
-            if len(row) > len(names):
-                err(
-                    line,
-                    cols[min(len(names), len(cols) - 1)],
-                    "csv.extra-cells",
-                    f"this row has {len(row)} cells but the header has {len(names)}",
-                    "remove the extra commas, or put text with commas in quotes",
-                )
-                continue
-            record: dict[str, str | None] = {}
-            for i, name in enumerate(names):
-                cell = row[i].strip() if i < len(row) else ""
-                record[name] = cell if cell != "" else None
             try:
-                points.append((line, DataPoint.model_validate(record)))
-            except ValidationError as exc:
-                for e in exc.errors(include_url=False):
-                    field = str(e["loc"][0]) if e["loc"] else "date"
-                    col = cols[names.index(field)] if field in names else 1
-                    value = e.get("input")
-                    hint: str | None
-                    if field == "date":
-                        message = f"`{value}` is not a real date" if value else "the date is missing"
-                        hint = "write dates as YYYY-MM-DD, e.g. 2026-03-04"
-                        rule = "csv.invalid-date"
-                    elif e["type"].startswith("greater_than"):
-                        # Only the denominator has a bound (it must be more than 0).
-                        message = f"the {field} must be more than 0, not `{value}`"
-                        hint, rule = None, "csv.not-a-number"
-                    else:
-                        message = f"the {field} `{value}` is not a number"
-                        hint = "write just the number, without units or % signs"
-                        rule = "csv.not-a-number"
-                    err(line, col, rule, message, hint)
-    except csv.Error as exc:
-        if "end of data" in str(exc):
-            message = "a quote is opened but never closed"
-        else:
-            message = f"the CSV cannot be read: {exc}"
-        err(reader.line_num, 1, "csv.syntax", message, "check the quotes on this line")
+                number = sheets.parse_number(text_i, decimals[i])
+            except SheetError as exc:
+                err(r.line, r.col(i), "csv.not-a-number", f"the {names[i]} {exc.message}", exc.hint)
+                ok = False
+                continue
+            if number.percent and not (percent_unit and names[i] == "value"):
+                err(
+                    r.line,
+                    r.col(i),
+                    "csv.not-a-number",
+                    f"the {names[i]} `{text_i}` is a percentage, but the measure is not measured in %",
+                    "write the count (and its denominator), or the value in the measure's unit",
+                )
+                ok = False
+                continue
+            record[names[i]] = number.value
+        if "note" in names:
+            record["note"] = r.cell(names.index("note")) or None
+        if not ok:
+            continue
+        try:
+            points.append((r.line, DataPoint.model_validate(record)))
+        except ValidationError as exc:
+            for e in exc.errors(include_url=False):
+                field = str(e["loc"][0]) if e["loc"] else "value"
+                col = r.col(names.index(field)) if field in names else 1
+                err(r.line, col, "csv.not-a-number", f"the {field} `{e.get('input')}`: {e['msg']}", None)
     return points, diags
 
 

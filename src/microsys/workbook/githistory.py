@@ -9,8 +9,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from microsys import gitinfo
-from microsys.ramp.facts import filled
-from microsys.yaml.load import Limits, parse_text
+from microsys.schema.placeholders import filled
+from microsys.yaml.load import ReadLimits, parse_text
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def snapshot(commit: str, blob: bytes | None) -> Snapshot | None:
     quick = _quick_snapshot(commit, text)
     if quick is not None:
         return quick
-    data, _ = parse_text(Path("pdsa.yaml"), text, Limits())
+    data, _ = parse_text(Path("pdsa.yaml"), text, ReadLimits())
     if not isinstance(data, dict):
         return None
     do, study = _section(data, "do"), _section(data, "study")

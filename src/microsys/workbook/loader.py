@@ -7,191 +7,27 @@ computed only for files that have findings, with the slower round-trip parser.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path, PurePath
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from pydantic import ValidationError
 
-from microsys.diagnostics import Diagnostic, Severity, sort_diagnostics
-from microsys.schema.base import Model
-from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
-from microsys.schema.files import FILE_KINDS, FileKind, is_allowed_extra, kind_of, known_names
-from microsys.schema.fiveps import Patients, Patterns, Processes, Professionals, Purpose
-from microsys.schema.identity import Manifest, RampState
-from microsys.schema.improvement import Aims, ChangeIdeas, Fishbone, ProcessMap, Themes
-from microsys.schema.measures import DataPoint, Measure
-from microsys.schema.meetings import Meeting, SelfAssessment
+from microsys import sheets
+from microsys.diagnostics import Diagnostic, Severity
+from microsys.schema.files import FILE_KINDS, is_allowed_extra, kind_of, known_names
+from microsys.schema.measures import Measure
 from microsys.schema.messages import did_you_mean, translate
-from microsys.workbook import csvdata, privacy
+from microsys.workbook import crossref, csvdata, privacy
 from microsys.workbook.discover import display_path, workbook_files
-from microsys.yaml.load import Limits, load_file, read_text
+
+# Re-exported: most code knows the workbook as the loader's.
+from microsys.workbook.model import SourceFile as SourceFile
+from microsys.workbook.model import Workbook as Workbook
+from microsys.yaml.load import ReadLimits, load_file, read_text
 from microsys.yaml.positions import resolve
-
-M = TypeVar("M", bound=Model)
-
-
-@dataclass
-class SourceFile:
-    """One file of a workbook, with what was made of it."""
-
-    path: Path
-    rel: str
-    kind: FileKind | None
-    text: str | None = None
-    model: Model | None = None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def has_errors(self) -> bool:
-        """True when a finding of this file is an error."""
-        return any(d.severity is Severity.ERROR for d in self.diagnostics)
-
-
-@dataclass
-class Workbook:
-    """A loaded workbook: the models of every valid file, and all findings.
-
-    Files that failed validation have no model; everything else is usable, so
-    later stages (ramp gates, charts, reports) can work on a partly broken
-    workbook and say what is missing.
-    """
-
-    root: Path
-    path: Path
-    files: list[SourceFile]
-    measure_values: dict[str, list[DataPoint]] = field(default_factory=dict)
-    # Line of each value in its CSV file, for measures whose data is in CSV.
-    measure_csv_lines: dict[str, list[int]] = field(default_factory=dict)
-
-    def file(self, rel: str) -> SourceFile | None:
-        """The file at the workbook-relative posix path ``rel``."""
-        for f in self.files:
-            if f.rel == rel:
-                return f
-        return None
-
-    def _one(self, key: str, cls: type[M]) -> M | None:
-        for f in self.files:
-            if f.kind is not None and f.kind.key == key and isinstance(f.model, cls):
-                return f.model
-        return None
-
-    def records(self, key: str) -> list[tuple[SourceFile, Model]]:
-        """(file, model) pairs of a kind of file, in file order."""
-        return [
-            (f, f.model)
-            for f in self.files
-            if f.kind is not None and f.kind.key == key and f.model is not None
-        ]
-
-    def _many(self, key: str, cls: type[M]) -> list[M]:
-        return [m for _, m in self.records(key) if isinstance(m, cls)]
-
-    @property
-    def manifest(self) -> Manifest | None:
-        """``microsys.yaml``, if valid."""
-        return self._one("manifest", Manifest)
-
-    @property
-    def ramp(self) -> RampState:
-        """``ramp.yaml``, or the starting state when there is none."""
-        return self._one("ramp", RampState) or RampState()
-
-    @property
-    def purpose(self) -> Purpose | None:
-        """``5ps/purpose.yaml``."""
-        return self._one("purpose", Purpose)
-
-    @property
-    def patients(self) -> Patients | None:
-        """``5ps/patients.yaml``."""
-        return self._one("patients", Patients)
-
-    @property
-    def professionals(self) -> Professionals | None:
-        """``5ps/professionals.yaml``."""
-        return self._one("professionals", Professionals)
-
-    @property
-    def processes(self) -> Processes | None:
-        """``5ps/processes.yaml``."""
-        return self._one("processes", Processes)
-
-    @property
-    def patterns(self) -> Patterns | None:
-        """``5ps/patterns.yaml``."""
-        return self._one("patterns", Patterns)
-
-    @property
-    def themes(self) -> Themes | None:
-        """``themes.yaml``."""
-        return self._one("themes", Themes)
-
-    @property
-    def aims(self) -> Aims | None:
-        """``aims.yaml``."""
-        return self._one("aims", Aims)
-
-    @property
-    def change_ideas(self) -> ChangeIdeas | None:
-        """``change-ideas.yaml``."""
-        return self._one("change_ideas", ChangeIdeas)
-
-    @property
-    def process_maps(self) -> list[ProcessMap]:
-        """Every valid process map."""
-        return self._many("process_map", ProcessMap)
-
-    @property
-    def fishbones(self) -> list[Fishbone]:
-        """Every valid fishbone."""
-        return self._many("fishbone", Fishbone)
-
-    @property
-    def measures(self) -> list[Measure]:
-        """Every valid measure."""
-        return self._many("measure", Measure)
-
-    @property
-    def pdsa_cycles(self) -> list[PDSA]:
-        """Every valid PDSA cycle."""
-        return self._many("pdsa", PDSA)
-
-    @property
-    def sdsa_cycles(self) -> list[SDSA]:
-        """Every valid SDSA cycle."""
-        return self._many("sdsa", SDSA)
-
-    @property
-    def playbook(self) -> list[PlaybookEntry]:
-        """Every valid playbook entry."""
-        return self._many("playbook", PlaybookEntry)
-
-    @property
-    def meetings(self) -> list[Meeting]:
-        """Every valid meeting, oldest first."""
-        return sorted(self._many("meeting", Meeting), key=lambda m: m.date)
-
-    @property
-    def self_assessments(self) -> list[SelfAssessment]:
-        """Every valid self-assessment, oldest first."""
-        return sorted(self._many("self_assessment", SelfAssessment), key=lambda s: s.date)
-
-    def values(self, measure_id: str) -> list[DataPoint]:
-        """The data points of a measure (inline or from its CSV), in file order."""
-        return self.measure_values.get(measure_id, [])
-
-    @property
-    def diagnostics(self) -> list[Diagnostic]:
-        """Every finding in every file, sorted by file and position."""
-        return sort_diagnostics(d for f in self.files for d in f.diagnostics)
-
-    @property
-    def yaml_file_count(self) -> int:
-        """How many files were checked against a schema or as data."""
-        return sum(1 for f in self.files if f.kind is not None or f.rel.endswith(".csv"))
 
 
 def _validate(sf: SourceFile, data: Any) -> None:
@@ -229,11 +65,9 @@ def _unknown_file(sf: SourceFile) -> Diagnostic:
     )
 
 
-def load_workbook(root: Path, limits: Limits | None = None) -> Workbook:
+def load_workbook(root: Path, limits: ReadLimits | None = None) -> Workbook:
     """Load and check every file of the workbook at ``root``; never raises for bad files."""
-    from microsys.workbook import crossref
-
-    limits = limits or Limits()
+    limits = limits or ReadLimits()
     shown_root = display_path(root)
     files: list[SourceFile] = []
     for path in workbook_files(root):
@@ -274,7 +108,7 @@ def _with_path(d: Diagnostic, path: Path) -> Diagnostic:
     return replace(d, path=path)
 
 
-def _load_measure_data(workbook: Workbook, limits: Limits) -> None:
+def _load_measure_data(workbook: Workbook, limits: ReadLimits) -> None:
     used: set[str] = set()
     for sf, model in workbook.records("measure"):
         measure = cast(Measure, model)
@@ -316,7 +150,9 @@ def _load_measure_data(workbook: Workbook, limits: Limits) -> None:
             csv_file.diagnostics.extend(_with_path(d, csv_file.path) for d in loaded.diagnostics)
             continue
         csv_file.text = loaded.text
-        points, diags = csvdata.parse_csv(csv_file.path, loaded.text)
+        points, diags = csvdata.parse_csv(
+            csv_file.path, loaded.text, percent_unit=sheets.is_percent_unit(measure.definition.unit)
+        )
         csv_file.diagnostics.extend(diags)
         workbook.measure_values[measure.id] = [p for _, p in points]
         workbook.measure_csv_lines[measure.id] = [line for line, _ in points]
@@ -339,12 +175,7 @@ def _load_measure_data(workbook: Workbook, limits: Limits) -> None:
 __all__ = ["FILE_KINDS", "SourceFile", "Workbook", "load_workbook"]
 
 
-def open_workbook(path: Path, limits: Limits | None = None) -> Workbook:
-    """Load the workbook holding ``path`` (a workbook folder or a file in one).
-
-    Raises:
-        UsageError: the path does not exist or is not in a workbook.
-    """
+def _root_of(path: Path) -> Path:
     from microsys.errors import UsageError
     from microsys.workbook.discover import find_root
 
@@ -357,7 +188,37 @@ def open_workbook(path: Path, limits: Limits | None = None) -> Workbook:
                 "create one with `microsys init FOLDER`",
             )
         raise UsageError(f"{path} does not exist", hint="check the spelling of the path")
-    return load_workbook(root, limits)
+    return root
+
+
+def open_workbook(path: Path, limits: ReadLimits | None = None) -> Workbook:
+    """Load the workbook holding ``path`` (a workbook folder or a file in one).
+
+    Raises:
+        UsageError: the path does not exist or is not in a workbook.
+    """
+    return load_workbook(_root_of(path), limits)
+
+
+@contextmanager
+def open_for_writing(path: Path, limits: ReadLimits | None = None) -> Iterator[Workbook]:
+    """Load the workbook holding ``path`` with its write lock held until the block ends.
+
+    A command reads, decides and commits inside the block, so no other command
+    can change the workbook in between. Writes a killed command left half-done
+    are undone first; :attr:`Workbook.undone` names their files.
+
+    Raises:
+        UsageError: the path does not exist or is not in a workbook.
+        RefusedError: another command holds the lock, or the workbook cannot be written.
+    """
+    from microsys.storage import workbook_lock
+
+    root = _root_of(path)
+    with workbook_lock(root) as undone:
+        wb = load_workbook(root, limits)
+        wb.undone = tuple(undone)
+        yield wb
 
 
 def refuse_if_broken(wb: Workbook, sf: SourceFile | None, doing: str = "change") -> None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -117,6 +119,20 @@ def append_item(seq: Any, item: Any) -> None:
     cast(Any, item).ca.items[last] = [None, None, token, None]
 
 
+def new_mapping() -> Any:
+    """An empty mapping that keeps its key order and can carry comments, to add to a document."""
+    from ruamel.yaml.comments import CommentedMap
+
+    return CommentedMap()
+
+
+def new_sequence() -> Any:
+    """An empty list that can carry comments, to add to a document."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    return CommentedSeq()
+
+
 def new_yaml() -> Any:
     """A round-trip dumper in the house style, for files microsys creates."""
     return _make_yaml(_STYLES[0])
@@ -128,27 +144,40 @@ def _dump(yaml: Any, data: Any) -> str:
     return buf.getvalue()
 
 
-def merge_lines(original: str, base: str, edited: str) -> str | None:
-    """Apply the difference between ``base`` and ``edited`` to ``original``.
+def split_lines(text: str) -> list[str]:
+    """``text`` cut after each line feed only, each line keeping its end.
 
-    ``base`` is a re-dump of ``original``; where the two differ, the original
-    wins. Returns None when an edited region of ``base`` has no exact
-    counterpart in ``original``.
+    ``str.splitlines`` also cuts at form feeds, U+2028, U+0085 and other
+    characters that are not line ends in a YAML file; cutting there would let an
+    edit rewrite a note holding one.
     """
-    if base == edited:
-        return original
-    if original == base:
-        return edited
-    o_lines = original.splitlines(keepends=True)
-    b_lines = base.splitlines(keepends=True)
-    e_lines = edited.splitlines(keepends=True)
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def _merge(
+    original: Sequence[str], normal: Sequence[str], base: str, edited: str, newline: str
+) -> list[str] | None:
+    """Lines of the edited file: ``original``'s own lines where untouched, new lines in between.
+
+    ``normal`` is ``original`` with CRLF line ends written LF (what ruamel read);
+    new lines end with ``newline``. None when an edited region of ``base``
+    has no exact counterpart in the original.
+    """
+    b_lines = split_lines(base)
+    e_lines = split_lines(edited)
     # Map each base line (and the end position) to its original line, where they agree.
     b_to_o: dict[int, int] = {}
-    for tag, i1, i2, j1, _j2 in difflib.SequenceMatcher(None, b_lines, o_lines, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, _j2 in difflib.SequenceMatcher(
+        None, b_lines, list(normal), autojunk=False
+    ).get_opcodes():
         if tag == "equal":
             for k in range(i2 - i1):
                 b_to_o[i1 + k] = j1 + k
-    b_to_o[len(b_lines)] = len(o_lines)
+    b_to_o[len(b_lines)] = len(normal)
 
     out: list[str] = []
     o_pos = 0
@@ -163,48 +192,137 @@ def merge_lines(original: str, base: str, edited: str) -> str | None:
         for k in range(i1, i2):
             if b_to_o.get(k) != start + (k - i1):
                 return None
-        out.extend(o_lines[o_pos:start])
-        out.extend(e_lines[j1:j2])
+        # At the very end there is no line after to anchor on: the last line must match instead.
+        if i1 == len(b_lines) and i1 > 0 and b_to_o.get(i1 - 1) != start - 1:
+            return None
+        out.extend(original[o_pos:start])
+        out.extend(line[:-1] + newline if line.endswith("\n") else line for line in e_lines[j1:j2])
         o_pos = start + (i2 - i1)
-    out.extend(o_lines[o_pos:])
-    return "".join(out)
+    out.extend(original[o_pos:])
+    return out
+
+
+def merge_lines(original: str, base: str, edited: str) -> str | None:
+    """Apply the difference between ``base`` and ``edited`` to ``original``.
+
+    ``base`` is a re-dump of ``original``; where the two differ, the original
+    wins. Returns None when an edited region of ``base`` has no exact
+    counterpart in ``original``.
+    """
+    if base == edited:
+        return original
+    lines = split_lines(original)
+    merged = _merge(lines, lines, base, edited, "\n")
+    return None if merged is None else "".join(merged)
+
+
+# Characters a YAML file cannot hold (YAML 1.2, section 5.1): C0 controls but tab, LF and CR,
+# DEL, C1 controls but NEL, lone surrogates, U+FFFE and U+FFFF.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_LONE_CR = re.compile("\r(?!\n)")
+# Line breaks to YAML 1.1 readers (libyaml, ruamel's scanner), ordinary characters to YAML 1.2.
+_AMBIGUOUS = re.compile("[\x85\u2028\u2029]")
+_CHAR_NAMES = {
+    "\x00": "a NUL character",
+    "\x0b": "a vertical tab",
+    "\x0c": "a form feed (page break)",
+    "\x1b": "an escape character",
+    "\x7f": "a delete character",
+    "\x85": "a next-line character (U+0085)",
+    "\u2028": "a line separator (U+2028)",
+    "\u2029": "a paragraph separator (U+2029)",
+}
+
+
+def _char_name(ch: str) -> str:
+    return _CHAR_NAMES.get(ch, f"the control character U+{ord(ch):04X}")
+
+
+def _refuse_characters(shown: Path, text: str) -> None:
+    """Refuse, naming line and column, characters a YAML file cannot hold."""
+    from microsys.yaml.load import line_col_of_offset
+
+    m = _FORBIDDEN.search(text)
+    if m is not None:
+        line, col = line_col_of_offset(text, m.start())
+        raise RefusedError(
+            f"{shown}:{line}:{col}: the file holds {_char_name(m.group())}, which a YAML file cannot "
+            "hold; microsys will not edit this file",
+            hint="delete that character in a text editor (most editors do not show it), "
+            "then run the command again",
+        )
+    m = _LONE_CR.search(text)
+    if m is not None:
+        line, col = line_col_of_offset(text, m.start())
+        raise RefusedError(
+            f"{shown}:{line}:{col}: a line ends with a carriage return alone (an old Mac line end); "
+            "microsys will not edit this file",
+            hint="save the file with Windows (CRLF) or Unix (LF) line ends, then run the command again",
+        )
 
 
 def _refuse_unsafe(path: Path, shown: Path, text: str) -> None:
     """Refuse files the guarded loader finds errors in (bombs, deep nesting, bad syntax)."""
     from microsys.diagnostics import Severity
-    from microsys.yaml.load import Limits, parse_text
+    from microsys.yaml.load import ReadLimits, line_col_of_offset, parse_text
 
-    _, diagnostics = parse_text(path, text, Limits())
+    _, diagnostics = parse_text(path, text, ReadLimits())
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-    if errors:
-        first = errors[0]
-        where = f"{shown}:{first.line}" if first.line else str(shown)
+    if not errors:
+        return
+    odd = _AMBIGUOUS.search(text)
+    if odd is not None:
+        # YAML readers disagree about these characters: say which one, not what it confused.
+        line, col = line_col_of_offset(text, odd.start())
         raise RefusedError(
-            f"{where}: {first.message}; microsys will not edit this file",
-            hint="run `microsys check` on the workbook and fix it first",
+            f"{shown}:{line}:{col}: the file holds {_char_name(odd.group())}, which some YAML readers "
+            "take for a line break; microsys will not edit this file",
+            hint="replace it with a space or an ordinary line break in a text editor, "
+            "then run the command again",
         )
+    first = errors[0]
+    where = f"{shown}:{first.line}" if first.line else str(shown)
+    raise RefusedError(
+        f"{where}: {first.message}; microsys will not edit this file",
+        hint="run `microsys check` on the workbook and fix it first",
+    )
+
+
+def _matching_lines(a: str, b: str) -> int:
+    matcher = difflib.SequenceMatcher(None, split_lines(a), split_lines(b), autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks())
 
 
 @dataclass
 class YamlDocument:
-    """One YAML file opened for editing. Change :attr:`data`, then take :meth:`change`."""
+    """One YAML file opened for editing. Change :attr:`data`, then take :meth:`change`.
+
+    Lines an edit does not touch are written back exactly as they were read,
+    line ends included (a file may mix CRLF and LF lines); new lines take the
+    line end most of the file uses. A file without a final line end keeps
+    that: an entry added at its end goes on a line of its own, with no line end after it.
+    """
 
     path: Path
     raw: bytes
     data: Any
     _yaml: Any = field(repr=False)
     _text: str = field(repr=False)
+    """What ruamel read: the file with CRLF written LF, and a final line end."""
     _base: str = field(repr=False)
+    _lines: list[str] = field(repr=False, default_factory=list)
+    """The file's own lines (with a final line end added when it had none)."""
     _newline: str = "\n"
     _bom: bool = False
+    _no_final_newline: bool = False
 
     @classmethod
     def read(cls, path: Path, shown: Path | None = None) -> YamlDocument:
         """Open ``path``; ``shown`` is the path used in messages.
 
         Raises:
-            RefusedError: the file cannot be read or is not valid YAML.
+            RefusedError: the file cannot be read, is not valid YAML, or holds
+                characters an edit could not keep exactly.
         """
         shown = shown or path
         try:
@@ -217,30 +335,40 @@ class YamlDocument:
         bom = text.startswith(_BOM)
         if bom:
             text = text[1:]
+        _refuse_characters(shown, text)
         _refuse_unsafe(path, shown, text)
-        newline = "\r\n" if "\r\n" in text else "\n"
-        if newline != "\n":
-            text = text.replace("\r\n", "\n")
+        lines = split_lines(text)
+        crlf = sum(1 for line in lines if line.endswith("\r\n"))
+        newline = "\r\n" if crlf * 2 > sum(1 for line in lines if line.endswith("\n")) else "\n"
+        no_final = bool(lines) and not lines[-1].endswith("\n")
+        if no_final:
+            lines[-1] += newline
+        normal = "".join(line[:-2] + "\n" if line.endswith("\r\n") else line for line in lines)
         data: Any = None
         yaml: Any = None
         base = ""
+        best: tuple[int, tuple[int, int, int]] | None = None
         for style in _STYLES:
             yaml = _make_yaml(style)
             try:
-                data = yaml.load(text)
+                data = yaml.load(normal)
             except Exception as exc:  # ruamel raises many error classes
                 raise RefusedError(
                     f"{shown}: the file is not valid YAML, so microsys will not edit it",
                     hint=f"run `microsys check` on the workbook and fix it first ({type(exc).__name__})",
                 ) from exc
             base = _dump(yaml, data)
-            if base == text:
+            if base == normal:
                 break
-        else:  # no style reproduces the file: new lines take the house style
-            yaml = _make_yaml(_STYLES[0])
-            data = yaml.load(text)
+            score = _matching_lines(base, normal)
+            if best is None or score > best[0]:
+                best = (score, style)
+        else:  # no style reproduces the file: new lines take the style closest to it
+            assert best is not None
+            yaml = _make_yaml(best[1])
+            data = yaml.load(normal)
             base = _dump(yaml, data)
-        return cls(path, raw, data, yaml, text, base, newline, bom)
+        return cls(path, raw, data, yaml, normal, base, lines, newline, bom, no_final)
 
     def render(self) -> str:
         """The file's new text (with its own line endings).
@@ -249,16 +377,19 @@ class YamlDocument:
             RefusedError: the edit cannot be made without reformatting other lines.
         """
         edited = _dump(self._yaml, self.data)
-        merged = merge_lines(self._text, self._base, edited)
+        if edited == self._base:
+            return self.raw.decode("utf-8")
+        normal = split_lines(self._text)
+        merged = _merge(self._lines, normal, self._base, edited, self._newline)
         if merged is None:
             raise RefusedError(
                 f"{self.path}: microsys cannot make this change without reformatting other lines; "
                 "nothing was written",
                 hint="make the change by hand in a text editor",
             )
-        if self._newline != "\n":
-            merged = merged.replace("\n", self._newline)
-        return (_BOM if self._bom else "") + merged
+        if self._no_final_newline and merged:  # the file's own style, even after an addition at its end
+            merged[-1] = merged[-1].removesuffix("\n").removesuffix("\r")
+        return (_BOM if self._bom else "") + "".join(merged)
 
     def change(self) -> Change:
         """The change to pass to :func:`microsys.storage.commit`."""
@@ -267,8 +398,8 @@ class YamlDocument:
 
 def unified_diff(change: Change, label: str) -> str:
     """A unified diff of a change, for ``--dry-run``."""
-    before = (change.expected or b"").decode("utf-8", errors="replace").splitlines(keepends=True)
-    after = change.content.decode("utf-8", errors="replace").splitlines(keepends=True)
+    before = split_lines((change.expected or b"").decode("utf-8", errors="replace"))
+    after = split_lines(change.content.decode("utf-8", errors="replace"))
     old = f"a/{label}" if change.expected is not None else "/dev/null"
     lines = list(difflib.unified_diff(before, after, old, f"b/{label}"))
     return "".join(

@@ -30,8 +30,8 @@ _MAX_INDENT = 400
 
 
 @dataclass(frozen=True)
-class Limits:
-    """Limits that keep a hostile file from hanging or crashing a check."""
+class ReadLimits:
+    """Limits on reading a file, that keep a hostile file from hanging or crashing a check."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
@@ -58,7 +58,7 @@ def line_col_of_offset(text: str, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
-def read_text(path: Path, limits: Limits = Limits()) -> LoadedText:
+def read_text(path: Path, limits: ReadLimits = ReadLimits()) -> LoadedText:
     """Read ``path`` as UTF-8 text, within the size limit."""
     try:
         size = path.stat().st_size
@@ -297,7 +297,7 @@ def _explain_problem(problem: str, src: str, col: int) -> tuple[str, str]:
     return (f"the YAML here cannot be read: {detail}", "check quotes, colons and indentation near here")
 
 
-def _walk_guard(path: Path, data: Any, limits: Limits) -> tuple[str, tuple[PathPart, ...]] | None:
+def _walk_guard(path: Path, data: Any, limits: ReadLimits) -> tuple[str, tuple[PathPart, ...]] | None:
     """Count nodes (aliases counted each time they are reached) and depth, within a budget."""
     budget = limits.max_nodes
     stack: list[tuple[Any, int, tuple[PathPart, ...]]] = [(data, 0, ())]
@@ -323,7 +323,7 @@ def _walk_guard(path: Path, data: Any, limits: Limits) -> tuple[str, tuple[PathP
     return None
 
 
-def parse_text(path: Path, text: str, limits: Limits = Limits()) -> tuple[Any, list[Diagnostic]]:
+def parse_text(path: Path, text: str, limits: ReadLimits = ReadLimits()) -> tuple[Any, list[Diagnostic]]:
     """Parse YAML text with the fast safe loader; never raises for bad input."""
     guard = nesting_guard(path, text)
     if guard is not None:
@@ -386,7 +386,7 @@ def parse_text(path: Path, text: str, limits: Limits = Limits()) -> tuple[Any, l
     return data, []
 
 
-def load_file(path: Path, limits: Limits = Limits()) -> tuple[str | None, Any, list[Diagnostic]]:
+def load_file(path: Path, limits: ReadLimits = ReadLimits()) -> tuple[str | None, Any, list[Diagnostic]]:
     """Read and parse one YAML file: (text, data, diagnostics)."""
     loaded = read_text(path, limits)
     if loaded.text is None:

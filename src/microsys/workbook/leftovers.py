@@ -1,0 +1,89 @@
+"""What killed commands leave in a workbook: journals of unfinished writes, temporary files.
+
+``check`` undoes an unfinished write when no other command is writing (the
+next writing command would do the same), and reports what it found, so a
+team learns that a command was stopped half-way and may need running again.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from microsys import storage
+from microsys.diagnostics import Diagnostic, Severity
+from microsys.errors import RefusedError
+from microsys.schema.files import MANIFEST
+
+# Folders that never hold microsys's temporary files (`build/` does: reports and charts).
+_SKIPPED = frozenset({".git", "node_modules", ".venv", "__pycache__"})
+
+
+def repair(root: Path, shown: Path) -> list[Diagnostic]:
+    """Undo writes that killed commands left half-done; a finding for each journal met."""
+    pending = storage.journals(root)
+    if not pending:
+        return []
+    try:
+        with storage.workbook_lock(root, timeout=0) as undone:
+            pass
+    except RefusedError as exc:
+        return [
+            Diagnostic(
+                path=shown / j.relative_to(root).as_posix(),
+                rule="workbook.unfinished-write",
+                severity=Severity.ERROR,
+                message="a command was stopped while writing several files, and microsys could not "
+                f"undo it now ({exc.message})",
+                hint="run `microsys check` again when no other microsys command is running, on a copy "
+                "of the workbook you can write to",
+            )
+            for j in pending
+        ]
+    found = [
+        Diagnostic(
+            path=shown / rel,
+            rule="workbook.write-undone",
+            severity=Severity.WARNING,
+            message="a command was stopped while writing this file with others; microsys put it back "
+            "as it was before that command",
+            hint="if that command should have happened (a new record, added values), run it again",
+        )
+        for rel in undone
+    ]
+    found.extend(
+        Diagnostic(
+            path=shown / j.relative_to(root).as_posix(),
+            rule="workbook.unfinished-write",
+            severity=Severity.ERROR,
+            message="this journal of an unfinished write cannot be read, so microsys cannot undo the write",
+            hint="check the files of the last command that was stopped, then delete this journal",
+        )
+        for j in storage.journals(root)
+    )
+    return found
+
+
+def temporary_files(root: Path, shown: Path) -> list[Diagnostic]:
+    """A finding for every hidden temporary file a killed microsys command left behind."""
+    found: list[Diagnostic] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED and not (here / d / MANIFEST).is_file())
+        for name in sorted(filenames):
+            m = storage.TEMP_NAME.match(name)
+            if m is None:
+                continue
+            rel = (here / name).relative_to(root).as_posix()
+            found.append(
+                Diagnostic(
+                    path=shown / rel,
+                    rule="workbook.leftover-temp",
+                    severity=Severity.WARNING,
+                    message=f"a temporary file left by a microsys command that was stopped while "
+                    f"writing `{m.group('name')}`",
+                    hint="nothing uses it and the real file is complete: delete it (it is hidden, "
+                    "so use `ls -a` or show hidden files)",
+                )
+            )
+    return found

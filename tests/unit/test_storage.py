@@ -1,0 +1,292 @@
+"""Writing files: modes, links, read-only files, full disks; nothing is ever half-written."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from microsys import storage
+from microsys.errors import RefusedError
+from microsys.storage import Change, commit
+from tests.conftest import snapshot
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and the umask are POSIX")
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_new_files_honour_the_umask(tmp_path: Path, umask: int) -> None:
+    old = os.umask(umask)
+    try:
+        commit([Change(tmp_path / "sub" / "new.yaml", b"a: 1\n", None)], root=tmp_path)
+    finally:
+        os.umask(old)
+    assert _mode(tmp_path / "sub" / "new.yaml") == 0o666 & ~umask
+    assert _mode(tmp_path / "sub") == 0o777 & ~umask
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_a_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
+    p = tmp_path / "ramp.yaml"
+    p.write_bytes(b"stage: assess\n")
+    p.chmod(0o640)
+    commit([Change(p, b"stage: diagnose\n", b"stage: assess\n")], root=tmp_path)
+    assert p.read_bytes() == b"stage: diagnose\n" and _mode(p) == 0o640
+
+
+def test_a_read_only_file_is_never_replaced(tmp_path: Path) -> None:
+    p = tmp_path / "ramp.yaml"
+    p.write_bytes(b"stage: assess\n")
+    p.chmod(0o444)
+    with pytest.raises(RefusedError, match="read-only") as info:
+        commit([Change(p, b"stage: diagnose\n", b"stage: assess\n")], root=tmp_path)
+    assert "chmod u+w" in (info.value.hint or "")
+    assert p.read_bytes() == b"stage: assess\n" and sorted(os.listdir(tmp_path)) == ["ramp.yaml"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_folder_that_links_out_of_the_workbook_is_refused(tmp_path: Path) -> None:
+    root, outside = tmp_path / "wb", tmp_path / "elsewhere"
+    root.mkdir()
+    outside.mkdir()
+    (root / "pdsa").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(RefusedError, match="symbolic link"):
+        commit([Change(root / "pdsa" / "PDSA-1.yaml", b"id: PDSA-1\n", None)], root=root)
+    assert list(outside.iterdir()) == []
+    # A deeper folder too, and a path that leaves the root lexically.
+    (outside / "deep").mkdir()
+    with pytest.raises(RefusedError, match="symbolic link"):
+        commit([Change(root / "pdsa" / "deep" / "x.yaml", b"x: 1\n", None)], root=root)
+    with pytest.raises(RefusedError, match="outside"):
+        commit([Change(root / ".." / "elsewhere" / "x.yaml", b"x: 1\n", None)], root=root)
+    assert list(outside.iterdir()) == [outside / "deep"] and list((outside / "deep").iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_target_that_is_a_link_is_refused_with_or_without_a_root(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"keep me\n")
+    link = tmp_path / "wb" / "notes.md"
+    link.parent.mkdir()
+    link.symlink_to(secret)
+    for root in (tmp_path / "wb", None):
+        with pytest.raises(RefusedError, match="symbolic link"):
+            commit([Change(link, b"overwritten\n", b"keep me\n")], root=root)
+    assert secret.read_bytes() == b"keep me\n" and link.is_symlink()
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_link_planted_at_a_temporary_name_is_never_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"keep me\n")
+    root = tmp_path / "wb"
+    root.mkdir()
+    names = iter(["0" * 16, "0" * 16, "1" * 16])
+    monkeypatch.setattr(storage.secrets, "token_hex", lambda _n: next(names))
+    planted = root / f".report.html.{'0' * 16}.tmp"
+    planted.symlink_to(secret)
+    commit([Change(root / "report.html", b"<p>new</p>\n", None)], root=root)
+    assert (root / "report.html").read_bytes() == b"<p>new</p>\n"
+    assert secret.read_bytes() == b"keep me\n" and planted.is_symlink()
+
+
+def test_temporary_names_are_unpredictable(tmp_path: Path) -> None:
+    names = {storage.temp_name(tmp_path / "chart.png").name for _ in range(50)}
+    assert len(names) == 50 and all(storage.TEMP_NAME.match(n) for n in names)
+
+
+@pytest.mark.skipif(not hasattr(os, "O_NOFOLLOW"), reason="needs O_NOFOLLOW")
+def test_a_link_that_appears_at_the_temporary_name_fails_the_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The name is free when chosen; a link put there before the file is created is not followed.
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"keep me\n")
+    root = tmp_path / "wb"
+    root.mkdir()
+    real_temp = storage.temp_name
+
+    def racing(path: Path) -> Path:
+        tmp = real_temp(path)
+        tmp.symlink_to(secret)
+        return tmp
+
+    monkeypatch.setattr(storage, "temp_name", racing)
+    with pytest.raises(RefusedError, match="nothing was changed"):
+        commit([Change(root / "a.yaml", b"a: 1\n", None)], root=root)
+    assert secret.read_bytes() == b"keep me\n" and not (root / "a.yaml").exists()
+
+
+# --- the disk says no ---------------------------------------------------------------
+
+_FAULTS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the disk is read-only",
+}
+if hasattr(errno, "EDQUOT"):
+    _FAULTS[errno.EDQUOT] = "the disk is full"
+
+
+def _two_file_workbook(tmp_path: Path) -> tuple[Path, list[Change]]:
+    root = tmp_path / "wb"
+    (root / "measures").mkdir(parents=True)
+    (root / "change-ideas.yaml").write_bytes(b"ideas:\n- id: C1\n")
+    changes = [
+        Change(root / "change-ideas.yaml", b"ideas:\n- id: C1\n- id: C2\n", b"ideas:\n- id: C1\n"),
+        Change(root / "measures" / "new" / "wait.yaml", b"id: wait\n", None),
+        Change(root / "measures" / "new" / "wait.csv", b"date,value\n", None),
+    ]
+    return root, changes
+
+
+class _Faults:
+    """Make the n-th call of os.open, os.mkdir, os.fsync or os.replace fail with ``code``."""
+
+    NAMES = ("open", "mkdir", "fsync", "replace")
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, fail_at: int, code: int) -> None:
+        self.calls = 0
+        self.fail_at = fail_at
+        self.code = code
+        self.real: dict[str, Callable[..., Any]] = {}
+        for name in self.NAMES:
+            self.real[name] = getattr(os, name)
+            monkeypatch.setattr(os, name, self._wrap(name))
+
+    def _wrap(self, name: str) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            if self.calls == self.fail_at:
+                raise OSError(self.code, os.strerror(self.code))
+            if name == "fsync":
+                return None  # durability is not what this test is about; flushing is slow
+            return self.real[name](*args, **kwargs)
+
+        return call
+
+
+@pytest.mark.parametrize("code", sorted(_FAULTS), ids=lambda c: errno.errorcode[c])
+@pytest.mark.parametrize("locked", [False, True], ids=["plain", "journalled"])
+def test_a_refusing_disk_at_any_step_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, locked: bool
+) -> None:
+    root, changes = _two_file_workbook(tmp_path)
+    with storage.workbook_lock(root) if locked else _nothing():
+        before = snapshot(root)
+        counter = _Faults(monkeypatch, 0, code)
+        commit(changes, root=root)  # counts the calls of a successful commit
+        total = counter.calls
+        monkeypatch.undo()
+        assert total >= 7
+        after = snapshot(root)
+
+        def reset() -> None:
+            for name in ("change-ideas.yaml", "measures/new/wait.yaml", "measures/new/wait.csv"):
+                (root / name).unlink()
+            (root / "measures" / "new").rmdir()
+            (root / "change-ideas.yaml").write_bytes(b"ideas:\n- id: C1\n")
+
+        reset()
+        assert snapshot(root) == before
+        refused = 0
+        for fail_at in range(1, total + 1):
+            faults = _Faults(monkeypatch, fail_at, code)
+            try:
+                commit(changes, root=root)
+            except RefusedError as exc:
+                info = exc
+            else:  # only the last, best-effort flush of a folder may fail once all is written
+                monkeypatch.undo()
+                assert snapshot(root) == after, fail_at
+                reset()
+                continue
+            finally:
+                monkeypatch.undo()
+            refused += 1
+            assert faults.calls >= fail_at
+            message = info.message
+            assert _FAULTS[code] in message and "nothing was changed" in message, (fail_at, message)
+            assert any(str(c.path) in message for c in changes) or str(root / "measures" / "new") in message
+            assert snapshot(root) == before, fail_at
+            assert storage.journals(root) == []
+        assert refused >= total // 2  # the rest are best-effort flushes of folders
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write into read-only folders")
+def test_a_read_only_folder_is_a_plain_refusal(tmp_path: Path) -> None:
+    root = tmp_path / "wb"
+    (root / "pdsa").mkdir(parents=True)
+    (root / "pdsa").chmod(0o555)
+    try:
+        with pytest.raises(RefusedError, match=r"permission denied.*nothing was changed"):
+            commit([Change(root / "pdsa" / "PDSA-1.yaml", b"id: PDSA-1\n", None)], root=root)
+    finally:
+        (root / "pdsa").chmod(0o755)
+    assert list((root / "pdsa").iterdir()) == []
+
+
+# --- the lock -----------------------------------------------------------------------
+
+
+def test_the_lock_is_reentrant_and_kept_out_of_git(tmp_path: Path) -> None:
+    with storage.workbook_lock(tmp_path), storage.workbook_lock(tmp_path):
+        assert storage.holds_lock(tmp_path)
+    assert not storage.holds_lock(tmp_path)
+    assert (tmp_path / ".microsys" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_a_held_lock_is_refused_in_plain_words_after_the_timeout(tmp_path: Path) -> None:
+    import threading
+
+    held, release = threading.Event(), threading.Event()
+
+    def other_command() -> None:
+        with storage.workbook_lock(tmp_path):
+            held.set()
+            release.wait(10)
+
+    t = threading.Thread(target=other_command)
+    t.start()
+    try:
+        assert held.wait(10)
+        with (
+            pytest.raises(RefusedError, match="another microsys command is writing"),
+            storage.workbook_lock(tmp_path, timeout=0.2),
+        ):
+            pass
+    finally:
+        release.set()
+        t.join()
+    with storage.workbook_lock(tmp_path, timeout=0):
+        pass
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_state_folder_that_is_a_link_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "out"
+    outside.mkdir()
+    (tmp_path / "wb").mkdir()
+    (tmp_path / "wb" / ".microsys").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(RefusedError, match="not a folder"), storage.workbook_lock(tmp_path / "wb"):
+        pass
+    assert list(outside.iterdir()) == []
