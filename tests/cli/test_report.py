@@ -463,3 +463,19 @@ def test_a_file_that_is_not_a_report_is_never_overwritten(capsys, cf_clinic: Pat
     for _ in range(2):
         code, _, err = call(capsys, "report", str(cf_clinic), "--out", str(poster), "--today", TODAY)
         assert code == 0, err
+
+
+def test_a_workbook_can_restyle_one_storyboard_section(capsys, millbrook: Path) -> None:
+    own = millbrook / "templates" / "report" / "storyboard"
+    own.mkdir(parents=True)
+    (own / "purpose.html.j2").write_text(
+        '<p class="ours">Why we exist: {{ s.statement }}</p>\n', encoding="utf-8"
+    )
+    (own / "purpose.typ").write_text(
+        '#import "/story.typ": *\n#let part(s) = section(s, [Why we exist: #s.statement])\n', encoding="utf-8"
+    )
+    code, _, err = call(capsys, "report", str(millbrook), "-f", "pdf", "-f", "html", "--today", TODAY)
+    assert code == 0, err
+    html = (millbrook / "build" / "storyboard.html").read_text(encoding="utf-8")
+    assert '<p class="ours">Why we exist: ' in html and "Our purpose" in html
+    assert "Whyweexist:" in squash(pdf_text(millbrook / "build" / "storyboard.pdf"))
