@@ -394,7 +394,7 @@ def test_any_text_in_any_field_renders_on_one_page(
     assert len(PdfReader(root / "out" / "storyboard.pdf").pages) == 1
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     theme=st.one_of(ANY_TEXT, SCRIPTS), purpose=st.one_of(ANY_TEXT, SCRIPTS), step=ANY_TEXT, cause=ANY_TEXT
 )
