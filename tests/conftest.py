@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -71,3 +72,9 @@ def snapshot(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and (rel := p.relative_to(root).as_posix()) not in lock
     }
+
+
+def unchanged(folder: Path) -> dict[str, bytes]:
+    """:func:`snapshot` of a folder holding workbooks anywhere below it (their locks left out)."""
+    lock = re.compile(r"(^|/)\.microsys/(lock|\.gitignore)$")
+    return {rel: data for rel, data in snapshot(folder).items() if not lock.search(rel)}

@@ -102,10 +102,14 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> CsvSeries:
 
     try:
         raw = sheets.read_path(path)
+        text, _ = sheets.decode(raw)
     except OSError as exc:
         raise UsageError(f"{path} cannot be read: {exc.strerror or exc}") from None
     except sheets.SheetError as exc:
         raise UsageError(str(exc), hint=exc.hint) from None
+    from microsys.workbook.privacy_gate import refuse_identifiers_in_text
+
+    refuse_identifiers_in_text(path, text, "chart it")
     options = ChartOptions(
         chart=req.chart,
         rules=cast(RuleSet, req.rules),
@@ -168,9 +172,9 @@ def charts(
 def _workbook_charts(
     source: Path, measure_ids: Sequence[str], out: Path | None, *, screen: bool
 ) -> list[Charted]:
-    from microsys.workbook.loader import open_workbook
+    from microsys.workbook.privacy_gate import for_output
 
-    wb = open_workbook(source)
+    wb = for_output(source, "draw charts")
     by_id = {m.id: m for m in wb.measures}
     unknown = [m for m in measure_ids if m not in by_id]
     broken = [m for m in unknown if wb.file(f"measures/{m}.yaml") is not None]

@@ -22,6 +22,7 @@ from microsys.schema.base import Model
 from microsys.schema.messages import did_you_mean
 from microsys.storage import Change
 from microsys.workbook.loader import Workbook, refuse_if_broken
+from microsys.workbook.privacy_gate import refuse_new_identifiers
 from microsys.yaml.edit import YamlDocument, append_item, block_list, new_mapping, new_sequence
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -53,8 +54,11 @@ def _render(name: str, context: dict[str, Any]) -> str:
     return str(env.get_template(name).render(**context))
 
 
-def _validated(text: str, rel: str, model: type[Model]) -> str:
-    """Refuse to write a record that would not pass ``check`` (a bad option value, or a bug)."""
+def _validated(wb: Workbook, text: str, rel: str, model: type[Model], before: bytes | None = None) -> str:
+    """Refuse to write a record that would not pass ``check`` (a bad option value, or a bug).
+
+    Also refused: new lines that hold what looks like a patient identifier.
+    """
     from pydantic import ValidationError
 
     from microsys.schema.messages import translate
@@ -73,6 +77,9 @@ def _validated(text: str, rel: str, model: type[Model]) -> str:
             f"the new {rel} would not be valid" + (f" at `{where}`" if where else "") + f": {first.message}",
             hint=first.hint or "check the values given on the command line",
         )
+    refuse_new_identifiers(
+        wb.path / rel, before.decode("utf-8") if before is not None else None, text, "write it"
+    )
     return text
 
 
@@ -85,7 +92,7 @@ def _new_file(
             f"{wb.path / rel} already exists; nothing was written",
             hint="microsys never overwrites a file: choose another id or date",
         )
-    content = _validated(text, rel, model).encode("utf-8")
+    content = _validated(wb, text, rel, model).encode("utf-8")
     return NewRecord((Change(path, content, None),), rel, rid, tuple(notes))
 
 
@@ -415,7 +422,7 @@ def new_change(
     entry["status"] = "idea"
     append_item(data["ideas"], entry)
     change = _list_change(wb, "change-ideas.yaml", doc, data)
-    _validated(change.content.decode("utf-8"), "change-ideas.yaml", ChangeIdeas)
+    _validated(wb, change.content.decode("utf-8"), "change-ideas.yaml", ChangeIdeas, change.expected)
     return NewRecord((change,), "change-ideas.yaml", rid, (f"for theme {theme}",) if theme else ())
 
 
@@ -436,5 +443,5 @@ def new_theme(wb: Workbook, today: dt.date, *, title: str, description: str | No
     entry["status"] = "candidate"
     append_item(data["themes"], entry)
     change = _list_change(wb, "themes.yaml", doc, data)
-    _validated(change.content.decode("utf-8"), "themes.yaml", Themes)
+    _validated(wb, change.content.decode("utf-8"), "themes.yaml", Themes, change.expected)
     return NewRecord((change,), "themes.yaml", rid, ())

@@ -8,6 +8,10 @@ command must stop; the CLI turns it into a plain message and an exit code.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from microsys.diagnostics import Diagnostic
 
 # Exit codes, documented in docs/exit-codes.md.
 EXIT_OK = 0
@@ -49,3 +53,15 @@ class RefusedError(MicrosysError):
     """The command refused to act because acting could lose the user's work."""
 
     exit_code = EXIT_FINDINGS
+
+
+class IdentifierRefusedError(RefusedError):
+    """The command refused because a file holds what looks like patient-identifiable data.
+
+    ``places`` are the findings (file, line, column, rule); the message names them
+    without ever quoting the identifier.
+    """
+
+    def __init__(self, message: str, hint: str | None = None, places: tuple[Diagnostic, ...] = ()) -> None:
+        super().__init__(message, hint)
+        self.places = places

@@ -12,12 +12,18 @@ from microsys.ramp.moves import Move, Track, plan_move
 from microsys.ramp.status import RampStatus, ramp_status
 from microsys.storage import commit
 from microsys.workbook.loader import open_for_writing, open_workbook
+from microsys.workbook.privacy_gate import refuse_identifiers, refuse_new_identifiers
 from microsys.yaml.edit import unified_diff
 
 
 def status(path: Path, today: dt.date) -> RampStatus:
-    """The ramp status of the workbook at ``path``."""
-    return ramp_status(open_workbook(path), today)
+    """The ramp status of the workbook at ``path``; refused while it holds identifiers.
+
+    What it shows (history, titles, JSON for tools) goes to terminals and CI logs.
+    """
+    wb = open_workbook(path)
+    refuse_identifiers(wb, "show it")
+    return ramp_status(wb, today)
 
 
 def who(by: str | None, folder: Path) -> str:
@@ -70,7 +76,15 @@ def next_move(
     # A dry run only reads: it takes no lock and leaves no trace in the workbook.
     opened = nullcontext(open_workbook(path)) if dry_run else open_for_writing(path)
     with opened as wb:
+        refuse_identifiers(wb, "record the move")
         move = plan_move(wb, track, today=today, by=who(by, wb.root), force=force, reason=reason)
+        change = move.change
+        refuse_new_identifiers(
+            wb.path / "ramp.yaml",
+            change.expected.decode("utf-8") if change.expected is not None else None,
+            change.content.decode("utf-8"),
+            "record the move",
+        )
         diff = unified_diff(move.change, "ramp.yaml")
         if dry_run or (move.missing and not force):
             return MoveResult(move, False, diff)

@@ -136,9 +136,9 @@ class Renderer:
     def workbook(self, root: Path) -> Workbook:
         """The loaded workbook at ``root``."""
         if root not in self._books:
-            from microsys.workbook.loader import load_workbook
+            from microsys.workbook.privacy_gate import for_output
 
-            self._books[root] = load_workbook(root)
+            self._books[root] = for_output(root, "write reports")
         return self._books[root]
 
     def run(self, task: Task) -> Outcome:
@@ -224,6 +224,8 @@ def kinds_of(kind: str) -> tuple[Kind, ...]:
 
 
 def run_all(tasks: Sequence[Task], renderer: Renderer) -> Iterator[Outcome]:
-    """Render each task in turn."""
+    """Render each task in turn, once every workbook was read and let through the privacy gate."""
+    for root in dict.fromkeys(task.workbook for task in tasks):
+        renderer.workbook(root)
     for task in tasks:
         yield renderer.run(task)

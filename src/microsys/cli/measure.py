@@ -51,9 +51,9 @@ def measure_add(
     from microsys.cli.common import echo_undone
     from microsys.measuring import prepare_one
     from microsys.storage import commit
-    from microsys.workbook.loader import open_for_writing
+    from microsys.workbook.privacy_gate import open_to_write
 
-    with open_for_writing(folder) as wb:
+    with open_to_write(folder, "add values to it") as wb:
         echo_undone(wb.path, wb.undone)
         added = prepare_one(
             wb,
@@ -102,9 +102,9 @@ def measure_import(
     from microsys.cli.common import echo_undone
     from microsys.measuring import Columns, prepare, read_rows
     from microsys.storage import commit
-    from microsys.workbook.loader import open_for_writing
+    from microsys.workbook.privacy_gate import open_to_write
 
-    with open_for_writing(folder) as wb:
+    with open_to_write(folder, "add values to it") as wb:
         echo_undone(wb.path, wb.undone)
         entries = read_rows(
             file,

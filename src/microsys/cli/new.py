@@ -28,9 +28,9 @@ _TITLE = typer.Option(None, "--title", help="A short name for the record.")
 def _create(folder: Path, make: Callable[[Workbook], NewRecord]) -> None:
     from microsys.cli.common import echo_undone
     from microsys.storage import commit
-    from microsys.workbook.loader import open_for_writing
+    from microsys.workbook.privacy_gate import open_to_write
 
-    with open_for_writing(folder) as wb:
+    with open_to_write(folder, "write the new record") as wb:
         echo_undone(wb.path, wb.undone)
         record = make(wb)
         commit(record.changes, root=wb.root)

@@ -221,6 +221,31 @@ def open_for_writing(path: Path, limits: ReadLimits | None = None) -> Iterator[W
         yield wb
 
 
+def without_broken(wb: Workbook) -> Workbook:
+    """The workbook as outputs show it: a file with errors contributes nothing.
+
+    Reports and charts say which files they left out; what is in those files must
+    then be in none of their parts (sections, chart markers and notes, legends,
+    tables, JSON, alt text, file names). Here such a file has no model and no
+    text, and a measure whose data file has errors is left out with it (half its
+    data would be a false chart). Findings are kept, to say what was left out.
+    """
+    broken = {f.rel for f in wb.files if f.has_errors}
+    for sf, model in wb.records("measure"):
+        data = cast(Measure, model).data
+        if data is not None and (PurePath(sf.rel).parent / data).as_posix() in broken:
+            broken.add(sf.rel)
+    files = [replace(f, model=None, text=None) if f.rel in broken else f for f in wb.files]
+    kept = {cast(Measure, m).id for sf, m in wb.records("measure") if sf.rel not in broken}
+    return Workbook(
+        root=wb.root,
+        path=wb.path,
+        files=files,
+        measure_values={k: v for k, v in wb.measure_values.items() if k in kept},
+        measure_csv_lines={k: v for k, v in wb.measure_csv_lines.items() if k in kept},
+    )
+
+
 def refuse_if_broken(wb: Workbook, sf: SourceFile | None, doing: str = "change") -> None:
     """Refuse to edit a file that has errors: fixing them comes first.
 
