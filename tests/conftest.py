@@ -14,6 +14,18 @@ NOT_SOURCE = shutil.ignore_patterns("build")
 MANIFEST = "version: 1\nname: Test workbook\nsetting: clinic\n"
 
 
+@pytest.fixture(scope="session")
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def private_cache(_cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Caches go to a folder of the test run, never the user's (shared by the tests, as a user's is)."""
+    monkeypatch.setenv("MICROSYS_CACHE_DIR", str(_cache_dir))
+    return _cache_dir
+
+
 @pytest.fixture
 def cf_clinic(tmp_path: Path) -> Path:
     """A private copy of the CF clinic example."""

@@ -24,7 +24,7 @@ from microsys.spc.analysis import (
     analyse,
 )
 from microsys.spc.kinds import CHART_TYPES, kind
-from microsys.spc.output import XLabel, as_dict, date_label, number_label
+from microsys.spc.output import XLabel, as_dict, date_label, iter_json, number_label
 from microsys.workbook.series import Series, from_measure
 
 if TYPE_CHECKING:
@@ -45,11 +45,23 @@ class Charted:
     name: str | None = None
     # What the spreadsheet reader left out or noticed, one line each (not the command's output).
     notes: tuple[str, ...] = ()
+    # The workbook folder or CSV file the chart is of: named in the image's ownership mark.
+    source: Path | None = None
+    # Replace an existing file that microsys did not make (never a workbook's own files).
+    force: bool = False
 
     def as_dict(self) -> dict[str, object]:
         """The documented JSON form (docs/chart-json.md), named by its measure for a workbook's."""
         data = as_dict(self.analysis, self.x_label)
         return data if self.measure is None else {"measure": self.measure, "name": self.name, **data}
+
+    def json_pieces(self) -> Iterator[str]:
+        """The same JSON, indented, in pieces a batch of points at a time (joined by newlines).
+
+        A long series is written without its whole text ever being in memory.
+        """
+        extra = None if self.measure is None else {"measure": self.measure, "name": self.name}
+        return iter_json(self.analysis, self.x_label, extra)
 
 
 @dataclass(frozen=True)
@@ -134,17 +146,35 @@ def _analyse(series: Series, where: str) -> Analysis:
         raise UsageError(f"{where}: {exc}") from None
 
 
-def _draw(series: Series, analysis: Analysis, target: Path) -> None:
-    from microsys.render.chart import draw, save
+def _draw(chart: Charted) -> bytes:
+    """The chart as the bytes of an image file, marked as made by microsys from its source."""
+    from microsys import ownership
+    from microsys.render.chart import draw, image
 
-    save(draw(series, analysis), target)
+    source = ownership.source_name(chart.source or chart.target)
+    return image(draw(chart.series, chart.analysis), chart.target.suffix, source)
 
 
 def write_images(charts: Sequence[Charted]) -> Iterator[str]:
-    """Draw each chart to its target; yields what was written, for the user."""
-    for c in charts:
-        _draw(c.series, c.analysis, c.target)
-        yield f"wrote {c.target}"
+    """Draw the charts and write them together; yields what was written, for the user.
+
+    Every target is looked at before any (slow) drawing: only files microsys made are
+    replaced (any file, with ``force``), never a workbook's own files. The bytes read
+    are checked again as the files are replaced, so a file changed meanwhile is
+    refused, not overwritten.
+    """
+    from microsys import ownership
+    from microsys.storage import Change, commit, read_bytes
+
+    targets = [c.target for c in charts]
+    force = any(c.force for c in charts)
+    ownership.refuse_all(targets, force=force)
+    images = {c.target: _draw(c) for c in charts}
+    ownership.refuse_all(targets, force=force)
+    sources = {c.source for c in charts if c.source is not None and c.source.is_dir()}
+    root = ownership.contained_in(targets, next(iter(sources))) if len(sources) == 1 else None
+    commit([Change(path, content, read_bytes(path)) for path, content in images.items()], root=root)
+    yield from (f"wrote {target}" for target in images)
 
 
 def charts(
@@ -154,8 +184,13 @@ def charts(
     *,
     csv: CsvRequest,
     screen: bool = True,
+    force: bool = False,
 ) -> list[Charted]:
-    """Analyse a CSV file, or a workbook's measures (all, or those named), and say where each image goes."""
+    """Analyse a CSV file, or a workbook's measures (all, or those named), and say where each image goes.
+
+    With ``force``, :func:`write_images` replaces existing files microsys did not make
+    (never a workbook's own files).
+    """
     if source.is_file() and source.suffix.lower() in (".csv", ".txt"):
         read = _csv_series(source, csv, screen)
         series = read.series
@@ -165,12 +200,12 @@ def charts(
         if target.suffix.lower() not in IMAGE_SUFFIXES:
             target = target / (source.stem + ".png")
         notes = tuple(f"{source}: {note}" for note in read.notes)
-        return [Charted(series, analysis, target, label, notes=notes)]
-    return _workbook_charts(source, measure_ids, out, screen=screen)
+        return [Charted(series, analysis, target, label, notes=notes, source=source, force=force)]
+    return _workbook_charts(source, measure_ids, out, screen=screen, force=force)
 
 
 def _workbook_charts(
-    source: Path, measure_ids: Sequence[str], out: Path | None, *, screen: bool
+    source: Path, measure_ids: Sequence[str], out: Path | None, *, screen: bool, force: bool
 ) -> list[Charted]:
     from microsys.workbook.privacy_gate import for_output
 
@@ -211,5 +246,9 @@ def _workbook_charts(
         target = (
             out if out is not None and out.suffix.lower() in IMAGE_SUFFIXES else folder / f"{measure.id}.png"
         )
-        results.append(Charted(series, analysis, target, date_label, measure.id, measure.name))
+        results.append(
+            Charted(
+                series, analysis, target, date_label, measure.id, measure.name, source=wb.root, force=force
+            )
+        )
     return results

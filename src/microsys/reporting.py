@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from microsys.errors import RefusedError, UsageError
+from microsys.ownership import contained_in, refuse_all, source_name, stamp
 from microsys.report.kinds import BUILDERS, FILE_STEMS, KINDS, Kind
 from microsys.report.model import Playbook, Report
 from microsys.report.storyboard import storyboard
@@ -43,6 +44,10 @@ class Options:
     landscape: bool | None = None
     out: Path | None = None
     today: dt.date = field(default_factory=dt.date.today)
+    force: bool = False
+    """Replace existing files microsys did not make (never a workbook's own files)."""
+    allow_pages: bool = False
+    """Write a storyboard that spills onto more than one page (with a warning) instead of refusing."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +86,7 @@ def plan(workbooks: Sequence[Path], options: Options) -> list[Task]:
         for kind in options.kinds
         for fmt in options.formats
     ]
-    for task in tasks:
-        _refuse_foreign(task.target)
+    refuse_all([task.target for task in tasks] + _figure_files(tasks), force=options.force)
     return tasks
 
 
@@ -110,19 +114,10 @@ def _target(root: Path, name: str, out: Path | None, single: bool, many_workbook
     return out / name
 
 
-def _refuse_foreign(path: Path) -> None:
-    """Refuse to replace a file that microsys did not make (a report is rebuilt; other files are work)."""
-    if not path.exists() or "build" in path.parts:
-        return
-    try:
-        ours = path.is_file() and b"microsys" in path.read_bytes()
-    except OSError:
-        ours = False
-    if not ours:
-        raise RefusedError(
-            f"{path} already exists and is not a report made by microsys; it was left as it is",
-            hint="choose another --out, or move that file away first",
-        )
+def _figure_files(tasks: Sequence[Task]) -> list[Path]:
+    """Existing figure files a Markdown report may replace, looked at before anything is written."""
+    folders = {t.target.parent / f"{FILE_STEMS[t.kind]}_files" for t in tasks if t.format == "md"}
+    return sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*.svg"))
 
 
 class Renderer:
@@ -160,7 +155,17 @@ class Renderer:
         made = render(
             Request(wb, report, task.format, task.target, Page(paper, landscape), refit), self._store
         )
-        return Outcome(task, _write(made.files), made.shortened, (*notes, *made.notes))
+        notes = (*notes, *made.notes)
+        if made.overflow:
+            if not self.options.allow_pages:
+                raise RefusedError(
+                    f"{made.overflow}; nothing was written",
+                    hint="shorten those sections, choose a larger --size, "
+                    "or add --allow-pages to write it over several pages anyway",
+                )
+            notes = (*notes, f"WARNING: {made.overflow}")
+        written = _write(made.files, task.workbook, self.options.force)
+        return Outcome(task, written, made.shortened, notes)
 
 
 def _shorter_storyboard(wb: Workbook, today: dt.date, budget: float) -> Report:
@@ -179,13 +184,21 @@ def _broken(wb: Workbook) -> tuple[str, ...]:
     )
 
 
-def _write(files: dict[Path, bytes]) -> tuple[Path, ...]:
-    """Write a report's files together, through the one writer every command uses.
+def _write(files: dict[Path, bytes], workbook: Path, force: bool) -> tuple[Path, ...]:
+    """Write a report's files together, marked as microsys's, through the one writer every command uses.
 
-    A report is rebuilt in place: each file is expected to hold what it holds now, so a
-    file changed by someone else while the report was made is refused, not overwritten.
+    A report is rebuilt in place: only files microsys made are replaced (any, with
+    ``force``), and each is expected to hold what it holds now, so a file changed by
+    someone else while the report was made is refused, not overwritten.
     """
-    return tuple(commit([Change(path, content, read_bytes(path)) for path, content in files.items()]))
+    refuse_all(list(files), force=force)
+    source = source_name(workbook)
+    return tuple(
+        commit(
+            [Change(path, stamp(path, content, source), read_bytes(path)) for path, content in files.items()],
+            root=contained_in(list(files), workbook),
+        )
+    )
 
 
 def find(paths: Sequence[Path], every: bool) -> list[Path]:

@@ -20,8 +20,12 @@ TODAY = "2026-11-22"
 
 @pytest.mark.parametrize(
     "command,registry",
-    [(["check"], REPORTERS), (["ramp", "status"], RAMP_STATUS), (["coach", "status"], COACH_STATUS),
-     (["chart"], CHART_FORMATS)],
+    [
+        (["check"], REPORTERS),
+        (["ramp", "status"], RAMP_STATUS),
+        (["coach", "status"], COACH_STATUS),
+        (["chart"], CHART_FORMATS),
+    ],
 )
 def test_format_choices_are_the_registry(command: list[str], registry: dict[str, object]) -> None:
     runner = CliRunner()

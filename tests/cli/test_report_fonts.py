@@ -130,7 +130,7 @@ def test_what_a_font_has_is_read_once_then_kept(tmp_path: Path, monkeypatch: pyt
     first = fonts.Coverage(cache)
     assert set(first.of(font)) == {32, *map(ord, HAN)}
     first.save()
-    assert json.loads(cache.read_text(encoding="utf-8"))["version"] == 1
+    assert json.loads(json.loads(cache.read_text(encoding="utf-8"))["content"])["version"] == 1
 
     def unread(path: Path) -> frozenset[int]:
         raise AssertionError("read again although cached")

@@ -61,8 +61,10 @@ def test_every_kind_is_analysed_with_its_own_limits(chart: str) -> None:
     a = analyse(XS, YS, ns, ChartOptions(chart=chart))
     assert a.chart == chart and len(a.points) == len(XS)
     # The analysis went through the row's limit function: same centre line as calling it directly.
-    sg = [Subgroup(x, y / n if ns else y, n if ns else math.nan, y, 1, y, math.nan, None)
-          for x, y, n in zip(XS, [float(v) for v in YS if v is not None], [20.0] * 20, strict=True)]
+    sg = [
+        Subgroup(x, y / n if ns else y, n if ns else math.nan, y, 1, y, math.nan, None)
+        for x, y, n in zip(XS, [float(v) for v in YS if v is not None], [20.0] * 20, strict=True)
+    ]
     lines = k.limits(sg, [True] * len(sg), True)
     assert len(lines.y) == len(lines.cl) == len(lines.ucl) == len(sg)
     if chart not in ("xbar", "s"):  # one value per subgroup has no standard deviation
@@ -108,9 +110,10 @@ def test_the_help_text_and_the_docs_list_every_kind() -> None:
         out = runner.invoke(app, command, env={"COLUMNS": "400", "NO_COLOR": "1"}).output
         assert "<" + "|".join(IDS) + ">" in out, command
         # --n lists the kinds that need one.
-    assert "(" + ", ".join(k.id for k in KINDS if k.denominator) + " charts)" in runner.invoke(
-        app, ["chart", "--help"], env={"COLUMNS": "400"}
-    ).output
+    assert (
+        "(" + ", ".join(k.id for k in KINDS if k.denominator) + " charts)"
+        in runner.invoke(app, ["chart", "--help"], env={"COLUMNS": "400"}).output
+    )
 
 
 @pytest.mark.parametrize("chart", IDS)

@@ -275,7 +275,19 @@ def test_twenty_cycles_are_shown_in_the_order_they_started(tmp_path: Path) -> No
 # --- what the templates receive -----------------------------------------------------------
 
 
-CODES = {"kind", "stage", "state", "decision", "met", "figure", "chart", "logo", "order"}
+CODES = {
+    "kind",
+    "stage",
+    "state",
+    "decision",
+    "met",
+    "figure",
+    "chart",
+    "logo",
+    "order",
+    "variation",
+    "assurance",
+}
 
 
 def _strings(value: object, key: str = "") -> list[tuple[str, object]]:

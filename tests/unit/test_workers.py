@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from microsys.render import workers
+from microsys.render.cache import workbook_folder
 
 
 def double_in_a_worker(x: int) -> int:
@@ -54,11 +55,17 @@ def test_charts_drawn_since_the_last_change_need_no_workers(tmp_path: Path) -> N
     data = tmp_path / "measures" / "wait.csv"
     data.write_text("date,value\n", encoding="utf-8")
     assert not workers._charts_cached(tmp_path)  # no cache yet
-    cache = tmp_path / "build" / ".cache" / "charts"
-    cache.mkdir(parents=True)
-    (cache / "a.svg").write_text("<svg/>", encoding="utf-8")
+    # A chart cache committed into the workbook is not this user's cache: it does not count.
+    committed = tmp_path / "build" / ".cache" / "charts"
+    committed.mkdir(parents=True)
+    (committed / "a.json").write_text("{}", encoding="utf-8")
     later = time.time() + 10
-    os.utime(cache / "a.svg", (later, later))
+    os.utime(committed / "a.json", (later, later))
+    assert not workers._charts_cached(tmp_path)
+    cache = workbook_folder("charts", tmp_path)
+    cache.mkdir(parents=True)
+    (cache / "a.json").write_text("{}", encoding="utf-8")
+    os.utime(cache / "a.json", (later, later))
     assert workers._charts_cached(tmp_path)
     os.utime(data, (later + 10, later + 10))  # the data changed after the charts were drawn
     assert not workers._charts_cached(tmp_path)

@@ -52,7 +52,11 @@ def chart(
         None, "--part", help="CSV: a column whose value changes where a phase starts."
     ),
     freeze: int | None = typer.Option(
-        None, "--freeze", min=2, help="CSV: compute limits from the first K points."
+        None,
+        "--freeze",
+        min=2,
+        help="CSV: compute limits from the first K points (with --part: of each phase under "
+        "--rules nhs, ignored otherwise).",
     ),
     exclude: str | None = typer.Option(
         None, "--exclude", help="CSV: points left out of the calculation, e.g. 3,7."
@@ -62,6 +66,11 @@ def chart(
     target: float | None = typer.Option(None, "--target", help="CSV: target value, drawn as a line."),
     title: str | None = typer.Option(None, "--title", help="CSV: chart title."),
     no_screen: bool = typer.Option(False, "--no-screen", help="Do not screen out large moving ranges."),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Replace an existing file microsys did not make (never a workbook's own files).",
+    ),
 ) -> None:
     """Draw run and control charts of workbook measures or of a CSV file, or print their analysis.
 
@@ -85,7 +94,7 @@ def chart(
         target=target,
         title=title,
     )
-    analysed = charts(source, measures or [], out, csv=request, screen=not no_screen)
+    analysed = charts(source, measures or [], out, csv=request, screen=not no_screen, force=force)
     for note in (note for c in analysed for note in c.notes):
         typer.echo(f"note: {note}", err=True)
     CHART_FORMATS[format.value](analysed, sys.stdout)

@@ -55,6 +55,16 @@ def report(
         False, "--all", help="Report on every workbook found under the folders given."
     ),
     today: str | None = today_option("Treat this date as today"),
+    allow_pages: bool = typer.Option(
+        False,
+        "--allow-pages",
+        help="Write a storyboard that does not fit one page over several, with a warning (default: refuse).",
+    ),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Replace an existing file microsys did not make (never a workbook's own files).",
+    ),
 ) -> None:
     """Render the storyboard poster, the playbook or the 5P summary as PDF, HTML or Markdown.
 
@@ -77,6 +87,8 @@ def report(
         landscape=landscape,
         out=out,
         today=parse_today(today),
+        force=force,
+        allow_pages=allow_pages,
     )
     tasks = plan(find(paths, every), options)
     outcomes = run_all(tasks, Renderer(options))

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from microsys.errors import UsageError
 from microsys.render.figures import Drawn, prefix_ids
 from microsys.render.jinja import make_env
+from microsys.render.svgcheck import plain
 from microsys.report.kinds import FILE_STEMS
 from microsys.report.model import FlowchartFigure, Report
 from microsys.report.shapes import Node
@@ -107,21 +108,53 @@ def _render(env: Any, name: str, **context: Any) -> str:
         ) from None
 
 
+def _own_templates(workbook: Path) -> list[str]:
+    """The workbook's own jinja templates for reports."""
+    own = workbook / "templates" / "report"
+    return sorted(p.name for p in own.glob("*.j2")) if own.is_dir() else []
+
+
+def _render_in_child(workbook: str, html: bool, name: str, context: dict[str, Any]) -> str:
+    """Render in a bounded child process (see :mod:`microsys.render.bounded`)."""
+    return _render(_env(Path(workbook), html=html), name, **context)
+
+
+def _render_report(workbook: Path, *, html: bool, name: str, **context: Any) -> str:
+    """Render ``name``; with the workbook's own templates, in a child process bounded in time and memory."""
+    own = _own_templates(workbook)
+    if not own:
+        return _render(_env(workbook, html=html), name, **context)
+    from microsys.render import bounded
+
+    return bounded.run(
+        _render_in_child,
+        str(workbook),
+        html,
+        name,
+        context,
+        what=f"rendering {name} with the workbook's own templates "
+        f"({', '.join(f'templates/report/{n}' for n in own)})",
+        fix="check those templates (a loop that never ends, or text repeated without bound?), "
+        "or move them away to use the built-in ones",
+    )
+
+
 def html(report: Report, drawn: Drawn, workbook: Path) -> str:
     """The report as one HTML file."""
-    env = _env(workbook, html=True)
     svgs = {
-        name: Markup(prefix_ids(svg, f"f{i}")) for i, (name, svg) in enumerate(sorted(drawn.svgs.items()))
+        name: Markup(prefix_ids(plain(svg), f"f{i}"))
+        for i, (name, svg) in enumerate(sorted(drawn.svgs.items()))
     }
-    return _render(env, f"{report.kind}.html.j2", d=report.data, svg=svgs)
+    return _render_report(workbook, html=True, name=f"{report.kind}.html.j2", d=report.data, svg=svgs)
 
 
 def markdown(report: Report, drawn: Drawn, workbook: Path, target: Path) -> tuple[str, dict[Path, str]]:
     """The report as Markdown, and the SVG files it links to (in a folder beside it)."""
-    env = _env(workbook, html=False)
     folder = f"{FILE_STEMS[report.kind]}_files"
-    files = {target.parent / folder / name: svg for name, svg in sorted(drawn.svgs.items())}
+    files = {target.parent / folder / name: plain(svg) for name, svg in sorted(drawn.svgs.items())}
     links = {name: Markup(f"{folder}/{name}") for name in drawn.svgs}
     flows = {f.name: mermaid(f.nodes) for f in report.figures if isinstance(f, FlowchartFigure)}
-    text = _render(env, f"{report.kind}.md.j2", d=report.data, fig=links, flow=flows)
+    text = _render_report(
+        workbook, html=False, name=f"{report.kind}.md.j2", d=report.data, fig=links, flow=flows
+    )
     return re.sub(r"\n{3,}", "\n\n", text), files

@@ -1,9 +1,11 @@
 """Draw a report's figures as SVG: diagrams here, measure charts with matplotlib (cached).
 
-Each figure class of the report model has its drawer in :data:`DRAWERS`; a chart
-is most of a report's time, so charts are drawn by background workers and kept in a
-cache folder keyed by a hash of everything that goes into them; an unchanged
-measure is never drawn twice.
+Each figure class of the report model has its drawer in :data:`DRAWERS`. A chart is
+most of a report's time, so charts are drawn by background workers and kept in a
+cache folder keyed by a hash of everything that goes into them; an unchanged measure
+is never drawn twice. The cache is in the user's cache folder (:mod:`microsys.render.cache`),
+never in the workbook, and an entry is used only when it matches its key and digest and
+is a plain drawing (:mod:`microsys.render.svgcheck`).
 """
 
 from __future__ import annotations
@@ -77,12 +79,19 @@ def _chart_key(chart: ChartFigure) -> str:
 
 
 def _cached(spec: ChartFigure, cache: Path | None) -> str | None:
-    path = cache / f"{_chart_key(spec)}.svg" if cache else None
-    if path is None or not path.is_file():
+    from microsys.render import cache as caches
+    from microsys.render.svgcheck import problem
+
+    if cache is None:
+        return None
+    key = _chart_key(spec)
+    path = cache / f"{key}.json"
+    svg = caches.read(path, key)
+    if svg is None or problem(svg) is not None:
         return None
     with contextlib.suppress(OSError):
         os.utime(path)  # still current: the next report need not prepare to draw it (see workers)
-    return path.read_text(encoding="utf-8")
+    return svg
 
 
 def _chart_jobs(charts: list[ChartFigure]) -> list[Any]:
@@ -94,13 +103,12 @@ def _chart_jobs(charts: list[ChartFigure]) -> list[Any]:
 
 
 def _store(spec: ChartFigure, svg: str, cache: Path | None) -> None:
+    from microsys.render import cache as caches
+
     if cache is None:
         return
-    path = cache / f"{_chart_key(spec)}.svg"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(svg, encoding="utf-8")
-    tmp.replace(path)
+    key = _chart_key(spec)
+    caches.write(cache / f"{key}.json", key, svg)
 
 
 # What a chart still being drawn looks like to a first, warming-up typesetting.
@@ -184,7 +192,9 @@ class FigureStore:
         """Start drawing a report's figures, unless they were drawn for another format already."""
         if (root, report.kind) in self._drawn:
             return None
-        return Pending(report.figures, root / "build" / ".cache" / "charts")
+        from microsys.render.cache import workbook_folder
+
+        return Pending(report.figures, workbook_folder("charts", root))
 
     def finish(self, root: Path, report: Report, pending: Pending) -> Drawn:
         """Wait for ``pending`` and keep what it drew."""

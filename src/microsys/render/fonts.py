@@ -14,7 +14,6 @@ matplotlib dependency), only when the text needs it, and kept in a small cache.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import unicodedata
 from collections.abc import Iterable
@@ -70,6 +69,7 @@ _LIKELY = (
     "arialuni",
 )
 _CACHE_VERSION = 1
+_CACHE_KEY = "font character maps"
 
 
 def builtin_folder() -> Path:
@@ -130,11 +130,13 @@ class Coverage:
         self._entries: dict[str, Any] = {}
         self._changed = False
         if cache is not None:
+            from microsys.render.cache import read
+
             try:
-                stored = json.loads(cache.read_text(encoding="utf-8"))
+                stored = json.loads(read(cache, _CACHE_KEY) or "{}")
                 if stored.get("version") == _CACHE_VERSION:
                     self._entries = dict(stored["fonts"])
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            except (ValueError, KeyError, TypeError, AttributeError):
                 self._entries = {}
 
     def of(self, path: Path) -> frozenset[int]:
@@ -160,14 +162,10 @@ class Coverage:
         """Keep what was read for next time (a cache: failing to write it only costs time)."""
         if self.cache is None or not self._changed:
             return
-        try:
-            self.cache.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.cache.with_name(f".{self.cache.name}.{os.getpid()}.tmp")
-            temp.write_text(json.dumps({"version": _CACHE_VERSION, "fonts": self._entries}), encoding="utf-8")
-            os.replace(temp, self.cache)
-            self._changed = False
-        except OSError:
-            pass
+        from microsys.render.cache import write
+
+        write(self.cache, _CACHE_KEY, json.dumps({"version": _CACHE_VERSION, "fonts": self._entries}))
+        self._changed = False
 
 
 def _read_cmap(path: Path) -> frozenset[int]:

@@ -23,6 +23,8 @@ class Rendered:
     files: dict[Path, bytes]
     shortened: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    overflow: str | None = None
+    """Why a poster spills over its page (the use case decides whether to refuse)."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ def _pdf(req: Request, store: FigureStore) -> Rendered:
     from microsys.render.pdf import pdf
 
     made = pdf(req.wb, req.report, req.page, store, req.refit)
-    return Rendered({req.target: made.pdf}, made.shortened, made.notes)
+    return Rendered({req.target: made.pdf}, made.shortened, made.notes, made.overflow)
 
 
 def _html(req: Request, store: FigureStore) -> Rendered:

@@ -8,11 +8,13 @@ texts cut (the report is built again with a smaller text budget), until it does.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from microsys.render.cache import cache_dir
 from microsys.render.figures import Drawn, FigureStore, ratio
 from microsys.render.fonts import Coverage, FontPlan, characters, family_name
 from microsys.render.fonts import plan as plan_fonts
@@ -25,6 +27,10 @@ from microsys.workbook.loader import Workbook
 FIT_SCALES = (1.3, 1.15, 1.0, 0.93, 0.86, 0.8, 0.74, 0.68)
 FIT_BUDGETS = (1.0, 0.6, 0.35, 0.2)
 _SHOWN_PLACES = 6
+# Sections named as the ones to shorten when a storyboard spills over its page.
+_LONGEST_SHOWN = 3
+# Paper sizes from smallest to largest: the next one gives a spilling poster more room.
+SIZES = ("a4", "a3", "a2", "a1", "a0")
 
 # A report built again with a smaller text budget, to fit its page.
 Refit = Callable[[float], Report]
@@ -45,6 +51,8 @@ class Typeset:
     pdf: bytes
     shortened: tuple[str, ...]
     notes: tuple[str, ...]
+    overflow: str | None = None
+    """Why a poster is more than one page, in plain words (None when it fits)."""
 
 
 def layout(page: Page, scale: float, budget: float = 1.0) -> dict[str, Any]:
@@ -77,12 +85,25 @@ def pdf(wb: Workbook, report: Report, page: Page, store: FigureStore, refit: Ref
         report, scale, made, pages = _fit(j, wb, report, page, drawn, refit)
     if scale != 1.0:
         notes.append(f"text set at {round(scale * 100)}% of its usual size to fill one page")
-    if pages > 1:
-        notes.append(
-            f"the {report.kind} does not fit one page even with shortened texts ({pages} pages); "
-            "try a larger --size"
-        )
-    return Typeset(made, (*report.shortened, *drawn.shortened), tuple(notes))
+    overflow = overflow_message(report, pages, page.paper) if pages > 1 else None
+    return Typeset(made, (*report.shortened, *drawn.shortened), tuple(notes), overflow)
+
+
+def overflow_message(report: Report, pages: int, paper: str) -> str:
+    """Plain words for a storyboard too long for one page: its longest sections and a larger paper."""
+    sections = report.data.get("sections", {})
+    weights = sorted(
+        ((len(json.dumps(section, ensure_ascii=False, default=str)), section.get("heading", sid))
+         for sid, section in sections.items() if isinstance(section, dict)),
+        reverse=True,
+    )  # fmt: skip
+    longest = ", ".join(str(heading) for _, heading in weights[:_LONGEST_SHOWN])
+    larger = SIZES[SIZES.index(paper) + 1] if paper in SIZES[:-1] else None
+    return (
+        f"the storyboard does not fit one {paper.upper()} page even with shortened texts ({pages} pages)"
+        + (f"; the longest sections are {longest}" if longest else "")
+        + (f"; --size {larger} gives it more room" if larger else "")
+    )
 
 
 def _data(
@@ -141,7 +162,7 @@ def largest_fit(compile_at: Callable[[float], tuple[bytes, int]]) -> tuple[float
 def fonts_for(wb: Workbook, report: Report) -> tuple[FontPlan, list[str]]:
     """The computer's fonts a PDF needs besides the built-in and the workbook's, and notes saying so."""
     chars = characters(report.data) | characters(report.figures)
-    fonts = plan_fonts(chars, own_fonts(wb.root), Coverage(wb.root / "build" / ".cache" / "fonts.json"))
+    fonts = plan_fonts(chars, own_fonts(wb.root), Coverage(cache_dir() / "fonts.json"))
     notes = []
     if fonts.fallback:
         names = ", ".join(dict.fromkeys(family_name(p) for p in fonts.fallback))

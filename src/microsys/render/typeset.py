@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -20,12 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from microsys.errors import EXIT_USAGE, MicrosysError
+from microsys.ownership import source_name, typst_preamble
 from microsys.render.fonts import FONT_SUFFIXES, gather
+from microsys.render.svgcheck import plain
 from microsys.report.model import Prose
 from microsys.report.text import breakable
 
 # The type scale of each paper size relative to A3 (typst knows the sizes themselves).
 UNIT = {"a4": 0.74, "a3": 1.0, "a2": 1.41, "a1": 2.0, "a0": 2.83}
+# The file typst compiles: the ownership mark, then the report's template.
+MAIN = "microsys-main.typ"
+NO_PACKAGES = "microsys-no-packages"
 LOGO_NAMES = ("logo.svg", "logo.png", "logo.jpg", "logo.jpeg")
 # Folders of typst templates: the reports, and the storyboard's one template per section.
 TEMPLATE_FOLDERS = ("", "storyboard")
@@ -74,19 +80,26 @@ def _copy_own(folder: Path, suffixes: tuple[str, ...], target: Path, workbook: P
 
 @dataclass
 class Job:
-    """One compile folder, reused for the attempts at fitting a poster on its page."""
+    """One compile folder, reused for the attempts at fitting a poster on its page.
+
+    ``own`` are the workbook's own templates; with any, every compile runs in a
+    bounded child process (:mod:`microsys.render.bounded`), and ``compiler`` is unused.
+    """
 
     root: Path
     template: str
     compiler: Any
+    own: tuple[str, ...] = ()
 
     def figures(self, svgs: dict[str, str]) -> None:
-        """Put (or replace) the figures the templates show."""
+        """Put (or replace) the figures the templates show (plain drawings only)."""
         for name, svg in svgs.items():
-            (self.root / "fig" / name).write_text(svg, encoding="utf-8")
+            (self.root / "fig" / name).write_text(plain(svg), encoding="utf-8")
 
     def warm(self, data: dict[str, Any]) -> None:
         """Typeset once for nothing but to load fonts and templates (while figures are drawn)."""
+        if self.compiler is None:
+            return  # a bounded compile starts afresh each time: nothing to warm
         self._data(data)
         with contextlib.suppress(RuntimeError, ValueError):  # the real compile says what is wrong
             self.compiler.compile(format="pdf")
@@ -99,16 +112,88 @@ class Job:
     def compile(self, data: dict[str, Any]) -> tuple[bytes, int]:
         """The PDF of ``data``, and its number of pages."""
         self._data(data)
-        try:
-            pdf = self.compiler.compile(format="pdf")
-            pages = json.loads(self.compiler.query("<last-page>", field="value", one=True))
-        except (RuntimeError, ValueError) as exc:
+        if self.compiler is not None:
+            return _compile(self.compiler, f"the {self.template} template")
+        from microsys.render import bounded
+
+        names = ", ".join(f"templates/report/{name}" for name in self.own)
+        return bounded.run(
+            _compile_bounded,
+            str(self.root),
+            f"the {self.template} template with the workbook's own {names}",
+            what=f"typesetting {self.template} with the workbook's own templates ({names})",
+            fix="check those templates (a loop that never ends, or a huge page count?), "
+            "or move them away to use the built-in ones",
+        )
+
+
+def _compiler(root: Path) -> Any:
+    """A typst compiler for the folder ``root``: its fonts only, and no package from anywhere."""
+    import typst
+
+    fonts = typst.Fonts(
+        include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(root / "fonts")]
+    )
+    # Packages are looked up (and would be downloaded to) an empty folder of the compile
+    # root, never the user's typst folders: a report depends on nothing outside microsys.
+    packages = root / NO_PACKAGES
+    packages.mkdir(exist_ok=True)
+    return typst.Compiler(
+        input=str(root / MAIN),
+        root=str(root),
+        font_paths=fonts,
+        package_path=str(packages),
+        package_cache_path=str(packages),
+    )
+
+
+def _compile(compiler: Any, template: str) -> tuple[bytes, int]:
+    """Compile; ``template`` names what is compiled in messages ("the storyboard.typ template")."""
+    try:
+        pdf = compiler.compile(format="pdf")
+        pages = json.loads(compiler.query("<last-page>", field="value", one=True))
+    except (RuntimeError, ValueError) as exc:
+        if "package" in str(exc).lower():
             raise TypesetError(
-                f"the {self.template} template could not be typeset: {str(exc).strip()[:600]}",
-                hint="if the workbook has its own templates/report/ files, check them; "
-                "otherwise this is a bug in microsys: please report it",
+                f"{template} asks for a typst package, which microsys never downloads "
+                "(nothing in a workbook may make it use the network); nothing was written",
+                hint="copy what you need from the package into the workbook's template itself, "
+                "or remove the import",
             ) from None
-        return bytes(pdf), int(pages)
+        raise TypesetError(
+            f"{template} could not be typeset: {str(exc).strip()[:600]}",
+            hint="if the workbook has its own templates/report/ files, check them; "
+            "otherwise this is a bug in microsys: please report it",
+        ) from None
+    return bytes(pdf), int(pages)
+
+
+def _compile_bounded(root: str, template: str) -> tuple[bytes, int]:
+    """Compile in a child process (see :mod:`microsys.render.bounded`)."""
+    return _compile(_compiler(Path(root)), template)
+
+
+# A string naming a typst package (``"@preview/name:1.0.0"``): where an import would fetch it.
+_PACKAGE = re.compile(r"""["']@[^"'\s/]*/""")
+
+
+def refuse_packages(copied: Sequence[Path]) -> None:
+    """Refuse a workbook's typst template that imports a package (typst would fetch it online).
+
+    Raises:
+        TypesetError: naming the file and line of the first such import.
+    """
+    for path in copied:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found = _PACKAGE.search(text)
+        if found:
+            line = text.count("\n", 0, found.start()) + 1
+            raise TypesetError(
+                f"templates/report/{path.name} line {line} imports a typst package "
+                f"({found.group(0)[1:40]}...), which typst would download from the internet; "
+                "microsys never uses the network, so nothing was written",
+                hint="copy what you need from the package into the template itself, or remove the import",
+            )
 
 
 @contextmanager
@@ -121,15 +206,14 @@ def job(
     and ``fallback`` (fonts of this computer for characters the others lack), never the
     computer's other fonts, so a report looks the same wherever it is made.
     """
-    import typst
-
     with tempfile.TemporaryDirectory(prefix="microsys-report-") as tmp:
         root = Path(tmp)
+        own: list[Path] = []
         for folder in TEMPLATE_FOLDERS:
             (root / folder).mkdir(parents=True, exist_ok=True)
             for path in sorted((builtin / folder).glob("*.typ")):
                 shutil.copyfile(path, root / folder / path.name)
-            _copy_own(workbook / "templates" / "report" / folder, (".typ",), root / folder, workbook)
+            own += _copy_own(workbook / "templates" / "report" / folder, (".typ",), root / folder, workbook)
         _copy_own(workbook / "assets" / "fonts", FONT_SUFFIXES, root / "fonts", workbook)
         gather(root / "fonts", fallback)
         for name in LOGO_NAMES:
@@ -139,11 +223,16 @@ def job(
                 shutil.copyfile(logo, root / "assets" / name)
                 break
         (root / "fig").mkdir()
-        fonts = typst.Fonts(
-            include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(root / "fonts")]
+        # The PDF says microsys made it, whatever the workbook's templates set (see ownership).
+        main = root / MAIN
+        main.write_text(typst_preamble(source_name(workbook)) + f'#include "{template}"\n', encoding="utf-8")
+        refuse_packages(own)
+        made = Job(
+            root,
+            template,
+            None if own else _compiler(root),
+            tuple(p.relative_to(root).as_posix() for p in own),
         )
-        compiler = typst.Compiler(input=str(root / template), root=str(root), font_paths=fonts)
-        made = Job(root, template, compiler)
         made.figures(svgs)
         yield made
 

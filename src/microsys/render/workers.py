@@ -62,8 +62,10 @@ _NOT_WORKBOOK = frozenset({".git", ".github", ".gitlab", "build", "node_modules"
 
 def _charts_cached(folder: Path) -> bool:
     """Whether ``folder`` has a chart cache newer than all its files (cheap: a walk of mtimes)."""
+    from microsys.render.cache import workbook_folder
+
     try:
-        charts = max(p.stat().st_mtime for p in (folder / "build" / ".cache" / "charts").glob("*.svg"))
+        charts = max(p.stat().st_mtime for p in workbook_folder("charts", folder).glob("*.json"))
     except (ValueError, OSError):  # no cache
         return False
     for path, dirs, files in os.walk(folder):

@@ -33,6 +33,7 @@ from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
 from microsys.schema.improvement import Cause, Fishbone, ProcessMap
 from microsys.schema.measures import Measure
 from microsys.spc.analysis import ChartError, analyse
+from microsys.spc.mdc import ASSURANCE_WORDS
 from microsys.workbook.loader import Workbook
 from microsys.workbook.series import from_measure
 
@@ -249,8 +250,10 @@ def measure_item(
         since = f"Since {label}: "
     verdict = since + analysis.verdict
     if analysis.assurance:
-        verdict += f"; target: {analysis.assurance}"
-    return replace(item, chart=name, verdict=Prose(verdict))
+        verdict += f"; {ASSURANCE_WORDS[analysis.assurance]}"
+    return replace(
+        item, chart=name, verdict=Prose(verdict), variation=analysis.variation, assurance=analysis.assurance
+    )
 
 
 def decision(cycle: PDSA | SDSA) -> str:

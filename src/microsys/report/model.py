@@ -198,6 +198,10 @@ class MeasureItem:
     points: int
     chart: str | None = None
     verdict: Prose = field(default_factory=Prose)
+    # Making Data Count summary (NHSRplotthedots' codes, see microsys.spc.mdc), for data
+    # walls and tables; None without an analysis (or without a target).
+    variation: str | None = None
+    assurance: str | None = None
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,12 @@ KINDS: tuple[ChartKind, ...] = (
     ChartKind("t", "T chart", limits.time_between, non_negative=True),
     ChartKind("p", "P chart", limits.proportion, denominator=True, proportion=True, non_negative=True),
     ChartKind(
-        "pp", "P' chart (Laney)", limits.proportion_laney,
-        denominator=True, proportion=True, non_negative=True,
+        "pp",
+        "P' chart (Laney)",
+        limits.proportion_laney,
+        denominator=True,
+        proportion=True,
+        non_negative=True,
     ),
     ChartKind("c", "C chart", limits.count, non_negative=True),
     ChartKind("u", "U chart", limits.rate, denominator=True, non_negative=True),
@@ -87,4 +91,3 @@ def is_proportion(chart: str | None) -> bool:
 def choices_text() -> str:
     """The kinds as a sentence, for help text: "run, i, ... up or g"."""
     return ", ".join(CHART_TYPES[:-1]) + " or " + CHART_TYPES[-1]
-
