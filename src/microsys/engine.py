@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from microsys import rules
 from microsys.diagnostics import Diagnostic, Severity, sort_diagnostics
 from microsys.errors import EXIT_FINDINGS, EXIT_OK
 from microsys.workbook.discover import find_workbooks
@@ -111,6 +112,50 @@ def check_workbook(
     )
 
 
+def failed_workbook(root: Path, reason: str) -> WorkbookResult:
+    """The result of a workbook microsys could not check: one finding that says why."""
+    from microsys.workbook.discover import display_path
+
+    shown = display_path(root)
+    return WorkbookResult(
+        path=shown,
+        name=None,
+        files=0,
+        diagnostics=(
+            Diagnostic.of(
+                rules.WORKBOOK_CHECK_FAILED,
+                shown,
+                f"microsys could not check this workbook: {reason}",
+                f"run `microsys check {shown.as_posix()}` on its own to see more; "
+                "this is a bug in microsys, not in your workbook: please report it",
+            ),
+        ),
+    )
+
+
+def check_workbook_safely(
+    root: Path,
+    limits: ReadLimits | None = None,
+    today: dt.date | None = None,
+    git: bool = True,
+    history: CycleHistory | None = None,
+) -> WorkbookResult:
+    """:func:`check_workbook`, with an error while checking turned into the workbook's finding.
+
+    One workbook that microsys cannot check must not stop the check of the others.
+    """
+    try:
+        return check_workbook(root, limits, today, git, history)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        if os.environ.get("MICROSYS_DEBUG"):
+            raise
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        what = type(exc).__name__ + (f": {detail}" if detail else "")
+        return failed_workbook(root, f"an internal error stopped the check ({what})")
+
+
 # Below this many workbooks a process pool costs more than it saves.
 PARALLEL_MIN_WORKBOOKS = 40
 
@@ -148,7 +193,10 @@ def check(
     if jobs > 1 and len(roots) > 1:
         from microsys.parallel import check_many
 
-        results = check_many(check_workbook, roots, limits, jobs, today, histories)
+        results = check_many(check_workbook_safely, failed_workbook, roots, limits, jobs, today, histories)
     else:
-        results = [check_workbook(root, limits, today, False, histories.get(root)) for root in roots]
+        # With one workbook an internal error is the run's (exit 3); with several, it is
+        # that workbook's finding, and the others are still checked.
+        one = check_workbook if len(roots) == 1 else check_workbook_safely
+        results = [one(root, limits, today, False, histories.get(root)) for root in roots]
     return CheckResult(workbooks=tuple(results), strict=strict)

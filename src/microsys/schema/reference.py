@@ -13,7 +13,7 @@ from typing import Any, Literal, Union
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from microsys.rules import RULES
+from microsys.rules import ALL_RULES
 from microsys.schema.files import FILE_KINDS
 
 _INTRO = """\
@@ -146,8 +146,58 @@ def rules_reference() -> str:
         "| Rule | Severity | Meaning |",
         "|---|---|---|",
     ]
-    out.extend(f"| `{r.id}` | {r.severity} | {r.summary} |" for r in RULES)
+    out.extend(f"| `{r.id}` | {r.severity.value} | {r.summary} |" for r in ALL_RULES)
+    for r in ALL_RULES:
+        if r.docs:
+            out.extend(["", f"## `{r.id}` ({r.severity.value})", "", r.docs.strip()])
+    out.extend(_PRIVACY_AND_SUPPRESSION)
     return "\n".join(out) + "\n"
+
+
+_PRIVACY_AND_SUPPRESSION = [
+    "",
+    "## Privacy findings",
+    "",
+    "`check` looks for patient identifiers everywhere in a workbook: every YAML value and key as",
+    'loaded (escapes such as `"\\x39..."` and `!!binary` decoded, non-breaking and zero-width',
+    "spaces and line breaks inside numbers ignored), comments, every CSV cell and header (used by a",
+    "measure or not), meeting notes and actions, Markdown files, text files under `assets/`, any",
+    "other file, and file and folder names. A `privacy.*` finding names the file, line and column",
+    "and the kind of identifier, and shows only a masked fragment (`943 *** ****`,",
+    "`j***@***.nhs.uk`), never the identifier itself.",
+    "",
+    "To fix one: remove the identifier (write counts, rates and age bands instead). If it was",
+    "committed, it is still in the git history: purge it with `git filter-repo --replace-text",
+    "FILE` (FILE lists the text to replace), force-push, and, if it was ever pushed, tell your",
+    "information governance lead.",
+    "",
+    "## Suppressing a finding",
+    "",
+    "When a finding is wrong (a published switchboard number, a made-up test number), suppress it",
+    "with a reason, in a comment at the end of the line or alone on the line above it:",
+    "",
+    "```yaml",
+    "contact: 0114 271 1900  # microsys: disable=privacy.phone-number the clinic's public switchboard",
+    "# microsys: disable=privacy.phone-number the clinic's public switchboard",
+    "contact: 0114 271 1900",
+    "```",
+    "",
+    "`# microsys: disable-file=RULE reason` suppresses the rule in the whole file; several rules",
+    "are separated by commas; Markdown files write the comment as `<!-- microsys: ... -->`. Any",
+    "rule id can be suppressed this way. A suppression without a reason suppresses nothing and is",
+    "an error (`suppress.missing-reason`); one that no longer suppresses anything is a warning",
+    "(`suppress.unused`).",
+    "",
+    "Files that cannot hold comments (CSV files, file names) are listed in `microsys.yaml`:",
+    "",
+    "```yaml",
+    "suppress:",
+    "  - path: measures/calls.csv      # relative to the workbook; `*` matches any characters",
+    "    rule: privacy.phone-number",
+    "    reason: the switchboard number, published on the trust website",
+    "    line: 14                      # optional: only this line",
+    "```",
+]
 
 
 if __name__ == "__main__":  # pragma: no cover
