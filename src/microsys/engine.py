@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ from microsys.workbook.discover import find_workbooks
 from microsys.yaml.load import ReadLimits
 
 if TYPE_CHECKING:
+    from microsys.config import Settings
     from microsys.workbook.githistory import CycleHistory
 
 
@@ -27,6 +28,8 @@ class WorkbookResult:
     name: str | None
     files: int
     diagnostics: tuple[Diagnostic, ...]
+    checked: tuple[Path, ...] = ()
+    """The files counted in ``files``, in the order found (one JUnit test case each)."""
 
     @property
     def errors(self) -> int:
@@ -108,6 +111,7 @@ def check_workbook(
         path=wb.path,
         name=manifest.name if manifest else None,
         files=wb.yaml_file_count,
+        checked=wb.checked_files,
         diagnostics=tuple(sort_diagnostics([*wb.diagnostics, *extra])) if extra else tuple(wb.diagnostics),
     )
 
@@ -174,15 +178,22 @@ def check(
     jobs: int | None = None,
     today: dt.date | None = None,
     git: bool = True,
+    skip_outside: bool = False,
+    settings: Settings | None = None,
 ) -> CheckResult:
     """Check the workbooks at or below ``paths``.
 
     ``jobs`` is the number of processes; None chooses (one, or two for large runs).
+    ``skip_outside`` leaves out files that belong to no workbook instead of refusing them.
+    ``settings`` (from the repository's settings file) leaves out excluded workbooks
+    and files and sets the level of each rule.
 
     Raises:
         UsageError: a path does not exist or holds no workbook.
     """
-    roots = find_workbooks(paths)
+    roots = find_workbooks(paths, skip_outside)
+    if settings is not None:
+        roots = [r for r in roots if not settings.excluded(r)]
     if jobs is None:
         jobs = auto_jobs(len(roots))
     histories: dict[Path, CycleHistory] = {}
@@ -199,4 +210,21 @@ def check(
         # that workbook's finding, and the others are still checked.
         one = check_workbook if len(roots) == 1 else check_workbook_safely
         results = [one(root, limits, today, False, histories.get(root)) for root in roots]
+    if settings is not None:
+        results = [apply_settings(r, settings) for r in results]
     return CheckResult(workbooks=tuple(results), strict=strict)
+
+
+def apply_settings(result: WorkbookResult, settings: Settings) -> WorkbookResult:
+    """Leave out excluded files and rules turned off; give each finding its rule's set level."""
+    if not settings.exclude and not settings.rules:
+        return result
+    kept = []
+    for d in result.diagnostics:
+        level = settings.rules.get(d.rule)
+        if level == "off" or settings.excluded(d.path):
+            continue
+        kept.append(d if level is None else replace(d, severity=Severity(level)))
+    checked = tuple(p for p in result.checked if not settings.excluded(p))
+    files = result.files - (len(result.checked) - len(checked))
+    return replace(result, diagnostics=tuple(kept), checked=checked, files=files)

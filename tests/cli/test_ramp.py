@@ -352,3 +352,17 @@ def test_who_is_asked_in_a_terminal_when_git_does_not_know(
     assert result.exit_code == 0, result.output
     assert "Who is recording this move?" in result.output and "recorded by Fiona McLeod" in result.output
     assert "    by: Fiona McLeod\n" in (millbrook / "ramp.yaml").read_text()
+
+
+@pytest.mark.parametrize("command", [("ramp", "status"), ("coach", "status"), ("ramp", "history")])
+def test_workbook_text_cannot_drive_the_terminal(capsys, millbrook: Path, command: tuple[str, str]) -> None:
+    themes = millbrook / "themes.yaml"
+    text = themes.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.strip().startswith("title:"))
+    hostile = title.split("title:")[0] + 'title: "Flow \\e[2J\\e[31mRED\\r\\u202e fake"'
+    themes.write_text(text.replace(title, hostile, 1), encoding="utf-8")
+    code, out, err = call(capsys, *command, str(millbrook), "--today", TODAY)
+    assert code == 0, err
+    assert "\x1b" not in out + err and "\r" not in out + err and "\u202e" not in out + err
+    if command == ("ramp", "status"):
+        assert "Flow \\x1b[2J\\x1b[31mRED\\r\\u202e fake" in out

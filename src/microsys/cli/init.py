@@ -44,6 +44,12 @@ def init(
         help="How often the team meets: weekly, fortnightly or monthly.",
     ),
     no_input: bool = typer.Option(False, "--no-input", help="Never ask questions; use flags and defaults."),
+    ci: str = typer.Option(
+        "none",
+        "--ci",
+        help="Also write a CI job that checks the workbook: github, gitlab or none. "
+        "Every workbook gets .editorconfig, .gitattributes and a pre-commit config.",
+    ),
 ) -> None:
     """Create a new workbook: every file, with comments that explain the method.
 
@@ -58,6 +64,7 @@ def init(
     from microsys.scaffold.init import (
         Answers,
         check_target,
+        ci_files,
         default_name,
         parse_cadence,
         parse_member,
@@ -68,6 +75,7 @@ def init(
     )
 
     check_target(folder)  # refuse before asking questions
+    extra = ci_files(ci, templates_dir())
     ask = interactive() and not no_input
     members = [parse_member(m) for m in member] + [parse_member(p, patient=True) for p in patient]
     if ask:
@@ -109,13 +117,15 @@ def init(
         cadence=cadence,
         sponsor=sponsor,
     )
-    files = render_files(answers, templates_dir())
+    files = {**render_files(answers, templates_dir()), **extra}
     written = write_new_files(folder, files)
     typer.echo(f"Created a workbook for {answers.name} in {folder} ({len(written.paths)} files).")
     for note in written.notes:
         typer.echo(f"  note: {note}")
     guide = "WORKBOOK.md" if any("WORKBOOK.md" in n for n in written.notes) else "README.md"
     typer.echo(f"Next: read {folder / guide}, fill in the 5Ps, then run `microsys check {quote(folder)}`.")
+    if ci != "none":
+        typer.echo(f"The {ci} CI job installs microsys from your copy of its repository: see docs/ci.md.")
 
 
 T = TypeVar("T")

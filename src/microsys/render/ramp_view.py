@@ -11,6 +11,7 @@ from microsys.ramp.criteria import PHASE_TITLES, STAGE_TITLES, STAGES, Evaluated
 from microsys.ramp.moves import Move
 from microsys.ramp.status import GateStatus, RampStatus
 from microsys.shell import quote
+from microsys.terminal import visible, visible_all
 
 
 class _StripTrailing(io.TextIOBase):
@@ -103,6 +104,7 @@ def _gate_heading(g: GateStatus, command: str, can_move: bool = True) -> str:
 
 def show_status(status: RampStatus, console: Any) -> None:
     """The whole checklist."""
+    status = visible_all(status)  # workbook text never drives the terminal
     from rich.markup import escape
 
     name = escape(status.name or status.path)
@@ -146,6 +148,7 @@ def show_status(status: RampStatus, console: Any) -> None:
 
 def show_phases(status: RampStatus, console: Any) -> None:
     """The coaching phases' checklists."""
+    status = visible_all(status)
     console.print(
         f"Coaching: [bold]{PHASE_TITLES[status.phase]}[/] {_since(status.phase_since, status.days_in_phase)}"
     )
@@ -163,6 +166,7 @@ def show_move(move: Move, written: bool, dry_run: bool, console: Any, diff: str 
     """
     from rich.markup import escape
 
+    move = visible_all(move)
     frm, to = _title(move.from_), _title(move.to)
     missing = move.missing
     if missing and not move.forced:
@@ -190,11 +194,12 @@ def show_move(move: Move, written: bool, dry_run: bool, console: Any, diff: str 
         console.print(f"[dim]Recorded in {move.change.path}[/]")
     if dry_run and diff:
         console.print("[dim]Nothing was changed. ramp.yaml would change like this:[/]")
-        console.print(escape(diff), end="", highlight=False, soft_wrap=True)
+        console.print(escape(visible(diff, keep_newlines=True)), end="", highlight=False, soft_wrap=True)
 
 
 def show_history(status: RampStatus, console: Any, track: str | None = None) -> None:
     """The journey: every recorded move, oldest first."""
+    status = visible_all(status)
     from rich.markup import escape
     from rich.table import Table
 

@@ -133,10 +133,11 @@ def default_name(folder: Path) -> str:
 
 
 def _repository_file(path: Path) -> bool:
-    """A file a repository holds beside a workbook (README, licence, .gitignore ...)."""
+    """A file a repository holds beside a workbook (README, licence, .gitignore, .editorconfig ...)."""
     from microsys.schema.files import MANIFEST, is_allowed_extra
 
-    return path.is_file() and path.name != MANIFEST and is_allowed_extra(path.name)
+    dotfile = path.name.startswith(".")  # .editorconfig, .pre-commit-config.yaml ...
+    return path.is_file() and path.name != MANIFEST and (is_allowed_extra(path.name) or dotfile)
 
 
 def check_target(folder: Path) -> None:
@@ -193,7 +194,39 @@ def render_files(answers: Answers, templates: Path) -> dict[str, str]:
         if parts[-1] in ("gitignore", "gitattributes"):
             parts[-1] = "." + parts[-1]
         out["/".join(parts)] = env.get_template(template.relative_to(root).as_posix()).render(context)
+    # Editor schemas kept in the workbook, and each file's first line pointing at its own.
+    from microsys.schema.editor import SCHEMA_DIR, schema_files, with_modeline
+
+    out = {rel: with_modeline(rel, text) for rel, text in out.items()}
+    out.update({f"{SCHEMA_DIR}/{name}": text for name, text in schema_files().items()})
     return out
+
+
+CI_CHOICES = ("github", "gitlab", "none")
+# Repository files for every new workbook, and the CI file of each choice (templates/ci/,
+# copied as they are: GitHub's `${{ }}` expressions are not templates of ours).
+_REPOSITORY_FILES = {
+    ".editorconfig": "editorconfig",
+    ".gitattributes": "gitattributes",
+    ".pre-commit-config.yaml": "pre-commit-config.yaml",
+}
+_CI_FILES = {
+    "github": {".github/workflows/microsys.yml": "github-workflow.yml"},
+    "gitlab": {".gitlab-ci.yml": "gitlab-ci.yml"},
+    "none": {},
+}
+
+
+def ci_files(ci: str, templates: Path) -> dict[str, str]:
+    """Workbook-relative path -> content of the repository and CI files for ``ci``.
+
+    Raises:
+        UsageError: ``ci`` is not github, gitlab or none.
+    """
+    if ci not in _CI_FILES:
+        raise UsageError(f"`{ci}` is not a CI system microsys knows", hint="use github, gitlab or none")
+    names = {**_REPOSITORY_FILES, **_CI_FILES[ci]}
+    return {rel: (templates / "ci" / name).read_text(encoding="utf-8") for rel, name in names.items()}
 
 
 @dataclass(frozen=True)
@@ -233,6 +266,9 @@ def write_new_files(folder: Path, files: dict[str, str]) -> Written:
             )
             if path.exists():
                 continue
+        elif rel.startswith(".") and rel != ".gitignore" and path.exists():
+            notes.append(f"kept your {rel}; microsys's version was not written")
+            continue
         elif rel == ".gitignore" and path.is_file():
             current = path.read_bytes()
             extra = _lines_missing(current, content)

@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -150,6 +151,16 @@ class RankedItem(Model):
     percent: float | None = Field(None, ge=0, le=100, description="Share of the whole, in %.")
 
 
+# `40 minutes`, `1,200 patients`, `36%`: the text form of a quantity the loader reads
+# (microsys.sheets.parse_quantity): a number with a decimal point, thousands grouped by
+# three with `,` or `'`, then a unit that starts with something other than a digit,
+# a space or a separator.
+QUANTITY_TEXT = (
+    r"^\s*[+\-\u2212]?([0-9]{1,3}([,'][0-9]{3})+(\.[0-9]+)?|[0-9]+(\.[0-9]+)?|\.[0-9]+)"
+    r"([eE][+\-]?[0-9]+)?\s*[^\s0-9,.'].*$"
+)
+
+
 def _amount(data: Any) -> Any:
     # `40 minutes`, `85%`, `1,200 patients`: the number of a quantity, read as in the 5Ps.
     if isinstance(data, str) and data.strip():
@@ -160,5 +171,16 @@ def _amount(data: Any) -> Any:
     return data
 
 
-Amount = Annotated[float, BeforeValidator(_amount)]
+Amount = Annotated[
+    float,
+    BeforeValidator(_amount),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number"},
+                {"type": "string", "pattern": QUANTITY_TEXT, "description": "A number and its unit."},
+            ]
+        }
+    ),
+]
 """A number that may be written with its unit (`40 minutes`, `85%`); the unit is the measure's."""

@@ -141,12 +141,26 @@ def rules_reference() -> str:
         "<!-- Generated from src/microsys/rules.py by `python -m microsys.schema.reference`. -->",
         "",
         "Every finding of `microsys check` has a stable rule id. Errors make `check` exit 1;",
-        "warnings do so only with `--strict`.",
+        "warnings do so only with `--strict`. A repository can change the level of a rule, or",
+        "turn it off, in its settings file (`microsys.toml` or `[tool.microsys]` in",
+        "`pyproject.toml`; see [ci.md](ci.md#settings)):",
+        "",
+        "```toml",
+        "[rules]",
+        '"measure.no-recent-data" = "error"   # error, warning or off',
+        '"meeting.file-name" = "off"',
+        "```",
         "",
         "| Rule | Severity | Meaning |",
         "|---|---|---|",
     ]
-    out.extend(f"| `{r.id}` | {r.severity.value} | {r.summary} |" for r in ALL_RULES)
+    # The anchor is the rule id itself, so `rules.md#schema.extra-key` links from SARIF help URIs
+    # (once per id: a rule listed with two severities keeps one anchor).
+    anchored: set[str] = set()
+    for r in ALL_RULES:
+        anchor = "" if r.id in anchored else f'<a id="{r.id}"></a>'
+        anchored.add(r.id)
+        out.append(f"| {anchor}`{r.id}` | {r.severity.value} | {r.summary} |")
     for r in ALL_RULES:
         if r.docs:
             out.extend(["", f"## `{r.id}` ({r.severity.value})", "", r.docs.strip()])

@@ -49,11 +49,13 @@ def _walk_for_manifests(top: Path) -> Iterator[Path]:
             yield Path(dirpath)
 
 
-def find_workbooks(paths: Iterable[Path]) -> list[Path]:
+def find_workbooks(paths: Iterable[Path], skip_outside: bool = False) -> list[Path]:
     """Workbook folders for the paths given on the command line, each once, in order.
 
     A workbook folder is checked as it is; a file is checked with the workbook it
-    belongs to; any other folder is searched for workbooks below it.
+    belongs to; any other folder is searched for workbooks below it. With
+    ``skip_outside``, a file that belongs to no workbook is left out instead of
+    refused (pre-commit passes every changed YAML file of a repository).
     """
     roots: list[Path] = []
     seen: set[Path] = set()
@@ -71,6 +73,8 @@ def find_workbooks(paths: Iterable[Path]) -> list[Path]:
         else:
             found = []
         if not found:
+            if skip_outside and path.is_file():
+                continue
             raise WorkbookNotFoundError(path)
         for folder in found:
             real = folder.resolve()

@@ -190,4 +190,9 @@ class Workbook:
     @property
     def yaml_file_count(self) -> int:
         """How many files were checked against a schema or as data."""
-        return sum(1 for f in self.files if f.kind is not None or f.rel.endswith(".csv"))
+        return len(self.checked_files)
+
+    @property
+    def checked_files(self) -> tuple[Path, ...]:
+        """The files checked against a schema or as data, in the order found."""
+        return tuple(f.path for f in self.files if f.kind is not None or f.rel.endswith(".csv"))
