@@ -230,3 +230,16 @@ def test_bad_answers_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixt
     assert run(["init", str(tmp_path / "b"), "--no-input", "--member", "Ana"]) == 2
     assert "has no role" in capsys.readouterr().err
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_init_keeps_a_repositorys_own_dotfiles(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".editorconfig").write_text("root = true\n", encoding="utf-8")
+    (repo / ".gitattributes").write_text("* text=auto\n", encoding="utf-8")
+    result = invoke("init", str(repo), "--no-input")
+    assert result.exit_code == 0, result.output
+    assert (repo / ".editorconfig").read_text(encoding="utf-8") == "root = true\n"
+    assert (repo / ".gitattributes").read_text(encoding="utf-8") == "* text=auto\n"
+    assert "kept your .editorconfig" in result.output and "kept your .gitattributes" in result.output
+    assert check_workbook(repo).diagnostics == ()
