@@ -119,9 +119,17 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> CsvSeries:
         raise UsageError(f"{path} cannot be read: {exc.strerror or exc}") from None
     except sheets.SheetError as exc:
         raise UsageError(str(exc), hint=exc.hint) from None
-    from microsys.workbook.privacy_gate import refuse_identifiers_in_text
+    from microsys.workbook.privacy_gate import (
+        refuse_identifiers_in_name,
+        refuse_identifiers_in_text,
+        refuse_typed_identifiers,
+    )
 
+    # The file's name is the default title and the image's name: judged as its text is.
+    refuse_identifiers_in_name(path, "chart it")
     refuse_identifiers_in_text(path, text, "chart it")
+    if req.title is not None:
+        refuse_typed_identifiers("--title", req.title, "chart it")
     options = ChartOptions(
         chart=req.chart,
         rules=cast(RuleSet, req.rules),

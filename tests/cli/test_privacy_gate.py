@@ -137,3 +137,42 @@ def test_a_report_on_several_workbooks_writes_none_while_one_holds_an_identifier
     assert code == 1, out
     assert f"{repo}/b-leaky/pdsa/PDSA-2.yaml:2:8: an NHS number" in err
     assert unchanged(tmp_path) == before
+
+
+def _clean_csv(path: Path) -> Path:
+    rows = ["date,value"] + [f"2026-01-{d:02d},{(d * 3) % 7 + 2}" for d in range(1, 13)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_chart_title_typed_with_an_identifier_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`--title` goes straight into the image and the JSON: it is judged before drawing."""
+    source = _clean_csv(tmp_path / "waits.csv")
+    before = unchanged(tmp_path)
+    for fmt in ("image", "json"):
+        code, out, err = call(
+            capsys, "chart", str(source), "--y", "value", "--x", "date",
+            "--title", "ring 943 476 5919", "-f", fmt, "--out", str(tmp_path / "w.svg"),
+        )  # fmt: skip
+        assert code == 1, out + err
+        assert "the text given to --title holds what looks like patient-identifiable data" in err
+        assert "--title:1:6: an NHS number [privacy.nhs-number]" in err
+        assert "943 476 5919" not in out + err
+        assert unchanged(tmp_path) == before
+
+
+def test_a_csv_named_after_a_patient_is_not_charted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The file's name is the chart's default title and its image's name: never copied on."""
+    source = _clean_csv(tmp_path / "bed 4 9434765919.csv")
+    before = unchanged(tmp_path)
+    for fmt in ("image", "json"):
+        code, out, err = call(capsys, "chart", str(source), "--y", "value", "--x", "date", "-f", fmt)
+        assert code == 1, out + err
+        assert f"the name of {tmp_path}/b{'*' * 15}.csv holds" in err
+        assert "rename the file" in err
+        assert "9434765919" not in out + err
+        assert unchanged(tmp_path) == before
