@@ -176,3 +176,41 @@ def test_a_csv_named_after_a_patient_is_not_charted(
         assert "rename the file" in err
         assert "9434765919" not in out + err
         assert unchanged(tmp_path) == before
+
+
+def test_an_identifier_in_an_imported_spreadsheet_is_never_written_or_echoed(
+    capsys: pytest.CaptureFixture[str], cf_clinic: Path, tmp_path: Path
+) -> None:
+    """In a value cell it was imported; in a cell that cannot be read it was quoted back."""
+    sheets = {
+        "value.csv": "date,value\n2026-11-23,9434765919\n",
+        "date.csv": "date,value\n943 476 5919,5\n",
+        "unread.csv": "date,value\n2026-11-23,abc 943 476 5919\n",
+        "other column.csv": "date,value,patient\n2026-11-23,5,943 476 5919\n",
+    }
+    before = snapshot(cf_clinic)
+    for name, text in sheets.items():
+        source = tmp_path / name
+        source.write_text(text, encoding="utf-8")
+        code, out, err = call(capsys, "measure", "import", str(cf_clinic), "clinic-wait", str(source))
+        assert code == 1, name + out + err
+        assert f"{source} holds what looks like patient-identifiable data" in err
+        assert "an NHS number [privacy.nhs-number]" in err
+        assert "943 476 5919" not in out + err and "9434765919" not in out + err
+        assert snapshot(cf_clinic) == before
+
+
+@pytest.mark.parametrize("measure", ["clinic-wait", "inhaled-therapy-adherence"])
+def test_a_value_typed_like_an_nhs_number_is_not_written(
+    capsys: pytest.CaptureFixture[str], cf_clinic: Path, measure: str
+) -> None:
+    """CSV-backed and YAML-backed measures alike: the new lines are judged, not only the note."""
+    before = snapshot(cf_clinic)
+    extra = ["-n", "9434765919"] if measure == "inhaled-therapy-adherence" else []
+    code, out, err = call(
+        capsys, "measure", "add", str(cf_clinic), measure, "2026-11-23", "9434765919", *extra
+    )
+    assert code == 1, out + err
+    assert "holds what looks like patient-identifiable data" in err
+    assert "9434765919" not in out + err
+    assert snapshot(cf_clinic) == before
