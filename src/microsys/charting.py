@@ -7,12 +7,14 @@ what is written (images, JSON) is chosen from the registry in
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from microsys.errors import UsageError
+from microsys.sheets.values import MAX_MAGNITUDE
 from microsys.spc.analysis import (
     DIRECTIONS,
     RULE_SETS,
@@ -109,6 +111,12 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> CsvSeries:
         )
     if req.direction not in DIRECTIONS:
         raise UsageError(f"`{req.direction}` is not a direction", hint="use up, down or neutral")
+    if req.target is not None and not (math.isfinite(req.target) and abs(req.target) <= MAX_MAGNITUDE):
+        # nan and inf would be drawn as nothing (with warnings) and written as invalid JSON.
+        raise UsageError(
+            f"--target {req.target} is not a value a chart can show",
+            hint="give the target as a plain number, e.g. --target 15",
+        )
     from microsys import sheets
     from microsys.csvseries import CsvSeriesError, series_from_csv
 
