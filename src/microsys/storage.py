@@ -210,7 +210,30 @@ def _verify(change: Change, root: Path | None) -> int | None:
             hint="if it should change, make it writable first (chmod u+w, or untick Read-only in its "
             "properties), then run the command again",
         )
+    _refuse_read_only_folder(change.path.parent)
     return mode
+
+
+_ANY_WRITE = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+
+
+def _refuse_read_only_folder(folder: Path) -> None:
+    """Refuse a folder nobody may write to (``chmod a-w``), as a read-only file is refused.
+
+    The operating system enforces it for everyone but root; CI jobs and containers
+    often run as root, and would otherwise write into a folder a team had frozen.
+    """
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent
+    try:
+        mode = os.lstat(folder).st_mode
+    except OSError:
+        return  # the write itself will say what is wrong
+    if stat.S_ISDIR(mode) and not mode & _ANY_WRITE:
+        raise RefusedError(
+            f"{folder} is a read-only folder; microsys never writes into one, so nothing was written",
+            hint="if it should change, make it writable first (chmod u+w), then run the command again",
+        )
 
 
 # ---------------------------------------------------------------------------
