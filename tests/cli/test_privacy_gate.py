@@ -214,3 +214,28 @@ def test_a_value_typed_like_an_nhs_number_is_not_written(
     assert "holds what looks like patient-identifiable data" in err
     assert "9434765919" not in out + err
     assert snapshot(cf_clinic) == before
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        ("title: café ring 943 476 5919\n".encode("cp1252"), 1),
+        ("title: ring 943 476 5919\n".encode("utf-16"), 1),
+        ("title: ring 9434765919\n".encode("utf-16-le"), 1),
+        (b"title: x\n\x00 9434765919\n", 2),
+    ],
+    ids=["windows-1252", "utf-16", "utf-16-no-bom", "nul-bytes"],
+)
+def test_an_identifier_in_a_file_that_is_not_utf8_is_still_found(
+    capsys: pytest.CaptureFixture[str], cf_clinic: Path, data: bytes, line: int
+) -> None:
+    """Such a file is left out of outputs, but the identifier is in the repository all the same."""
+    (cf_clinic / "pdsa" / "PDSA-2.yaml").write_bytes(data)
+    code, out, _ = call(capsys, "check", str(cf_clinic), "--no-git", "--today", TODAY)
+    assert code == 1
+    assert f"pdsa/PDSA-2.yaml:{line}:" in out and "[privacy.nhs-number]" in out
+    before = snapshot(cf_clinic)
+    code, out, err = call(capsys, "report", str(cf_clinic), "-f", "md", "--today", TODAY)
+    assert code == 1, out + err
+    assert "an NHS number [privacy.nhs-number]" in err
+    assert snapshot(cf_clinic) == before

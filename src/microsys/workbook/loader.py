@@ -6,6 +6,8 @@ computed only for files that have findings, with the slower round-trip parser.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -86,10 +88,31 @@ def load_workbook(root: Path, limits: ReadLimits | None = None) -> Workbook:
     workbook = Workbook(root=root, path=shown_root, files=files)
     _load_measure_data(workbook, limits)
     for sf in files:
-        if sf.text is not None:
-            sf.diagnostics.extend(privacy.scan_text(sf.path, sf.text))
+        text = sf.text if sf.text is not None else _undecodable_text(root, sf, limits)
+        if text is not None:
+            sf.diagnostics.extend(privacy.scan_text(sf.path, text))
     add_findings(workbook, crossref.check(workbook))
     return workbook
+
+
+def _undecodable_text(root: Path, sf: SourceFile, limits: ReadLimits) -> str | None:
+    """Best-effort text of a file that is not UTF-8 (Windows-1252, UTF-16, NUL bytes), for the privacy scan.
+
+    Such a file is left out of every output, but an identifier in it is still in the
+    repository: ``check`` must find it. Digits survive any of these decodings.
+    """
+    if not any(d.rule in (rules.FILE_ENCODING.id, rules.FILE_BINARY.id) for d in sf.diagnostics):
+        return None
+    try:
+        fd = os.open(root / sf.rel, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limits.max_bytes:
+            return None
+        raw = fh.read(limits.max_bytes)
+    return raw.replace(b"\x00", b"").decode("utf-8", errors="replace")
 
 
 def add_findings(workbook: Workbook, findings: Sequence[Diagnostic]) -> None:
