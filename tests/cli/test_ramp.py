@@ -217,3 +217,17 @@ def test_status_says_when_ramp_yaml_is_broken(capsys, millbrook: Path) -> None:
     assert "Ready to move on" not in out
     data = json.loads(call(capsys, "ramp", "status", str(millbrook), "-f", "json")[1])
     assert data["ramp_valid"] is False and data["errors"] >= 1
+
+
+@pytest.mark.parametrize("command", [("ramp", "status"), ("coach", "status"), ("ramp", "history")])
+def test_workbook_text_cannot_drive_the_terminal(capsys, millbrook: Path, command: tuple[str, str]) -> None:
+    themes = millbrook / "themes.yaml"
+    text = themes.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.strip().startswith("title:"))
+    hostile = title.split("title:")[0] + 'title: "Flow \\e[2J\\e[31mRED\\r\\u202e fake"'
+    themes.write_text(text.replace(title, hostile, 1), encoding="utf-8")
+    code, out, err = call(capsys, *command, str(millbrook), "--today", TODAY)
+    assert code == 0, err
+    assert "\x1b" not in out + err and "\r" not in out + err and "\u202e" not in out + err
+    if command == ("ramp", "status"):
+        assert "Flow \\x1b[2J\\x1b[31mRED\\r\\u202e fake" in out

@@ -28,6 +28,12 @@ def init(
         "weekly", "--cadence", help="How often the team meets: weekly, fortnightly, monthly."
     ),
     no_input: bool = typer.Option(False, "--no-input", help="Never ask questions; use flags and defaults."),
+    ci: str = typer.Option(
+        "none",
+        "--ci",
+        help="Also write a CI job that checks the workbook: github, gitlab or none. "
+        "Every workbook gets .editorconfig, .gitattributes and a pre-commit config.",
+    ),
 ) -> None:
     """Create a new workbook: every file, with comments that explain the method.
 
@@ -40,6 +46,7 @@ def init(
     from microsys.scaffold.init import (
         Answers,
         check_target,
+        ci_files,
         default_name,
         parse_member,
         render_files,
@@ -47,6 +54,7 @@ def init(
     )
 
     check_target(folder)  # refuse before asking questions
+    extra = ci_files(ci, templates_dir())
     ask = interactive() and not no_input
     members = [parse_member(m) for m in member] + [parse_member(p, patient=True) for p in patient]
     if ask:
@@ -72,10 +80,12 @@ def init(
         coach=coach,
         cadence=cadence,
     )
-    files = render_files(answers, templates_dir())
+    files = {**render_files(answers, templates_dir()), **extra}
     written = write_new_files(folder, files)
     typer.echo(f"Created a workbook for {answers.name} in {folder} ({len(written)} files).")
     typer.echo(f"Next: read {folder / 'README.md'}, fill in the 5Ps, then run `microsys check {folder}`.")
+    if ci != "none":
+        typer.echo(f"The {ci} CI job installs microsys from your copy of its repository: see docs/ci.md.")
 
 
 def register(app: typer.Typer) -> None:

@@ -10,6 +10,7 @@ from typing import IO, Any, TextIO, cast
 from microsys.ramp.criteria import PHASE_TITLES, STAGE_TITLES, STAGES, Evaluated
 from microsys.ramp.moves import Move
 from microsys.ramp.status import GateStatus, RampStatus
+from microsys.terminal import visible_all
 
 
 class _StripTrailing(io.TextIOBase):
@@ -102,6 +103,7 @@ def _gate_heading(g: GateStatus, command: str, can_move: bool = True) -> str:
 
 def show_status(status: RampStatus, console: Any) -> None:
     """The whole checklist."""
+    status = visible_all(status)  # workbook text never drives the terminal
     from rich.markup import escape
 
     name = escape(status.name or status.path)
@@ -145,6 +147,7 @@ def show_status(status: RampStatus, console: Any) -> None:
 
 def show_phases(status: RampStatus, console: Any) -> None:
     """The coaching phases' checklists."""
+    status = visible_all(status)
     console.print(
         f"Coaching: [bold]{PHASE_TITLES[status.phase]}[/] {_since(status.phase_since, status.days_in_phase)}"
     )
@@ -156,6 +159,7 @@ def show_phases(status: RampStatus, console: Any) -> None:
 
 def show_move(move: Move, written: bool, dry_run: bool, console: Any) -> None:
     """What a move did, or why it was refused."""
+    move = visible_all(move)
     frm, to = _title(move.from_), _title(move.to)
     missing = move.missing
     if missing and not move.forced:
@@ -178,6 +182,7 @@ def show_move(move: Move, written: bool, dry_run: bool, console: Any) -> None:
 
 def show_history(status: RampStatus, console: Any, track: str | None = None) -> None:
     """The journey: every recorded move, oldest first."""
+    status = visible_all(status)
     from rich.markup import escape
     from rich.table import Table
 

@@ -19,6 +19,7 @@ from microsys.schema.identity import Manifest, RampState
 from microsys.schema.improvement import Aims, ChangeIdeas, Fishbone, ProcessMap, Themes
 from microsys.schema.measures import DataPoint, Measure
 from microsys.schema.meetings import Meeting, SelfAssessment
+from microsys.workbook import suppress
 
 M = TypeVar("M", bound=Model)
 
@@ -33,6 +34,9 @@ class SourceFile:
     text: str | None = None
     model: Model | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    suppressions: suppress.FileSuppressions = field(default_factory=suppress.FileSuppressions)
+    # The path as findings show it, when its name holds an identifier (masked).
+    shown_path: Path | None = None
 
     @property
     def has_errors(self) -> bool:
@@ -57,6 +61,8 @@ class Workbook:
     measure_csv_lines: dict[str, list[int]] = field(default_factory=dict)
     # Files put back because the command writing them was killed (see storage.recover).
     undone: tuple[str, ...] = ()
+    # Entries of `suppress:` in microsys.yaml (findings suppressed in files without comments).
+    listed_suppressions: list[suppress.ListedSuppression] = field(default_factory=list)
 
     def file(self, rel: str) -> SourceFile | None:
         """The file at the workbook-relative posix path ``rel``."""
@@ -184,4 +190,9 @@ class Workbook:
     @property
     def yaml_file_count(self) -> int:
         """How many files were checked against a schema or as data."""
-        return sum(1 for f in self.files if f.kind is not None or f.rel.endswith(".csv"))
+        return len(self.checked_files)
+
+    @property
+    def checked_files(self) -> tuple[Path, ...]:
+        """The files checked against a schema or as data, in the order found."""
+        return tuple(f.path for f in self.files if f.kind is not None or f.rel.endswith(".csv"))
