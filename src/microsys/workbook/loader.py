@@ -187,8 +187,16 @@ def _undecodable_text(target: Path, limits: ReadLimits) -> str | None:
         info = os.fstat(fh.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_size > limits.max_bytes:
             return None
-        raw = fh.read(limits.max_bytes)
-    return raw.replace(b"\x00", b"").decode("utf-8", errors="replace")
+        raw = fh.read(limits.max_bytes).replace(b"\x00", b"")
+    # Text in another encoding has no control bytes but line ends and tabs; data that has
+    # them is binary, whose digits would only give false alarms.
+    if raw.translate(None, _TEXT_CONTROLS).translate(None, _PRINTABLE) != b"":
+        return None
+    return raw.decode("utf-8", errors="replace")
+
+
+_TEXT_CONTROLS = b"\t\n\v\f\r\x1a"
+_PRINTABLE = bytes(range(32, 256))
 
 
 def _may_hide(text: str) -> bool:
