@@ -168,8 +168,10 @@ _NI_BAD_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 _SEP = r"(?:[ \t]{0,2}[-.]?[ \t]{0,2}|[ \t]{0,3}\r?\n[ \t]{0,40}(?:#[ \t]{0,3})?)"
 _TEN = re.compile(
     r"(?=[\d])"
-    rf"(?<![\d\-])(?<!\d\.)(\d{{3}}){_SEP}(\d{{3}}){_SEP}(\d{{4}})(?![\d\-])(?!\.\d)"
-    rf"|(?<![\d\-])(?<!\d\.)(\d{{2}})(\d{{2}})(\d{{2}}){_SEP}(\d{{4}})(?![\d\-])(?!\.\d)"
+    # A hyphen after a letter (`pt-9434765919`) still starts a number; one between digits
+    # makes it part of something longer (a date, a reference).
+    rf"(?<!\d)(?<!\d-)(?<!\d\.)(\d{{3}}){_SEP}(\d{{3}}){_SEP}(\d{{4}})(?!\d)(?!-\d)(?!\.\d)"
+    rf"|(?<!\d)(?<!\d-)(?<!\d\.)(\d{{2}})(\d{{2}})(\d{{2}}){_SEP}(\d{{4}})(?!\d)(?!-\d)(?!\.\d)"
 )
 _CHI_LABELLED = re.compile(
     r"(?=[cC])"
