@@ -242,3 +242,21 @@ def test_an_identifier_in_a_file_that_is_not_utf8_is_still_found(
     assert code == 1, out + err
     assert "an NHS number [privacy.nhs-number]" in err
     assert snapshot(cf_clinic) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("measure", "add", "{wb}", "943 476 5919", "2026-11-20", "5"),
+        ("new", "pdsa", "{wb}", "--change", "943 476 5919"),
+        ("chart", "{wb}", "--type", "943 476 5919"),
+        ("ramp", "status", "{wb}", "--today", "943 476 5919"),
+    ],
+)
+def test_an_identifier_typed_by_mistake_is_not_repeated_in_the_error(capsys, millbrook: Path, args) -> None:
+    before = snapshot(millbrook)
+    code, out, err = call(capsys, *(a.format(wb=millbrook) for a in args))
+    assert code in (1, 2), err
+    assert "943 *** ****" in out + err
+    assert "476" not in out + err and "5919" not in out + err
+    assert snapshot(millbrook) == before

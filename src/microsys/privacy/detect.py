@@ -796,3 +796,10 @@ def mask(kind: str, fragment: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def masked(text: str) -> str:
+    """``text`` with every identifier in it replaced by its masked form (:func:`mask`)."""
+    for m in reversed(find(text)):
+        text = text[: m.start] + mask(m.kind, text[m.start : m.end]) + text[m.end :]
+    return text
