@@ -208,6 +208,7 @@ def charts(
     With ``force``, :func:`write_images` replaces existing files microsys did not make
     (never a workbook's own files).
     """
+    _refuse_other_file_kinds(out)
     if source.is_file() and source.suffix.lower() in (".csv", ".txt"):
         read = _csv_series(source, csv, screen)
         series = read.series
@@ -219,6 +220,24 @@ def charts(
         notes = tuple(f"{source}: {note}" for note in read.notes)
         return [Charted(series, analysis, target, label, notes=notes, source=source, force=force)]
     return _workbook_charts(source, measure_ids, out, screen=screen, force=force)
+
+
+# Endings of files that are not charts: `--out x.gif` is a mistake, not a folder to create.
+_OTHER_FILE_KINDS = frozenset(
+    {
+        *(".gif", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".eps", ".ps", ".html", ".htm"),
+        *(".txt", ".csv", ".json", ".md", ".yaml", ".yml", ".xlsx", ".docx"),
+    }
+)
+
+
+def _refuse_other_file_kinds(out: Path | None) -> None:
+    if out is not None and out.suffix.lower() in _OTHER_FILE_KINDS and not out.is_dir():
+        raise UsageError(
+            f"`{out}` is not a chart file: microsys draws charts as "
+            + ", ".join(IMAGE_SUFFIXES),
+            hint="end the name with .png, .svg or .pdf, or give a folder for the charts",
+        )
 
 
 def _workbook_charts(

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from microsys.cli import app, run
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, call
 from tests.unit.test_spc import OJ
 
 runner = CliRunner()
@@ -334,3 +334,12 @@ def test_a_measure_target_no_chart_can_show_is_a_finding(
     out, err = capsys.readouterr()
     assert "NaN" not in out and "Infinity" not in out and "Warning" not in err
     assert code == 2, out + err
+
+
+@pytest.mark.parametrize("name", ["x.gif", "chart.jpg", "notes.txt"])
+def test_out_with_another_files_ending_is_refused_not_a_folder(capsys, tmp_path: Path, name: str) -> None:
+    data = tmp_path / "wait.csv"
+    data.write_text("x,y\n1,5\n2,6\n3,4\n4,5\n5,7\n", encoding="utf-8")
+    code, _, err = call(capsys, "chart", str(data), "--out", str(tmp_path / name))
+    assert code == 2 and "is not a chart file" in err and ".png" in err
+    assert not (tmp_path / name).exists()
