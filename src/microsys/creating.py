@@ -360,6 +360,7 @@ def new_meeting(wb: Workbook, *, date: dt.date, kind: str) -> NewRecord:
     earlier = [m for m in facts.meetings if m.date < date]
     last = earlier[-1] if earlier else None
     actions = [a for a in (last.actions if last else []) if a.status == "open"]
+    comments = _suppressions_of_actions(wb, last, [a.action for a in actions]) if last else {}
     text = _render(
         "meeting.yaml.j2",
         {
@@ -367,6 +368,7 @@ def new_meeting(wb: Workbook, *, date: dt.date, kind: str) -> NewRecord:
             "kind": kind,
             "attendees": [m.name for m in team],
             "actions": actions,
+            "comments": comments,
             "carried_from": last.date.isoformat() if last else "",
         },
     )
@@ -374,6 +376,30 @@ def new_meeting(wb: Workbook, *, date: dt.date, kind: str) -> NewRecord:
     from microsys.schema.meetings import Meeting
 
     return _new_file(wb, _meeting_file(wb, date, kind), text, Meeting, date.isoformat(), notes)
+
+
+def _suppressions_of_actions(wb: Workbook, meeting: Any, actions: list[str]) -> dict[str, str]:
+    """The ``# microsys: disable=...`` comment of each action's line in ``meeting``'s file, by action.
+
+    An action carried over keeps the suppression (and its reason) the team gave it.
+    """
+    source = next((sf for sf, m in wb.records("meeting") if m is meeting), None)
+    if source is None or source.text is None or "microsys:" not in source.text:
+        return {}
+    lines = source.text.split("\n")
+    found: dict[str, str] = {}
+    for i, line in enumerate(lines):
+        if "action:" not in line:
+            continue
+        above = lines[i - 1].strip() if i > 0 else ""
+        at = line.find("# microsys:")
+        comment = line[at:].strip() if at >= 0 else (above if above.startswith("# microsys:") else "")
+        if not comment:
+            continue
+        for action in actions:
+            if action and action[:40] in line:
+                found.setdefault(action, comment)
+    return found
 
 
 def _meeting_file(wb: Workbook, date: dt.date, kind: str) -> str:

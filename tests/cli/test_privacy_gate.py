@@ -260,3 +260,24 @@ def test_an_identifier_typed_by_mistake_is_not_repeated_in_the_error(capsys, mil
     assert "943 *** ****" in out + err
     assert "476" not in out + err and "5919" not in out + err
     assert snapshot(millbrook) == before
+
+
+def test_an_action_carried_over_keeps_its_suppression_and_reason(capsys, cf_clinic: Path) -> None:
+    last = cf_clinic / "meetings" / "2026-11-05.yaml"
+    text = last.read_text(encoding="utf-8")
+    comment = "# microsys: disable=privacy.nhs-number switchboard, not a patient"
+    last.write_text(
+        text.replace("  - action: Prepare the storyboard", f"  - action: Ring 943 476 5919 back  {comment}"),
+        encoding="utf-8",
+    )
+    code, _, err = call(capsys, "new", "meeting", str(cf_clinic), "--date", "2026-12-01")
+    assert code == 0, err
+    new = (cf_clinic / "meetings" / "2026-12-01.yaml").read_text(encoding="utf-8")
+    assert f"  - action: Ring 943 476 5919 back  {comment}\n" in new
+    code, out, _ = call(capsys, "check", str(cf_clinic), "-f", "json")
+    assert code == 0 and "privacy." not in out
+    # Without the suppression the same carry-over is refused.
+    last.write_text(text.replace("  - action: Prepare the storyboard", "  - action: Ring 943 476 5919"), "utf-8")
+    (cf_clinic / "meetings" / "2026-12-01.yaml").unlink()
+    code, _, err = call(capsys, "new", "meeting", str(cf_clinic), "--date", "2026-12-01")
+    assert code == 1 and "5919" not in err

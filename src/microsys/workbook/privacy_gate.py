@@ -183,11 +183,15 @@ def refuse_new_identifiers(path: Path, before: str | None, after: str, doing: st
     Raises:
         IdentifierRefusedError: naming the new lines, never their text.
     """
+    from microsys.workbook import suppress
+
     old = set((before or "").splitlines())
     lines = after.splitlines()
+    # A suppression with a reason that the new text carries (an action carried over with
+    # its comment) counts as it does in the workbook.
     found = [
         d
-        for d in privacy.scan_text(path, after)
+        for d in suppress.apply(privacy.scan_text(path, after), suppress.parse(path, after))
         if is_identifier(d) and not (0 < d.line <= len(lines) and lines[d.line - 1] in old)
     ]
     _refuse(
