@@ -277,7 +277,8 @@ def test_an_action_carried_over_keeps_its_suppression_and_reason(capsys, cf_clin
     code, out, _ = call(capsys, "check", str(cf_clinic), "-f", "json")
     assert code == 0 and "privacy." not in out
     # Without the suppression the same carry-over is refused.
-    last.write_text(text.replace("  - action: Prepare the storyboard", "  - action: Ring 943 476 5919"), "utf-8")
+    plain = text.replace("  - action: Prepare the storyboard", "  - action: Ring 943 476 5919")
+    last.write_text(plain, encoding="utf-8")
     (cf_clinic / "meetings" / "2026-12-01.yaml").unlink()
     code, _, err = call(capsys, "new", "meeting", str(cf_clinic), "--date", "2026-12-01")
     assert code == 1 and "5919" not in err
