@@ -232,7 +232,8 @@ _OTHER_FILE_KINDS = frozenset(
 
 
 def _refuse_other_file_kinds(out: Path | None) -> None:
-    if out is not None and out.suffix.lower() in _OTHER_FILE_KINDS and not out.is_dir():
+    # An existing file is judged by the ownership rules (never a workbook's, never a user's).
+    if out is not None and out.suffix.lower() in _OTHER_FILE_KINDS and not out.exists():
         raise UsageError(
             f"`{out}` is not a chart file: microsys draws charts as "
             + ", ".join(IMAGE_SUFFIXES),
