@@ -44,7 +44,7 @@ def test_every_command_has_help_with_an_example_and_a_docs_entry(name, callback)
 def _rules_in_source() -> set[str]:
     pattern = re.compile(
         r"[\"']((?:yaml|file|schema|ref|date|measure|csv|workbook|privacy|map|vote|theme|meeting|assessment|ramp"
-        r"|pdsa|change)"
+        r"|pdsa|change|pathway)"
         r"\.[a-z0-9-]+)[\"']"
     )
     found: set[str] = set()

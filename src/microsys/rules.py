@@ -138,6 +138,36 @@ RULES: tuple[Rule, ...] = (
         "warning",
         "A measure's newest value is older than twice its frequency.",
     ),
+    # Pathways (mesosystems)
+    Rule(
+        "pathway.unknown-microsystem",
+        "error",
+        "A hand-off, step or meeting names a microsystem the pathway has not.",
+    ),
+    Rule(
+        "pathway.unknown-hand-off",
+        "error",
+        "A story, value stream step or process map step names no known hand-off.",
+    ),
+    Rule("pathway.hand-off-to-itself", "error", "A hand-off whose `from` and `to` are the same microsystem."),
+    Rule("pathway.link-missing", "error", "A linked workbook folder does not exist or has no microsys.yaml."),
+    Rule("pathway.link-invalid", "error", "A linked workbook (or a pointed-to pathway.yaml) has errors."),
+    Rule(
+        "pathway.link-not-microsystem", "error", "A pathway links another pathway instead of a microsystem."
+    ),
+    Rule(
+        "pathway.link-absolute",
+        "error",
+        "A link to a workbook is an absolute path instead of a relative one.",
+    ),
+    Rule(
+        "pathway.co-coaches", "warning", "The big room lacks its two co-coaches (one clinical, one external)."
+    ),
+    Rule(
+        "pathway.wrong-kind-file",
+        "warning",
+        "A 5Vs or big room file in a microsystem workbook, or a 5Ps file in a pathway workbook.",
+    ),
     # Privacy
     Rule(
         "privacy.nhs-number",

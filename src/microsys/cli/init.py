@@ -28,6 +28,16 @@ def init(
         "weekly", "--cadence", help="How often the team meets: weekly, fortnightly, monthly."
     ),
     no_input: bool = typer.Option(False, "--no-input", help="Never ask questions; use flags and defaults."),
+    pathway: bool = typer.Option(
+        False, "--pathway", help="Create a pathway (mesosystem) workbook: 5Vs, big room, hand-offs."
+    ),
+    condition: str | None = typer.Option(None, "--condition", help="Pathway: the condition it serves."),
+    link: list[Path] = typer.Option(
+        [], "--link", help="Pathway: a microsystem workbook on it, in pathway order. Repeat."
+    ),
+    supporting: list[Path] = typer.Option(
+        [], "--supporting", help="Pathway: a supporting microsystem workbook (pharmacy ...). Repeat."
+    ),
 ) -> None:
     """Create a new workbook: every file, with comments that explain the method.
 
@@ -35,12 +45,15 @@ def init(
     Never overwrites anything: the folder must be new or empty.
 
     Example: microsys init cf-clinic --name "Adult CF clinic" --setting clinic --no-input
+
+    Example: microsys init sepsis --pathway --condition sepsis --link ed --link amu --no-input
     """
     from microsys.resources import templates_dir
     from microsys.scaffold.init import (
         Answers,
         check_target,
         default_name,
+        make_link,
         parse_member,
         render_files,
         write_new_files,
@@ -49,11 +62,18 @@ def init(
     check_target(folder)  # refuse before asking questions
     ask = interactive() and not no_input
     members = [parse_member(m) for m in member] + [parse_member(p, patient=True) for p in patient]
+    links = [make_link(folder, p) for p in link] + [make_link(folder, p, supporting=True) for p in supporting]
     if ask:
-        name = name or typer.prompt("Name of the microsystem", default=default_name(folder))
-        setting = setting or typer.prompt(
-            "Setting (clinic, ward, practice, department ...)", default="clinic"
-        )
+        what = "pathway" if pathway else "microsystem"
+        name = name or typer.prompt(f"Name of the {what}", default=default_name(folder))
+        if pathway:
+            condition = condition or typer.prompt(
+                "Condition the pathway serves", default="", show_default=False
+            )
+        if not pathway:
+            setting = setting or typer.prompt(
+                "Setting (clinic, ward, practice, department ...)", default="clinic"
+            )
         organisation = organisation or typer.prompt("Organisation", default="", show_default=False) or None
         if not members:
             typer.echo('Lead team staff, one per line as "Name, role" (empty line to finish):')
@@ -65,17 +85,22 @@ def init(
         coach = coach or typer.prompt("Coach (empty if none yet)", default="", show_default=False) or None
     answers = Answers(
         name=name or default_name(folder),
-        setting=setting or "clinic",
+        setting="pathway" if pathway else setting or "clinic",
         organisation=organisation,
         mesosystem=mesosystem,
         members=tuple(members),
         coach=coach,
         cadence=cadence,
+        pathway=pathway,
+        condition=condition or None,
+        links=tuple(links),
+        folder_name=folder.resolve().name,
     )
     files = render_files(answers, templates_dir())
     written = write_new_files(folder, files)
     typer.echo(f"Created a workbook for {answers.name} in {folder} ({len(written)} files).")
-    typer.echo(f"Next: read {folder / 'README.md'}, fill in the 5Ps, then run `microsys check {folder}`.")
+    fill = "the 5Vs and pathway.yaml" if pathway else "the 5Ps"
+    typer.echo(f"Next: read {folder / 'README.md'}, fill in {fill}, then run `microsys check {folder}`.")
 
 
 def register(app: typer.Typer) -> None:

@@ -19,6 +19,7 @@ from microsys.schema.identity import Manifest, RampState
 from microsys.schema.improvement import Aims, ChangeIdeas, Fishbone, ProcessMap, Themes
 from microsys.schema.measures import DataPoint, Measure
 from microsys.schema.meetings import Meeting, SelfAssessment
+from microsys.schema.pathway import PATHWAY, BigRoomMeeting, Pathway, PatientStory, ValueStreamMap
 
 M = TypeVar("M", bound=Model)
 
@@ -171,6 +172,36 @@ class Workbook:
     def self_assessments(self) -> list[SelfAssessment]:
         """Every valid self-assessment, oldest first."""
         return sorted(self._many("self_assessment", SelfAssessment), key=lambda s: s.date)
+
+    @property
+    def is_pathway(self) -> bool:
+        """True for a pathway (mesosystem) workbook: one with ``pathway.yaml``, valid or not."""
+        return self.file(PATHWAY) is not None
+
+    @property
+    def kind(self) -> str:
+        """``pathway`` or ``microsystem``."""
+        return "pathway" if self.is_pathway else "microsystem"
+
+    @property
+    def pathway(self) -> Pathway | None:
+        """``pathway.yaml``, if valid."""
+        return self._one("pathway", Pathway)
+
+    @property
+    def big_room(self) -> list[BigRoomMeeting]:
+        """Every valid big room meeting, oldest first."""
+        return sorted(self._many("big_room", BigRoomMeeting), key=lambda m: m.date)
+
+    @property
+    def value_streams(self) -> list[ValueStreamMap]:
+        """Every valid value stream map."""
+        return self._many("value_stream", ValueStreamMap)
+
+    @property
+    def stories(self) -> list[PatientStory]:
+        """Every valid patient story."""
+        return self._many("story", PatientStory)
 
     def values(self, measure_id: str) -> list[DataPoint]:
         """The data points of a measure (inline or from its CSV), in file order."""
