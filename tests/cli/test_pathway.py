@@ -101,3 +101,23 @@ def test_value_added_ratio_is_a_share(steps: list[tuple[float, float, bool]]) ->
     assert t.lead_time >= t.value_added_time >= 0
     if t.value_added_ratio is not None:
         assert 0 <= t.value_added_ratio <= 1 + 1e-9
+
+
+def test_ramp_on_a_pathway_follows_the_flow_roadmap(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from microsys.ramp.criteria import CRITERIA
+
+    pathway = Path(__file__).parents[1] / "cases" / "valid" / "pathway"
+    assert run(["ramp", "status", str(pathway / "workbook"), "-f", "json", "--today", "2026-01-12"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    met = {c["id"]: c["met"] for g in data["stages"] + data["phases"] for c in g["criteria"]}
+    assert met["flow.microsystems"] and met["flow.hand-offs"] and met["flow.co-coaches"]
+    assert not met["flow.vision"] and not met["flow.value-stream"]  # the case's map has 2 steps
+    assert "assess.purpose" not in met and "diagnose.process-map" not in met
+    assert set(met) == {c.id for c in CRITERIA if "pathway" in c.kinds}
+    # A microsystem on the pathway still follows the ramp.
+    assert run(["ramp", "status", str(pathway / "ed"), "-f", "json", "--today", "2026-01-12"]) == 0
+    micro = json.loads(capsys.readouterr().out)
+    ids = {c["id"] for g in micro["stages"] + micro["phases"] for c in g["criteria"]}
+    assert "assess.purpose" in ids and not any(i.startswith("flow.") for i in ids)

@@ -72,7 +72,9 @@ class Pathway(Model):
     """``pathway.yaml``: the pathway's microsystems in order, its hand-offs and its co-coaches."""
 
     version: Literal[1] = Field(1, description="Version of the pathway format. Always 1 for now.")
-    condition: str | None = Field(None, description="The condition or patient group the pathway serves, e.g. 'sepsis'.")
+    condition: str | None = Field(
+        None, description="The condition or patient group the pathway serves, e.g. 'sepsis'."
+    )
     microsystems: list[LinkedMicrosystem] = Field(
         default_factory=list,
         description="The microsystem workbooks in the order a patient passes through them; "

@@ -19,7 +19,18 @@ from microsys.schema.identity import Manifest, RampState
 from microsys.schema.improvement import Aims, ChangeIdeas, Fishbone, ProcessMap, Themes
 from microsys.schema.measures import DataPoint, Measure
 from microsys.schema.meetings import Meeting, SelfAssessment
-from microsys.schema.pathway import PATHWAY, BigRoomMeeting, Pathway, PatientStory, ValueStreamMap
+from microsys.schema.pathway import (
+    PATHWAY,
+    BigRoomMeeting,
+    Evidence,
+    Involve,
+    Pathway,
+    PatientStory,
+    Value,
+    ValueStreamMap,
+    Vision,
+    Visualisation,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -187,6 +198,31 @@ class Workbook:
     def pathway(self) -> Pathway | None:
         """``pathway.yaml``, if valid."""
         return self._one("pathway", Pathway)
+
+    @property
+    def value(self) -> Value | None:
+        """``5vs/value.yaml``."""
+        return self._one("value", Value)
+
+    @property
+    def involve(self) -> Involve | None:
+        """``5vs/involve.yaml``."""
+        return self._one("involve", Involve)
+
+    @property
+    def visualisation(self) -> Visualisation | None:
+        """``5vs/visualisation.yaml``."""
+        return self._one("visualisation", Visualisation)
+
+    @property
+    def evidence(self) -> Evidence | None:
+        """``5vs/evidence.yaml``."""
+        return self._one("evidence", Evidence)
+
+    @property
+    def vision(self) -> Vision | None:
+        """``5vs/vision.yaml``."""
+        return self._one("vision", Vision)
 
     @property
     def big_room(self) -> list[BigRoomMeeting]:
