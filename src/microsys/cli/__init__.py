@@ -43,7 +43,7 @@ def _root(
 
 
 def _register() -> None:
-    from microsys.cli import chart, check, init, measure, new, ramp, report, schema, status
+    from microsys.cli import chart, check, export, init, measure, new, ramp, report, schema, status
 
     init.register(app)
     check.register(app)
@@ -54,6 +54,7 @@ def _register() -> None:
     report.register(app)
     schema.register(app)
     status.register(app)
+    export.register(app)
 
 
 _register()

@@ -28,7 +28,9 @@ def _text(view: Overview, out: TextIO, color: bool) -> None:
     from microsys.render.ramp_view import console
 
     table = Table(
-        title=f"{len(view.rows)} of {view.found} workbook(s) in {view.folder}", title_justify="left", expand=True
+        title=f"{len(view.rows)} of {view.found} workbook(s) in {view.folder}",
+        title_justify="left",
+        expand=True,
     )
     table.add_column("Workbook", overflow="fold", ratio=3)
     table.add_column("Kind", no_wrap=True)
