@@ -28,7 +28,7 @@ STAGE_ORDER = {"assess": 0, "diagnose": 1, "treat": 2, "sustain": 3}
 
 @dataclass(frozen=True)
 class MeasureSignal:
-    """The variation of a measure's latest point, in Making Data Count words."""
+    """The variation of a measure's latest point against its whole series, in Making Data Count words."""
 
     measure: str
     signal: str
@@ -135,7 +135,9 @@ def _latest_signal(wb: Any, measure: Any) -> str | None:
         series = from_measure(wb, measure)
         if not series.xs:
             return None
-        analysis = analyse(series.xs, series.ys, series.ns, series.options)
+        # Against the whole series, phases set aside: a change that held shows as a signal.
+        options = replace(series.options, parts=())
+        analysis = analyse(series.xs, series.ys, series.ns, options)
     except (ValueError, ZeroDivisionError):  # ChartError is a ValueError
         return None
     points = [p for p in analysis.points if p.y is not None]

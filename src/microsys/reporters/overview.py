@@ -33,12 +33,10 @@ def _text(view: Overview, out: TextIO, color: bool) -> None:
         expand=True,
     )
     table.add_column("Workbook", overflow="fold", ratio=3)
-    table.add_column("Kind", no_wrap=True)
     table.add_column("Pathway", overflow="fold", ratio=2)
-    table.add_column("Stage", no_wrap=True)
-    table.add_column("Phase", overflow="fold")
+    table.add_column("Stage", overflow="fold", ratio=2)
     table.add_column("Met", no_wrap=True)
-    table.add_column("PDSA", no_wrap=True)
+    table.add_column("PDSA", overflow="fold", ratio=1)
     table.add_column("Signals", overflow="fold", ratio=2)
     table.add_column("Score", no_wrap=True, justify="right")
     table.add_column("M3", no_wrap=True, justify="right")
@@ -48,16 +46,19 @@ def _text(view: Overview, out: TextIO, color: bool) -> None:
         if r.improving:
             signals.append("▲ " + ", ".join(r.improving), style="blue")
         if r.concerning:
-            signals.append((" " if r.improving else "") + "▼ " + ", ".join(r.concerning), style="dark_orange")
+            signals.append(
+                ("\n" if r.improving else "") + "▼ " + ", ".join(r.concerning), style="dark_orange"
+            )
         days = "" if r.days_in_stage is None else f" {r.days_in_stage}d"
+        name = Text(r.name or r.path)
+        if r.kind == "pathway":
+            name.append(" (pathway)", style="bold")
         table.add_row(
-            Text(r.name or r.path),
-            "pathway" if r.kind == "pathway" else "micro",
+            name,
             Text(r.pathway or ""),
-            _STAGE.get(r.stage, r.stage) + days,
-            _PHASE.get(r.phase, r.phase),
+            f"{_STAGE.get(r.stage, r.stage)}{days}\n{_PHASE.get(r.phase, r.phase)}",
             str(r.last_meeting or ""),
-            f"{r.pdsa_count}" + (f" {r.last_pdsa}" if r.last_pdsa else ""),
+            f"{r.pdsa_count}" + (f"\n{r.last_pdsa}" if r.last_pdsa else ""),
             signals,
             f"{r.score:.1f}",
             str(r.m3_stage or ""),
