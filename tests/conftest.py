@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,40 @@ def private_cache(_cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Caches go to a folder of the test run, never the user's (shared by the tests, as a user's is)."""
     monkeypatch.setenv("MICROSYS_CACHE_DIR", str(_cache_dir))
     return _cache_dir
+
+
+@pytest.fixture
+def severity_mismatches() -> list[str]:
+    """Findings of this test at a severity their rule does not have (a test that makes one on
+    purpose takes them out)."""
+    return []
+
+
+@pytest.fixture(autouse=True)
+def _findings_have_their_rules_severity(
+    monkeypatch: pytest.MonkeyPatch, severity_mismatches: list[str]
+) -> Iterator[None]:
+    """Every finding made in any test has a severity its rule has in the catalogue.
+
+    Code that still writes ``Diagnostic(rule="id", severity=...)`` may choose a severity
+    of its own; this catches it wherever a test makes the finding (unknown ids fail in
+    Diagnostic itself). Recorded rather than raised, so no error handler can swallow it.
+    """
+    from microsys import rules
+    from microsys.diagnostics import Diagnostic
+
+    made = Diagnostic.__post_init__
+
+    def checked(self: Diagnostic) -> None:
+        made(self)
+        if self.severity not in rules.SEVERITIES[self.rule]:
+            severity_mismatches.append(f"{self.location} {self.rule} reported as {self.severity.value}")
+
+    monkeypatch.setattr(Diagnostic, "__post_init__", checked)
+    yield
+    assert severity_mismatches == [], (
+        "findings at a severity their rule does not have in src/microsys/rules.py"
+    )
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from microsys.spc.analysis import (
     analyse,
 )
 from microsys.spc.kinds import CHART_TYPES, kind
-from microsys.spc.output import XLabel, as_dict, date_label, number_label
+from microsys.spc.output import XLabel, as_dict, date_label, iter_json, number_label
 from microsys.workbook.series import Series, from_measure
 
 if TYPE_CHECKING:
@@ -54,6 +54,14 @@ class Charted:
         """The documented JSON form (docs/chart-json.md), named by its measure for a workbook's."""
         data = as_dict(self.analysis, self.x_label)
         return data if self.measure is None else {"measure": self.measure, "name": self.name, **data}
+
+    def json_pieces(self) -> Iterator[str]:
+        """The same JSON, indented, in pieces a batch of points at a time (joined by newlines).
+
+        A long series is written without its whole text ever being in memory.
+        """
+        extra = None if self.measure is None else {"measure": self.measure, "name": self.name}
+        return iter_json(self.analysis, self.x_label, extra)
 
 
 @dataclass(frozen=True)

@@ -9,24 +9,16 @@ line numbers runs only on files that have findings.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from microsys import rules
+from microsys.rules import Rule, Severity
+
+__all__ = ["Diagnostic", "PathPart", "Rule", "Severity", "format_yaml_path", "sort_diagnostics"]
+
 PathPart = str | int
-
-
-class Severity(str, enum.Enum):
-    """How serious a finding is."""
-
-    ERROR = "error"
-    WARNING = "warning"
-
-    @property
-    def rank(self) -> int:
-        """Sort order: errors before warnings."""
-        return 0 if self is Severity.ERROR else 1
 
 
 def format_yaml_path(parts: Sequence[PathPart]) -> str:
@@ -50,7 +42,7 @@ class Diagnostic:
         path: the file, as given or found (relative paths stay relative).
         rule: stable rule id such as ``schema.extra-key``; documented in docs/rules.md.
         message: what is wrong, in plain words.
-        severity: error or warning.
+        severity: error or warning: the rule's, from the catalogue (:mod:`microsys.rules`).
         line: 1-based line, or 0 when the finding is about the whole file.
         col: 1-based column, or 0 with line 0.
         yaml_path: where in the document, e.g. ``("study", "results")``.
@@ -60,7 +52,8 @@ class Diagnostic:
     path: Path
     rule: str
     message: str
-    severity: Severity = Severity.ERROR
+    # None only until __post_init__ fills in the rule's severity from the catalogue.
+    severity: Severity = None  # type: ignore[assignment]
     line: int = 0
     col: int = 0
     yaml_path: tuple[PathPart, ...] = field(default=())
@@ -69,6 +62,54 @@ class Diagnostic:
     unresolved: bool = field(default=False, compare=False)
     # Point at the last key of yaml_path rather than its value (unknown keys, duplicates).
     at_key: bool = field(default=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Findings are made through their Rule (Diagnostic.of), but a rule id written as
+        # text still works: it must be catalogued, and it takes the catalogue's severity.
+        # An explicit severity is kept; tests compare it with the catalogue.
+        rule = rules.get(self.rule)
+        if self.severity is None:
+            object.__setattr__(self, "severity", rule.severity)
+
+    @classmethod
+    def of(
+        cls,
+        rule: Rule,
+        path: Path,
+        message: str,
+        hint: str | None = None,
+        *,
+        line: int = 0,
+        col: int = 0,
+        yaml_path: Sequence[PathPart] = (),
+        unresolved: bool = False,
+        at_key: bool = False,
+    ) -> Diagnostic:
+        """A finding of ``rule``, at the rule's severity.
+
+        Args:
+            rule: the rule from the catalogue, e.g. ``rules.YAML_TAB``.
+            path: the file.
+            message: what is wrong, in plain words.
+            hint: how to fix it, or None.
+            line: 1-based line, or 0 for the whole file (or until resolved from ``yaml_path``).
+            col: 1-based column, or 0.
+            yaml_path: where in the document.
+            unresolved: True when line and col are still to be looked up from ``yaml_path``.
+            at_key: point at the last key of ``yaml_path`` rather than its value.
+        """
+        return cls(
+            path=path,
+            rule=rule.id,
+            message=message,
+            severity=rule.severity,
+            line=line,
+            col=col,
+            yaml_path=tuple(yaml_path),
+            hint=hint,
+            unresolved=unresolved,
+            at_key=at_key,
+        )
 
     @property
     def location(self) -> str:

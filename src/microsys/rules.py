@@ -1,201 +1,351 @@
-"""The catalogue of rule ids: every finding ``check`` can report.
+"""The catalogue of rules: every finding ``check`` can report.
+
+Each rule is one object here, holding its stable id, its severity, a one-line
+summary and, where one line is not enough, longer docs. Code reports a finding
+through the rule object (``Diagnostic.of(rules.YAML_TAB, path, ...)``), so the
+severity is decided here, never where the finding is made, and a misspelt rule
+is a ``NameError`` at import time, not a silently new id. (yamllint keeps each
+rule's id, type and docs together in its rule modules in the same way.)
 
 Rule ids are stable: CI configurations and other tools may refer to them.
-docs/rules.md is generated from this table, and a test keeps the table, the
-code and the docs in step.
+docs/rules.md is generated from this module, and tests keep the catalogue,
+the code, the tests and the docs in step.
+
+A constant's name is its id in capitals with ``.`` and ``-`` as ``_``
+(``privacy.nhs-number`` is ``PRIVACY_NHS_NUMBER``). To add a rule, see
+"Adding a rule" in docs/contributing.md.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import enum
+from dataclasses import dataclass
 
 
-class Rule(NamedTuple):
-    """A rule: its id, severity and what it means."""
+class Severity(str, enum.Enum):
+    """How serious a finding is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def rank(self) -> int:
+        """Sort order: errors before warnings."""
+        return 0 if self is Severity.ERROR else 1
+
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+
+
+class UnknownRuleError(LookupError):
+    """A finding names a rule id that is not in the catalogue: a bug in microsys, not in a workbook."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: its id, severity and what it means.
+
+    Attributes:
+        id: stable id such as ``schema.extra-key``: a prefix naming the area, a dot, a name.
+        severity: error or warning, for every finding of this rule.
+        summary: one sentence for the table in docs/rules.md.
+        docs: more, when one sentence is not enough (Markdown; rendered under the table).
+    """
 
     id: str
-    severity: str
+    severity: Severity
     summary: str
+    docs: str = ""
+
+    def __post_init__(self) -> None:
+        # Fails at import time for a catalogue entry written with a plain string.
+        if not isinstance(self.severity, Severity):
+            raise TypeError(f"rule {self.id}: the severity must be Severity.ERROR or Severity.WARNING")
+        prefix, dot, name = self.id.partition(".")
+        if not (dot and prefix.isalpha() and prefix.islower() and name and name.replace("-", "").isalnum()):
+            raise ValueError(f"rule id {self.id!r} is not of the form `area.name-in-words`")
 
 
-RULES: tuple[Rule, ...] = (
-    # Reading files
-    Rule(
-        "file.too-large",
-        "error",
-        "The file is larger than the size limit (`--max-file-size`, 2 MB by default).",
-    ),
-    Rule("file.unreadable", "error", "The file cannot be opened (permissions, a broken link)."),
-    Rule("file.encoding", "error", "The file is not UTF-8 text."),
-    Rule("file.binary", "error", "The file holds binary data (a NUL byte)."),
-    # YAML
-    Rule("yaml.syntax", "error", "The text is not valid YAML: quotes, colons or indentation."),
-    Rule("yaml.tab", "error", "A tab character is used for indentation."),
-    Rule("yaml.duplicate-key", "error", "The same key appears twice in one mapping."),
-    Rule("yaml.empty", "error", "The file is empty or holds only comments."),
-    Rule("yaml.unsafe-tag", "error", "A tag asks to build a Python object; refused."),
-    Rule("yaml.unknown-tag", "error", "A `!tag` that the workbook format does not use."),
-    Rule("yaml.too-deep", "error", "Nesting deeper than any workbook file needs (50 levels)."),
-    Rule("yaml.too-many-nodes", "error", "Anchors and aliases expand to more than 200,000 values."),
-    # Schema
-    Rule(
-        "schema.not-mapping",
-        "error",
-        "The file holds a list or a single value instead of `key: value` lines.",
-    ),
-    Rule(
-        "schema.extra-key",
-        "error",
-        "A key the format does not know (often a typo: the hint suggests the right one).",
-    ),
-    Rule(
-        "schema.missing-key",
-        "error",
-        "A required key is missing; the position is the mapping that should hold it.",
-    ),
-    Rule("schema.type", "error", "A value of the wrong kind: text where a list is expected, and so on."),
-    Rule("schema.not-a-number", "error", "A value that must be a number is not."),
-    Rule("schema.invalid-date", "error", "A date that is not YYYY-MM-DD or does not exist (2026-02-30)."),
-    Rule(
-        "schema.invalid-value",
-        "error",
-        "A value outside the allowed choices, or that breaks a rule of its field.",
-    ),
-    Rule("schema.invalid-id", "error", "An id with characters ids cannot have."),
-    Rule("schema.out-of-range", "error", "A number below or above what its field allows."),
-    # References and dates
-    Rule("ref.unknown-id", "error", "A reference to an id that no record in the workbook has."),
-    Rule("ref.duplicate-id", "error", "Two records share an id."),
-    Rule("ref.id-not-filename", "warning", "A record's id differs from its file name."),
-    Rule("ref.self", "error", "A cycle names itself as its previous cycle."),
-    Rule("ref.loop", "error", "`previous:` links of cycles go round in a loop."),
-    Rule(
-        "date.order",
-        "error",
-        "Dates out of order: Do before Plan, Study before Do, history not oldest first.",
-    ),
-    # Records
-    Rule("theme.selected-mismatch", "warning", "A theme is marked selected but `selected:` names another."),
-    Rule("map.decision-branches", "warning", "A decision step with fewer than two branches."),
-    Rule("map.branches-without-decision", "warning", "A step has branches but is not a decision."),
-    Rule("vote.negative", "error", "A negative vote count."),
-    Rule("vote.too-many", "warning", "More votes counted than the voters had."),
-    Rule("meeting.file-name", "warning", "A meeting file is not named by the meeting's date."),
-    Rule("assessment.rating-range", "error", "A self-assessment rating outside 1 to `scale_max`."),
-    Rule("ramp.history-mismatch", "warning", "The current stage is not where the last recorded move went."),
-    # Measures and data
-    Rule("measure.data-missing", "error", "The CSV named by `data:` does not exist."),
-    Rule("measure.data-outside", "error", "The CSV named by `data:` is outside the workbook."),
-    Rule("measure.two-sources", "error", "Values are given both inline and in a CSV."),
-    Rule("measure.unused-csv", "warning", "A CSV in `measures/` that no measure uses."),
-    Rule("measure.missing-denominator", "error", "A p, pp, u or up chart value without a denominator."),
-    Rule(
-        "measure.value-exceeds-denominator", "error", "A proportion's count is larger than its denominator."
-    ),
-    Rule("measure.negative-value", "error", "A negative count on a chart of counts."),
-    Rule(
-        "measure.proportion-range",
-        "error",
-        "A target or aim for a proportion outside 0 to 1 (write 80% as 0.8).",
-    ),
-    Rule("measure.exclude-unknown-date", "warning", "`exclude:` names a date that has no value."),
-    Rule("csv.empty", "error", "The CSV file is empty."),
-    Rule("csv.syntax", "error", "The CSV cannot be read (unbalanced quotes)."),
-    Rule("csv.unknown-column", "error", "A column other than date, value, denominator and note."),
-    Rule("csv.missing-column", "error", "The `date` or `value` column is missing."),
-    Rule("csv.extra-cells", "error", "A row has more cells than the header."),
-    Rule("csv.invalid-date", "error", "A date in the CSV is not a real YYYY-MM-DD date."),
-    Rule(
-        "csv.not-a-number",
-        "error",
-        "A value or denominator in the CSV is not a number (or a denominator of 0 or less).",
-    ),
-    # Method fidelity
-    Rule("pdsa.no-prediction", "warning", "A PDSA cycle was tested (Do or Study filled) with no prediction."),
-    Rule(
-        "pdsa.study-ignores-prediction",
-        "warning",
-        "A Study with results that does not compare them with the prediction (`against_prediction:`).",
-    ),
-    Rule("pdsa.act-without-decision", "warning", "An Act that does not say adopt, adapt or abandon."),
-    Rule(
-        "pdsa.prediction-after-the-fact",
-        "warning",
-        "In git, the prediction was first committed together with, or after, the cycle's results.",
-    ),
-    Rule(
-        "change.adopted-without-data",
-        "warning",
-        "A change adopted although its measures have no values from its test onwards.",
-    ),
-    Rule(
-        "pdsa.scale-not-growing",
-        "warning",
-        "Three or more cycles in a sequence all test at the same scale.",
-    ),
-    Rule(
-        "measure.no-recent-data",
-        "warning",
-        "A measure's newest value is older than twice its frequency.",
-    ),
-    # Pathways (mesosystems)
-    Rule(
-        "pathway.unknown-microsystem",
-        "error",
-        "A hand-off, step or meeting names a microsystem the pathway has not.",
-    ),
-    Rule(
-        "pathway.unknown-hand-off",
-        "error",
-        "A story, value stream step or process map step names no known hand-off.",
-    ),
-    Rule("pathway.hand-off-to-itself", "error", "A hand-off whose `from` and `to` are the same microsystem."),
-    Rule("pathway.link-missing", "error", "A linked workbook folder does not exist or has no microsys.yaml."),
-    Rule("pathway.link-invalid", "error", "A linked workbook (or a pointed-to pathway.yaml) has errors."),
-    Rule(
-        "pathway.link-not-microsystem", "error", "A pathway links another pathway instead of a microsystem."
-    ),
-    Rule(
-        "pathway.link-absolute",
-        "error",
-        "A link to a workbook is an absolute path instead of a relative one.",
-    ),
-    Rule(
-        "pathway.co-coaches", "warning", "The big room lacks its two co-coaches (one clinical, one external)."
-    ),
-    Rule(
-        "pathway.wrong-kind-file",
-        "warning",
-        "A 5Vs or big room file in a microsystem workbook, or a 5Ps file in a pathway workbook.",
-    ),
-    # Privacy
-    Rule(
-        "privacy.nhs-number",
-        "error",
-        "Something that passes the NHS number check digit: it identifies a patient.",
-    ),
-    Rule("privacy.date-of-birth", "error", "A date of birth: use age bands instead."),
-    # Layout
-    Rule(
-        "workbook.unknown-file",
-        "warning",
-        "A file that is not part of the workbook format (a typo in a folder name?).",
-    ),
-    Rule(
-        "workbook.leftover-temp",
-        "warning",
-        "A hidden temporary file (`.NAME.RANDOM.tmp`) left by a microsys command that was stopped.",
-    ),
-    Rule(
-        "workbook.write-undone",
-        "warning",
-        "A command was stopped while writing several files; `check` put them back as they were.",
-    ),
-    Rule(
-        "workbook.unfinished-write",
-        "error",
-        "A journal of a write that was stopped half-way and could not be undone yet.",
-    ),
+# Reading files
+FILE_TOO_LARGE = Rule(
+    "file.too-large",
+    ERROR,
+    "The file is larger than the size limit (`--max-file-size`, 2 MB by default).",
+)
+FILE_UNREADABLE = Rule("file.unreadable", ERROR, "The file cannot be opened (permissions, a broken link).")
+FILE_ENCODING = Rule("file.encoding", ERROR, "The file is not UTF-8 text.")
+FILE_BINARY = Rule("file.binary", ERROR, "The file holds binary data (a NUL byte).")
+
+# YAML
+YAML_SYNTAX = Rule("yaml.syntax", ERROR, "The text is not valid YAML: quotes, colons or indentation.")
+YAML_TAB = Rule("yaml.tab", ERROR, "A tab character is used for indentation.")
+YAML_DUPLICATE_KEY = Rule("yaml.duplicate-key", ERROR, "The same key appears twice in one mapping.")
+YAML_EMPTY = Rule("yaml.empty", ERROR, "The file is empty or holds only comments.")
+YAML_UNSAFE_TAG = Rule("yaml.unsafe-tag", ERROR, "A tag asks to build a Python object; refused.")
+YAML_UNKNOWN_TAG = Rule("yaml.unknown-tag", ERROR, "A `!tag` that the workbook format does not use.")
+YAML_TOO_DEEP = Rule("yaml.too-deep", ERROR, "Nesting deeper than any workbook file needs (50 levels).")
+YAML_TOO_MANY_NODES = Rule(
+    "yaml.too-many-nodes", ERROR, "Anchors and aliases expand to more than 200,000 values."
 )
 
+# Schema
+SCHEMA_NOT_MAPPING = Rule(
+    "schema.not-mapping",
+    ERROR,
+    "The file holds a list or a single value instead of `key: value` lines.",
+)
+SCHEMA_EXTRA_KEY = Rule(
+    "schema.extra-key",
+    ERROR,
+    "A key the format does not know (often a typo: the hint suggests the right one).",
+)
+SCHEMA_MISSING_KEY = Rule(
+    "schema.missing-key",
+    ERROR,
+    "A required key is missing; the position is the mapping that should hold it.",
+)
+SCHEMA_TYPE = Rule(
+    "schema.type", ERROR, "A value of the wrong kind: text where a list is expected, and so on."
+)
+SCHEMA_NOT_A_NUMBER = Rule("schema.not-a-number", ERROR, "A value that must be a number is not.")
+SCHEMA_INVALID_DATE = Rule(
+    "schema.invalid-date",
+    ERROR,
+    "A date that is not YYYY-MM-DD or does not exist (2026-02-30).",
+)
+SCHEMA_INVALID_VALUE = Rule(
+    "schema.invalid-value",
+    ERROR,
+    "A value outside the allowed choices, or that breaks a rule of its field.",
+)
+SCHEMA_INVALID_ID = Rule("schema.invalid-id", ERROR, "An id with characters ids cannot have.")
+SCHEMA_OUT_OF_RANGE = Rule("schema.out-of-range", ERROR, "A number below or above what its field allows.")
+
+# References and dates
+REF_UNKNOWN_ID = Rule("ref.unknown-id", ERROR, "A reference to an id that no record in the workbook has.")
+REF_DUPLICATE_ID = Rule("ref.duplicate-id", ERROR, "Two records share an id.")
+REF_ID_NOT_FILENAME = Rule("ref.id-not-filename", WARNING, "A record's id differs from its file name.")
+REF_SELF = Rule("ref.self", ERROR, "A cycle names itself as its previous cycle.")
+REF_LOOP = Rule("ref.loop", ERROR, "`previous:` links of cycles go round in a loop.")
+DATE_ORDER = Rule(
+    "date.order", ERROR, "Dates out of order: Do before Plan, Study before Do, history not oldest first."
+)
+# One id, two severities: a due date before the meeting that set it is out of order like
+# any other pair of dates, but teams record actions that were already overdue on purpose.
+DATE_ORDER_ACTION_DUE = Rule(
+    "date.order",
+    WARNING,
+    "An action due before the meeting that agreed it.",
+    docs="`date.order` is an error for every pair of dates in the wrong order except one: an "
+    "action whose `due:` date is before the meeting that agreed it is only a warning, because "
+    "teams record on purpose an action that was already overdue when they met. Mark an action "
+    "taken over from an earlier meeting with `carried_from:` and it is not reported at all.",
+)
+
+# Records
+THEME_SELECTED_MISMATCH = Rule(
+    "theme.selected-mismatch",
+    WARNING,
+    "A theme is marked selected but `selected:` names another.",
+)
+MAP_DECISION_BRANCHES = Rule(
+    "map.decision-branches", WARNING, "A decision step with fewer than two branches."
+)
+MAP_BRANCHES_WITHOUT_DECISION = Rule(
+    "map.branches-without-decision",
+    WARNING,
+    "A step has branches but is not a decision.",
+)
+VOTE_NEGATIVE = Rule("vote.negative", ERROR, "A negative vote count.")
+VOTE_TOO_MANY = Rule("vote.too-many", WARNING, "More votes counted than the voters had.")
+MEETING_FILE_NAME = Rule("meeting.file-name", WARNING, "A meeting file is not named by the meeting's date.")
+ASSESSMENT_RATING_RANGE = Rule(
+    "assessment.rating-range", ERROR, "A self-assessment rating outside 1 to `scale_max`."
+)
+RAMP_HISTORY_MISMATCH = Rule(
+    "ramp.history-mismatch",
+    WARNING,
+    "The current stage is not where the last recorded move went.",
+)
+
+# Measures and data
+MEASURE_DATA_MISSING = Rule("measure.data-missing", ERROR, "The CSV named by `data:` does not exist.")
+MEASURE_DATA_OUTSIDE = Rule(
+    "measure.data-outside", ERROR, "The CSV named by `data:` is outside the workbook."
+)
+MEASURE_TWO_SOURCES = Rule("measure.two-sources", ERROR, "Values are given both inline and in a CSV.")
+MEASURE_UNUSED_CSV = Rule("measure.unused-csv", WARNING, "A CSV in `measures/` that no measure uses.")
+MEASURE_MISSING_DENOMINATOR = Rule(
+    "measure.missing-denominator",
+    ERROR,
+    "A p, pp, u or up chart value without a denominator.",
+)
+MEASURE_VALUE_EXCEEDS_DENOMINATOR = Rule(
+    "measure.value-exceeds-denominator",
+    ERROR,
+    "A proportion's count is larger than its denominator.",
+)
+MEASURE_NEGATIVE_VALUE = Rule("measure.negative-value", ERROR, "A negative count on a chart of counts.")
+MEASURE_PROPORTION_RANGE = Rule(
+    "measure.proportion-range",
+    ERROR,
+    "A target or aim for a proportion outside 0 to 1 (write 80% as 0.8).",
+)
+MEASURE_EXCLUDE_UNKNOWN_DATE = Rule(
+    "measure.exclude-unknown-date",
+    WARNING,
+    "`exclude:` names a date that has no value.",
+)
+CSV_EMPTY = Rule("csv.empty", ERROR, "The CSV file is empty.")
+CSV_SYNTAX = Rule("csv.syntax", ERROR, "The CSV cannot be read (unbalanced quotes).")
+CSV_UNKNOWN_COLUMN = Rule(
+    "csv.unknown-column", ERROR, "A column other than date, value, denominator and note."
+)
+CSV_MISSING_COLUMN = Rule("csv.missing-column", ERROR, "The `date` or `value` column is missing.")
+CSV_EXTRA_CELLS = Rule("csv.extra-cells", ERROR, "A row has more cells than the header.")
+CSV_INVALID_DATE = Rule("csv.invalid-date", ERROR, "A date in the CSV is not a real YYYY-MM-DD date.")
+CSV_NOT_A_NUMBER = Rule(
+    "csv.not-a-number",
+    ERROR,
+    "A value or denominator in the CSV is not a number (or a denominator of 0 or less).",
+)
+
+# Method fidelity
+PDSA_NO_PREDICTION = Rule(
+    "pdsa.no-prediction",
+    WARNING,
+    "A PDSA cycle was tested (Do or Study filled) with no prediction.",
+)
+PDSA_STUDY_IGNORES_PREDICTION = Rule(
+    "pdsa.study-ignores-prediction",
+    WARNING,
+    "A Study with results that does not compare them with the prediction (`against_prediction:`).",
+)
+PDSA_ACT_WITHOUT_DECISION = Rule(
+    "pdsa.act-without-decision",
+    WARNING,
+    "An Act that does not say adopt, adapt or abandon.",
+)
+PDSA_PREDICTION_AFTER_THE_FACT = Rule(
+    "pdsa.prediction-after-the-fact",
+    WARNING,
+    "In git, the prediction was first committed together with, or after, the cycle's results.",
+)
+CHANGE_ADOPTED_WITHOUT_DATA = Rule(
+    "change.adopted-without-data",
+    WARNING,
+    "A change adopted although its measures have no values from its test onwards.",
+)
+PDSA_SCALE_NOT_GROWING = Rule(
+    "pdsa.scale-not-growing",
+    WARNING,
+    "Three or more cycles in a sequence all test at the same scale.",
+)
+MEASURE_NO_RECENT_DATA = Rule(
+    "measure.no-recent-data",
+    WARNING,
+    "A measure's newest value is older than twice its frequency.",
+)
+
+
+# Pathways (mesosystems)
+PATHWAY_UNKNOWN_MICROSYSTEM = Rule(
+    "pathway.unknown-microsystem",
+    ERROR,
+    "A hand-off, value stream step or big room meeting names a microsystem the pathway does not link.",
+)
+PATHWAY_UNKNOWN_HAND_OFF = Rule(
+    "pathway.unknown-hand-off",
+    ERROR,
+    "A story, value stream step or process map step names a hand-off the pathway does not have.",
+)
+PATHWAY_HAND_OFF_TO_ITSELF = Rule(
+    "pathway.hand-off-to-itself", ERROR, "A hand-off whose `from` and `to` are the same microsystem."
+)
+PATHWAY_LINK_MISSING = Rule(
+    "pathway.link-missing", ERROR, "A linked workbook folder does not exist or has no microsys.yaml."
+)
+PATHWAY_LINK_INVALID = Rule(
+    "pathway.link-invalid", ERROR, "A linked workbook (or a pointed-to pathway.yaml) has errors."
+)
+PATHWAY_LINK_NOT_MICROSYSTEM = Rule(
+    "pathway.link-not-microsystem", ERROR, "A pathway links another pathway instead of a microsystem."
+)
+PATHWAY_LINK_ABSOLUTE = Rule(
+    "pathway.link-absolute", ERROR, "A link to a workbook is an absolute path instead of a relative one."
+)
+PATHWAY_CO_COACHES = Rule(
+    "pathway.co-coaches", WARNING, "The big room lacks its two co-coaches (one clinical, one external)."
+)
+PATHWAY_WRONG_KIND_FILE = Rule(
+    "pathway.wrong-kind-file",
+    WARNING,
+    "A 5Vs or big room file in a microsystem workbook, or a 5Ps file in a pathway workbook.",
+)
+
+# Privacy
+PRIVACY_NHS_NUMBER = Rule(
+    "privacy.nhs-number",
+    ERROR,
+    "Something that passes the NHS number check digit: it identifies a patient.",
+)
+PRIVACY_DATE_OF_BIRTH = Rule("privacy.date-of-birth", ERROR, "A date of birth: use age bands instead.")
+
+# Layout
+WORKBOOK_UNKNOWN_FILE = Rule(
+    "workbook.unknown-file",
+    WARNING,
+    "A file that is not part of the workbook format (a typo in a folder name?).",
+)
+WORKBOOK_LEFTOVER_TEMP = Rule(
+    "workbook.leftover-temp",
+    WARNING,
+    "A hidden temporary file (`.NAME.RANDOM.tmp`) left by a microsys command that was stopped.",
+)
+WORKBOOK_WRITE_UNDONE = Rule(
+    "workbook.write-undone",
+    WARNING,
+    "A command was stopped while writing several files; `check` put them back as they were.",
+)
+WORKBOOK_UNFINISHED_WRITE = Rule(
+    "workbook.unfinished-write",
+    ERROR,
+    "A journal of a write that was stopped half-way and could not be undone yet.",
+)
+
+
+def _catalogue() -> tuple[Rule, ...]:
+    return tuple(v for v in globals().values() if isinstance(v, Rule))
+
+
+ALL_RULES: tuple[Rule, ...] = _catalogue()
+"""Every rule object, in the order above, including second severities of one id."""
+
+RULES: tuple[Rule, ...] = tuple(
+    r for i, r in enumerate(ALL_RULES) if r.id not in {p.id for p in ALL_RULES[:i]}
+)
+"""One rule per id (the first defined): the catalogue as docs/rules.md lists it."""
+
 RULE_IDS = frozenset(r.id for r in RULES)
+
+_BY_ID = {r.id: r for r in RULES}
+
+SEVERITIES: dict[str, frozenset[Severity]] = {
+    i: frozenset(r.severity for r in ALL_RULES if r.id == i) for i in RULE_IDS
+}
+"""The severities each rule id is reported at: one, except where documented above."""
+
+
+def get(rule_id: str) -> Rule:
+    """The rule with this id (its first severity, when it has two).
+
+    Raises:
+        UnknownRuleError: no rule has this id.
+    """
+    try:
+        return _BY_ID[rule_id]
+    except KeyError:
+        raise UnknownRuleError(
+            f"no rule has the id {rule_id!r}: add it to src/microsys/rules.py (see docs/contributing.md)"
+        ) from None

@@ -274,3 +274,28 @@ def test_a_narrow_chart_names_cycles_by_id_a_wide_one_by_title() -> None:
     wide = texts(10)
     assert not ids & wide
     assert any(t.startswith("PDSA-1: ") for t in wide)
+
+
+def test_nhs_baseline_applies_within_each_phase_from_the_cli(tmp_path: Path) -> None:
+    # NHSRplotthedots' rebase + fix_after_n_points: each phase's limits from its first 4 points
+    # (values derived in tests/unit/test_spc.py::test_nhs_fixed_baseline_applies_within_each_rebase_group).
+    p = tmp_path / "d.csv"
+    ys = [10, 12, 10, 12, 30, 30, 30, 30, 50, 54, 50, 54, 10, 10, 10, 10]
+    p.write_text("y,phase\n" + "".join(f"{y},{'a' if i < 8 else 'b'}\n" for i, y in enumerate(ys)))
+    args = ["chart", str(p), "--y", "y", "--part", "phase", "-t", "i", "--freeze", "4", "-f", "json"]
+    doc = json.loads(invoke(*args, "--rules", "nhs").output)
+    assert [pt["baseline"] for pt in doc["points"]] == ([True] * 4 + [False] * 4) * 2
+    assert [part["cl"] for part in doc["parts"]] == pytest.approx([11, 52])
+    anhoej = json.loads(invoke(*args).output)
+    assert [part["cl"] for part in anhoej["parts"]] == pytest.approx([164 / 8, 248 / 8])
+
+
+def test_nhs_baseline_applies_within_each_phase_from_a_measure(cf_clinic: Path) -> None:
+    path = cf_clinic / "measures" / "clinic-wait.yaml"
+    path.write_text(path.read_text().replace("chart: i\n", "chart: i\nrules: nhs\nbaseline:\n  points: 3\n"))
+    doc = json.loads(invoke("chart", str(cf_clinic), "clinic-wait", "--format", "json").output)
+    assert len(doc["parts"]) == 4
+    for part in doc["parts"]:
+        points = [pt for pt in doc["points"] if pt["part"] == part["part"]]
+        assert [pt["baseline"] for pt in points] == [True] * 3 + [False] * (len(points) - 3)
+        assert part["cl"] == pytest.approx(sum(pt["y"] for pt in points[:3]) / 3)

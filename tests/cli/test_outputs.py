@@ -243,7 +243,8 @@ def own_templates(millbrook: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             "{% for i in range(99999) %}{% for j in range(99999) %}{{ i }}{% endfor %}{% endfor %}",
             "stopped after 2 seconds",
         ),
-        ("storyboard.typ", "#for i in range(1000000000) { }\n", "stopped after 2 seconds"),
+        # typst builds the range as an array first: the time or the memory bound stops it.
+        ("storyboard.typ", "#for i in range(1000000000) { }\n", "was stopped"),
         ("storyboard.typ", '#let p = "@pre" + "view/cetz:0.3.0"\n#import p: *\n', "typst package"),
         pytest.param(
             "storyboard.md.j2",

@@ -52,7 +52,11 @@ def chart(
         None, "--part", help="CSV: a column whose value changes where a phase starts."
     ),
     freeze: int | None = typer.Option(
-        None, "--freeze", min=2, help="CSV: compute limits from the first K points."
+        None,
+        "--freeze",
+        min=2,
+        help="CSV: compute limits from the first K points (with --part: of each phase under "
+        "--rules nhs, ignored otherwise).",
     ),
     exclude: str | None = typer.Option(
         None, "--exclude", help="CSV: points left out of the calculation, e.g. 3,7."

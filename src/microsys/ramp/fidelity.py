@@ -16,8 +16,10 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import cast
 
-from microsys.diagnostics import Diagnostic, PathPart, Severity
+from microsys import rules
+from microsys.diagnostics import Diagnostic, PathPart
 from microsys.ramp.facts import FREQUENCY_DAYS, Facts, filled
+from microsys.rules import Rule
 from microsys.schema.cycles import PDSA, SDSA
 from microsys.schema.measures import Measure
 from microsys.workbook.crossref import finding
@@ -28,8 +30,8 @@ SCALE_SEQUENCE = 3
 """Cycles in a sequence before a scale that never changes is reported."""
 
 
-def _warn(sf: SourceFile, where: Sequence[PathPart], rule: str, message: str, hint: str) -> Diagnostic:
-    return finding(sf, where, rule, message, hint, Severity.WARNING)
+def _warn(sf: SourceFile, where: Sequence[PathPart], rule: Rule, message: str, hint: str) -> Diagnostic:
+    return finding(sf, where, rule, message, hint)
 
 
 def has_results(cycle: PDSA | SDSA) -> bool:
@@ -58,7 +60,7 @@ def _pdsa_method(sf: SourceFile, c: PDSA) -> Iterator[Diagnostic]:
         yield _warn(
             sf,
             ("prediction",),
-            "pdsa.no-prediction",
+            rules.PDSA_NO_PREDICTION,
             f"{c.id} was tested but has no prediction",
             "write the prediction in Plan before the test; comparing it with what happened is the learning",
         )
@@ -72,7 +74,7 @@ def _pdsa_method(sf: SourceFile, c: PDSA) -> Iterator[Diagnostic]:
         yield _warn(
             sf,
             ("study",),
-            "pdsa.study-ignores-prediction",
+            rules.PDSA_STUDY_IGNORES_PREDICTION,
             f"the Study of {c.id} does not compare the results with the prediction",
             "fill in `against_prediction:`: what was as predicted, what was not, and why",
         )
@@ -84,7 +86,7 @@ def _act_decision(sf: SourceFile, cycle: PDSA | SDSA) -> Iterator[Diagnostic]:
         yield _warn(
             sf,
             ("act",),
-            "pdsa.act-without-decision",
+            rules.PDSA_ACT_WITHOUT_DECISION,
             f"the Act of {cycle.id} does not say adopt, adapt or abandon",
             "add `decision: adopt`, `adapt` or `abandon`",
         )
@@ -101,7 +103,7 @@ def _adopted_without_data(facts: Facts, sf: SourceFile, c: PDSA) -> Iterator[Dia
         yield _warn(
             sf,
             ("act", "decision"),
-            "change.adopted-without-data",
+            rules.CHANGE_ADOPTED_WITHOUT_DATA,
             f"{c.id} adopts {c.change}, but {named} has no data from the test onwards",
             "add the measure to `measures:` and record its values during and after the test, "
             "so the decision rests on data over time",
@@ -149,7 +151,7 @@ def _after_the_fact(sf: SourceFile, c: PDSA, versions: Sequence[Snapshot]) -> It
         yield _warn(
             sf,
             ("prediction",),
-            "pdsa.prediction-after-the-fact",
+            rules.PDSA_PREDICTION_AFTER_THE_FACT,
             f"the prediction of {c.id} {when}: it may have been written after the fact",
             "commit the plan and its prediction before the test, and the results in a later commit",
         )
@@ -184,7 +186,7 @@ def check(wb: Workbook, today: dt.date, history: CycleHistory | None = None) -> 
             _warn(
                 sf,
                 ("plan", "scale") if last.plan and last.plan.scale else ("plan",),
-                "pdsa.scale-not-growing",
+                rules.PDSA_SCALE_NOT_GROWING,
                 f"{length} cycles in a row up to {last.id} test {last.change} at the same scale ({scale})",
                 "grow each cycle a little: one patient, one clinic, one week, every clinic; "
                 "write the scale in `plan: scale:`",
@@ -198,7 +200,7 @@ def check(wb: Workbook, today: dt.date, history: CycleHistory | None = None) -> 
                 _warn(
                     sf,
                     ("frequency",),
-                    "measure.no-recent-data",
+                    rules.MEASURE_NO_RECENT_DATA,
                     f"{m.id} is collected {m.frequency}, "
                     f"but its newest value is from {last_date} ({gap} days ago)",
                     "add the values since then (`microsys measure add`), "

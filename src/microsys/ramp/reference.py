@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from microsys import rules
 from microsys.ramp.criteria import CRITERIA, PHASE_TITLES, PHASES, STAGE_TITLES, STAGES, THRESHOLDS
 from microsys.ramp.progress import LEVELS
-from microsys.rules import RULES
 
 _INTRO = """\
 # The ramp, the coaching phases and the progress score
@@ -101,13 +101,13 @@ each history entry is `{"track" (stage or coaching), "date", "from", "to",
 """
 
 _FIDELITY_RULES = (
-    "pdsa.no-prediction",
-    "pdsa.study-ignores-prediction",
-    "pdsa.act-without-decision",
-    "pdsa.prediction-after-the-fact",
-    "change.adopted-without-data",
-    "pdsa.scale-not-growing",
-    "measure.no-recent-data",
+    rules.PDSA_NO_PREDICTION,
+    rules.PDSA_STUDY_IGNORES_PREDICTION,
+    rules.PDSA_ACT_WITHOUT_DECISION,
+    rules.PDSA_PREDICTION_AFTER_THE_FACT,
+    rules.CHANGE_ADOPTED_WITHOUT_DATA,
+    rules.PDSA_SCALE_NOT_GROWING,
+    rules.MEASURE_NO_RECENT_DATA,
 )
 
 
@@ -149,8 +149,7 @@ def ramp_reference() -> str:
     out.extend(f"| {score:.1f} | {label} | {_EVIDENCE[score]} |" for score, label in LEVELS.items())
     out.append("")
     out.append(_FIDELITY.rstrip("\n"))
-    summaries = {r.id: r.summary for r in RULES}
-    out.extend(f"| `{r}` | {summaries[r]} |" for r in _FIDELITY_RULES)
+    out.extend(f"| `{r.id}` | {r.summary} |" for r in _FIDELITY_RULES)
     out.append(_FIDELITY_NOTES)
     out.append(_JSON)
     out.append("## Thresholds\n")

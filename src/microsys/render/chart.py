@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from microsys.spc.analysis import Analysis, Point
 from microsys.spc.kinds import kind as chart_kind
+from microsys.spc.mdc import ASSURANCE_WORDS, assurance_icon, variation_icon
 from microsys.workbook.series import Series
 
 INK = "#222222"
@@ -216,6 +217,12 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     title = series.title or chart_kind(analysis.chart).title
+    icons = _icon_names(analysis)
+    # The corner the Making Data Count icons take, kept clear of the title and subtitle.
+    room = width - (len(icons) * (_icon_size(width) + ICON_GAP) + _PAD if icons else 0.0)
+    if icons:
+        # About 8.5 characters of the bold 13-point title to the inch.
+        title = "\n".join(textwrap.wrap(title, int(room * 8.5))) or title
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold", color=INK)
     latest = ""
     if len(analysis.parts) > 1:
@@ -223,10 +230,10 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
         latest = f"Since {label}: "
     subtitle = f"{chart_kind(analysis.chart).title} · {latest}{analysis.verdict}"
     if analysis.assurance:
-        subtitle += f" · target: {analysis.assurance}"
+        subtitle += f" · {ASSURANCE_WORDS[analysis.assurance]}"
     # Wrapped to the figure's width (about 12 characters of this size to the inch).
     ax.set_title(
-        "\n".join(textwrap.wrap(subtitle, int(width * 12))), loc="left", fontsize=9, color=MUTED, pad=22
+        "\n".join(textwrap.wrap(subtitle, int(room * 12))), loc="left", fontsize=9, color=MUTED, pad=22
     )
     # A narrow chart (a poster's) has its legend under the plot, so the plot keeps the width.
     below = width < NARROW_INCHES
@@ -252,7 +259,41 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
         fig.text(0.01, 0.005, "\n".join(notes), fontsize=7.5, color=MUTED, va="bottom", ha="left")
         reserve = ROW_INCHES * len(notes) + 0.08
     _fit(fig, ax, bottom=reserve)
+    _icons(fig, icons, width)
     return fig
+
+
+# Making Data Count icons: size (inches) on a full-width chart, and the gap between them.
+ICON_INCHES = 0.5
+ICON_GAP = 0.06
+
+
+def _icon_size(width: float) -> float:
+    return ICON_INCHES if width >= NARROW_INCHES else 0.38
+
+
+def _icon_names(analysis: Analysis) -> list[tuple[str, str]]:
+    """The (kind, icon) pairs to draw: only on charts read with the nhs rules, as the NHS does."""
+    if analysis.rules != "nhs" or analysis.variation is None:
+        return []
+    out = [("variation", variation_icon(analysis.variation, analysis.direction))]
+    if analysis.assurance is not None:
+        out.append(("assurance", assurance_icon(analysis.assurance)))
+    return out
+
+
+def _icons(fig: Any, icons: list[tuple[str, str]], width: float) -> None:
+    """The icons in the top right corner, variation first (NHSRplotthedots' order)."""
+    if not icons:
+        return
+    from microsys.render import mdc
+
+    size = _icon_size(width)
+    w, h = fig.get_size_inches()
+    top = h - _PAD
+    for k, (kind, name) in enumerate(icons):
+        right = w - _PAD - (len(icons) - 1 - k) * (size + ICON_GAP)
+        mdc.draw(fig, kind, name, (right - size) / w, (top - size) / h, size)
 
 
 # Space kept clear around everything drawn, in inches.

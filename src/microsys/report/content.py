@@ -28,6 +28,7 @@ from microsys.schema.improvement import Cause, Fishbone, ProcessMap
 from microsys.schema.measures import Measure
 from microsys.spc.analysis import ChartError, analyse
 from microsys.spc.kinds import kind
+from microsys.spc.mdc import ASSURANCE_WORDS
 from microsys.spc.stats import median
 from microsys.workbook.loader import Workbook
 from microsys.workbook.series import from_measure
@@ -254,6 +255,10 @@ def _measure_item(
         "points": sum(1 for p in values if p.value is not None),
         "chart": None,
         "verdict": "",
+        # Making Data Count summary (NHSRplotthedots' words, see microsys.spc.mdc), for
+        # data walls and tables; None without an analysis (or without a target).
+        "variation": None,
+        "assurance": None,
     }
     if item["points"] >= 2:
         try:
@@ -273,8 +278,10 @@ def _measure_item(
             label = series.part_labels[-1] if series.part_labels else f"phase {len(analysis.parts)}"
             since = f"Since {label}: "
         item["verdict"] = since + analysis.verdict
+        item["variation"] = analysis.variation
+        item["assurance"] = analysis.assurance
         if analysis.assurance:
-            item["verdict"] += f"; target: {analysis.assurance}"
+            item["verdict"] += f"; {ASSURANCE_WORDS[analysis.assurance]}"
     return item
 
 

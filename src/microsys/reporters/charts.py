@@ -22,8 +22,13 @@ def _image(charts: Sequence[Charted], out: TextIO) -> None:
 
 def _json(charts: Sequence[Charted], out: TextIO) -> None:
     """The analysis as documented in docs/chart-json.md: one object, or a list for several measures."""
+    if len(charts) == 1:
+        # Streamed: a million-point series never exists as one JSON text.
+        for piece in charts[0].json_pieces():
+            out.write(piece + "\n")
+        return
     data = [c.as_dict() for c in charts]
-    out.write(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False) + "\n")
+    out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 CHART_FORMATS: dict[str, ChartReporter] = {"image": _image, "json": _json}

@@ -113,7 +113,11 @@ class Measure(Model):
     phases: list[Phase] = Field(default_factory=list, description="Dates where limits are recalculated.")
     baseline: Baseline | None = Field(
         None,
-        description="Freeze limits on a baseline period (ignored when `phases` are given, as in qicharts2).",
+        description=(
+            "Freeze limits on a baseline period. With `phases`: ignored under the `anhoej` and `ihi` "
+            "rules (as in qicharts2); under `nhs`, each phase's limits come from its own first N "
+            "points (NHSRplotthedots' rebase with fix_after_n_points)."
+        ),
     )
     exclude: list[Date] = Field(
         default_factory=list, description="Dates of points left out of the calculation (still drawn)."

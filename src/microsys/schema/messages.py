@@ -16,7 +16,9 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
+from microsys import rules
 from microsys.diagnostics import Diagnostic, PathPart
+from microsys.rules import Rule
 
 _QUOTED = re.compile(r"'([^']*)'")
 _TAGS = frozenset({"text", "detail"})
@@ -137,23 +139,13 @@ def translate(exc: ValidationError, model: type[BaseModel], path: Path) -> list[
         if err["type"] == "missing" and loc in suggested:
             continue
         rule, message, hint, at_key = _explain(err, model, loc, is_key_error)
-        out.append(
-            Diagnostic(
-                path=path,
-                rule=rule,
-                message=message,
-                hint=hint,
-                yaml_path=loc,
-                unresolved=True,
-                at_key=at_key,
-            )
-        )
+        out.append(Diagnostic.of(rule, path, message, hint, yaml_path=loc, unresolved=True, at_key=at_key))
     return out
 
 
 def _explain(
     err: Any, model: type[BaseModel], loc: tuple[PathPart, ...], is_key_error: bool
-) -> tuple[str, str, str | None, bool]:
+) -> tuple[Rule, str, str | None, bool]:
     kind: str = err["type"]
     value = err.get("input")
     ctx = err.get("ctx") or {}
@@ -168,31 +160,31 @@ def _explain(
             if guess
             else ("keys allowed here: " + ", ".join(f"`{o}`" for o in options) if options else None)
         )
-        return "schema.extra-key", f"unknown key `{name}`", hint, True
+        return rules.SCHEMA_EXTRA_KEY, f"unknown key `{name}`", hint, True
     if kind == "missing":
         described = _field_description(model, loc)
         hint = f"add `{name}:` here" + (
             f" ({described[0].lower() + described[1:].rstrip('.')})" if described else ""
         )
         message = f"the key `{name}` is missing" + (f" in {where}" if where else "")
-        return "schema.missing-key", message, hint, False
+        return rules.SCHEMA_MISSING_KEY, message, hint, False
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         if not loc:
             return (
-                "schema.not-mapping",
+                rules.SCHEMA_NOT_MAPPING,
                 f"this file should hold `key: value` lines, but it holds {_show(value)}",
                 "see `microsys init` or docs/workbook-format.md for what this file looks like",
                 False,
             )
         return (
-            "schema.type",
+            rules.SCHEMA_TYPE,
             f"`{name}` should be a mapping (`key: value` lines), not {_show(value)}",
             "put the keys on their own lines, indented under this one",
             False,
         )
     if kind == "list_type":
         return (
-            "schema.type",
+            rules.SCHEMA_TYPE,
             f"`{name}` should be a list, not {_show(value)}",
             "write each item on its own line starting with `- `",
             False,
@@ -200,7 +192,7 @@ def _explain(
     if kind in ("int_type", "int_parsing", "float_type", "float_parsing", "int_from_float", "finite_number"):
         whole = kind.startswith("int")
         return (
-            "schema.not-a-number",
+            rules.SCHEMA_NOT_A_NUMBER,
             f"`{name}` should be {'a whole number' if whole else 'a number'}, not {_show(value)}",
             "write just the number, without units or words (e.g. `12` or `3.5`)",
             False,
@@ -209,27 +201,27 @@ def _explain(
         text = str(value)
         if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
             return (
-                "schema.invalid-date",
+                rules.SCHEMA_INVALID_DATE,
                 f"`{text}` is not a real date",
                 "check the month (01-12) and the day of the month",
                 False,
             )
         return (
-            "schema.invalid-date",
+            rules.SCHEMA_INVALID_DATE,
             f"`{name}` should be a date, not {_show(value)}",
             "write dates as YYYY-MM-DD, e.g. 2026-03-04",
             False,
         )
     if kind in ("bool_type", "bool_parsing"):
         return (
-            "schema.type",
+            rules.SCHEMA_TYPE,
             f"`{name}` should be yes or no (true/false), not {_show(value)}",
             "write `true` or `false`",
             False,
         )
     if kind in ("string_type", "str_type"):
         return (
-            "schema.type",
+            rules.SCHEMA_TYPE,
             f"`{name}` should be text, not {_show(value)}",
             "write the value on one line, or use `|` followed by indented lines for longer text",
             False,
@@ -242,7 +234,7 @@ def _explain(
         if not hint and options:
             hint = "use one of: " + ", ".join(f"`{o}`" for o in options)
         return (
-            "schema.invalid-value",
+            rules.SCHEMA_INVALID_VALUE,
             f"{_show(value)} is not an allowed {label} for `{name}`"
             if not is_key_error
             else f"{_show(value)} is not an allowed key here",
@@ -251,7 +243,7 @@ def _explain(
         )
     if kind == "string_pattern_mismatch":
         return (
-            "schema.invalid-id",
+            rules.SCHEMA_INVALID_ID,
             f"{_show(value)} is not a valid id",
             "ids start with a letter and use only letters, digits, `-`, `_` and `.`, e.g. `PDSA-3`",
             False,
@@ -265,14 +257,14 @@ def _explain(
             "less_than": "less than",
         }[kind]
         return (
-            "schema.out-of-range",
+            rules.SCHEMA_OUT_OF_RANGE,
             f"`{name}` is {_show(value)}, but must be {words} {bound}",
             None,
             False,
         )
     if kind in ("string_too_long", "too_long"):
-        return ("schema.out-of-range", f"`{name}` is too long", str(err["msg"]), False)
+        return (rules.SCHEMA_OUT_OF_RANGE, f"`{name}` is too long", str(err["msg"]), False)
     if kind == "value_error":
         message = str(ctx.get("error", err["msg"]))
-        return ("schema.invalid-value", f"{name}: {message}" if loc else message, None, False)
-    return ("schema.invalid-value", f"`{name}`: {err['msg']}", None, False)
+        return (rules.SCHEMA_INVALID_VALUE, f"{name}: {message}" if loc else message, None, False)
+    return (rules.SCHEMA_INVALID_VALUE, f"`{name}`: {err['msg']}", None, False)

@@ -13,7 +13,7 @@ from typing import Any, Literal, Union
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from microsys.rules import RULES
+from microsys.rules import ALL_RULES
 from microsys.schema.files import FILE_KINDS
 
 _INTRO = """\
@@ -146,7 +146,10 @@ def rules_reference() -> str:
         "| Rule | Severity | Meaning |",
         "|---|---|---|",
     ]
-    out.extend(f"| `{r.id}` | {r.severity} | {r.summary} |" for r in RULES)
+    out.extend(f"| `{r.id}` | {r.severity.value} | {r.summary} |" for r in ALL_RULES)
+    for r in ALL_RULES:
+        if r.docs:
+            out.extend(["", f"## `{r.id}` ({r.severity.value})", "", r.docs.strip()])
     return "\n".join(out) + "\n"
 
 

@@ -9,7 +9,6 @@ marks signals and the direction of improvement types them.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Literal
 from microsys.spc import stats
 from microsys.spc.kinds import CHART_TYPES, ChartKind, ChartType, kind
 from microsys.spc.limits import ChartError, Lines, Subgroup
+from microsys.spc.mdc import Assurance, Variation, variation_of
 from microsys.spc.stats import NAN, isnan
 
 RuleSet = Literal["anhoej", "ihi", "nhs"]
@@ -42,7 +42,7 @@ class ChartOptions:
     screen_mr: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Point:
     """One plotted point (one subgroup) with its lines and signals. Missing values are None."""
 
@@ -84,7 +84,11 @@ class PartSummary:
 
 @dataclass(frozen=True)
 class Analysis:
-    """The result: points in x order, a summary per part, the assurance verdict."""
+    """The result: points in x order, a summary per part, the Making Data Count summary.
+
+    ``variation`` is the type of the latest point and ``assurance`` the target verdict,
+    in NHSRplotthedots' words (:mod:`microsys.spc.mdc`).
+    """
 
     chart: ChartType
     rules: RuleSet
@@ -92,7 +96,8 @@ class Analysis:
     target: float | None
     parts: tuple[PartSummary, ...]
     points: tuple[Point, ...]
-    assurance: Literal["pass", "fail", "inconsistent"] | None
+    assurance: Assurance | None
+    variation: Variation | None = None
 
     @property
     def verdict(self) -> str:
@@ -124,6 +129,9 @@ def _aggregate(
     out: list[Subgroup] = []
     for x in sorted(groups):
         rows = groups[x]
+        if len(rows) == 1:
+            out.append(_single(x, rows[0], ys, ns, notes))
+            continue
         y = [_float(ys[i]) for i in rows]
         n = [_float(ns[i]) if ns is not None else NAN for i in rows]
         if got_n:
@@ -149,6 +157,32 @@ def _aggregate(
             )
         )
     return out
+
+
+def _single(
+    x: float,
+    i: int,
+    ys: Sequence[float | None],
+    ns: Sequence[float | None] | None,
+    notes: Sequence[str | None] | None,
+) -> Subgroup:
+    """The subgroup of one row: what the general case gives, without its lists (long series)."""
+    y = _float(ys[i])
+    n = _float(ns[i]) if ns is not None else NAN
+    if ns is not None and (isnan(y) or isnan(n)):
+        y, n = NAN, 0.0  # the general case's sum of no denominators
+    value = (y / n if n else NAN) if ns is not None else y
+    note = notes[i] if notes is not None else None
+    return Subgroup(
+        x=x,
+        y=value,
+        n=n,
+        y_sum=y,
+        y_length=0 if isnan(y) else 1,
+        y_mean=y,
+        y_sd=NAN,
+        note=str(note) if note else None,
+    )
 
 
 def _float(v: float | None) -> float:
@@ -332,33 +366,36 @@ def _nhs(lines: Lines, include: list[bool], runs: _Runs, chart: ChartKind) -> _F
         )
         for i in range(k)
     ]
-    # 7-point trend: each point and the 6 before it strictly rising or falling.
+    # 7-point trend: each point and the 6 before it strictly rising or falling
+    # (ptd_seven_point_trend), found from the length of the current rise or fall.
     trend_end = [0] * k
-    for i in range(6, k):
-        window = y[i - 6 : i + 1]
-        if any(isnan(v) for v in window):
-            continue
-        d = [stats.sign(b - a) for a, b in itertools.pairwise(window)]
-        if all(v == 1 for v in d):
-            trend_end[i] = 1
-        elif all(v == -1 for v in d):
-            trend_end[i] = -1
-    trend = _spread_back(trend_end, 7)
+    streak = 0
+    for i in range(1, k):
+        step = stats.sign(y[i] - y[i - 1]) if not (isnan(y[i]) or isnan(y[i - 1])) else 0
+        streak = streak + step if step and streak * step > 0 else step
+        if abs(streak) >= 6:
+            trend_end[i] = 1 if streak > 0 else -1
+    in_trend = _spread_back(trend_end, 7)
+    trend = [_trend_direction(y, in_trend, i) if in_trend[i] else 0 for i in range(k)]
     # 2 of 3 consecutive points beyond 2 sigma (inside the limits), all three on one side.
     two3 = [0] * k
     for i in range(k):
+        if not close[i]:
+            continue
         for start in (i - 2, i - 1, i):
-            trio = [j for j in range(start, start + 3) if 0 <= j < k]
-            if len(trio) < 3:
+            if start < 0 or start + 3 > k:
                 continue
-            if close[i] and sum(close[j] for j in trio) >= 2 and abs(sum(rel[j] for j in trio)) == 3:
+            trio = range(start, start + 3)
+            if sum(close[j] for j in trio) >= 2 and abs(sum(rel[j] for j in trio)) == 3:
                 two3[i] = rel[i]
+                break
     # 7 points in a row on one side of the mean.
     side_end = [0] * k
-    for i in range(6, k):
-        sides = rel[i - 6 : i + 1]
-        if sides[0] != 0 and all(v == sides[0] for v in sides):
-            side_end[i] = sides[0]
+    streak = 0
+    for i in range(k):
+        streak = streak + 1 if i and rel[i] and rel[i] == rel[i - 1] else (1 if rel[i] else 0)
+        if streak >= 7:
+            side_end[i] = rel[i]
     side7 = _spread_back(side_end, 7)
     special = [0] * k
     findings: list[str] = []
@@ -386,17 +423,37 @@ def _nhs(lines: Lines, include: list[bool], runs: _Runs, chart: ChartKind) -> _F
 def _spread_back(ends: list[int], length: int) -> list[int]:
     """Mark every point of a pattern of ``length`` points, given the points where one ends.
 
-    Like NHSRplotthedots: a point is part of a pattern when the pattern ends at it or
-    at one of the ``length - 1`` points after it.
+    Like NHSRplotthedots' ``ptd_part_of_seven_trend``: a point is part of a pattern when
+    the pattern ends at it or at one of the ``length - 1`` points after it; it takes the
+    mark of the first such end.
     """
     k = len(ends)
     out = [0] * k
-    for i in range(k):
-        for j in range(i, min(k, i + length)):
-            if ends[j]:
-                out[i] = ends[j]
-                break
+    following = 0  # the mark of the nearest end at or after i, within reach
+    reach = -1
+    for i in range(k - 1, -1, -1):
+        if ends[i]:
+            following, reach = ends[i], i
+        if reach >= 0 and reach - i < length:
+            out[i] = following
     return out
+
+
+def _trend_direction(y: list[float], in_trend: list[int], i: int) -> int:
+    """The direction of the trend a point belongs to, by NHSRplotthedots' precedence.
+
+    ``ptd_special_cause_type`` takes the step to the right when the next point is also in
+    a trend, else the step from the left: a peak that ends a 7-point rise and starts a
+    7-point fall belongs to the fall (and a trough to the rise). Where the step to the
+    right is flat the package would call the point decreasing whatever the trend; this
+    takes the step from the left instead (docs/chart-json.md, "Differences kept").
+    """
+    k = len(y)
+    if i + 1 < k and in_trend[i + 1] and y[i + 1] != y[i] and not isnan(y[i + 1]):
+        return stats.sign(y[i + 1] - y[i])
+    if i > 0 and not isnan(y[i - 1]) and y[i] != y[i - 1]:
+        return stats.sign(y[i] - y[i - 1])
+    return in_trend[i]
 
 
 def _sigma(lines: Lines) -> list[bool]:
@@ -461,15 +518,23 @@ def analyse(
     sg = _aggregate(xs, ys, ns, notes)
     count = len(sg)
     breaks = tuple(opts.parts)
-    freeze = math.inf if opts.freeze is None or breaks else opts.freeze
+    # qicharts2 ignores a freeze when there are parts; NHSRplotthedots fixes the limits on
+    # the first N points of each rebase group (ptd_spc_standard: row_number() within
+    # the group), so under the nhs rules the baseline counts from each part's start.
+    per_part = opts.rules == "nhs"
+    freeze = math.inf if opts.freeze is None or (breaks and not per_part) else opts.freeze
     part_of = _part_numbers(breaks, count)
     points: list[Point] = []
     summaries: list[PartSummary] = []
+    last_side = 0
     for part in sorted(set(part_of)):
         idx = [i for i in range(count) if part_of[i] == part]
         sub = [sg[i] for i in idx]
         include = [(i + 1) not in opts.exclude for i in idx]
-        base = [(i + 1) <= freeze and inc for i, inc in zip(idx, include, strict=True)]
+        base = [
+            ((j if per_part else i) + 1) <= freeze and inc
+            for j, (i, inc) in enumerate(zip(idx, include, strict=True))
+        ]
         compute = row.nhs_limits if opts.rules == "nhs" and row.nhs_limits is not None else row.limits
         lines = compute(sub, base, opts.screen_mr)
         runs = _runs(lines.y, lines.cl, include)
@@ -490,6 +555,9 @@ def analyse(
                 findings=tuple(flags.findings),
             )
         )
+        tail = flags.special[-1] if flags.special else 0
+        # A signal with no side (on the centre line) is "Below" to the package (ifelse(rtm > 0)).
+        last_side = -1 if tail == 2 else tail
         for j, i in enumerate(idx):
             side = flags.special[j]
             points.append(
@@ -523,11 +591,15 @@ def analyse(
         parts=tuple(summaries),
         points=tuple(points),
         assurance=_assurance(points, opts),
+        variation=variation_of(last_side, opts.direction) if points else None,
     )
 
 
-def _assurance(points: list[Point], opts: ChartOptions) -> Literal["pass", "fail", "inconsistent"] | None:
-    """Pass when the process always meets the target, fail when it never does (Making Data Count)."""
+def _assurance(points: list[Point], opts: ChartOptions) -> Assurance | None:
+    """Passing when the process always meets the target, failing when it never does.
+
+    ``ptd_calculate_assurance_type``: the target against the latest point's limits.
+    """
     if opts.target is None or opts.direction == "neutral" or not points:
         return None
     last = points[-1]
@@ -535,9 +607,9 @@ def _assurance(points: list[Point], opts: ChartOptions) -> Literal["pass", "fail
         return None
     up = opts.direction == "up"
     if opts.target > last.ucl:
-        return "fail" if up else "pass"
+        return "consistent_fail" if up else "consistent_pass"
     if opts.target < last.lcl:
-        return "pass" if up else "fail"
+        return "consistent_pass" if up else "consistent_fail"
     return "inconsistent"
 
 

@@ -23,7 +23,7 @@ class ChartError(ValueError):
     """The data cannot make this chart (e.g. a t chart with a time of zero)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Subgroup:
     """The rows sharing one x, aggregated."""
 

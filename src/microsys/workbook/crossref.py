@@ -11,7 +11,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePath
 from typing import NamedTuple, cast
 
-from microsys.diagnostics import Diagnostic, PathPart, Severity
+from microsys import rules
+from microsys.diagnostics import Diagnostic, PathPart
+from microsys.rules import Rule
 from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
 from microsys.schema.improvement import Aims, ChangeIdeas, Fishbone, ProcessMap, Themes
 from microsys.schema.measures import Measure
@@ -25,21 +27,12 @@ from microsys.workbook.model import SourceFile, Workbook
 def finding(
     sf: SourceFile,
     where: Sequence[PathPart],
-    rule: str,
+    rule: Rule,
     message: str,
     hint: str | None = None,
-    severity: Severity = Severity.ERROR,
 ) -> Diagnostic:
-    """A finding about ``sf`` at the YAML path ``where`` (the loader turns it into line and column)."""
-    return Diagnostic(
-        path=sf.path,
-        rule=rule,
-        message=message,
-        hint=hint,
-        severity=severity,
-        yaml_path=tuple(where),
-        unresolved=True,
-    )
+    """A finding of ``rule`` about ``sf`` at the YAML path ``where`` (the loader finds line and column)."""
+    return Diagnostic.of(rule, sf.path, message, hint, yaml_path=where, unresolved=True)
 
 
 def _missing_ref(
@@ -60,7 +53,7 @@ def _missing_ref(
         hint = f"known {what}s: {shown}"
     else:
         hint = f"there are no {what}s yet: add one in {home}"
-    return finding(sf, where, "ref.unknown-id", f"`{ref}` is not a {what} {scope}", hint)
+    return finding(sf, where, rules.REF_UNKNOWN_ID, f"`{ref}` is not a {what} {scope}", hint)
 
 
 class _Target(NamedTuple):
@@ -149,7 +142,7 @@ def _duplicates(
             yield finding(
                 sf,
                 (*where, i, "id"),
-                "ref.duplicate-id",
+                rules.REF_DUPLICATE_ID,
                 f"the {what} id `{ident}` is used twice (also item {seen[ident] + 1})",
                 "give each one its own id",
             )
@@ -174,7 +167,7 @@ def _unique_file_ids(wb: Workbook) -> Iterator[Diagnostic]:
                 yield finding(
                     sf,
                     ("id",),
-                    "ref.duplicate-id",
+                    rules.REF_DUPLICATE_ID,
                     f"the {what} id `{ident}` is also used in {seen[ident].path}",
                     "give each file its own id",
                 )
@@ -184,10 +177,9 @@ def _unique_file_ids(wb: Workbook) -> Iterator[Diagnostic]:
                 yield finding(
                     sf,
                     ("id",),
-                    "ref.id-not-filename",
+                    rules.REF_ID_NOT_FILENAME,
                     f"the id `{ident}` does not match the file name `{PurePath(sf.rel).name}`",
                     f"rename the file to `{ident}.yaml`, or set `id: {stem}`",
-                    Severity.WARNING,
                 )
 
 
@@ -208,10 +200,9 @@ def _themes_and_aims(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
                     yield finding(
                         sf,
                         ("themes", i, "status"),
-                        "theme.selected-mismatch",
+                        rules.THEME_SELECTED_MISMATCH,
                         f"`{t.id}` is marked selected, but `selected:` names `{themes.selected}`",
                         "work on one theme at a time: mark the others `candidate`, `parked` or `done`",
-                        Severity.WARNING,
                     )
     sf = _sf(wb, "aims.yaml")
     if sf is None:
@@ -251,20 +242,18 @@ def _maps_and_fishbones(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
                 yield finding(
                     sf,
                     ("steps", i),
-                    "map.decision-branches",
+                    rules.MAP_DECISION_BRANCHES,
                     f"the decision `{step.id}` has {len(step.branches)} branch(es); "
                     "a decision needs at least two",
                     "add `branches:` with a `label:` and `to:` for each answer",
-                    Severity.WARNING,
                 )
             if step.branches and step.kind != "decision":
                 yield finding(
                     sf,
                     ("steps", i, "kind"),
-                    "map.branches-without-decision",
+                    rules.MAP_BRANCHES_WITHOUT_DECISION,
                     f"the step `{step.id}` has branches but is not a decision",
                     "set `kind: decision`",
-                    Severity.WARNING,
                 )
     for sf, model in wb.records("fishbone"):
         fb = cast(Fishbone, model)
@@ -286,7 +275,7 @@ def _changes(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
                 yield finding(
                     sf,
                     ("votes", r, "votes", ident),
-                    "vote.negative",
+                    rules.VOTE_NEGATIVE,
                     f"`{ident}` has {count} votes; votes cannot be negative",
                 )
         for j, ident in enumerate(vote.selected):
@@ -299,11 +288,10 @@ def _changes(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
                 yield finding(
                     sf,
                     ("votes", r, "votes"),
-                    "vote.too-many",
+                    rules.VOTE_TOO_MANY,
                     f"{cast_votes} votes were counted, but {people} voters with "
                     f"{vote.votes_each} votes each have only {allowed}",
                     "check the counts",
-                    Severity.WARNING,
                 )
 
 
@@ -326,9 +314,7 @@ def _measures(wb: Workbook) -> Iterator[Diagnostic]:
                 yield finding(home, (*where, "value"), rule, message, hint)
             else:
                 line = csv_lines[i] if i < len(csv_lines) else 0
-                yield Diagnostic(
-                    path=home.path, rule=rule, message=message, hint=hint, line=line, col=1 if line else 0
-                )
+                yield Diagnostic.of(rule, home.path, message, hint, line=line, col=1 if line else 0)
         if kind(m.chart).proportion and m.target is not None and not 0 <= m.target <= 1:
             yield _proportion_range(sf, ("target",), "target", m.target)
         dates = [p.date for p in points]
@@ -337,7 +323,7 @@ def _measures(wb: Workbook) -> Iterator[Diagnostic]:
                 yield finding(
                     sf,
                     ("phases", j, "start"),
-                    "date.order",
+                    rules.DATE_ORDER,
                     f"phase `{ph.label}` starts on {ph.start}, not after the phase before it",
                     "list phases in date order",
                 )
@@ -347,10 +333,9 @@ def _measures(wb: Workbook) -> Iterator[Diagnostic]:
                 yield finding(
                     sf,
                     ("exclude", j),
-                    "measure.exclude-unknown-date",
+                    rules.MEASURE_EXCLUDE_UNKNOWN_DATE,
                     f"there is no value dated {day} to exclude",
                     "use the date of an existing value",
-                    Severity.WARNING,
                 )
 
 
@@ -358,37 +343,39 @@ def _proportion_range(sf: SourceFile, where: Sequence[PathPart], key: str, value
     return finding(
         sf,
         where,
-        "measure.proportion-range",
+        rules.MEASURE_PROPORTION_RANGE,
         f"the {key} {value:g} is not a proportion between 0 and 1",
         f"the measure is a proportion: write {value:g}% as {value / 100:g}",
     )
 
 
-def _point_problem(m: Measure, value: float | None, denominator: float | None) -> tuple[str, str, str] | None:
+def _point_problem(
+    m: Measure, value: float | None, denominator: float | None
+) -> tuple[Rule, str, str] | None:
     if value is None:
         return None
     if kind(m.chart).denominator and denominator is None:
         return (
-            "measure.missing-denominator",
+            rules.MEASURE_MISSING_DENOMINATOR,
             f"a {m.chart} chart needs a denominator for every value",
             "add the denominator (what the value is out of)",
         )
     if kind(m.chart).non_negative and value < 0:
         return (
-            "measure.negative-value",
+            rules.MEASURE_NEGATIVE_VALUE,
             f"the value {value:g} is negative, but counts cannot be",
             "check the number",
         )
     if denominator == 0 and value != 0:
         # 0 out of 0 is a period with nothing to count (a gap on the chart); more than 0 out of 0 is not.
         return (
-            "measure.value-exceeds-denominator",
+            rules.MEASURE_VALUE_EXCEEDS_DENOMINATOR,
             f"the value {value:g} is more than its denominator 0",
             "with nothing to count the value is 0 too (the chart leaves a gap); check both numbers",
         )
     if kind(m.chart).proportion and denominator is not None and value > denominator:
         return (
-            "measure.value-exceeds-denominator",
+            rules.MEASURE_VALUE_EXCEEDS_DENOMINATOR,
             f"the value {value:g} is more than its denominator {denominator:g}",
             "for a proportion, the value is the count out of the denominator (not a percentage)",
         )
@@ -407,7 +394,7 @@ def _date_order(
             yield finding(
                 sf,
                 where,
-                "date.order",
+                rules.DATE_ORDER,
                 f"{label} is dated {day}, before {last[0]} on {last[1]}",
                 "check both dates: each step of a cycle comes after the one before it",
             )
@@ -427,7 +414,7 @@ def _cycle_chain(
             yield finding(
                 sf,
                 ("previous",),
-                "ref.self",
+                rules.REF_SELF,
                 f"the {what} `{c.id}` cannot follow itself",
                 "name the cycle that came before this one",
             )
@@ -442,7 +429,7 @@ def _cycle_chain(
                 yield finding(
                     sf,
                     ("previous",),
-                    "ref.loop",
+                    rules.REF_LOOP,
                     f"the `previous:` links of {what}s go round in a loop through `{c.id}`",
                     "the first cycle of a sequence has no `previous:`",
                 )
@@ -496,7 +483,7 @@ def _playbook(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
             yield finding(
                 sf,
                 ("review_date",),
-                "date.order",
+                rules.DATE_ORDER,
                 f"the review date {entry.review_date} is before the approval on {entry.approved}",
                 "the review comes after the entry is agreed",
             )
@@ -510,20 +497,18 @@ def _meetings_and_assessments(wb: Workbook) -> Iterator[Diagnostic]:
             yield finding(
                 sf,
                 ("date",),
-                "meeting.file-name",
+                rules.MEETING_FILE_NAME,
                 f"the meeting is dated {meeting.date} but the file is named `{PurePath(sf.rel).name}`",
                 f"name meeting files by their date, e.g. `{meeting.date.isoformat()}.yaml`",
-                Severity.WARNING,
             )
         for j, action in enumerate(meeting.actions):
             if action.due is not None and action.due < meeting.date and action.carried_from is None:
                 yield finding(
                     sf,
                     ("actions", j, "due"),
-                    "date.order",
+                    rules.DATE_ORDER_ACTION_DUE,
                     f"the action is due on {action.due}, before the meeting on {meeting.date}",
                     "check the due date",
-                    Severity.WARNING,
                 )
     for sf, model in wb.records("self_assessment"):
         sa = cast(SelfAssessment, model)
@@ -532,7 +517,7 @@ def _meetings_and_assessments(wb: Workbook) -> Iterator[Diagnostic]:
                 yield finding(
                     sf,
                     ("ratings", name),
-                    "assessment.rating-range",
+                    rules.ASSESSMENT_RATING_RANGE,
                     f"the rating {rating:g} for {name} is outside the scale 1 to {sa.scale_max}",
                     "ratings go from 1 to `scale_max`",
                 )
@@ -549,7 +534,7 @@ def _ramp(wb: Workbook) -> Iterator[Diagnostic]:
             yield finding(
                 sf,
                 ("history", i, "date"),
-                "date.order",
+                rules.DATE_ORDER,
                 f"this move is dated {change.date}, before the one above it ({prev})",
                 "keep the history oldest first",
             )
@@ -558,10 +543,9 @@ def _ramp(wb: Workbook) -> Iterator[Diagnostic]:
         yield finding(
             sf,
             ("stage",),
-            "ramp.history-mismatch",
+            rules.RAMP_HISTORY_MISMATCH,
             f"the stage is `{ramp.stage}` but the last move in the history went to `{ramp.history[-1].to}`",
             "use `microsys ramp next` to move along the ramp, so stage and history agree",
-            Severity.WARNING,
         )
 
 

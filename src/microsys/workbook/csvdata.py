@@ -6,8 +6,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from microsys import sheets
-from microsys.diagnostics import Diagnostic, Severity
+from microsys import rules, sheets
+from microsys.diagnostics import Diagnostic
+from microsys.rules import Rule
 from microsys.schema.measures import DataPoint
 from microsys.schema.messages import did_you_mean
 from microsys.sheets import SheetError
@@ -29,19 +30,19 @@ def parse_csv(
     """
     diags: list[Diagnostic] = []
 
-    def err(line: int, col: int, rule: str, message: str, hint: str | None) -> None:
-        diags.append(Diagnostic(path=path, rule=rule, message=message, hint=hint, line=line, col=col))
+    def err(line: int, col: int, rule: Rule, message: str, hint: str | None) -> None:
+        diags.append(Diagnostic.of(rule, path, message, hint, line=line, col=col))
 
     try:
         table = sheets.read_table(text)
     except SheetError as exc:
-        err(exc.row or 1, exc.col or 1, "csv.syntax", f"the CSV cannot be read: {exc.message}", exc.hint)
+        err(exc.row or 1, exc.col or 1, rules.CSV_SYNTAX, f"the CSV cannot be read: {exc.message}", exc.hint)
         return [], diags
     if not table.header:
         err(
             0,
             0,
-            "csv.empty",
+            rules.CSV_EMPTY,
             "the file is empty",
             "the first line must be `date,value` (and optionally `denominator,note`)",
         )
@@ -54,7 +55,7 @@ def parse_csv(
             err(
                 1,
                 table.header_cols[i],
-                "csv.unknown-column",
+                rules.CSV_UNKNOWN_COLUMN,
                 f"unknown column `{header[i]}`",
                 f"did you mean `{guess}`?" if guess else "columns allowed: " + ", ".join(COLUMNS),
             )
@@ -63,7 +64,7 @@ def parse_csv(
             err(
                 1,
                 1,
-                "csv.missing-column",
+                rules.CSV_MISSING_COLUMN,
                 f"the column `{need}` is missing",
                 "the first line must start `date,value`",
             )
@@ -77,7 +78,7 @@ def parse_csv(
             err(
                 r.line,
                 r.col(len(names)),
-                "csv.extra-cells",
+                rules.CSV_EXTRA_CELLS,
                 f"this row has {len(r.cells)} cells but the header has {len(names)}",
                 "remove the extra separators, or put text holding the separator in quotes",
             )
@@ -89,12 +90,12 @@ def parse_csv(
         try:
             decimals[i] = sheets.column_decimal(((r.line, r.cell(i)) for r in rows), table.default_decimal)
         except SheetError as exc:
-            err(exc.row or 1, 1, "csv.not-a-number", f"column `{header[i]}`: {exc.message}", exc.hint)
+            err(exc.row or 1, 1, rules.CSV_NOT_A_NUMBER, f"column `{header[i]}`: {exc.message}", exc.hint)
             return [], diags
     try:
         order = sheets.column_date_order((r.line, r.cell(di)) for r in rows)
     except SheetError as exc:
-        err(exc.row or 1, 1, "csv.invalid-date", exc.message, exc.hint)
+        err(exc.row or 1, 1, rules.CSV_INVALID_DATE, exc.message, exc.hint)
         return [], diags
 
     points: list[tuple[int, DataPoint]] = []
@@ -104,7 +105,7 @@ def parse_csv(
         try:
             record["date"] = sheets.parse_date(r.cell(di), order)
         except SheetError as exc:
-            err(r.line, r.col(di), "csv.invalid-date", exc.message, exc.hint)
+            err(r.line, r.col(di), rules.CSV_INVALID_DATE, exc.message, exc.hint)
             ok = False
         for i in numbers:
             text_i = r.cell(i)
@@ -114,14 +115,14 @@ def parse_csv(
             try:
                 number = sheets.parse_number(text_i, decimals[i])
             except SheetError as exc:
-                err(r.line, r.col(i), "csv.not-a-number", f"the {names[i]} {exc.message}", exc.hint)
+                err(r.line, r.col(i), rules.CSV_NOT_A_NUMBER, f"the {names[i]} {exc.message}", exc.hint)
                 ok = False
                 continue
             if number.percent and not (percent_unit and names[i] == "value"):
                 err(
                     r.line,
                     r.col(i),
-                    "csv.not-a-number",
+                    rules.CSV_NOT_A_NUMBER,
                     f"the {names[i]} `{text_i}` is a percentage, but the measure is not measured in %",
                     "write the count (and its denominator), or the value in the measure's unit",
                 )
@@ -138,16 +139,15 @@ def parse_csv(
             for e in exc.errors(include_url=False):
                 field = str(e["loc"][0]) if e["loc"] else "value"
                 col = r.col(names.index(field)) if field in names else 1
-                err(r.line, col, "csv.not-a-number", f"the {field} `{e.get('input')}`: {e['msg']}", None)
+                err(r.line, col, rules.CSV_NOT_A_NUMBER, f"the {field} `{e.get('input')}`: {e['msg']}", None)
     return points, diags
 
 
 def unused_csv(path: Path) -> Diagnostic:
     """Warning for a CSV in ``measures/`` that no measure names as its data."""
-    return Diagnostic(
+    return Diagnostic.of(
         path=path,
-        rule="measure.unused-csv",
-        severity=Severity.WARNING,
+        rule=rules.MEASURE_UNUSED_CSV,
         message="no measure uses this CSV file",
         hint=f"add `data: {path.name}` to the measure it belongs to, or delete it",
     )

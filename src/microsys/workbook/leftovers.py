@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from microsys import storage
-from microsys.diagnostics import Diagnostic, Severity
+from microsys import rules, storage
+from microsys.diagnostics import Diagnostic
 from microsys.errors import RefusedError
 from microsys.schema.files import MANIFEST
 
@@ -29,10 +29,9 @@ def repair(root: Path, shown: Path) -> list[Diagnostic]:
             pass
     except RefusedError as exc:
         return [
-            Diagnostic(
+            Diagnostic.of(
                 path=shown / j.relative_to(root).as_posix(),
-                rule="workbook.unfinished-write",
-                severity=Severity.ERROR,
+                rule=rules.WORKBOOK_UNFINISHED_WRITE,
                 message="a command was stopped while writing several files, and microsys could not "
                 f"undo it now ({exc.message})",
                 hint="run `microsys check` again when no other microsys command is running, on a copy "
@@ -41,10 +40,9 @@ def repair(root: Path, shown: Path) -> list[Diagnostic]:
             for j in pending
         ]
     found = [
-        Diagnostic(
+        Diagnostic.of(
             path=shown / rel,
-            rule="workbook.write-undone",
-            severity=Severity.WARNING,
+            rule=rules.WORKBOOK_WRITE_UNDONE,
             message="a command was stopped while writing this file with others; microsys put it back "
             "as it was before that command",
             hint="if that command should have happened (a new record, added values), run it again",
@@ -52,10 +50,9 @@ def repair(root: Path, shown: Path) -> list[Diagnostic]:
         for rel in undone
     ]
     found.extend(
-        Diagnostic(
+        Diagnostic.of(
             path=shown / j.relative_to(root).as_posix(),
-            rule="workbook.unfinished-write",
-            severity=Severity.ERROR,
+            rule=rules.WORKBOOK_UNFINISHED_WRITE,
             message="this journal of an unfinished write cannot be read, so microsys cannot undo the write",
             hint="check the files of the last command that was stopped, then delete this journal",
         )
@@ -76,10 +73,9 @@ def temporary_files(root: Path, shown: Path) -> list[Diagnostic]:
                 continue
             rel = (here / name).relative_to(root).as_posix()
             found.append(
-                Diagnostic(
+                Diagnostic.of(
                     path=shown / rel,
-                    rule="workbook.leftover-temp",
-                    severity=Severity.WARNING,
+                    rule=rules.WORKBOOK_LEFTOVER_TEMP,
                     message=f"a temporary file left by a microsys command that was stopped while "
                     f"writing `{m.group('name')}`",
                     hint="nothing uses it and the real file is complete: delete it (it is hidden, "

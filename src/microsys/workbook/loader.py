@@ -15,8 +15,8 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
-from microsys import sheets
-from microsys.diagnostics import Diagnostic, Severity
+from microsys import rules, sheets
+from microsys.diagnostics import Diagnostic
 from microsys.schema.files import FILE_KINDS, is_allowed_extra, kind_of, known_names
 from microsys.schema.measures import Measure
 from microsys.schema.messages import did_you_mean, translate
@@ -38,7 +38,9 @@ def _validate(sf: SourceFile, data: Any) -> None:
         sf.diagnostics.extend(translate(exc, sf.kind.model, sf.path))
     except RecursionError:
         sf.diagnostics.append(
-            Diagnostic(path=sf.path, rule="yaml.too-deep", message="the file is nested too deeply", hint=None)
+            Diagnostic.of(
+                path=sf.path, rule=rules.YAML_TOO_DEEP, message="the file is nested too deeply", hint=None
+            )
         )
 
 
@@ -56,10 +58,9 @@ def _unknown_file(sf: SourceFile) -> Diagnostic:
             hint = f"did you mean `{guess}`?"
         else:
             hint = "microsys does not check this file; move it out of the workbook if it does not belong here"
-    return Diagnostic(
+    return Diagnostic.of(
         path=sf.path,
-        rule="workbook.unknown-file",
-        severity=Severity.WARNING,
+        rule=rules.WORKBOOK_UNKNOWN_FILE,
         message="this file is not part of the workbook format",
         hint=hint,
     )
@@ -119,9 +120,9 @@ def _load_measure_data(workbook: Workbook, limits: ReadLimits) -> None:
         target = (workbook.root / csv_rel).resolve()
         if not target.is_relative_to(workbook.root.resolve()) or ".." in PurePath(measure.data).parts:
             sf.diagnostics.append(
-                Diagnostic(
+                Diagnostic.of(
                     path=sf.path,
-                    rule="measure.data-outside",
+                    rule=rules.MEASURE_DATA_OUTSIDE,
                     message=f"the data file `{measure.data}` is outside the workbook",
                     hint="keep the CSV beside the measure, e.g. `data: "
                     + PurePath(sf.rel).with_suffix(".csv").name
@@ -134,9 +135,9 @@ def _load_measure_data(workbook: Workbook, limits: ReadLimits) -> None:
         csv_file = workbook.file(csv_rel)
         if csv_file is None or not target.is_file():
             sf.diagnostics.append(
-                Diagnostic(
+                Diagnostic.of(
                     path=sf.path,
-                    rule="measure.data-missing",
+                    rule=rules.MEASURE_DATA_MISSING,
                     message=f"the data file `{measure.data}` does not exist",
                     hint=f"create `{csv_rel}` with the first line `date,value`, or fix the name",
                     yaml_path=("data",),
@@ -158,9 +159,9 @@ def _load_measure_data(workbook: Workbook, limits: ReadLimits) -> None:
         workbook.measure_csv_lines[measure.id] = [line for line, _ in points]
         if measure.values:
             sf.diagnostics.append(
-                Diagnostic(
+                Diagnostic.of(
                     path=sf.path,
-                    rule="measure.two-sources",
+                    rule=rules.MEASURE_TWO_SOURCES,
                     message="values are given both here and in the CSV file",
                     hint="keep the values in one place: either `values:` here or the CSV named by `data:`",
                     yaml_path=("values",),

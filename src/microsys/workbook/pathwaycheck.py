@@ -15,7 +15,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path, PurePath
 from typing import cast
 
+from microsys import rules
 from microsys.diagnostics import Diagnostic, PathPart, Severity
+from microsys.rules import Rule
 from microsys.schema.files import MANIFEST, MICROSYSTEM_ONLY, PATHWAY_ONLY
 from microsys.schema.improvement import ProcessMap
 from microsys.schema.messages import did_you_mean
@@ -31,22 +33,9 @@ from microsys.workbook.model import SourceFile, Workbook
 
 
 def _finding(
-    sf: SourceFile,
-    where: Sequence[PathPart],
-    rule: str,
-    message: str,
-    hint: str | None,
-    severity: Severity = Severity.ERROR,
+    sf: SourceFile, where: Sequence[PathPart], rule: Rule, message: str, hint: str | None
 ) -> Diagnostic:
-    return Diagnostic(
-        path=sf.path,
-        rule=rule,
-        message=message,
-        hint=hint,
-        severity=severity,
-        yaml_path=tuple(where),
-        unresolved=True,
-    )
+    return Diagnostic.of(rule, sf.path, message, hint, yaml_path=where, unresolved=True)
 
 
 def _hint(ref: str, known: Iterable[str], what: str, home: str) -> str:
@@ -78,7 +67,7 @@ def check(wb: Workbook) -> list[Diagnostic]:
         return _finding(
             sf,
             where,
-            "pathway.unknown-microsystem",
+            rules.PATHWAY_UNKNOWN_MICROSYSTEM,
             f"`{ref}` is not one of the pathway's microsystems",
             _hint(ref, micro, "microsystem", "`microsystems:` of pathway.yaml"),
         )
@@ -87,7 +76,7 @@ def check(wb: Workbook) -> list[Diagnostic]:
         return _finding(
             sf,
             where,
-            "pathway.unknown-hand-off",
+            rules.PATHWAY_UNKNOWN_HAND_OFF,
             f"`{ref}` is not one of the pathway's hand-offs",
             _hint(ref, hand_offs, "hand-off", "`hand_offs:` of pathway.yaml"),
         )
@@ -100,7 +89,7 @@ def check(wb: Workbook) -> list[Diagnostic]:
                 _finding(
                     pathway_file,
                     (("hand_offs", i, "to")),
-                    "pathway.hand-off-to-itself",
+                    rules.PATHWAY_HAND_OFF_TO_ITSELF,
                     f"the hand-off `{h.id}` goes from `{h.from_}` to itself",
                     "a hand-off goes from one microsystem to another: fix `from:` or `to:`",
                 )
@@ -114,7 +103,7 @@ def check(wb: Workbook) -> list[Diagnostic]:
                     _finding(
                         pathway_file,
                         ("hand_offs", i, "measures", j),
-                        "ref.unknown-id",
+                        rules.REF_UNKNOWN_ID,
                         f"`{m}` is not a measure in this workbook",
                         _hint(m, measures, "measure", "measures/"),
                     )
@@ -126,10 +115,9 @@ def check(wb: Workbook) -> list[Diagnostic]:
             _finding(
                 pathway_file,
                 ("co_coaches",) if pathway.co_coaches else (),
-                "pathway.co-coaches",
+                rules.PATHWAY_CO_COACHES,
                 f"the big room needs two co-coaches, one `clinical` and one `external` (found: {have})",
                 "add both under `co_coaches:` with `kind: clinical` and `kind: external`",
-                Severity.WARNING,
             )
         )
     for sf, model in wb.records("value_stream"):
@@ -155,7 +143,7 @@ def check(wb: Workbook) -> list[Diagnostic]:
                     _finding(
                         sf,
                         ("value_stream_maps", i),
-                        "ref.unknown-id",
+                        rules.REF_UNKNOWN_ID,
                         f"`{ref}` is not a value stream map in this workbook",
                         _hint(ref, streams, "value stream map", "value-streams/"),
                     )
@@ -170,7 +158,7 @@ def _duplicates(sf: SourceFile, ids: Sequence[str], key: str, what: str) -> Iter
             yield _finding(
                 sf,
                 (key, i, "id"),
-                "ref.duplicate-id",
+                rules.REF_DUPLICATE_ID,
                 f"the {what} id `{ident}` is used twice",
                 "give each its own id",
             )
@@ -183,20 +171,18 @@ def _wrong_kind_files(wb: Workbook) -> Iterator[Diagnostic]:
         if sf.kind is None:
             continue
         if not pathway and sf.kind.key in PATHWAY_ONLY - {"pathway"}:
-            yield Diagnostic(
-                path=sf.path,
-                rule="pathway.wrong-kind-file",
-                severity=Severity.WARNING,
-                message=f"{sf.kind.title} belong to a pathway workbook; this workbook has no pathway.yaml",
-                hint="move the file to the pathway's workbook, or add pathway.yaml if this is a pathway",
+            yield Diagnostic.of(
+                rules.PATHWAY_WRONG_KIND_FILE,
+                sf.path,
+                f"{sf.kind.title} belong to a pathway workbook; this workbook has no pathway.yaml",
+                "move the file to the pathway's workbook, or add pathway.yaml if this is a pathway",
             )
         elif pathway and sf.kind.key in MICROSYSTEM_ONLY:
-            yield Diagnostic(
-                path=sf.path,
-                rule="pathway.wrong-kind-file",
-                severity=Severity.WARNING,
-                message="a pathway workbook is assessed with the 5Vs (5vs/), not the 5Ps",
-                hint="move what it says into the 5Vs (5vs/value.yaml, 5vs/involve.yaml ...) "
+            yield Diagnostic.of(
+                rules.PATHWAY_WRONG_KIND_FILE,
+                sf.path,
+                "a pathway workbook is assessed with the 5Vs (5vs/), not the 5Ps",
+                "move what it says into the 5Vs (5vs/value.yaml, 5vs/involve.yaml ...) "
                 "or into the workbook of the microsystem it describes",
             )
 
@@ -232,7 +218,7 @@ def _linked_microsystems(wb: Workbook, sf: SourceFile, pathway: Pathway) -> Iter
             yield _finding(
                 sf,
                 where,
-                "pathway.link-absolute",
+                rules.PATHWAY_LINK_ABSOLUTE,
                 f"`{link.path}` is not a relative path",
                 "name the workbook folder relative to this one, e.g. `../amu`, so the link works "
                 "wherever the repository is checked out",
@@ -242,7 +228,7 @@ def _linked_microsystems(wb: Workbook, sf: SourceFile, pathway: Pathway) -> Iter
             yield _finding(
                 sf,
                 where,
-                "pathway.link-missing",
+                rules.PATHWAY_LINK_MISSING,
                 f"there is no microsystem workbook at `{link.path}` "
                 f"(no {MANIFEST} in {os.path.normpath(wb.path / link.path)})",
                 "fix the path, or create the workbook with "
@@ -253,7 +239,7 @@ def _linked_microsystems(wb: Workbook, sf: SourceFile, pathway: Pathway) -> Iter
             yield _finding(
                 sf,
                 where,
-                "pathway.link-not-microsystem",
+                rules.PATHWAY_LINK_NOT_MICROSYSTEM,
                 f"`{link.path}` is a pathway workbook, not a microsystem",
                 "link the microsystem workbooks the patient passes through",
             )
@@ -264,7 +250,7 @@ def _linked_microsystems(wb: Workbook, sf: SourceFile, pathway: Pathway) -> Iter
             yield _finding(
                 sf,
                 where,
-                "pathway.link-invalid",
+                rules.PATHWAY_LINK_INVALID,
                 f"the linked workbook `{link.path}` has {errors} error(s)",
                 f"run `microsys check {linked.path}` and fix them",
             )
@@ -285,7 +271,7 @@ def _process_map_hand_offs(wb: Workbook) -> Iterator[Diagnostic]:
                 yield _finding(
                     sf,
                     (*where, "pathway"),
-                    "pathway.link-missing",
+                    rules.PATHWAY_LINK_MISSING,
                     f"there is no pathway workbook at `{ref.pathway}`",
                     "name the pathway workbook folder (the one with pathway.yaml) relative to this workbook",
                 )
@@ -305,7 +291,7 @@ def _process_map_hand_offs(wb: Workbook) -> Iterator[Diagnostic]:
                 yield _finding(
                     sf,
                     (*where, "pathway"),
-                    "pathway.link-invalid",
+                    rules.PATHWAY_LINK_INVALID,
                     f"the pathway's {PATHWAY} at `{ref.pathway}` has errors",
                     f"run `microsys check {os.path.normpath(wb.path / ref.pathway)}` and fix them",
                 )
@@ -313,7 +299,7 @@ def _process_map_hand_offs(wb: Workbook) -> Iterator[Diagnostic]:
                 yield _finding(
                     sf,
                     (*where, "id"),
-                    "pathway.unknown-hand-off",
+                    rules.PATHWAY_UNKNOWN_HAND_OFF,
                     f"`{ref.id}` is not a hand-off of the pathway at `{ref.pathway}`",
                     _hint(ref.id, ids, "hand-off", f"{ref.pathway}/{PATHWAY}"),
                 )

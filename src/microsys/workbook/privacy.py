@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from microsys import rules
 from microsys.diagnostics import Diagnostic
 from microsys.yaml.load import line_col_of_offset
 
@@ -35,9 +36,9 @@ def scan_text(path: Path, text: str) -> list[Diagnostic]:
         if is_nhs_number("".join(m.groups())):
             line, col = line_col_of_offset(text, m.start())
             out.append(
-                Diagnostic(
+                Diagnostic.of(
                     path=path,
-                    rule="privacy.nhs-number",
+                    rule=rules.PRIVACY_NHS_NUMBER,
                     message="this looks like an NHS number, which identifies a patient",
                     hint="remove it: a workbook holds only counts and rates, never data about one patient "
                     "(and remove it from the git history too)",
@@ -48,9 +49,9 @@ def scan_text(path: Path, text: str) -> list[Diagnostic]:
     for m in _DOB.finditer(text):
         line, col = line_col_of_offset(text, m.start())
         out.append(
-            Diagnostic(
+            Diagnostic.of(
                 path=path,
-                rule="privacy.date-of-birth",
+                rule=rules.PRIVACY_DATE_OF_BIRTH,
                 message="this looks like a date of birth, which can identify a patient",
                 hint="use age bands in 5ps/patients.yaml instead of dates of birth",
                 line=line,

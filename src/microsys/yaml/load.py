@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from microsys.diagnostics import Diagnostic, PathPart, Severity
+from microsys import rules
+from microsys.diagnostics import Diagnostic, PathPart
+from microsys.rules import Rule
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 # A workbook never nests deeper than a dozen levels; these limits only stop abuse.
@@ -47,8 +49,8 @@ class LoadedText:
     diagnostics: list[Diagnostic]
 
 
-def _diag(path: Path, rule: str, message: str, hint: str | None, line: int = 0, col: int = 0) -> Diagnostic:
-    return Diagnostic(path=path, rule=rule, message=message, hint=hint, line=line, col=col)
+def _diag(path: Path, rule: Rule, message: str, hint: str | None, line: int = 0, col: int = 0) -> Diagnostic:
+    return Diagnostic.of(rule, path, message, hint, line=line, col=col)
 
 
 def line_col_of_offset(text: str, offset: int) -> tuple[int, int]:
@@ -69,7 +71,7 @@ def read_text(path: Path, limits: ReadLimits = ReadLimits()) -> LoadedText:
                 [
                     _diag(
                         path,
-                        "file.too-large",
+                        rules.FILE_TOO_LARGE,
                         f"the file is {size:,} bytes, more than the limit of {limits.max_bytes:,}",
                         "split it into smaller files, keep long measure series in a CSV file, "
                         "or raise the limit with --max-file-size",
@@ -81,7 +83,7 @@ def read_text(path: Path, limits: ReadLimits = ReadLimits()) -> LoadedText:
         return LoadedText(
             path,
             None,
-            [_diag(path, "file.unreadable", f"the file cannot be read: {exc.strerror or exc}", None)],
+            [_diag(path, rules.FILE_UNREADABLE, f"the file cannot be read: {exc.strerror or exc}", None)],
         )
     try:
         text = raw.decode("utf-8-sig")
@@ -94,7 +96,7 @@ def read_text(path: Path, limits: ReadLimits = ReadLimits()) -> LoadedText:
             [
                 _diag(
                     path,
-                    "file.encoding",
+                    rules.FILE_ENCODING,
                     f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read)",
                     "save the file as UTF-8; most editors offer this under 'Save as' or 'Encoding'",
                     line,
@@ -108,7 +110,7 @@ def read_text(path: Path, limits: ReadLimits = ReadLimits()) -> LoadedText:
         return LoadedText(
             path,
             None,
-            [_diag(path, "file.binary", "the file holds binary data, not text", None, line, col)],
+            [_diag(path, rules.FILE_BINARY, "the file holds binary data, not text", None, line, col)],
         )
     return LoadedText(path, text, [])
 
@@ -143,7 +145,7 @@ def nesting_guard(path: Path, text: str) -> Diagnostic | None:
         line, col = line_col_of_offset(text, at)
         return _diag(
             path,
-            "yaml.too-deep",
+            rules.YAML_TOO_DEEP,
             "the file is nested too deeply to be a workbook file",
             "a workbook file needs only a few levels of indentation; check the file is not damaged",
             line,
@@ -206,7 +208,7 @@ def _yaml_error_diagnostic(path: Path, text: str, exc: Exception) -> Diagnostic:
         where = f" (first on line {first})" if first else ""
         return _diag(
             path,
-            "yaml.duplicate-key",
+            rules.YAML_DUPLICATE_KEY,
             f"the key `{key}` appears twice in the same section{where}",
             "keep one of them: YAML would silently use only one value",
             line,
@@ -219,7 +221,7 @@ def _yaml_error_diagnostic(path: Path, text: str, exc: Exception) -> Diagnostic:
         if "python" in tag:
             return _diag(
                 path,
-                "yaml.unsafe-tag",
+                rules.YAML_UNSAFE_TAG,
                 f"the tag `{short}` asks to build a Python object, which is refused",
                 "remove the tag: a workbook holds only text, numbers, dates, lists and mappings",
                 line,
@@ -227,7 +229,7 @@ def _yaml_error_diagnostic(path: Path, text: str, exc: Exception) -> Diagnostic:
             )
         return _diag(
             path,
-            "yaml.unknown-tag",
+            rules.YAML_UNKNOWN_TAG,
             f"the tag `{short}` is not supported",
             "remove the tag (the word starting with `!`); write the value as plain text",
             line,
@@ -237,7 +239,7 @@ def _yaml_error_diagnostic(path: Path, text: str, exc: Exception) -> Diagnostic:
     if "\t" in src and (tab_col < len(src) - len(src.lstrip()) or "cannot start any token" in problem):
         return _diag(
             path,
-            "yaml.tab",
+            rules.YAML_TAB,
             "a tab character is used for indentation; YAML allows only spaces",
             "replace the tab with spaces (two spaces for each level); set your editor to insert spaces",
             line,
@@ -245,7 +247,7 @@ def _yaml_error_diagnostic(path: Path, text: str, exc: Exception) -> Diagnostic:
         )
     context = str(getattr(exc, "context", "") or "")
     message, hint = _explain_problem(problem + " " + context, src, col)
-    return _diag(path, "yaml.syntax", message, hint, line, col)
+    return _diag(path, rules.YAML_SYNTAX, message, hint, line, col)
 
 
 def _first_key_line(lines: list[str], key: str, before: int) -> int:
@@ -334,7 +336,7 @@ def parse_text(path: Path, text: str, limits: ReadLimits = ReadLimits()) -> tupl
         return None, [
             _diag(
                 path,
-                "yaml.too-deep",
+                rules.YAML_TOO_DEEP,
                 "the file is nested too deeply to be a workbook file",
                 "check the file is not damaged",
             )
@@ -347,11 +349,11 @@ def parse_text(path: Path, text: str, limits: ReadLimits = ReadLimits()) -> tupl
         raise
     if data is None:
         return None, [
-            Diagnostic(
-                path=path,
-                rule="yaml.empty",
-                message="the file is empty",
-                hint="fill it in (the comments from `microsys init` show what goes here) or delete it",
+            Diagnostic.of(
+                rules.YAML_EMPTY,
+                path,
+                "the file is empty",
+                "fill it in (the comments from `microsys init` show what goes here) or delete it",
             )
         ]
     problem = _walk_guard(path, data, limits)
@@ -362,27 +364,17 @@ def parse_text(path: Path, text: str, limits: ReadLimits = ReadLimits()) -> tupl
                 f"the file expands to more than {limits.max_nodes:,} values "
                 "(anchors and aliases repeated inside each other)"
             )
-            rule = "yaml.too-many-nodes"
+            rule = rules.YAML_TOO_MANY_NODES
             hint = "write the values out instead of using `&anchor` and `*alias`"
         else:
             message = f"the file is nested more than {limits.max_depth} levels deep"
-            rule = "yaml.too-deep"
+            rule = rules.YAML_TOO_DEEP
             hint = "a workbook file needs only a few levels of indentation"
         alias = _ALIAS.search(text) if kind == "nodes" else None
         if alias is not None:
             line, col = line_col_of_offset(text, alias.start(1))
             return None, [_diag(path, rule, message, hint, line, col)]
-        return None, [
-            Diagnostic(
-                path=path,
-                rule=rule,
-                message=message,
-                hint=hint,
-                severity=Severity.ERROR,
-                yaml_path=where,
-                unresolved=bool(where),
-            )
-        ]
+        return None, [Diagnostic.of(rule, path, message, hint, yaml_path=where, unresolved=bool(where))]
     return data, []
 
 
