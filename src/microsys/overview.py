@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from microsys.diagnostics import Severity
+from microsys.diagnostics import Diagnostic, Severity
 from microsys.errors import UsageError
 
 SORT_KEYS = ("path", "name", "kind", "stage", "days", "score", "m3", "errors", "last-meeting", "last-pdsa")
@@ -57,6 +57,8 @@ class StatusRow:
     errors: int
     warnings: int
     linked: tuple[str, ...] = ()
+    open_actions: int = 0
+    """Open actions for this team from the organisation's latest quarterly review."""
     """For a pathway: the paths of its linked microsystem workbooks, resolved."""
 
     @property
@@ -94,6 +96,7 @@ class StatusRow:
             "m3_recorded": iso(self.m3_date),
             "errors": self.errors,
             "warnings": self.warnings,
+            "open_review_actions": self.open_actions,
         }
 
 
@@ -124,7 +127,12 @@ class Overview:
     today: dt.date
     rows: tuple[StatusRow, ...]
     found: int
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    organisation: OrganisationView | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """1 when the organisation file has errors (the table is still shown), else 0."""
+        return 1 if self.organisation is not None and self.organisation.errors else 0
 
 
 def _latest_signal(wb: Any, measure: Any) -> str | None:
@@ -249,13 +257,104 @@ def status(
         else row
         for row, root in zip(rows, roots, strict=True)
     ]
+    org = read_organisation(folder)
+    if org is not None and org.open_actions:
+        base = folder.resolve()
+        actions = {str((base / team).resolve()): n for team, n in org.open_actions.items()}
+        rows = [
+            replace(r, open_actions=actions.get(str(root.resolve()), 0))
+            for r, root in zip(rows, roots, strict=True)
+        ]
     kept = [r for r in rows if keep is None or keep.keeps(r)]
     kept.sort(key=_sort_key(sort), reverse=descending)
-    return Overview(folder=str(display_path(folder)), today=today, rows=tuple(kept), found=len(rows))
+    return Overview(
+        folder=str(display_path(folder)), today=today, rows=tuple(kept), found=len(rows), organisation=org
+    )
 
 
 def columns() -> Sequence[str]:
     """The columns of the JSON and CSV rows, in order."""
     return tuple(
         StatusRow("", None, "", None, "", None, None, "", None, None, 0, (), 0.0, None, None, 0, 0).as_dict()
+    )
+
+
+@dataclass(frozen=True)
+class OrganisationView:
+    """What ``status`` shows of ``microsys-organisation.yaml``."""
+
+    path: str
+    name: str | None
+    goals: tuple[str, ...]
+    measures: tuple[str, ...]
+    last_review: dt.date | None
+    open_actions: dict[str, int]
+    """Open actions of the latest review, by team folder (as written in the file)."""
+    findings: tuple[Diagnostic, ...]
+
+    @property
+    def errors(self) -> int:
+        """How many of the findings are errors."""
+        return sum(1 for d in self.findings if d.severity is Severity.ERROR)
+
+
+def read_organisation(folder: Path) -> OrganisationView | None:
+    """The organisation file at the top of ``folder``, read and checked; None when there is none."""
+    from pydantic import ValidationError
+
+    from microsys import rules
+    from microsys.schema.files import MANIFEST
+    from microsys.schema.messages import translate
+    from microsys.schema.organisation import ORGANISATION, Organisation
+    from microsys.workbook import privacy
+    from microsys.workbook.discover import display_path
+    from microsys.yaml.load import load_file
+    from microsys.yaml.positions import resolve
+
+    path = folder / ORGANISATION
+    if not path.is_file():
+        return None
+    shown = display_path(path)
+    text, data, findings = load_file(path)
+    findings = [replace(d, path=shown) for d in findings]
+    model: Organisation | None = None
+    if data is not None:
+        try:
+            model = Organisation.model_validate(data)
+        except ValidationError as exc:
+            findings.extend(translate(exc, Organisation, shown))
+    if model is not None:
+        for i, review in enumerate(model.reviews):
+            for j, action in enumerate(review.actions):
+                if not (folder / action.team / MANIFEST).is_file():
+                    findings.append(
+                        Diagnostic.of(
+                            rules.ORGANISATION_UNKNOWN_TEAM,
+                            shown,
+                            f"there is no workbook at `{action.team}`",
+                            "name the team's workbook folder relative to this file, "
+                            "e.g. `sepsis-big-room/pathway`",
+                            yaml_path=("reviews", i, "actions", j, "team"),
+                            unresolved=True,
+                        )
+                    )
+    if text is not None:
+        findings.extend(privacy.scan_text(shown, text))
+        findings = resolve(findings, text)
+    if any(d.severity is Severity.ERROR for d in findings):
+        model = None  # as everywhere: a file with errors contributes nothing
+    last = model.reviews[-1] if model and model.reviews else None
+    open_actions: dict[str, int] = {}
+    for action in last.actions if last else []:
+        if action.status == "open":
+            key = action.team.strip("/")
+            open_actions[key] = open_actions.get(key, 0) + 1
+    return OrganisationView(
+        path=str(shown),
+        name=model.name if model else None,
+        goals=tuple(model.goals) if model else (),
+        measures=tuple(m.name for m in model.measures) if model else (),
+        last_review=last.date if last else None,
+        open_actions=open_actions,
+        findings=tuple(findings),
     )

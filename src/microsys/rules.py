@@ -284,6 +284,13 @@ PATHWAY_WRONG_KIND_FILE = Rule(
     "A 5Vs or big room file in a microsystem workbook, or a 5Ps file in a pathway workbook.",
 )
 
+# The organisation file
+ORGANISATION_UNKNOWN_TEAM = Rule(
+    "organisation.unknown-team",
+    WARNING,
+    "A quarterly review action names a team folder that holds no workbook.",
+)
+
 # Privacy
 PRIVACY_NHS_NUMBER = Rule(
     "privacy.nhs-number",

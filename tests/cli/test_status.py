@@ -97,3 +97,33 @@ def test_bad_options_are_usage_errors(org: Path, capsys: pytest.CaptureFixture[s
     assert "not a column" in capsys.readouterr().err
     assert run(["status", str(org), "--kind", "hospital"]) == 2
     assert run(["status", str(org / "nothing-here")]) == 2
+
+
+def test_organisation_file_adds_open_review_actions(org: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (org / "microsys-organisation.yaml").write_text(
+        "name: Riverside\nmeasures:\n"
+        "  - {id: deaths, name: Sepsis deaths, direction: down, goal: below 14%}\n"
+        "reviews:\n  - date: 2026-01-05\n    actions:\n"
+        "      - {team: clinic, action: release time, owner: director}\n"
+        "      - {team: clinic, action: share data, owner: analyst, status: done}\n"
+        "      - {team: sepsis/workbook, action: board paper, owner: lead}\n"
+    )
+    data = _json(capsys, str(org))
+    rows = {Path(r["path"]).name: r["open_review_actions"] for r in data["workbooks"]}
+    assert rows["clinic"] == 1 and rows["workbook"] == 1 and rows["ed"] == 0
+    assert data["organisation"]["name"] == "Riverside" and data["organisation"]["findings"] == []
+    assert data["organisation"]["last_review"] == "2026-01-05"
+
+
+def test_organisation_file_findings_are_shown_and_fail(org: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (org / "microsys-organisation.yaml").write_text(
+        "name: Riverside\nreviews:\n  - date: 2026-01-05\n    actions:\n"
+        "      - {team: no-such-team, action: release time, owner: director}\n"
+    )
+    assert run(["status", str(org), "-f", "json"]) == 0  # a warning only
+    assert "organisation.unknown-team" in capsys.readouterr().err
+    (org / "microsys-organisation.yaml").write_text("name: Riverside\nreveiws: []\n")
+    assert run(["status", str(org), "-f", "csv"]) == 1
+    out, err = capsys.readouterr()
+    assert "microsys-organisation.yaml:2:1: error" in err and "schema.extra-key" in err
+    assert out.startswith("path,name,kind")  # the table is still written

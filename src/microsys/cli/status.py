@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from microsys.cli.common import NO_COLOR, choices, color_wanted, parse_today, today_option
-from microsys.reporters.overview import OVERVIEW
+from microsys.reporters.overview import OVERVIEW, findings_text
 
 if TYPE_CHECKING:
     StatusFormat = enum.Enum
@@ -40,7 +40,9 @@ def status(
 
     Name, kind, pathway, stage and days in it, coaching phase, last meeting,
     PDSA cycles, measures with a signal of improvement or concern, suggested
-    progress score, M3 stage and errors.
+    progress score, M3 stage and errors. An organisation file at the top of the
+    folder (microsys-organisation.yaml) adds its latest quarterly review's open
+    actions per team; its errors are printed and make the exit code 1.
 
     Example: microsys status examples --sort score --desc
     """
@@ -49,6 +51,9 @@ def status(
     keep = StatusFilter(kind=kind, stage=stage, pathway=pathway, with_errors=with_errors)
     view = status(folder, parse_today(today), sort=sort, descending=descending, keep=keep)
     OVERVIEW[format.value](view, sys.stdout, color_wanted(no_color))
+    sys.stderr.write(findings_text(view))
+    if view.exit_code:
+        raise typer.Exit(view.exit_code)
 
 
 def register(app: typer.Typer) -> None:

@@ -64,7 +64,17 @@ def _text(view: Overview, out: TextIO, color: bool) -> None:
             str(r.m3_stage or ""),
             Text(str(r.errors), style="red" if r.errors else ""),
         )
-    console(out, color).print(table)
+    con = console(out, color)
+    con.print(table)
+    org = view.organisation
+    if org is not None and org.name:
+        review = f"last quarterly review {org.last_review}" if org.last_review else "no quarterly review yet"
+        actions = sum(org.open_actions.values())
+        con.print(Text(f"{org.name}: {review}; {actions} open action(s) for teams; "
+                       f"{len(org.measures)} whole-system measure(s)"))  # fmt: skip
+    table_actions = [r for r in view.rows if r.open_actions]
+    for r in table_actions:
+        con.print(Text(f"  {r.name or r.path}: {r.open_actions} open review action(s)"))
 
 
 def _data(view: Overview) -> dict[str, Any]:
@@ -77,7 +87,38 @@ def _data(view: Overview) -> dict[str, Any]:
         "today": view.today.isoformat(),
         "found": view.found,
         "workbooks": [r.as_dict() for r in view.rows],
+        "organisation": _organisation(view),
     }
+
+
+def _organisation(view: Overview) -> dict[str, Any] | None:
+    org = view.organisation
+    if org is None:
+        return None
+    return {
+        "path": org.path,
+        "name": org.name,
+        "goals": list(org.goals),
+        "measures": list(org.measures),
+        "last_review": org.last_review.isoformat() if org.last_review else None,
+        "open_actions": dict(org.open_actions),
+        "findings": [
+            {"path": str(d.path), "line": d.line, "col": d.col, "rule": d.rule, "severity": d.severity.value,
+             "message": d.message, "hint": d.hint}
+            for d in org.findings
+        ],
+    }  # fmt: skip
+
+
+def findings_text(view: Overview) -> str:
+    """The organisation file's findings, one a line as ``check`` prints them (for stderr)."""
+    org = view.organisation
+    lines = []
+    for d in org.findings if org else ():
+        lines.append(f"{d.location}: {d.severity.value}: {d.message} [{d.rule}]")
+        if d.hint:
+            lines.append(f"    hint: {d.hint}")
+    return "".join(line + "\n" for line in lines)
 
 
 def _json(view: Overview, out: TextIO, color: bool) -> None:
