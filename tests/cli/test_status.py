@@ -127,3 +127,7 @@ def test_organisation_file_findings_are_shown_and_fail(org: Path, capsys: pytest
     out, err = capsys.readouterr()
     assert "microsys-organisation.yaml:2:1: error" in err and "schema.extra-key" in err
     assert out.startswith("path,name,kind")  # the table is still written
+
+
+def test_two_processes_give_the_same_rows(org: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _json(capsys, str(org), "-j", "2")["workbooks"] == _json(capsys, str(org), "-j", "1")["workbooks"]

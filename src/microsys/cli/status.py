@@ -33,6 +33,9 @@ def status(
         None, "--pathway", help="Only the workbooks of this pathway (its name)."
     ),
     with_errors: bool = typer.Option(False, "--with-errors", help="Only workbooks with errors."),
+    jobs: int = typer.Option(
+        0, "--jobs", "-j", help="Worker processes; 0 (default) uses two for 40+ workbooks."
+    ),
     today: str | None = today_option("Count days as if today were this date"),
     no_color: bool = NO_COLOR,
 ) -> None:
@@ -49,7 +52,7 @@ def status(
     from microsys.overview import StatusFilter, status
 
     keep = StatusFilter(kind=kind, stage=stage, pathway=pathway, with_errors=with_errors)
-    view = status(folder, parse_today(today), sort=sort, descending=descending, keep=keep)
+    view = status(folder, parse_today(today), sort=sort, descending=descending, keep=keep, jobs=jobs)
     OVERVIEW[format.value](view, sys.stdout, color_wanted(no_color))
     sys.stderr.write(findings_text(view))
     if view.exit_code:
