@@ -74,7 +74,7 @@ SAMPLES = [
     Sample("mrn", "MRN: 00482913"),
     Sample("hospital-number", "hospital number K1234567"),
     Sample("ssn", "SSN 536-90-4371"),
-    Sample("ni-number", "NI number QQ 12 34 56 C"),
+    Sample("ni-number", "NI number JC 12 34 56 D"),
     Sample("chi-number", "CHI 1203511237"),
     Sample("postcode-name", "John Smith, S10 2JF"),
     Sample("zip-name", "Mary Jones, 94110"),

@@ -92,8 +92,12 @@ def _new_file(
             f"{wb.path / rel} already exists; nothing was written",
             hint="microsys never overwrites a file: choose another id or date",
         )
-    content = _validated(wb, text, rel, model).encode("utf-8")
-    return NewRecord((Change(path, content, None),), rel, rid, tuple(notes))
+    text = _validated(wb, text, rel, model)
+    from microsys.schema.editor import SCHEMA_DIR, with_modeline
+
+    if (wb.root / SCHEMA_DIR).is_dir():  # the workbook keeps editor schemas: point the new file at its own
+        text = with_modeline(rel, text)
+    return NewRecord((Change(path, text.encode("utf-8"), None),), rel, rid, tuple(notes))
 
 
 def _check_id(value: str, what: str) -> str:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from microsys import rules
 from microsys.diagnostics import Diagnostic, Severity, sort_diagnostics
 from microsys.errors import EXIT_FINDINGS, EXIT_OK
 from microsys.workbook.discover import find_workbooks
 from microsys.yaml.load import ReadLimits
 
 if TYPE_CHECKING:
+    from microsys.config import Settings
     from microsys.workbook.githistory import CycleHistory
 
 
@@ -26,6 +28,8 @@ class WorkbookResult:
     name: str | None
     files: int
     diagnostics: tuple[Diagnostic, ...]
+    checked: tuple[Path, ...] = ()
+    """The files counted in ``files``, in the order found (one JUnit test case each)."""
 
     @property
     def errors(self) -> int:
@@ -108,8 +112,53 @@ def check_workbook(
         path=wb.path,
         name=manifest.name if manifest else None,
         files=wb.yaml_file_count,
+        checked=wb.checked_files,
         diagnostics=tuple(sort_diagnostics([*wb.diagnostics, *extra])) if extra else tuple(wb.diagnostics),
     )
+
+
+def failed_workbook(root: Path, reason: str) -> WorkbookResult:
+    """The result of a workbook microsys could not check: one finding that says why."""
+    from microsys.workbook.discover import display_path
+
+    shown = display_path(root)
+    return WorkbookResult(
+        path=shown,
+        name=None,
+        files=0,
+        diagnostics=(
+            Diagnostic.of(
+                rules.WORKBOOK_CHECK_FAILED,
+                shown,
+                f"microsys could not check this workbook: {reason}",
+                f"run `microsys check {shown.as_posix()}` on its own to see more; "
+                "this is a bug in microsys, not in your workbook: please report it",
+            ),
+        ),
+    )
+
+
+def check_workbook_safely(
+    root: Path,
+    limits: ReadLimits | None = None,
+    today: dt.date | None = None,
+    git: bool = True,
+    history: CycleHistory | None = None,
+) -> WorkbookResult:
+    """:func:`check_workbook`, with an error while checking turned into the workbook's finding.
+
+    One workbook that microsys cannot check must not stop the check of the others.
+    """
+    try:
+        return check_workbook(root, limits, today, git, history)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        if os.environ.get("MICROSYS_DEBUG"):
+            raise
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        what = type(exc).__name__ + (f": {detail}" if detail else "")
+        return failed_workbook(root, f"an internal error stopped the check ({what})")
 
 
 # Below this many workbooks a process pool costs more than it saves.
@@ -130,15 +179,22 @@ def check(
     jobs: int | None = None,
     today: dt.date | None = None,
     git: bool = True,
+    skip_outside: bool = False,
+    settings: Settings | None = None,
 ) -> CheckResult:
     """Check the workbooks at or below ``paths``.
 
     ``jobs`` is the number of processes; None chooses (one, or two for large runs).
+    ``skip_outside`` leaves out files that belong to no workbook instead of refusing them.
+    ``settings`` (from the repository's settings file) leaves out excluded workbooks
+    and files and sets the level of each rule.
 
     Raises:
         UsageError: a path does not exist or holds no workbook.
     """
-    roots = find_workbooks(paths)
+    roots = find_workbooks(paths, skip_outside)
+    if settings is not None:
+        roots = [r for r in roots if not settings.excluded(r)]
     if jobs is None:
         jobs = auto_jobs(len(roots))
     histories: dict[Path, CycleHistory] = {}
@@ -149,7 +205,27 @@ def check(
     if jobs > 1 and len(roots) > 1:
         from microsys.parallel import check_many
 
-        results = check_many(check_workbook, roots, limits, jobs, today, histories)
+        results = check_many(check_workbook_safely, failed_workbook, roots, limits, jobs, today, histories)
     else:
-        results = [check_workbook(root, limits, today, False, histories.get(root)) for root in roots]
+        # With one workbook an internal error is the run's (exit 3); with several, it is
+        # that workbook's finding, and the others are still checked.
+        one = check_workbook if len(roots) == 1 else check_workbook_safely
+        results = [one(root, limits, today, False, histories.get(root)) for root in roots]
+    if settings is not None:
+        results = [apply_settings(r, settings) for r in results]
     return CheckResult(workbooks=tuple(results), strict=strict)
+
+
+def apply_settings(result: WorkbookResult, settings: Settings) -> WorkbookResult:
+    """Leave out excluded files and rules turned off; give each finding its rule's set level."""
+    if not settings.exclude and not settings.rules:
+        return result
+    kept = []
+    for d in result.diagnostics:
+        level = settings.rules.get(d.rule)
+        if level == "off" or settings.excluded(d.path):
+            continue
+        kept.append(d if level is None else replace(d, severity=Severity(level)))
+    checked = tuple(p for p in result.checked if not settings.excluded(p))
+    files = result.files - (len(result.checked) - len(checked))
+    return replace(result, diagnostics=tuple(kept), checked=checked, files=files)

@@ -83,7 +83,7 @@ def _check_privacy(entries: Sequence[Entry]) -> None:
         if e.note and privacy.scan_text(Path("note"), e.note):
             raise RefusedError(
                 f"the note for {e.date} looks like it identifies a patient "
-                "(an NHS number or a date of birth); nothing was written",
+                "(an NHS number, a name, a date of birth or another identifier); nothing was written",
                 hint="workbooks hold aggregates only: leave patient details out of notes",
             )
 

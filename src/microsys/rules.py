@@ -73,7 +73,19 @@ FILE_TOO_LARGE = Rule(
     ERROR,
     "The file is larger than the size limit (`--max-file-size`, 2 MB by default).",
 )
-FILE_UNREADABLE = Rule("file.unreadable", ERROR, "The file cannot be opened (permissions, a broken link).")
+FILE_UNREADABLE = Rule(
+    "file.unreadable",
+    ERROR,
+    "A file or folder cannot be opened (permissions, a broken link, a loop of links).",
+)
+FILE_NOT_REGULAR = Rule(
+    "file.not-regular",
+    ERROR,
+    "A named pipe, device, socket or folder where a file is expected; never opened.",
+)
+FILE_OUTSIDE_WORKBOOK = Rule(
+    "file.outside-workbook", ERROR, "A link to a file or folder outside the workbook; never read."
+)
 FILE_ENCODING = Rule("file.encoding", ERROR, "The file is not UTF-8 text.")
 FILE_BINARY = Rule("file.binary", ERROR, "The file holds binary data (a NUL byte).")
 
@@ -86,8 +98,11 @@ YAML_UNSAFE_TAG = Rule("yaml.unsafe-tag", ERROR, "A tag asks to build a Python o
 YAML_UNKNOWN_TAG = Rule("yaml.unknown-tag", ERROR, "A `!tag` that the workbook format does not use.")
 YAML_TOO_DEEP = Rule("yaml.too-deep", ERROR, "Nesting deeper than any workbook file needs (50 levels).")
 YAML_TOO_MANY_NODES = Rule(
-    "yaml.too-many-nodes", ERROR, "Anchors and aliases expand to more than 200,000 values."
+    "yaml.too-many-nodes",
+    ERROR,
+    "The file holds, or its anchors, aliases and `<<` merges expand to, more than 100,000 values.",
 )
+YAML_TOO_MANY_KEYS = Rule("yaml.too-many-keys", ERROR, "One mapping has more than 2,000 keys.")
 
 # Schema
 SCHEMA_NOT_MAPPING = Rule(
@@ -291,15 +306,87 @@ ORGANISATION_UNKNOWN_TEAM = Rule(
     "A quarterly review action names a team folder that holds no workbook.",
 )
 
-# Privacy
+# Privacy: identifiers of a patient. Findings show only a masked fragment.
 PRIVACY_NHS_NUMBER = Rule(
     "privacy.nhs-number",
     ERROR,
     "Something that passes the NHS number check digit: it identifies a patient.",
 )
-PRIVACY_DATE_OF_BIRTH = Rule("privacy.date-of-birth", ERROR, "A date of birth: use age bands instead.")
+PRIVACY_CHI_NUMBER = Rule(
+    "privacy.chi-number",
+    ERROR,
+    "A CHI number (Scotland): a date of birth and four digits passing the check digit, or labelled CHI.",
+)
+PRIVACY_SSN = Rule(
+    "privacy.ssn",
+    ERROR,
+    "A US social security number (123-45-6789, or labelled SSN) with a valid area, group and serial.",
+)
+PRIVACY_HOSPITAL_NUMBER = Rule(
+    "privacy.hospital-number",
+    ERROR,
+    "A labelled hospital number: `MRN: 00482913`, `hospital number K1234567`, `patient ID`, `RXX123456`.",
+)
+PRIVACY_EMAIL = Rule(
+    "privacy.email",
+    ERROR,
+    "An e-mail address.",
+)
+PRIVACY_PHONE_NUMBER = Rule(
+    "privacy.phone-number",
+    ERROR,
+    "A UK or US telephone number (mobile, landline, +44/+1); desk extensions and bleeps are fine.",
+)
+PRIVACY_DATE_OF_BIRTH = Rule(
+    "privacy.date-of-birth",
+    ERROR,
+    "A date of birth (`DOB`, `d.o.b.`, `date of birth`, `born 12/03/1951`, `b. 1951-03-12`): "
+    "use age bands instead.",
+)
+PRIVACY_NI_NUMBER = Rule(
+    "privacy.ni-number",
+    ERROR,
+    "A UK National Insurance number (a valid two-letter prefix).",
+)
+PRIVACY_POSTCODE = Rule(
+    "privacy.postcode",
+    ERROR,
+    "A UK postcode or US ZIP code next to a name or an address.",
+)
+PRIVACY_PATIENT_NAME = Rule(
+    "privacy.patient-name",
+    ERROR,
+    "A name with a title by a bed, bay, ward or room (`Mrs Patel in bed 4`), or `patient John Smith`.",
+)
+PRIVACY_PATIENT_ROWS = Rule(
+    "privacy.patient-rows",
+    ERROR,
+    "A CSV whose rows are single patients: a name, identifier, DOB or postcode column.",
+)
+
+# Suppressing findings on purpose
+SUPPRESS_MISSING_REASON = Rule(
+    "suppress.missing-reason",
+    ERROR,
+    "A `# microsys: disable=RULE` comment without a reason; it suppresses nothing.",
+)
+SUPPRESS_UNKNOWN_RULE = Rule(
+    "suppress.unknown-rule",
+    ERROR,
+    "A suppression names a rule id that does not exist.",
+)
+SUPPRESS_UNUSED = Rule(
+    "suppress.unused",
+    WARNING,
+    "A suppression that suppresses no finding (stale, or on the wrong line).",
+)
 
 # Layout
+WORKBOOK_CHECK_FAILED = Rule(
+    "workbook.check-failed",
+    ERROR,
+    "microsys could not check the workbook (it stopped or crashed on it); the others were checked.",
+)
 WORKBOOK_UNKNOWN_FILE = Rule(
     "workbook.unknown-file",
     WARNING,

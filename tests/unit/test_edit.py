@@ -54,8 +54,10 @@ def test_files_with_yaml_errors_are_never_opened_for_editing(case: Path) -> None
 
 
 def test_the_style_is_detected_so_most_files_reproduce_without_patching() -> None:
-    exact = sum(1 for p in YAML_FILES if YamlDocument.read(p)._base == YamlDocument.read(p)._text)
-    assert exact >= len(YAML_FILES) - 2  # only the comment-only and plain-text cases differ
+    # The hostile corpus's text is built to be odd (escapes, control characters): not counted here.
+    files = [p for p in YAML_FILES if "hostile" not in p.parts]
+    exact = sum(1 for p in files if YamlDocument.read(p)._base == YamlDocument.read(p)._text)
+    assert exact >= len(files) - 2  # only the comment-only and plain-text cases differ
 
 
 def test_crlf_and_bom_are_kept(tmp_path: Path) -> None:

@@ -61,9 +61,11 @@ _register()
 
 
 def _error(message: str, hint: str | None) -> None:
-    sys.stderr.write(f"microsys: error: {message}\n")
+    from microsys.terminal import visible
+
+    sys.stderr.write(f"microsys: error: {visible(message, keep_newlines=True)}\n")
     if hint:
-        sys.stderr.write(f"  hint: {hint}\n")
+        sys.stderr.write(f"  hint: {visible(hint, keep_newlines=True)}\n")
 
 
 def run(args: list[str] | None = None) -> int:

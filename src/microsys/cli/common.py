@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import os
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -13,6 +12,8 @@ from typing import Any
 
 import typer
 
+# parse_size lives with the settings file, which reads sizes too; commands import it from here.
+from microsys.config import parse_size as parse_size
 from microsys.errors import UsageError
 
 
@@ -31,18 +32,6 @@ def today_option(purpose: str = "Act as if today were this date") -> Any:
 
 
 NO_COLOR: Any = typer.Option(False, "--no-color", help="No colours (NO_COLOR is honoured too).")
-
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.I)
-_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
-
-
-def parse_size(text: str) -> int:
-    """Bytes from ``500KB``, ``2MB``, ``2MiB`` or a plain number of bytes."""
-    m = _SIZE.match(text)
-    if not m:
-        raise UsageError(f"`{text}` is not a size", hint="write a size like 500KB or 2MB")
-    unit = (m.group(2) or "").lower()[:1]
-    return int(float(m.group(1)) * _UNITS[unit])
 
 
 def color_wanted(no_color: bool) -> bool:

@@ -38,6 +38,12 @@ def init(
     supporting: list[Path] = typer.Option(
         [], "--supporting", help="Pathway: a supporting microsystem workbook (pharmacy ...). Repeat."
     ),
+    ci: str = typer.Option(
+        "none",
+        "--ci",
+        help="Also write a CI job that checks the workbook: github, gitlab or none. "
+        "Every workbook gets .editorconfig, .gitattributes and a pre-commit config.",
+    ),
 ) -> None:
     """Create a new workbook: every file, with comments that explain the method.
 
@@ -52,6 +58,7 @@ def init(
     from microsys.scaffold.init import (
         Answers,
         check_target,
+        ci_files,
         default_name,
         make_link,
         parse_member,
@@ -60,6 +67,7 @@ def init(
     )
 
     check_target(folder)  # refuse before asking questions
+    extra = ci_files(ci, templates_dir())
     ask = interactive() and not no_input
     members = [parse_member(m) for m in member] + [parse_member(p, patient=True) for p in patient]
     links = [make_link(folder, p) for p in link] + [make_link(folder, p, supporting=True) for p in supporting]
@@ -96,11 +104,13 @@ def init(
         links=tuple(links),
         folder_name=folder.resolve().name,
     )
-    files = render_files(answers, templates_dir())
+    files = {**render_files(answers, templates_dir()), **extra}
     written = write_new_files(folder, files)
     typer.echo(f"Created a workbook for {answers.name} in {folder} ({len(written)} files).")
     fill = "the 5Vs and pathway.yaml" if pathway else "the 5Ps"
     typer.echo(f"Next: read {folder / 'README.md'}, fill in {fill}, then run `microsys check {folder}`.")
+    if ci != "none":
+        typer.echo(f"The {ci} CI job installs microsys from your copy of its repository: see docs/ci.md.")
 
 
 def register(app: typer.Typer) -> None:

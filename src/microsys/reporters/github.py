@@ -6,9 +6,13 @@ from typing import TextIO
 
 from microsys.diagnostics import Severity
 from microsys.engine import CheckResult
+from microsys.terminal import visible
 
 
 def _escape_data(text: str) -> str:
+    # Control characters first become visible escapes (line breaks stay, as %0A, which
+    # the runner shows inside the annotation); then what the runner itself decodes.
+    text = visible(text, keep_newlines=True)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

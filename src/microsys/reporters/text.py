@@ -6,6 +6,7 @@ from typing import TextIO
 
 from microsys.diagnostics import Severity
 from microsys.engine import CheckResult
+from microsys.terminal import visible
 
 _RED = "\x1b[31m"
 _YELLOW = "\x1b[33m"
@@ -28,10 +29,11 @@ def report(result: CheckResult, out: TextIO, color: bool) -> None:
     for wb in result.workbooks:
         for d in wb.diagnostics:
             sev = c(_RED if d.severity is Severity.ERROR else _YELLOW, d.severity.value)
-            out.write(f"{c(_BOLD, d.location)}: {sev}: {d.message} {c(_DIM, f'[{d.rule}]')}\n")
+            location = visible(d.location)
+            out.write(f"{c(_BOLD, location)}: {sev}: {visible(d.message)} {c(_DIM, f'[{d.rule}]')}\n")
             if d.hint:
-                out.write(f"    {c(_DIM, 'hint:')} {d.hint}\n")
-        label = wb.path.as_posix() + (f" ({wb.name})" if wb.name else "")
+                out.write(f"    {c(_DIM, 'hint:')} {visible(d.hint)}\n")
+        label = visible(wb.path.as_posix() + (f" ({wb.name})" if wb.name else ""))
         if not wb.diagnostics:
             out.write(f"{c(_GREEN, 'ok')}  {label}: no problems in {_plural(wb.files, 'file')}\n")
         else:

@@ -160,7 +160,39 @@ def render_files(answers: Answers, templates: Path) -> dict[str, str]:
         if parts[-1] in ("gitignore", "gitattributes"):
             parts[-1] = "." + parts[-1]
         out["/".join(parts)] = env.get_template(template.relative_to(root).as_posix()).render(context)
+    # Editor schemas kept in the workbook, and each file's first line pointing at its own.
+    from microsys.schema.editor import SCHEMA_DIR, schema_files, with_modeline
+
+    out = {rel: with_modeline(rel, text) for rel, text in out.items()}
+    out.update({f"{SCHEMA_DIR}/{name}": text for name, text in schema_files().items()})
     return out
+
+
+CI_CHOICES = ("github", "gitlab", "none")
+# Repository files for every new workbook, and the CI file of each choice (templates/ci/,
+# copied as they are: GitHub's `${{ }}` expressions are not templates of ours).
+_REPOSITORY_FILES = {
+    ".editorconfig": "editorconfig",
+    ".gitattributes": "gitattributes",
+    ".pre-commit-config.yaml": "pre-commit-config.yaml",
+}
+_CI_FILES = {
+    "github": {".github/workflows/microsys.yml": "github-workflow.yml"},
+    "gitlab": {".gitlab-ci.yml": "gitlab-ci.yml"},
+    "none": {},
+}
+
+
+def ci_files(ci: str, templates: Path) -> dict[str, str]:
+    """Workbook-relative path -> content of the repository and CI files for ``ci``.
+
+    Raises:
+        UsageError: ``ci`` is not github, gitlab or none.
+    """
+    if ci not in _CI_FILES:
+        raise UsageError(f"`{ci}` is not a CI system microsys knows", hint="use github, gitlab or none")
+    names = {**_REPOSITORY_FILES, **_CI_FILES[ci]}
+    return {rel: (templates / "ci" / name).read_text(encoding="utf-8") for rel, name in names.items()}
 
 
 def write_new_files(folder: Path, files: dict[str, str]) -> list[Path]:

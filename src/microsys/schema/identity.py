@@ -57,6 +57,20 @@ class MeetingCadence(Model):
     place: str | None = Field(None, description="Where, e.g. 'seminar room 2' or 'Teams'.")
 
 
+class Suppress(Model):
+    """A finding suppressed on purpose, for files that cannot hold a `# microsys: disable=` comment."""
+
+    path: str = Field(
+        description="The file, relative to the workbook folder, e.g. `measures/calls.csv`; "
+        "`*` matches any characters, e.g. `assets/*.txt`."
+    )
+    rule: str = Field(description="The rule id to suppress, e.g. `privacy.phone-number`.")
+    reason: str = Field(
+        min_length=3, description="Why the finding is wrong or accepted, for the next reader."
+    )
+    line: int | None = Field(None, ge=1, description="Only this line of the file (every line if left out).")
+
+
 class Manifest(Model):
     """``microsys.yaml``: the workbook's identity. Its presence marks a folder as a workbook."""
 
@@ -83,6 +97,12 @@ class Manifest(Model):
         "copied in from paper, so their git history does not show when the prediction was written.",
     )
     meetings: MeetingCadence | None = Field(None, description="When the lead team meets.")
+    suppress: list[Suppress] = Field(
+        default_factory=list,
+        description="Findings suppressed on purpose in files that cannot hold comments (CSV files, "
+        "file names), each with a reason. In YAML and Markdown files use a "
+        "`# microsys: disable=RULE reason` comment instead.",
+    )
 
 
 Stage = Literal["assess", "diagnose", "treat", "sustain"]

@@ -141,16 +141,77 @@ def rules_reference() -> str:
         "<!-- Generated from src/microsys/rules.py by `python -m microsys.schema.reference`. -->",
         "",
         "Every finding of `microsys check` has a stable rule id. Errors make `check` exit 1;",
-        "warnings do so only with `--strict`.",
+        "warnings do so only with `--strict`. A repository can change the level of a rule, or",
+        "turn it off, in its settings file (`microsys.toml` or `[tool.microsys]` in",
+        "`pyproject.toml`; see [ci.md](ci.md#settings)):",
+        "",
+        "```toml",
+        "[rules]",
+        '"measure.no-recent-data" = "error"   # error, warning or off',
+        '"meeting.file-name" = "off"',
+        "```",
         "",
         "| Rule | Severity | Meaning |",
         "|---|---|---|",
     ]
-    out.extend(f"| `{r.id}` | {r.severity.value} | {r.summary} |" for r in ALL_RULES)
+    # The anchor is the rule id itself, so `rules.md#schema.extra-key` links from SARIF help URIs
+    # (once per id: a rule listed with two severities keeps one anchor).
+    anchored: set[str] = set()
+    for r in ALL_RULES:
+        anchor = "" if r.id in anchored else f'<a id="{r.id}"></a>'
+        anchored.add(r.id)
+        out.append(f"| {anchor}`{r.id}` | {r.severity.value} | {r.summary} |")
     for r in ALL_RULES:
         if r.docs:
             out.extend(["", f"## `{r.id}` ({r.severity.value})", "", r.docs.strip()])
+    out.extend(_PRIVACY_AND_SUPPRESSION)
     return "\n".join(out) + "\n"
+
+
+_PRIVACY_AND_SUPPRESSION = [
+    "",
+    "## Privacy findings",
+    "",
+    "`check` looks for patient identifiers everywhere in a workbook: every YAML value and key as",
+    'loaded (escapes such as `"\\x39..."` and `!!binary` decoded, non-breaking and zero-width',
+    "spaces and line breaks inside numbers ignored), comments, every CSV cell and header (used by a",
+    "measure or not), meeting notes and actions, Markdown files, text files under `assets/`, any",
+    "other file, and file and folder names. A `privacy.*` finding names the file, line and column",
+    "and the kind of identifier, and shows only a masked fragment (`943 *** ****`,",
+    "`j***@***.nhs.uk`), never the identifier itself.",
+    "",
+    "To fix one: remove the identifier (write counts, rates and age bands instead). If it was",
+    "committed, it is still in the git history: purge it with `git filter-repo --replace-text",
+    "FILE` (FILE lists the text to replace), force-push, and, if it was ever pushed, tell your",
+    "information governance lead.",
+    "",
+    "## Suppressing a finding",
+    "",
+    "When a finding is wrong (a published switchboard number, a made-up test number), suppress it",
+    "with a reason, in a comment at the end of the line or alone on the line above it:",
+    "",
+    "```yaml",
+    "contact: 0114 271 1900  # microsys: disable=privacy.phone-number the clinic's public switchboard",
+    "# microsys: disable=privacy.phone-number the clinic's public switchboard",
+    "contact: 0114 271 1900",
+    "```",
+    "",
+    "`# microsys: disable-file=RULE reason` suppresses the rule in the whole file; several rules",
+    "are separated by commas; Markdown files write the comment as `<!-- microsys: ... -->`. Any",
+    "rule id can be suppressed this way. A suppression without a reason suppresses nothing and is",
+    "an error (`suppress.missing-reason`); one that no longer suppresses anything is a warning",
+    "(`suppress.unused`).",
+    "",
+    "Files that cannot hold comments (CSV files, file names) are listed in `microsys.yaml`:",
+    "",
+    "```yaml",
+    "suppress:",
+    "  - path: measures/calls.csv      # relative to the workbook; `*` matches any characters",
+    "    rule: privacy.phone-number",
+    "    reason: the switchboard number, published on the trust website",
+    "    line: 14                      # optional: only this line",
+    "```",
+]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,8 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from microsys import rules
+from microsys.diagnostics import Diagnostic
 from microsys.errors import UsageError, WorkbookNotFoundError
 from microsys.schema.files import MANIFEST, SKIPPED_DIRS
 
@@ -35,13 +37,16 @@ def _walk_for_manifests(top: Path) -> Iterator[Path]:
             yield Path(dirpath)
 
 
-def find_workbooks(paths: Iterable[Path]) -> list[Path]:
+def find_workbooks(paths: Iterable[Path], skip_outside: bool = False) -> list[Path]:
     """Workbook folders for the paths given on the command line, each once, in order.
 
     A workbook folder is checked as it is; a file is checked with the workbook it
-    belongs to; any other folder is searched for workbooks below it.
+    belongs to; any other folder is searched for workbooks below it. With
+    ``skip_outside``, a file that belongs to no workbook is left out instead of
+    refused (pre-commit passes every changed YAML file of a repository).
     """
     roots: list[Path] = []
+    seen: set[Path] = set()
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path} does not exist", hint="check the spelling of the path")
@@ -56,23 +61,62 @@ def find_workbooks(paths: Iterable[Path]) -> list[Path]:
         else:
             found = []
         if not found:
+            if skip_outside and path.is_file():
+                continue
             raise WorkbookNotFoundError(path)
         for folder in found:
-            if folder.resolve() not in {r.resolve() for r in roots}:
+            real = folder.resolve()
+            if real not in seen:
+                seen.add(real)
                 roots.append(folder)
     return roots
 
 
-def workbook_files(root: Path) -> list[Path]:
-    """Every file of the workbook at ``root``, sorted; nested workbooks are left to themselves."""
+def _unreadable_folder(path: Path, exc: OSError) -> Diagnostic:
+    return Diagnostic(
+        path=path,
+        rule="file.unreadable",
+        message=f"the folder cannot be read: {exc.strerror or exc}",
+        hint="give yourself permission to read it (e.g. `chmod u+rx FOLDER`), or move it out of the workbook",
+    )
+
+
+def _linked_out(path: Path) -> Diagnostic:
+    return Diagnostic.of(
+        rules.FILE_OUTSIDE_WORKBOOK,
+        path,
+        "this folder is a link to a place outside the workbook, so microsys does not read it",
+        "copy the files into the workbook instead of linking to them",
+    )
+
+
+def workbook_files(root: Path, problems: list[Diagnostic] | None = None) -> list[Path]:
+    """Every file of the workbook at ``root``, sorted; nested workbooks are left to themselves.
+
+    Links to folders are not walked (those inside the workbook would list files
+    twice; those outside it are not the workbook's). Folders that cannot be
+    read, and links to folders outside the workbook, are added to ``problems``
+    as findings, so that nothing is silently left unchecked.
+    """
     files: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    real_root = root.resolve()
+
+    def walk_error(exc: OSError) -> None:
+        if problems is not None:
+            problems.append(_unreadable_folder(Path(exc.filename) if exc.filename else root, exc))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=walk_error):
         here = Path(dirpath)
         keep = []
         for d in sorted(dirnames):
             if d in SKIPPED_DIRS or d.startswith("."):
                 continue
-            if (here / d / MANIFEST).is_file():
+            folder = here / d
+            if folder.is_symlink():
+                if problems is not None and not _inside(folder, real_root):
+                    problems.append(_linked_out(folder))
+                continue
+            if (folder / MANIFEST).is_file():
                 continue  # a workbook of its own
             keep.append(d)
         dirnames[:] = keep
@@ -81,3 +125,10 @@ def workbook_files(root: Path) -> list[Path]:
                 continue
             files.append(here / name)
     return files
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(real_root)
+    except (OSError, RuntimeError):  # a broken link or a loop leads nowhere, so not outside either
+        return True

@@ -6,6 +6,7 @@ computed only for files that have findings, with the slower round-trip parser.
 
 from __future__ import annotations
 
+import stat
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from microsys.diagnostics import Diagnostic
 from microsys.schema.files import FILE_KINDS, is_allowed_extra, kind_of, known_names
 from microsys.schema.measures import Measure
 from microsys.schema.messages import did_you_mean, translate
-from microsys.workbook import crossref, csvdata, privacy
+from microsys.workbook import crossref, csvdata, privacy, suppress
 from microsys.workbook.discover import display_path, workbook_files
 
 # Re-exported: most code knows the workbook as the loader's.
@@ -71,25 +72,132 @@ def load_workbook(root: Path, limits: ReadLimits | None = None) -> Workbook:
     limits = limits or ReadLimits()
     shown_root = display_path(root)
     files: list[SourceFile] = []
-    for path in workbook_files(root):
+    loaded: list[Any] = []
+    problems: list[Diagnostic] = []
+    for path in workbook_files(root, problems):
         rel = path.relative_to(root).as_posix()
         sf = SourceFile(path=shown_root / rel, rel=rel, kind=kind_of(rel))
         files.append(sf)
+        data = None
         if sf.kind is not None:
-            text, data, diags = load_file(path, limits)
+            text, data, diags = load_file(path, limits, root)
             sf.text = text
             sf.diagnostics.extend(d if d.path == sf.path else _with_path(d, sf.path) for d in diags)
             if data is not None:
                 _validate(sf, data)
         elif not is_allowed_extra(rel):
             sf.diagnostics.append(_unknown_file(sf))
+        loaded.append(data)
+    for problem in problems:  # folders that could not be read or lead out of the workbook
+        rel = problem.path.relative_to(root).as_posix()
+        files.append(
+            SourceFile(shown_root / rel, rel, None, diagnostics=[_with_path(problem, shown_root / rel)])
+        )
+        loaded.append(None)
     workbook = Workbook(root=root, path=shown_root, files=files)
     _load_measure_data(workbook, limits)
-    for sf in files:
-        if sf.text is not None:
-            sf.diagnostics.extend(privacy.scan_text(sf.path, sf.text))
+    for sf, data in zip(files, loaded, strict=True):
+        _scan_privacy(workbook, sf, data, limits)
+    manifest = workbook.manifest
+    if manifest is not None:
+        workbook.listed_suppressions = [
+            suppress.ListedSuppression(i, e.path, e.rule, e.line) for i, e in enumerate(manifest.suppress)
+        ]
     add_findings(workbook, crossref.check(workbook))
     return workbook
+
+
+# Files that are never text: not worth reading for the identifier scan.
+_BINARY_SUFFIXES = frozenset(
+    [
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".webp",
+        ".bmp",
+        ".tif",
+        ".tiff",
+        ".ico",
+        ".pdf",
+        ".zip",
+        ".gz",
+        ".xlsx",
+        ".xls",
+        ".docx",
+        ".doc",
+        ".pptx",
+        ".ppt",
+        ".odt",
+        ".ods",
+        ".mp4",
+        ".mov",
+        ".mp3",
+        ".wav",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".otf",
+        ".eot",
+        ".pyc",
+        ".so",
+        ".dll",
+        ".exe",
+    ]
+)
+
+
+def _extra_text(workbook: Workbook, sf: SourceFile, limits: ReadLimits) -> str | None:
+    """The text of a file the format does not parse (Markdown, notes, unused CSV), if it is text."""
+    if sf.text is not None:
+        return sf.text
+    if PurePath(sf.rel).suffix.lower() in _BINARY_SUFFIXES:
+        return None
+    target = workbook.root / sf.rel
+    try:
+        # Only regular files inside the workbook: a FIFO or a device would hang the read,
+        # and a link out of the workbook is not the workbook's text.
+        if not stat.S_ISREG(target.stat().st_mode):
+            return None
+        if not target.resolve().is_relative_to(workbook.root.resolve()):
+            return None
+    except OSError:
+        return None
+    return read_text(target, limits, workbook.root).text
+
+
+def _may_hide(text: str) -> bool:
+    """True when loading can change what the raw text shows: escapes, tags, Unicode spaces.
+
+    Plain ASCII YAML without a backslash or a tag loads into substrings of its own text (line
+    breaks folded to spaces, which the detectors accept inside numbers), so the raw scan has
+    seen everything already and the second pass over the loaded values is skipped.
+    """
+    return not text.isascii() or "\\" in text or "!" in text
+
+
+def _scan_privacy(workbook: Workbook, sf: SourceFile, data: Any, limits: ReadLimits) -> None:
+    """Identifier findings in a file's name, raw text, loaded values and (CSV) table shape."""
+    in_name = privacy.scan_name(sf.path, sf.rel)
+    if in_name:
+        sf.diagnostics.extend(in_name)
+        sf.shown_path = privacy.masked_path(sf.path, sf.rel)
+    text = _extra_text(workbook, sf, limits)
+    if text is None:
+        return
+    found, raw = privacy.scan_text_keys(sf.path, text)
+    sf.diagnostics.extend(found)
+    if data is not None and _may_hide(text):
+        in_values = privacy.scan_values(sf.path, data)
+        if in_values:
+            # Place them now (a round-trip parse, only for files with identifiers) to tell
+            # what the raw text already showed from what escapes or !!binary hid.
+            placed = resolve([d for d, _ in in_values], text)
+            sf.diagnostics.extend(privacy.drop_seen(placed, [k for _, k in in_values], raw, text))
+    if sf.rel.lower().endswith(".csv"):
+        sf.diagnostics.extend(privacy.scan_table(sf.path, text))
+    sf.suppressions = suppress.parse(sf.path, text)
+    sf.diagnostics.extend(sf.suppressions.problems)
 
 
 def add_findings(workbook: Workbook, findings: Sequence[Diagnostic]) -> None:
@@ -99,10 +207,62 @@ def add_findings(workbook: Workbook, findings: Sequence[Diagnostic]) -> None:
         by_path[d.path].append(d)
     for sf in workbook.files:
         sf.diagnostics.extend(by_path.get(sf.path, []))
-        if sf.text is not None and any(d.unresolved for d in sf.diagnostics):
-            sf.diagnostics = resolve(sf.diagnostics, sf.text)
-        else:
-            sf.diagnostics = [d.at(0, 0) if d.unresolved else d for d in sf.diagnostics]
+        _resolve(sf)
+    _apply_suppressions(workbook)
+    for sf in workbook.files:
+        _redact(sf)
+
+
+def _resolve(sf: SourceFile) -> None:
+    if sf.text is not None and any(d.unresolved for d in sf.diagnostics):
+        sf.diagnostics = resolve(sf.diagnostics, sf.text)
+    else:
+        sf.diagnostics = [d.at(0, 0) if d.unresolved else d for d in sf.diagnostics]
+
+
+def _apply_suppressions(workbook: Workbook) -> None:
+    """Drop the findings suppressed with a reason; warn about suppressions that cover nothing.
+
+    Runs after every batch of findings: a suppression used by a later batch (the git-based
+    checks) is no longer reported as unused.
+    """
+    listed = workbook.listed_suppressions
+    for sf in workbook.files:
+        kept = suppress.apply([d for d in sf.diagnostics if d.rule != "suppress.unused"], sf.suppressions)
+        if listed:
+            remaining = []
+            for d in kept:
+                entry = next((e for e in listed if e.covers(sf.rel, d)), None)
+                if entry is None:
+                    remaining.append(d)
+                else:
+                    entry.used = True
+            kept = remaining
+        sf.diagnostics = kept + suppress.unused(sf.path, sf.suppressions)
+    manifest = next((f for f in workbook.files if f.kind is not None and f.kind.key == "manifest"), None)
+    if manifest is not None and listed:
+        manifest.diagnostics.extend(suppress.listed_unused(manifest.path, listed))
+        _resolve(manifest)
+
+
+def _redact(sf: SourceFile) -> None:
+    """Mask identifiers that a finding would echo: in messages, hints, YAML paths and file names."""
+    renames: list[tuple[str, str]] = []
+    if sf.shown_path is not None:
+        shown_parts = sf.shown_path.parts[-len(PurePath(sf.rel).parts) :]
+        renames = [(a, b) for a, b in zip(PurePath(sf.rel).parts, shown_parts, strict=True) if a != b]
+    out = []
+    for d in sf.diagnostics:
+        if sf.shown_path is not None and d.path != sf.shown_path:
+            d = replace(d, path=sf.shown_path)
+        if renames and not d.rule.startswith("privacy."):
+            message, hint = d.message, d.hint
+            for real, masked in renames:
+                message = message.replace(real, masked)
+                hint = hint.replace(real, masked) if hint is not None else None
+            d = replace(d, message=message, hint=hint)
+        out.append(d if d.rule.startswith("privacy.") else privacy.redact(d))
+    sf.diagnostics = out
 
 
 def _with_path(d: Diagnostic, path: Path) -> Diagnostic:
@@ -133,7 +293,7 @@ def _load_measure_data(workbook: Workbook, limits: ReadLimits) -> None:
             )
             continue
         csv_file = workbook.file(csv_rel)
-        if csv_file is None or not target.is_file():
+        if csv_file is None or not target.exists():
             sf.diagnostics.append(
                 Diagnostic.of(
                     path=sf.path,
@@ -146,7 +306,7 @@ def _load_measure_data(workbook: Workbook, limits: ReadLimits) -> None:
             )
             continue
         used.add(csv_rel)
-        loaded = read_text(target, limits)
+        loaded = read_text(workbook.root / csv_rel, limits, workbook.root)
         if loaded.text is None:
             csv_file.diagnostics.extend(_with_path(d, csv_file.path) for d in loaded.diagnostics)
             continue

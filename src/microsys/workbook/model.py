@@ -31,6 +31,7 @@ from microsys.schema.pathway import (
     Vision,
     Visualisation,
 )
+from microsys.workbook import suppress
 
 M = TypeVar("M", bound=Model)
 
@@ -45,6 +46,9 @@ class SourceFile:
     text: str | None = None
     model: Model | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    suppressions: suppress.FileSuppressions = field(default_factory=suppress.FileSuppressions)
+    # The path as findings show it, when its name holds an identifier (masked).
+    shown_path: Path | None = None
 
     @property
     def has_errors(self) -> bool:
@@ -69,6 +73,8 @@ class Workbook:
     measure_csv_lines: dict[str, list[int]] = field(default_factory=dict)
     # Files put back because the command writing them was killed (see storage.recover).
     undone: tuple[str, ...] = ()
+    # Entries of `suppress:` in microsys.yaml (findings suppressed in files without comments).
+    listed_suppressions: list[suppress.ListedSuppression] = field(default_factory=list)
 
     def file(self, rel: str) -> SourceFile | None:
         """The file at the workbook-relative posix path ``rel``."""
@@ -251,4 +257,9 @@ class Workbook:
     @property
     def yaml_file_count(self) -> int:
         """How many files were checked against a schema or as data."""
-        return sum(1 for f in self.files if f.kind is not None or f.rel.endswith(".csv"))
+        return len(self.checked_files)
+
+    @property
+    def checked_files(self) -> tuple[Path, ...]:
+        """The files checked against a schema or as data, in the order found."""
+        return tuple(f.path for f in self.files if f.kind is not None or f.rel.endswith(".csv"))

@@ -13,22 +13,31 @@ position instead of the parser failing on them.
 
 from __future__ import annotations
 
+import codecs
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from microsys import rules
-from microsys.diagnostics import Diagnostic, PathPart
+from microsys.diagnostics import Diagnostic
 from microsys.rules import Rule
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 # A workbook never nests deeper than a dozen levels; these limits only stop abuse.
 DEFAULT_MAX_DEPTH = 50
-DEFAULT_MAX_NODES = 200_000
-# Text pre-scan limits protect the C parser, which recurses without a guard.
+# About a second of work on a slow machine; a 10-year daily series inline is a fifth of it.
+DEFAULT_MAX_NODES = 100_000
+DEFAULT_MAX_KEYS = 2_000
+# The C composer recurses without a guard and crashes (a segmentation fault) a
+# few thousand levels down; below these text figures no file can come near that.
 _MAX_FLOW_DEPTH = 100
 _MAX_INDENT = 400
+# Nesting the parser's events may reach before composing is refused.
+_MAX_PARSER_DEPTH = 200
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,7 @@ class ReadLimits:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
     max_nodes: int = DEFAULT_MAX_NODES
+    max_keys: int = DEFAULT_MAX_KEYS
 
 
 @dataclass
@@ -60,34 +70,143 @@ def line_col_of_offset(text: str, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
-def read_text(path: Path, limits: ReadLimits = ReadLimits()) -> LoadedText:
-    """Read ``path`` as UTF-8 text, within the size limit."""
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind_of(mode: int) -> str:
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "not an ordinary file"
+
+
+def _refused(path: Path, rule: Rule, message: str, hint: str | None) -> LoadedText:
+    return LoadedText(path, None, [_diag(path, rule, message, hint)])
+
+
+def _not_regular(path: Path, mode: int) -> LoadedText:
+    return _refused(
+        path,
+        rules.FILE_NOT_REGULAR,
+        f"this is {_kind_of(mode)}, not an ordinary file, so microsys does not read it",
+        "a workbook holds only ordinary text files; remove it or replace it with the file itself",
+    )
+
+
+def _too_large(path: Path, size: str, limits: ReadLimits) -> LoadedText:
+    return _refused(
+        path,
+        rules.FILE_TOO_LARGE,
+        f"the file is {size} bytes, more than the limit of {limits.max_bytes:,}",
+        "split it into smaller files, keep long measure series in a CSV file, "
+        "or raise the limit with --max-file-size",
+    )
+
+
+def _unreadable(path: Path, exc: OSError) -> LoadedText:
+    reason = exc.strerror or str(exc)
+    hint = None
+    if isinstance(exc, PermissionError):
+        hint = "give yourself read permission (e.g. `chmod u+r FILE`) or remove the file from the workbook"
+    return _refused(path, rules.FILE_UNREADABLE, f"the file cannot be read: {reason}", hint)
+
+
+def read_bytes(
+    path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None = None
+) -> tuple[bytes | None, LoadedText]:
+    """Read ``path``'s bytes if it is an ordinary file (inside ``inside``), within the size limit.
+
+    Nothing but an ordinary file is ever opened: a named pipe would block for
+    ever, ``/dev/zero`` never ends, and a link to ``/etc/passwd`` would put
+    another file's text into findings and reports. A link is followed only to a
+    file inside ``inside`` (the workbook), and the file is opened without
+    following links, without blocking, and checked again once open (it may
+    have been swapped in between). The size limit holds while reading, not
+    only by the size the file claims.
+
+    Returns:
+        The bytes (None when refused) and a :class:`LoadedText` with no text
+        and the findings that explain a refusal.
+    """
+    refused = LoadedText(path, None, [])
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            return LoadedText(
-                path,
-                None,
-                [
-                    _diag(
-                        path,
-                        rules.FILE_TOO_LARGE,
-                        f"the file is {size:,} bytes, more than the limit of {limits.max_bytes:,}",
-                        "split it into smaller files, keep long measure series in a CSV file, "
-                        "or raise the limit with --max-file-size",
-                    )
-                ],
-            )
-        raw = path.read_bytes()
+        target = path
+        if inside is not None or path.is_symlink():
+            try:
+                target = path.resolve(strict=True)
+            except (RuntimeError, OSError) as exc:  # a loop of links: RuntimeError before Python 3.13
+                if isinstance(exc, OSError) and exc.errno != errno.ELOOP:
+                    raise
+                return None, _refused(
+                    path,
+                    rules.FILE_UNREADABLE,
+                    "the file is a link that leads round in a loop",
+                    "replace the link with the file itself",
+                )
+            if inside is not None and not target.is_relative_to(inside.resolve()):
+                return None, _refused(
+                    path,
+                    rules.FILE_OUTSIDE_WORKBOOK,
+                    "the file is a link to a file outside the workbook, so microsys does not read it",
+                    "copy the file into the workbook instead of linking to it",
+                )
+        before = os.stat(target)
+        if not stat.S_ISREG(before.st_mode):
+            return None, _not_regular(path, before.st_mode)
+        if before.st_size > limits.max_bytes:
+            return None, _too_large(path, f"{before.st_size:,}", limits)
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(target, flags)
+        try:
+            opened = os.fstat(fd)
+            if not stat.S_ISREG(opened.st_mode):
+                return None, _not_regular(path, opened.st_mode)
+            chunks: list[bytes] = []
+            left = limits.max_bytes + 1
+            while left > 0:
+                chunk = os.read(fd, min(left, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+        finally:
+            os.close(fd)
     except OSError as exc:
-        return LoadedText(
-            path,
-            None,
-            [_diag(path, rules.FILE_UNREADABLE, f"the file cannot be read: {exc.strerror or exc}", None)],
-        )
+        if exc.errno == errno.ELOOP:  # swapped for a link after the check: refuse it the same way
+            return None, _refused(
+                path,
+                rules.FILE_NOT_REGULAR,
+                "the file was replaced by a link while it was being read, so microsys does not read it",
+                "run the check again",
+            )
+        return None, _unreadable(path, exc)
+    if left <= 0:
+        return None, _too_large(path, "more than " + f"{limits.max_bytes:,}", limits)
+    return b"".join(chunks), refused
+
+
+def read_text(path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None = None) -> LoadedText:
+    """Read ``path`` as UTF-8 text, within the size limit (see :func:`read_bytes`)."""
+    raw, refused = read_bytes(path, limits, inside)
+    if raw is None:
+        return refused
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return _refused(
+                path,
+                rules.FILE_ENCODING,
+                "the file is saved as UTF-16 text; microsys reads UTF-8",
+                "save the file as UTF-8; most editors offer this under 'Save as' or 'Encoding'",
+            )
         good = raw[: exc.start].decode("utf-8", errors="replace")
         line, col = line_col_of_offset(good, len(good))
         return LoadedText(
@@ -115,55 +234,126 @@ def read_text(path: Path, limits: ReadLimits = ReadLimits()) -> LoadedText:
     return LoadedText(path, text, [])
 
 
-_QUOTED_OR_COMMENT = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\n]|'')*'|(?:^|(?<=\s))#[^\n]*", re.M)
-_BRACKET = re.compile(r"[\[\]{}]")
+_BRACKETS = re.compile(r"[\[{]")
 _INDENT = re.compile(r"^[ \-?:]*", re.M)
 
 
-def nesting_guard(path: Path, text: str) -> Diagnostic | None:
-    """Refuse text nested deep enough to crash the parser, before parsing it."""
-    depth = 0
-    deepest = 0
-    deepest_at = 0
-    if "[" in text or "{" in text:
-        stripped = _QUOTED_OR_COMMENT.sub(lambda m: " " * len(m.group(0)), text)
-        for m in _BRACKET.finditer(stripped):
-            if m.group(0) in "[{":
-                depth += 1
-                if depth > deepest:
-                    deepest, deepest_at = depth, m.start()
-            else:
-                depth = max(0, depth - 1)
-    widest = 0
-    widest_at = 0
-    for m in _INDENT.finditer(text):
-        width = m.end() - m.start()
-        if width > widest:
-            widest, widest_at = width, m.start()
-    if deepest > _MAX_FLOW_DEPTH or widest > _MAX_INDENT:
-        at = deepest_at if deepest > _MAX_FLOW_DEPTH else widest_at
+def _too_deep(path: Path, text: str, at: int = -1, line: int = 0, col: int = 0) -> Diagnostic:
+    if at >= 0:
         line, col = line_col_of_offset(text, at)
-        return _diag(
-            path,
-            rules.YAML_TOO_DEEP,
-            "the file is nested too deeply to be a workbook file",
-            "a workbook file needs only a few levels of indentation; check the file is not damaged",
-            line,
-            col,
-        )
-    return None
+    return _diag(
+        path,
+        rules.YAML_TOO_DEEP,
+        "the file is nested too deeply to be a workbook file",
+        "a workbook file needs only a few levels of indentation; check the file is not damaged",
+        line,
+        col,
+    )
+
+
+def _event_depth(text: str, bound: int, max_events: int) -> tuple[int, int] | None:
+    """(line, col) where the parser's nesting first passes ``bound``, read from its events.
+
+    libyaml's parser keeps its own stack (it does not recurse), so reading events
+    is safe at any depth; the composer that builds nodes from them is not. This
+    measures the nesting exactly as the parser sees it, whatever quotes, commas or
+    comments try to hide, and stops at the first event past the bound. Composing
+    stops once its node budget is spent, which takes at most two events a node,
+    so events past ``max_events`` are never composed and need no look.
+    """
+    from ruamel.yaml import main
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, StreamEndEvent
+
+    parser = getattr(main, "CParser")(text)  # noqa: B009 (not exported in the type stubs)
+    depth = 0
+    try:
+        for _ in range(max_events):
+            event = parser.get_event()
+            if event is None or isinstance(event, StreamEndEvent):
+                return None
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > bound:
+                    mark = event.start_mark
+                    return mark.line + 1, mark.column + 1
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+        return None
+    except Exception:
+        # A syntax error before the bound: the real parse reports it, and it
+        # stops at the same place, no deeper than this pass went.
+        return None
+    finally:
+        parser.dispose()
+
+
+def nesting_guard(path: Path, text: str, max_nodes: int = DEFAULT_MAX_NODES) -> Diagnostic | None:
+    """Refuse text nested deep enough to crash the parser, before parsing it.
+
+    A cheap look at the text settles most files: nesting cannot be deeper than the
+    number of brackets plus the width of the indentation. Only a file with many
+    brackets or deep indentation is measured exactly, from the parser's events.
+    """
+    brackets = len(_BRACKETS.findall(text)) if "[" in text or "{" in text else 0
+    widest = max((m.end() - m.start() for m in _INDENT.finditer(text)), default=0)
+    if brackets <= _MAX_FLOW_DEPTH and widest <= _MAX_INDENT:
+        return None
+    if not has_c_parser():  # the pure-Python parser raises RecursionError instead of crashing
+        return None
+    where = _event_depth(text, _MAX_PARSER_DEPTH, 2 * max_nodes + 10)
+    if where is None:
+        return None
+    return _too_deep(path, text, line=where[0], col=where[1])
+
+
+class _NodeBudgetSpent(Exception):
+    """Composing the file made more nodes than the budget allows."""
 
 
 def _make_safe_yaml() -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.constructor import SafeConstructor
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.resolver import VersionedResolver
+    from ruamel.yaml.tag import Tag
 
     class _Constructor(SafeConstructor):
         """Safe constructor that leaves dates as text for the schema layer."""
 
     _Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+
+    class _Resolver(VersionedResolver):
+        """Resolver that counts the nodes composed, so composing stops within a budget.
+
+        The composer asks the resolver for the tag of every node it makes, so this
+        is where a file with a million values can be stopped before they are all
+        made. The version's rules are looked up once per file, not once per value
+        (the lookup was half the time of loading a file with many values).
+        """
+
+        node_budget = DEFAULT_MAX_NODES
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            self.node_budget -= 1
+            if self.node_budget < 0:
+                raise _NodeBudgetSpent
+            if kind is ScalarNode and implicit[0]:
+                rules = self.__dict__.get("_rules")
+                if rules is None:
+                    rules = self.__dict__["_rules"] = self.versioned_resolver
+                    self.__dict__["_tags"] = {}
+                for tag, regexp in rules.get(value[:1], []) + rules.get(None, []):
+                    if regexp.match(value):
+                        tags = self.__dict__["_tags"]
+                        if tag not in tags:
+                            tags[tag] = Tag(suffix=tag)
+                        return tags[tag]
+                return self.DEFAULT_SCALAR_TAG
+            return super().resolve(kind, value, implicit)
+
     yaml = YAML(typ="safe", pure=False)
     yaml.Constructor = _Constructor
+    yaml.Resolver = _Resolver
     return yaml
 
 
@@ -299,54 +489,147 @@ def _explain_problem(problem: str, src: str, col: int) -> tuple[str, str]:
     return (f"the YAML here cannot be read: {detail}", "check quotes, colons and indentation near here")
 
 
-def _walk_guard(path: Path, data: Any, limits: ReadLimits) -> tuple[str, tuple[PathPart, ...]] | None:
-    """Count nodes (aliases counted each time they are reached) and depth, within a budget."""
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass(frozen=True)
+class _Excess:
+    """What a composed file has too much of, and where (1-based; 0 when unknown)."""
+
+    kind: str  # "nodes", "depth" or "keys"
+    line: int
+    col: int
+    count: int = 0
+
+
+def _node_guard(root: Any, limits: ReadLimits) -> _Excess | None:
+    """Walk the composed node graph within a budget, before anything is built from it.
+
+    An alias or a merge key (``<<: *a``) points at a node composed once; building
+    the data visits it again at every place it is used, so the walk does too, and
+    stops once the visits pass the budget. This bounds all the work that follows
+    (building the data, merging keys, validating) by the size of the expanded
+    document, whatever anchors, aliases, merges or loops the file holds.
+    """
     budget = limits.max_nodes
-    stack: list[tuple[Any, int, tuple[PathPart, ...]]] = [(data, 0, ())]
+    stack: list[tuple[Any, int]] = [(root, 0)]
     while stack:
-        node, depth, where = stack.pop()
+        node, depth = stack.pop()
         budget -= 1
         if budget < 0:
-            return "nodes", where
+            return _Excess("nodes", 0, 0)
         if depth > limits.max_depth:
-            return "depth", where
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if isinstance(v, dict | list):
-                    stack.append((v, depth + 1, (*where, str(k))))
-                else:
-                    budget -= 1
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                if isinstance(v, dict | list):
-                    stack.append((v, depth + 1, (*where, i)))
-                else:
-                    budget -= 1
+            return _Excess("depth", node.start_mark.line + 1, node.start_mark.column + 1)
+        value = node.value
+        if isinstance(value, list):
+            if value and isinstance(value[0], tuple):  # a mapping: (key, value) node pairs
+                if len(value) > limits.max_keys:
+                    mark = node.start_mark
+                    return _Excess("keys", mark.line + 1, mark.column + 1, len(value))
+                for key, item in value:
+                    if key.tag == _MERGE_TAG:
+                        # Merged keys join this mapping: same depth, each visit counted.
+                        merged = item.value if isinstance(item.value, list) else []
+                        if merged and not isinstance(merged[0], tuple):
+                            stack.extend((m, depth) for m in merged)
+                        else:
+                            stack.append((item, depth))
+                        continue
+                    stack.append((key, depth + 1))
+                    stack.append((item, depth + 1))
+            else:
+                stack.extend((item, depth + 1) for item in value)
     return None
 
 
+def _excess_diagnostic(path: Path, text: str, excess: _Excess, limits: ReadLimits) -> Diagnostic:
+    line, col = excess.line, excess.col
+    if excess.kind == "nodes":
+        alias = _ALIAS.search(text)
+        if alias is not None:
+            line, col = line_col_of_offset(text, alias.start(1))
+        return _diag(
+            path,
+            rules.YAML_TOO_MANY_NODES,
+            f"the file expands to more than {limits.max_nodes:,} values "
+            "(anchors, aliases or `<<` merges repeated inside each other)",
+            "write the values out instead of using `&anchor`, `*alias` and `<<:`",
+            line,
+            col,
+        )
+    if excess.kind == "values":
+        return _diag(
+            path,
+            rules.YAML_TOO_MANY_NODES,
+            f"the file holds more than {limits.max_nodes:,} values, far more than a workbook file needs",
+            "keep long series of values in a CSV file beside the measure (`data:`), "
+            "and check the file is not damaged",
+            line,
+            col,
+        )
+    if excess.kind == "keys":
+        return _diag(
+            path,
+            rules.YAML_TOO_MANY_KEYS,
+            f"one section of the file has {excess.count:,} keys, more than the limit of {limits.max_keys:,}",
+            "a workbook section has a few dozen keys at most; check the file is not damaged, "
+            "and keep long series of values in a CSV file",
+            line,
+            col,
+        )
+    return _diag(
+        path,
+        rules.YAML_TOO_DEEP,
+        f"the file is nested more than {limits.max_depth} levels deep",
+        "a workbook file needs only a few levels of indentation",
+        line,
+        col,
+    )
+
+
+def _compose_and_construct(text: str, limits: ReadLimits) -> tuple[Any, _Excess | None]:
+    """Compose with the fast parser, check the node graph, then build the data."""
+    constructor, parser = _safe().get_constructor_parser(text)
+    try:
+        # The C path builds one object that is parser, composer, constructor and resolver.
+        if hasattr(constructor, "node_budget"):
+            constructor.node_budget = limits.max_nodes
+        try:
+            node = constructor.composer.get_single_node()
+        except _NodeBudgetSpent:
+            return None, _Excess("values", 0, 0)
+        if node is None:
+            return None, None
+        excess = _node_guard(node, limits)
+        if excess is not None:
+            return None, excess
+        return constructor.construct_document(node), None
+    finally:
+        parser.dispose()
+
+
 def parse_text(path: Path, text: str, limits: ReadLimits = ReadLimits()) -> tuple[Any, list[Diagnostic]]:
-    """Parse YAML text with the fast safe loader; never raises for bad input."""
-    guard = nesting_guard(path, text)
+    """Parse YAML text with the fast safe loader; never raises for bad input.
+
+    Work is bounded before it is done: nesting is measured before composing
+    (the C composer crashes when nested thousands deep), and the composed
+    graph is walked within a budget before any data is built from it.
+    """
+    guard = nesting_guard(path, text, limits.max_nodes)
     if guard is not None:
         return None, [guard]
     try:
-        data = _safe().load(text)
+        data, excess = _compose_and_construct(text, limits)
     except RecursionError:
-        return None, [
-            _diag(
-                path,
-                rules.YAML_TOO_DEEP,
-                "the file is nested too deeply to be a workbook file",
-                "check the file is not damaged",
-            )
-        ]
+        return None, [_too_deep(path, text)]
     except Exception as exc:  # ruamel raises many types; all are findings in the file
         from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
         if isinstance(exc, MarkedYAMLError | YAMLError | ValueError):
             return None, [_yaml_error_diagnostic(path, text, exc)]
         raise
+    if excess is not None:
+        return None, [_excess_diagnostic(path, text, excess, limits)]
     if data is None:
         return None, [
             Diagnostic.of(
@@ -356,31 +639,17 @@ def parse_text(path: Path, text: str, limits: ReadLimits = ReadLimits()) -> tupl
                 "fill it in (the comments from `microsys init` show what goes here) or delete it",
             )
         ]
-    problem = _walk_guard(path, data, limits)
-    if problem is not None:
-        kind, where = problem
-        if kind == "nodes":
-            message = (
-                f"the file expands to more than {limits.max_nodes:,} values "
-                "(anchors and aliases repeated inside each other)"
-            )
-            rule = rules.YAML_TOO_MANY_NODES
-            hint = "write the values out instead of using `&anchor` and `*alias`"
-        else:
-            message = f"the file is nested more than {limits.max_depth} levels deep"
-            rule = rules.YAML_TOO_DEEP
-            hint = "a workbook file needs only a few levels of indentation"
-        alias = _ALIAS.search(text) if kind == "nodes" else None
-        if alias is not None:
-            line, col = line_col_of_offset(text, alias.start(1))
-            return None, [_diag(path, rule, message, hint, line, col)]
-        return None, [Diagnostic.of(rule, path, message, hint, yaml_path=where, unresolved=bool(where))]
     return data, []
 
 
-def load_file(path: Path, limits: ReadLimits = ReadLimits()) -> tuple[str | None, Any, list[Diagnostic]]:
-    """Read and parse one YAML file: (text, data, diagnostics)."""
-    loaded = read_text(path, limits)
+def load_file(
+    path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None = None
+) -> tuple[str | None, Any, list[Diagnostic]]:
+    """Read and parse one YAML file: (text, data, diagnostics).
+
+    With ``inside`` (the workbook folder), a link leading out of it is not read.
+    """
+    loaded = read_text(path, limits, inside)
     if loaded.text is None:
         return None, None, loaded.diagnostics
     data, diags = parse_text(path, loaded.text, limits)
