@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from microsys.errors import UsageError
+from microsys.shell import quote
 from microsys.spc.analysis import (
     DIRECTIONS,
     RULE_SETS,
@@ -211,12 +212,14 @@ def _workbook_charts(
 
     wb = for_output(source, "draw charts")
     by_id = {m.id: m for m in wb.measures}
+    if not measure_ids and source.is_file() and source.parent.name == "measures" and source.stem in by_id:
+        measure_ids = [source.stem]  # `chart measures/clinic-wait.yaml` means that measure
     unknown = [m for m in measure_ids if m not in by_id]
     broken = [m for m in unknown if wb.file(f"measures/{m}.yaml") is not None]
     if broken:
         raise UsageError(
             f"the measure {', '.join(f'`{b}`' for b in broken)} has errors and cannot be charted",
-            hint=f"run `microsys check {wb.path}` and fix what it reports",
+            hint=f"run `microsys check {quote(wb.path)}` and fix what it reports",
         )
     if unknown:
         raise UsageError(

@@ -14,11 +14,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from microsys.errors import RefusedError, UsageError
 from microsys.ramp.facts import Facts, filled
 from microsys.schema.base import Model
+from microsys.schema.improvement import ChangeIdea
 from microsys.schema.messages import did_you_mean
 from microsys.storage import Change
 from microsys.workbook.loader import Workbook, refuse_if_broken
@@ -175,6 +176,7 @@ def new_pdsa(
         if not facts.completed(previous):
             notes.append(f"{previous.id} has no Act decision yet: finish it before this test")
     idea = facts.change_ideas[change]
+    notes.extend(_testing_notes(facts, idea))
     text = _render(
         "pdsa.yaml.j2",
         {
@@ -192,6 +194,36 @@ def new_pdsa(
     from microsys.schema.cycles import PDSA
 
     return _new_file(wb, f"pdsa/{rid}.yaml", text, PDSA, rid, notes)
+
+
+def _testing_notes(facts: Facts, idea: ChangeIdea) -> list[str]:
+    """What a team should know before testing ``idea``: it lost the vote, or its theme is finished."""
+    notes = []
+    ci = facts.wb.change_ideas
+    rounds = sorted(
+        (r for r in (ci.votes if ci else []) if r.votes or r.selected), key=lambda r: (r.date, r.round)
+    )
+    if rounds:
+        last = rounds[-1]
+        chosen = set(last.selected) if last.selected else set()
+        if not chosen and last.votes:
+            top = max(last.votes.values())
+            chosen = {i for i, n in last.votes.items() if n == top}
+        if idea.id not in chosen and idea.status not in ("selected", "testing", "adopted"):
+            how = (
+                f"was not chosen in the multi-vote of {last.date} ({last.votes[idea.id]} vote(s))"
+                if idea.id in last.votes
+                else f"was not part of the multi-vote of {last.date}"
+            )
+            notes.append(f"{idea.id} {how}: testing it is fine, but say why in the plan")
+    themes = {t.id: t for t in (facts.wb.themes.themes if facts.wb.themes else [])}
+    theme = themes.get(idea.theme or "")
+    if theme is not None and theme.status == "done":
+        notes.append(
+            f"{idea.id} belongs to {theme.id} ({theme.title}), a finished theme: "
+            "link it to the current theme (`theme:` in change-ideas.yaml) if it is part of the new work"
+        )
+    return notes
 
 
 def new_sdsa(
@@ -246,8 +278,14 @@ def new_measure(
     numerator: str | None,
     denominator: str | None,
     csv: bool,
+    description: str | None = None,
+    data_source: str | None = None,
 ) -> NewRecord:
-    """A new measure file (and an empty CSV beside it with ``csv``)."""
+    """A new measure file (and an empty CSV beside it with ``csv``).
+
+    Without ``description`` (for a measurement) or ``data_source`` the operational
+    definition is left to fill in, and a note says so.
+    """
     from typing import get_args
 
     from microsys.schema.measures import Direction, Frequency, Measure
@@ -290,9 +328,16 @@ def new_measure(
             "unit": _one_line(unit),
             "numerator": _one_line(numerator),
             "denominator": _one_line(denominator),
+            "description": _one_line(description),
+            "data_source": _one_line(data_source),
             "csv": csv,
         },
     )
+    if not data_source or not (description or (numerator and denominator)):
+        notes.append(
+            "fill in the operational definition (`description:`, `data_source:`) so that anyone "
+            "collecting it gets the same number"
+        )
     record = _new_file(wb, f"measures/{measure_id}.yaml", text, Measure, measure_id, notes)
     if csv:
         header = "date,value,denominator,note\n" if BY_ID[chart].denominator else "date,value,note\n"
@@ -328,7 +373,51 @@ def new_meeting(wb: Workbook, *, date: dt.date, kind: str) -> NewRecord:
     notes = [f"{len(actions)} open action(s) carried over from {last.date}"] if actions and last else []
     from microsys.schema.meetings import Meeting
 
-    return _new_file(wb, f"meetings/{date.isoformat()}.yaml", text, Meeting, date.isoformat(), notes)
+    return _new_file(wb, _meeting_file(wb, date, kind), text, Meeting, date.isoformat(), notes)
+
+
+def _meeting_file(wb: Workbook, date: dt.date, kind: str) -> str:
+    """``meetings/<date>.yaml``; another kind of meeting that day (a huddle, a lead team) adds its kind.
+
+    Raises:
+        RefusedError: a meeting of this kind is already recorded that day.
+    """
+    from microsys.schema.meetings import Meeting
+
+    for sf, model in wb.records("meeting"):
+        m = cast(Meeting, model)
+        if m.date == date and m.kind == kind:
+            raise RefusedError(
+                f"{sf.path} already records a {kind} meeting on {date}; nothing was written",
+                hint="edit that file, or give another --date or --kind",
+            )
+    day = date.isoformat()
+    for stem in (day, f"{day}-{kind}", *(f"{day}-{kind}-{n}" for n in range(2, 100))):
+        if not (wb.root / "meetings" / f"{stem}.yaml").exists():
+            return f"meetings/{stem}.yaml"
+    return f"meetings/{day}.yaml"  # a hundred meetings in a day: let _new_file refuse
+
+
+def new_self_assessment(wb: Workbook, *, date: dt.date, scale_max: int = 5) -> NewRecord:
+    """A self-assessment named by its date, with the ten characteristics to rate."""
+    from microsys.schema.meetings import CHARACTERISTICS, SelfAssessment
+
+    if not 2 <= scale_max <= 10:
+        raise UsageError(f"a scale of 1 to {scale_max} cannot be used", hint="use --scale 5 (or 2 to 10)")
+    earlier = sorted(sa.date for sa in wb.self_assessments if sa.date < date)
+    text = _render(
+        "self-assessment.yaml.j2",
+        {
+            "date": date.isoformat(),
+            "scale_max": scale_max,
+            "characteristics": CHARACTERISTICS,
+            "previous": earlier[-1].isoformat() if earlier else "",
+        },
+    )
+    notes = ["rate each characteristic under `ratings:` (the lines to copy are in the file)"]
+    return _new_file(
+        wb, f"self-assessment/{date.isoformat()}.yaml", text, SelfAssessment, date.isoformat(), notes
+    )
 
 
 def new_playbook(
@@ -346,7 +435,17 @@ def new_playbook(
         if c in adopted:
             measures.extend(m for m in facts.adoption_measures(adopted[c]) if m not in measures)
     ga = facts.global_aim
-    maps = [m.id for m in wb.process_maps if ga is not None and m.global_aim == ga.id]
+    notes: list[str] = []
+    theirs = [m for m in wb.process_maps if ga is not None and m.global_aim == ga.id]
+    # The playbook writes down how the work is done now: the standard or future-state map,
+    # never the as-is map with the waits the team removed.
+    wanted = [m for m in theirs if m.state == "standard"] or [m for m in theirs if m.state == "future"]
+    if not wanted and theirs:
+        notes.append(
+            "no future-state or standard process map: map the process as it is done now, "
+            "mark it `state: future` (or `standard`) and set `process_map:` in the entry"
+        )
+    maps = [m.id for m in wanted]
     try:
         review = today.replace(year=today.year + 1)
     except ValueError:  # 29 February
@@ -362,7 +461,7 @@ def new_playbook(
             "review_date": review.isoformat(),
         },
     )
-    return _new_file(wb, f"playbook/{entry_id}.yaml", text, PlaybookEntry, entry_id, [])
+    return _new_file(wb, f"playbook/{entry_id}.yaml", text, PlaybookEntry, entry_id, notes)
 
 
 def _list_file(wb: Workbook, rel: str, key: str, header: str) -> tuple[YamlDocument | None, Any]:

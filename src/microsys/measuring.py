@@ -28,9 +28,10 @@ from microsys.dataentry import (
     parse_number,
 )
 from microsys.errors import RefusedError, UsageError
-from microsys.schema.measures import Measure
+from microsys.schema.measures import DataPoint, Measure
 from microsys.schema.messages import did_you_mean
 from microsys.sheets import SheetError
+from microsys.shell import quote
 from microsys.storage import Change
 from microsys.workbook import privacy
 from microsys.workbook.loader import Workbook, refuse_if_broken
@@ -60,7 +61,7 @@ def _measure(wb: Workbook, measure_id: str) -> tuple[Measure, str]:
     if wb.file(f"measures/{measure_id}.yaml") is not None:
         raise RefusedError(
             f"the measure `{measure_id}` has errors, so microsys will not add to it",
-            hint=f"run `microsys check {wb.path}` and fix them first",
+            hint=f"run `microsys check {quote(wb.path)}` and fix them first",
         )
     known = sorted(m.id for m in wb.measures)
     guess = did_you_mean(measure_id, known)
@@ -393,3 +394,43 @@ def read_rows(
     if problems:
         _refuse(problems, f"{len(problems)} row(s) of {path.name} cannot be read")
     return entries
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """A measure as `measure list|show` shows it."""
+
+    measure: Measure
+    rel: str
+    values: tuple[DataPoint, ...]
+
+
+def views(path: Path) -> tuple[Workbook, list[MeasureView]]:
+    """Every valid measure of the workbook at ``path``, by id; refused while it holds identifiers.
+
+    Raises:
+        IdentifierRefusedError: the workbook holds what looks like a patient identifier.
+    """
+    from microsys.workbook.loader import open_workbook
+    from microsys.workbook.privacy_gate import refuse_identifiers
+
+    wb = open_workbook(path)
+    refuse_identifiers(wb, "show its measures")
+    found = [
+        MeasureView(model, sf.rel, tuple(wb.values(model.id)))
+        for sf, model in wb.records("measure")
+        if isinstance(model, Measure)
+    ]
+    return wb, sorted(found, key=lambda v: v.measure.id)
+
+
+def view(path: Path, measure_id: str) -> tuple[Workbook, MeasureView]:
+    """One measure of the workbook at ``path``.
+
+    Raises:
+        UsageError: no such measure.
+        RefusedError: it has errors, or the workbook holds identifiers.
+    """
+    wb, found = views(path)
+    _measure(wb, measure_id)  # says what is wrong when it is not there
+    return wb, next(v for v in found if v.measure.id == measure_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,26 +22,18 @@ def status(path: Path, today: dt.date) -> RampStatus:
 
     What it shows (history, titles, JSON for tools) goes to terminals and CI logs.
     """
+    from microsys.workbook.githistory import cycle_history
+
     wb = open_workbook(path)
     refuse_identifiers(wb, "show it")
-    return ramp_status(wb, today)
+    return ramp_status(wb, today, cycle_history(wb.root))
 
 
-def who(by: str | None, folder: Path) -> str:
-    """Who records a move: ``--by``, else git's user.name.
-
-    Raises:
-        UsageError: neither is known.
-    """
+def who(by: str | None, folder: Path) -> str | None:
+    """Who records a move: ``--by``, else ``git config user.name`` of the workbook's repository."""
     from microsys import gitinfo
 
-    name = (by or "").strip() or gitinfo.user_name(folder)
-    if not name:
-        raise UsageError(
-            "microsys does not know who is recording this move",
-            hint='say who with --by "Your Name" (or set `git config user.name`)',
-        )
-    return name
+    return (by or "").strip() or gitinfo.user_name(folder)
 
 
 @dataclass(frozen=True)
@@ -61,11 +54,18 @@ def next_move(
     force: bool,
     reason: str | None,
     dry_run: bool,
+    date: dt.date | None = None,
+    ask_who: Callable[[], str | None] | None = None,
 ) -> MoveResult:
     """Plan the next move and, when its criteria hold (or it is forced), record it.
 
+    The move is dated ``date`` (default: ``today``). ``by`` defaults to git's
+    user.name in the workbook; when neither is known and the move will be
+    written, ``ask_who`` is called (the command line asks the person), and with
+    no answer the entry has no ``by:``.
+
     Raises:
-        UsageError: ``--force`` without ``--reason`` (or the reverse).
+        UsageError: ``--force`` without ``--reason`` (or the reverse), or an impossible date.
     """
     if force and not (reason or "").strip():
         raise UsageError(
@@ -77,7 +77,27 @@ def next_move(
     opened = nullcontext(open_workbook(path)) if dry_run else open_for_writing(path)
     with opened as wb:
         refuse_identifiers(wb, "record the move")
-        move = plan_move(wb, track, today=today, by=who(by, wb.root), force=force, reason=reason)
+        from microsys.workbook.githistory import cycle_history
+
+        history = cycle_history(wb.root)
+        recorder = who(by, wb.root)
+        move = plan_move(
+            wb, track, today=today, by=recorder, force=force, reason=reason, date=date, history=history
+        )
+        refused = bool(move.missing) and not force
+        if recorder is None and ask_who is not None and not dry_run and not refused:
+            recorder = (ask_who() or "").strip() or None
+            if recorder is not None:
+                move = plan_move(
+                    wb,
+                    track,
+                    today=today,
+                    by=recorder,
+                    force=force,
+                    reason=reason,
+                    date=date,
+                    history=history,
+                )
         change = move.change
         refuse_new_identifiers(
             wb.path / "ramp.yaml",
@@ -86,7 +106,7 @@ def next_move(
             "record the move",
         )
         diff = unified_diff(move.change, "ramp.yaml")
-        if dry_run or (move.missing and not force):
+        if dry_run or refused:
             return MoveResult(move, False, diff)
         commit([move.change], root=wb.root)
     return MoveResult(move, True, diff)

@@ -1,39 +1,37 @@
 """The report use case: from workbooks to storyboard, playbook and 5P summary files.
 
-Kept out of the CLI so that the command stays thin. What is in a report comes
-from :mod:`microsys.report.content`; figures, PDF, HTML and Markdown from
-:mod:`microsys.render`. A storyboard must fit one page: it is typeset with the
-text a little smaller each time, then with long texts cut (with a visible
-marker), until it does; every step taken is said in the result.
+Kept out of the CLI so that the command stays thin. It plans what to render and
+where (:func:`plan`), and commits the files; what is in a report comes from
+:mod:`microsys.report`, and the files themselves (figures, PDF, HTML, Markdown)
+from :mod:`microsys.render.output`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from microsys.errors import RefusedError, UsageError
 from microsys.ownership import contained_in, refuse_all, source_name, stamp
-from microsys.report.content import BUILDERS, FILE_STEMS, KINDS, Kind, Report, storyboard
+from microsys.report.kinds import BUILDERS, FILE_STEMS, KINDS, Kind
+from microsys.report.model import Playbook, Report
+from microsys.report.storyboard import storyboard
 from microsys.storage import Change, commit, read_bytes
 from microsys.workbook.loader import Workbook
 
 if TYPE_CHECKING:
-    from microsys.render.figures import Drawn, Pending
-    from microsys.render.fonts import FontPlan
+    from microsys.render.figures import FigureStore
 
 FORMATS = ("pdf", "html", "md")
 SIZES = ("a4", "a3", "a2", "a1", "a0")
 # Default paper per report: posters are big and wide, documents are A4 and tall.
 DEFAULT_SIZE = {"storyboard": "a3", "playbook": "a4", "summary": "a4"}
 DEFAULT_LANDSCAPE = {"storyboard": True, "playbook": False, "summary": False}
-# Type scales tried, then text budgets, until the storyboard fits its page.
-FIT_SCALES = (1.3, 1.15, 1.0, 0.93, 0.86, 0.8, 0.74, 0.68)
-FIT_BUDGETS = (1.0, 0.6, 0.35, 0.2)
+NO_PLAYBOOK = "there are no playbook entries yet (a team writes them in Sustain: `microsys new playbook`)"
 
 
 @dataclass(frozen=True)
@@ -62,47 +60,58 @@ class Task:
     target: Path
 
 
-@dataclass
+@dataclass(frozen=True)
 class Outcome:
     """What rendering one task did."""
 
     task: Task
-    written: list[Path] = field(default_factory=list)
-    shortened: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    written: tuple[Path, ...] = ()
+    shortened: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
     skipped: str | None = None
 
 
 def plan(workbooks: Sequence[Path], options: Options) -> list[Task]:
     """Every (workbook, kind, format) to render, with its output path."""
+    _check(options)
+    single = len(workbooks) == 1 and len(options.kinds) == 1 and len(options.formats) == 1
+    tasks = [
+        Task(
+            root,
+            kind,
+            fmt,
+            _target(root, f"{FILE_STEMS[kind]}.{fmt}", options.out, single, len(workbooks) > 1),
+        )
+        for root in workbooks
+        for kind in options.kinds
+        for fmt in options.formats
+    ]
+    refuse_all([task.target for task in tasks] + _figure_files(tasks), force=options.force)
+    return tasks
+
+
+def _check(options: Options) -> None:
     for f in options.formats:
         if f not in FORMATS:
             raise UsageError(f"`{f}` is not a report format", hint="use pdf, html or md")
     if options.size is not None and options.size not in SIZES:
         raise UsageError(f"`{options.size}` is not a paper size", hint="use a4, a3, a2, a1 or a0")
-    single = len(workbooks) == 1 and len(options.kinds) == 1 and len(options.formats) == 1
-    out = options.out
-    tasks = []
-    for root in workbooks:
-        for kind in options.kinds:
-            for fmt in options.formats:
-                name = f"{FILE_STEMS[kind]}.{fmt}"
-                if out is None:
-                    target = root / "build" / name
-                elif single and out.suffix.lower() == f".{fmt}":
-                    target = out
-                elif len(workbooks) > 1:
-                    target = out / root.name / name
-                else:
-                    if out.suffix.lower() in (".pdf", ".html", ".md"):
-                        raise UsageError(
-                            f"--out {out} names one file, but several reports are made",
-                            hint="give a folder to --out, or ask for one --kind and one --format",
-                        )
-                    target = out / name
-                tasks.append(Task(root, kind, fmt, target))
-    refuse_all([task.target for task in tasks] + _figure_files(tasks), force=options.force)
-    return tasks
+
+
+def _target(root: Path, name: str, out: Path | None, single: bool, many_workbooks: bool) -> Path:
+    """Where one report goes: build/ in its workbook, the --out file, or a file in the --out folder."""
+    if out is None:
+        return root / "build" / name
+    if single and out.suffix.lower() == Path(name).suffix:
+        return out
+    if many_workbooks:
+        return out / root.name / name
+    if out.suffix.lower() in (".pdf", ".html", ".md"):
+        raise UsageError(
+            f"--out {out} names one file, but several reports are made",
+            hint="give a folder to --out, or ask for one --kind and one --format",
+        )
+    return out / name
 
 
 def _figure_files(tasks: Sequence[Task]) -> list[Path]:
@@ -111,34 +120,13 @@ def _figure_files(tasks: Sequence[Task]) -> list[Path]:
     return sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*.svg"))
 
 
-def _paper(kind: Kind, options: Options) -> tuple[str, bool]:
-    return options.size or DEFAULT_SIZE[kind], (
-        DEFAULT_LANDSCAPE[kind] if options.landscape is None else options.landscape
-    )
-
-
-def _layout(kind: Kind, options: Options, scale: float, budget: float = 1.0) -> dict[str, Any]:
-    from microsys.render.typeset import UNIT
-
-    paper, landscape = _paper(kind, options)
-    return {
-        "paper": paper,
-        "landscape": landscape,
-        "unit": UNIT[paper],
-        "scale": scale,
-        "columns": 3 if landscape else 2,
-        # With less room for text, figures give up some height too.
-        "figures": round(0.5 + 0.5 * budget, 3),
-    }
-
-
 class Renderer:
-    """Renders tasks; keeps each loaded workbook for the other reports of the same workbook."""
+    """Renders tasks; keeps each loaded workbook and each report's figures for the other formats."""
 
     def __init__(self, options: Options) -> None:
         self.options = options
         self._books: dict[Path, Workbook] = {}
-        self._figures: dict[tuple[Path, Kind], Drawn] = {}
+        self._store: FigureStore | None = None
 
     def workbook(self, root: Path) -> Workbook:
         """The loaded workbook at ``root``."""
@@ -150,199 +138,53 @@ class Renderer:
 
     def run(self, task: Task) -> Outcome:
         """Render one task and write its file(s)."""
+        from microsys.render.figures import FigureStore
+        from microsys.render.output import Request, render
+        from microsys.render.pdf import Page
+
         wb = self.workbook(task.workbook)
-        outcome = Outcome(task)
-        broken = sorted(f.rel for f in wb.files if f.has_errors)
-        if broken:
-            outcome.notes.append(
-                f"left out {len(broken)} file(s) with errors: {', '.join(broken[:5])}"
-                + (" ..." if len(broken) > 5 else "")
-                + "; run `microsys check` to see why"
-            )
+        notes = _broken(wb)
         report = BUILDERS[task.kind](wb, self.options.today)
-        if task.kind == "playbook" and not report.data["chapters"]:
-            outcome.skipped = (
-                "there are no playbook entries yet (a team writes them in Sustain: `microsys new playbook`)"
-            )
-            return outcome
-        files: dict[Path, bytes] = {}
-        if task.format == "pdf":
-            files[task.target] = self._pdf(wb, report, task.kind, outcome)
-        else:
-            from microsys.render.documents import html, markdown
-
-            drawn = self._drawn(task.workbook, task.kind, report)
-            outcome.shortened += report.shortened + drawn.shortened
-            if task.format == "html":
-                files[task.target] = html(report, drawn, task.workbook).encode("utf-8")
-            else:
-                text, figures = markdown(report, drawn, task.workbook, task.target)
-                files[task.target] = text.encode("utf-8")
-                files.update((path, svg.encode("utf-8")) for path, svg in figures.items())
-        outcome.written = _write(files, task.workbook, self.options.force)
-        return outcome
-
-    def _start_figures(self, root: Path, kind: Kind, report: Report) -> Pending | None:
-        """Start drawing a report's figures, unless they were drawn for another format already."""
-        if (root, kind) in self._figures:
-            return None
-        from microsys.render.cache import workbook_folder
-        from microsys.render.figures import Pending
-
-        return Pending(report.figures, workbook_folder("charts", root))
-
-    def _drawn(self, root: Path, kind: Kind, report: Report) -> Drawn:
-        """The figures of a report, drawn once for all the formats asked for."""
-        pending = self._start_figures(root, kind, report)
-        if pending is not None:
-            self._figures[root, kind] = pending.result()
-        return self._figures[root, kind]
-
-    def _fonts(self, wb: Workbook, report: Report, outcome: Outcome) -> FontPlan:
-        """The computer's fonts a PDF needs besides the built-in and the workbook's, said in notes."""
-        from microsys.render.cache import cache_dir
-        from microsys.render.fonts import Coverage, characters, family_name, plan
-        from microsys.render.typeset import own_fonts
-
-        chars = characters(report.data) | characters(report.figures)
-        fonts = plan(chars, own_fonts(wb.root), Coverage(cache_dir() / "fonts.json"))
-        if fonts.fallback:
-            names = ", ".join(dict.fromkeys(family_name(p) for p in fonts.fallback))
-            outcome.notes.append(
-                f"characters the built-in fonts lack are set in {names}, found on this computer; "
-                "to make the PDF the same on any computer, copy the font into assets/fonts/"
-            )
-        if fonts.missing:
-            outcome.notes.append(_missing_glyphs(wb, fonts.missing))
-        return fonts
-
-    def _pdf(self, wb: Workbook, report: Report, kind: Kind, outcome: Outcome) -> bytes:
-        from microsys.render.figures import ratio
-        from microsys.render.typeset import job, logo_path
-        from microsys.resources import templates_dir
-
-        pending = self._start_figures(wb.root, kind, report)
-        builtin = templates_dir() / "report"
-        fonts = self._fonts(wb, report, outcome)
-        svgs = pending.ready() if pending else self._figures[wb.root, kind].svgs
-        with job(f"{kind}.typ", wb.root, builtin, svgs, fonts.fallback) as j:
-
-            def data_of(
-                report: Report, ratios: dict[str, float], scale: float, budget: float
-            ) -> dict[str, Any]:
-                data = dict(report.data)
-                data["figures"] = {name: {"ratio": r} for name, r in ratios.items()}
-                data["logo"] = logo_path(wb.root)
-                data["layout"] = _layout(kind, self.options, scale, budget)
-                return data
-
-            if pending is not None:
-                if pending.busy:  # typst loads its fonts and templates while the charts are drawn
-                    j.warm(data_of(report, {n: ratio(svg) for n, svg in svgs.items()}, 1.0, 1.0))
-                self._figures[wb.root, kind] = pending.result()
-                j.figures(self._figures[wb.root, kind].svgs)
-            drawn = self._figures[wb.root, kind]
-
-            def attempt(report: Report, scale: float, budget: float) -> tuple[bytes, int]:
-                return j.compile(data_of(report, drawn.ratios, scale, budget))
-
-            if kind != "storyboard":
-                pdf, pages = attempt(report, 1.0, 1.0)
-                outcome.shortened += report.shortened + drawn.shortened
-                return pdf
-            for budget in FIT_BUDGETS:
-                if budget != 1.0:
-                    report = storyboard(wb, self.options.today, budget=budget)
-                scale, pdf, pages = _largest_fit(lambda s, r=report, b=budget: attempt(r, s, b))
-                if pages == 1:
-                    break
-        outcome.shortened += report.shortened + drawn.shortened
-        if scale != 1.0:
-            outcome.notes.append(f"text set at {round(scale * 100)}% of its usual size to fill one page")
-        if pages > 1:
-            paper, _ = _paper(kind, self.options)
-            spill = overflow_message(report, pages, paper)
+        if isinstance(report.body, Playbook) and not report.body.chapters:
+            return Outcome(task, skipped=NO_PLAYBOOK)
+        paper = self.options.size or DEFAULT_SIZE[task.kind]
+        landscape = DEFAULT_LANDSCAPE[task.kind] if self.options.landscape is None else self.options.landscape
+        # A poster is one page: the renderer may build it again with shorter texts to fit.
+        refit = partial(_shorter_storyboard, wb, self.options.today) if task.kind == "storyboard" else None
+        self._store = self._store or FigureStore()
+        made = render(
+            Request(wb, report, task.format, task.target, Page(paper, landscape), refit), self._store
+        )
+        notes = (*notes, *made.notes)
+        if made.overflow:
             if not self.options.allow_pages:
                 raise RefusedError(
-                    f"{spill}; nothing was written",
+                    f"{made.overflow}; nothing was written",
                     hint="shorten those sections, choose a larger --size, "
                     "or add --allow-pages to write it over several pages anyway",
                 )
-            outcome.notes.append(f"WARNING: {spill}")
-        return pdf
+            notes = (*notes, f"WARNING: {made.overflow}")
+        written = _write(made.files, task.workbook, self.options.force)
+        return Outcome(task, written, made.shortened, notes)
 
 
-_SHOWN_PLACES = 6
-# Sections named as the ones to shorten when a storyboard spills over its page.
-_LONGEST_SHOWN = 3
+def _shorter_storyboard(wb: Workbook, today: dt.date, budget: float) -> Report:
+    return storyboard(wb, today, budget=budget)
 
 
-def overflow_message(report: Report, pages: int, paper: str) -> str:
-    """Plain words for a storyboard too long for one page: its longest sections and a larger paper."""
-    sections = report.data.get("sections", {})
-    weights = sorted(
-        ((len(json.dumps(section, ensure_ascii=False, default=str)), section.get("heading", sid))
-         for sid, section in sections.items() if isinstance(section, dict)),
-        reverse=True,
-    )  # fmt: skip
-    longest = ", ".join(str(heading) for _, heading in weights[:_LONGEST_SHOWN])
-    larger = SIZES[SIZES.index(paper) + 1] if paper in SIZES[:-1] else None
+def _broken(wb: Workbook) -> tuple[str, ...]:
+    """A note naming the files left out of the report because they have errors."""
+    broken = sorted(f.rel for f in wb.files if f.has_errors)
+    if not broken:
+        return ()
     return (
-        f"the storyboard does not fit one {paper.upper()} page even with shortened texts ({pages} pages)"
-        + (f"; the longest sections are {longest}" if longest else "")
-        + (f"; --size {larger} gives it more room" if larger else "")
+        f"left out {len(broken)} file(s) with errors: {', '.join(broken[:5])}"
+        + (" ..." if len(broken) > 5 else "")
+        + "; run `microsys check` to see why",
     )
 
 
-def _missing_glyphs(wb: Workbook, missing: Sequence[str]) -> str:
-    """Plain words for characters no font has: which, where they were first written, what to do."""
-    files = sorted((f for f in wb.files if f.text), key=lambda f: f.rel)
-    places: dict[str, list[tuple[int, str]]] = {}  # place -> (offset, character)
-    for char in missing:
-        at = next(((f, f.text.index(char)) for f in files if f.text and char in f.text), None)
-        if at is None:
-            places.setdefault("", []).append((ord(char), char))
-        else:
-            f, offset = at
-            line = (f.text or "").count("\n", 0, offset) + 1
-            places.setdefault(f"{f.rel} line {line}", []).append((offset, char))
-    parts = [
-        " ".join(char for _, char in sorted(chars)) + (f" ({place})" if place else "")
-        for place, chars in sorted(places.items(), key=lambda item: (item[0] == "", item[0]))
-    ]
-    return (
-        f"{len(missing)} character(s) show as empty boxes in the PDF, because no font here has them: "
-        f"{'; '.join(parts[:_SHOWN_PLACES])}{' ...' if len(parts) > _SHOWN_PLACES else ''}. "
-        "Put a font that has them in assets/fonts/ (for Chinese, Japanese or Korean, Noto Sans CJK; "
-        "for emoji, Noto Emoji); HTML and Markdown show them with the reader's own fonts"
-    )
-
-
-def _largest_fit(compile_at: Any) -> tuple[float, bytes, int]:
-    """The largest of FIT_SCALES whose poster is one page, found by bisection (fewer compiles).
-
-    Returns (scale, pdf, pages); when none fits, the smallest scale's result.
-    """
-    results: dict[int, tuple[bytes, int]] = {}
-
-    def fits(i: int) -> bool:
-        if i not in results:
-            results[i] = compile_at(FIT_SCALES[i])
-        return results[i][1] == 1
-
-    lo, hi = 0, len(FIT_SCALES) - 1  # scales go from largest to smallest
-    if not fits(hi):
-        return FIT_SCALES[hi], *results[hi]
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if fits(mid):
-            hi = mid
-        else:
-            lo = mid + 1
-    return FIT_SCALES[lo], *results[lo]
-
-
-def _write(files: dict[Path, bytes], workbook: Path, force: bool) -> list[Path]:
+def _write(files: dict[Path, bytes], workbook: Path, force: bool) -> tuple[Path, ...]:
     """Write a report's files together, marked as microsys's, through the one writer every command uses.
 
     A report is rebuilt in place: only files microsys made are replaced (any, with
@@ -351,9 +193,11 @@ def _write(files: dict[Path, bytes], workbook: Path, force: bool) -> list[Path]:
     """
     refuse_all(list(files), force=force)
     source = source_name(workbook)
-    return commit(
-        [Change(path, stamp(path, content, source), read_bytes(path)) for path, content in files.items()],
-        root=contained_in(list(files), workbook),
+    return tuple(
+        commit(
+            [Change(path, stamp(path, content, source), read_bytes(path)) for path, content in files.items()],
+            root=contained_in(list(files), workbook),
+        )
     )
 
 

@@ -178,6 +178,9 @@ MEETING_FILE_NAME = Rule("meeting.file-name", WARNING, "A meeting file is not na
 ASSESSMENT_RATING_RANGE = Rule(
     "assessment.rating-range", ERROR, "A self-assessment rating outside 1 to `scale_max`."
 )
+ASSESSMENT_FILE_NAME = Rule(
+    "assessment.file-name", WARNING, "A self-assessment file is not named by its date."
+)
 RAMP_HISTORY_MISMATCH = Rule(
     "ramp.history-mismatch",
     WARNING,
@@ -261,6 +264,18 @@ MEASURE_NO_RECENT_DATA = Rule(
     "measure.no-recent-data",
     WARNING,
     "A measure's newest value is older than twice its frequency.",
+)
+MEASURE_NO_DEFINITION = Rule(
+    "measure.no-definition",
+    WARNING,
+    "A measure's operational definition lacks its description or its data source, so two people "
+    "could collect it differently.",
+)
+CHANGE_STATUS_MISMATCH = Rule(
+    "change.status-mismatch",
+    WARNING,
+    "A change idea's `status:` disagrees with the Act decision of its latest PDSA cycle "
+    "(adopt, adapt, abandon) or with a test under way.",
 )
 
 

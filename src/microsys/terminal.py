@@ -12,7 +12,11 @@ character becomes the four characters backslash, x, 1, b). Machine formats (JSON
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from typing import TypeVar, cast
+
+T = TypeVar("T")
 
 # C0 and C1 controls, DEL, line and paragraph separators, and the bidirectional
 # marks, embeddings, overrides and isolates.
@@ -45,3 +49,23 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     """
     pattern = _UNSAFE_KEEP_NEWLINES if keep_newlines else _UNSAFE
     return pattern.sub(_escape, text) if pattern.search(text) else text
+
+
+def visible_all(value: T) -> T:
+    """A copy of ``value`` (dataclasses, lists, tuples, dicts) with :func:`visible` applied to every text.
+
+    For views that lay out many texts from a workbook (``ramp status``): escaping the
+    data once before drawing means no field can be forgotten.
+    """
+    if isinstance(value, str):
+        return cast(T, visible(value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: visible_all(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return cast(T, dataclasses.replace(value, **changes))
+    if isinstance(value, list):
+        return cast(T, [visible_all(v) for v in value])
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return cast(T, tuple(visible_all(v) for v in value))
+    if isinstance(value, dict):
+        return cast(T, {k: visible_all(v) for k, v in value.items()})
+    return value

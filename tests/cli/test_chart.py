@@ -232,13 +232,14 @@ def test_every_text_of_a_chart_lies_inside_it_and_the_plot_keeps_its_room(size: 
     from matplotlib.text import Text
 
     from microsys.render.chart import draw
-    from microsys.report.content import storyboard
+    from microsys.report.model import ChartFigure
+    from microsys.report.storyboard import storyboard
     from microsys.workbook.loader import load_workbook
 
     report = storyboard(load_workbook(EXAMPLES / "sheffield-cf-clinic"), dt.date(2026, 11, 22))
-    charts = [f.spec for f in report.figures if f.kind == "chart"]
+    charts = [(f.series, f.analysis) for f in report.figures if isinstance(f, ChartFigure)]
     assert len(charts) == 3
-    for series, analysis, _ in charts:
+    for series, analysis in charts:
         fig = draw(series, analysis, width=size[0], height=size[1])
         fig.draw_without_rendering()  # as saving does: the legend's texts get their places
         renderer = fig.canvas.get_renderer()
@@ -260,11 +261,13 @@ def test_a_narrow_chart_names_cycles_by_id_a_wide_one_by_title() -> None:
     from matplotlib.text import Text
 
     from microsys.render.chart import draw
-    from microsys.report.content import storyboard
+    from microsys.report.model import ChartFigure
+    from microsys.report.storyboard import storyboard
     from microsys.workbook.loader import load_workbook
 
     report = storyboard(load_workbook(EXAMPLES / "sheffield-cf-clinic"), dt.date(2026, 11, 22))
-    series, analysis, _ = next(f.spec for f in report.figures if f.kind == "chart" and f.spec[0].annotations)
+    chart = next(f for f in report.figures if isinstance(f, ChartFigure) and f.series.annotations)
+    series, analysis = chart.series, chart.analysis
 
     def texts(width: float) -> set[str]:
         return {t.get_text() for t in draw(series, analysis, width=width, height=3.2).findobj(Text)}

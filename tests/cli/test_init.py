@@ -68,8 +68,39 @@ def test_init_refuses_a_non_empty_folder_and_changes_nothing(
 ) -> None:
     before = snapshot(cf_clinic)
     assert run(["init", str(cf_clinic), "--no-input"]) == 2
-    assert "is not empty" in capsys.readouterr().err
+    assert "is already a workbook" in capsys.readouterr().err
     assert snapshot(cf_clinic) == before
+
+
+def test_init_refuses_a_folder_with_other_content_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.txt").write_text("ours\n")
+    (tmp_path / "README.md").write_text("# ours\n")
+    before = snapshot(tmp_path)
+    assert run(["init", str(tmp_path), "--no-input"]) == 2
+    err = capsys.readouterr().err
+    assert "is not empty (it holds notes.txt)" in err and "README" not in err.split("hint")[0]
+    assert snapshot(tmp_path) == before
+
+
+def test_init_in_a_repository_keeps_its_readme_licence_and_gitignore(tmp_path: Path) -> None:
+    repo = tmp_path / "our ward"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / "README.md").write_text("# Ward 7's repository\n", encoding="utf-8")
+    (repo / "LICENCE").write_text("Crown copyright\n", encoding="utf-8")
+    (repo / ".gitignore").write_bytes(b"*.pyc\nbuild/")  # no final newline
+    result = invoke("init", str(repo), "--no-input")
+    assert result.exit_code == 0, result.output
+    assert (repo / "README.md").read_text(encoding="utf-8") == "# Ward 7's repository\n"
+    assert (repo / "LICENCE").read_text(encoding="utf-8") == "Crown copyright\n"
+    assert "improvement workbook" in (repo / "WORKBOOK.md").read_text(encoding="utf-8")
+    ignore = (repo / ".gitignore").read_text(encoding="utf-8")
+    assert ignore.startswith("*.pyc\nbuild/\n") and ignore.count("build/") == 1 and ".microsys/" in ignore
+    assert "kept your README.md" in result.output and "added .microsys/" in result.output
+    assert f"microsys check '{repo}'" in result.output  # the next step can be pasted into a shell
+    assert check_workbook(repo).diagnostics == ()
 
 
 def test_init_accepts_a_fresh_git_repository(tmp_path: Path) -> None:
@@ -107,12 +138,16 @@ def test_interactive_prompts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
                 "Riverside Practice",
                 "practice",
                 "Valley PCN",
+                "",  # no care pathway
                 "Ana Silva, GP",
                 "Ben Ode, receptionist",
                 "",
                 "Sam Lee",
                 "",
+                "ana silva",  # the lead, in any case
+                "Dr A Khan, clinical director",
                 "Jo Brown",
+                "fortnightly",
             ]
         )
         + "\n"
@@ -122,7 +157,71 @@ def test_interactive_prompts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     text = (tmp_path / "rp" / "microsys.yaml").read_text()
     assert "name: Riverside Practice" in text and "setting: practice" in text
     assert "role: receptionist" in text and "role: patient partner" in text
-    assert "name: Jo Brown" in text
+    assert "  - name: Ana Silva\n    role: GP\n    lead: true\n" in text
+    assert "sponsor: Dr A Khan, clinical director" in text
+    assert "name: Jo Brown" in text and "frequency: fortnightly" in text
+    assert check_workbook(tmp_path / "rp").diagnostics == ()
+
+
+def test_interactive_init_asks_again_after_a_wrong_answer_and_keeps_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import microsys.cli.init as init_cli
+
+    monkeypatch.setattr(init_cli, "interactive", lambda: True)
+    answers = [
+        "Ward 7",
+        "hospital",  # not a setting: asked again
+        "Ward",  # case does not matter
+        "St Elsewhere",
+        "Acute medicine pathway",
+        "Ana Silva",  # no role: asked again, the member before is kept
+        "Ana Silva - ward sister",  # a dash reads as the comma
+        "Ben Ode, healthcare assistant",
+        "",
+        "",
+        "Jo",  # not on the team: asked again
+        "Ben Ode",
+        "",
+        "",
+        "every week",  # not a cadence: asked again
+        "Weekly",
+    ]
+    result = invoke("init", str(tmp_path / "w7"), input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "`hospital` is not a known setting (did you mean `hospice`? " not in result.output
+    assert "`hospital` is not a known setting" in result.output
+    assert "`Ana Silva` has no role" in result.output
+    assert "`Jo` is not on the lead team (name one of: Ana Silva, Ben Ode)" in result.output
+    assert "`every week` is not a meeting cadence" in result.output
+    text = (tmp_path / "w7" / "microsys.yaml").read_text()
+    assert "setting: ward" in text and "mesosystem: Acute medicine pathway" in text
+    assert "  - name: Ana Silva\n    role: ward sister\n" in text
+    assert "  - name: Ben Ode\n    role: healthcare assistant\n    lead: true\n" in text
+    assert "frequency: weekly" in text
+    assert check_workbook(tmp_path / "w7").diagnostics == ()
+
+
+def test_no_input_takes_lead_and_sponsor_flags(tmp_path: Path) -> None:
+    result = invoke(
+        "init",
+        str(tmp_path / "x"),
+        "--no-input",
+        "--member",
+        "Ana Silva, nurse",
+        "--lead",
+        "Ana Silva",
+        "--sponsor",
+        "Dr A Khan",
+        "--setting",
+        "CLINIC",
+        "--cadence",
+        "Monthly",
+    )
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "x" / "microsys.yaml").read_text()
+    assert "lead: true" in text and "sponsor: Dr A Khan" in text and "frequency: monthly" in text
+    assert "setting: clinic" in text
 
 
 def test_bad_answers_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -131,3 +230,16 @@ def test_bad_answers_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixt
     assert run(["init", str(tmp_path / "b"), "--no-input", "--member", "Ana"]) == 2
     assert "has no role" in capsys.readouterr().err
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_init_keeps_a_repositorys_own_dotfiles(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".editorconfig").write_text("root = true\n", encoding="utf-8")
+    (repo / ".gitattributes").write_text("* text=auto\n", encoding="utf-8")
+    result = invoke("init", str(repo), "--no-input")
+    assert result.exit_code == 0, result.output
+    assert (repo / ".editorconfig").read_text(encoding="utf-8") == "root = true\n"
+    assert (repo / ".gitattributes").read_text(encoding="utf-8") == "* text=auto\n"
+    assert "kept your .editorconfig" in result.output and "kept your .gitattributes" in result.output
+    assert check_workbook(repo).diagnostics == ()

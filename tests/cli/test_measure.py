@@ -200,3 +200,27 @@ def test_import_is_all_or_nothing_and_lists_every_bad_row(capsys, cf_clinic: Pat
         capsys, "measure", "import", str(cf_clinic), "clinic-wait", str(export), "--value-column", "wait"
     )
     assert code == 2 and "no column `wait`" in err
+
+
+def test_measure_list_and_show_from_inside_the_workbook(
+    capsys: pytest.CaptureFixture[str], cf_clinic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(cf_clinic / "pdsa")
+    code, out, _ = call(capsys, "measure", "list")
+    assert code == 0
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == [
+        "clinic-overrun",
+        "clinic-wait",
+        "inhaled-therapy-adherence",
+        "seen-within-15",
+    ]
+    assert "55 value(s), newest 2026-11-16" in lines[1]
+    code, out, _ = call(capsys, "measure", "show", "seen-within-15", "--last", "2")
+    assert code == 0
+    assert out.startswith("seen-within-15: Patients seen within 15 minutes of arrival (process, p chart")
+    assert "data source: clinic list times, counted by reception" in out
+    assert " / " in out.splitlines()[-1]  # a proportion shows what it is out of
+    assert len([line for line in out.splitlines() if line.startswith("    2026-")]) == 2
+    code, _, err = call(capsys, "measure", "show", "seen-within-16")
+    assert code == 2 and "did you mean `seen-within-15`?" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,7 @@ def test_new_meeting_carries_open_actions_and_never_overwrites(capsys, cf_clinic
     clean(cf_clinic)
     before = snapshot(cf_clinic)
     code, _, err = call(capsys, "new", "meeting", str(cf_clinic), "--date", "2026-11-26")
-    assert code == 1 and "already exists" in err
+    assert code == 1 and "already records a lead-team meeting on 2026-11-26" in err
     assert snapshot(cf_clinic) == before
 
 
@@ -129,6 +130,8 @@ def test_new_measure_with_csv_sdsa_and_playbook(capsys, cf_clinic: Path) -> None
         "patients who did not attend",
         "--denominator",
         "patients booked",
+        "--data-source",
+        "the booking system's DNA report",
         "--csv",
     )
     assert code == 0, out
@@ -167,3 +170,83 @@ def test_a_list_file_with_errors_is_not_touched(capsys, cf_clinic: Path) -> None
     code, _, err = call(capsys, "new", "theme", str(cf_clinic), "--title", "Access")
     assert code == 1 and "has errors" in err
     assert snapshot(cf_clinic) == before
+
+
+def test_several_meetings_on_one_day_each_with_the_agenda_of_its_kind(capsys, millbrook: Path) -> None:
+    for kind in ("lead-team", "huddle", "big-room"):
+        code, out, _ = call(capsys, "new", "meeting", str(millbrook), "--date", "2026-11-20", "--kind", kind)
+        assert code == 0, out
+    meetings = millbrook / "meetings"
+    assert {p.name for p in meetings.glob("2026-11-20*.yaml")} == {
+        "2026-11-20.yaml",
+        "2026-11-20-huddle.yaml",
+        "2026-11-20-big-room.yaml",
+    }
+    before = snapshot(millbrook)
+    code, _, err = call(capsys, "new", "meeting", str(millbrook), "--date", "2026-11-20", "--kind", "huddle")
+    assert code == 1 and "already records a huddle meeting on 2026-11-20" in err
+    assert snapshot(millbrook) == before
+    huddle = load(meetings / "2026-11-20-huddle.yaml")
+    assert sum(item["minutes"] for item in huddle["agenda"]) <= 15
+    topics = " ".join(item["item"] for item in huddle["agenda"])
+    assert all(word in topics for word in ("Yesterday", "Today", "Safety", "Flow"))
+    big_room = (meetings / "2026-11-20-big-room.yaml").read_text(encoding="utf-8")
+    assert "care pathway" in big_room and "hand-offs" in big_room
+    assert check_workbook(millbrook, git=False).errors == 0
+
+
+def test_new_self_assessment_is_named_by_date_and_counts_once_rated(capsys, tmp_path: Path) -> None:
+    wb = tmp_path / "wb"
+    assert call(capsys, "init", str(wb), "--no-input")[0] == 0
+    code, out, _ = call(capsys, "new", "self-assessment", str(wb), "--date", "2026-03-01")
+    assert code == 0, out
+    path = wb / "self-assessment" / "2026-03-01.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "#  leadership: 3" in text and "#  information-and-technology: 3" in text
+    result = check_workbook(wb, git=False)
+    assert result.diagnostics == ()
+    data = json.loads(call(capsys, "ramp", "status", str(wb), "-f", "json")[1])
+    assess = next(s for s in data["stages"] if s["id"] == "assess")
+    sa = next(c for c in assess["criteria"] if c["id"] == "assess.self-assessment")
+    assert not sa["met"] and sa["detail"] == "1 self-assessment file(s), none rated yet"
+    path.write_text(text.replace("ratings: {}", "ratings:\n  leadership: 3.5"), encoding="utf-8")
+    data = json.loads(call(capsys, "ramp", "status", str(wb), "-f", "json")[1])
+    assess = next(s for s in data["stages"] if s["id"] == "assess")
+    assert next(c for c in assess["criteria"] if c["id"] == "assess.self-assessment")["met"]
+    code, _, err = call(capsys, "new", "self-assessment", str(wb), "--date", "2026-03-01")
+    assert code == 1 and "already exists" in err
+
+
+def test_testing_an_idea_that_lost_the_vote_or_whose_theme_is_done_gets_a_note(
+    capsys, cf_clinic: Path
+) -> None:
+    code, out, _ = call(capsys, "new", "pdsa", str(cf_clinic), "--change", "C4", "--today", TODAY)
+    assert code == 0, out
+    assert "C4 was not chosen in the multi-vote of 2026-02-19 (4 vote(s))" in out
+    assert "finished theme" not in out
+    themes = cf_clinic / "themes.yaml"
+    themes.write_text(themes.read_text().replace("    status: selected", "    status: done", 1))
+    code, out, _ = call(capsys, "new", "pdsa", str(cf_clinic), "--change", "C5", "--today", TODAY)
+    assert code == 0, out
+    assert "multi-vote" not in out  # C5 was chosen
+    assert "C5 belongs to T1 (Clinic flow), a finished theme" in out
+
+
+def test_new_playbook_links_the_future_state_map_not_the_current_one(capsys, cf_clinic: Path) -> None:
+    maps = cf_clinic / "process-maps"
+    code, out, _ = call(
+        capsys, "new", "playbook", str(cf_clinic), "--id", "first", "--title", "Clinic", "--change", "C1"
+    )
+    assert code == 0, out
+    assert load(cf_clinic / "playbook" / "first.yaml")["process_map"] is None  # only the as-is map exists
+    assert "no future-state or standard process map" in out
+    current = (maps / "clinic-visit-2026.yaml").read_text(encoding="utf-8")
+    future = current.replace("id: clinic-visit-2026", "id: clinic-visit-future").replace(
+        "state: current", "state: future"
+    )
+    (maps / "clinic-visit-future.yaml").write_text(future, encoding="utf-8")
+    code, out, _ = call(
+        capsys, "new", "playbook", str(cf_clinic), "--id", "second", "--title", "Clinic", "--change", "C1"
+    )
+    assert code == 0, out
+    assert load(cf_clinic / "playbook" / "second.yaml")["process_map"] == "clinic-visit-future"

@@ -115,6 +115,8 @@ def test_forced_move_records_the_reason_and_changes_only_its_lines(capsys, millb
         "+    by: Fiona McLeod",
         "+    forced: true",
         "+    reason: map drawn on paper at the away day",
+        "+    theme: T1",
+        "+    cycle: 1",
     ]
     assert check_workbook(millbrook, git=False).errors == 0
     code, out, _ = call(capsys, "ramp", "history", str(millbrook))
@@ -157,12 +159,30 @@ def test_after_sustain_the_team_returns_to_diagnose_in_a_new_cycle(capsys, cf_cl
     assert check_workbook(cf_clinic, git=False).errors == 0
 
 
-def test_who_comes_from_by_or_git(capsys, millbrook: Path, no_git_name: None) -> None:
-    before = snapshot(millbrook)
-    code, _, err = call(capsys, "ramp", "next", str(millbrook), "--force", "--reason", "x")
-    assert code == 2
-    assert "--by" in err
-    assert snapshot(millbrook) == before
+def test_who_is_left_out_when_neither_by_nor_git_knows_and_no_one_can_be_asked(
+    capsys, millbrook: Path, no_git_name: None
+) -> None:
+    ramp = millbrook / "ramp.yaml"
+    before = ramp.read_text()
+    code, out, err = call(
+        capsys, "ramp", "next", str(millbrook), "--force", "--reason", "x", "--no-input", "--today", TODAY
+    )
+    assert code == 0, out + err
+    assert "recorded by" not in out
+    added = changed_lines(before, ramp.read_text())
+    assert "+    from: diagnose" in added and not any("by:" in line for line in added)
+    assert check_workbook(millbrook, git=False).errors == 0
+
+
+def test_who_comes_from_the_workbooks_git_config(capsys, millbrook: Path, no_git_name: None) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(millbrook)], check=True)
+    subprocess.run(["git", "-C", str(millbrook), "config", "user.name", "Ward Sister Ann"], check=True)
+    code, out, _ = call(capsys, "ramp", "next", str(millbrook), "--force", "--reason", "x", "--today", TODAY)
+    assert code == 0
+    assert "recorded by Ward Sister Ann" in out
+    assert "    by: Ward Sister Ann\n" in (millbrook / "ramp.yaml").read_text()
 
 
 def test_fresh_scaffold_is_in_assess_and_not_ready(capsys, tmp_path: Path) -> None:
@@ -217,3 +237,132 @@ def test_status_says_when_ramp_yaml_is_broken(capsys, millbrook: Path) -> None:
     assert "Ready to move on" not in out
     data = json.loads(call(capsys, "ramp", "status", str(millbrook), "-f", "json")[1])
     assert data["ramp_valid"] is False and data["errors"] >= 1
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("select_first", [False, True])
+def test_after_sustain_the_team_marks_its_theme_done_and_selects_the_next_in_either_order(
+    capsys, cf_clinic: Path, select_first: bool
+) -> None:
+    themes = cf_clinic / "themes.yaml"
+    edits = [("    status: selected", "    status: done"), ("selected: T1", "selected: T2")]
+    for n, (old, new) in enumerate(reversed(edits) if select_first else edits):
+        _edit(themes, old, new)
+        data = json.loads(call(capsys, "ramp", "status", str(cf_clinic), "-f", "json", "--today", TODAY)[1])
+        sustain = next(s for s in data["stages"] if s["id"] == "sustain")
+        by_id = {c["id"]: c for c in sustain["criteria"]}
+        # The finished theme's SDSA, playbook and data are still what Sustain judges.
+        assert by_id["sustain.sdsa"]["met"] and by_id["sustain.playbook"]["met"]
+        if n == 0 and select_first:  # T2 selected, T1 not yet done: the checklist says the order
+            assert not by_id["sustain.next-theme"]["met"]
+            assert by_id["sustain.next-theme"]["detail"].startswith("first mark T1 `status: done`")
+    assert by_id["sustain.next-theme"]["detail"] == "T1 done; T2 selected next: run `microsys ramp next`"
+    code, out, _ = call(
+        capsys,
+        "ramp",
+        "next",
+        str(cf_clinic),
+        "--by",
+        "Helen Ashby",
+        "--date",
+        "2026-11-20",
+        "--today",
+        TODAY,
+    )
+    assert code == 0, out
+    assert "Moved from Sustain to Diagnose on 2026-11-20" in out
+    ramp = (cf_clinic / "ramp.yaml").read_text(encoding="utf-8")
+    assert "stage: diagnose\nsince: 2026-11-20\ncycle: 2\n" in ramp
+    assert "    to: diagnose\n    by: Helen Ashby\n    theme: T1\n    cycle: 1\n" in ramp
+    data = json.loads(call(capsys, "ramp", "status", str(cf_clinic), "-f", "json", "--today", TODAY)[1])
+    assert data["history"][-1]["theme"] == "T1" and data["history"][-1]["cycle"] == 1
+    diagnose = next(s for s in data["stages"] if s["id"] == "diagnose")
+    assert diagnose["criteria"][0]["detail"] == "T2 Capacity"
+
+
+def test_a_dry_run_that_would_be_refused_gives_one_answer(capsys, millbrook: Path) -> None:
+    before = snapshot(millbrook)
+    code, out, _ = call(capsys, "ramp", "next", str(millbrook), "--dry-run", "--by", "Jo", "--today", TODAY)
+    assert code == 1
+    assert "Not ready to move from Diagnose to Treat" in out
+    assert "would refuse and change nothing" in out
+    assert "+++" not in out and "Nothing was changed" not in out
+    assert snapshot(millbrook) == before
+
+
+def test_a_dry_run_that_would_move_says_so_then_shows_the_change(capsys, cf_clinic: Path) -> None:
+    before = snapshot(cf_clinic)
+    code, out, _ = call(capsys, "coach", "next", str(cf_clinic), "--dry-run", "--by", "Jo", "--today", TODAY)
+    assert code == 0
+    assert out.index("Would move from Action phase to Transition phase") < out.index("+++ b/ramp.yaml")
+    assert snapshot(cf_clinic) == before
+
+
+def test_a_move_dated_in_the_past_is_recorded_on_that_date(capsys, cf_clinic: Path) -> None:
+    code, out, _ = call(
+        capsys, "coach", "next", str(cf_clinic), "--by", "Jo", "--date", "2026-09-01", "--today", TODAY
+    )
+    assert code == 0, out
+    ramp = (cf_clinic / "ramp.yaml").read_text(encoding="utf-8")
+    assert "  phase: transition\n  since: 2026-09-01\n" in ramp
+    assert "      to: transition\n      by: Jo\n      theme: T1\n" in ramp
+
+
+@pytest.mark.parametrize(
+    ("date", "message"),
+    [("2026-12-25", "is in the future"), ("2025-01-01", "is before action began on 2025-10-06")],
+)
+def test_an_impossible_move_date_is_refused(capsys, cf_clinic: Path, date: str, message: str) -> None:
+    before = snapshot(cf_clinic)
+    code, _, err = call(
+        capsys, "coach", "next", str(cf_clinic), "--by", "Jo", "--date", date, "--today", TODAY
+    )
+    assert code == 2 and message in err
+    assert snapshot(cf_clinic) == before
+
+
+def test_a_team_that_passed_assess_scores_above_intent_to_participate(capsys, millbrook: Path) -> None:
+    data = json.loads(call(capsys, "ramp", "status", str(millbrook), "-f", "json", "--today", TODAY)[1])
+    assert data["stage"]["id"] == "diagnose"
+    assert data["progress"]["score"] >= 1.0
+    assert any("assessed its microsystem" in r for r in data["progress"]["reasons"])
+    (millbrook / "5ps" / "patients.yaml").unlink()  # no patient numbers, no measure: not yet
+    for extra in (millbrook / "measures").glob("*.yaml"):
+        extra.unlink()
+    data = json.loads(call(capsys, "ramp", "status", str(millbrook), "-f", "json", "--today", TODAY)[1])
+    assert data["progress"]["score"] == 0.5
+
+
+def test_who_is_asked_in_a_terminal_when_git_does_not_know(
+    millbrook: Path, no_git_name: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    import microsys.cli.common as common
+    from microsys.cli import app
+
+    monkeypatch.setattr(common, "interactive", lambda: True)
+    args = ["ramp", "next", str(millbrook), "--force", "--reason", "x", "--today", TODAY]
+    result = CliRunner().invoke(app, args, input="Fiona McLeod\n", catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Who is recording this move?" in result.output and "recorded by Fiona McLeod" in result.output
+    assert "    by: Fiona McLeod\n" in (millbrook / "ramp.yaml").read_text()
+
+
+@pytest.mark.parametrize("command", [("ramp", "status"), ("coach", "status"), ("ramp", "history")])
+def test_workbook_text_cannot_drive_the_terminal(capsys, millbrook: Path, command: tuple[str, str]) -> None:
+    themes = millbrook / "themes.yaml"
+    text = themes.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.strip().startswith("title:"))
+    hostile = title.split("title:")[0] + 'title: "Flow \\e[2J\\e[31mRED\\r\\u202e fake"'
+    themes.write_text(text.replace(title, hostile, 1), encoding="utf-8")
+    code, out, err = call(capsys, *command, str(millbrook), "--today", TODAY)
+    assert code == 0, err
+    assert "\x1b" not in out + err and "\r" not in out + err and "\u202e" not in out + err
+    if command == ("ramp", "status"):
+        assert "Flow \\x1b[2J\\x1b[31mRED\\r\\u202e fake" in out

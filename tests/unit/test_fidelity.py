@@ -136,3 +136,28 @@ def test_the_line_reader_agrees_with_the_yaml_parser(text: str, monkeypatch: pyt
     monkeypatch.setattr(githistory, "_quick_snapshot", lambda commit, text: None)
     full = githistory.snapshot("c", text.encode("utf-8"))
     assert quick is None or quick == full
+
+
+def _predictions_criterion(wb: Path) -> tuple[bool, str]:
+    from microsys.ramping import status
+
+    result = status(wb, dt.date(2026, 4, 1))
+    treat = next(s for s in result.stages if s.gate == "treat")
+    found = next(e for e in treat.evaluated if e.criterion.id == "treat.predictions")
+    return found.outcome.ok, found.outcome.detail
+
+
+def test_the_predictions_criterion_agrees_with_the_git_warning(tmp_path: Path) -> None:
+    repo, wb = make_repo(tmp_path)
+    (wb / "pdsa" / "PDSA-1.yaml").write_text(RESULTS)  # prediction and results in one commit
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "cycle written up afterwards")
+    rules = {d.rule for d in check_workbook(wb, today=dt.date(2026, 4, 1)).diagnostics}
+    assert "pdsa.prediction-after-the-fact" in rules
+    ok, detail = _predictions_criterion(wb)
+    assert not ok and detail == "committed with or after the results in PDSA-1"
+
+
+def test_the_predictions_criterion_is_not_met_with_no_cycle(tmp_path: Path) -> None:
+    _, wb = make_repo(tmp_path)
+    assert _predictions_criterion(wb) == (False, "no cycle tested yet")

@@ -50,6 +50,10 @@ def test_impossible_date() -> None:
 
 
 def test_describe_path() -> None:
-    assert describe_path(("lead_team", 1)) == "`lead_team`, item 2"
+    assert describe_path(("lead_team", 1)) == "lead team member 2"
+    data = {"steps": [{"id": "arrive"}, {"id": "doctor", "branches": [{"label": "yes"}]}]}
+    assert describe_path(("steps", 1, "branches", 0), data) == "step 2 (`doctor`), branch 1 (`yes`)"
+    assert describe_path(("cycles", 2, "study")) == "cycle 3, `study`"
+    assert describe_path(("study", "results")) == "`study`, `results`"
     assert did_you_mean("measurs", ["measures", "pdsa"]) == "measures"
     assert did_you_mean("zzz", ["measures"]) is None

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from microsys.cli.common import choices
+from microsys.cli.common import add_command, choices
 from microsys.reporters.charts import CHART_FORMATS
 from microsys.spc.analysis import DIRECTIONS, RULE_SETS
 from microsys.spc.kinds import CHART_TYPES, KINDS
@@ -29,8 +29,13 @@ _DENOMINATOR = ", ".join(k.id for k in KINDS if k.denominator)
 
 
 def chart(
-    source: Path = typer.Argument(..., help="A workbook folder, or a CSV file of data."),
-    measures: list[str] = typer.Argument(None, help="Workbook measures to chart (default: all)."),
+    args: list[str] = typer.Argument(
+        None,
+        metavar="[SOURCE] [MEASURE]...",
+        help="A workbook folder, a file in one, or a CSV file of data (default: the workbook you are in); "
+        "then the workbook measures to chart (default: all).",
+        show_default=False,
+    ),
     out: Path | None = typer.Option(
         None,
         "--out",
@@ -77,9 +82,16 @@ def chart(
     For a workbook, each measure's own settings are used (chart type, rules, phases,
     baseline, target, direction) and the PDSA cycles that affect it are marked.
 
+    Inside a workbook, `microsys chart clinic-wait` charts that measure.
+
     Example: microsys chart examples/sheffield-cf-clinic clinic-wait --out wait.png
     """
     from microsys.charting import CsvRequest, charts
+    from microsys.cli.common import looks_like_path, reject_unknown_options
+
+    given = list(args or [])
+    reject_unknown_options(given, "chart")
+    source = Path(given.pop(0)) if given and looks_like_path(given[0]) else Path(".")
 
     request = CsvRequest(
         y=y,
@@ -94,7 +106,7 @@ def chart(
         target=target,
         title=title,
     )
-    analysed = charts(source, measures or [], out, csv=request, screen=not no_screen, force=force)
+    analysed = charts(source, given, out, csv=request, screen=not no_screen, force=force)
     for note in (note for c in analysed for note in c.notes):
         typer.echo(f"note: {note}", err=True)
     CHART_FORMATS[format.value](analysed, sys.stdout)
@@ -102,4 +114,4 @@ def chart(
 
 def register(app: typer.Typer) -> None:
     """Add the command to the app."""
-    app.command("chart")(chart)
+    add_command(app, "chart", chart)

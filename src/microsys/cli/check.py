@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from microsys.cli.common import NO_COLOR, choices, color_wanted, parse_size, parse_today, today_option
+from microsys.cli.common import (
+    NO_COLOR,
+    add_command,
+    choices,
+    color_wanted,
+    parse_size,
+    parse_today,
+    today_option,
+)
 from microsys.reporters import REPORTERS
 
 if TYPE_CHECKING:
@@ -100,4 +108,4 @@ def check(
 
 def register(app: typer.Typer) -> None:
     """Add the command to the app."""
-    app.command("check")(check)
+    add_command(app, "check", check)

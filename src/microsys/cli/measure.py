@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from microsys.cli.common import parse_today, today_option
+from microsys.cli.common import add_command, parse_today, today_option
 
 _MONTH_FIRST = typer.Option(
     False, "--month-first", help="Read 03/04/2026 as 4 March (US order); the default is day first."
@@ -29,11 +30,22 @@ def _report(
     typer.echo(text + ".")
 
 
+def _measure_of(folder: Path, measure: str) -> tuple[Path, str]:
+    """A measure given as its file (``measures/clinic-wait.yaml``) means that measure of its workbook."""
+    if folder == Path(".") and measure.lower().endswith((".yaml", ".yml", ".csv")):
+        return Path(measure), Path(measure).stem
+    return folder, measure
+
+
 def measure_add(
-    folder: Path = typer.Argument(..., help="The workbook folder."),
-    measure: str = typer.Argument(..., help="The measure id, e.g. clinic-wait."),
-    date: str = typer.Argument(..., help="The date: 2026-03-31, 31/03/2026 or 31 Mar 2026."),
-    value: str = typer.Argument(..., help="The value (a count, a mean, minutes ...)."),
+    args: list[str] = typer.Argument(
+        ...,
+        metavar="[FOLDER] MEASURE DATE VALUE",
+        help="The workbook (default: the one you are in), the measure id (e.g. clinic-wait), "
+        "the date (2026-03-31, 31/03/2026 or 31 Mar 2026) and the value (a count, minutes ...; "
+        "negative numbers are fine).",
+        show_default=False,
+    ),
     denominator: str | None = typer.Option(
         None, "--denominator", "-n", help="What it is out of (p, u charts)."
     ),
@@ -46,13 +58,17 @@ def measure_add(
 ) -> None:
     """Add one value to a measure, in date order, refusing duplicates and impossible values.
 
+    Run it inside the workbook, or name the workbook first.
+
     Example: microsys measure add my-clinic seen-within-15 2026-03-31 28 --denominator 35
     """
-    from microsys.cli.common import echo_undone
+    from microsys.cli.common import echo_undone, leading_folder
     from microsys.measuring import prepare_one
     from microsys.storage import commit
     from microsys.workbook.privacy_gate import open_to_write
 
+    folder, (measure, date, value) = leading_folder(args, ("MEASURE", "DATE", "VALUE"), "measure add")
+    folder, measure = _measure_of(folder, measure)
     with open_to_write(folder, "add values to it") as wb:
         echo_undone(wb.path, wb.undone)
         added = prepare_one(
@@ -71,9 +87,13 @@ def measure_add(
 
 
 def measure_import(
-    folder: Path = typer.Argument(..., help="The workbook folder."),
-    measure: str = typer.Argument(..., help="The measure id, e.g. clinic-wait."),
-    file: Path = typer.Argument(..., help="A CSV exported from a spreadsheet (comma, semicolon or tab)."),
+    args: list[str] = typer.Argument(
+        ...,
+        metavar="[FOLDER] MEASURE FILE",
+        help="The workbook (default: the one you are in), the measure id (e.g. clinic-wait) and "
+        "a CSV exported from a spreadsheet (comma, semicolon or tab).",
+        show_default=False,
+    ),
     date_column: str | None = typer.Option(
         None, "--date-column", help="The column of dates (default: date)."
     ),
@@ -97,13 +117,18 @@ def measure_import(
 
     Semicolon-separated exports may write decimals with a comma (9,5).
 
+    Run it inside the workbook, or name the workbook first.
+
     Example: microsys measure import my-clinic clinic-wait waits.csv --date-column Week --value-column Wait
     """
-    from microsys.cli.common import echo_undone
+    from microsys.cli.common import echo_undone, leading_folder
     from microsys.measuring import Columns, prepare, read_rows
     from microsys.storage import commit
     from microsys.workbook.privacy_gate import open_to_write
 
+    folder, (measure, name) = leading_folder(args, ("MEASURE", "FILE"), "measure import")
+    folder, measure = _measure_of(folder, measure)
+    file = Path(name)
     with open_to_write(folder, "add values to it") as wb:
         echo_undone(wb.path, wb.undone)
         entries = read_rows(
@@ -118,11 +143,80 @@ def measure_import(
     _report(wb.path, added.added, added.skipped, added.rel, measure, added.notes)
 
 
+def _latest(values: tuple[Any, ...]) -> str:
+    dated = [v for v in values if v.value is not None]
+    return str(max(v.date for v in dated)) if dated else "no values yet"
+
+
+def measure_list(
+    folder: Path = typer.Argument(Path("."), help="The workbook (default: the one you are in)."),
+) -> None:
+    """List the workbook's measures: id, type, chart, how many values and the newest.
+
+    Example: microsys measure list my-clinic
+    """
+    from microsys.measuring import views
+    from microsys.workbook.discover import display_path
+
+    wb, found = views(folder)
+    if not found:
+        typer.echo(f"{display_path(wb.root)} has no measures yet: create one with `microsys new measure`.")
+        return
+    width = max(len(v.measure.id) for v in found)
+    for v in found:
+        m = v.measure
+        typer.echo(
+            f"{m.id:<{width}}  {m.type:<9}  {m.chart:<4}  {len(v.values):>4} value(s), "
+            f"newest {_latest(v.values)}  {m.name}"
+        )
+
+
+def measure_show(
+    args: list[str] = typer.Argument(
+        ...,
+        metavar="[FOLDER] MEASURE",
+        help="The workbook (default: the one you are in) and the measure id.",
+        show_default=False,
+    ),
+    last: int = typer.Option(6, "--last", min=0, metavar="N", help="How many of the newest values to show."),
+) -> None:
+    """Show a measure's operational definition, its settings and its newest values.
+
+    Example: microsys measure show my-clinic clinic-wait
+    """
+    from microsys.cli.common import leading_folder
+    from microsys.measuring import view
+
+    folder, (measure_id,) = leading_folder(args, ("MEASURE",), "measure show")
+    folder, measure_id = _measure_of(folder, measure_id)
+    wb, v = view(folder, measure_id)
+    m, d = v.measure, v.measure.definition
+    lines = [
+        f"{m.id}: {m.name} ({m.type}, {m.chart} chart, {m.frequency}, better {m.direction})",
+        f"  file:        {wb.path / v.rel}",
+        f"  measures:    {d.unit or f'{d.numerator} out of {d.denominator}'}",
+        f"  definition:  {' '.join((d.description or '(not written yet)').split())}",
+        f"  data source: {m.data_source or '(not written yet)'}",
+        f"  owner:       {m.owner or '-'}   target: {'-' if m.target is None else f'{m.target:g}'}",
+        f"  values:      {len(v.values)}, newest {_latest(v.values)}",
+    ]
+    for point in v.values[-last:] if last else ():
+        shown = "" if point.value is None else f"{point.value:g}"
+        out_of = f" / {point.denominator:g}" if point.denominator is not None else ""
+        lines.append(f"    {point.date}  {shown}{out_of}" + (f"  ({point.note})" if point.note else ""))
+    typer.echo("\n".join(lines))
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``measure`` group to the app."""
     group = typer.Typer(
-        help="Add values to measures: one at a time, or from a spreadsheet.", no_args_is_help=True
+        help="Add values to measures (one at a time, or from a spreadsheet), list them and show one.",
+        no_args_is_help=True,
     )
-    group.command("add")(measure_add)
-    group.command("import")(measure_import)
+    # Unknown options pass through as arguments so that `-5` is a value; leading_folder refuses the rest.
+    loose = {"ignore_unknown_options": True}
+    add_command(group, "add", measure_add, context_settings=loose)
+    add_command(group, "import", measure_import, context_settings=loose)
+    add_command(group, "list", measure_list)
+    add_command(group, "show", measure_show)
     app.add_typer(group, name="measure")

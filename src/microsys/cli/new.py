@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from microsys.cli.common import choices, parse_today, today_option
+from microsys.cli.common import add_command, choices, parse_today, today_option
 from microsys.spc.kinds import CHART_TYPES
 
 if TYPE_CHECKING:
@@ -96,8 +96,18 @@ def new_measure(
     ),
     unit: str | None = typer.Option(None, "--unit", help="Unit of a measurement, e.g. minutes."),
     numerator: str | None = typer.Option(None, "--numerator", help="What is counted (proportions, rates)."),
-    denominator: str | None = typer.Option(None, "--denominator", help="Out of what (proportions, rates)."),
+    denominator: str | None = typer.Option(
+        None, "--denominator", metavar="TEXT", help="Out of what (proportions, rates)."
+    ),
     csv: bool = typer.Option(False, "--csv", help="Keep the values in a CSV beside the measure."),
+    description: str | None = typer.Option(
+        None,
+        "--description",
+        help="Exactly what is measured, from when to when (the operational definition).",
+    ),
+    data_source: str | None = typer.Option(
+        None, "--data-source", metavar="TEXT", help="Where the numbers come from, e.g. 'clinic arrival log'."
+    ),
 ) -> None:
     """Create a measure with its operational definition to fill in.
 
@@ -119,6 +129,8 @@ def new_measure(
             numerator=numerator,
             denominator=denominator,
             csv=csv,
+            description=description,
+            data_source=data_source,
         ),
     )
 
@@ -203,10 +215,28 @@ def new_playbook(
     _create(folder, lambda wb: make(wb, date, entry_id=entry_id, title=title, changes=change))
 
 
+def new_self_assessment(
+    folder: Path = _DIR,
+    date: str | None = typer.Option(
+        None, "--date", metavar="YYYY-MM-DD", help="When the team rated itself (default: today)."
+    ),
+    scale: int = typer.Option(5, "--scale", metavar="N", help="Top of the rating scale: 1 to N."),
+) -> None:
+    """Create a self-assessment named by its date, listing the ten characteristics to rate.
+
+    Example: microsys new self-assessment my-clinic --date 2026-03-01
+    """
+    from microsys.creating import new_self_assessment as make
+
+    day = parse_today(date)
+    _create(folder, lambda wb: make(wb, date=day, scale_max=scale))
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``new`` group to the app."""
     group = typer.Typer(
-        help="Create the next record: pdsa, sdsa, measure, change, meeting, theme, playbook.",
+        help="Create the next record: pdsa, sdsa, measure, change, meeting, theme, playbook "
+        "or self-assessment.",
         no_args_is_help=True,
     )
     for name, fn in (
@@ -217,6 +247,7 @@ def register(app: typer.Typer) -> None:
         ("meeting", new_meeting),
         ("theme", new_theme),
         ("playbook", new_playbook),
+        ("self-assessment", new_self_assessment),
     ):
-        group.command(name)(fn)
+        add_command(group, name, fn)
     app.add_typer(group, name="new")

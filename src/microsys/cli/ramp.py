@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from microsys.cli.common import NO_COLOR, choices, color_wanted, parse_today, today_option
+from microsys.cli.common import NO_COLOR, add_command, choices, color_wanted, parse_today, today_option
 from microsys.reporters.status import COACH_STATUS, RAMP_STATUS
 
 if TYPE_CHECKING:
@@ -29,7 +29,16 @@ def _console(no_color: bool) -> Any:
 _DIR = typer.Argument(Path("."), help="The workbook folder (default: the current folder).")
 _TODAY = today_option("Evaluate as if today were this date")
 _NO_COLOR = NO_COLOR
-_BY = typer.Option(None, "--by", help="Who records the move (default: git's user.name).")
+_BY = typer.Option(
+    None, "--by", metavar="NAME", help="Who records the move (default: git's user.name, else asked)."
+)
+_DATE = typer.Option(
+    None,
+    "--date",
+    metavar="YYYY-MM-DD",
+    help="When the move happened (default: today), for a team that starts part-way.",
+)
+_NO_INPUT = typer.Option(False, "--no-input", help="Never ask who records the move; leave it out if unknown.")
 _DRY = typer.Option(False, "--dry-run", help="Show the change to ramp.yaml; write nothing.")
 _FORCE = typer.Option(False, "--force", help="Move on although evidence is missing (needs --reason).")
 _REASON = typer.Option(None, "--reason", help="Why the move is forced; kept in the history.")
@@ -63,9 +72,15 @@ def _next(
     reason: str | None,
     today: str | None,
     no_color: bool,
+    date: str | None,
+    no_input: bool,
 ) -> None:
+    from microsys.cli.common import interactive
     from microsys.ramping import next_move
     from microsys.render.ramp_view import show_move
+
+    def ask() -> str | None:
+        return str(typer.prompt("Who is recording this move?", default="", show_default=False))
 
     result = next_move(
         folder,
@@ -75,11 +90,10 @@ def _next(
         force=force,
         reason=reason,
         dry_run=dry_run,
+        date=parse_today(date) if date else None,
+        ask_who=ask if interactive() and not no_input else None,
     )
-    console = _console(no_color)
-    show_move(result.move, result.written, dry_run, console)
-    if dry_run:
-        typer.echo(result.diff, nl=False)
+    show_move(result.move, result.written, dry_run, _console(no_color), result.diff)
     if result.move.missing and not force:
         raise typer.Exit(1)
 
@@ -87,10 +101,12 @@ def _next(
 def ramp_next(
     folder: Path = _DIR,
     by: str | None = _BY,
+    date: str | None = _DATE,
     dry_run: bool = _DRY,
     force: bool = _FORCE,
     reason: str | None = _REASON,
     today: str | None = _TODAY,
+    no_input: bool = _NO_INPUT,
     no_color: bool = _NO_COLOR,
 ) -> None:
     """Move up the ramp when the current stage's evidence is complete, and record the move.
@@ -101,7 +117,7 @@ def ramp_next(
 
     Example: microsys ramp next my-clinic --by "Ana Silva" --dry-run
     """
-    _next("stage", folder, by, dry_run, force, reason, today, no_color)
+    _next("stage", folder, by, dry_run, force, reason, today, no_color, date, no_input)
 
 
 def ramp_history(folder: Path = _DIR, today: str | None = _TODAY, no_color: bool = _NO_COLOR) -> None:
@@ -134,10 +150,12 @@ def coach_status(
 def coach_next(
     folder: Path = _DIR,
     by: str | None = _BY,
+    date: str | None = _DATE,
     dry_run: bool = _DRY,
     force: bool = _FORCE,
     reason: str | None = _REASON,
     today: str | None = _TODAY,
+    no_input: bool = _NO_INPUT,
     no_color: bool = _NO_COLOR,
 ) -> None:
     """Move the coaching to its next phase when the current phase's criteria hold, and record it.
@@ -146,7 +164,7 @@ def coach_next(
 
     Example: microsys coach next my-clinic --by "Jo Brown"
     """
-    _next("coaching", folder, by, dry_run, force, reason, today, no_color)
+    _next("coaching", folder, by, dry_run, force, reason, today, no_color, date, no_input)
 
 
 def coach_history(folder: Path = _DIR, today: str | None = _TODAY, no_color: bool = _NO_COLOR) -> None:
@@ -163,14 +181,14 @@ def coach_history(folder: Path = _DIR, today: str | None = _TODAY, no_color: boo
 def register(app: typer.Typer) -> None:
     """Add the ``ramp`` and ``coach`` groups to the app."""
     ramp = typer.Typer(help="The improvement ramp: Assess, Diagnose, Treat, Sustain.", no_args_is_help=True)
-    ramp.command("status")(ramp_status)
-    ramp.command("next")(ramp_next)
-    ramp.command("history")(ramp_history)
+    add_command(ramp, "status", ramp_status)
+    add_command(ramp, "next", ramp_next)
+    add_command(ramp, "history", ramp_history)
     app.add_typer(ramp, name="ramp")
     coach = typer.Typer(
         help="The coaching phases: work before the work, pre-phase, action, transition.", no_args_is_help=True
     )
-    coach.command("status")(coach_status)
-    coach.command("next")(coach_next)
-    coach.command("history")(coach_history)
+    add_command(coach, "status", coach_status)
+    add_command(coach, "next", coach_next)
+    add_command(coach, "history", coach_history)
     app.add_typer(coach, name="coach")

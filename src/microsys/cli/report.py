@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from microsys.cli.common import choices, parse_today, today_option
+from microsys.cli.common import add_command, choices, parse_today, today_option
 
 # The use case's own lists (reporting.KINDS/FORMATS/SIZES) import the whole report code, too
 # slow for `--help`; tests/cli/test_report.py checks these stay equal to them.
@@ -29,7 +29,11 @@ else:
 
 def report(
     paths: list[Path] = typer.Argument(
-        ..., help="Workbook folders (or, with --all, folders holding workbooks)."
+        None,
+        metavar="[FOLDER]...",
+        help="Workbook folders or files in them (default: the workbook you are in); "
+        "with --all, folders holding workbooks.",
+        show_default=False,
     ),
     kind: ReportKind = typer.Option(
         "storyboard", "--kind", "-k", case_sensitive=False, help="Which report (summary: the 5P summary)."
@@ -76,6 +80,7 @@ def report(
     """
     from microsys.render import workers
 
+    paths = paths or [Path(".")]
     workers.start(paths)  # charts' matplotlib loads in the background while the workbooks are read
     from microsys.reporting import Options, Renderer, find, kinds_of, plan, run_all
     from microsys.workbook.discover import display_path
@@ -102,18 +107,19 @@ def report(
                 done.append(outcome)
                 progress.advance(bar)
         outcomes = iter(done)
+    said: set[tuple[Path, str, str]] = set()  # a note on one report is said once, not once per format
     for outcome in outcomes:
         task = outcome.task
         if outcome.skipped:
             typer.echo(f"skipped {task.kind} of {display_path(task.workbook)}: {outcome.skipped}")
             continue
         typer.echo(f"wrote {display_path(outcome.written[0])}")
-        for note in outcome.notes:
-            typer.echo(f"  note: {note}")
-        for cut in outcome.shortened:
-            typer.echo(f"  shortened: {cut}")
+        for line in [f"note: {n}" for n in outcome.notes] + [f"shortened: {c}" for c in outcome.shortened]:
+            if (task.workbook, task.kind, line) not in said:
+                said.add((task.workbook, task.kind, line))
+                typer.echo(f"  {line}")
 
 
 def register(app: typer.Typer) -> None:
     """Add the command to the app."""
-    app.command("report")(report)
+    add_command(app, "report", report)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from microsys.cli.common import add_command
+
 
 def schema(
     kind: str = typer.Argument(
@@ -60,4 +62,4 @@ def schema(
 
 def register(app: typer.Typer) -> None:
     """Add the command to the app."""
-    app.command("schema")(schema)
+    add_command(app, "schema", schema)

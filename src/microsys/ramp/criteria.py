@@ -180,8 +180,11 @@ def _themes_listed(f: Facts) -> Verdict:
 
 
 def _self_assessment(f: Facts) -> Verdict:
+    rated = [sa for sa in f.wb.self_assessments if sa.ratings]  # a new, unrated file is not yet one
     n = len(f.wb.self_assessments)
-    return Verdict(n > 0, f"{n} self-assessment(s)")
+    if n and not rated:
+        return Verdict(False, f"{n} self-assessment file(s), none rated yet")
+    return Verdict(bool(rated), f"{len(rated)} self-assessment(s)")
 
 
 # --- Diagnose -------------------------------------------------------------
@@ -257,7 +260,7 @@ def _specific_aim(f: Facts) -> Verdict:
 
 def _in_theme(f: Facts, change: str) -> bool:
     idea = f.change_ideas.get(change)
-    theme = f.selected_theme
+    theme = f.theme
     return idea is None or idea.theme is None or theme is None or idea.theme == theme.id
 
 
@@ -301,11 +304,19 @@ def _completed_cycles(f: Facts) -> Verdict:
 
 
 def _predictions(f: Facts) -> Verdict:
+    # Judged as `check` judges it: a cycle with results needs a prediction, and one
+    # that git shows was committed with or after the results does not count.
     tested = [c for c in f.pdsa if c.do is not None or c.study is not None]
+    if not tested:
+        return Verdict(False, "no cycle tested yet")
     without = [c.id for c in tested if not filled(c.prediction)]
-    return Verdict(
-        not without, "every tested cycle has one" if not without else "missing in " + ", ".join(without)
+    late = [c.id for c in tested if c.id in f.late_predictions and c.id not in without]
+    problems = (["missing in " + ", ".join(without)] if without else []) + (
+        ["committed with or after the results in " + ", ".join(late)] if late else []
     )
+    if problems:
+        return Verdict(False, "; ".join(problems))
+    return Verdict(True, f"all {len(tested)} tested cycle(s) wrote one first")
 
 
 def _data_after_change(f: Facts) -> Verdict:
@@ -380,15 +391,27 @@ def _reflection(f: Facts) -> Verdict:
 
 def _next_theme(f: Facts) -> Verdict:
     t = f.wb.themes
-    current = f.selected_theme
+    current = f.theme
     if t is None or current is None:
-        return Verdict(False, "no selected theme")
+        return Verdict(False, "no theme selected in themes.yaml")
     if current.status != "done":
-        return Verdict(False, f"mark {current.id} `status: done` when its gains are sustained")
+        return Verdict(
+            False,
+            f"first mark {current.id} `status: done` in themes.yaml when its gains are sustained, "
+            "then select the next theme (`selected:`), then run `microsys ramp next`",
+        )
     nxt = [x for x in t.themes if x.status in ("candidate", "selected") and x.id != current.id]
     if not nxt:
-        return Verdict(False, "no candidate theme left: list the next one")
-    return Verdict(True, f"{current.id} done; next could be " + ", ".join(x.id for x in nxt))
+        return Verdict(False, f"{current.id} done; now list the next theme in themes.yaml and select it")
+    chosen = f.selected_theme
+    if chosen is None or chosen.id == current.id:
+        return Verdict(
+            True,
+            f"{current.id} done; next select one of "
+            + ", ".join(x.id for x in nxt)
+            + " (`selected:`), then run `microsys ramp next`",
+        )
+    return Verdict(True, f"{current.id} done; {chosen.id} selected next: run `microsys ramp next`")
 
 
 # --- Coaching phases ------------------------------------------------------

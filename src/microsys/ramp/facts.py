@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
 from microsys.schema.identity import Manifest, RampState
@@ -22,6 +23,7 @@ from microsys.schema.improvement import ChangeIdea, GlobalAim, SpecificAim, Them
 from microsys.schema.measures import Measure
 from microsys.schema.meetings import Meeting
 from microsys.schema.placeholders import filled as filled  # re-exported: the ramp's notion of "done"
+from microsys.workbook.githistory import CycleHistory, prediction_late
 from microsys.workbook.loader import Workbook
 
 # Days between two values, for each measure frequency (per-session: about weekly).
@@ -53,9 +55,11 @@ class Adoption:
 class Facts:
     """A read-only view of one workbook for the criteria to ask questions of."""
 
-    def __init__(self, wb: Workbook, today: dt.date) -> None:
+    def __init__(self, wb: Workbook, today: dt.date, history: CycleHistory | None = None) -> None:
         self.wb = wb
         self.today = today
+        self.history = history
+        """Committed versions of the PDSA files, when the workbook is in git (and it was read)."""
         self._series: dict[str, list[tuple[dt.date, float]]] = {}
 
     # --- identity and ramp -------------------------------------------------
@@ -89,10 +93,43 @@ class Facts:
         return next((t for t in themes.themes if t.id == themes.selected), None)
 
     @cached_property
-    def global_aim(self) -> GlobalAim | None:
-        """The global aim of the selected theme (the last one, if several)."""
+    def theme(self) -> Theme | None:
+        """The theme of the current improvement cycle: what the ramp's stage is about.
+
+        In Diagnose (and Assess) it is the selected theme. In Treat and Sustain it is
+        the theme recorded by this cycle's moves, so that a team which marks its theme
+        done and selects the next one before `ramp next` (the order teams work in) is
+        still judged on the theme it is finishing. Older ramp.yaml files record no
+        theme: then, in Sustain, a selected theme with no global aim yet is taken as
+        the next one, and the cycle's theme is the last one with a global aim
+        (preferring one marked done).
+        """
+        themes = self.wb.themes
+        if themes is None:
+            return None
+        by_id = {t.id: t for t in themes.themes}
+        if self.ramp.stage not in ("treat", "sustain"):
+            return self.selected_theme
+        for move in reversed(self.ramp.history):
+            if move.to == "diagnose":
+                break  # the start of this cycle: earlier moves belong to earlier themes
+            if move.theme in by_id:
+                return by_id[move.theme]
+        selected = self.selected_theme
         aims = self.wb.aims
-        theme = self.selected_theme
+        aimed = {a.theme for a in aims.global_aims} if aims is not None else set()
+        if self.ramp.stage == "sustain" and (selected is None or selected.id not in aimed):
+            worked = [t for t in themes.themes if t.id in aimed and t.status != "parked"]
+            done = [t for t in worked if t.status == "done"]
+            if done or worked:
+                return (done or worked)[-1]
+        return selected
+
+    @cached_property
+    def global_aim(self) -> GlobalAim | None:
+        """The global aim of the current cycle's theme (the last one, if several)."""
+        aims = self.wb.aims
+        theme = self.theme
         if aims is None or theme is None:
             return None
         matching = [a for a in aims.global_aims if a.theme == theme.id]
@@ -237,3 +274,27 @@ class Facts:
                 seen.add(nxt.id)
             chains.append(chain)
         return chains
+
+    # --- git history -------------------------------------------------------
+    def copied_in(self, c: PDSA) -> bool:
+        """True for a cycle tested before the workbook was kept in git (`tracked_since:`)."""
+        since = self.manifest.tracked_since if self.manifest else None
+        start = self.test_start(c)
+        return since is not None and start is not None and start < since
+
+    @cached_property
+    def late_predictions(self) -> set[str]:
+        """PDSA cycles whose prediction git shows was committed with or after their results.
+
+        The same judgement as the `pdsa.prediction-after-the-fact` warning; empty
+        when the history was not read (no git, or `--no-git`).
+        """
+        if self.history is None:
+            return set()
+        late = set()
+        for sf, model in self.wb.records("pdsa"):
+            c = cast(PDSA, model)
+            versions = self.history.get(sf.rel)
+            if versions and not self.copied_in(c) and prediction_late(versions, filled(c.prediction)):
+                late.add(c.id)
+        return late

@@ -23,7 +23,7 @@ from microsys.rules import Rule
 from microsys.schema.cycles import PDSA, SDSA
 from microsys.schema.measures import Measure
 from microsys.workbook.crossref import finding
-from microsys.workbook.githistory import CycleHistory, Snapshot
+from microsys.workbook.githistory import CycleHistory, Snapshot, prediction_late
 from microsys.workbook.loader import SourceFile, Workbook
 
 SCALE_SEQUENCE = 3
@@ -134,13 +134,9 @@ def _stale_measures(facts: Facts) -> Iterator[tuple[Measure, dt.date, int]]:
 
 
 def _after_the_fact(sf: SourceFile, c: PDSA, versions: Sequence[Snapshot]) -> Iterator[Diagnostic]:
-    first_results = next((i for i, v in enumerate(versions) if v.has_results), None)
-    if first_results is None:
-        return
-    first_prediction = next((i for i, v in enumerate(versions) if v.has_prediction), None)
-    if first_prediction is None and not filled(c.prediction):
-        return  # no prediction at all: pdsa.no-prediction says so
-    if first_prediction is None or first_prediction >= first_results:
+    late = prediction_late(versions, filled(c.prediction))
+    if late is not None:
+        first_prediction, first_results = late
         when = (
             "is not committed yet, while the results are"
             if first_prediction is None
@@ -157,11 +153,71 @@ def _after_the_fact(sf: SourceFile, c: PDSA, versions: Sequence[Snapshot]) -> It
         )
 
 
-def _copied_in(facts: Facts, c: PDSA) -> bool:
-    """True for a cycle tested before the workbook was kept in git (`tracked_since:`)."""
-    since = facts.manifest.tracked_since if facts.manifest else None
-    start = facts.test_start(c)
-    return since is not None and start is not None and start < since
+def _undefined(sf: SourceFile, m: Measure) -> Iterator[Diagnostic]:
+    missing = [
+        what
+        for what, value in (
+            (
+                "a description (`definition: description:`)",
+                # A proportion's numerator and denominator define it; a measurement needs words.
+                m.definition.description
+                or (m.definition.numerator if filled(m.definition.denominator) else None),
+            ),
+            ("a data source (`data_source:`)", m.data_source),
+        )
+        if not filled(value)
+    ]
+    if missing:
+        yield _at_top_key(
+            _warn(
+                sf,
+                ("definition",),
+                rules.MEASURE_NO_DEFINITION,
+                f"the operational definition of {m.id} lacks " + " and ".join(missing),
+                "say exactly what is counted or timed, from when to when, and where the numbers come "
+                "from, so that anyone collecting it gets the same number",
+            ),
+            sf.text,
+            ("definition", "data_source"),
+        )
+
+
+_STATUS_OF = {"adopt": "adopted", "abandon": "abandoned", "adapt": "testing"}
+
+
+def _status_follows_act(facts: Facts) -> Iterator[Diagnostic]:
+    """A change idea's `status:` that disagrees with its latest PDSA decision (or with a test under way)."""
+    sf = facts.wb.file("change-ideas.yaml")
+    ideas = facts.wb.change_ideas
+    if sf is None or ideas is None:
+        return
+    for i, idea in enumerate(ideas.ideas):
+        if "status" not in idea.model_fields_set:
+            continue  # a team that does not keep `status:` follows its cycles instead
+        cycles = [c for c in facts.pdsa if c.change == idea.id]
+        decided = [c for c in cycles if facts.completed(c)]
+        if decided:
+            last = decided[-1]
+            decision = last.act.decision if last.act else None
+            expected = _STATUS_OF.get(decision or "")
+            why = f"{last.id} decided to {decision} it" + (
+                f" on {last.act.date}" if last.act and last.act.date else ""
+            )
+        elif any(has_results(c) for c in cycles):
+            expected, why = "testing", f"{cycles[-1].id} is testing it"
+        else:
+            continue
+        if expected is None or idea.status == expected:
+            continue
+        if expected == "testing" and idea.status == "adopted" and decided:
+            continue  # adapted, then adopted by hand after a later test: not a contradiction worth a warning
+        yield _warn(
+            sf,
+            ("ideas", i, "status"),
+            rules.CHANGE_STATUS_MISMATCH,
+            f"{idea.id} has `status: {idea.status}` but {why}",
+            f"set `status: {expected}` for {idea.id}, or record the decision that changed it in a new cycle",
+        )
 
 
 def check(wb: Workbook, today: dt.date, history: CycleHistory | None = None) -> list[Diagnostic]:
@@ -175,10 +231,11 @@ def check(wb: Workbook, today: dt.date, history: CycleHistory | None = None) -> 
         out.extend(_pdsa_method(sf, c))
         out.extend(_act_decision(sf, c))
         out.extend(_adopted_without_data(facts, sf, c))
-        if history is not None and sf.rel in history and not _copied_in(facts, c):
+        if history is not None and sf.rel in history and not facts.copied_in(c):
             out.extend(_after_the_fact(sf, c, history[sf.rel]))
     for sf, model in wb.records("sdsa"):
         out.extend(_act_decision(sf, cast(SDSA, model)))
+    out.extend(_status_follows_act(facts))
     for last, length in _scale_not_growing(facts):
         sf = pdsa_files[last.id]
         scale = last.plan.scale if last.plan and last.plan.scale else "not given"
@@ -193,6 +250,8 @@ def check(wb: Workbook, today: dt.date, history: CycleHistory | None = None) -> 
             )
         )
     measure_files = {cast(Measure, m).id: sf for sf, m in wb.records("measure")}
+    for m in facts.measures.values():
+        out.extend(_undefined(measure_files[m.id], m))
     for m, last_date, gap in _stale_measures(facts):
         sf = measure_files[m.id]
         out.append(

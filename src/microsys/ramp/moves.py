@@ -12,10 +12,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from microsys.errors import RefusedError
+from microsys.errors import RefusedError, UsageError
 from microsys.ramp.criteria import Evaluated, evaluate, next_phase, next_stage
 from microsys.ramp.facts import Facts
 from microsys.storage import Change
+from microsys.workbook.githistory import CycleHistory
 from microsys.workbook.loader import Workbook, refuse_if_broken
 from microsys.yaml.edit import YamlDocument, append_item, block_list, new_mapping
 
@@ -30,8 +31,9 @@ class Move:
     from_: str
     to: str
     date: dt.date
-    by: str
+    by: str | None
     cycle: int
+    theme: str | None
     evaluated: tuple[Evaluated, ...]
     forced: bool
     reason: str | None
@@ -43,16 +45,45 @@ class Move:
         return [e for e in self.evaluated if e.blocking]
 
 
-def _entry(date: dt.date, from_: str, to: str, by: str, forced: bool, reason: str | None) -> Any:
+def _entry(
+    date: dt.date,
+    from_: str,
+    to: str,
+    by: str | None,
+    forced: bool,
+    reason: str | None,
+    theme: str | None,
+    cycle: int | None,
+) -> Any:
     entry = new_mapping()
     entry["date"] = date
     entry["from"] = from_
     entry["to"] = to
-    entry["by"] = by
+    if by:
+        entry["by"] = by
     if forced:
         entry["forced"] = True
         entry["reason"] = reason
+    if theme:
+        entry["theme"] = theme
+    if cycle is not None:
+        entry["cycle"] = cycle
     return entry
+
+
+def _move_date(date: dt.date | None, today: dt.date, since: dt.date | None, current: str) -> dt.date:
+    if date is None:
+        return today
+    if date > today:
+        raise UsageError(
+            f"{date} is in the future", hint="a move is recorded on the day it happened: give a past date"
+        )
+    if since is not None and date < since:
+        raise UsageError(
+            f"{date} is before {current} began on {since}",
+            hint=f"give a date on or after {since}, or correct `since:` in ramp.yaml first",
+        )
+    return date
 
 
 def plan_move(
@@ -60,14 +91,21 @@ def plan_move(
     track: Track,
     *,
     today: dt.date,
-    by: str,
+    by: str | None,
     force: bool = False,
     reason: str | None = None,
+    date: dt.date | None = None,
+    history: CycleHistory | None = None,
 ) -> Move:
-    """Plan the next move on ``track``.
+    """Plan the next move on ``track``, recorded on ``date`` (default: ``today``).
+
+    The history entry records the theme the team was working on and the
+    improvement cycle the move belongs to, so that the story of one theme can be
+    told after the team has moved on.
 
     Raises:
         RefusedError: ramp.yaml cannot be edited (missing, or with errors).
+        UsageError: ``date`` is after ``today`` or before the current stage or phase began.
     """
     sf = wb.file("ramp.yaml")
     if sf is None:
@@ -76,7 +114,7 @@ def plan_move(
             hint="create it with `stage: assess`, then run this again",
         )
     refuse_if_broken(wb, sf)
-    facts = Facts(wb, today)
+    facts = Facts(wb, today, history)
     ramp = wb.ramp
     doc = YamlDocument.read(wb.root / "ramp.yaml", sf.path)
     if not isinstance(doc.data, dict):
@@ -89,12 +127,15 @@ def plan_move(
     else:
         current, target = ramp.coaching.phase, next_phase(ramp.coaching.phase)
         cycle = ramp.cycle
+    since = ramp.since if track == "stage" else ramp.coaching.since
+    when = _move_date(date, today, since, current)
     evaluated = tuple(evaluate(facts, current))
     forced = force and any(e.blocking for e in evaluated)
-    entry = _entry(today, current, target, by, forced, reason)
+    theme = facts.theme.id if facts.theme is not None else None
+    entry = _entry(when, current, target, by, forced, reason, theme, ramp.cycle if track == "stage" else None)
     if track == "stage":
         data["stage"] = target
-        data["since"] = today
+        data["since"] = when
         if cycle != ramp.cycle or "cycle" in data:
             data["cycle"] = cycle
         append_item(block_list(data, "history"), entry)
@@ -104,15 +145,16 @@ def plan_move(
             coaching = new_mapping()
             data["coaching"] = coaching
         coaching["phase"] = target
-        coaching["since"] = today
+        coaching["since"] = when
         append_item(block_list(coaching, "history"), entry)
     return Move(
         track=track,
         from_=current,
         to=target,
-        date=today,
+        date=when,
         by=by,
         cycle=cycle,
+        theme=theme,
         evaluated=evaluated,
         forced=forced,
         reason=reason,

@@ -127,6 +127,16 @@ def progress(facts: Facts) -> Progress:
     def say(text: str) -> None:
         reasons.append(text)
 
+    # The Assess stage is evidence too: a team that has met, studied its 5Ps (with
+    # patient numbers) and listed themes is a forming team, aim or not.
+    patients = facts.wb.patients
+    counted = patients is not None and patients.population is not None
+    assessed = (
+        has_team
+        and len(facts.meetings) >= 3
+        and bool(facts.wb.themes and facts.wb.themes.themes)
+        and (counted or has_data)
+    )
     score = 0.5
     next_level: str | None = "a lead team of 3+, an aim and the first data (1.0)"
     if facts.manifest is not None:
@@ -134,6 +144,12 @@ def progress(facts: Facts) -> Progress:
     if has_team and has_aim and has_data:
         score, next_level = 1.0, "change ideas, a process map or a planned cycle (1.5)"
         say(f"lead team of {len(team)}, an aim, and data collection begun")
+    elif assessed:
+        score, next_level = 1.0, "change ideas, a process map or a planned cycle (1.5)"
+        say(
+            f"lead team of {len(team)} assessed its microsystem: {len(facts.meetings)} meetings, "
+            "the 5Ps with patient numbers, themes listed"
+        )
     if score >= 1.0 and planning:
         score, next_level = 1.5, "3+ meetings and diagnostic work: a fishbone or process map (2.0)"
         say("planning under way: change ideas, maps or cycles")

@@ -32,7 +32,20 @@ lead team meetings, two co-coaches instead of one coach); those marked *both*
 apply to either.
 
 In a later improvement cycle, changes, cycles and adoptions count for the
-selected theme when their change idea names it under `theme:` (or names no theme).
+cycle's theme when their change idea names it under `theme:` (or names no theme).
+The cycle's theme is the selected one in Diagnose; from Treat on it is the theme
+recorded by the cycle's moves (each history entry of `ramp.yaml` keeps `theme:`
+and `cycle:`). So at the end of Sustain the team works in this order:
+
+1. mark the finished theme `status: done` in `themes.yaml`;
+2. select the next theme (`selected: T2`), adding it first if it is not listed;
+3. run `microsys ramp next`: the Sustain checklist still judges the finished
+   theme, and the team returns to Diagnose with the next one.
+
+Moves are recorded as of today, or of `--date YYYY-MM-DD` for a team that
+starts using microsys part-way through its journey; `by:` is `--by`, else
+`git config user.name` of the workbook's repository, else asked for (and left
+out with `--no-input`).
 """
 
 _SCORE = """\
@@ -54,7 +67,8 @@ values reaches the target, and "sustained" over the last 12.
 
 _EVIDENCE = {
     0.5: "A workbook.",
-    1.0: "A lead team of 3+, an aim, and data collection begun.",
+    1.0: "A lead team of 3+, an aim, and data collection begun; or the Assess work done: 3+ meetings, "
+    "the 5Ps with patient numbers (or a measure) and themes listed.",
     1.5: "Change ideas, a process map or a planned cycle.",
     2.0: "3+ meetings and diagnostic work (fishbone or process map).",
     2.5: "A change tested in a PDSA cycle (Do carried out).",
@@ -97,7 +111,9 @@ starting one, not the team's). Each entry of
 `stages` and `phases` is `{"id", "title", "state" (passed, current or ahead),
 "ready", "criteria": [{"id", "title", "required", "met", "detail", "file"}]}`;
 each history entry is `{"track" (stage or coaching), "date", "from", "to",
-"by", "forced", "reason"}`. Fields are only ever added within a version.
+"by", "forced", "reason", "theme", "cycle"}`: `theme` is the theme the team was
+working on and `cycle` the improvement cycle a ramp move belongs to (both null
+for moves recorded before microsys wrote them). Fields are only ever added within a version.
 """
 
 _FIDELITY_RULES = (

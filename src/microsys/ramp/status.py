@@ -18,6 +18,7 @@ from microsys.ramp.criteria import (
 )
 from microsys.ramp.facts import Facts
 from microsys.ramp.progress import Progress, progress
+from microsys.workbook.githistory import CycleHistory
 from microsys.workbook.loader import Workbook
 
 JSON_VERSION = 1
@@ -50,6 +51,10 @@ class HistoryItem:
     by: str | None
     forced: bool
     reason: str | None
+    theme: str | None = None
+    """The theme the team was working on, when the move recorded it."""
+    cycle: int | None = None
+    """The improvement cycle a ramp move belongs to, when recorded."""
 
 
 @dataclass(frozen=True)
@@ -108,18 +113,19 @@ def _states(order: tuple[str, ...], current: str, repeat_from: str | None) -> di
     return states
 
 
-def ramp_status(wb: Workbook, today: dt.date) -> RampStatus:
-    """The status of one workbook on ``today``."""
-    facts = Facts(wb, today)
+def ramp_status(wb: Workbook, today: dt.date, git_history: CycleHistory | None = None) -> RampStatus:
+    """The status of one workbook on ``today``; ``git_history`` (its PDSA files in git) judges predictions."""
+    facts = Facts(wb, today, git_history)
     ramp = wb.ramp
     stage_states = _states(STAGES, ramp.stage, "diagnose" if ramp.cycle > 1 else None)
     phase_states = _states(PHASES, ramp.coaching.phase, None)
     stages = tuple(GateStatus(s, STAGE_TITLES[s], stage_states[s], tuple(evaluate(facts, s))) for s in STAGES)
     phases = tuple(GateStatus(p, PHASE_TITLES[p], phase_states[p], tuple(evaluate(facts, p))) for p in PHASES)
     history = [
-        HistoryItem("stage", h.date, h.from_, h.to, h.by, h.forced, h.reason) for h in ramp.history
+        HistoryItem("stage", h.date, h.from_, h.to, h.by, h.forced, h.reason, h.theme, h.cycle)
+        for h in ramp.history
     ] + [
-        HistoryItem("coaching", h.date, h.from_, h.to, h.by, h.forced, h.reason)
+        HistoryItem("coaching", h.date, h.from_, h.to, h.by, h.forced, h.reason, h.theme)
         for h in ramp.coaching.history
     ]
     history.sort(key=lambda h: h.date)
@@ -204,6 +210,8 @@ def as_dict(s: RampStatus) -> dict[str, Any]:
                 "by": h.by,
                 "forced": h.forced,
                 "reason": h.reason,
+                "theme": h.theme,
+                "cycle": h.cycle,
             }
             for h in s.history
         ],

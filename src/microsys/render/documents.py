@@ -11,6 +11,7 @@ Templates are looked up in the workbook's ``templates/report/`` first, in a sand
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ from microsys.errors import UsageError
 from microsys.render.figures import Drawn, prefix_ids
 from microsys.render.jinja import make_env
 from microsys.render.svgcheck import plain
-from microsys.report.content import FILE_STEMS, Report
+from microsys.report.kinds import FILE_STEMS
+from microsys.report.model import FlowchartFigure, Report
 from microsys.report.shapes import Node
 from microsys.resources import templates_dir
 
@@ -52,7 +54,7 @@ def mermaid_text(value: Any) -> Markup:
     return Markup("".join(out))
 
 
-def mermaid(nodes: list[Node]) -> Markup:
+def mermaid(nodes: Sequence[Node]) -> Markup:
     """A Mermaid flowchart of a process map, one subgraph per owner (the swimlanes)."""
     shapes = {
         "start": ('(["', '"])'),
@@ -151,7 +153,7 @@ def markdown(report: Report, drawn: Drawn, workbook: Path, target: Path) -> tupl
     folder = f"{FILE_STEMS[report.kind]}_files"
     files = {target.parent / folder / name: plain(svg) for name, svg in sorted(drawn.svgs.items())}
     links = {name: Markup(f"{folder}/{name}") for name in drawn.svgs}
-    flows = {f.name: mermaid(f.spec) for f in report.figures if f.kind == "flowchart"}
+    flows = {f.name: mermaid(f.nodes) for f in report.figures if isinstance(f, FlowchartFigure)}
     text = _render_report(
         workbook, html=False, name=f"{report.kind}.md.j2", d=report.data, fig=links, flow=flows
     )

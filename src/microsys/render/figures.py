@@ -1,10 +1,11 @@
 """Draw a report's figures as SVG: diagrams here, measure charts with matplotlib (cached).
 
-A chart is most of a report's time, so charts are kept in a cache folder keyed by a
-hash of everything that goes into them; an unchanged measure is never drawn twice.
-The cache is in the user's cache folder (:mod:`microsys.render.cache`), never in the
-workbook, and an entry is used only when it matches its key and digest and is a
-plain drawing (:mod:`microsys.render.svgcheck`).
+Each figure class of the report model has its drawer in :data:`DRAWERS`. A chart is
+most of a report's time, so charts are drawn by background workers and kept in a
+cache folder keyed by a hash of everything that goes into them; an unchanged measure
+is never drawn twice. The cache is in the user's cache folder (:mod:`microsys.render.cache`),
+never in the workbook, and an entry is used only when it matches its key and digest and
+is a plain drawing (:mod:`microsys.render.svgcheck`).
 """
 
 from __future__ import annotations
@@ -14,16 +15,25 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from microsys._version import __version__
 from microsys.render import diagrams
-from microsys.report.content import Figure
+from microsys.report.model import (
+    ChartFigure,
+    FishboneFigure,
+    FlowchartFigure,
+    ParetoFigure,
+    RampFigure,
+)
+
+if TYPE_CHECKING:
+    from microsys.report.model import Figure, Report
 
 _VIEWBOX = re.compile(rb'viewBox="\s*([-\d.]+)\s+([-\d.]+)\s+([\d.]+)\s+([\d.]+)\s*"')
 # Chart sizes in inches: a poster column's chart is drawn smaller, so its text is larger
@@ -59,14 +69,16 @@ def _drawing_code() -> str:
         return ""
 
 
-def _chart_key(spec: Any) -> str:
-    series, analysis, poster = spec
-    size = POSTER_CHART_SIZE if poster else CHART_SIZE
-    key = repr((__version__, _drawing_code(), size, series, analysis))
+def _chart_size(chart: ChartFigure) -> tuple[float, float]:
+    return POSTER_CHART_SIZE if chart.poster else CHART_SIZE
+
+
+def _chart_key(chart: ChartFigure) -> str:
+    key = repr((__version__, _drawing_code(), _chart_size(chart), chart.series, chart.analysis))
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def _cached(spec: Any, cache: Path | None) -> str | None:
+def _cached(spec: ChartFigure, cache: Path | None) -> str | None:
     from microsys.render import cache as caches
     from microsys.render.svgcheck import problem
 
@@ -82,16 +94,15 @@ def _cached(spec: Any, cache: Path | None) -> str | None:
     return svg
 
 
-def _chart_jobs(specs: list[Any]) -> list[Any]:
+def _chart_jobs(charts: list[ChartFigure]) -> list[Any]:
     jobs = []
-    for spec in specs:
-        series, analysis, poster = spec
-        width, height = POSTER_CHART_SIZE if poster else CHART_SIZE
-        jobs.append((series, analysis, width, height, _chart_key(spec)))
+    for chart in charts:
+        width, height = _chart_size(chart)
+        jobs.append((chart.series, chart.analysis, width, height, _chart_key(chart)))
     return jobs
 
 
-def _store(spec: Any, svg: str, cache: Path | None) -> None:
+def _store(spec: ChartFigure, svg: str, cache: Path | None) -> None:
     from microsys.render import cache as caches
 
     if cache is None:
@@ -117,7 +128,7 @@ class Pending:
 
         self._figures = list(figures)
         self._cache = cache
-        self._charts = {f.name: f.spec for f in figures if f.kind == "chart"}
+        self._charts = {f.name: f for f in figures if isinstance(f, ChartFigure)}
         self._svgs: dict[str, str] = {}
         self._missing: list[str] = []
         for name, spec in self._charts.items():
@@ -135,7 +146,7 @@ class Pending:
             self._thread = ThreadPoolExecutor(1, thread_name_prefix="microsys-charts")
             self._future = self._thread.submit(workers.draw, chart_svg, jobs)
         self._jobs = jobs
-        self._drawings = {f.name: _diagram(f) for f in self._figures if f.kind != "chart"}
+        self._drawings = {f.name: draw(f) for f in self._figures if not isinstance(f, ChartFigure)}
 
     def ready(self) -> dict[str, str]:
         """The SVGs known now, with a placeholder for each chart still being drawn."""
@@ -161,7 +172,7 @@ class Pending:
         for f in self._figures:
             if f.name in out.svgs:
                 continue
-            if f.kind == "chart":
+            if isinstance(f, ChartFigure):
                 svg = self._svgs[f.name]
             else:
                 svg, shortened = self._drawings[f.name]
@@ -171,18 +182,50 @@ class Pending:
         return out
 
 
-def _diagram(f: Figure) -> tuple[str, list[str]]:
-    """The SVG of a diagram, and the labels that had to be shortened."""
-    if f.kind == "ramp":
-        return diagrams.ramp(f.spec, f.title), []
-    if f.kind == "flowchart":
-        drawing = diagrams.flowchart(f.spec, f.title)
-    elif f.kind == "fishbone":
-        effect, bones = f.spec
-        drawing = diagrams.fishbone(effect, bones, f.title)
-    else:
-        drawing = diagrams.pareto(f.spec, f.title)
+class FigureStore:
+    """Each report's figures, drawn once for all the formats asked for (kept per workbook and kind)."""
+
+    def __init__(self) -> None:
+        self._drawn: dict[tuple[Path, str], Drawn] = {}
+
+    def start(self, root: Path, report: Report) -> Pending | None:
+        """Start drawing a report's figures, unless they were drawn for another format already."""
+        if (root, report.kind) in self._drawn:
+            return None
+        from microsys.render.cache import workbook_folder
+
+        return Pending(report.figures, workbook_folder("charts", root))
+
+    def finish(self, root: Path, report: Report, pending: Pending) -> Drawn:
+        """Wait for ``pending`` and keep what it drew."""
+        self._drawn[root, report.kind] = pending.result()
+        return self._drawn[root, report.kind]
+
+    def drawn(self, root: Path, report: Report) -> Drawn:
+        """The figures of a report, drawn now if they were not yet."""
+        pending = self.start(root, report)
+        if pending is not None:
+            return self.finish(root, report, pending)
+        return self._drawn[root, report.kind]
+
+
+# Each kind of diagram and what draws it: (SVG, labels that had to be shortened).
+# Charts are not here: they are drawn in batches by the workers and cached (see Pending).
+DRAWERS: dict[type[Any], Callable[[Any], tuple[str, list[str]]]] = {
+    RampFigure: lambda f: (diagrams.ramp(f.stages, f.title), []),
+    FlowchartFigure: lambda f: _drawing(diagrams.flowchart(f.nodes, f.title)),
+    FishboneFigure: lambda f: _drawing(diagrams.fishbone(f.effect, f.bones, f.title)),
+    ParetoFigure: lambda f: _drawing(diagrams.pareto(f.bars, f.title)),
+}
+
+
+def _drawing(drawing: diagrams.Drawing) -> tuple[str, list[str]]:
     return drawing.svg, list(drawing.shortened)
+
+
+def draw(f: Figure) -> tuple[str, list[str]]:
+    """The SVG of a diagram, and the labels that had to be shortened."""
+    return DRAWERS[type(f)](f)
 
 
 def prefix_ids(svg: str, prefix: str) -> str:

@@ -10,6 +10,8 @@ from typing import IO, Any, TextIO, cast
 from microsys.ramp.criteria import PHASE_TITLES, STAGE_TITLES, STAGES, Evaluated
 from microsys.ramp.moves import Move
 from microsys.ramp.status import GateStatus, RampStatus
+from microsys.shell import quote
+from microsys.terminal import visible, visible_all
 
 
 class _StripTrailing(io.TextIOBase):
@@ -102,6 +104,7 @@ def _gate_heading(g: GateStatus, command: str, can_move: bool = True) -> str:
 
 def show_status(status: RampStatus, console: Any) -> None:
     """The whole checklist."""
+    status = visible_all(status)  # workbook text never drives the terminal
     from rich.markup import escape
 
     name = escape(status.name or status.path)
@@ -109,7 +112,7 @@ def show_status(status: RampStatus, console: Any) -> None:
     if not status.ramp_valid:
         console.print(
             f"[red]ramp.yaml has errors, so the team's stage is not known; the stage below is the "
-            f"starting one. Run `microsys check {escape(status.path)}` and fix ramp.yaml first.[/]"
+            f"starting one. Run `microsys check {escape(quote(status.path))}` and fix ramp.yaml first.[/]"
         )
     console.print(
         f"Stage: [bold]{STAGE_TITLES[status.stage]}[/] (improvement cycle {status.cycle}) "
@@ -122,11 +125,11 @@ def show_status(status: RampStatus, console: Any) -> None:
     if status.errors:
         console.print(
             f"[red]The workbook has {status.errors} error(s); files with errors count as missing. "
-            f"Run `microsys check {escape(status.path)}`.[/]"
+            f"Run `microsys check {escape(quote(status.path))}`.[/]"
         )
     for g in status.stages:
         console.print()
-        console.print(_gate_heading(g, f"microsys ramp next {status.path}", status.ramp_valid))
+        console.print(_gate_heading(g, f"microsys ramp next {quote(status.path)}", status.ramp_valid))
         if g.state == "passed" and all(e.outcome.ok for e in g.evaluated):
             continue  # everything still holds: the heading says so
         console.print(_checklist(g.evaluated, ahead=g.state == "ahead"))
@@ -145,6 +148,7 @@ def show_status(status: RampStatus, console: Any) -> None:
 
 def show_phases(status: RampStatus, console: Any) -> None:
     """The coaching phases' checklists."""
+    status = visible_all(status)
     console.print(
         f"Coaching: [bold]{PHASE_TITLES[status.phase]}[/] {_since(status.phase_since, status.days_in_phase)}"
     )
@@ -154,30 +158,48 @@ def show_phases(status: RampStatus, console: Any) -> None:
         console.print(_checklist(g.evaluated, ahead=g.state == "ahead"))
 
 
-def show_move(move: Move, written: bool, dry_run: bool, console: Any) -> None:
-    """What a move did, or why it was refused."""
+def show_move(move: Move, written: bool, dry_run: bool, console: Any, diff: str = "") -> None:
+    """What a move did, would do, or why it was refused: one answer.
+
+    A refused dry run says only what is missing; a dry run that would move shows
+    the change to ramp.yaml after saying so.
+    """
+    from rich.markup import escape
+
+    move = visible_all(move)
     frm, to = _title(move.from_), _title(move.to)
     missing = move.missing
     if missing and not move.forced:
         console.print(f"[red]Not ready to move from {frm} to {to}.[/] Missing:")
         console.print(_checklist(missing))
-        console.print(
-            '[dim]Nothing was changed. To move on anyway: --force --reason "why"; '
-            "the reason is kept in the history.[/]"
-        )
+        if dry_run:
+            console.print("[dim]ramp next would refuse and change nothing.[/]")
+        else:
+            console.print(
+                '[dim]Nothing was changed. To move on anyway: --force --reason "why"; '
+                "the reason is kept in the history.[/]"
+            )
         return
     verb = "Would move" if dry_run else "Moved"
-    console.print(f"{verb} from [bold]{frm}[/] to [bold]{to}[/] on {move.date} (recorded by {move.by}).")
+    who = f" (recorded by {escape(move.by)})" if move.by else ""
+    console.print(f"{verb} from [bold]{frm}[/] to [bold]{to}[/] on {move.date}{who}.")
     if move.forced:
-        console.print(f"[yellow]Forced past {len(missing)} missing item(s): {move.reason}[/]")
+        console.print(f"[yellow]Forced past {len(missing)} missing item(s): {escape(move.reason or '')}[/]")
     if move.track == "stage" and move.from_ == "sustain":
-        console.print(f"Improvement cycle {move.cycle} begins: select the next theme in themes.yaml.")
+        console.print(
+            f"Improvement cycle {move.cycle} begins with the selected theme; "
+            f"{escape(move.theme or 'the finished theme')} stays in the history."
+        )
     if written:
         console.print(f"[dim]Recorded in {move.change.path}[/]")
+    if dry_run and diff:
+        console.print("[dim]Nothing was changed. ramp.yaml would change like this:[/]")
+        console.print(escape(visible(diff, keep_newlines=True)), end="", highlight=False, soft_wrap=True)
 
 
 def show_history(status: RampStatus, console: Any, track: str | None = None) -> None:
     """The journey: every recorded move, oldest first."""
+    status = visible_all(status)
     from rich.markup import escape
     from rich.table import Table
 

@@ -1,7 +1,8 @@
 """PDF with typst: templates read the report as JSON data, never as markup.
 
 Each report compiles in a fresh folder that becomes typst's root: the built-in
-templates, the workbook's own overrides (``templates/report/*.typ``), its logo
+templates, the workbook's own overrides (``templates/report/*.typ`` and
+``templates/report/storyboard/*.typ``, one per storyboard section), its logo
 and fonts, the figures and ``data.json``. typst cannot read outside its root, so
 a workbook's templates can read nothing but these copies.
 """
@@ -23,6 +24,7 @@ from microsys.errors import EXIT_USAGE, MicrosysError
 from microsys.ownership import source_name, typst_preamble
 from microsys.render.fonts import FONT_SUFFIXES, gather
 from microsys.render.svgcheck import plain
+from microsys.report.model import Prose
 from microsys.report.text import breakable
 
 # The type scale of each paper size relative to A3 (typst knows the sizes themselves).
@@ -31,8 +33,8 @@ UNIT = {"a4": 0.74, "a3": 1.0, "a2": 1.41, "a1": 2.0, "a0": 2.83}
 MAIN = "microsys-main.typ"
 NO_PACKAGES = "microsys-no-packages"
 LOGO_NAMES = ("logo.svg", "logo.png", "logo.jpg", "logo.jpeg")
-# Keys whose values are file names or codes, not text for people: left as they are.
-_NOT_TEXT = frozenset({"figure", "chart", "logo", "kind", "stage", "state", "decision", "met", "paper"})
+# Folders of typst templates: the reports, and the storyboard's one template per section.
+TEMPLATE_FOLDERS = ("", "storyboard")
 
 
 class TypesetError(MicrosysError):
@@ -41,14 +43,17 @@ class TypesetError(MicrosysError):
     exit_code = EXIT_USAGE
 
 
-def prepare_text(value: Any, key: str = "") -> Any:
-    """Every text in the data, with break opportunities in very long words."""
-    if isinstance(value, str):
-        return value if key in _NOT_TEXT else breakable(value)
+def prepare_text(value: Any) -> Any:
+    """Every :class:`~microsys.report.model.Prose` in the data, with break opportunities in very long words.
+
+    Other strings are codes and file names (a decision, a figure's name), left as they are.
+    """
+    if isinstance(value, Prose):
+        return breakable(value)
     if isinstance(value, dict):
-        return {k: prepare_text(v, k) for k, v in value.items()}
+        return {k: prepare_text(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [prepare_text(v, key) for v in value]
+        return [prepare_text(v) for v in value]
     return value
 
 
@@ -203,9 +208,12 @@ def job(
     """
     with tempfile.TemporaryDirectory(prefix="microsys-report-") as tmp:
         root = Path(tmp)
-        for path in sorted(builtin.glob("*.typ")):
-            shutil.copyfile(path, root / path.name)
-        own = _copy_own(workbook / "templates" / "report", (".typ",), root, workbook)
+        own: list[Path] = []
+        for folder in TEMPLATE_FOLDERS:
+            (root / folder).mkdir(parents=True, exist_ok=True)
+            for path in sorted((builtin / folder).glob("*.typ")):
+                shutil.copyfile(path, root / folder / path.name)
+            own += _copy_own(workbook / "templates" / "report" / folder, (".typ",), root / folder, workbook)
         _copy_own(workbook / "assets" / "fonts", FONT_SUFFIXES, root / "fonts", workbook)
         gather(root / "fonts", fallback)
         for name in LOGO_NAMES:
@@ -219,7 +227,12 @@ def job(
         main = root / MAIN
         main.write_text(typst_preamble(source_name(workbook)) + f'#include "{template}"\n', encoding="utf-8")
         refuse_packages(own)
-        made = Job(root, template, None if own else _compiler(root), tuple(p.name for p in own))
+        made = Job(
+            root,
+            template,
+            None if own else _compiler(root),
+            tuple(p.relative_to(root).as_posix() for p in own),
+        )
         made.figures(svgs)
         yield made
 

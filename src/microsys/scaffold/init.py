@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from microsys.errors import UsageError
 from microsys.schema.identity import Setting
+from microsys.shell import quote
 from microsys.spc.kinds import choices_text
 
 SETTINGS: tuple[str, ...] = Setting.__args__  # type: ignore[attr-defined]
 TEMPLATE_FOLDER = "workbook"
 PATHWAY_TEMPLATE_FOLDER = "pathway"
-# Folders a new workbook may already hold (a fresh `git init`).
-_IGNORABLE = frozenset({".git"})
+# Folders a new workbook may already hold (a repository's own).
+_IGNORABLE = frozenset({".git", ".github", ".gitlab"})
+# Where the workbook's guide goes when the folder already has its own README.md.
+GUIDE_BESIDE_README = "WORKBOOK.md"
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,7 @@ class Member:
     name: str
     role: str
     patient_or_family: bool = False
+    lead: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ class Answers:
     members: tuple[Member, ...] = ()
     coach: str | None = None
     cadence: str = "weekly"
+    sponsor: str | None = None
     today: dt.date = field(default_factory=dt.date.today)
     pathway: bool = False
     condition: str | None = None
@@ -79,25 +85,58 @@ class Answers:
         """Refuse answers the workbook format would reject."""
         if not self.name.strip():
             raise UsageError("the microsystem needs a name", hint='pass --name "Adult CF clinic"')
-        if self.setting not in SETTINGS:
-            raise UsageError(
-                f"`{self.setting}` is not a known setting",
-                hint="use one of: " + ", ".join(SETTINGS),
-            )
         if len({link.id for link in self.links}) != len(self.links):
             raise UsageError(
                 "two linked workbooks have folders of the same name",
                 hint="link each microsystem once; rename one `id:` in pathway.yaml afterwards if needed",
             )
-        if self.cadence not in ("weekly", "fortnightly", "monthly"):
-            raise UsageError(
-                f"`{self.cadence}` is not a meeting cadence", hint="use weekly, fortnightly or monthly"
-            )
+        parse_setting(self.setting)
+        parse_cadence(self.cadence)
+
+
+CADENCES = ("weekly", "fortnightly", "monthly")
+
+
+def _choice(text: str, options: Sequence[str], what: str) -> str:
+    """``text`` as one of ``options``, whatever its case; a near miss gets a suggestion."""
+    from microsys.schema.messages import did_you_mean
+
+    word = text.strip().lower()
+    if word in options:
+        return word
+    guess = did_you_mean(word, list(options))
+    raise UsageError(
+        f"`{text}` is not a {what}",
+        hint=(f"did you mean `{guess}`? " if guess else "") + "use one of: " + ", ".join(options),
+    )
+
+
+def parse_setting(text: str) -> str:
+    """A setting (clinic, ward ...), in any case.
+
+    Raises:
+        UsageError: not a known setting.
+    """
+    return _choice(text, SETTINGS, "known setting")
+
+
+def parse_cadence(text: str) -> str:
+    """How often the lead team meets: weekly, fortnightly or monthly, in any case.
+
+    Raises:
+        UsageError: not one of them.
+    """
+    return _choice(text, CADENCES, "meeting cadence")
+
+
+# "Ana Silva - nurse" (or an en or em dash) is what people type for "Ana Silva, nurse".
+_DASHES = (" - ", " – ", " — ")
 
 
 def parse_member(text: str, *, patient: bool = False) -> Member:
-    """Read ``"Name, role"`` (role optional for patients and family)."""
-    name, _, role = text.partition(",")
+    """Read ``"Name, role"`` (role optional for patients and family); without a comma, ``Name - role``."""
+    sep = "," if "," in text else next((d for d in _DASHES if d in text), ",")
+    name, _, role = text.partition(sep)
     name, role = name.strip(), role.strip()
     if not name:
         raise UsageError(f"`{text}` has no name", hint='write a member as "Name, role"')
@@ -111,23 +150,62 @@ def parse_member(text: str, *, patient: bool = False) -> Member:
     return Member(name=name, role=role, patient_or_family=patient)
 
 
+def with_lead(members: Sequence[Member], lead: str | None) -> tuple[Member, ...]:
+    """The members with the one named ``lead`` (any case) marked as the team lead.
+
+    Raises:
+        UsageError: ``lead`` names no member.
+    """
+    if not (lead or "").strip():
+        return tuple(members)
+    wanted = (lead or "").strip().casefold()
+    names = [m.name for m in members]
+    if wanted not in {n.casefold() for n in names}:
+        raise UsageError(
+            f"`{lead}` is not on the lead team",
+            hint="name one of: " + ", ".join(names) if names else "add members with --member first",
+        )
+    return tuple(replace(m, lead=m.name.casefold() == wanted) for m in members)
+
+
 def default_name(folder: Path) -> str:
     """A readable name from a folder name: ``cf-clinic`` -> ``Cf clinic``."""
     base = folder.resolve().name.replace("-", " ").replace("_", " ").strip()
     return base[:1].upper() + base[1:] if base else "Our microsystem"
 
 
+def _repository_file(path: Path) -> bool:
+    """A file a repository holds beside a workbook (README, licence, .gitignore, .editorconfig ...)."""
+    from microsys.schema.files import MANIFEST, is_allowed_extra
+
+    dotfile = path.name.startswith(".")  # .editorconfig, .pre-commit-config.yaml ...
+    return path.is_file() and path.name != MANIFEST and (is_allowed_extra(path.name) or dotfile)
+
+
 def check_target(folder: Path) -> None:
-    """Refuse a target that exists as a file, or a folder that already has content."""
+    """Refuse a target that exists as a file, a workbook, or a folder holding anything but repository files.
+
+    A repository's README, licence, .gitignore and ``.git`` may be there: ``init`` keeps them.
+    """
+    from microsys.schema.files import MANIFEST
+
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is a file, not a folder", hint="give the name of a new folder")
+    if (folder / MANIFEST).is_file():
+        raise UsageError(
+            f"{folder} is already a workbook (it has {MANIFEST}); nothing was written",
+            hint=f"run `microsys check {quote(folder)}` to see where it stands",
+        )
     if folder.is_dir():
-        present = sorted(p.name for p in folder.iterdir() if p.name not in _IGNORABLE)
+        present = sorted(
+            p.name for p in folder.iterdir() if p.name not in _IGNORABLE and not _repository_file(p)
+        )
         if present:
             shown = ", ".join(present[:5]) + (" ..." if len(present) > 5 else "")
             raise UsageError(
                 f"{folder} is not empty (it holds {shown}); nothing was written",
-                hint="run `microsys init` with the name of a new or empty folder",
+                hint="run `microsys init` with the name of a new or empty folder "
+                "(a README, a licence, .gitignore and .git may be there)",
             )
 
 
@@ -140,12 +218,13 @@ def render_files(answers: Answers, templates: Path) -> dict[str, str]:
     env = make_env([root])
     context = {
         "name": answers.name.strip(),
-        "setting": answers.setting,
+        "setting": parse_setting(answers.setting),
         "organisation": answers.organisation,
         "mesosystem": answers.mesosystem,
         "members": answers.members,
         "coach": answers.coach,
-        "cadence": answers.cadence,
+        "cadence": parse_cadence(answers.cadence),
+        "sponsor": (answers.sponsor or "").strip() or None,
         "today": answers.today.isoformat(),
         "chart_kinds": choices_text(),
         "condition": answers.condition,
@@ -195,14 +274,54 @@ def ci_files(ci: str, templates: Path) -> dict[str, str]:
     return {rel: (templates / "ci" / name).read_text(encoding="utf-8") for rel, name in names.items()}
 
 
-def write_new_files(folder: Path, files: dict[str, str]) -> list[Path]:
-    """Write files that must not exist yet; on any failure remove what was written.
+@dataclass(frozen=True)
+class Written:
+    """What ``init`` wrote, and what it did differently to keep files that were there."""
+
+    paths: tuple[Path, ...]
+    notes: tuple[str, ...] = ()
+
+
+def _lines_missing(current: bytes, wanted: str) -> str:
+    have = {line.strip() for line in current.decode("utf-8", "replace").splitlines()}
+    return "".join(line + "\n" for line in wanted.splitlines() if line.strip() and line.strip() not in have)
+
+
+def write_new_files(folder: Path, files: dict[str, str]) -> Written:
+    """Write the new workbook's files, keeping any README or .gitignore already there.
 
     Each file is written to a temporary file in its folder and renamed into
-    place, so no half-written file is ever left behind.
+    place, so no half-written file is ever left behind; on any failure what was
+    written is removed. An existing README.md stays, and the workbook's guide
+    goes to WORKBOOK.md; an existing .gitignore gains only the lines it lacks.
     """
     from microsys.storage import Change, commit
 
     check_target(folder)
-    changes = [Change(folder / rel, content.encode("utf-8"), None) for rel, content in files.items()]
-    return commit(changes, root=folder)
+    changes: list[Change] = []
+    notes: list[str] = []
+    for rel, content in files.items():
+        path = folder / rel
+        if rel == "README.md" and path.exists():
+            path = folder / GUIDE_BESIDE_README
+            notes.append(
+                f"kept your README.md; the workbook's guide is in {GUIDE_BESIDE_README}"
+                if not path.exists()
+                else "kept your README.md and WORKBOOK.md; the workbook's guide was not written"
+            )
+            if path.exists():
+                continue
+        elif rel.startswith(".") and rel != ".gitignore" and path.exists():
+            notes.append(f"kept your {rel}; microsys's version was not written")
+            continue
+        elif rel == ".gitignore" and path.is_file():
+            current = path.read_bytes()
+            extra = _lines_missing(current, content)
+            if extra:
+                sep = b"" if not current or current.endswith(b"\n") else b"\n"
+                changes.append(Change(path, current + sep + b"\n" + extra.encode("utf-8"), current))
+                lines = [line for line in extra.splitlines() if not line.startswith("#")]
+                notes.append("added " + ", ".join(lines) + " to your .gitignore")
+            continue
+        changes.append(Change(path, content.encode("utf-8"), None))
+    return Written(tuple(commit(changes, root=folder)), tuple(notes))

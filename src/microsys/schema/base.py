@@ -3,19 +3,90 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import types
+import typing
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from microsys.sheets import SheetError, check_magnitude, parse_quantity
 
 Date = _dt.date
 
 
+def _literal_options(annotation: Any) -> tuple[tuple[str, ...], bool]:
+    """The string choices of a ``Literal`` field (possibly optional or a list), and whether it is a list."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _literal_options(typing.get_args(annotation)[0])
+    if origin is typing.Literal:
+        return tuple(a for a in typing.get_args(annotation) if isinstance(a, str)), False
+    if origin is list:
+        options, _ = _literal_options(typing.get_args(annotation)[0])
+        return options, True
+    if origin is typing.Union or origin is types.UnionType:
+        for arg in typing.get_args(annotation):
+            options, many = _literal_options(arg)
+            if options:
+                return options, many
+    return (), False
+
+
+def _in_case(value: Any, options: tuple[str, ...]) -> Any:
+    if not isinstance(value, str) or value in options:
+        return value
+    same = [o for o in options if o.lower() == value.strip().lower()]
+    return same[0] if len(same) == 1 else value
+
+
 class Model(BaseModel):
-    """Base of every workbook model: unknown keys are errors, values are frozen."""
+    """Base of every workbook model: unknown keys are errors, values are frozen.
+
+    A choice written in another case (`Outcome`, `Weekly`) is read as the one
+    choice it can only mean; a value that matches two choices is left to fail.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _choices_in_any_case(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        fixed: dict[Any, Any] | None = None
+        for key, (options, many) in _choice_fields(cls).items():
+            value = data.get(key)
+            if value is None:
+                continue
+            new = (
+                [_in_case(v, options) for v in value]
+                if many and isinstance(value, list)
+                else _in_case(value, options)
+            )
+            if new != value:
+                fixed = fixed if fixed is not None else dict(data)
+                fixed[key] = new
+        return data if fixed is None else fixed
+
+
+@functools.cache
+def _choice_fields(cls: type[BaseModel]) -> dict[str, tuple[tuple[str, ...], bool]]:
+    out = {}
+    for name, field in cls.model_fields.items():
+        options, many = _literal_options(field.annotation)
+        if options:
+            out[field.alias or name] = (options, many)
+    return out
 
 
 Id = Annotated[
@@ -78,3 +149,38 @@ class RankedItem(Model):
     name: str = Field(description="The item, e.g. a diagnosis or reason for contact.")
     count: int | None = Field(None, ge=0, description="How many.")
     percent: float | None = Field(None, ge=0, le=100, description="Share of the whole, in %.")
+
+
+# `40 minutes`, `1,200 patients`, `36%`: the text form of a quantity the loader reads
+# (microsys.sheets.parse_quantity): a number with a decimal point, thousands grouped by
+# three with `,` or `'`, then a unit that starts with something other than a digit,
+# a space or a separator.
+QUANTITY_TEXT = (
+    r"^\s*[+\-\u2212]?([0-9]{1,3}([,'][0-9]{3})+(\.[0-9]+)?|[0-9]+(\.[0-9]+)?|\.[0-9]+)"
+    r"([eE][+\-]?[0-9]+)?\s*[^\s0-9,.'].*$"
+)
+
+
+def _amount(data: Any) -> Any:
+    # `40 minutes`, `85%`, `1,200 patients`: the number of a quantity, read as in the 5Ps.
+    if isinstance(data, str) and data.strip():
+        try:
+            return parse_quantity(data.strip())[0]
+        except SheetError:
+            return data  # not a quantity either: the number check says what is wrong
+    return data
+
+
+Amount = Annotated[
+    float,
+    BeforeValidator(_amount),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number"},
+                {"type": "string", "pattern": QUANTITY_TEXT, "description": "A number and its unit."},
+            ]
+        }
+    ),
+]
+"""A number that may be written with its unit (`40 minutes`, `85%`); the unit is the measure's."""

@@ -102,6 +102,8 @@ MICROSYSTEM_ONLY = frozenset({"purpose", "patients", "professionals", "processes
 ALLOWED_EXTRA = (
     "README*",
     "LICENSE*",
+    "LICENCE*",
+    "COPYING*",
     "CHANGELOG*",
     "*.md",
     ".gitignore",

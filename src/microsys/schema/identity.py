@@ -118,6 +118,12 @@ class StageChange(Model):
     by: str | None = Field(None, description="Who recorded the move.")
     reason: str | None = Field(None, description="Why, when the move was forced past missing evidence.")
     forced: bool = Field(False, description="True when the move was made with missing evidence.")
+    theme: str | None = Field(
+        None, description="The theme the team was working on (an id from themes.yaml); written by microsys."
+    )
+    cycle: int | None = Field(
+        None, ge=1, description="The improvement cycle the move belongs to; written by microsys."
+    )
 
 
 class PhaseChange(Model):
@@ -129,6 +135,9 @@ class PhaseChange(Model):
     by: str | None = Field(None, description="Who recorded the move.")
     reason: str | None = Field(None, description="Why, when the move was forced.")
     forced: bool = Field(False, description="True when the move was made with missing evidence.")
+    theme: str | None = Field(
+        None, description="The theme the team was working on (an id from themes.yaml); written by microsys."
+    )
 
 
 class Coaching(Model):

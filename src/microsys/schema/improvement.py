@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
-from microsys.schema.base import Date, Id, Model, Quantity
+from microsys.schema.base import Amount, Date, Id, Model, Quantity
 
 FiveP = Literal["purpose", "patients", "professionals", "processes", "patterns"]
 
@@ -49,8 +49,12 @@ class SpecificAim(Model):
     id: Id = Field(description="Specific aim id, e.g. `SA1`.")
     global_aim: Id = Field(description="The global aim it makes measurable.")
     measure: Id = Field(description="The measure (id of a file in `measures/`).")
-    baseline: float | None = Field(None, description="Where the measure is now.")
-    target: float | None = Field(None, description="Where the team wants it to be.")
+    baseline: Amount | None = Field(
+        None, description="Where the measure is now: a number, or with its unit (`40 minutes`, `85%`)."
+    )
+    target: Amount | None = Field(
+        None, description="Where the team wants it to be: a number, or with its unit (`10 minutes`)."
+    )
     by: Date | None = Field(None, description="By when (YYYY-MM-DD).")
     statement: str | None = Field(None, description="The aim in the team's own words.")
 
@@ -110,6 +114,11 @@ class ProcessMap(Model):
     begins: str | None = Field(None, description="Where the process begins.")
     ends: str | None = Field(None, description="Where the process ends.")
     mapped_on: Date | None = Field(None, description="When the team mapped it.")
+    state: Literal["current", "future", "standard"] | None = Field(
+        None,
+        description="`current`: the process as it is (with its waits and loops, for Diagnose); `future`: "
+        "as the team wants it after its changes; `standard`: as the playbook writes it down.",
+    )
     steps: list[Step] = Field(default_factory=list, description="The steps, in order from start to end.")
 
 

@@ -78,15 +78,90 @@ def _field_description(model: type[BaseModel], loc: tuple[PathPart, ...]) -> str
     return None if field is None else field.description
 
 
-def describe_path(parts: tuple[PathPart, ...]) -> str:
-    """A YAML path in words: ``("lead_team", 1)`` -> ``lead_team, item 2``."""
+_ITEM_WORDS = {"lead_team": "lead team member"}
+
+
+def _item_word(key: str | None) -> str:
+    if key is None:
+        return "item"
+    if key in _ITEM_WORDS:
+        return _ITEM_WORDS[key]
+    word = key.replace("_", " ")
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "sses")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return f"{word} item"
+
+
+def _name_of(item: Any) -> str | None:
+    if isinstance(item, dict):
+        for key in ("id", "name", "title", "label"):
+            value = item.get(key)
+            if isinstance(value, str | int) and str(value).strip():
+                text = str(value).strip()
+                return text if len(text) <= 30 else text[:27] + "..."
+    return None
+
+
+def describe_path(parts: tuple[PathPart, ...], data: Any = None) -> str:
+    """A YAML path as a person reads it: ``("steps", 1, "owner")`` -> ``step 2 (`doctor`), `owner```.
+
+    Items are counted from 1 and named by their id, name or title when ``data`` (the
+    file's parsed content) is given; ``Diagnostic.yaml_path`` keeps the exact path.
+    """
     words: list[str] = []
-    for part in parts:
+    node = data
+    for n, part in enumerate(parts):
         if isinstance(part, int):
-            words.append(f"item {part + 1}")
+            before = parts[n - 1] if n else None
+            key = before if isinstance(before, str) else None
+            if words and key is not None and words[-1] == f"`{key}`":
+                words.pop()  # "step 2" says `steps` already
+            item = node[part] if isinstance(node, list) and -len(node) <= part < len(node) else None
+            name = _name_of(item)
+            words.append(f"{_item_word(key)} {part + 1}" + (f" (`{name}`)" if name else ""))
+            node = item
         else:
             words.append(f"`{part}`")
+            node = node.get(part) if isinstance(node, dict) else None
     return ", ".join(words)
+
+
+# Words teams write for a key under another name: `minutes:` on a process step is its `duration:`.
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "duration": ("minutes", "mins", "time", "length", "how_long", "takes"),
+    "owner": ("who", "role", "by", "person", "lane"),
+    "label": ("name", "title", "step", "text"),
+    "notes": ("note", "comment", "comments"),
+    "description": ("definition", "details", "detail"),
+    "prediction": ("predict", "predictions", "hypothesis", "expected"),
+    "decision": ("outcome", "verdict"),
+    "data_source": ("source", "data", "from"),
+}
+
+
+def synonym(word: str, options: list[str]) -> str | None:
+    """The allowed key that ``word`` is another name for, if it is allowed here."""
+    lowered = word.strip().lower()
+    for key, others in _SYNONYMS.items():
+        if lowered in others and key in options:
+            return key
+    return None
+
+
+def _date_hint(text: str) -> str:
+    """Say the date in YYYY-MM-DD when it can be read day-first (as in the UK): 12/10/2026 -> 2026-10-12."""
+    from microsys.sheets import SheetError
+    from microsys.sheets.values import parse_date
+
+    try:
+        day = parse_date(text, "dmy")
+    except (SheetError, ValueError):
+        return "write dates as YYYY-MM-DD, e.g. 2026-03-04"
+    return f"write it as `{day.isoformat()}` (YYYY-MM-DD; read here day first)"
 
 
 def did_you_mean(word: str, options: list[str]) -> str | None:
@@ -119,8 +194,11 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[PathPart, ...]:
     return tuple(out)
 
 
-def translate(exc: ValidationError, model: type[BaseModel], path: Path) -> list[Diagnostic]:
-    """Rewrite each pydantic error as a diagnostic with a YAML path (position resolved later)."""
+def translate(exc: ValidationError, model: type[BaseModel], path: Path, data: Any = None) -> list[Diagnostic]:
+    """Rewrite each pydantic error as a diagnostic with a YAML path (position resolved later).
+
+    ``data``, the validated content, lets messages name list items (`step 2 (`doctor`)`).
+    """
     out: list[Diagnostic] = []
     # A misspelt required key gives pydantic two errors: the unknown spelling and the
     # missing key. The suggestion on the first says it all, so the second is dropped.
@@ -129,7 +207,8 @@ def translate(exc: ValidationError, model: type[BaseModel], path: Path) -> list[
     for err in errors:
         if err["type"] == "extra_forbidden":
             loc = _clean_loc(tuple(err["loc"]))
-            guess = did_you_mean(str(loc[-1]), allowed_keys(model, loc[:-1])) if loc else None
+            options = allowed_keys(model, loc[:-1]) if loc else []
+            guess = (synonym(str(loc[-1]), options) or did_you_mean(str(loc[-1]), options)) if loc else None
             if guess:
                 suggested.add((*loc[:-1], guess))
     for err in errors:
@@ -138,23 +217,26 @@ def translate(exc: ValidationError, model: type[BaseModel], path: Path) -> list[
         loc = _clean_loc(raw_loc)
         if err["type"] == "missing" and loc in suggested:
             continue
-        rule, message, hint, at_key = _explain(err, model, loc, is_key_error)
+        rule, message, hint, at_key = _explain(err, model, loc, is_key_error, data)
         out.append(Diagnostic.of(rule, path, message, hint, yaml_path=loc, unresolved=True, at_key=at_key))
     return out
 
 
 def _explain(
-    err: Any, model: type[BaseModel], loc: tuple[PathPart, ...], is_key_error: bool
+    err: Any, model: type[BaseModel], loc: tuple[PathPart, ...], is_key_error: bool, data: Any = None
 ) -> tuple[Rule, str, str | None, bool]:
     kind: str = err["type"]
     value = err.get("input")
     ctx = err.get("ctx") or {}
     name = str(loc[-1]) if loc else "the file"
-    where = describe_path(loc[:-1])
+    if loc and isinstance(loc[-1], int):  # a list item: "step 3", not "2"
+        parent = loc[-2] if len(loc) > 1 and isinstance(loc[-2], str) else None
+        name = f"{_item_word(parent)} {loc[-1] + 1}"
+    where = describe_path(loc[:-1], data)
 
     if kind == "extra_forbidden":
         options = allowed_keys(model, loc[:-1])
-        guess = did_you_mean(name, options)
+        guess = synonym(name, options) or did_you_mean(name, options)
         hint = (
             f"did you mean `{guess}`?"
             if guess
@@ -209,7 +291,7 @@ def _explain(
         return (
             rules.SCHEMA_INVALID_DATE,
             f"`{name}` should be a date, not {_show(value)}",
-            "write dates as YYYY-MM-DD, e.g. 2026-03-04",
+            _date_hint(text),
             False,
         )
     if kind in ("bool_type", "bool_parsing"):

@@ -7,7 +7,9 @@ path; the loader turns paths into line numbers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import PurePath
 from typing import NamedTuple, cast
 
@@ -43,13 +45,27 @@ def _missing_ref(
     known: Iterable[str],
     home: str,
     scope: str = "in this workbook",
+    titles: Mapping[str, str] | None = None,
 ) -> Diagnostic:
     options = sorted(known)
+    titles = titles or {}
+
+    def named(ident: str) -> str:
+        return f"`{ident}` ({titles[ident]})" if titles.get(ident) else f"`{ident}`"
+
+    # Teams often write the title they see instead of its id: `selected: Waiting in clinic`.
+    by_title = {t.strip().casefold(): i for i, t in titles.items() if t and i in options}
+    titled = by_title.get(ref.strip().casefold())
+    if titled is None:
+        near = did_you_mean(ref.strip().casefold(), list(by_title))
+        titled = by_title[near] if near else None
     guess = did_you_mean(ref, options)
-    if guess:
-        hint = f"did you mean `{guess}`?"
+    if titled is not None:
+        hint = f"refer to it by its id: did you mean {named(titled)}?"
+    elif guess:
+        hint = f"did you mean {named(guess)}?"
     elif options:
-        shown = ", ".join(f"`{o}`" for o in options[:12]) + (" ..." if len(options) > 12 else "")
+        shown = ", ".join(named(o) for o in options[:12]) + (" ..." if len(options) > 12 else "")
         hint = f"known {what}s: {shown}"
     else:
         hint = f"there are no {what}s yet: add one in {home}"
@@ -95,6 +111,14 @@ class _Index:
             "playbook": {p.id for p in wb.playbook},
             "process_map": {p.id for p in wb.process_maps},
         }
+        self.titles: dict[str, dict[str, str]] = {
+            "theme": {t.id: t.title for t in themes.themes} if themes else {},
+            "change": {c.id: c.title for c in ideas.ideas} if ideas else {},
+            "measure": {m.id: m.name for m in wb.measures},
+            "pdsa": {c.id: c.title or "" for c in wb.pdsa_cycles},
+            "process_map": {p.id: p.title or "" for p in wb.process_maps},
+            "playbook": {p.id: p.title or "" for p in wb.playbook},
+        }
         # A file that failed validation still defines its id for references, so one
         # mistake does not cascade into "unknown id" findings everywhere else.
         for f in wb.files:
@@ -112,7 +136,7 @@ class _Index:
         known = self.ids[kind]
         if ref is None or ref in known or target.defined_in in self.broken:
             return
-        yield _missing_ref(sf, where, ref, target.what, known, target.home)
+        yield _missing_ref(sf, where, ref, target.what, known, target.home, titles=self.titles.get(kind))
 
 
 def check(wb: Workbook) -> list[Diagnostic]:
@@ -512,6 +536,15 @@ def _meetings_and_assessments(wb: Workbook) -> Iterator[Diagnostic]:
                 )
     for sf, model in wb.records("self_assessment"):
         sa = cast(SelfAssessment, model)
+        if not PurePath(sf.rel).stem.startswith(sa.date.isoformat()):
+            yield finding(
+                sf,
+                ("date",),
+                rules.ASSESSMENT_FILE_NAME,
+                f"the self-assessment is dated {sa.date} but the file is named `{PurePath(sf.rel).name}`",
+                f"name it by its date, `{sa.date.isoformat()}.yaml`, so that the assessments sort in "
+                "time and the ramp finds the latest",
+            )
         for name, rating in sa.ratings.items():
             if not 1 <= rating <= sa.scale_max:
                 yield finding(
@@ -556,3 +589,64 @@ def _patterns(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
         return
     for i, metric in enumerate(patterns.visible_metrics):
         yield from idx.ref(sf, ("visible_metrics", i, "measure"), metric.measure, "measure")
+
+
+# Keys whose value is the id of another record, and what kind of record.
+_REFERENCE_KEYS = {
+    "selected": "theme",
+    "theme": "theme",
+    "change": "change",
+    "changes": "change",
+    "measure": "measure",
+    "measures": "measure",
+    "after": "pdsa",
+    "playbook": "playbook",
+    "process_map": "process_map",
+}
+_SHOWN = re.compile(r"^`(.*)` is not a valid id$")
+
+
+def title_hints(wb: Workbook) -> None:
+    """Point a reference written as a title (`selected: Waiting in clinic`) at its id.
+
+    Such a value is refused by the format before cross-file checks run (it is not
+    an id at all); here, with every file loaded, its hint can name the id.
+    """
+    idx = _Index(wb)
+    for sf in wb.files:
+        for n, d in enumerate(sf.diagnostics):
+            if d.rule != rules.SCHEMA_INVALID_ID.id or not d.yaml_path:
+                continue
+            key = next((p for p in reversed(d.yaml_path) if isinstance(p, str)), None)
+            kind = _REFERENCE_KEYS.get(key or "")
+            shown = _SHOWN.match(d.message)
+            if kind is None or shown is None:
+                continue
+            titles = idx.titles.get(kind) or _raw_titles(wb, kind)
+            wanted = shown.group(1).strip().casefold()
+            by_title = {t.strip().casefold(): i for i, t in titles.items() if t}
+            ident = by_title.get(wanted) or by_title.get(did_you_mean(wanted, list(by_title)) or "")
+            if ident is not None:
+                sf.diagnostics[n] = replace(
+                    d, hint=f"refer to it by its id: did you mean `{ident}` ({titles[ident]})?"
+                )
+
+
+_TITLED_FILES = {"theme": ("themes.yaml", "themes"), "change": ("change-ideas.yaml", "ideas")}
+
+
+def _raw_titles(wb: Workbook, kind: str) -> dict[str, str]:
+    """Ids and titles read straight from a file that failed validation (themes.yaml, change-ideas.yaml)."""
+    from microsys.yaml.load import parse_text
+
+    rel, key = _TITLED_FILES.get(kind, ("", ""))
+    sf = wb.file(rel) if rel else None
+    if sf is None or sf.text is None:
+        return {}
+    data, _ = parse_text(sf.path, sf.text)
+    items = data.get(key) if isinstance(data, dict) else None
+    return {
+        str(item["id"]): str(item["title"])
+        for item in (items if isinstance(items, list) else [])
+        if isinstance(item, dict) and isinstance(item.get("id"), str) and isinstance(item.get("title"), str)
+    }

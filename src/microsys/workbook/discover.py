@@ -22,11 +22,23 @@ def display_path(path: Path) -> Path:
 
 
 def find_root(path: Path) -> Path | None:
-    """The workbook folder holding ``path`` (a file or folder), if any."""
+    """The workbook folder holding ``path`` (a file or folder), if any, searching upward as git does.
+
+    A relative ``path`` gives a relative answer (``..`` from inside ``pdsa/``), so
+    messages show the workbook as the user would type it.
+    """
     here = path if path.is_dir() else path.parent
-    for folder in (here, *here.parents):
+    start = here.absolute()  # Path(".").parents is empty: walk the real folders
+    for folder in (start, *start.parents):
         if (folder / MANIFEST).is_file():
-            return folder
+            if path.is_absolute():
+                return folder
+            if folder == start:
+                return here
+            try:
+                return Path(os.path.relpath(folder))
+            except ValueError:  # another drive on Windows
+                return folder
     return None
 
 

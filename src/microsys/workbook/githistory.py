@@ -140,3 +140,21 @@ def cycle_histories(roots: Sequence[Path]) -> dict[Path, CycleHistory]:
 def cycle_history(root: Path) -> CycleHistory | None:
     """Committed versions of one workbook's ``pdsa/*.yaml``; None outside a git repository."""
     return cycle_histories([root]).get(root)
+
+
+def prediction_late(versions: Sequence[Snapshot], has_prediction: bool) -> tuple[int | None, int] | None:
+    """When a cycle's prediction was first committed with or after its results.
+
+    Returns (index of the first version with the prediction, or None when it is
+    not committed yet; index of the first version with results), or None when
+    the history shows the prediction first (or no results, or no prediction at all).
+    """
+    first_results = next((i for i, v in enumerate(versions) if v.has_results), None)
+    if first_results is None:
+        return None
+    first_prediction = next((i for i, v in enumerate(versions) if v.has_prediction), None)
+    if first_prediction is None and not has_prediction:
+        return None
+    if first_prediction is None or first_prediction >= first_results:
+        return first_prediction, first_results
+    return None

@@ -21,6 +21,7 @@ from microsys.diagnostics import Diagnostic
 from microsys.schema.files import FILE_KINDS, is_allowed_extra, kind_of, known_names
 from microsys.schema.measures import Measure
 from microsys.schema.messages import did_you_mean, translate
+from microsys.shell import quote
 from microsys.workbook import crossref, csvdata, privacy, suppress
 from microsys.workbook.discover import display_path, workbook_files
 
@@ -36,7 +37,7 @@ def _validate(sf: SourceFile, data: Any) -> None:
     try:
         sf.model = sf.kind.model.model_validate(data)
     except ValidationError as exc:
-        sf.diagnostics.extend(translate(exc, sf.kind.model, sf.path))
+        sf.diagnostics.extend(translate(exc, sf.kind.model, sf.path, data))
     except RecursionError:
         sf.diagnostics.append(
             Diagnostic.of(
@@ -104,6 +105,7 @@ def load_workbook(root: Path, limits: ReadLimits | None = None) -> Workbook:
             suppress.ListedSuppression(i, e.path, e.rule, e.line) for i, e in enumerate(manifest.suppress)
         ]
     add_findings(workbook, crossref.check(workbook))
+    crossref.title_hints(workbook)
     return workbook
 
 
@@ -418,5 +420,5 @@ def refuse_if_broken(wb: Workbook, sf: SourceFile | None, doing: str = "change")
     if sf is not None and sf.has_errors:
         raise RefusedError(
             f"{sf.path} has errors, so microsys will not {doing} it",
-            hint=f"run `microsys check {wb.path}` and fix them first",
+            hint=f"run `microsys check {quote(wb.path)}` and fix them first",
         )

@@ -436,8 +436,46 @@ def _yaml_error_diagnostic(path: Path, text: str, exc: Exception) -> Diagnostic:
             tab_col + 1,
         )
     context = str(getattr(exc, "context", "") or "")
+    if "mapping values are not allowed" in problem and (odd := _dedented_key(lines, line)) is not None:
+        at, key, indent = odd
+        return _diag(
+            path,
+            rules.YAML_SYNTAX,
+            f"the key `{key}` is indented less than the lines around it",
+            f"indent `{key}:` by {indent} spaces, like the line after it, so that it stays in its section",
+            at,
+            1,
+        )
     message, hint = _explain_problem(problem + " " + context, src, col)
     return _diag(path, rules.YAML_SYNTAX, message, hint, line, col)
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+_KEY_WITH_VALUE = re.compile(r"^\s*(?:-\s+)?([^\s:#][^:#]*?)\s*:\s+([^\s|>#].*)$")
+
+
+def _dedented_key(lines: list[str], line: int) -> tuple[int, str, int] | None:
+    """A ``key: value`` line that slipped left of its siblings, so the next line cannot belong anywhere.
+
+    ``study:`` / ``date: ...`` / ``results: ...`` (de-indented) / ``  against_prediction: ...``:
+    YAML stumbles on the last line, but the mistake is the line before it.
+    Returns its line number, key and the indentation it should have.
+    """
+    content = [
+        (i + 1, text)
+        for i, text in enumerate(lines[: max(line, 0)])
+        if text.strip() and not text.lstrip().startswith("#")
+    ]
+    if len(content) < 3 or content[-1][0] != line:
+        return None
+    (_, before), (at, suspect), (_, after) = content[-3], content[-2], content[-1]
+    m = _KEY_WITH_VALUE.match(suspect)
+    if m is None or not (_indent(suspect) < _indent(after) <= _indent(before)):
+        return None
+    return at, m.group(1), _indent(after)
 
 
 def _first_key_line(lines: list[str], key: str, before: int) -> int:

@@ -1,0 +1,469 @@
+"""The storyboard poster: a table of sections in the order of the ramp, each with its builder.
+
+Adding a section is one builder here, one row in :data:`SECTIONS`, and one small
+template per format in ``templates/report/storyboard/`` (``<id>.typ``,
+``<id>.html.j2``, ``<id>.md.j2``); a test fails when a partial is missing.
+A section the team has not reached yet is listed as "not yet" instead of being
+drawn empty; one whose stage is past but has nothing recorded is listed as missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from microsys.ramp.criteria import STAGE_TITLES, STAGES
+from microsys.ramp.facts import Facts, filled
+from microsys.ramp.progress import RECENT, aim_met
+from microsys.report.common import (
+    Clip,
+    cycle_dates,
+    date,
+    decision,
+    fishbone_bones,
+    header,
+    map_nodes,
+    measure_item,
+    number,
+    sdsa_items,
+    slug,
+)
+from microsys.report.model import (
+    AimItem,
+    ChangeIdeasSection,
+    CycleItem,
+    CyclesSection,
+    Figure,
+    FishboneFigure,
+    FishboneSection,
+    FivePItem,
+    FivePsSection,
+    FlowchartFigure,
+    GlobalAimSection,
+    IdeaItem,
+    Lesson,
+    LessonsSection,
+    MapNote,
+    MeasuresSection,
+    NotYet,
+    ParetoFigure,
+    Placed,
+    PlaybookRef,
+    ProcessMapSection,
+    Prose,
+    PurposeSection,
+    RampFigure,
+    Report,
+    ResultItem,
+    ResultsSection,
+    SpecificAimsSection,
+    Storyboard,
+    StorySection,
+    SustainSection,
+    ThemeSection,
+    prose,
+    prose_all,
+)
+from microsys.report.shapes import Bar
+from microsys.schema.cycles import PDSA, SDSA
+from microsys.schema.improvement import GlobalAim, SpecificAim
+from microsys.schema.measures import Measure
+from microsys.spc.kinds import kind
+from microsys.spc.stats import median
+from microsys.workbook.loader import Workbook
+
+
+@dataclass
+class Story:
+    """What the builders share: the workbook's facts, the text budget, the figures drawn so far."""
+
+    wb: Workbook
+    facts: Facts
+    clip: Clip
+    figures: list[Figure] = field(default_factory=list)
+
+    @property
+    def stage_rank(self) -> int:
+        """How far along the ramp the team is (0: Assess)."""
+        return STAGES.index(self.wb.ramp.stage)
+
+    @cached_property
+    def measures(self) -> dict[str, Measure]:
+        """The workbook's measures by id."""
+        return {m.id: m for m in self.wb.measures}
+
+    @cached_property
+    def cycles(self) -> list[PDSA]:
+        """The theme's PDSA cycles in the order they started."""
+        return sorted(self.facts.pdsa, key=lambda c: (self.facts.test_start(c) or dt.date.max, c.id))
+
+    @cached_property
+    def idea_titles(self) -> dict[str, str]:
+        """Every change idea's title by id."""
+        ci = self.wb.change_ideas
+        return {i.id: i.title for i in (ci.ideas if ci else [])}
+
+
+Builder = Callable[[Story], StorySection | None]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A row of the storyboard's table: id (also the partials' file name), heading, ramp stage, builder."""
+
+    id: str
+    title: str
+    stage: str
+    build: Builder
+
+
+# ---------------------------------------------------------------------------
+# Builders, in the order of the ramp
+
+
+def purpose(story: Story) -> PurposeSection | None:
+    """The purpose statement, when one is written."""
+    p = story.wb.purpose
+    if not (p and filled(p.statement)):
+        return None
+    return PurposeSection(
+        story.clip(p.statement, "medium", "5ps/purpose.yaml", "Purpose"), p.written_with_patients
+    )
+
+
+def fiveps(story: Story) -> FivePsSection | None:
+    """A few lines for each of the 5Ps (more when the storyboard is about the assessment)."""
+    large = story.stage_rank == 0
+    items = _fivep_highlights(story.wb, story.clip, large=large)
+    return FivePsSection(items, large) if items else None
+
+
+def theme(story: Story) -> ThemeSection | None:
+    """The selected theme."""
+    t = story.facts.selected_theme
+    if not t:
+        return None
+    return ThemeSection(
+        Prose(t.title),
+        story.clip(t.description, "medium", "themes.yaml", "Theme"),
+        Prose(", ".join(t.from_5ps)),
+    )
+
+
+def global_aim(story: Story) -> GlobalAimSection | None:
+    """The global aim as one paragraph."""
+    ga = story.facts.global_aim
+    if not ga:
+        return None
+    return GlobalAimSection(story.clip(global_aim_text(ga), "long", "aims.yaml", "Global aim"))
+
+
+def process_map(story: Story) -> ProcessMapSection | None:
+    """The first process map of the global aim (or of the workbook), drawn."""
+    wb, ga = story.wb, story.facts.global_aim
+    maps = [pm for pm in wb.process_maps if ga is None or pm.global_aim in (None, ga.id)] or wb.process_maps
+    if not (maps and maps[0].steps):
+        return None
+    pm = maps[0]
+    nodes, notes = map_nodes(pm)
+    name = f"map-{slug(pm.id)}.svg"
+    story.figures.append(FlowchartFigure(name, Prose(pm.title), nodes))
+    where = f"process-maps/{pm.id}.yaml"
+    clipped = tuple(
+        MapNote(n.number, n.step, story.clip(n.text, "short", where, "Process map")) for n in notes
+    )
+    return ProcessMapSection(Prose(pm.title), name, clipped)
+
+
+def specific_aims(story: Story) -> SpecificAimsSection | None:
+    """The specific aims, as written or made from their numbers."""
+    aims = story.facts.specific_aims
+    if not aims:
+        return None
+    return SpecificAimsSection(
+        tuple(
+            AimItem(
+                Prose(a.id),
+                story.clip(
+                    a.statement or specific_text(a, story.measures), "short", "aims.yaml", "Specific aims"
+                ),
+            )
+            for a in aims
+        )
+    )
+
+
+def fishbone(story: Story) -> FishboneSection | None:
+    """The first fishbone of the global aim (or of the workbook), drawn."""
+    wb, ga = story.wb, story.facts.global_aim
+    fishbones = [fb for fb in wb.fishbones if ga is None or fb.global_aim in (None, ga.id)] or wb.fishbones
+    if not (fishbones and fishbones[0].categories):
+        return None
+    fb = fishbones[0]
+    name = f"fishbone-{slug(fb.id)}.svg"
+    story.figures.append(FishboneFigure(name, Prose(fb.effect), Prose(fb.effect), fishbone_bones(fb)))
+    return FishboneSection(Prose(fb.effect), name)
+
+
+def change_ideas(story: Story) -> ChangeIdeasSection | None:
+    """The theme's change ideas, and the latest multi-vote among them."""
+    ci = story.wb.change_ideas
+    t = story.facts.selected_theme
+    ideas = [i for i in (ci.ideas if ci else []) if t is None or i.theme in (None, t.id)]
+    if not ideas:
+        return None
+    items = tuple(
+        IdeaItem(
+            Prose(i.id),
+            story.clip(i.title, "label", "change-ideas.yaml", "Change ideas"),
+            Prose(i.status),
+        )
+        for i in ideas
+    )
+    ids = {i.id for i in ideas}
+    rounds = [r for r in (ci.votes if ci else []) if set(r.votes) & ids]
+    if not rounds:
+        return ChangeIdeasSection(items, None, Prose(""))
+    last = max(rounds, key=lambda r: (r.date, r.round))
+    titles = {i.id: i.title for i in ideas}
+    bars = tuple(Bar(titles.get(k, k), v, k in last.selected) for k, v in last.votes.items())
+    story.figures.append(ParetoFigure("pareto.svg", Prose("Multi-vote result"), bars))
+    voters = len(last.voters) or last.voter_count
+    who = f", {voters} voters" if voters else ""
+    each = f", {last.votes_each} votes each" if last.votes_each else ""
+    return ChangeIdeasSection(
+        items, "pareto.svg", Prose(f"Multi-vote on {date(last.date)} (round {last.round}{who}{each})")
+    )
+
+
+def cycles(story: Story) -> CyclesSection | None:
+    """The PDSA cycles in the order they started."""
+    if not story.cycles:
+        return None
+    return CyclesSection(tuple(_pdsa_item(c, story.idea_titles, story.clip) for c in story.cycles))
+
+
+def measures(story: Story) -> MeasuresSection | None:
+    """Charts of the specific aims' measures, then of the balancing measures."""
+    chosen = [story.measures[a.measure] for a in story.facts.specific_aims if a.measure in story.measures]
+    for m in story.wb.measures:
+        if m not in chosen and m.type == "balancing":
+            chosen.append(m)
+    items = [measure_item(story.facts, m, story.figures, story.clip, "Measures", poster=True) for m in chosen]
+    charted = tuple(i for i in items if i.chart)
+    return MeasuresSection(charted) if charted else None
+
+
+def results(story: Story) -> ResultsSection | None:
+    """Each specific aim's measure with at least three values: before, target, now."""
+    items = []
+    for a in story.facts.specific_aims:
+        m = story.measures.get(a.measure)
+        series = story.facts.series(a.measure) if m else []
+        if not m or len(series) < 3:
+            continue
+        percent = kind(m.chart).proportion
+        # The same recent median that decides whether the aim is met.
+        now = median([y for _, y in series[-RECENT:]])
+        met = aim_met(story.facts, a.measure, a.target)
+        items.append(
+            ResultItem(
+                measure=Prose(m.name),
+                baseline=number(a.baseline, percent),
+                target=number(a.target, percent),
+                now=number(round(now, 3), percent),
+                unit=Prose("" if percent else (m.definition.unit or "")),
+                met="yes" if met else "no" if met is False else "",
+                by=date(a.by),
+            )
+        )
+    return ResultsSection(tuple(items)) if items else None
+
+
+def lessons(story: Story) -> LessonsSection | None:
+    """What each PDSA, then each SDSA, cycle taught."""
+    clip = story.clip
+    items = [
+        Lesson(Prose(c.id), clip(c.study.learning, "short", f"pdsa/{c.id}.yaml", "Lessons"))
+        for c in story.cycles
+        if c.study and filled(c.study.learning)
+    ]
+    items += [
+        Lesson(Prose(s.id), clip(s.study.learning, "short", f"sdsa/{s.id}.yaml", "Lessons"))
+        for s in story.facts.sdsa
+        if s.study and filled(s.study.learning)
+    ]
+    return LessonsSection(tuple(items)) if items else None
+
+
+def sustain(story: Story) -> SustainSection | None:
+    """The playbook, SDSA cycles, the next step and the themes waiting."""
+    facts, clip = story.facts, story.clip
+    playbook = tuple(
+        PlaybookRef(Prose(p.title), Prose(p.version), prose(p.owner), date(p.review_date))
+        for p in facts.playbook
+    )
+    sdsa = sdsa_items(facts.sdsa, clip, "Holding the gain")
+    nxt = []
+    latest: list[PDSA | SDSA] = [*facts.sdsa[-1:]] or [*story.cycles[-1:]]
+    for source in latest:
+        if source.act and filled(source.act.next_step):
+            kind = "sdsa" if isinstance(source, SDSA) else "pdsa"
+            nxt.append(clip(source.act.next_step, "short", f"{kind}/{source.id}.yaml", "Next steps"))
+    themes = story.wb.themes
+    upcoming = [t.title for t in (themes.themes if themes else []) if t.status == "candidate"]
+    if not (playbook or sdsa or nxt):
+        return None
+    return SustainSection(playbook, sdsa, tuple(nxt), prose_all(upcoming[:3]))
+
+
+# The storyboard's sections in the order of the ramp.
+SECTIONS: tuple[Section, ...] = (
+    Section("purpose", "Our purpose", "assess", purpose),
+    Section("fiveps", "What we found: the 5Ps", "assess", fiveps),
+    Section("theme", "The theme we chose", "assess", theme),
+    Section("global_aim", "Global aim", "diagnose", global_aim),
+    Section("process_map", "The process as it was", "diagnose", process_map),
+    Section("specific_aims", "Specific aims", "diagnose", specific_aims),
+    Section("fishbone", "Causes", "diagnose", fishbone),
+    Section("change_ideas", "Change ideas", "treat", change_ideas),
+    Section("cycles", "Tests of change (PDSA)", "treat", cycles),
+    Section("measures", "Measures", "treat", measures),
+    Section("results", "Results", "treat", results),
+    Section("lessons", "What we learned", "treat", lessons),
+    Section("sustain", "Next steps and holding the gain", "sustain", sustain),
+)
+
+
+def storyboard(wb: Workbook, today: dt.date, *, budget: float = 1.0) -> Report:
+    """The storyboard poster's content, with texts cut to ``budget``."""
+    shortened: list[str] = []
+    head = header(wb, "storyboard")
+    story = Story(wb, Facts(wb, today), Clip(budget, shortened))
+    story.figures.append(
+        RampFigure(
+            "ramp.svg",
+            Prose("Where the team is on the improvement ramp"),
+            tuple((s.title, s.state) for s in head.stages),
+        )
+    )
+    placed: list[Placed] = []
+    not_yet: list[NotYet] = []
+    for row in SECTIONS:
+        body = row.build(story)
+        stage = STAGE_TITLES[row.stage]
+        if body is not None:
+            placed.append(Placed(row.id, Prose(row.title), stage, body))
+        else:
+            past = STAGES.index(row.stage) < story.stage_rank
+            not_yet.append(NotYet(Prose(row.id), Prose(row.title), stage, missing=past))
+    return Report(
+        "storyboard", Storyboard(head, tuple(placed), tuple(not_yet)), tuple(story.figures), tuple(shortened)
+    )
+
+
+# ---------------------------------------------------------------------------
+# Words made from the workbook's records
+
+
+def global_aim_text(ga: GlobalAim) -> str:
+    """The global aim as one paragraph of plain sentences."""
+    text = f"We aim to improve {ga.process}"
+    if ga.place:
+        text += f" in {ga.place}"
+    text += "."
+    if ga.begins and ga.ends:
+        text += f" The process begins when {ga.begins} and ends when {ga.ends}."
+    if ga.benefits:
+        text += f" By working on it we expect: {' '.join(ga.benefits.split())}"
+        text += "" if text.endswith(".") else "."
+    if ga.why_now:
+        why = " ".join(ga.why_now.split())
+        text += f" It matters now because {why[:1].lower()}{why[1:]}"
+        text += "" if text.endswith(".") else "."
+    return text
+
+
+def specific_text(a: SpecificAim, measures: dict[str, Measure]) -> str:
+    """A specific aim made from its numbers: measure, from, to, by."""
+    m = measures.get(a.measure)
+    name = m.name if m else a.measure
+    percent = bool(m and kind(m.chart).proportion)
+    parts = [name]
+    if a.baseline is not None:
+        parts.append(f"from {number(a.baseline, percent)}")
+    if a.target is not None:
+        parts.append(f"to {number(a.target, percent)}")
+    if a.by:
+        parts.append(f"by {date(a.by)}")
+    return " ".join(parts)
+
+
+def _pdsa_item(c: PDSA, titles: dict[str, str], clip: Clip) -> CycleItem:
+    where = f"pdsa/{c.id}.yaml"
+    result = ""
+    if c.study:
+        result = " ".join(x for x in (c.study.results or "", c.study.against_prediction or "") if x)
+    return CycleItem(
+        id=Prose(c.id),
+        title=Prose(c.title or titles.get(c.change, c.change)),
+        change=Prose(titles.get(c.change, c.change)),
+        dates=cycle_dates(c),
+        scale=prose(c.plan.scale if c.plan else ""),
+        prediction=clip(c.prediction, "short", where, "Tests of change"),
+        result=clip(result, "short", where, "Tests of change"),
+        decision=decision(c),
+    )
+
+
+def _fivep_highlights(wb: Workbook, clip: Clip, *, large: bool) -> tuple[FivePItem, ...]:
+    most = 6 if large else 3
+    out: list[FivePItem] = []
+    pt = wb.patients
+    if pt:
+        lines = []
+        if pt.population:
+            lines.append(f"Population: {pt.population}")
+        if pt.top_diagnoses:
+            lines.append("Most common: " + ", ".join(d.name for d in pt.top_diagnoses[:3]))
+        lines += [
+            f"{e.survey}: {number(e.score)}{e.unit or ''}" for e in pt.experience if e.score is not None
+        ][:2]
+        quotes = [
+            clip(q, "short", "5ps/patients.yaml", "5Ps") for q in pt.what_patients_say[: 2 if large else 1]
+        ]
+        if lines or quotes:
+            out.append(FivePItem(Prose("Patients"), prose_all(lines[:most]), tuple(quotes)))
+    pr = wb.professionals
+    if pr and pr.roles:
+        heads = sum(r.headcount or 0 for r in pr.roles)
+        lines = [f"{len(pr.roles)} roles" + (f", {heads} people" if heads else "")]
+        lines += [f"{r.role}" + (f" ({r.headcount})" if r.headcount else "") for r in pr.roles[: most - 1]]
+        out.append(FivePItem(Prose("Professionals"), prose_all(lines[:most]), ()))
+    ps = wb.processes
+    if ps:
+        lines = [
+            p.name + (f": {p.cycle_time}" if p.cycle_time else "") for p in ps.processes if p.kind == "core"
+        ]
+        lines += [
+            f"Interruption: {u.activity}" + (f" ({u.frequency})" if u.frequency else "") for u in ps.unplanned
+        ]
+        if lines:
+            cut = tuple(clip(x, "label", "5ps/processes.yaml", "5Ps") for x in lines[:most])
+            out.append(FivePItem(Prose("Processes"), cut, ()))
+    pa = wb.patterns
+    if pa:
+        lines = [f.finding + (f" ({f.value})" if f.value else "") for f in pa.findings]
+        if pa.culture and large:
+            lines.append(pa.culture)
+        if lines:
+            cut = tuple(clip(x, "short", "5ps/patterns.yaml", "5Ps") for x in lines[:most])
+            out.append(FivePItem(Prose("Patterns"), cut, ()))
+    return tuple(out)
+
+
+def section_ids() -> list[str]:
+    """Every section's id, in order (also the names of its partial templates)."""
+    return [s.id for s in SECTIONS]
