@@ -6,12 +6,16 @@ from pathlib import Path
 
 import typer
 
-from microsys.cli.common import parse_today, today_option
+from microsys.cli.common import add_command, parse_today, today_option
 
 
 def export(
-    folder: Path = typer.Argument(..., help="The folder to export (every workbook below it)."),
-    to: Path = typer.Option(..., "--to", help="The SQLite file to write (or a folder with --format csv)."),
+    folder: Path = typer.Argument(
+        ..., metavar="FOLDER", help="The folder to export (every workbook below it)."
+    ),
+    to: Path = typer.Option(
+        ..., "--to", metavar="PATH", help="The SQLite file to write (or a folder with --format csv)."
+    ),
     format: str = typer.Option(
         "sqlite", "--format", "-f", help="sqlite (default) or csv (one file a table)."
     ),
@@ -33,4 +37,4 @@ def export(
 
 def register(app: typer.Typer) -> None:
     """Add the command to the app."""
-    app.command("export")(export)
+    add_command(app, "export", export)

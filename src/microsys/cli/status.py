@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from microsys.cli.common import NO_COLOR, choices, color_wanted, parse_today, today_option
+from microsys.cli.common import NO_COLOR, add_command, choices, color_wanted, parse_today, today_option
 from microsys.reporters.overview import OVERVIEW, findings_text
 
 if TYPE_CHECKING:
@@ -61,4 +61,4 @@ def status(
 
 def register(app: typer.Typer) -> None:
     """Add the command to the app."""
-    app.command("status")(status)
+    add_command(app, "status", status)
