@@ -7,12 +7,14 @@ what is written (images, JSON) is chosen from the registry in
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from microsys.errors import UsageError
+from microsys.sheets.values import MAX_MAGNITUDE
 from microsys.shell import quote
 from microsys.spc.analysis import (
     DIRECTIONS,
@@ -110,6 +112,12 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> CsvSeries:
         )
     if req.direction not in DIRECTIONS:
         raise UsageError(f"`{req.direction}` is not a direction", hint="use up, down or neutral")
+    if req.target is not None and not (math.isfinite(req.target) and abs(req.target) <= MAX_MAGNITUDE):
+        # nan and inf would be drawn as nothing (with warnings) and written as invalid JSON.
+        raise UsageError(
+            f"--target {req.target} is not a value a chart can show",
+            hint="give the target as a plain number, e.g. --target 15",
+        )
     from microsys import sheets
     from microsys.csvseries import CsvSeriesError, series_from_csv
 
@@ -120,9 +128,17 @@ def _csv_series(path: Path, req: CsvRequest, screen: bool) -> CsvSeries:
         raise UsageError(f"{path} cannot be read: {exc.strerror or exc}") from None
     except sheets.SheetError as exc:
         raise UsageError(str(exc), hint=exc.hint) from None
-    from microsys.workbook.privacy_gate import refuse_identifiers_in_text
+    from microsys.workbook.privacy_gate import (
+        refuse_identifiers_in_name,
+        refuse_identifiers_in_text,
+        refuse_typed_identifiers,
+    )
 
+    # The file's name is the default title and the image's name: judged as its text is.
+    refuse_identifiers_in_name(path, "chart it")
     refuse_identifiers_in_text(path, text, "chart it")
+    if req.title is not None:
+        refuse_typed_identifiers("--title", req.title, "chart it")
     options = ChartOptions(
         chart=req.chart,
         rules=cast(RuleSet, req.rules),

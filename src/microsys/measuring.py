@@ -35,6 +35,7 @@ from microsys.shell import quote
 from microsys.storage import Change
 from microsys.workbook import privacy
 from microsys.workbook.loader import Workbook, refuse_if_broken
+from microsys.workbook.privacy_gate import refuse_identifiers_in_text, refuse_new_identifiers
 from microsys.yaml.edit import YamlDocument
 
 MAX_LISTED = 12
@@ -131,6 +132,14 @@ def prepare(
         change, target = _into_yaml(wb, rel, ordered)
     else:
         change, target = _into_csv(wb, rel, measure, ordered)
+    # A value or date can spell an identifier as well as a note can (a column of NHS
+    # numbers imported as values): the new lines are judged as every write's are.
+    refuse_new_identifiers(
+        wb.path / target,
+        change.expected.decode("utf-8", "replace") if change.expected is not None else None,
+        change.content.decode("utf-8", "replace"),
+        "write it",
+    )
     return Added(change, target, len(ordered), skipped, _notes(entries, csv=measure.data is not None))
 
 
@@ -317,7 +326,11 @@ def read_rows(
         RefusedError: the file or some rows cannot be read exactly.
     """
     try:
-        table = sheets.read_table(sheets.read_path(path))
+        raw = sheets.read_path(path)
+        # Judged whole before any cell is read: a refusal below quotes the cell it
+        # cannot read, and a spreadsheet of single patients is refused as a whole.
+        refuse_identifiers_in_text(path, sheets.decode(raw)[0], "import it")
+        table = sheets.read_table(raw)
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     except SheetError as exc:

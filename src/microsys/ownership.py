@@ -256,6 +256,14 @@ def refuse_unowned(path: Path, *, force: bool = False) -> None:
     except FileNotFoundError:
         _refuse_non_folder(path.parent)
         return
+    except NotADirectoryError:
+        # `--out notes.txt` (a file, not an image or report name) is taken as a folder.
+        above = next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
+        raise RefusedError(
+            f"{above} is a file, not a folder, so {path} cannot be written; it was left as it is",
+            hint="give --out a folder, or a file name ending as the output does "
+            "(.png, .svg or .pdf for charts; .pdf, .html or .md for reports)",
+        ) from None
     except OSError as exc:
         raise RefusedError(
             f"{path} cannot be looked at ({exc.strerror})", hint="check its permissions"

@@ -210,7 +210,30 @@ def _verify(change: Change, root: Path | None) -> int | None:
             hint="if it should change, make it writable first (chmod u+w, or untick Read-only in its "
             "properties), then run the command again",
         )
+    _refuse_read_only_folder(change.path.parent)
     return mode
+
+
+_ANY_WRITE = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+
+
+def _refuse_read_only_folder(folder: Path) -> None:
+    """Refuse a folder nobody may write to (``chmod a-w``), as a read-only file is refused.
+
+    The operating system enforces it for everyone but root; CI jobs and containers
+    often run as root, and would otherwise write into a folder a team had frozen.
+    """
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent
+    try:
+        mode = os.lstat(folder).st_mode
+    except OSError:
+        return  # the write itself will say what is wrong
+    if stat.S_ISDIR(mode) and not mode & _ANY_WRITE:
+        raise RefusedError(
+            f"{folder} is a read-only folder; microsys never writes into one, so nothing was written",
+            hint="if it should change, make it writable first (chmod u+w), then run the command again",
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -426,9 +449,25 @@ def _rel(path: Path, root: Path) -> str:
     return _lexical(path).relative_to(_lexical(root)).as_posix()
 
 
+def _lock_identity(root: Path) -> str | None:
+    """Which lock file this is on this disk (device and inode), or None when there is none.
+
+    A journal names the lock file it was written under. A clone, a copy or a checkout
+    makes new files, so a journal that came with the workbook's files (committed to
+    git, say, to rewrite or delete files out of sight of a review) names another lock
+    and is never acted on.
+    """
+    try:
+        st = os.lstat(root / STATE_DIR / LOCK_FILE)
+    except OSError:
+        return None
+    return f"{st.st_dev}:{st.st_ino}"
+
+
 def _write_journal(root: Path, record: dict[str, object]) -> Path:
     folder = _state_dir(root, create=True)
     assert folder is not None
+    record = {**record, "lock": _lock_identity(root)}
     path = folder / f"journal-{secrets.token_hex(8)}.json"
     tmp = temp_name(path)
     _write_new(tmp, json.dumps(record, indent=1).encode("utf-8"), None)
@@ -468,10 +507,13 @@ def _undo(root: Path, journal: Path) -> list[str]:
         record = json.loads(journal.read_bytes())
         files = list(record["files"])
         dirs = list(record.get("dirs", []))
-    except (ValueError, KeyError, TypeError):
+        lock = record.get("lock")
+    except (ValueError, KeyError, TypeError, AttributeError):
         # A journal is renamed into place only once complete: a broken one was not
         # written by microsys. Leave it for `check` to report.
         return []
+    if lock is None or lock != _lock_identity(root):
+        return []  # not written under this workbook's lock (copied or committed): left for `check`
     undone: list[str] = []
     for entry in files:
         target = _inside(root, str(entry.get("path", "")))

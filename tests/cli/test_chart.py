@@ -302,3 +302,35 @@ def test_nhs_baseline_applies_within_each_phase_from_a_measure(cf_clinic: Path) 
         points = [pt for pt in doc["points"] if pt["part"] == part["part"]]
         assert [pt["baseline"] for pt in points] == [True] * 3 + [False] * (len(points) - 3)
         assert part["cl"] == pytest.approx(sum(pt["y"] for pt in points[:3]) / 3)
+
+
+@pytest.mark.parametrize("target", ["nan", "inf", "-inf", "1e308"])
+def test_a_target_no_chart_can_show_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    """nan/inf were drawn as nothing, with numpy warnings, and written as invalid JSON (NaN)."""
+    source = tmp_path / "waits.csv"
+    source.write_text("date,value\n" + "".join(f"2026-01-{d:02d},{d % 5 + 3}\n" for d in range(1, 15)))
+    for fmt in ("json", "image"):
+        code = run(["chart", str(source), "--y", "value", f"--target={target}", "-f", fmt])
+        out, err = capsys.readouterr()
+        assert code == 2, out + err
+        assert f"--target {float(target)} is not a value a chart can show" in err
+        assert out == "" and "Warning" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["waits.csv"]
+
+
+@pytest.mark.parametrize("target", [".nan", ".inf", "1e308"])
+def test_a_measure_target_no_chart_can_show_is_a_finding(
+    cf_clinic: Path, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    path = cf_clinic / "measures" / "clinic-wait.yaml"
+    path.write_text(path.read_text().replace("target: 10\n", f"target: {target}\n", 1))
+    assert f"target: {target}\n" in path.read_text()
+    assert run(["check", str(cf_clinic)]) == 1
+    out, _ = capsys.readouterr()
+    assert "measures/clinic-wait.yaml:14:9: error: target:" in out and "[schema.invalid-value]" in out
+    code = run(["chart", str(cf_clinic), "clinic-wait", "-f", "json"])
+    out, err = capsys.readouterr()
+    assert "NaN" not in out and "Infinity" not in out and "Warning" not in err
+    assert code == 2, out + err

@@ -331,3 +331,21 @@ def test_a_pipe_or_folder_at_an_outputs_name_is_refused_without_reading_it(capsy
     (charts / "clinic-wait.png").mkdir()
     code, _, err = call(capsys, "chart", str(cf_clinic), "clinic-wait", "--force")
     assert code == 1 and "is a folder" in err
+
+
+def test_an_out_that_names_a_users_file_of_another_kind_says_so_and_keeps_it(
+    capsys: pytest.CaptureFixture[str], cf_clinic: Path, tmp_path: Path
+) -> None:
+    """`--out notes.txt` is taken as a folder; the refusal said only "check its permissions"."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("a user's own notes\n")
+    for argv in (
+        ["report", str(cf_clinic), "-f", "md", "--out", str(notes)],
+        ["chart", str(cf_clinic), "clinic-wait", "--out", str(notes), "--force"],
+    ):
+        code, out, err = call(capsys, *argv)
+        assert code == 1, out + err
+        assert f"{notes} is a file, not a folder" in err and "give --out a folder" in err
+        assert "permissions" not in err
+    assert notes.read_text() == "a user's own notes\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["notes.txt", cf_clinic.name])

@@ -140,3 +140,123 @@ def test_a_report_on_several_workbooks_writes_none_while_one_holds_an_identifier
     assert code == 1, out
     assert f"{repo}/b-leaky/pdsa/PDSA-2.yaml:2:8: an NHS number" in err
     assert unchanged(tmp_path) == before
+
+
+def _clean_csv(path: Path) -> Path:
+    rows = ["date,value"] + [f"2026-01-{d:02d},{(d * 3) % 7 + 2}" for d in range(1, 13)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_chart_title_typed_with_an_identifier_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`--title` goes straight into the image and the JSON: it is judged before drawing."""
+    source = _clean_csv(tmp_path / "waits.csv")
+    before = unchanged(tmp_path)
+    for fmt in ("image", "json"):
+        code, out, err = call(
+            capsys, "chart", str(source), "--y", "value", "--x", "date",
+            "--title", "ring 943 476 5919", "-f", fmt, "--out", str(tmp_path / "w.svg"),
+        )  # fmt: skip
+        assert code == 1, out + err
+        assert "the text given to --title holds what looks like patient-identifiable data" in err
+        assert "--title:1:6: an NHS number [privacy.nhs-number]" in err
+        assert "943 476 5919" not in out + err
+        assert unchanged(tmp_path) == before
+
+
+def test_a_csv_named_after_a_patient_is_not_charted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The file's name is the chart's default title and its image's name: never copied on."""
+    source = _clean_csv(tmp_path / "bed 4 9434765919.csv")
+    before = unchanged(tmp_path)
+    for fmt in ("image", "json"):
+        code, out, err = call(capsys, "chart", str(source), "--y", "value", "--x", "date", "-f", fmt)
+        assert code == 1, out + err
+        assert f"the name of {tmp_path}/b{'*' * 15}.csv holds" in err
+        assert "rename the file" in err
+        assert "9434765919" not in out + err
+        assert unchanged(tmp_path) == before
+
+
+def test_an_identifier_in_an_imported_spreadsheet_is_never_written_or_echoed(
+    capsys: pytest.CaptureFixture[str], cf_clinic: Path, tmp_path: Path
+) -> None:
+    """In a value cell it was imported; in a cell that cannot be read it was quoted back."""
+    sheets = {
+        "value.csv": "date,value\n2026-11-23,9434765919\n",
+        "date.csv": "date,value\n943 476 5919,5\n",
+        "unread.csv": "date,value\n2026-11-23,abc 943 476 5919\n",
+        "other column.csv": "date,value,patient\n2026-11-23,5,943 476 5919\n",
+    }
+    before = snapshot(cf_clinic)
+    for name, text in sheets.items():
+        source = tmp_path / name
+        source.write_text(text, encoding="utf-8")
+        code, out, err = call(capsys, "measure", "import", str(cf_clinic), "clinic-wait", str(source))
+        assert code == 1, name + out + err
+        assert f"{source} holds what looks like patient-identifiable data" in err
+        assert "an NHS number [privacy.nhs-number]" in err
+        assert "943 476 5919" not in out + err and "9434765919" not in out + err
+        assert snapshot(cf_clinic) == before
+
+
+@pytest.mark.parametrize("measure", ["clinic-wait", "inhaled-therapy-adherence"])
+def test_a_value_typed_like_an_nhs_number_is_not_written(
+    capsys: pytest.CaptureFixture[str], cf_clinic: Path, measure: str
+) -> None:
+    """CSV-backed and YAML-backed measures alike: the new lines are judged, not only the note."""
+    before = snapshot(cf_clinic)
+    extra = ["-n", "9434765919"] if measure == "inhaled-therapy-adherence" else []
+    code, out, err = call(
+        capsys, "measure", "add", str(cf_clinic), measure, "2026-11-23", "9434765919", *extra
+    )
+    assert code == 1, out + err
+    assert "holds what looks like patient-identifiable data" in err
+    assert "9434765919" not in out + err
+    assert snapshot(cf_clinic) == before
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        ("title: café ring 943 476 5919\n".encode("cp1252"), 1),
+        ("title: ring 943 476 5919\n".encode("utf-16"), 1),
+        ("title: ring 9434765919\n".encode("utf-16-le"), 1),
+        (b"title: x\n\x00 9434765919\n", 2),
+    ],
+    ids=["windows-1252", "utf-16", "utf-16-no-bom", "nul-bytes"],
+)
+def test_an_identifier_in_a_file_that_is_not_utf8_is_still_found(
+    capsys: pytest.CaptureFixture[str], cf_clinic: Path, data: bytes, line: int
+) -> None:
+    """Such a file is left out of outputs, but the identifier is in the repository all the same."""
+    (cf_clinic / "pdsa" / "PDSA-2.yaml").write_bytes(data)
+    code, out, _ = call(capsys, "check", str(cf_clinic), "--no-git", "--today", TODAY)
+    assert code == 1
+    assert f"pdsa/PDSA-2.yaml:{line}:" in out and "[privacy.nhs-number]" in out
+    before = snapshot(cf_clinic)
+    code, out, err = call(capsys, "report", str(cf_clinic), "-f", "md", "--today", TODAY)
+    assert code == 1, out + err
+    assert "an NHS number [privacy.nhs-number]" in err
+    assert snapshot(cf_clinic) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("measure", "add", "{wb}", "943 476 5919", "2026-11-20", "5"),
+        ("new", "pdsa", "{wb}", "--change", "943 476 5919"),
+        ("chart", "{wb}", "--type", "943 476 5919"),
+        ("ramp", "status", "{wb}", "--today", "943 476 5919"),
+    ],
+)
+def test_an_identifier_typed_by_mistake_is_not_repeated_in_the_error(capsys, millbrook: Path, args) -> None:
+    before = snapshot(millbrook)
+    code, out, err = call(capsys, *(a.format(wb=millbrook) for a in args))
+    assert code in (1, 2), err
+    assert "943 *** ****" in out + err
+    assert "476" not in out + err and "5919" not in out + err
+    assert snapshot(millbrook) == before

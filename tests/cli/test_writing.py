@@ -100,6 +100,56 @@ def test_check_undoes_a_killed_write_and_says_so(capsys: pytest.CaptureFixture[s
     assert snapshot(cf_clinic) == before
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")
+def test_a_journal_copied_or_committed_with_the_workbook_is_never_acted_on(
+    capsys: pytest.CaptureFixture[str], cf_clinic: Path, tmp_path: Path
+) -> None:
+    """A journal names the files to put back and their old bytes: one that arrives with a
+    clone (a pull request that commits it) could rewrite or delete any file unseen.
+    Only a journal written under this copy's own lock file is undone."""
+    import shutil
+
+    proc = _microsys(
+        _MEASURE[0], _MEASURE[1], str(cf_clinic), *_MEASURE[2:], env={storage.CRASH_ENV: "renamed-1"}
+    )
+    assert proc.wait(60) == -signal.SIGKILL
+    proc.communicate()
+    copy = tmp_path / "clone"
+    shutil.copytree(cf_clinic, copy, symlinks=True)
+    # A forged journal as a pull request would commit it: put back `evil`, delete ramp.yaml.
+    import base64
+    import hashlib
+
+    aims, ramp = (copy / "aims.yaml").read_bytes(), (copy / "ramp.yaml").read_bytes()
+    forged = {
+        "version": 1,
+        "lock": json.loads(next((copy / ".microsys").glob("journal-*.json")).read_text()).get("lock"),
+        "files": [
+            {"path": "aims.yaml", "temp": ".a.tmp", "before": base64.b64encode(b"evil: 1\n").decode(),
+             "after": hashlib.sha256(aims).hexdigest()},
+            {"path": "ramp.yaml", "temp": ".r.tmp", "before": None,
+             "after": hashlib.sha256(ramp).hexdigest()},
+        ],
+    }  # fmt: skip
+    (copy / ".microsys" / "journal-00000000000000ff.json").write_text(json.dumps(forged))
+    before = snapshot(copy)
+    code, out, _ = call(capsys, "check", str(copy), "-f", "json", "--no-git", "--today", "2026-11-22")
+    found = [(d["rule"], Path(d["path"]).name) for d in json.loads(out)["diagnostics"]]
+    assert found.count(("workbook.unfinished-write", "journal-00000000000000ff.json")) == 1
+    assert "workbook.write-undone" not in [rule for rule, _ in found]
+    assert code == 1
+    code, _, err = call(capsys, "new", "change", str(copy), "--title", "x", "--today", "2026-11-22")
+    assert code == 0, err
+    after = snapshot(copy)
+    assert after["aims.yaml"] == aims and after["ramp.yaml"] == ramp
+    assert {k: v for k, v in after.items() if k != "change-ideas.yaml"} == {
+        k: v for k, v in before.items() if k != "change-ideas.yaml"
+    }
+    # The original, killed where it was, is still put back by its own next command.
+    _code, out, _ = call(capsys, "check", str(cf_clinic), "-f", "json", "--no-git", "--today", "2026-11-22")
+    assert [d["rule"] for d in json.loads(out)["diagnostics"]].count("workbook.write-undone") == 1
+
+
 def test_check_reports_leftover_temporary_files_and_unreadable_journals(
     capsys: pytest.CaptureFixture[str], cf_clinic: Path
 ) -> None:

@@ -105,3 +105,8 @@ def test_patient_columns_by_header_and_by_values() -> None:
     assert [(f.column, f.kind) for f in patient_columns(["date", "value", "note"], rows)] == [(2, "names")]
     ok = [["2026-01-05", "3", "Bank holiday"], ["2026-01-12", "4", "New rota"], ["2026-01-19", "5", "PDSA-2"]]
     assert patient_columns(["date", "value", "note"], ok) == []
+
+
+def test_a_number_after_a_word_and_hyphen_is_found_but_not_inside_longer_numbers() -> None:
+    found = scan_text(Path("x.yaml"), "a: ref pt-9434765919\nb: 2026-9434765919\nc: 9434765919-2\n")
+    assert [(d.rule, d.line) for d in found] == [("privacy.nhs-number", 1)]

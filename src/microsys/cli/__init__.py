@@ -61,11 +61,13 @@ _register()
 
 
 def _error(message: str, hint: str | None) -> None:
+    from microsys.privacy import masked
     from microsys.terminal import visible
 
-    sys.stderr.write(f"microsys: error: {visible(message, keep_newlines=True)}\n")
+    # A message may quote what was typed (`943 476 5919` is not a date): never an identifier.
+    sys.stderr.write(f"microsys: error: {visible(masked(message), keep_newlines=True)}\n")
     if hint:
-        sys.stderr.write(f"  hint: {visible(hint, keep_newlines=True)}\n")
+        sys.stderr.write(f"  hint: {visible(masked(hint), keep_newlines=True)}\n")
 
 
 def run(args: list[str] | None = None) -> int:
@@ -88,7 +90,14 @@ def run(args: list[str] | None = None) -> int:
         show = getattr(exc, "show", None)
         exit_code = getattr(exc, "exit_code", None)
         if callable(show) and isinstance(exit_code, int):
-            show()
+            import io
+
+            from microsys.privacy import masked
+
+            # The parser quotes what was typed; an identifier typed by mistake is not repeated.
+            buffer = io.StringIO()
+            show(file=buffer)
+            sys.stderr.write(masked(buffer.getvalue()))
             return exit_code
         if os.environ.get("MICROSYS_DEBUG"):
             raise

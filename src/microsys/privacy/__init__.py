@@ -7,7 +7,17 @@ findings with file, line and column (see :mod:`microsys.workbook.privacy`).
 
 from __future__ import annotations
 
-from microsys.privacy.detect import KINDS, Match, find, flatten, is_chi_number, is_nhs_number, mask, normalise
+from microsys.privacy.detect import (
+    KINDS,
+    Match,
+    find,
+    flatten,
+    is_chi_number,
+    is_nhs_number,
+    mask,
+    masked,
+    normalise,
+)
 from microsys.privacy.table import RowsFinding, patient_columns
 
 __all__ = [
@@ -19,6 +29,7 @@ __all__ = [
     "is_chi_number",
     "is_nhs_number",
     "mask",
+    "masked",
     "normalise",
     "patient_columns",
 ]

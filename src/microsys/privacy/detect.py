@@ -168,8 +168,10 @@ _NI_BAD_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 _SEP = r"(?:[ \t]{0,2}[-.]?[ \t]{0,2}|[ \t]{0,3}\r?\n[ \t]{0,40}(?:#[ \t]{0,3})?)"
 _TEN = re.compile(
     r"(?=[\d])"
-    rf"(?<![\d\-])(?<!\d\.)(\d{{3}}){_SEP}(\d{{3}}){_SEP}(\d{{4}})(?![\d\-])(?!\.\d)"
-    rf"|(?<![\d\-])(?<!\d\.)(\d{{2}})(\d{{2}})(\d{{2}}){_SEP}(\d{{4}})(?![\d\-])(?!\.\d)"
+    # A hyphen after a letter (`pt-9434765919`) still starts a number; one between digits
+    # makes it part of something longer (a date, a reference).
+    rf"(?<!\d)(?<!\d-)(?<!\d\.)(\d{{3}}){_SEP}(\d{{3}}){_SEP}(\d{{4}})(?!\d)(?!-\d)(?!\.\d)"
+    rf"|(?<!\d)(?<!\d-)(?<!\d\.)(\d{{2}})(\d{{2}})(\d{{2}}){_SEP}(\d{{4}})(?!\d)(?!-\d)(?!\.\d)"
 )
 _CHI_LABELLED = re.compile(
     r"(?=[cC])"
@@ -794,3 +796,10 @@ def mask(kind: str, fragment: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def masked(text: str) -> str:
+    """``text`` with every identifier in it replaced by its masked form (:func:`mask`)."""
+    for m in reversed(find(text)):
+        text = text[: m.start] + mask(m.kind, text[m.start : m.end]) + text[m.end :]
+    return text

@@ -122,3 +122,14 @@ class Measure(Model):
     exclude: list[Date] = Field(
         default_factory=list, description="Dates of points left out of the calculation (still drawn)."
     )
+
+    @field_validator("target")
+    @classmethod
+    def _finite_target(cls, value: float | None) -> float | None:
+        # `.nan` or `.inf` would be drawn as nothing and written as invalid chart JSON.
+        if value is None:
+            return None
+        try:
+            return check_magnitude(value, f"{value:g}")
+        except SheetError as exc:
+            raise ValueError(exc.message) from None

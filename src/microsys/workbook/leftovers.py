@@ -53,8 +53,10 @@ def repair(root: Path, shown: Path) -> list[Diagnostic]:
         Diagnostic.of(
             path=shown / j.relative_to(root).as_posix(),
             rule=rules.WORKBOOK_UNFINISHED_WRITE,
-            message="this journal of an unfinished write cannot be read, so microsys cannot undo the write",
-            hint="check the files of the last command that was stopped, then delete this journal",
+            message="this journal of an unfinished write cannot be read, or was not written in this copy "
+            "of the workbook (it was copied or committed with it), so microsys does not act on it",
+            hint="check the files of the last command that was stopped, then delete this journal "
+            "(a journal never belongs in git)",
         )
         for j in storage.journals(root)
     )

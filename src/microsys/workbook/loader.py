@@ -6,6 +6,7 @@ computed only for files that have findings, with the slower round-trip parser.
 
 from __future__ import annotations
 
+import os
 import stat
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -165,7 +166,39 @@ def _extra_text(workbook: Workbook, sf: SourceFile, limits: ReadLimits) -> str |
             return None
     except OSError:
         return None
-    return read_text(target, limits, workbook.root).text
+    loaded = read_text(target, limits, workbook.root)
+    if loaded.text is not None:
+        return loaded.text
+    rules_met = {d.rule for d in loaded.diagnostics}
+    if rules.FILE_ENCODING.id in rules_met or (rules.FILE_BINARY.id in rules_met and sf.kind is not None):
+        return _undecodable_text(target, limits)
+    return None
+
+
+def _undecodable_text(target: Path, limits: ReadLimits) -> str | None:
+    """Best-effort text of a file that is not UTF-8 (Windows-1252, UTF-16, NUL bytes), for the scan.
+
+    Such a file is left out of every output, but an identifier in it is still in the
+    repository: ``check`` must find it. Digits survive any of these decodings.
+    """
+    try:
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limits.max_bytes:
+            return None
+        raw = fh.read(limits.max_bytes).replace(b"\x00", b"")
+    # Text in another encoding has no control bytes but line ends and tabs; data that has
+    # them is binary, whose digits would only give false alarms.
+    if raw.translate(None, _TEXT_CONTROLS).translate(None, _PRINTABLE) != b"":
+        return None
+    return raw.decode("utf-8", errors="replace")
+
+
+_TEXT_CONTROLS = b"\t\n\v\f\r\x1a"
+_PRINTABLE = bytes(range(32, 256))
 
 
 def _may_hide(text: str) -> bool:

@@ -24,7 +24,7 @@ from typing import Any
 
 from microsys import rules
 from microsys.diagnostics import Diagnostic, PathPart
-from microsys.privacy import KINDS, find, flatten, is_nhs_number, mask, patient_columns
+from microsys.privacy import KINDS, find, flatten, is_nhs_number, mask, masked, patient_columns
 from microsys.yaml.load import line_col_of_offset
 
 __all__ = [
@@ -297,10 +297,7 @@ def scan_table(path: Path, text: str, max_rows: int = 5000) -> list[Diagnostic]:
 
 
 def _safe(text: str) -> str:
-    found = find(text)
-    for m in reversed(found):
-        text = text[: m.start] + mask(m.kind, text[m.start : m.end]) + text[m.end :]
-    return text
+    return masked(text)
 
 
 def _header_col(line: str, index: int) -> int:

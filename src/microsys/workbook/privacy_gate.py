@@ -105,7 +105,43 @@ def refuse_identifiers_in_text(path: Path, text: str, doing: str) -> None:
     Raises:
         IdentifierRefusedError: as :func:`refuse_identifiers`.
     """
-    _refuse(sort_diagnostics(d for d in privacy.scan_text(path, text) if is_identifier(d)), str(path), doing)
+    found = sort_diagnostics(d for d in privacy.scan_text(path, text) if is_identifier(d))
+    _refuse(found, _shown_path(path), doing)
+
+
+def refuse_identifiers_in_name(path: Path, doing: str) -> None:
+    """Refuse to go on when the name of ``path`` looks like an identifier.
+
+    A file's name becomes the default title of its chart and the name of the image
+    written beside it, and is printed: it must be judged as its contents are.
+
+    Raises:
+        IdentifierRefusedError: naming the file masked, never the identifier.
+    """
+    _refuse(
+        sort_diagnostics(d for d in privacy.scan_text(path, path.name) if is_identifier(d)),
+        f"the name of {_shown_path(path)}",
+        doing,
+        "rename the file so that its name holds no patient details, then run the command again",
+    )
+
+
+def refuse_typed_identifiers(option: str, text: str, doing: str) -> None:
+    """Refuse text typed on the command line (e.g. ``--title``) that holds an identifier.
+
+    Text that goes straight into an output, never into a workbook, is judged here,
+    as :func:`refuse_new_identifiers` judges what is written into one.
+
+    Raises:
+        IdentifierRefusedError: naming the option and kind, never its text.
+    """
+    _refuse(
+        sort_diagnostics(d for d in privacy.scan_text(Path(option), text) if is_identifier(d)),
+        f"the text given to {option}",
+        doing,
+        "leave patient details out of what you type (titles, notes, reasons): "
+        "a chart or report shows counts and rates, never data about one patient",
+    )
 
 
 @contextmanager
