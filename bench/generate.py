@@ -6,6 +6,11 @@ Each workbook is a variation of the Sheffield CF example (about 35 files).
 Every third workbook has a 500-point measure in CSV, every fifth a 500-point
 measure written inline in YAML (the slow case), and one in twenty has a
 mistake, so that the position look-up for findings is part of the timing.
+
+With ``--pathways N`` (default: one for every 20 workbooks) it also writes N
+pathway (mesosystem) workbooks under ``pathways/``, copies of the sepsis big
+room example, each linking four of the teams above in pathway order, so that
+``check`` follows the links and ``status`` and ``export`` see both kinds.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ import shutil
 from pathlib import Path
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sheffield-cf-clinic"
+PATHWAY = Path(__file__).resolve().parents[1] / "examples" / "sepsis-big-room" / "pathway"
+# The microsystem ids of the sepsis example's pathway.yaml, in order.
+PATHWAY_IDS = ("ed-north", "ed-south", "amu", "haematology")
 SETTINGS = ["clinic", "ward", "practice", "department", "unit", "service"]
 
 
@@ -39,6 +47,7 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--workbooks", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pathways", type=int, default=None, help="pathway workbooks (default: 1 per 20)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     if args.out.exists():
@@ -61,8 +70,21 @@ def main() -> None:
         if i % 20 == 7:
             pdsa = team / "pdsa" / "PDSA-2.yaml"
             pdsa.write_text(pdsa.read_text().replace("prediction:", "predicton:"))
+    pathways = args.workbooks // 20 if args.pathways is None else args.pathways
+    teams = [args.out / f"division-{i % 6}" / f"team-{i:03d}" for i in range(args.workbooks)]
+    for k in range(pathways):
+        folder = args.out / "pathways" / f"pathway-{k:03d}"
+        shutil.copytree(PATHWAY, folder)
+        linked = rng.sample(teams, min(len(PATHWAY_IDS), len(teams)))
+        text = (folder / "pathway.yaml").read_text()
+        for ident, team in zip(PATHWAY_IDS, linked, strict=False):
+            old = {"amu": "../acute-medical-unit"}.get(ident, f"../{ident}")
+            text = text.replace(f"path: {old}\n", f"path: ../../{team.relative_to(args.out).as_posix()}\n")
+        (folder / "pathway.yaml").write_text(text)
+        manifest = folder / "microsys.yaml"
+        manifest.write_text(manifest.read_text().replace("name: Sepsis big room", f"name: Pathway {k:03d}"))
     files = sum(1 for p in args.out.rglob("*") if p.is_file())
-    print(f"wrote {args.workbooks} workbooks, {files} files, to {args.out}")
+    print(f"wrote {args.workbooks} workbooks and {pathways} pathways, {files} files, to {args.out}")
 
 
 if __name__ == "__main__":

@@ -94,7 +94,7 @@ def check_workbook(
     was read already.
     """
     from microsys.ramp import fidelity
-    from microsys.workbook import leftovers
+    from microsys.workbook import leftovers, pathwaycheck
     from microsys.workbook.discover import display_path
     from microsys.workbook.githistory import cycle_history
     from microsys.workbook.loader import add_findings, load_workbook
@@ -105,6 +105,7 @@ def check_workbook(
     if history is None and git:
         history = cycle_history(root)
     add_findings(wb, fidelity.check(wb, today or dt.date.today(), history))
+    add_findings(wb, pathwaycheck.check_links(wb))
     manifest = wb.manifest
     extra = interrupted + leftovers.temporary_files(root, wb.path)
     return WorkbookResult(

@@ -278,6 +278,49 @@ CHANGE_STATUS_MISMATCH = Rule(
     "(adopt, adapt, abandon) or with a test under way.",
 )
 
+
+# Pathways (mesosystems)
+PATHWAY_UNKNOWN_MICROSYSTEM = Rule(
+    "pathway.unknown-microsystem",
+    ERROR,
+    "A hand-off, value stream step or big room meeting names a microsystem the pathway does not link.",
+)
+PATHWAY_UNKNOWN_HAND_OFF = Rule(
+    "pathway.unknown-hand-off",
+    ERROR,
+    "A story, value stream step or process map step names a hand-off the pathway does not have.",
+)
+PATHWAY_HAND_OFF_TO_ITSELF = Rule(
+    "pathway.hand-off-to-itself", ERROR, "A hand-off whose `from` and `to` are the same microsystem."
+)
+PATHWAY_LINK_MISSING = Rule(
+    "pathway.link-missing", ERROR, "A linked workbook folder does not exist or has no microsys.yaml."
+)
+PATHWAY_LINK_INVALID = Rule(
+    "pathway.link-invalid", ERROR, "A linked workbook (or a pointed-to pathway.yaml) has errors."
+)
+PATHWAY_LINK_NOT_MICROSYSTEM = Rule(
+    "pathway.link-not-microsystem", ERROR, "A pathway links another pathway instead of a microsystem."
+)
+PATHWAY_LINK_ABSOLUTE = Rule(
+    "pathway.link-absolute", ERROR, "A link to a workbook is an absolute path instead of a relative one."
+)
+PATHWAY_CO_COACHES = Rule(
+    "pathway.co-coaches", WARNING, "The big room lacks its two co-coaches (one clinical, one external)."
+)
+PATHWAY_WRONG_KIND_FILE = Rule(
+    "pathway.wrong-kind-file",
+    WARNING,
+    "A 5Vs or big room file in a microsystem workbook, or a 5Ps file in a pathway workbook.",
+)
+
+# The organisation file
+ORGANISATION_UNKNOWN_TEAM = Rule(
+    "organisation.unknown-team",
+    WARNING,
+    "A quarterly review action names a team folder that holds no workbook.",
+)
+
 # Privacy: identifiers of a patient. Findings show only a masked fragment.
 PRIVACY_NHS_NUMBER = Rule(
     "privacy.nhs-number",

@@ -95,7 +95,7 @@ def test_pyproject_table_and_today(tmp_path: Path, capsys) -> None:
     (root / "pyproject.toml").write_text('[tool.microsys]\ntoday = "2029-01-01"\n', encoding="utf-8")
     code, rules = _rules(capsys, str(root))
     assert ("measure.no-recent-data", "warning") in rules
-    (root / "pyproject.toml").write_text('[tool.microsys]\ntoday = 2026-11-22\n', encoding="utf-8")
+    (root / "pyproject.toml").write_text("[tool.microsys]\ntoday = 2026-11-22\n", encoding="utf-8")
     assert _rules(capsys, str(root)) == (0, [])
     # A pyproject.toml of another tool, even a broken one, is not read.
     (root / "pyproject.toml").write_text("[tool.black\nline-length = 3\n", encoding="utf-8")

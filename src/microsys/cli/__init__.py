@@ -43,7 +43,7 @@ def _root(
 
 
 def _register() -> None:
-    from microsys.cli import chart, check, init, measure, new, ramp, report, schema
+    from microsys.cli import chart, check, export, init, measure, new, ramp, report, schema, status
 
     init.register(app)
     check.register(app)
@@ -53,6 +53,8 @@ def _register() -> None:
     chart.register(app)
     report.register(app)
     schema.register(app)
+    status.register(app)
+    export.register(app)
 
 
 _register()

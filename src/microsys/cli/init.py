@@ -44,6 +44,16 @@ def init(
         help="How often the team meets: weekly, fortnightly or monthly.",
     ),
     no_input: bool = typer.Option(False, "--no-input", help="Never ask questions; use flags and defaults."),
+    pathway: bool = typer.Option(
+        False, "--pathway", help="Create a pathway (mesosystem) workbook: 5Vs, big room, hand-offs."
+    ),
+    condition: str | None = typer.Option(None, "--condition", help="Pathway: the condition it serves."),
+    link: list[Path] = typer.Option(
+        [], "--link", help="Pathway: a microsystem workbook on it, in pathway order. Repeat."
+    ),
+    supporting: list[Path] = typer.Option(
+        [], "--supporting", help="Pathway: a supporting microsystem workbook (pharmacy ...). Repeat."
+    ),
     ci: str = typer.Option(
         "none",
         "--ci",
@@ -59,6 +69,8 @@ def init(
     holds only its README, licence and .gitignore (kept as they are).
 
     Example: microsys init cf-clinic --name "Adult CF clinic" --setting clinic --no-input
+
+    Example: microsys init sepsis --pathway --condition sepsis --link ed --link amu --no-input
     """
     from microsys.resources import templates_dir
     from microsys.scaffold.init import (
@@ -66,6 +78,7 @@ def init(
         check_target,
         ci_files,
         default_name,
+        make_link,
         parse_cadence,
         parse_member,
         parse_setting,
@@ -78,11 +91,19 @@ def init(
     extra = ci_files(ci, templates_dir())
     ask = interactive() and not no_input
     members = [parse_member(m) for m in member] + [parse_member(p, patient=True) for p in patient]
+    links = [make_link(folder, p) for p in link] + [make_link(folder, p, supporting=True) for p in supporting]
     if ask:
-        name = name or _ask("Name of the microsystem", default_name(folder), str)
-        setting = setting or _ask("Setting (clinic, ward, practice, department ...)", "clinic", parse_setting)
+        what = "pathway" if pathway else "microsystem"
+        name = name or _ask(f"Name of the {what}", default_name(folder), str)
+        if pathway:
+            condition = condition or _ask("Condition the pathway serves", "", str) or None
+        else:
+            setting = setting or _ask(
+                "Setting (clinic, ward, practice, department ...)", "clinic", parse_setting
+            )
         organisation = organisation or _ask("Organisation", "", str) or None
-        mesosystem = mesosystem or _ask("Care pathway it is part of (empty if none)", "", str) or None
+        if not pathway:
+            mesosystem = mesosystem or _ask("Care pathway it is part of (empty if none)", "", str) or None
         if not members:
             typer.echo('Lead team staff, one per line as "Name, role" (empty line to finish):')
             while staff := _ask("  staff member", "", parse_member, finish=True):
@@ -109,13 +130,17 @@ def init(
             cadence = _ask(question, "weekly", parse_cadence) or cadence
     answers = Answers(
         name=name or default_name(folder),
-        setting=setting or "clinic",
+        setting="pathway" if pathway else setting or "clinic",
         organisation=organisation,
         mesosystem=mesosystem,
         members=with_lead(members, lead),
         coach=coach,
         cadence=cadence,
         sponsor=sponsor,
+        pathway=pathway,
+        condition=condition or None,
+        links=tuple(links),
+        folder_name=folder.resolve().name,
     )
     files = {**render_files(answers, templates_dir()), **extra}
     written = write_new_files(folder, files)
@@ -123,7 +148,8 @@ def init(
     for note in written.notes:
         typer.echo(f"  note: {note}")
     guide = "WORKBOOK.md" if any("WORKBOOK.md" in n for n in written.notes) else "README.md"
-    typer.echo(f"Next: read {folder / guide}, fill in the 5Ps, then run `microsys check {quote(folder)}`.")
+    fill = "the 5Vs and pathway.yaml" if pathway else "the 5Ps"
+    typer.echo(f"Next: read {folder / guide}, fill in {fill}, then run `microsys check {quote(folder)}`.")
     if ci != "none":
         typer.echo(f"The {ci} CI job installs microsys from your copy of its repository: see docs/ci.md.")
 

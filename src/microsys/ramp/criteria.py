@@ -79,6 +79,8 @@ class Criterion:
     """The file (or folder) to edit to meet it."""
     test: Test
     required: bool = True
+    kinds: frozenset[str] = frozenset({"microsystem", "pathway"})
+    """The kinds of workbook it applies to: the ramp (microsystem), the Flow roadmap (pathway) or both."""
 
 
 # --- Assess ---------------------------------------------------------------
@@ -472,7 +474,101 @@ def _next_focus(f: Facts) -> Verdict:
     return Verdict(bool(n), "candidates: " + ", ".join(n) if n else "no candidate theme")
 
 
+# --- The Flow roadmap (pathway workbooks) ------------------------------------
+
+
+def _linked(f: Facts) -> Verdict:
+    p = f.wb.pathway
+    n = len(p.microsystems) if p else 0
+    return Verdict(n >= 2, f"{n} linked microsystem(s)")
+
+
+def _hand_offs(f: Facts) -> Verdict:
+    p = f.wb.pathway
+    hs = p.hand_offs if p else []
+    with_failures = [h for h in hs if h.failure_points]
+    return Verdict(bool(with_failures), f"{len(hs)} hand-off(s), {len(with_failures)} with failure points")
+
+
+def _big_rooms(f: Facts) -> Verdict:
+    n = len(f.wb.big_room)
+    return Verdict(n >= THRESHOLDS.meetings, f"{n} big room meeting(s)")
+
+
+def _value(f: Facts) -> Verdict:
+    v = f.wb.value
+    n = len([x for x in v.what_patients_value if filled(x)]) if v else 0
+    return Verdict(n > 0, f"{n} thing(s) patients value")
+
+
+def _involve(f: Facts) -> Verdict:
+    v = f.wb.involve
+    works, not_working = (len(v.works), len(v.does_not_work)) if v else (0, 0)
+    return Verdict(works > 0 and not_working > 0, f"{works} that work, {not_working} that do not")
+
+
+def _visualisation(f: Facts) -> Verdict:
+    v = f.wb.visualisation
+    parts = (
+        (len(v.shadowing), len(f.wb.value_streams), len(v.spaghetti))
+        if v
+        else (0, len(f.wb.value_streams), 0)
+    )
+    return Verdict(
+        any(parts),
+        f"{parts[0]} shadowing note(s), {parts[1]} value stream map(s), {parts[2]} spaghetti diagram(s)",
+    )
+
+
+def _evidence(f: Facts) -> Verdict:
+    e = f.wb.evidence
+    kinds = [k for k in ("demand", "flow", "waiting", "waste") if e is not None and getattr(e, k)]
+    return Verdict(len(kinds) >= 2, ", ".join(kinds) if kinds else "no data yet")
+
+
+def _vision(f: Facts) -> Verdict:
+    v = f.wb.vision
+    ok = v is not None and filled(v.statement)
+    return Verdict(ok, "statement written" if ok else "empty")
+
+
+def _story(f: Facts) -> Verdict:
+    n = len(f.wb.stories)
+    return Verdict(n > 0, f"{n} story(ies)")
+
+
+def _value_stream(f: Facts) -> Verdict:
+    best = max((len(m.steps) for m in f.wb.value_streams), default=0)
+    return Verdict(best >= THRESHOLDS.map_steps, f"{len(f.wb.value_streams)} map(s), longest {best} step(s)")
+
+
+def _hand_off_measured(f: Facts) -> Verdict:
+    p = f.wb.pathway
+    watched = [h.id for h in (p.hand_offs if p else []) if h.measures]
+    return Verdict(bool(watched), ", ".join(watched) if watched else "no hand-off names a measure")
+
+
+def _co_coaches(f: Facts) -> Verdict:
+    p = f.wb.pathway
+    kinds = [c.kind for c in (p.co_coaches if p else [])]
+    ok = "clinical" in kinds and "external" in kinds
+    return Verdict(ok, f"{kinds.count('clinical')} clinical, {kinds.count('external')} external")
+
+
+def _big_room_time(f: Facts) -> Verdict:
+    p = f.wb.pathway
+    c = p.big_room if p else None
+    return Verdict(c is not None, c.frequency + (f", {c.day}" if c.day else "") if c else "not set")
+
+
+def _first_big_room(f: Facts) -> Verdict:
+    rooms = f.wb.big_room
+    return Verdict(bool(rooms), f"first on {rooms[0].date}" if rooms else "none recorded")
+
+
 C = Criterion
+MICROSYSTEM = frozenset({"microsystem"})
+PATHWAY = frozenset({"pathway"})
 CRITERIA: tuple[Criterion, ...] = (
     # Assess: the team knows itself.
     C(
@@ -504,6 +600,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "3+ lead team meetings recorded with a leader and a recorder",
         "meetings/",
         _meetings,
+        kinds=MICROSYSTEM,
     ),
     C(
         "assess.timed-agenda",
@@ -512,14 +609,23 @@ CRITERIA: tuple[Criterion, ...] = (
         "meetings/",
         _timed_agenda,
         required=False,
+        kinds=MICROSYSTEM,
     ),
-    C("assess.purpose", "assess", "Purpose: an agreed statement", "5ps/purpose.yaml", _purpose),
+    C(
+        "assess.purpose",
+        "assess",
+        "Purpose: an agreed statement",
+        "5ps/purpose.yaml",
+        _purpose,
+        kinds=MICROSYSTEM,
+    ),
     C(
         "assess.patients",
         "assess",
         "Patients: numbers on 2+ of population, ages, diagnoses, high users, experience",
         "5ps/patients.yaml",
         _patients,
+        kinds=MICROSYSTEM,
     ),
     C(
         "assess.professionals",
@@ -527,6 +633,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "Professionals: the roles of the microsystem",
         "5ps/professionals.yaml",
         _professionals,
+        kinds=MICROSYSTEM,
     ),
     C(
         "assess.processes",
@@ -534,6 +641,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "Processes: core processes or the patient's path",
         "5ps/processes.yaml",
         _processes,
+        kinds=MICROSYSTEM,
     ),
     C(
         "assess.patterns",
@@ -541,6 +649,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "Patterns: 2+ of meetings, culture, communication, involvement, metrics, findings",
         "5ps/patterns.yaml",
         _patterns,
+        kinds=MICROSYSTEM,
     ),
     C("assess.themes", "assess", "Themes for improvement listed", "themes.yaml", _themes_listed),
     C(
@@ -550,6 +659,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "self-assessment/",
         _self_assessment,
         required=False,
+        kinds=MICROSYSTEM,
     ),
     # Diagnose: one theme, understood.
     C("diagnose.theme-selected", "diagnose", "One theme selected", "themes.yaml", _theme_selected),
@@ -566,8 +676,16 @@ CRITERIA: tuple[Criterion, ...] = (
         "A process map of it from start to end",
         "process-maps/",
         _process_map,
+        kinds=MICROSYSTEM,
     ),
-    C("diagnose.fishbone", "diagnose", "A fishbone with 3+ causes in 2+ categories", "fishbones/", _fishbone),
+    C(
+        "diagnose.fishbone",
+        "diagnose",
+        "A fishbone with 3+ causes in 2+ categories",
+        "fishbones/",
+        _fishbone,
+        kinds=MICROSYSTEM,
+    ),
     C(
         "diagnose.specific-aim",
         "diagnose",
@@ -643,6 +761,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "meetings/",
         _reflection,
         required=False,
+        kinds=MICROSYSTEM,
     ),
     C(
         "sustain.next-theme",
@@ -651,14 +770,131 @@ CRITERIA: tuple[Criterion, ...] = (
         "themes.yaml",
         _next_theme,
     ),
+    # The Flow roadmap of a pathway (mesosystem) workbook: the 5Vs instead of the 5Ps,
+    # a value stream map instead of a process map, co-coaches and the big room as pre-work.
+    C(
+        "flow.microsystems",
+        "assess",
+        "2+ microsystem workbooks linked in pathway order",
+        "pathway.yaml",
+        _linked,
+        kinds=PATHWAY,
+    ),
+    C(
+        "flow.hand-offs",
+        "assess",
+        "The hand-offs between them, with known failure points",
+        "pathway.yaml",
+        _hand_offs,
+        kinds=PATHWAY,
+    ),
+    C("flow.big-room", "assess", "3+ big room meetings recorded", "big-room/", _big_rooms, kinds=PATHWAY),
+    C(
+        "flow.value",
+        "assess",
+        "Value: what patients value from the pathway",
+        "5vs/value.yaml",
+        _value,
+        kinds=PATHWAY,
+    ),
+    C(
+        "flow.involve",
+        "assess",
+        "inVolve: what staff say works and does not",
+        "5vs/involve.yaml",
+        _involve,
+        kinds=PATHWAY,
+    ),
+    C(
+        "flow.visualisation",
+        "assess",
+        "Visualisation: shadowing, a value stream map or a spaghetti diagram",
+        "5vs/visualisation.yaml",
+        _visualisation,
+        kinds=PATHWAY,
+    ),
+    C(
+        "flow.evidence",
+        "assess",
+        "eVidence: data on 2+ of demand, flow, waiting and waste",
+        "5vs/evidence.yaml",
+        _evidence,
+        kinds=PATHWAY,
+    ),
+    C(
+        "flow.vision",
+        "assess",
+        "Vision: a statement of ideal care",
+        "5vs/vision.yaml",
+        _vision,
+        kinds=PATHWAY,
+    ),
+    C(
+        "flow.patient-story",
+        "assess",
+        "A patient story heard in the big room",
+        "stories/",
+        _story,
+        required=False,
+        kinds=PATHWAY,
+    ),
+    C(
+        "flow.value-stream",
+        "diagnose",
+        "A value stream map with 3+ steps",
+        "value-streams/",
+        _value_stream,
+        kinds=PATHWAY,
+    ),
+    C(
+        "flow.hand-off-measured",
+        "treat",
+        "A hand-off watched by a measure",
+        "pathway.yaml",
+        _hand_off_measured,
+        required=False,
+        kinds=PATHWAY,
+    ),
+    C(
+        "flow.co-coaches",
+        "work-before-the-work",
+        "Two co-coaches: one clinical insider, one external",
+        "pathway.yaml",
+        _co_coaches,
+        kinds=PATHWAY,
+    ),
+    C(
+        "flow.big-room-time",
+        "pre-phase",
+        "Time set aside: a weekly big room",
+        "pathway.yaml",
+        _big_room_time,
+        kinds=PATHWAY,
+    ),
+    C(
+        "flow.first-big-room",
+        "pre-phase",
+        "A first big room meeting held",
+        "big-room/",
+        _first_big_room,
+        kinds=PATHWAY,
+    ),
     # Coaching phases.
-    C("coach.coach-named", "work-before-the-work", "A coach named", "microsys.yaml", _coach),
+    C(
+        "coach.coach-named",
+        "work-before-the-work",
+        "A coach named",
+        "microsys.yaml",
+        _coach,
+        kinds=MICROSYSTEM,
+    ),
     C(
         "coach.goals",
         "work-before-the-work",
         "Improvement goals and expectations agreed",
         "microsys.yaml",
         _goals,
+        kinds=MICROSYSTEM,
     ),
     C(
         "coach.sponsor",
@@ -674,14 +910,29 @@ CRITERIA: tuple[Criterion, ...] = (
         "microsys.yaml",
         _lead_team,
     ),
-    C("coach.cadence", "pre-phase", "Time set aside: a regular meeting time", "microsys.yaml", _cadence),
-    C("coach.first-meeting", "pre-phase", "A first lead team meeting held", "meetings/", _first_meeting),
+    C(
+        "coach.cadence",
+        "pre-phase",
+        "Time set aside: a regular meeting time",
+        "microsys.yaml",
+        _cadence,
+        kinds=MICROSYSTEM,
+    ),
+    C(
+        "coach.first-meeting",
+        "pre-phase",
+        "A first lead team meeting held",
+        "meetings/",
+        _first_meeting,
+        kinds=MICROSYSTEM,
+    ),
     C(
         "coach.data",
         "pre-phase",
         "Data resources known: patient numbers or a measure",
         "5ps/patients.yaml",
         _data_known,
+        kinds=MICROSYSTEM,
     ),
     C(
         "coach.up-the-ramp",
@@ -696,6 +947,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "The journey reflected on and celebrated",
         "meetings/",
         _transition_reflection,
+        kinds=MICROSYSTEM,
     ),
     C(
         "coach.capability",
@@ -703,6 +955,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "The team assessed its capability again",
         "self-assessment/",
         _capability,
+        kinds=MICROSYSTEM,
     ),
     C("coach.next-focus", "transition", "A next focus to renew for", "themes.yaml", _next_focus),
 )
@@ -722,5 +975,6 @@ class Evaluated:
 
 
 def evaluate(facts: Facts, gate: str) -> list[Evaluated]:
-    """Every criterion of a stage or coaching phase, evaluated."""
-    return [Evaluated(c, c.test(facts)) for c in CRITERIA if c.gate == gate]
+    """Every criterion of a stage or coaching phase for this kind of workbook, evaluated."""
+    kind = facts.wb.kind
+    return [Evaluated(c, c.test(facts)) for c in CRITERIA if c.gate == gate and kind in c.kinds]

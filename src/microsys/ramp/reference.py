@@ -24,6 +24,13 @@ as missing, and template placeholders (empty text, `...`, `TODO`) do not count.
 Ids are stable, for `--format json` users. The thresholds live in one place
 (`Thresholds` in `src/microsys/ramp/criteria.py`).
 
+A pathway (mesosystem) workbook, one with `pathway.yaml`, follows the **Flow
+roadmap** through the same stages and the same commands: the criteria marked
+*pathway* replace those marked *microsystem* (the 5Vs instead of the 5Ps, a
+value stream map instead of a process map and fishbone, the big room instead of
+lead team meetings, two co-coaches instead of one coach); those marked *both*
+apply to either.
+
 In a later improvement cycle, changes, cycles and adoptions count for the
 cycle's theme when their change idea names it under `theme:` (or names no theme).
 The cycle's theme is the selected one in Diagnose; from Treat on it is the theme
@@ -120,14 +127,19 @@ _FIDELITY_RULES = (
 )
 
 
+def _for(kinds: frozenset[str]) -> str:
+    if kinds == {"pathway"}:
+        return "pathway"
+    return "microsystem" if kinds == {"microsystem"} else "both"
+
+
 def _table(gate: str) -> list[str]:
-    rows = ["| Id | Evidence | Where | Kind |", "|---|---|---|---|"]
+    rows = ["| Id | Evidence | Where | Kind | For |", "|---|---|---|---|---|"]
     for c in CRITERIA:
         if c.gate == gate:
             title = c.title.replace("|", "\\|")
-            rows.append(
-                f"| `{c.id}` | {title} | `{c.file.strip('`')}` | {'required' if c.required else 'advice'} |"
-            )
+            kind = "required" if c.required else "advice"
+            rows.append(f"| `{c.id}` | {title} | `{c.file.strip('`')}` | {kind} | {_for(c.kinds)} |")
     return rows
 
 

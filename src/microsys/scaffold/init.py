@@ -14,6 +14,7 @@ from microsys.spc.kinds import choices_text
 
 SETTINGS: tuple[str, ...] = Setting.__args__  # type: ignore[attr-defined]
 TEMPLATE_FOLDER = "workbook"
+PATHWAY_TEMPLATE_FOLDER = "pathway"
 # Folders a new workbook may already hold (a repository's own).
 _IGNORABLE = frozenset({".git", ".github", ".gitlab"})
 # Where the workbook's guide goes when the folder already has its own README.md.
@@ -31,6 +32,38 @@ class Member:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A microsystem workbook a new pathway links, relative to the pathway's folder."""
+
+    id: str
+    path: str
+    supporting: bool = False
+
+
+def make_link(folder: Path, target: Path, *, supporting: bool = False) -> Link:
+    """The link from a new pathway at ``folder`` to the workbook at ``target`` (as typed).
+
+    Raises:
+        UsageError: the target has no workbook.
+    """
+    import os
+    import re
+
+    from microsys.schema.files import MANIFEST
+
+    if not (target / MANIFEST).is_file():
+        raise UsageError(
+            f"there is no microsystem workbook at {target}",
+            hint=f"create it first with `microsys init {target}`, or fix the path",
+        )
+    rel = Path(os.path.relpath(target.resolve(), folder.resolve())).as_posix()
+    ident = re.sub(r"[^A-Za-z0-9_.-]+", "-", target.resolve().name).strip("-") or "microsystem"
+    if not ident[0].isalpha():
+        ident = "m-" + ident
+    return Link(id=ident[:64], path=rel, supporting=supporting)
+
+
+@dataclass(frozen=True)
 class Answers:
     """What ``init`` needs to know; every field has a flag and a prompt."""
 
@@ -43,11 +76,20 @@ class Answers:
     cadence: str = "weekly"
     sponsor: str | None = None
     today: dt.date = field(default_factory=dt.date.today)
+    pathway: bool = False
+    condition: str | None = None
+    links: tuple[Link, ...] = ()
+    folder_name: str = "pathway"
 
     def validate(self) -> None:
         """Refuse answers the workbook format would reject."""
         if not self.name.strip():
             raise UsageError("the microsystem needs a name", hint='pass --name "Adult CF clinic"')
+        if len({link.id for link in self.links}) != len(self.links):
+            raise UsageError(
+                "two linked workbooks have folders of the same name",
+                hint="link each microsystem once; rename one `id:` in pathway.yaml afterwards if needed",
+            )
         parse_setting(self.setting)
         parse_cadence(self.cadence)
 
@@ -172,7 +214,7 @@ def render_files(answers: Answers, templates: Path) -> dict[str, str]:
     from microsys.render.jinja import make_env
 
     answers.validate()
-    root = templates / TEMPLATE_FOLDER
+    root = templates / (PATHWAY_TEMPLATE_FOLDER if answers.pathway else TEMPLATE_FOLDER)
     env = make_env([root])
     context = {
         "name": answers.name.strip(),
@@ -185,6 +227,9 @@ def render_files(answers: Answers, templates: Path) -> dict[str, str]:
         "sponsor": (answers.sponsor or "").strip() or None,
         "today": answers.today.isoformat(),
         "chart_kinds": choices_text(),
+        "condition": answers.condition,
+        "links": answers.links,
+        "folder_name": answers.folder_name,
     }
     out: dict[str, str] = {}
     for template in sorted(root.rglob("*.j2")):

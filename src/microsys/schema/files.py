@@ -16,6 +16,18 @@ from microsys.schema.identity import Manifest, RampState
 from microsys.schema.improvement import Aims, ChangeIdeas, Fishbone, ProcessMap, Themes
 from microsys.schema.measures import Measure
 from microsys.schema.meetings import Meeting, SelfAssessment
+from microsys.schema.pathway import (
+    PATHWAY,
+    BigRoomMeeting,
+    Evidence,
+    Involve,
+    Pathway,
+    PatientStory,
+    Value,
+    ValueStreamMap,
+    Vision,
+    Visualisation,
+)
 
 MANIFEST = "microsys.yaml"
 
@@ -67,7 +79,24 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("pdsa", "pdsa/*.yaml", PDSA, "PDSA cycles", "treat", True),
     FileKind("sdsa", "sdsa/*.yaml", SDSA, "SDSA cycles", "sustain", True),
     FileKind("playbook", "playbook/*.yaml", PlaybookEntry, "Playbook entries", "sustain", True),
+    # Pathway (mesosystem) workbooks: a workbook with pathway.yaml.
+    FileKind("pathway", PATHWAY, Pathway, "Pathway: microsystems, hand-offs, co-coaches", "assess"),
+    FileKind("value", "5vs/value.yaml", Value, "Value", "assess"),
+    FileKind("involve", "5vs/involve.yaml", Involve, "inVolve", "assess"),
+    FileKind("visualisation", "5vs/visualisation.yaml", Visualisation, "Visualisation", "assess"),
+    FileKind("evidence", "5vs/evidence.yaml", Evidence, "eVidence", "assess"),
+    FileKind("vision", "5vs/vision.yaml", Vision, "Vision", "assess"),
+    FileKind("value_stream", "value-streams/*.yaml", ValueStreamMap, "Value stream maps", "diagnose", True),
+    FileKind("big_room", "big-room/*.yaml", BigRoomMeeting, "Big room meetings", "all", True),
+    FileKind("story", "stories/*.yaml", PatientStory, "Patient stories", "assess", True),
 )
+
+# File kinds only a pathway workbook has, and only a microsystem workbook has.
+PATHWAY_ONLY = frozenset(
+    {"pathway", "value", "involve", "visualisation", "evidence", "vision"}
+    | {"value_stream", "big_room", "story"}
+)
+MICROSYSTEM_ONLY = frozenset({"purpose", "patients", "professionals", "processes", "patterns"})
 
 # Files and folders that may sit in a workbook without being part of the format.
 ALLOWED_EXTRA = (

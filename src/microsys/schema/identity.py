@@ -150,6 +150,22 @@ class Coaching(Model):
     )
 
 
+class M3Stage(Model):
+    """The M3 development stage (1 to 7) the coach judges the team to be at."""
+
+    stage: int = Field(
+        ge=1,
+        le=7,
+        description="1 awareness of the flow of work, 2 testing changes on the embarrassing stuff, "
+        "3 seeing itself as a system of care, 4 responding to strategic challenges, 5 measuring "
+        "performance, 6 several improvement cycles while caring for patients, 7 unending pursuit "
+        "of best-known processes and outcomes.",
+    )
+    date: Date = Field(description="When the coach recorded it.")
+    by: str | None = Field(None, description="The coach who judged it.")
+    note: str | None = Field(None, description="Why, in a sentence.")
+
+
 class RampState(Model):
     """``ramp.yaml``: the team's place on the improvement ramp. Written by `microsys ramp`."""
 
@@ -162,3 +178,7 @@ class RampState(Model):
         default_factory=list, description="Earlier stage changes, oldest first."
     )
     coaching: Coaching = Field(default_factory=Coaching, description="The coaching phase.")
+    m3: list[M3Stage] = Field(
+        default_factory=list,
+        description="M3 development stages recorded by the coach, oldest first (the last is current).",
+    )

@@ -75,6 +75,15 @@ class Branch(Model):
     to: Id = Field(description="Id of the step it leads to.")
 
 
+class HandOffRef(Model):
+    """A pointer from a process map step to a hand-off of a pathway workbook."""
+
+    pathway: str = Field(
+        description="The pathway workbook folder, relative to this workbook, e.g. `../sepsis`."
+    )
+    id: Id = Field(description="The hand-off's id in that workbook's `pathway.yaml`.")
+
+
 class Step(Model):
     """One step of a process map."""
 
@@ -91,6 +100,9 @@ class Step(Model):
     branches: list[Branch] = Field(default_factory=list, description="For decisions: the labelled ways out.")
     duration: Quantity | None = Field(None, description="How long the step takes, e.g. `10 minutes`.")
     notes: str | None = Field(None, description="Problems or observations at this step.")
+    hand_off: HandOffRef | None = Field(
+        None, description="The pathway hand-off this step is, e.g. `{pathway: ../sepsis, id: ed-to-amu}`."
+    )
 
 
 class ProcessMap(Model):

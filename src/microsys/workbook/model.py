@@ -19,6 +19,18 @@ from microsys.schema.identity import Manifest, RampState
 from microsys.schema.improvement import Aims, ChangeIdeas, Fishbone, ProcessMap, Themes
 from microsys.schema.measures import DataPoint, Measure
 from microsys.schema.meetings import Meeting, SelfAssessment
+from microsys.schema.pathway import (
+    PATHWAY,
+    BigRoomMeeting,
+    Evidence,
+    Involve,
+    Pathway,
+    PatientStory,
+    Value,
+    ValueStreamMap,
+    Vision,
+    Visualisation,
+)
 from microsys.workbook import suppress
 
 M = TypeVar("M", bound=Model)
@@ -177,6 +189,61 @@ class Workbook:
     def self_assessments(self) -> list[SelfAssessment]:
         """Every valid self-assessment, oldest first."""
         return sorted(self._many("self_assessment", SelfAssessment), key=lambda s: s.date)
+
+    @property
+    def is_pathway(self) -> bool:
+        """True for a pathway (mesosystem) workbook: one with ``pathway.yaml``, valid or not."""
+        return self.file(PATHWAY) is not None
+
+    @property
+    def kind(self) -> str:
+        """``pathway`` or ``microsystem``."""
+        return "pathway" if self.is_pathway else "microsystem"
+
+    @property
+    def pathway(self) -> Pathway | None:
+        """``pathway.yaml``, if valid."""
+        return self._one("pathway", Pathway)
+
+    @property
+    def value(self) -> Value | None:
+        """``5vs/value.yaml``."""
+        return self._one("value", Value)
+
+    @property
+    def involve(self) -> Involve | None:
+        """``5vs/involve.yaml``."""
+        return self._one("involve", Involve)
+
+    @property
+    def visualisation(self) -> Visualisation | None:
+        """``5vs/visualisation.yaml``."""
+        return self._one("visualisation", Visualisation)
+
+    @property
+    def evidence(self) -> Evidence | None:
+        """``5vs/evidence.yaml``."""
+        return self._one("evidence", Evidence)
+
+    @property
+    def vision(self) -> Vision | None:
+        """``5vs/vision.yaml``."""
+        return self._one("vision", Vision)
+
+    @property
+    def big_room(self) -> list[BigRoomMeeting]:
+        """Every valid big room meeting, oldest first."""
+        return sorted(self._many("big_room", BigRoomMeeting), key=lambda m: m.date)
+
+    @property
+    def value_streams(self) -> list[ValueStreamMap]:
+        """Every valid value stream map."""
+        return self._many("value_stream", ValueStreamMap)
+
+    @property
+    def stories(self) -> list[PatientStory]:
+        """Every valid patient story."""
+        return self._many("story", PatientStory)
 
     def values(self, measure_id: str) -> list[DataPoint]:
         """The data points of a measure (inline or from its CSV), in file order."""
