@@ -124,7 +124,10 @@ def test_numbers_that_identify_no_one_are_written(
 def test_kinds_are_named_in_plain_words() -> None:
     assert kind_of("privacy.nhs-number") == "an NHS number"
     assert kind_of("privacy.date-of-birth") == "a date of birth"
-    assert kind_of("privacy.phone-number") == "a phone number"
+    assert kind_of("privacy.phone-number") == "a telephone number"
+    assert kind_of("privacy.ssn") == "a US social security number"
+    assert kind_of("privacy.patient-rows") == "a table of single patients"
+    # A kind the detectors do not name yet still reads as words.
     assert kind_of("privacy.email-address") == "an email address"
 
 

@@ -27,19 +27,16 @@ from microsys.workbook.loader import Workbook, open_for_writing, open_workbook, 
 
 PREFIX = "privacy."
 
-# Plain names of the kinds of identifier; a rule not listed is named from its id
-# (`privacy.phone-number` -> "a phone number").
-_KINDS = {
-    "privacy.nhs-number": "an NHS number",
-    "privacy.date-of-birth": "a date of birth",
-}
-
-
 def kind_of(rule: str) -> str:
     """Plain words for the kind of identifier a ``privacy.*`` rule finds, e.g. "an NHS number"."""
-    if rule in _KINDS:
-        return _KINDS[rule]
-    words = rule.removeprefix(PREFIX).replace("-", " ").replace("_", " ").strip() or "identifier"
+    from microsys.privacy import KINDS
+
+    kind = rule.removeprefix(PREFIX)
+    if kind in KINDS:
+        return KINDS[kind]
+    if kind == "patient-rows":
+        return "a table of single patients"
+    words = kind.replace("-", " ").replace("_", " ").strip() or "identifier"
     return ("an " if words[0] in "aeiou" else "a ") + words
 
 
