@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 import time
 from pathlib import Path
 
@@ -86,6 +87,12 @@ _PIECES = [
 ]
 
 
+# One second of CPU per megabyte; a line tracer (coverage in CI) makes every Python line
+# several times slower, so the bound is widened then: catastrophic backtracking would still
+# take minutes, not seconds.
+SECOND = 1.0 if sys.gettrace() is None else 4.0
+
+
 @settings(max_examples=6, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6), st.sampled_from(_PIECES))
 def test_a_megabyte_of_hostile_text_is_scanned_in_under_a_second(unit: list[str], tail: str) -> None:
@@ -93,7 +100,7 @@ def test_a_megabyte_of_hostile_text_is_scanned_in_under_a_second(unit: list[str]
     text = piece * (1_000_000 // len(piece) + 1) + tail
     start = time.process_time()
     find(text[:1_000_000])
-    assert time.process_time() - start < 1.0
+    assert time.process_time() - start < SECOND
 
 
 def test_pathological_runs_are_linear() -> None:
@@ -112,4 +119,4 @@ def test_pathological_runs_are_linear() -> None:
     ):
         start = time.process_time()
         find(text)
-        assert time.process_time() - start < 1.0, text[:10]
+        assert time.process_time() - start < SECOND, text[:10]
