@@ -366,3 +366,12 @@ def test_workbook_text_cannot_drive_the_terminal(capsys, millbrook: Path, comman
     assert "\x1b" not in out + err and "\r" not in out + err and "\u202e" not in out + err
     if command == ("ramp", "status"):
         assert "Flow \\x1b[2J\\x1b[31mRED\\r\\u202e fake" in out
+
+
+def test_a_reason_given_with_force_is_kept_when_forcing_was_not_needed(capsys, cf_clinic: Path) -> None:
+    args = ["coach", "next", str(cf_clinic), "--by", "Jo", "--force", "--reason", "agreed at the review"]
+    code, out, err = call(capsys, *args, "--today", TODAY)
+    assert code == 0, out + err
+    text = (cf_clinic / "ramp.yaml").read_text(encoding="utf-8")
+    assert "reason: agreed at the review" in text and "forced: true" not in text
+    assert check_workbook(cf_clinic).errors == 0

@@ -63,6 +63,9 @@ def _entry(
         entry["by"] = by
     if forced:
         entry["forced"] = True
+    if reason:
+        # Kept whenever given: a reason typed with --force is never lost, even when the
+        # evidence turned out to be there and forcing was not needed.
         entry["reason"] = reason
     if theme:
         entry["theme"] = theme

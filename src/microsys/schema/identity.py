@@ -116,7 +116,9 @@ class StageChange(Model):
     from_: Stage | None = Field(None, alias="from", description="The stage left (empty at the start).")
     to: Stage = Field(description="The stage entered.")
     by: str | None = Field(None, description="Who recorded the move.")
-    reason: str | None = Field(None, description="Why, when the move was forced past missing evidence.")
+    reason: str | None = Field(
+        None, description="Why the move was made: required when it was forced past missing evidence."
+    )
     forced: bool = Field(False, description="True when the move was made with missing evidence.")
     theme: str | None = Field(
         None, description="The theme the team was working on (an id from themes.yaml); written by microsys."
@@ -133,7 +135,7 @@ class PhaseChange(Model):
     from_: CoachingPhaseName | None = Field(None, alias="from", description="The phase left.")
     to: CoachingPhaseName = Field(description="The phase entered.")
     by: str | None = Field(None, description="Who recorded the move.")
-    reason: str | None = Field(None, description="Why, when the move was forced.")
+    reason: str | None = Field(None, description="Why the move was made: required when it was forced.")
     forced: bool = Field(False, description="True when the move was made with missing evidence.")
     theme: str | None = Field(
         None, description="The theme the team was working on (an id from themes.yaml); written by microsys."
