@@ -274,7 +274,7 @@ def scan_table(path: Path, text: str, max_rows: int = 5000) -> list[Diagnostic]:
         name = header[f.column].strip()
         col = _header_col(first_line, f.column)
         if f.header:
-            why = f"its column `{_safe(name)}` is about individual patients"
+            why = f"its column `{masked(name)}` is about individual patients"
         elif f.kind == "names":
             why = f"column {f.column + 1} holds people's names"
         else:
@@ -294,10 +294,6 @@ def scan_table(path: Path, text: str, max_rows: int = 5000) -> list[Diagnostic]:
             )
         )
     return out
-
-
-def _safe(text: str) -> str:
-    return masked(text)
 
 
 def _header_col(line: str, index: int) -> int:
@@ -323,9 +319,9 @@ def redact(d: Diagnostic) -> Diagnostic:
     texts = [d.message, d.hint or "", *(p for p in d.yaml_path if isinstance(p, str))]
     if not any(_CANDIDATE.search(t) for t in texts):
         return d
-    message = _safe(d.message)
-    hint = _safe(d.hint) if d.hint is not None else None
-    yaml_path = tuple(_safe(p) if isinstance(p, str) else p for p in d.yaml_path)
+    message = masked(d.message)
+    hint = masked(d.hint) if d.hint is not None else None
+    yaml_path = tuple(masked(p) if isinstance(p, str) else p for p in d.yaml_path)
     if message == d.message and hint == d.hint and yaml_path == d.yaml_path:
         return d
     return replace(d, message=message, hint=hint, yaml_path=yaml_path)
