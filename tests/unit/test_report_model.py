@@ -185,6 +185,15 @@ def test_the_cf_clinic_summary_compares_the_latest_self_assessment_with_the_firs
     assert (rating.name, rating.score, rating.first) == ("Leadership", "3.9", "3.4")
 
 
+def test_a_score_and_its_unit_read_as_people_write_them() -> None:
+    s = summary(load_workbook(CF), TODAY).body
+    assert s.professionals.morale[0].score == "3.1 out of 5"  # type: ignore[union-attr]
+    assert s.patients.experience[0].score == "71%"  # type: ignore[union-attr]
+    fiveps = board(CF, budget=1.0).section("fiveps")
+    lines = [line for item in fiveps.items for line in item.lines]  # type: ignore[union-attr]
+    assert any(line.endswith(": 71%") for line in lines), lines
+
+
 # --- Millbrook: a team in Diagnose ------------------------------------------------------
 
 

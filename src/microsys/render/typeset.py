@@ -147,6 +147,21 @@ def _compiler(root: Path) -> Any:
     )
 
 
+# typst marks a tagged PDF with /MarkInfo<</Marked true/Suspects false>>. That is valid PDF,
+# but poppler (pdftoppm, pdfinfo, Evince, Okular; fixed only after poppler 25.11) reports
+# "Syntax Error: Suspects object is wrong type (boolean)" for any /Suspects but true, on
+# every page a user prints or converts. false is the default, so the key is blanked with
+# spaces of the same length: every byte offset in the cross-reference table stays right.
+_SUSPECTS = b"/Suspects false"
+_MARK_INFO = b"/MarkInfo<</Marked true" + _SUSPECTS + b">>"
+
+
+def without_default_suspects(pdf: bytes) -> bytes:
+    """The PDF without the catalog's ``/Suspects false`` (the default), at the same length."""
+    blank = _MARK_INFO.replace(_SUSPECTS, b" " * len(_SUSPECTS))
+    return pdf.replace(_MARK_INFO, blank, 1)
+
+
 def _compile(compiler: Any, template: str) -> tuple[bytes, int]:
     """Compile; ``template`` names what is compiled in messages ("the storyboard.typ template")."""
     try:
@@ -165,7 +180,7 @@ def _compile(compiler: Any, template: str) -> tuple[bytes, int]:
             hint="if the workbook has its own templates/report/ files, check them; "
             "otherwise this is a bug in microsys: please report it",
         ) from None
-    return bytes(pdf), int(pages)
+    return without_default_suspects(bytes(pdf)), int(pages)
 
 
 def _compile_bounded(root: str, template: str) -> tuple[bytes, int]:

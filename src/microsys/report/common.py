@@ -83,6 +83,17 @@ def number(value: float | None, percent: bool = False) -> Prose:
     return Prose(f"{value:g}")
 
 
+def quantity(value: float | None, unit: str | None) -> Prose:
+    """A number with its unit as people write it: 71%, 3.1 out of 5, 240 minutes ('' without a number)."""
+    if value is None:
+        return Prose("")
+    unit = (unit or "").strip()
+    if not unit:
+        return number(value)
+    # A percent sign sits against its number; a word needs a space before it.
+    return Prose(f"{number(value)}{'' if unit.startswith('%') else ' '}{unit}")
+
+
 def slug(text: str) -> str:
     """A file-name-safe form of an id."""
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in text.lower())

@@ -27,6 +27,7 @@ from microsys.report.common import (
     map_nodes,
     measure_item,
     number,
+    quantity,
     sdsa_items,
     slug,
 )
@@ -428,9 +429,9 @@ def _fivep_highlights(wb: Workbook, clip: Clip, *, large: bool) -> tuple[FivePIt
             lines.append(f"Population: {pt.population}")
         if pt.top_diagnoses:
             lines.append("Most common: " + ", ".join(d.name for d in pt.top_diagnoses[:3]))
-        lines += [
-            f"{e.survey}: {number(e.score)}{e.unit or ''}" for e in pt.experience if e.score is not None
-        ][:2]
+        lines += [f"{e.survey}: {quantity(e.score, e.unit)}" for e in pt.experience if e.score is not None][
+            :2
+        ]
         quotes = [
             clip(q, "short", "5ps/patients.yaml", "5Ps") for q in pt.what_patients_say[: 2 if large else 1]
         ]
