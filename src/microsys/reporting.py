@@ -149,11 +149,13 @@ class Renderer:
             return Outcome(task, skipped=NO_PLAYBOOK)
         paper = self.options.size or DEFAULT_SIZE[task.kind]
         landscape = DEFAULT_LANDSCAPE[task.kind] if self.options.landscape is None else self.options.landscape
-        # A poster is one page: the renderer may build it again with shorter texts to fit.
+        # A poster is one page: the renderer may build it again with shorter texts to fit,
+        # and set it on a larger paper (saying so) when none was asked for.
+        grow = self.options.size is None
         refit = partial(_shorter_storyboard, wb, self.options.today) if task.kind == "storyboard" else None
         self._store = self._store or FigureStore()
         made = render(
-            Request(wb, report, task.format, task.target, Page(paper, landscape), refit), self._store
+            Request(wb, report, task.format, task.target, Page(paper, landscape, grow), refit), self._store
         )
         notes = (*notes, *made.notes)
         if made.overflow:

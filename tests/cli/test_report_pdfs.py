@@ -129,3 +129,22 @@ def test_a_column_nobody_filled_in_is_left_out_of_the_summary(rendered: Path) ->
     assert "Patients" in text and "Characteristic" in text and "Now" in text
     headers = [line for line in text.splitlines() if "Patients" in line or "Characteristic" in line]
     assert not any(line.rstrip().endswith(("%", "First")) for line in headers), headers
+
+
+def test_an_early_poster_is_spread_over_every_column_at_about_its_usual_size(rendered: Path) -> None:
+    # Millbrook is in Diagnose: four sections. Before, they took two of three columns with
+    # text blown up to 130%; now every column has its share, and the text grows 10% at most.
+    from pypdf import PdfReader
+
+    pdf = rendered / "millbrook-surgery" / "storyboard.pdf"
+    box = PdfReader(pdf).pages[0].mediabox
+    width, height = float(box.width), float(box.height)
+    page = [r for r in _runs(pdf) if not r.in_figure and r.text.strip()]
+    below_header = [r for r in page if r.box[3] < height * 0.75]
+    words = Counter(int(r.box[0] // (width / 3)) for r in below_header for _ in r.text)
+    assert set(words) == {0, 1, 2}, words
+    assert min(words.values()) > 0.05 * sum(words.values()), words
+    body = Counter[float]()
+    for run in page:
+        body[run.size] += len(run.text)
+    assert BODY_MIN_PT <= body.most_common(1)[0][0] <= 10.0 * 1.1 + 0.01

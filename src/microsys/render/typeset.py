@@ -109,6 +109,20 @@ class Job:
             json.dumps(prepare_text(data), ensure_ascii=False, sort_keys=True), encoding="utf-8"
         )
 
+    def query(self, label: str) -> list[Any] | None:
+        """The values of the metadata labelled ``label`` in the last compile.
+
+        None when compiled in a child process (with the workbook's own templates): then
+        nothing is read back.
+        """
+        if self.compiler is None:
+            return None
+        try:
+            found = json.loads(self.compiler.query(label, field="value"))
+        except (RuntimeError, ValueError):
+            return None
+        return found if isinstance(found, list) else None
+
     def compile(self, data: dict[str, Any]) -> tuple[bytes, int]:
         """The PDF of ``data``, and its number of pages."""
         self._data(data)

@@ -75,6 +75,10 @@ from microsys.spc.kinds import kind
 from microsys.spc.stats import median
 from microsys.workbook.loader import Workbook
 
+# Diagrams on the poster are drawn this many units wide: printed across a column (about
+# 360 pt), their smallest labels (8.5 units) come out above 7 pt.
+POSTER_DIAGRAM_UNITS = 420.0
+
 
 @dataclass
 class Story:
@@ -170,7 +174,7 @@ def process_map(story: Story) -> ProcessMapSection | None:
     pm = maps[0]
     nodes, notes = map_nodes(pm)
     name = f"map-{slug(pm.id)}.svg"
-    story.figures.append(FlowchartFigure(name, Prose(pm.title), nodes))
+    story.figures.append(FlowchartFigure(name, Prose(pm.title), nodes, POSTER_DIAGRAM_UNITS))
     where = f"process-maps/{pm.id}.yaml"
     clipped = tuple(
         MapNote(n.number, n.step, story.clip(n.text, "short", where, "Process map")) for n in notes
@@ -204,7 +208,9 @@ def fishbone(story: Story) -> FishboneSection | None:
         return None
     fb = fishbones[0]
     name = f"fishbone-{slug(fb.id)}.svg"
-    story.figures.append(FishboneFigure(name, Prose(fb.effect), Prose(fb.effect), fishbone_bones(fb)))
+    story.figures.append(
+        FishboneFigure(name, Prose(fb.effect), Prose(fb.effect), fishbone_bones(fb), POSTER_DIAGRAM_UNITS)
+    )
     return FishboneSection(Prose(fb.effect), name)
 
 
@@ -230,7 +236,7 @@ def change_ideas(story: Story) -> ChangeIdeasSection | None:
     last = max(rounds, key=lambda r: (r.date, r.round))
     titles = {i.id: i.title for i in ideas}
     bars = tuple(Bar(titles.get(k, k), v, k in last.selected) for k, v in last.votes.items())
-    story.figures.append(ParetoFigure("pareto.svg", Prose("Multi-vote result"), bars))
+    story.figures.append(ParetoFigure("pareto.svg", Prose("Multi-vote result"), bars, POSTER_DIAGRAM_UNITS))
     voters = len(last.voters) or last.voter_count
     who = f", {voters} voters" if voters else ""
     each = f", {last.votes_each} votes each" if last.votes_each else ""
@@ -348,6 +354,7 @@ def storyboard(wb: Workbook, today: dt.date, *, budget: float = 1.0) -> Report:
             "ramp.svg",
             Prose("Where the team is on the improvement ramp"),
             tuple((s.title, s.state) for s in head.stages),
+            POSTER_DIAGRAM_UNITS,
         )
     )
     placed: list[Placed] = []
