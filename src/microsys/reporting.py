@@ -145,6 +145,9 @@ class Renderer:
         wb = self.workbook(task.workbook)
         notes = _broken(wb)
         report = BUILDERS[task.kind](wb, self.options.today)
+        if task.kind == "storyboard" and task.format != "pdf":
+            # HTML and Markdown have no page to fit: every text and list in full.
+            report = storyboard(wb, self.options.today, budget=None)
         if isinstance(report.body, Playbook) and not report.body.chapters:
             return Outcome(task, skipped=NO_PLAYBOOK)
         paper = self.options.size or DEFAULT_SIZE[task.kind]

@@ -272,6 +272,22 @@ def test_very_long_text_is_cut_with_a_marker_and_reported(capsys, millbrook: Pat
     assert "continued in the workbook: 5ps/purpose.yaml" in " ".join(pdf_text(pdf).split())
 
 
+def test_html_and_markdown_have_no_page_so_nothing_is_cut(capsys, millbrook: Path) -> None:
+    long = " ".join(f"Reception is overwhelmed at eight, day {i}." for i in range(120))
+    purpose = millbrook / "5ps" / "purpose.yaml"
+    text = purpose.read_text(encoding="utf-8")
+    purpose.write_text(
+        re.sub(r"(?ms)^statement:.*?(?=^\w)", lambda _: f"statement: {json.dumps(long)}\n", text),
+        encoding="utf-8",
+    )
+    code, out, err = call(capsys, "report", str(millbrook), "-f", "html", "-f", "md", "--today", TODAY)
+    assert code == 0, err
+    assert "shortened" not in out
+    for name in ("storyboard.html", "storyboard.md"):
+        written = " ".join((millbrook / "build" / name).read_text(encoding="utf-8").split())
+        assert "day 119." in written and "continued in the workbook" not in written, name
+
+
 def test_broken_files_are_left_out_and_said(capsys, cf_clinic: Path) -> None:
     (cf_clinic / "pdsa" / "PDSA-2.yaml").write_text("id: PDSA-2\nchange: [\n", encoding="utf-8")
     code, out, err = call(capsys, "report", str(cf_clinic), "-f", "md", "--today", TODAY)
