@@ -228,7 +228,7 @@ def test_lists_longer_than_the_poster_shows_are_named_and_shown_in_full_without_
     )
     wb = load_workbook(root)
     poster = storyboard(wb, TODAY)
-    assert any(s.startswith("5Ps: 5ps/patients.yaml (4 more quotes") for s in poster.shortened), (
+    assert any(s == "5Ps: 5ps/patients.yaml (the poster shows 1 of 5 quotes)" for s in poster.shortened), (
         poster.shortened
     )
     assert any(s.startswith("The process as it was: process-maps/") for s in poster.shortened), (

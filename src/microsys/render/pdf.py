@@ -32,9 +32,10 @@ CONTENT_PT = 9.5
 # Type scales tried, largest first: a short poster's text grows at most 10%, a long one's
 # shrinks only down to the legible floor of its paper (see scales()).
 SCALES = (1.1, 1.05, 1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5)
-# Text budgets tried on the paper asked for before a larger one (all of them on the last).
-FIT_BUDGETS = (1.0, 0.6, 0.35, 0.2)
-FIRST_BUDGETS = (1.0, 0.6, 0.35)
+# Text budgets tried, most text first: a short poster shows more of each list and text
+# (1.6), a long one less. The paper asked for tries all but the last before a larger one.
+FIT_BUDGETS = (1.6, 1.0, 0.6, 0.35, 0.2)
+FIRST_BUDGETS = FIT_BUDGETS[:-1]
 _SHOWN_PLACES = 6
 # Sections named as the ones to shorten when a storyboard spills over its page.
 _LONGEST_SHOWN = 3

@@ -62,9 +62,13 @@ class Clip:
 
     def first(self, items: Sequence[T], most: int, where: str, section: str, what: str) -> list[T]:
         """The first ``most`` of ``items`` (all without a page limit), saying how many were left out."""
-        if self.budget is None or len(items) <= most:
+        if self.budget is None:
             return list(items)
-        self.note(f"{section}: {where} ({len(items) - most} more {what} than the poster shows)")
+        # A poster with room to spare (a budget over 1) shows more of each list.
+        most = max(most, round(most * self.budget))
+        if len(items) <= most:
+            return list(items)
+        self.note(f"{section}: {where} (the poster shows {most} of {len(items)} {what})")
         return list(items[:most])
 
     def __call__(self, text: str | None, size: str, where: str, section: str) -> Prose:
