@@ -134,12 +134,18 @@ def pdf(wb: Workbook, report: Report, page: Page, store: FigureStore, refit: Ref
     if scale != 1.0 and pages == 1:
         body = CONTENT_PT * UNIT[paper] * scale
         notes.append(f"text set at {round(scale * 100)}% of its usual size (body text {body:.1f} pt)")
-    overflow = overflow_message(report, pages, paper) if pages > 1 else None
+    larger = (
+        [] if paper != page.paper or not page.grow else list(SIZES[SIZES.index(paper) + 1 :][:LARGER_PAPERS])
+    )
+    overflow = overflow_message(report, pages, paper, larger) if pages > 1 else None
     return Typeset(made, (*report.shortened, *drawn.shortened), tuple(notes), overflow)
 
 
-def overflow_message(report: Report, pages: int, paper: str) -> str:
-    """Plain words for a storyboard too long for one page: its longest sections and a larger paper."""
+def overflow_message(report: Report, pages: int, paper: str, tried: Sequence[str] = ()) -> str:
+    """Plain words for a storyboard too long for one page: its longest sections and a larger paper.
+
+    ``tried``: the larger papers it was tried on too (none then is suggested).
+    """
     sections = report.data.get("sections", {})
     weights = sorted(
         ((len(json.dumps(section, ensure_ascii=False, default=str)), section.get("heading", sid))
@@ -147,12 +153,13 @@ def overflow_message(report: Report, pages: int, paper: str) -> str:
         reverse=True,
     )  # fmt: skip
     longest = ", ".join(str(heading) for _, heading in weights[:_LONGEST_SHOWN])
-    larger = SIZES[SIZES.index(paper) + 1] if paper in SIZES[:-1] else None
+    larger = SIZES[SIZES.index(paper) + 1] if paper in SIZES[:-1] and not tried else None
     return (
         f"the storyboard does not fit one {paper.upper()} page with text large enough to read "
         f"(at least {BODY_MIN_PT:g} pt), even with shortened texts ({pages} pages)"
         + (f"; the longest sections are {longest}" if longest else "")
         + (f"; --size {larger} gives it more room" if larger else "")
+        + (f"; nor does it fit on {' or '.join(p.upper() for p in tried)}" if tried else "")
     )
 
 
@@ -216,6 +223,12 @@ class Fitter:
             if pages == 1 and self._legible_figures():
                 return self._balance(result, at, budget)
         assert result is not None
+        if len(papers) > 1:
+            # Fits no paper: set over pages of the paper asked for, at its smallest legible text.
+            least = FIT_BUDGETS[-1]
+            scale = scales(page.paper)[-1]
+            made, pages = self._compile(budgets[least], page, least, scale)
+            result = (budgets[least], scale, made, pages, page.paper)
         return result
 
     def _compile(
