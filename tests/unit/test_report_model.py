@@ -287,6 +287,7 @@ CODES = {
     "order",
     "variation",
     "assurance",
+    "workbook",
 }
 
 
@@ -301,7 +302,11 @@ def _strings(value: object, key: str = "") -> list[tuple[str, object]]:
 
 
 @pytest.mark.parametrize("kind", sorted(BUILDERS))
-@pytest.mark.parametrize("root", [CF, MILLBROOK], ids=["cf", "millbrook"])
+@pytest.mark.parametrize(
+    "root",
+    [CF, MILLBROOK, EXAMPLES / "sepsis-big-room" / "pathway", EXAMPLES / "heart-attack-journey" / "pathway"],
+    ids=["cf", "millbrook", "sepsis", "heart"],
+)
 def test_text_is_typed_as_prose_and_codes_are_not(root: Path, kind: str) -> None:
     data = BUILDERS[kind](load_workbook(root), TODAY).data  # type: ignore[index]
     json.dumps(data)  # plain JSON for the templates

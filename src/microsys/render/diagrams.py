@@ -505,9 +505,9 @@ def ramp(stages: Sequence[tuple[str, str]], title: str, *, width_units: float = 
 # ---------------------------------------------------------------------------
 # A pathway: microsystems in order, supporting ones apart, hand-offs between them
 
-# The smallest text of these diagrams: 10.5 units is 7 pt once a 560-unit drawing is
-# fitted to a poster column (A3 landscape, three columns).
-SMALL = 10.5
+# The smallest text of these diagrams: 11 units is 7 pt once a 560-unit drawing is
+# fitted to a poster column (127 mm: A3 landscape, three columns).
+SMALL = 11.0
 BADGE_FILL = WAIT_LINE
 SUPPORT_FILL = "#f1f3f5"
 

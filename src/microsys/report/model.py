@@ -452,8 +452,9 @@ class StopItem:
 
     id: Prose
     name: Prose
-    role: str
-    stage: Prose
+    role: Prose
+    stage: str
+    """The title of its team's ramp stage (``Treat``), or "" when unknown."""
     state: str
     """``ok``, or why its stage is unknown or doubtful: ``errors``, ``missing``, ``pathway``, ``absolute``."""
     note: Prose
@@ -503,7 +504,7 @@ class BigRoomSection:
     attendance: Prose
     patients: Prose
     microsystems: tuple[Prose, ...]
-    """How often each microsystem came, e.g. "AMU 8 of 8"."""
+    """How many of the meetings each microsystem came to, e.g. "AMU 8"."""
 
 
 @dataclass(frozen=True)
@@ -529,7 +530,7 @@ class ValueStreamSection:
 
     title: Prose
     figure: str | None
-    unit: str
+    unit: Prose
     mapped_on: Prose
     steps: int
     lead_time: Prose

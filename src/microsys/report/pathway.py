@@ -69,12 +69,14 @@ _WHY = {
 # Pieces shared by the storyboard and the 5V summary
 
 
-def pathway_section(wb: Workbook, clip: Clip, figures: list[Figure]) -> PathwaySection | None:
+def pathway_section(
+    wb: Workbook, clip: Clip, figures: list[Figure], linked: Sequence[LinkedState] | None = None
+) -> PathwaySection | None:
     """The microsystems in order with their ramp stages and the hand-offs, drawn as ``pathway.svg``."""
     p = wb.pathway
     if p is None or not p.microsystems:
         return None
-    linked = linked_microsystems(wb)
+    linked = linked_microsystems(wb) if linked is None else linked
     names = {s.link.id: s.name for s in linked}
     stops = tuple(_stop_item(s) for s in linked)
     hand_offs = tuple(
@@ -109,8 +111,8 @@ def _stop_item(s: LinkedState) -> StopItem:
     return StopItem(
         id=Prose(s.link.id),
         name=Prose(s.name),
-        role=s.link.role,
-        stage=Prose(STAGE_TITLES[s.stage] if s.stage else ""),
+        role=Prose(s.link.role),
+        stage=STAGE_TITLES[s.stage] if s.stage else "",
         state=s.state,
         note=Prose(note),
     )
@@ -166,7 +168,7 @@ def stream_section(vsm: ValueStreamMap, figures: list[Figure], *, draw: bool = T
     return ValueStreamSection(
         title=Prose(vsm.title),
         figure=figure,
-        unit=vsm.unit,
+        unit=Prose(vsm.unit),
         mapped_on=date(vsm.mapped_on),
         steps=len(vsm.steps),
         lead_time=duration(t.lead_time, vsm.unit),
@@ -221,7 +223,7 @@ def co_coaches(wb: Workbook) -> tuple[CoachItem, ...]:
 
 def pathway(story: Story) -> PathwaySection | None:
     """The microsystems in pathway order, each with its ramp stage, and the hand-offs between them."""
-    return pathway_section(story.wb, story.clip, story.figures)
+    return pathway_section(story.wb, story.clip, story.figures, story.linked)
 
 
 def big_room(story: Story) -> BigRoomSection | None:
@@ -254,9 +256,9 @@ def big_room(story: Story) -> BigRoomSection | None:
     patients = ""
     if rooms:
         patients = f"patients or families at {len(with_patients)} of {len(rooms)} meetings"
-    names = {s.id: s.name or s.id for s in (p.microsystems if p else [])}
+    names = {s.link.id: s.name for s in story.linked}
     came = [
-        Prose(f"{name}: {sum(1 for r in rooms if mid in r.microsystems)} of {len(rooms)}")
+        Prose(f"{name} {sum(1 for r in rooms if mid in r.microsystems)}")
         for mid, name in names.items()
         if rooms and any(r.microsystems for r in rooms)
     ]

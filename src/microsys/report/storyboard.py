@@ -74,6 +74,7 @@ from microsys.schema.measures import Measure
 from microsys.spc.kinds import kind
 from microsys.spc.stats import median
 from microsys.workbook.loader import Workbook
+from microsys.workbook.pathwaylinks import LinkedState, linked_microsystems
 
 
 @dataclass
@@ -99,6 +100,11 @@ class Story:
     def cycles(self) -> list[PDSA]:
         """The theme's PDSA cycles in the order they started."""
         return sorted(self.facts.pdsa, key=lambda c: (self.facts.test_start(c) or dt.date.max, c.id))
+
+    @cached_property
+    def linked(self) -> list[LinkedState]:
+        """A pathway's linked microsystems as its reports show them (read once)."""
+        return linked_microsystems(self.wb)
 
     @cached_property
     def idea_titles(self) -> dict[str, str]:
