@@ -470,6 +470,8 @@ class HandOffItem:
     what: Prose
     description: Prose
     failure_points: tuple[Prose, ...]
+    failures: Prose
+    """The failure points on one line, cut to the poster's budget."""
     measures: tuple[Prose, ...]
 
 

@@ -86,7 +86,8 @@ def pathway_section(
             to=Prose(names.get(h.to, h.to)),
             what=Prose(", ".join(h.what)),
             description=clip(h.description, "short", "pathway.yaml", "Pathway"),
-            failure_points=tuple(clip(f, "label", "pathway.yaml", "Pathway") for f in h.failure_points),
+            failure_points=tuple(one_line(f) for f in h.failure_points),
+            failures=clip("; ".join(h.failure_points), "short", "pathway.yaml", "Pathway"),
             measures=prose_all(h.measures),
         )
         for h in p.hand_offs
