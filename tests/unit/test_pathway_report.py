@@ -352,3 +352,23 @@ def test_a_pathway_playbook_holds_its_standard_for_a_hand_off(tmp_path: Path) ->
     (chapter,) = body.chapters
     assert chapter.title == "First dose before transfer" and chapter.figure == "steps-first-dose.svg"
     assert [m.id for m in chapter.measures] == ["antibiotics-within-hour"]
+
+
+def test_links_that_are_absolute_or_name_a_pathway_are_said(tmp_path: Path) -> None:
+    from microsys.workbook.pathwaylinks import linked_microsystems
+
+    root = copy(SEPSIS, tmp_path)
+    pathway = root / "pathway.yaml"
+    text = pathway.read_text(encoding="utf-8")
+    text = text.replace("path: ../haematology", "path: /srv/haematology").replace(
+        "path: ../ed-south", "path: ."
+    )
+    pathway.write_text(text, encoding="utf-8")
+    states = {s.link.id: (s.state, s.stage) for s in linked_microsystems(load_workbook(root))}
+    assert states["haematology"] == ("absolute", None) and states["ed-south"] == ("pathway", None)
+    section = board(root).section("pathway")
+    assert isinstance(section, PathwaySection)
+    notes = {m.id: m.note for m in section.microsystems}
+    assert notes["haematology"] == "/srv/haematology is not a relative path"
+    assert notes["ed-south"] == ". is a pathway, not a microsystem"
+    assert linked_microsystems(load_workbook(EXAMPLES / "millbrook-surgery")) == []
