@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import cast
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from microsys.render.figures import draw
 from microsys.report.kinds import BUILDERS, file_stem
@@ -372,3 +374,31 @@ def test_links_that_are_absolute_or_name_a_pathway_are_said(tmp_path: Path) -> N
     assert notes["haematology"] == "/srv/haematology is not a relative path"
     assert notes["ed-south"] == ". is a pathway, not a microsystem"
     assert linked_microsystems(load_workbook(EXAMPLES / "millbrook-surgery")) == []
+
+
+LABEL = st.text(st.characters(blacklist_categories=("Cs",)), max_size=120)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(LABEL, st.booleans()), min_size=1, max_size=9),
+    st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8), LABEL, st.integers(0, 9)), max_size=12),
+)
+def test_any_names_and_hand_offs_draw_a_plain_svg(
+    stops: list[tuple[str, bool]], links: list[tuple[int, int, str, int]]
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    from microsys.render.diagrams import pathway as draw_pathway
+    from microsys.render.svgcheck import plain, problem
+    from microsys.report.shapes import Link, Stop
+
+    shapes = [Stop(f"m{i}", label, supporting) for i, (label, supporting) in enumerate(stops)]
+    arrows = [
+        Link(f"m{a}", f"m{b}", label, failures)
+        for a, b, label, failures in links
+        if a < len(shapes) and b < len(shapes) and a != b
+    ]
+    svg = plain(draw_pathway(shapes, arrows, "A pathway").svg)
+    assert problem(svg) is None
+    ET.fromstring(svg)
