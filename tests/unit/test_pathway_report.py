@@ -321,6 +321,12 @@ def test_a_pathway_summary_is_of_the_5vs(example: Path) -> None:
         "Waste",
     ]
     assert len(s.stories) == len(wb.stories) and s.pathway is not None
+    # A story names its hand-offs by the microsystems' names, as the pathway section does.
+    names = {m.name for m in s.pathway.microsystems}
+    for story in s.stories:
+        for hand_off in story.hand_offs:
+            source, target = hand_off.split(" → ")
+            assert source in names and target in names, hand_off
     assert {f.kind for f in report.figures} == {"pathway", "value-stream"}
     assert file_stem("summary", pathway=True) == "5v-summary"
 

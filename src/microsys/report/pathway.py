@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from microsys.ramp.criteria import STAGE_TITLES
 from microsys.ramp.facts import filled
-from microsys.report.common import Clip, date, header, one_line
+from microsys.report.common import Clip, date, header, one_line, slug
 from microsys.report.model import (
     BigRoomSection,
     CoachItem,
@@ -150,7 +150,7 @@ def stream_section(vsm: ValueStreamMap, figures: list[Figure], *, draw: bool = T
     t = totals(vsm)
     figure = None
     if vsm.steps and draw:
-        figure = f"value-stream-{_slug(vsm.id)}.svg"
+        figure = f"value-stream-{slug(vsm.id)}.svg"
         figures.append(
             ValueStreamFigure(
                 figure,
@@ -180,10 +180,6 @@ def stream_section(vsm: ValueStreamMap, figures: list[Figure], *, draw: bool = T
     )
 
 
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "-" for c in text.lower())
-
-
 def _streams(wb: Workbook) -> list[ValueStreamMap]:
     """The value stream maps, those the 5Vs name first, in the order named."""
     maps = {m.id: m for m in wb.value_streams}
@@ -192,9 +188,13 @@ def _streams(wb: Workbook) -> list[ValueStreamMap]:
     return first + [m for m in wb.value_streams if m not in first]
 
 
-def story_items(wb: Workbook, clip: Clip, size: str) -> tuple[StoryItem, ...]:
-    """The patient stories, newest first."""
-    names = {h.id: h.id for h in (wb.pathway.hand_offs if wb.pathway else [])}
+def story_items(wb: Workbook, clip: Clip, size: str, linked: Sequence[LinkedState]) -> tuple[StoryItem, ...]:
+    """The patient stories, newest first, each with the hand-offs it is about ("ED → AMU")."""
+    p = wb.pathway
+    called = {s.link.id: s.name for s in linked}
+    names = {
+        h.id: f"{called.get(h.from_, h.from_)} → {called.get(h.to, h.to)}" for h in (p.hand_offs if p else [])
+    }
     ordered = sorted(wb.stories, key=lambda s: (s.date or dt.date.min, s.id), reverse=True)
     return tuple(
         StoryItem(
@@ -290,7 +290,7 @@ def value_stream(story: Story) -> ValueStreamSection | None:
 
 def stories(story: Story) -> StoriesSection | None:
     """The patient stories the big room heard, newest first."""
-    items = story_items(story.wb, story.clip, "short")
+    items = story_items(story.wb, story.clip, "short", story.linked)
     return StoriesSection(items[: 3 if story.stage_rank == 0 else 2]) if items else None
 
 
@@ -386,7 +386,8 @@ def summary_5v(wb: Workbook, today: dt.date) -> Report:
     shortened: list[str] = []
     clip = Clip(1000.0, shortened)
     figures: list[Figure] = []
-    section = pathway_section(wb, clip, figures)
+    linked = linked_microsystems(wb)
+    section = pathway_section(wb, clip, figures, linked)
     value, involve = _value(wb), _involve(wb)
     visualisation = _visualisation(wb, figures)
     evidence, vision = _evidence(wb), _vision(wb)
@@ -407,7 +408,7 @@ def summary_5v(wb: Workbook, today: dt.date) -> Report:
         visualisation=visualisation,
         evidence=evidence,
         vision=vision,
-        stories=story_items(wb, clip, "long"),
+        stories=story_items(wb, clip, "long", linked),
         themes=tuple(
             ThemeItem(
                 Prose(t.id),
