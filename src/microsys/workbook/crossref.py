@@ -106,7 +106,7 @@ class _Index:
         self.ids: dict[str, set[str]] = {
             "theme": {t.id for t in themes.themes} if themes else set(),
             "global_aim": {a.id for a in aims.global_aims} if aims else set(),
-            "aim": {a.id for a in [*aims.global_aims, *aims.specific_aims]} if aims else set(),
+            "aim": {a.id for a in aims.global_aims} | {a.id for a in aims.specific_aims} if aims else set(),
             "fishbone": {f.id for f in wb.fishbones},
             "change": {c.id for c in ideas.ideas} if ideas else set(),
             "measure": {m.id for m in wb.measures},
