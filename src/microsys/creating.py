@@ -465,12 +465,13 @@ def new_driver_diagram(wb: Workbook, today: dt.date, *, diagram_id: str | None, 
             )
     elif aim not in known:
         guess = did_you_mean(aim, known)
-        raise UsageError(
-            f"there is no aim `{aim}` in aims.yaml",
-            hint=f"did you mean `{guess}`?"
-            if guess
-            else ("aims in this workbook: " + ", ".join(known) if known else "write the aim in aims.yaml first"),
-        )
+        if guess:
+            hint = f"did you mean `{guess}`?"
+        elif known:
+            hint = "aims in this workbook: " + ", ".join(known)
+        else:
+            hint = "write the aim in aims.yaml first"
+        raise UsageError(f"there is no aim `{aim}` in aims.yaml", hint=hint)
     ga = aims.global_aim_of(aim) if aims else None
     sa = next((a for a in (aims.specific_aims if aims else []) if a.id == aim), None)
     aim_text = (sa.statement if sa else None) or (ga.process if ga else None)
