@@ -26,6 +26,7 @@ from microsys._version import __version__
 from microsys.render import diagrams
 from microsys.report.model import (
     ChartFigure,
+    DriverFigure,
     FishboneFigure,
     FlowchartFigure,
     ParetoFigure,
@@ -216,6 +217,7 @@ DRAWERS: dict[type[Any], Callable[[Any], tuple[str, list[str]]]] = {
     FlowchartFigure: lambda f: _drawing(diagrams.flowchart(f.nodes, f.title)),
     FishboneFigure: lambda f: _drawing(diagrams.fishbone(f.effect, f.bones, f.title)),
     ParetoFigure: lambda f: _drawing(diagrams.pareto(f.bars, f.title)),
+    DriverFigure: lambda f: _drawing(diagrams.drivers(f.aim, f.primary, f.title, most_lines=f.most_lines)),
 }
 
 

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
 
-from microsys.report.shapes import Bar, Bone, Node
+from microsys.report.shapes import Bar, Bone, Node, Primary
 
 if TYPE_CHECKING:
     from microsys.spc.analysis import Analysis
@@ -126,8 +126,28 @@ class RampFigure:
     stages: tuple[tuple[str, str], ...]  # (stage title, state)
 
 
-Figure = Union[ChartFigure, FlowchartFigure, FishboneFigure, ParetoFigure, RampFigure]  # noqa: UP007
-FIGURE_KINDS: tuple[type[Any], ...] = (ChartFigure, FlowchartFigure, FishboneFigure, ParetoFigure, RampFigure)
+@dataclass(frozen=True)
+class DriverFigure:
+    """A driver diagram: the aim, its primary and secondary drivers, the change ideas on each."""
+
+    kind: ClassVar[str] = "drivers"
+    name: str
+    title: Prose
+    aim: Prose
+    primary: tuple[Primary, ...]
+    # Most lines a driver or change idea may take: fewer when a poster's texts must be cut to fit.
+    most_lines: int = 6
+
+
+Figure = Union[ChartFigure, FlowchartFigure, FishboneFigure, ParetoFigure, RampFigure, DriverFigure]  # noqa: UP007
+FIGURE_KINDS: tuple[type[Any], ...] = (
+    ChartFigure,
+    FlowchartFigure,
+    FishboneFigure,
+    ParetoFigure,
+    RampFigure,
+    DriverFigure,
+)
 
 
 # ---------------------------------------------------------------------------
@@ -306,6 +326,26 @@ class FishboneSection:
 
 
 @dataclass(frozen=True)
+class DriverItem:
+    """A secondary driver in words: under which primary driver, and the change ideas on it."""
+
+    primary: Prose
+    driver: Prose
+    ideas: tuple[Prose, ...]
+    causes: tuple[Prose, ...]
+
+
+@dataclass(frozen=True)
+class DriversSection:
+    """The driver diagram: the team's theory of how it will reach its aim, drawn and in words."""
+
+    aim: Prose
+    figure: str
+    items: tuple[DriverItem, ...]
+    measures: tuple[Prose, ...]
+
+
+@dataclass(frozen=True)
 class IdeaItem:
     """A change idea and its status."""
 
@@ -414,6 +454,7 @@ StorySection = Union[  # noqa: UP007
     ProcessMapSection,
     SpecificAimsSection,
     FishboneSection,
+    DriversSection,
     ChangeIdeasSection,
     CyclesSection,
     MeasuresSection,
