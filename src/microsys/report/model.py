@@ -556,6 +556,8 @@ class Chapter:
     roles: tuple[RoleItem, ...]
     steps: tuple[StepItem, ...]
     figure: str | None
+    # The driver diagram holding the changes it makes standard: why the standard is what it is.
+    drivers: str | None
     standard_work: Prose
     measures: tuple[MeasureItem, ...]
     sdsa: tuple[SdsaItem, ...]

@@ -215,9 +215,29 @@ def drivers(story: Story) -> DriversSection | None:
     diagram = theme_driver_diagram(story.wb, story.facts.global_aim)
     if diagram is None:
         return None
-    aims = story.wb.aims
-    aim = driver_aim_text(diagram, aims.specific_aims if aims else [], story.facts.global_aim, story.measures)
-    ci = story.wb.change_ideas
+    # A poster cut to fit its page gives each label fewer lines (the drawing lists what it cut).
+    most = 6 if story.clip.budget >= 1 else max(3, int(6 * story.clip.budget))
+    drawn = driver_figure(story.wb, diagram, most)
+    if drawn is None:
+        return None
+    figure, items, measures = drawn
+    story.figures.append(figure)
+    names = prose_all(story.measures[m].name if m in story.measures else m for m in measures)
+    return DriversSection(figure.aim, figure.name, items, names)
+
+
+def driver_figure(
+    wb: Workbook, diagram: DriverDiagram, most_lines: int = 6
+) -> tuple[DriverFigure, tuple[DriverItem, ...], list[str]] | None:
+    """A driver diagram's figure, its drivers in words and its measures' ids (None: no driver written).
+
+    Drivers still holding the template's `...` are left out.
+    """
+    aims = wb.aims
+    ga = aims.global_aim_of(diagram.aim) if aims else None
+    measure_by_id = {m.id: m for m in wb.measures}
+    aim = driver_aim_text(diagram, aims.specific_aims if aims else [], ga, measure_by_id)
+    ci = wb.change_ideas
     known = {i.id: i for i in (ci.ideas if ci else [])}
     primary: list[Primary] = []
     items: list[DriverItem] = []
@@ -248,11 +268,8 @@ def drivers(story: Story) -> DriversSection | None:
     if not primary:
         return None
     name = f"drivers-{slug(diagram.id)}.svg"
-    # A poster cut to fit its page gives each label fewer lines (the drawing lists what it cut).
-    most = 6 if story.clip.budget >= 1 else max(3, int(6 * story.clip.budget))
-    story.figures.append(DriverFigure(name, Prose("Driver diagram"), Prose(aim), tuple(primary), most))
-    names = prose_all(story.measures[m].name if m in story.measures else m for m in measures)
-    return DriversSection(Prose(aim), name, tuple(items), names)
+    figure = DriverFigure(name, Prose("Driver diagram"), Prose(aim), tuple(primary), most_lines)
+    return figure, tuple(items), measures
 
 
 def change_ideas(story: Story) -> ChangeIdeasSection | None:
