@@ -222,7 +222,8 @@ def drivers(story: Story) -> DriversSection | None:
         return None
     figure, items, measures = drawn
     story.figures.append(figure)
-    names = prose_all(story.measures[m].name if m in story.measures else m for m in measures)
+    # A measure whose file has errors is left out, like everywhere else in the reports.
+    names = prose_all(story.measures[m].name for m in measures if m in story.measures)
     return DriversSection(figure.aim, figure.name, items, names)
 
 
