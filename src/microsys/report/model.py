@@ -135,8 +135,9 @@ class DriverFigure:
     title: Prose
     aim: Prose
     primary: tuple[Primary, ...]
-    # Most lines a driver or change idea may take: fewer when a poster's texts must be cut to fit.
-    most_lines: int = 6
+    # Most lines a driver or change idea may take (a safety net against a pasted essay):
+    # fewer when a poster's texts must be cut to fit.
+    most_lines: int = 12
 
 
 Figure = Union[ChartFigure, FlowchartFigure, FishboneFigure, ParetoFigure, RampFigure, DriverFigure]  # noqa: UP007

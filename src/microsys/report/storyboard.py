@@ -216,7 +216,7 @@ def drivers(story: Story) -> DriversSection | None:
     if diagram is None:
         return None
     # A poster cut to fit its page gives each label fewer lines (the drawing lists what it cut).
-    most = 6 if story.clip.budget >= 1 else max(3, int(6 * story.clip.budget))
+    most = 12 if story.clip.budget >= 1 else max(3, int(6 * story.clip.budget))
     drawn = driver_figure(story.wb, diagram, most)
     if drawn is None:
         return None
@@ -228,7 +228,7 @@ def drivers(story: Story) -> DriversSection | None:
 
 
 def driver_figure(
-    wb: Workbook, diagram: DriverDiagram, most_lines: int = 6
+    wb: Workbook, diagram: DriverDiagram, most_lines: int = 12
 ) -> tuple[DriverFigure, tuple[DriverItem, ...], list[str]] | None:
     """A driver diagram's figure, its drivers in words and its measures' ids (None: no driver written).
 
@@ -265,6 +265,8 @@ def driver_figure(
                 )
             )
             measures += [m for m in sec.measures if m not in measures]
+        if not seconds:  # a primary driver alone still has its row in words
+            items.append(DriverItem(Prose(p.driver), Prose(""), (), ()))
         primary.append(Primary(p.driver, tuple(seconds)))
     if not primary:
         return None
