@@ -311,6 +311,22 @@ def test_all_renders_every_workbook_under_a_folder(capsys, tmp_path: Path) -> No
     assert (repo / "millbrook-surgery" / "build" / "5p-summary.md").is_file()
 
 
+def test_all_into_one_folder_keeps_workbooks_of_the_same_name_apart(capsys, tmp_path: Path) -> None:
+    """Two pathways both in a folder called ``pathway`` each get their own reports in --out."""
+    repo = tmp_path / "repo"
+    for name in ("sepsis-big-room", "heart-attack-journey"):
+        shutil.copytree(EXAMPLES / name, repo / name, ignore=NOT_SOURCE)
+    out = tmp_path / "out"
+    code, _, err = call(
+        capsys, "report", str(repo), "--all", "-k", "summary", "-f", "md", "--out", str(out), "--today", TODAY
+    )
+    assert code == 0, err
+    sepsis = out / "sepsis-big-room" / "pathway" / "5v-summary.md"
+    heart = out / "heart-attack-journey" / "pathway" / "5v-summary.md"
+    assert "Sepsis" in sepsis.read_text(encoding="utf-8")
+    assert "Heart attack" in heart.read_text(encoding="utf-8")
+
+
 def test_usage_mistakes_are_plain_errors(capsys, cf_clinic: Path, tmp_path: Path) -> None:
     for args, words in (
         (
