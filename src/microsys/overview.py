@@ -228,7 +228,7 @@ A = TypeVar("A")
 
 
 def map_workbooks(fn: Callable[[A], T], args: list[A], jobs: int | None) -> list[T]:
-    """``fn`` of each of ``args`` (one a workbook), in order, in ``jobs`` processes (None: as ``check`` chooses).
+    """``fn`` of each of ``args`` (one a workbook), in order, in ``jobs`` processes (None: automatic).
 
     ``fn`` must be a module-level function (it is sent to the workers by name).
     """
