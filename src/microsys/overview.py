@@ -214,13 +214,41 @@ def row_of(loaded: Workbook, root: Path, today: dt.date) -> StatusRow:
     )
 
 
-def _row_of(args: tuple[Path, dt.date]) -> StatusRow:
-    return workbook_row(*args)
+def _row_of(args: tuple[Path, dt.date, bool]) -> StatusRow:
+    root, today, use_cache = args
+    if not use_cache:
+        return workbook_row(root, today)
+    return cached_row(root, today)
 
 
-def _rows(roots: list[Path], today: dt.date, jobs: int | None) -> list[StatusRow]:
+def cached_row(root: Path, today: dt.date) -> StatusRow:
+    """The row of the workbook at ``root``, from the verified cache when none of its files changed.
+
+    See :mod:`microsys.statuscache`: an entry is used only for the very same bytes
+    of every file, and only when its signature holds; otherwise the workbook is
+    loaded in full and the row stored for next time.
+    """
+    from microsys import statuscache
+    from microsys.workbook.loader import load_workbook, without_broken
+
+    key = statuscache.fingerprint(root, today)
+    if key is not None:
+        row = statuscache.read(root, key)
+        if row is not None:
+            return row
+    loaded = load_workbook(root)
+    row = row_of(loaded, root, today)
+    # Stored only if nothing changed while it was loaded: the row must be of the bytes in the key.
+    if key is not None and statuscache.fingerprint(root, today) == key:
+        pathway = without_broken(loaded).pathway
+        links = [m.path for m in pathway.microsystems] if pathway is not None else []
+        statuscache.write(root, key, row, links)
+    return row
+
+
+def _rows(roots: list[Path], today: dt.date, jobs: int | None, cache: bool = True) -> list[StatusRow]:
     """The rows of ``roots`` in order, in ``jobs`` processes (None: as ``check`` chooses)."""
-    return map_workbooks(_row_of, [(root, today) for root in roots], jobs)
+    return map_workbooks(_row_of, [(root, today, cache) for root in roots], jobs)
 
 
 T = TypeVar("T")
@@ -285,8 +313,12 @@ def status(
     descending: bool = False,
     keep: StatusFilter | None = None,
     jobs: int | None = None,
+    cache: bool = True,
 ) -> Overview:
     """Every workbook below ``folder``, one row each.
+
+    With ``cache``, the row of a workbook none of whose files changed since the
+    last run comes from the verified cache (:mod:`microsys.statuscache`).
 
     Raises:
         UsageError: an unknown sort key, or no workbook below the folder.
@@ -300,7 +332,7 @@ def status(
     if sort not in SORT_KEYS:
         raise UsageError(f"`{sort}` is not a column to sort by", hint="use one of: " + ", ".join(SORT_KEYS))
     roots = find_workbooks([folder])
-    rows = attach_pathways(_rows(roots, today, jobs), roots)
+    rows = attach_pathways(_rows(roots, today, jobs, cache), roots)
     org = read_organisation(folder)
     if org is not None and org.open_actions:
         base = folder.resolve()

@@ -37,6 +37,9 @@ def status(
         0, "--jobs", "-j", help="Worker processes; 0 (default) uses two for 40+ workbooks."
     ),
     today: str | None = today_option("Count days as if today were this date"),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Load every workbook, not using rows kept from the last run."
+    ),
     no_color: bool = NO_COLOR,
 ) -> None:
     """One row for every micro- and mesosystem workbook below a folder.
@@ -45,14 +48,18 @@ def status(
     PDSA cycles, measures with a signal of improvement or concern, suggested
     progress score, M3 stage and errors. An organisation file at the top of the
     folder (microsys-organisation.yaml) adds its latest quarterly review's open
-    actions per team; its errors are printed and make the exit code 1.
+    actions per team; its errors are printed and make the exit code 1. A
+    workbook none of whose files changed since the last run is not loaded again
+    (its row is kept, signed, in the user's cache folder; --no-cache loads all).
 
     Example: microsys status examples --sort score --desc
     """
     from microsys.overview import StatusFilter, status
 
     keep = StatusFilter(kind=kind, stage=stage, pathway=pathway, with_errors=with_errors)
-    view = status(folder, parse_today(today), sort=sort, descending=descending, keep=keep, jobs=jobs)
+    view = status(
+        folder, parse_today(today), sort=sort, descending=descending, keep=keep, jobs=jobs, cache=not no_cache
+    )
     OVERVIEW[format.value](view, sys.stdout, color_wanted(no_color))
     sys.stderr.write(findings_text(view))
     if view.exit_code:

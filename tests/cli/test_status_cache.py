@@ -1,0 +1,131 @@
+"""``status`` keeps rows in a verified cache: the same bytes give the same row, nothing else is trusted."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from microsys import statuscache
+from microsys.cli import run
+from microsys.workbook import loader
+
+CASES = Path(__file__).parents[1] / "cases"
+TODAY = "2026-01-12"
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("MICROSYS_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def org(tmp_path: Path) -> Path:
+    root = tmp_path / "org"
+    shutil.copytree(CASES / "valid" / "pathway", root / "sepsis")
+    shutil.copytree(CASES / "valid" / "minimal" / "workbook", root / "clinic")
+    shutil.copytree(CASES / "invalid" / "wrong-types" / "workbook", root / "broken")
+    return root
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    counted: Counter[str] = Counter()
+    real = loader.load_workbook
+
+    def counting(root: Path, *args: object, **kwargs: object) -> loader.Workbook:
+        counted[root.name] += 1
+        return real(root, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "load_workbook", counting)
+    return counted
+
+
+def _rows(capsys: pytest.CaptureFixture[str], org: Path, *extra: str) -> dict[str, dict]:
+    assert run(["status", str(org), "-f", "json", "--today", TODAY, "-j", "1", *extra]) == 0
+    return {Path(r["path"]).name: r for r in json.loads(capsys.readouterr().out)["workbooks"]}
+
+
+def _keep_time(path: Path, text: str) -> None:
+    """Write ``text`` with the file's size and modification time unchanged."""
+    info = path.stat()
+    old = path.read_text()
+    assert len(text.encode()) == len(old.encode())
+    path.write_text(text)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+
+def test_an_unchanged_workbook_is_not_loaded_again_and_gives_the_same_row(
+    org: Path, cache: Path, loads: Counter[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _rows(capsys, org)
+    assert loads and all(n == 1 for n in loads.values())
+    loads.clear()
+    assert _rows(capsys, org) == first
+    assert not loads
+    assert _rows(capsys, org, "--no-cache") == first
+    assert set(loads) == set(first)
+
+
+def test_a_file_changed_with_the_same_size_and_time_is_read_again(
+    org: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _rows(capsys, org)["clinic"]["errors"] == 0
+    manifest = org / "clinic" / "microsys.yaml"
+    _keep_time(manifest, manifest.read_text().replace("setting: clinic", "setting: clinix"))
+    assert _rows(capsys, org)["clinic"]["errors"] == 1
+
+
+def test_an_identifier_added_to_a_note_is_counted(
+    org: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _rows(capsys, org)["clinic"]["errors"]
+    (org / "clinic" / "notes.md").write_text("Called the patient on NHS number 943 476 5919.\n")
+    assert _rows(capsys, org)["clinic"]["errors"] == before + 1
+
+
+def test_an_entry_changed_or_signed_by_someone_else_is_not_used(
+    org: Path, cache: Path, loads: Counter[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _rows(capsys, org)
+    assert first["broken"]["errors"] > 0
+    entries = list((cache / statuscache.KIND).glob("*.json"))
+    assert len(entries) == len(first)
+    for entry in entries:
+        stored = json.loads(entry.read_text())
+        stored["row"]["errors"] = 0
+        if stored["row"]["kind"] == "pathway":  # one re-signed with a secret of its own
+            stored["hmac"] = statuscache._sign(b"0" * 64, stored["key"], stored["row"])
+        entry.write_text(json.dumps(stored))
+    loads.clear()
+    assert _rows(capsys, org) == first
+    # The broken workbook's entry was changed, the pathway's signed with another secret;
+    # the entries left as they were (no errors to hide) are still good.
+    assert {"broken", "workbook"} <= set(loads) and "clinic" not in loads
+
+
+def test_a_secret_others_can_read_turns_the_cache_off(
+    org: Path, cache: Path, loads: Counter[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    if not hasattr(os, "getuid"):
+        pytest.skip("file modes are not kept on Windows")
+    first = _rows(capsys, org)
+    (cache / statuscache.KIND / "secret.key").chmod(0o644)
+    loads.clear()
+    assert _rows(capsys, org) == first
+    assert set(loads) == set(first)
+
+
+def test_a_workbook_holding_a_link_is_never_cached(org: Path, cache: Path) -> None:
+    import datetime as dt
+
+    today = dt.date.fromisoformat(TODAY)
+    assert statuscache.fingerprint(org / "clinic", today) is not None
+    (org / "clinic" / "linked.md").symlink_to(org / "sepsis" / "pathway.yaml")
+    assert statuscache.fingerprint(org / "clinic", today) is None
