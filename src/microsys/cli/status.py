@@ -38,7 +38,9 @@ def status(
     ),
     today: str | None = today_option("Count days as if today were this date"),
     no_cache: bool = typer.Option(
-        False, "--no-cache", help="Load every workbook, not using rows kept from the last run."
+        False,
+        "--no-cache",
+        help="Load every workbook, not using the rows kept from the last run for unchanged ones.",
     ),
     no_color: bool = NO_COLOR,
 ) -> None:
@@ -48,9 +50,7 @@ def status(
     PDSA cycles, measures with a signal of improvement or concern, suggested
     progress score, M3 stage and errors. An organisation file at the top of the
     folder (microsys-organisation.yaml) adds its latest quarterly review's open
-    actions per team; its errors are printed and make the exit code 1. A
-    workbook none of whose files changed since the last run is not loaded again
-    (its row is kept, signed, in the user's cache folder; --no-cache loads all).
+    actions per team; its errors are printed and make the exit code 1.
 
     Example: microsys status examples --sort score --desc
     """
