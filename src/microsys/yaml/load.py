@@ -117,6 +117,12 @@ def _unreadable(path: Path, exc: OSError) -> LoadedText:
     return _refused(path, rules.FILE_UNREADABLE, f"the file cannot be read: {reason}", hint)
 
 
+def _is_inside(real: str, real_folder: str) -> bool:
+    """True when the real path ``real`` is ``real_folder`` or below it."""
+    real, real_folder = os.path.normcase(real), os.path.normcase(real_folder)  # Windows: any case
+    return real == real_folder or real.startswith(real_folder.rstrip(os.sep) + os.sep)
+
+
 def read_bytes(
     path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None = None
 ) -> tuple[bytes | None, LoadedText]:
@@ -136,10 +142,11 @@ def read_bytes(
     """
     refused = LoadedText(path, None, [])
     try:
-        target = path
+        target: Path | str = path
         if inside is not None or path.is_symlink():
+            # Strings, not Path objects: this runs for every file a check reads.
             try:
-                target = path.resolve(strict=True)
+                target = os.path.realpath(path, strict=True)
             except (RuntimeError, OSError) as exc:  # a loop of links: RuntimeError before Python 3.13
                 if isinstance(exc, OSError) and exc.errno != errno.ELOOP:
                     raise
@@ -149,7 +156,7 @@ def read_bytes(
                     "the file is a link that leads round in a loop",
                     "replace the link with the file itself",
                 )
-            if inside is not None and not target.is_relative_to(inside.resolve()):
+            if inside is not None and not _is_inside(target, os.path.realpath(inside)):
                 return None, _refused(
                     path,
                     rules.FILE_OUTSIDE_WORKBOOK,
