@@ -363,11 +363,11 @@ def _make_safe_yaml() -> tuple[Any, Any]:
     yaml.Resolver = _Resolver
     from ruamel.yaml import main
 
-    c_parser = getattr(main, "CParser", None)
+    c_parser: Any = getattr(main, "CParser", None)
     if c_parser is None:
         return yaml, None
 
-    class _CLoader(c_parser, _Constructor, _Resolver):  # type: ignore[misc,valid-type]
+    class _CLoader(c_parser, _Constructor, _Resolver):  # type: ignore[misc]
         """The C parser with this module's constructor and resolver, as one class made once.
 
         ``YAML.get_constructor_parser`` builds the same class anew for every file,
@@ -401,7 +401,8 @@ def _loader_for(text: str) -> tuple[Any, Any]:
     if _c_loader is not None:
         loader = _c_loader(text)
         return loader, loader
-    return yaml.get_constructor_parser(text)
+    constructor, parser = yaml.get_constructor_parser(text)
+    return constructor, parser
 
 
 def has_c_parser() -> bool:
