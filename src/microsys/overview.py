@@ -236,13 +236,15 @@ def cached_row(root: Path, today: dt.date) -> StatusRow:
         row = statuscache.read(root, key)
         if row is not None:
             return row
-    loaded = load_workbook(root)
+    parsed = statuscache.read_parsed(root) if key is not None else None
+    loaded = load_workbook(root, parsed=parsed)
     row = row_of(loaded, root, today)
     # Stored only if nothing changed while it was loaded: the row must be of the bytes in the key.
-    if key is not None and statuscache.fingerprint(root, today) == key:
+    if key is not None and parsed is not None and statuscache.fingerprint(root, today) == key:
         pathway = without_broken(loaded).pathway
         links = [m.path for m in pathway.microsystems] if pathway is not None else []
         statuscache.write(root, key, row, links)
+        statuscache.write_parsed(root, parsed)
     return row
 
 

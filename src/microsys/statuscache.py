@@ -31,6 +31,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import math
 import os
 import stat
 from pathlib import Path
@@ -253,5 +254,105 @@ def write(root: Path, key: str, row: StatusRow, links: list[str]) -> None:
     entry = {"format": FORMAT, "key": key, "row": payload, "hmac": _sign(secret, key, payload)}
     data = json.dumps(entry, sort_keys=True, ensure_ascii=True).encode("utf-8")
     path = _entry_path(root)
+    with contextlib.suppress(OSError, MicrosysError):
+        commit([Change(path, data, read_bytes(path))])
+
+
+def _plain(data: Any, depth: int = 0) -> bool:
+    """True when JSON gives ``data`` back exactly (text keys; text, whole and finite numbers, lists)."""
+    if depth > 60:
+        return False
+    if data is None or isinstance(data, str | bool | int):
+        return True
+    if isinstance(data, float):
+        return math.isfinite(data)
+    if isinstance(data, list):
+        return all(_plain(x, depth + 1) for x in data)
+    if isinstance(data, dict):
+        return all(isinstance(k, str) and _plain(v, depth + 1) for k, v in data.items())
+    return False  # bytes (!!binary), numeric keys: parsed again each time
+
+
+class ParseCache:
+    """What a workbook's YAML files parsed to, by path and SHA-256 of the exact text.
+
+    Kept beside the row, signed the same way; loaded for a workbook whose row is a
+    miss (a file changed, or a new day), so that only changed files are parsed
+    again. Only a parse without findings is kept, so a finding of the parser is
+    found again every time; validation, links and the identifier scan always run.
+    """
+
+    def __init__(self, known: dict[str, list[str]]) -> None:
+        self.known = known
+        self.now: dict[str, list[str]] = {}
+
+    def get(self, rel: str, text: str) -> Any:
+        """The data ``text`` parsed to, if this exact text was parsed before."""
+        entry = self.known.get(rel)
+        if entry is None or entry[0] != _text_digest(text):
+            return None
+        self.now[rel] = entry
+        return json.loads(entry[1])
+
+    def put(self, rel: str, text: str, data: Any) -> None:
+        """Keep what ``text`` parsed to (now, before anything could change the data)."""
+        if _plain(data):
+            self.now[rel] = [_text_digest(text), json.dumps(data, ensure_ascii=False, allow_nan=False)]
+
+    @property
+    def changed(self) -> bool:
+        """True when the files parsed differ from those known (the entry is worth writing)."""
+        return self.now != self.known
+
+
+def _parsed_key() -> str:
+    from microsys import __version__
+
+    # Another version may parse the same text differently.
+    return f"parsed {__version__}"
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _parsed_path(root: Path) -> Path:
+    return _entry_path(root).with_suffix(".parsed.json")
+
+
+def read_parsed(root: Path) -> ParseCache:
+    """The parse results kept for ``root`` if their signature holds (else an empty cache)."""
+    secret = _secret(create=False)
+    known: dict[str, list[str]] = {}
+    if secret is not None:
+        try:
+            stored = json.loads(_parsed_path(root).read_text(encoding="utf-8"))
+            files = stored.get("files") if isinstance(stored, dict) else None
+            if (
+                isinstance(files, dict)
+                and stored.get("format") == FORMAT
+                and isinstance(stored.get("hmac"), str)
+                and hmac.compare_digest(stored["hmac"], _sign(secret, _parsed_key(), files))
+                and all(
+                    isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)
+                    for v in files.values()
+                )
+            ):
+                known = files
+        except (OSError, ValueError, UnicodeDecodeError):
+            pass
+    return ParseCache(known)
+
+
+def write_parsed(root: Path, cache: ParseCache) -> None:
+    """Keep the parse results of ``root`` for next time (failures only cost time)."""
+    from microsys.storage import Change, commit, read_bytes
+
+    secret = _secret(create=True)
+    if secret is None or not cache.changed:
+        return
+    entry = {"format": FORMAT, "files": cache.now, "hmac": _sign(secret, _parsed_key(), cache.now)}
+    data = json.dumps(entry, sort_keys=True, ensure_ascii=True).encode("utf-8")
+    path = _parsed_path(root)
     with contextlib.suppress(OSError, MicrosysError):
         commit([Change(path, data, read_bytes(path))])

@@ -95,7 +95,7 @@ def test_an_entry_changed_or_signed_by_someone_else_is_not_used(
 ) -> None:
     first = _rows(capsys, org)
     assert first["broken"]["errors"] > 0
-    entries = list((cache / statuscache.KIND).glob("*.json"))
+    entries = [p for p in (cache / statuscache.KIND).glob("*.json") if not p.name.endswith(".parsed.json")]
     assert len(entries) == len(first)
     for entry in entries:
         stored = json.loads(entry.read_text())
@@ -129,3 +129,56 @@ def test_a_workbook_holding_a_link_is_never_cached(org: Path, cache: Path) -> No
     assert statuscache.fingerprint(org / "clinic", today) is not None
     (org / "clinic" / "linked.md").symlink_to(org / "sepsis" / "pathway.yaml")
     assert statuscache.fingerprint(org / "clinic", today) is None
+
+
+def test_a_new_day_parses_only_what_changed_and_still_scans_the_values(
+    org: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from microsys.yaml import load
+
+    # An NHS number written with escapes: only the scan of the loaded values can see it.
+    (org / "clinic" / "aims.yaml").write_text(
+        'global_aim: "Call back within a day, e.g. \\x39\\x34\\x33 476 5919"\n'
+    )
+    first = _rows(capsys, org)
+    assert first["clinic"]["errors"] >= 1
+    parses: list[str] = []
+    real = load.parse_text
+
+    def counting(path: Path, *args: object, **kwargs: object) -> object:
+        parses.append(path.name)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("microsys.workbook.loader.parse_text", counting)
+    assert run(["status", str(org), "-f", "json", "--today", "2026-01-13", "-j", "1"]) == 0
+    again = {Path(r["path"]).name: r for r in json.loads(capsys.readouterr().out)["workbooks"]}
+    assert again["clinic"]["errors"] == first["clinic"]["errors"]
+    # Files with a parser finding are parsed again; the clean ones come from the cache.
+    clean = sum(1 for p in org.rglob("*.yaml") if "broken" not in p.parts)
+    assert len(parses) < clean / 2
+    assert run(["status", str(org), "-f", "json", "--today", "2026-01-13", "-j", "1", "--no-cache"]) == 0
+    assert {Path(r["path"]).name: r for r in json.loads(capsys.readouterr().out)["workbooks"]} == again
+
+
+def test_parse_results_changed_or_signed_by_someone_else_are_not_used(
+    org: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = org / "clinic" / "microsys.yaml"
+    manifest.write_text(manifest.read_text().replace("setting: clinic", "setting: spaceship"))
+    first = _rows(capsys, org)
+    assert first["clinic"]["errors"] == 1
+    secret = (cache / statuscache.KIND / "secret.key").read_bytes()
+
+    def forge(key: bytes) -> None:
+        for entry in (cache / statuscache.KIND).glob("*.parsed.json"):
+            stored = json.loads(entry.read_text())
+            if "spaceship" in entry.read_text():
+                for digest_and_data in stored["files"].values():
+                    digest_and_data[1] = digest_and_data[1].replace("spaceship", "clinic")
+                stored["hmac"] = statuscache._sign(key, statuscache._parsed_key(), stored["files"])
+                entry.write_text(json.dumps(stored))
+
+    forge(b"0" * 64)  # someone without the user's secret
+    assert _rows(capsys, org, "--today", "2026-01-14")["clinic"]["errors"] == 1
+    forge(secret)  # only the secret makes an entry count (and then the cache is used)
+    assert _rows(capsys, org, "--today", "2026-01-15")["clinic"]["errors"] == 0
