@@ -578,7 +578,7 @@ class _Excess:
     count: int = 0
 
 
-def _node_guard(root: Any, limits: ReadLimits) -> _Excess | None:
+def _node_guard(root: Any, limits: ReadLimits, tagged: bool = True) -> _Excess | None:
     """Walk the composed node graph within a budget, before anything is built from it.
 
     An alias or a merge key (``<<: *a``) points at a node composed once; building
@@ -586,6 +586,7 @@ def _node_guard(root: Any, limits: ReadLimits) -> _Excess | None:
     stops once the visits pass the budget. This bounds all the work that follows
     (building the data, merging keys, validating) by the size of the expanded
     document, whatever anchors, aliases, merges or loops the file holds.
+    ``tagged`` is False when the text holds no ``!`` (so no explicit tag).
     """
     budget = limits.max_nodes
     stack: list[tuple[Any, int]] = [(root, 0)]
@@ -603,7 +604,9 @@ def _node_guard(root: Any, limits: ReadLimits) -> _Excess | None:
                     mark = node.start_mark
                     return _Excess("keys", mark.line + 1, mark.column + 1, len(value))
                 for key, item in value:
-                    if key.tag == _MERGE_TAG:
+                    # The tag is a property that builds a string: without a `!` in the text
+                    # (no explicit tag), only a plain `<<` key can be a merge.
+                    if (tagged or key.value == "<<") and key.tag == _MERGE_TAG:
                         # Merged keys join this mapping: same depth, each visit counted.
                         merged = item.value if isinstance(item.value, list) else []
                         if merged and not isinstance(merged[0], tuple):
@@ -676,7 +679,7 @@ def _compose_and_construct(text: str, limits: ReadLimits) -> tuple[Any, _Excess 
             return None, _Excess("values", 0, 0)
         if node is None:
             return None, None
-        excess = _node_guard(node, limits)
+        excess = _node_guard(node, limits, "!" in text)
         if excess is not None:
             return None, excess
         return constructor.construct_document(node), None
