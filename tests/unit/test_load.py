@@ -3,6 +3,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from microsys.yaml.load import ReadLimits, has_c_parser, load_file, nesting_guard, parse_text
 
 
@@ -124,7 +126,8 @@ def test_a_merge_bomb_is_stopped_however_the_merge_key_is_written(key: str) -> N
     # Ten aliases of ten aliases ... eight levels deep: 10^8 values once merged.
     lines = ["a0: &a0 {" + ", ".join(f"k{i}: v" for i in range(10)) + "}"]
     for n in range(1, 9):
-        lines.append(f"a{n}: &a{n}\n  {key}: [" + ", ".join(f"*a{n - 1}" for _ in range(10)) + f"]\n  own{n}: x")
+        aliases = ", ".join(f"*a{n - 1}" for _ in range(10))
+        lines.append(f"a{n}: &a{n}\n  {key}: [{aliases}]\n  own{n}: x")
     data, diags = parse_text(Path("bomb.yaml"), "\n".join(lines) + "\n")
     assert data is None
     assert [d.rule for d in diags] == ["yaml.too-many-nodes"]
