@@ -262,12 +262,16 @@ def _rel(base: Path, p: Path) -> str:
 
 def _workbook_tables(args: tuple[Path, dt.date, Path]) -> _Part:
     """Load one workbook once; its status row and its rows of every table but ``workbooks``."""
+    from microsys import statuscache
     from microsys.overview import row_of
     from microsys.ramp.facts import Facts
     from microsys.workbook.loader import load_workbook, without_broken
 
     root, today, base = args
-    loaded = load_workbook(root)
+    # Files parsed before (by status or an earlier export) are not parsed again: exact text only.
+    parsed = statuscache.read_parsed(root)
+    loaded = load_workbook(root, parsed=parsed)
+    statuscache.write_parsed(root, parsed)
     row = row_of(loaded, root, today)
     wb = without_broken(loaded)
     key = _rel(base, root)

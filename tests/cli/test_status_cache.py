@@ -182,3 +182,32 @@ def test_parse_results_changed_or_signed_by_someone_else_are_not_used(
     assert _rows(capsys, org, "--today", "2026-01-14")["clinic"]["errors"] == 1
     forge(secret)  # only the secret makes an entry count (and then the cache is used)
     assert _rows(capsys, org, "--today", "2026-01-15")["clinic"]["errors"] == 0
+
+
+def test_export_parses_a_file_once_across_runs_and_writes_the_same_tables(
+    org: Path, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from microsys.yaml import load
+
+    def dump(path: Path) -> list[str]:
+        conn = sqlite3.connect(path)
+        try:
+            return [line for line in conn.iterdump() if "microsys_export" not in line]
+        finally:
+            conn.close()
+
+    args = ["export", str(org), "--today", TODAY, "-j", "1", "--to"]
+    assert run([*args, str(tmp_path / "first.sqlite")]) == 0
+    parses: list[str] = []
+    real = load.parse_text
+
+    def counting(path: Path, *a: object, **k: object) -> object:
+        parses.append(path.name)
+        return real(path, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("microsys.workbook.loader.parse_text", counting)
+    assert run([*args, str(tmp_path / "second.sqlite")]) == 0
+    assert dump(tmp_path / "second.sqlite") == dump(tmp_path / "first.sqlite")
+    assert len(parses) < sum(1 for _ in org.rglob("*.yaml")) / 2
