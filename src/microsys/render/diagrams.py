@@ -322,7 +322,11 @@ def fishbone(effect: str, bones: Sequence[Bone], title: str, *, width_units: flo
     No cause is ever left out; labels cut to a number of lines are listed as shortened.
     """
     slot_w = _slot_w(bones, width_units)
-    if slot_w * CAUSE_SHARE >= MIN_CAUSE_W and _words_fit(bones, slot_w - 10, slot_w * CAUSE_SHARE):
+    if (
+        slot_w * CAUSE_SHARE >= MIN_CAUSE_W
+        and _words_fit(bones, slot_w - 10, slot_w * CAUSE_SHARE)
+        and _longest_word(effect, EFFECT_SIZE, True) <= HEAD_W - 14
+    ):
         return _fishbone_across(effect, bones, title, width_units)
     return _fishbone_down(effect, bones, title, width_units)
 
@@ -344,7 +348,9 @@ def _fishbone_down(effect: str, bones: Sequence[Bone], title: str, width_units: 
         sides = [list(bones)]
 
     # The effect, in a box at the top that the spine runs up to.
-    box_w = min(width_units - 2 * margin, max(220.0, width_units * 0.6))
+    # As wide as its longest word needs, so that no word of the effect is broken.
+    longest = _longest_word(effect, EFFECT_SIZE, True) + 16
+    box_w = min(width_units - 2 * margin, max(220.0, width_units * 0.6, longest))
     effect_lines, cut = clamp_lines(wrap(effect, box_w - 16, EFFECT_SIZE, True), 8)
     if cut:
         shortened.append("the effect")
