@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from typing import Protocol
 
 from microsys.report.common import TITLES
 from microsys.report.model import Kind, Report
@@ -14,8 +14,19 @@ from microsys.workbook.loader import Workbook
 
 KINDS: tuple[Kind, ...] = ("storyboard", "playbook", "summary")
 FILE_STEMS: dict[Kind, str] = {"storyboard": "storyboard", "playbook": "playbook", "summary": "5p-summary"}
-BUILDERS: dict[Kind, Callable[[Workbook, dt.date], Report]] = {
-    "storyboard": storyboard,
+
+class Builder(Protocol):
+    """Makes one kind of report of a workbook: of ``theme`` when given (``--theme``), else of the default."""
+
+    def __call__(self, wb: Workbook, today: dt.date, theme: str | None = None, /) -> Report: ...
+
+
+def _storyboard(wb: Workbook, today: dt.date, theme: str | None = None, /) -> Report:
+    return storyboard(wb, today, theme=theme)
+
+
+BUILDERS: dict[Kind, Builder] = {
+    "storyboard": _storyboard,
     "playbook": playbook,
     "summary": summary,
 }
