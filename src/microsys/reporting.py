@@ -159,7 +159,9 @@ class Renderer:
         paper = self.options.size or DEFAULT_SIZE[task.kind]
         landscape = DEFAULT_LANDSCAPE[task.kind] if self.options.landscape is None else self.options.landscape
         # A poster is one page: the renderer may build it again with shorter texts to fit.
-        refit = partial(_shorter_storyboard, wb, self.options.today, theme) if task.kind == "storyboard" else None
+        refit = (
+            partial(_shorter_storyboard, wb, self.options.today, theme) if task.kind == "storyboard" else None
+        )
         self._store = self._store or FigureStore()
         made = render(
             Request(wb, report, task.format, task.target, Page(paper, landscape), refit), self._store

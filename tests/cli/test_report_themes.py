@@ -12,7 +12,9 @@ from tests.unit.test_themes import moved_on
 def test_a_finished_themes_storyboard_is_printed_after_the_move(capsys, tmp_path: Path) -> None:
     root = moved_on(tmp_path)
     out_pdf = tmp_path / "t1.pdf"
-    code, out, err = call(capsys, "report", str(root), "--theme", "T1", "-o", str(out_pdf), "--today", "2026-12-01")
+    code, _out, err = call(
+        capsys, "report", str(root), "--theme", "T1", "-o", str(out_pdf), "--today", "2026-12-01"
+    )
     assert code == 0, err
     text = squash(pdf_text(out_pdf))
     assert squash("Theme T1: Clinic flow") in text
@@ -25,7 +27,7 @@ def test_a_finished_themes_storyboard_is_printed_after_the_move(capsys, tmp_path
 
 def test_the_theme_can_be_named_by_title_in_every_format(capsys, tmp_path: Path) -> None:
     root = moved_on(tmp_path)
-    code, out, err = call(
+    code, _out, err = call(
         capsys, "report", str(root), "--theme", "capacity", "-f", "md", "-f", "html", "--today", "2026-12-01"
     )
     assert code == 0, err
@@ -38,8 +40,10 @@ def test_an_unknown_theme_is_a_plain_error_listing_the_themes_and_nothing_is_wri
     capsys, tmp_path: Path
 ) -> None:
     root = moved_on(tmp_path)
-    code, out, err = call(capsys, "report", str(root), "--theme", "Capacty", "--kind", "all")
+    code, _out, err = call(capsys, "report", str(root), "--theme", "Capacty", "--kind", "all")
     assert code == 2
     assert "`Capacty` is not a theme of cf" in err
-    assert "did you mean T2 (Capacity)? The themes are: T1 (Clinic flow); T2 (Capacity); T3 (Adherence)" in err
+    assert (
+        "did you mean T2 (Capacity)? The themes are: T1 (Clinic flow); T2 (Capacity); T3 (Adherence)" in err
+    )
     assert "Traceback" not in err and not (root / "build").exists()

@@ -61,7 +61,11 @@ def moved_on(tmp_path: Path) -> Path:
         "  - date: 2026-11-10\n    from: sustain\n    to: diagnose\n    by: Helen Ashby\n"
         "    theme: T1\n    cycle: 1\ncoaching:\n",
     )
-    _replace(root / "ramp.yaml", "stage: sustain\nsince: 2026-06-15\ncycle: 1", "stage: diagnose\nsince: 2026-11-10\ncycle: 2")
+    _replace(
+        root / "ramp.yaml",
+        "stage: sustain\nsince: 2026-06-15\ncycle: 1",
+        "stage: diagnose\nsince: 2026-11-10\ncycle: 2",
+    )
     _replace(
         root / "aims.yaml",
         "\nspecific_aims:\n",
@@ -84,7 +88,9 @@ def moved_on(tmp_path: Path) -> Path:
         "  - name: Methods\n    causes: [every review is a doctor's appointment]\n",
         encoding="utf-8",
     )
-    _replace(root / "change-ideas.yaml", "    theme: T2\n    status: parked", "    theme: T2\n    status: testing")
+    _replace(
+        root / "change-ideas.yaml", "    theme: T2\n    status: parked", "    theme: T2\n    status: testing"
+    )
     (root / "pdsa" / "PDSA-6.yaml").write_text(
         "id: PDSA-6\ntitle: One nurse-led review morning\nchange: C6\n"
         "prediction: Six stable patients will be reviewed by a nurse in one morning.\n"
@@ -186,7 +192,13 @@ def test_a_finished_themes_storyboard_is_its_own_story_after_the_team_moved_on(t
     sustain = b.section("sustain")
     assert isinstance(sustain, SustainSection) and [s.id for s in sustain.sdsa] == ["SDSA-1", "SDSA-2"]
     ideas = b.section("change_ideas")
-    assert isinstance(ideas, ChangeIdeasSection) and [i.id for i in ideas.items] == ["C1", "C2", "C3", "C4", "C5"]
+    assert isinstance(ideas, ChangeIdeasSection) and [i.id for i in ideas.items] == [
+        "C1",
+        "C2",
+        "C3",
+        "C4",
+        "C5",
+    ]
     assert ideas.figure == "pareto.svg"
     assert not b.not_yet
     # The header tells that theme's cycle: every stage behind it, and when each began.
@@ -259,7 +271,11 @@ def test_a_themes_playbook_has_only_that_themes_chapters_and_the_default_has_all
         for theme in (None, "T1", "T2")
         if isinstance(body := playbook(wb, TODAY, theme).body, Playbook)
     }
-    assert chapters == {None: ["review-clinic", "cf-clinic-day"], "T1": ["cf-clinic-day"], "T2": ["review-clinic"]}
+    assert chapters == {
+        None: ["review-clinic", "cf-clinic-day"],
+        "T1": ["cf-clinic-day"],
+        "T2": ["review-clinic"],
+    }
 
 
 def test_the_ramp_cycles_of_an_old_ramp_file_without_themes(tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ class Facts:
         self.history = history
         """Committed versions of the PDSA files, when the workbook is in git (and it was read)."""
         self.theme_id = theme
-        """The theme asked for (a report of a theme the team finished): its aims instead of the current ones."""
+        """The theme asked for (a report of a finished theme): its aims, not the current ones."""
         self._series: dict[str, list[tuple[dt.date, float]]] = {}
 
     # --- identity and ramp -------------------------------------------------

@@ -15,6 +15,7 @@ from microsys.workbook.loader import Workbook
 KINDS: tuple[Kind, ...] = ("storyboard", "playbook", "summary")
 FILE_STEMS: dict[Kind, str] = {"storyboard": "storyboard", "playbook": "playbook", "summary": "5p-summary"}
 
+
 class Builder(Protocol):
     """Makes one kind of report of a workbook: of ``theme`` when given (``--theme``), else of the default."""
 
