@@ -55,7 +55,7 @@ def _status(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
 
 def _unmet(capsys: pytest.CaptureFixture[str], stage: str) -> list[str]:
     data = _status(capsys)
-    [found] = [s for s in data["stages"] if s["id"] == stage]  # type: ignore[attr-defined]
+    [found] = [s for s in data["stages"] if s["id"] == stage]
     return [c["title"] for c in found["criteria"] if c["required"] and not c["met"]]
 
 
@@ -78,8 +78,12 @@ def _meeting(ward: Path, date: str, reflection: str = "") -> None:
     _edit(path, "  leader: null", "  leader: Ana Silva")
     _edit(path, "  recorder: null", "  recorder: Ben Ode")
     if reflection:
-        _edit(path, "notes: null", f"notes: Review of the first theme.\nreflection: {reflection}\n"
-              "celebration: Cake on the ward for a year of earlier discharges")
+        _edit(
+            path,
+            "notes: null",
+            f"notes: Review of the first theme.\nreflection: {reflection}\n"
+            "celebration: Cake on the ward for a year of earlier discharges",
+        )
 
 
 def _runs(ward: Path, rows: list[tuple[int, int]]) -> str:
@@ -131,7 +135,11 @@ def test_a_ward_team_from_init_to_the_story_of_its_first_theme_after_the_second(
     assert "Ben Ode" in manifest and "healthcare assistant" in manifest and "lead: true" in manifest
 
     # 2. The 5Ps, written in the files as a team would, with a typical slip found by check.
-    _edit(ward / "5ps" / "purpose.yaml", 'statement: ""', "statement: Get people home safely, on the day they are ready")
+    _edit(
+        ward / "5ps" / "purpose.yaml",
+        'statement: ""',
+        "statement: Get people home safely, on the day they are ready",
+    )
     _edit(ward / "5ps" / "patients.yaml", "population: null", "populaton: 28 beds")
     _edit(ward / "5ps" / "patients.yaml", "age_bands: []", "age_bands:\n  - {band: 75+, percent: 62}")
     _edit(
@@ -163,36 +171,66 @@ def test_a_ward_team_from_init_to_the_story_of_its_first_theme_after_the_second(
     _edit(ward / "themes.yaml", "selected: null", "selected: Discharge before noon")
     code, out, _ = call(capsys, "check", "--no-git", "--today", TODAY)
     assert code == 1 and "did you mean `T1` (Discharge before noon)?" in out
-    _edit(ward / "themes.yaml", "selected: null" if False else "selected: Discharge before noon", "selected: T1")
+    _edit(ward / "themes.yaml", "selected: Discharge before noon", "selected: T1")
 
-    # 4. Three lead team meetings with a leader and a recorder, and a self-assessment.
+    # 4. Not ready yet: one clear answer, and nothing changed. Then three lead team meetings
+    #    with a leader and a recorder, and a self-assessment.
+    code, out, _ = call(capsys, "ramp", "next", "--dry-run", "--today", TODAY)
+    assert code == 1 and "Not ready to move from Assess to Diagnose" in out and "+++" not in out
     for n in (1, 8, 15):
         assert f"meetings/{_day(n)}.yaml" in _ok(capsys, "new", "meeting", "--date", _day(n))
         _meeting(ward, _day(n))
     out = _ok(capsys, "new", "self-assessment", "--date", _day(15))
     assessment = ward / "self-assessment" / f"{_day(15)}.yaml"
     assert assessment.is_file(), out
-    _edit(assessment, "ratings: {}", "ratings:\n  leadership: 3\n  patient-focus: 4\n  performance-results: 2")
+    _edit(
+        assessment, "ratings: {}", "ratings:\n  leadership: 3\n  patient-focus: 4\n  performance-results: 2"
+    )
     _edit(assessment, "respondents: null", "respondents: 6")
     assert _unmet(capsys, "assess") == []
     _move(capsys, _day(16), "Diagnose")
 
     # 5. Diagnose: a measure with a baseline from the bed board's export, aims, the map, the fishbone.
     _ok(
-        capsys, "new", "measure", "--id", "noon", "--name", "Discharged by noon", "--unit", "patients",
-        "--description", "patients discharged before 12:00 in the week", "--data-source", "bed board",
-        "--direction", "up", "--chart", "c", "--frequency", "weekly", "--csv",
+        capsys,
+        "new",
+        "measure",
+        "--id",
+        "noon",
+        "--name",
+        "Discharged by noon",
+        "--unit",
+        "patients",
+        "--description",
+        "patients discharged before 12:00 in the week",
+        "--data-source",
+        "bed board",
+        "--direction",
+        "up",
+        "--chart",
+        "c",
+        "--frequency",
+        "weekly",
+        "--csv",
     )
     export = tmp_path / "bed board.csv"
-    export.write_text(
-        _runs(ward, [(n, 3 + (n // 7) % 3) for n in range(-84, 21, 7)]), encoding="utf-8"
-    )
+    export.write_text(_runs(ward, [(n, 3 + (n // 7) % 3) for n in range(-84, 21, 7)]), encoding="utf-8")
     monkeypatch.chdir(ward / "measures")  # inside the workbook, as with git
     out = _ok(
-        capsys, "measure", "import", "noon", str(export), "--date-column", "Woche", "--value-column",
-        "Anzahl", "--today", TODAY,
+        capsys,
+        "measure",
+        "import",
+        "noon",
+        str(export),
+        "--date-column",
+        "Woche",
+        "--value-column",
+        "Anzahl",
+        "--today",
+        TODAY,
     )
     assert "Added 15 values to noon" in out
+    assert f"15 value(s), newest {_day(14)}" in _ok(capsys, "measure", "list")
     monkeypatch.chdir(ward)
     _write(
         ward / "aims.yaml",
@@ -252,12 +290,29 @@ def test_a_ward_team_from_init_to_the_story_of_its_first_theme_after_the_second(
     _move(capsys, _day(60), "Sustain")
 
     # 7. Sustain: the playbook, an SDSA cycle, the reflection, T1 done and T2 selected, the move.
-    _ok(capsys, "new", "playbook", "--id", "discharge-day", "--title", "The discharge day", "--change", "C1",
-        "--today", TODAY)
+    _ok(
+        capsys,
+        "new",
+        "playbook",
+        "--id",
+        "discharge-day",
+        "--title",
+        "The discharge day",
+        "--change",
+        "C1",
+        "--today",
+        TODAY,
+    )
     entry = ward / "playbook" / "discharge-day.yaml"
-    _edit(entry, "steps: []", "steps:\n  - {step: Write tablets to take out, who: consultant, when: the day before}\n"
-          "  - {step: 'Check the list at the 08:30 huddle', who: nurse}")
-    assert "SDSA-1" in _ok(capsys, "new", "sdsa", "--change", "C1", "--playbook", "discharge-day", "--today", _day(62))
+    _edit(
+        entry,
+        "steps: []",
+        "steps:\n  - {step: Write tablets to take out, who: consultant, when: the day before}\n"
+        "  - {step: 'Check the list at the 08:30 huddle', who: nurse}",
+    )
+    assert "SDSA-1" in _ok(
+        capsys, "new", "sdsa", "--change", "C1", "--playbook", "discharge-day", "--today", _day(62)
+    )
     sdsa = ward / "sdsa" / "SDSA-1.yaml"
     _edit(sdsa, "  standard: null", "  standard: Tablets to take out written the day before, in every bay")
     _edit(sdsa, "  started: null", f"  started: {_day(63)}")
@@ -273,7 +328,16 @@ def test_a_ward_team_from_init_to_the_story_of_its_first_theme_after_the_second(
     assert code == 0 and "Nothing was changed" in out
     _move(capsys, _day(125), "Diagnose")
     data = _status(capsys)
-    assert data["stage"]["id"] == "diagnose" and data["stage"]["cycle"] == 2  # type: ignore[index]
+    assert data["stage"]["id"] == "diagnose" and data["stage"]["cycle"] == 2
+    moves = [h for h in data["history"] if h["track"] == "stage"]
+    assert [(h["to"], h["date"], h["theme"]) for h in moves] == [
+        ("diagnose", _day(16), "T1"),
+        ("treat", _day(30), "T1"),
+        ("sustain", _day(60), "T1"),
+        ("diagnose", _day(125), "T1"),
+    ]
+    diagnose = next(s for s in data["stages"] if s["id"] == "diagnose")
+    assert diagnose["criteria"][0]["detail"].startswith("T2 ")
 
     # 8. The second theme begins: its own aim, fishbone and change idea.
     _edit(
@@ -292,8 +356,24 @@ def test_a_ward_team_from_init_to_the_story_of_its_first_theme_after_the_second(
     assert code == 0, out
 
     # 9. Every report of both themes in every format.
-    out = _ok(capsys, "report", "--theme", "T1", "--kind", "all", "-f", "pdf", "-f", "html", "-f", "md",
-              "-o", str(tmp_path / "T1"), "--today", TODAY)
+    out = _ok(
+        capsys,
+        "report",
+        "--theme",
+        "T1",
+        "--kind",
+        "all",
+        "-f",
+        "pdf",
+        "-f",
+        "html",
+        "-f",
+        "md",
+        "-o",
+        str(tmp_path / "T1"),
+        "--today",
+        TODAY,
+    )
     assert out.count("wrote ") == 9, out
     story = squash(pdf_text(tmp_path / "T1" / "storyboard.pdf"))
     for words in (
@@ -314,8 +394,22 @@ def test_a_ward_team_from_init_to_the_story_of_its_first_theme_after_the_second(
     assert "Tablets to take out" in (tmp_path / "T1" / "playbook.html").read_text(encoding="utf-8")
     assert "Get people home safely" in pdf_text(tmp_path / "T1" / "5p-summary.pdf")
 
-    out = _ok(capsys, "report", "--kind", "all", "-f", "pdf", "-f", "html", "-f", "md",
-              "-o", str(tmp_path / "T2"), "--today", TODAY)
+    out = _ok(
+        capsys,
+        "report",
+        "--kind",
+        "all",
+        "-f",
+        "pdf",
+        "-f",
+        "html",
+        "-f",
+        "md",
+        "-o",
+        str(tmp_path / "T2"),
+        "--today",
+        TODAY,
+    )
     assert out.count("wrote ") == 9, out
     # The playbook is the team's standard work, whichever theme it came from; T2 has none of its own yet.
     assert "The discharge day" in (tmp_path / "T2" / "playbook.md").read_text(encoding="utf-8")

@@ -286,3 +286,20 @@ def test_the_ramp_cycles_of_an_old_ramp_file_without_themes(tmp_path: Path) -> N
     [cycle] = facts.ramp_cycles
     assert (cycle.number, cycle.theme, cycle.stage, cycle.finished) == (1, "T1", "sustain", None)
     assert [m.to for m in cycle.moves] == ["assess", "diagnose", "treat", "sustain"]
+
+
+def test_the_second_themes_treat_checklist_judges_its_own_ideas_votes_and_cycles(two_themes: Path) -> None:
+    from microsys.ramp.criteria import evaluate
+
+    facts = Facts(load_workbook(two_themes), TODAY)
+    assert facts.theme is not None and facts.theme.id == "T2"
+    treat = {e.criterion.id: e.outcome for e in evaluate(facts, "treat")}
+    # T1's multi-vote and its five cycles are not T2's.
+    assert treat["treat.change-ideas"].detail == "2 idea(s), 0 multi-vote round(s)"
+    assert not treat["treat.change-ideas"].ok
+    assert not treat["treat.cycle-completed"].ok
+    t1 = {
+        e.criterion.id: e.outcome
+        for e in evaluate(Facts(load_workbook(two_themes), TODAY, theme="T1"), "treat")
+    }
+    assert t1["treat.change-ideas"].ok and t1["treat.cycle-completed"].ok

@@ -261,7 +261,7 @@ def measure_remove(
 def register(app: typer.Typer) -> None:
     """Add the ``measure`` group to the app."""
     group = typer.Typer(
-        help="Add values to measures (one at a time, or from a spreadsheet), list them, show one, remove one.",
+        help="Add values to measures (one at a time, or from a spreadsheet), list, show or remove them.",
         no_args_is_help=True,
     )
     # Unknown options pass through as arguments so that `-5` is a value; leading_folder refuses the rest.

@@ -23,6 +23,7 @@ from microsys.schema.improvement import ChangeIdea, GlobalAim, SpecificAim, Them
 from microsys.schema.measures import Measure
 from microsys.schema.meetings import Meeting
 from microsys.schema.placeholders import filled as filled  # re-exported: the ramp's notion of "done"
+from microsys.workbook.belonging import Belonging
 from microsys.workbook.githistory import CycleHistory, prediction_late
 from microsys.workbook.loader import Workbook
 
@@ -95,6 +96,11 @@ class Facts:
     def ramp(self) -> RampState:
         """ramp.yaml (defaults when missing or invalid)."""
         return self.wb.ramp
+
+    @cached_property
+    def belonging(self) -> Belonging:
+        """Which theme each record belongs to."""
+        return Belonging(self.wb)
 
     # --- meetings ----------------------------------------------------------
     @cached_property
