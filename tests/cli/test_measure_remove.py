@@ -181,3 +181,15 @@ def test_a_killed_removal_is_put_back_by_the_next_writing_command(
         assert "stopped half-way; put back" in err and "measures/old-wait.yaml" in err
     after = snapshot(cf_clinic)
     assert {k for k in after if after.get(k) != before.get(k)} == {"change-ideas.yaml"}
+
+
+def test_a_pathways_hand_offs_are_references_too(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import EXAMPLES, NOT_SOURCE
+
+    root = tmp_path / "sepsis"
+    shutil.copytree(EXAMPLES / "sepsis-big-room" / "pathway", root, ignore=NOT_SOURCE)
+    code, _, err = call(capsys, "measure", "remove", str(root), "antibiotics-within-hour", "--yes", "--force")
+    assert code == 1
+    assert "pathway.yaml:24:16: `hand_offs` > item 1 > `measures` > item 1" in err
