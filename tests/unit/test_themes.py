@@ -303,3 +303,11 @@ def test_the_second_themes_treat_checklist_judges_its_own_ideas_votes_and_cycles
         for e in evaluate(Facts(load_workbook(two_themes), TODAY, theme="T1"), "treat")
     }
     assert t1["treat.change-ideas"].ok and t1["treat.cycle-completed"].ok
+
+
+def test_a_theme_not_started_yet_has_everything_still_to_come(two_themes: Path) -> None:
+    b = board(two_themes, "T3")
+    theme = b.section("theme")
+    assert isinstance(theme, ThemeSection) and theme.title == "Adherence"
+    assert b.section("cycles") is None and b.section("fishbone") is None
+    assert b.not_yet and not any(n.missing for n in b.not_yet)

@@ -121,6 +121,8 @@ class Story:
         t = self.facts.theme
         if t is not None and t.status == "done":
             return len(STAGES)
+        if t is not None and self.facts.theme_id is not None and t.id not in self.belonging.worked:
+            return 0  # a theme the team has not started: everything is still to come
         return STAGES.index(self.wb.ramp.stage)
 
     @cached_property
