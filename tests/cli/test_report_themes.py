@@ -47,3 +47,14 @@ def test_an_unknown_theme_is_a_plain_error_listing_the_themes_and_nothing_is_wri
         "did you mean T2 (Capacity)? The themes are: T1 (Clinic flow); T2 (Capacity); T3 (Adherence)" in err
     )
     assert "Traceback" not in err and not (root / "build").exists()
+
+
+def test_a_themes_playbook_says_whose_entries_it_holds(capsys, tmp_path: Path) -> None:
+    root = moved_on(tmp_path)
+    code, _, err = call(
+        capsys, "report", str(root), "--theme", "T1", "--kind", "playbook", "-f", "md", "-f", "pdf"
+    )
+    assert code == 0, err
+    md = (root / "build" / "playbook.md").read_text(encoding="utf-8")
+    assert "The entries of theme T1: Clinic flow." in md
+    assert squash("Theme T1: Clinic flow") in squash(pdf_text(root / "build" / "playbook.pdf"))

@@ -271,6 +271,8 @@ def test_a_themes_playbook_has_only_that_themes_chapters_and_the_default_has_all
         for theme in (None, "T1", "T2")
         if isinstance(body := playbook(wb, TODAY, theme).body, Playbook)
     }
+    heads = {theme: playbook(wb, TODAY, theme).body.header.theme for theme in (None, "T2")}
+    assert heads == {None: "", "T2": "T2: Capacity"}
     assert chapters == {
         None: ["review-clinic", "cf-clinic-day"],
         "T1": ["cf-clinic-day"],
