@@ -37,6 +37,9 @@ from microsys.report.model import (
     ChangeIdeasSection,
     CycleItem,
     CyclesSection,
+    DriverFigure,
+    DriverItem,
+    DriversSection,
     Figure,
     FishboneFigure,
     FishboneSection,
@@ -68,9 +71,9 @@ from microsys.report.model import (
     prose,
     prose_all,
 )
-from microsys.report.shapes import Bar
+from microsys.report.shapes import Bar, Idea, Primary, Secondary
 from microsys.schema.cycles import PDSA, SDSA
-from microsys.schema.improvement import GlobalAim, SpecificAim
+from microsys.schema.improvement import DriverDiagram, GlobalAim, SpecificAim
 from microsys.schema.measures import Measure
 from microsys.spc.kinds import kind
 from microsys.spc.stats import median
@@ -270,6 +273,71 @@ def fishbone(story: Story) -> FishboneSection | None:
     return FishboneSection(Prose(fb.effect), name)
 
 
+def drivers(story: Story) -> DriversSection | None:
+    """The driver diagram of the theme's aim: drawn, and in words for HTML and Markdown."""
+    diagram = theme_driver_diagram(story.wb, story.facts.global_aim)
+    if diagram is None:
+        return None
+    # A poster cut to fit its page gives each label fewer lines (the drawing lists what it cut).
+    most = 12 if story.clip.budget >= 1 else max(3, int(6 * story.clip.budget))
+    drawn = driver_figure(story.wb, diagram, most)
+    if drawn is None:
+        return None
+    figure, items, measures = drawn
+    story.figures.append(figure)
+    # A measure whose file has errors is left out, like everywhere else in the reports.
+    names = prose_all(story.measures[m].name for m in measures if m in story.measures)
+    return DriversSection(figure.aim, figure.name, items, names)
+
+
+def driver_figure(
+    wb: Workbook, diagram: DriverDiagram, most_lines: int = 12
+) -> tuple[DriverFigure, tuple[DriverItem, ...], list[str]] | None:
+    """A driver diagram's figure, its drivers in words and its measures' ids (None: no driver written).
+
+    Drivers still holding the template's `...` are left out.
+    """
+    aims = wb.aims
+    ga = aims.global_aim_of(diagram.aim) if aims else None
+    measure_by_id = {m.id: m for m in wb.measures}
+    aim = driver_aim_text(diagram, aims.specific_aims if aims else [], ga, measure_by_id)
+    ci = wb.change_ideas
+    known = {i.id: i for i in (ci.ideas if ci else [])}
+    primary: list[Primary] = []
+    items: list[DriverItem] = []
+    measures: list[str] = []
+    for p in diagram.primary:
+        if not filled(p.driver):
+            continue
+        measures += [m for m in p.measures if m not in measures]
+        seconds: list[Secondary] = []
+        for sec in p.secondary:
+            if not filled(sec.driver):
+                continue
+            ideas = tuple(
+                Idea(c, known[c].title if c in known else "", known[c].status if c in known else "idea")
+                for c in sec.changes
+            )
+            seconds.append(Secondary(sec.driver, ideas))
+            items.append(
+                DriverItem(
+                    Prose(p.driver),
+                    Prose(sec.driver),
+                    prose_all(f"{i.id} {i.title}".strip() for i in ideas),
+                    prose_all(sec.causes),
+                )
+            )
+            measures += [m for m in sec.measures if m not in measures]
+        if not seconds:  # a primary driver alone still has its row in words
+            items.append(DriverItem(Prose(p.driver), Prose(""), (), ()))
+        primary.append(Primary(p.driver, tuple(seconds)))
+    if not primary:
+        return None
+    name = f"drivers-{slug(diagram.id)}.svg"
+    figure = DriverFigure(name, Prose("Driver diagram"), Prose(aim), tuple(primary), most_lines)
+    return figure, tuple(items), measures
+
+
 def change_ideas(story: Story) -> ChangeIdeasSection | None:
     """The theme's change ideas, and the latest multi-vote among them."""
     ci = story.wb.change_ideas
@@ -396,6 +464,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("process_map", "The process as it was", "diagnose", process_map, MICROSYSTEM),
     Section("specific_aims", "Specific aims", "diagnose", specific_aims),
     Section("fishbone", "Causes", "diagnose", fishbone, optional=PATHWAY),
+    Section("drivers", "Driver diagram", "diagnose", drivers, optional=PATHWAY),
     Section("change_ideas", "Change ideas", "treat", change_ideas),
     Section("cycles", "Tests of change (PDSA)", "treat", cycles),
     Section("measures", "Measures", "treat", measures),
@@ -454,6 +523,31 @@ def global_aim_text(ga: GlobalAim) -> str:
         text += f" It matters now because {why[:1].lower()}{why[1:]}"
         text += "" if text.endswith(".") else "."
     return text
+
+
+def theme_driver_diagram(wb: Workbook, ga: GlobalAim | None) -> DriverDiagram | None:
+    """The driver diagram of the global aim ``ga`` (through a specific aim or itself), the latest drawn."""
+    aims = wb.aims
+    diagrams = [
+        dd
+        for dd in wb.driver_diagrams
+        if ga is None or (aims is not None and (found := aims.global_aim_of(dd.aim)) and found.id == ga.id)
+    ]
+    if not diagrams:
+        return None
+    return max(diagrams, key=lambda dd: (dd.drawn_on or dt.date.min, dd.id))
+
+
+def driver_aim_text(
+    dd: DriverDiagram, specific: list[SpecificAim], ga: GlobalAim | None, measures: dict[str, Measure]
+) -> str:
+    """The aim at the root of a driver diagram: the specific aim's words, else the global aim's process."""
+    sa = next((a for a in specific if a.id == dd.aim), None)
+    if sa is not None:
+        return " ".join((sa.statement or specific_text(sa, measures)).split())
+    if dd.title:
+        return dd.title
+    return f"Improve {ga.process}" if ga is not None else dd.aim
 
 
 def specific_text(a: SpecificAim, measures: dict[str, Measure]) -> str:
