@@ -126,6 +126,7 @@ def test_every_record_of_the_cf_clinic_belongs_to_the_theme_it_works_on(two_them
     assert {f.id: b.fishbone(f) for f in wb.fishbones} == {"clinic-waits": {"T1"}, "capacity": {"T2"}}
     assert [b.process_map(pm) for pm in wb.process_maps] == [{"T1"}]
     assert [b.playbook(p) for p in wb.playbook] == [{"T1"}]
+    assert [b.driver_diagram(dd) for dd in wb.driver_diagrams] == [{"T1"}]
     assert wb.change_ideas is not None
     assert [b.vote(v) for v in wb.change_ideas.votes] == [{"T1"}]
     measures = {m.id: b.measure(m) for m in wb.measures}
@@ -191,6 +192,7 @@ def test_a_finished_themes_storyboard_is_its_own_story_after_the_team_moved_on(t
     assert isinstance(fishbone, FishboneSection) and fishbone.effect.startswith("Patients wait")
     sustain = b.section("sustain")
     assert isinstance(sustain, SustainSection) and [s.id for s in sustain.sdsa] == ["SDSA-1", "SDSA-2"]
+    assert b.section("drivers") is not None  # T1's driver diagram, drawn from SA1
     ideas = b.section("change_ideas")
     assert isinstance(ideas, ChangeIdeasSection) and [i.id for i in ideas.items] == [
         "C1",
@@ -224,8 +226,9 @@ def test_the_default_storyboard_tells_the_theme_being_worked_on(two_themes: Path
     assert isinstance(fishbone, FishboneSection) and fishbone.effect == "Too few review slots"
     aims = b.section("specific_aims")
     assert isinstance(aims, SpecificAimsSection) and [a.id for a in aims.items] == ["SA3"]
-    # T1's map, playbook and SDSA cycles are not T2's story.
+    # T1's map, driver diagram, playbook and SDSA cycles are not T2's story.
     assert b.section("process_map") is None and b.section("sustain") is None
+    assert b.section("drivers") is None
     head = b.header
     assert head.theme == "T2: Capacity" and head.cycle == 2 and head.stage == "diagnose"
     assert head.ramp == ("Diagnose 10 Nov 2026",)

@@ -13,15 +13,16 @@ specific aim       its global aim's theme
 process map        its ``global_aim:``'s theme; else the themes of the playbook
                    entries that name it; else the only theme worked on
 fishbone           its ``global_aim:``'s theme; else the only theme worked on
+driver diagram     its ``aim:``'s theme (a specific aim's or a global aim's)
 change idea        its ``theme:``; else the only theme worked on
 multi-vote round   the themes of the change ideas it counts or selects
 PDSA cycle         its change idea's theme
 SDSA cycle         its change idea's theme; else its playbook entry's themes
 playbook entry     the themes of the change ideas it standardises; else its
                    process map's theme; else the only theme worked on
-measure            the themes of the specific aims, cycles and playbook
-                   entries that name it; a measure none names is the team's,
-                   and belongs to every theme
+measure            the themes of the specific aims, cycles, playbook entries
+                   and driver diagrams that name it; a measure none names is
+                   the team's, and belongs to every theme
 =================  ==========================================================
 
 "The only theme worked on" is the theme when the workbook has worked on just one
@@ -49,6 +50,7 @@ from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
 from microsys.schema.improvement import (
     ChangeIdea,
     ChangeIdeas,
+    DriverDiagram,
     Fishbone,
     GlobalAim,
     ProcessMap,
@@ -119,6 +121,12 @@ class Belonging:
         """Its global aim's theme; else the only theme."""
         return self._aim(fb.global_aim) if fb.global_aim else self.only
 
+    def driver_diagram(self, dd: DriverDiagram) -> ThemeIds:
+        """Its aim's theme (the aim is a specific aim or a global aim)."""
+        aims = self.wb.aims
+        ga = aims.global_aim_of(dd.aim) if aims is not None else None
+        return self._known(ga.theme) if ga is not None else NONE
+
     def change_idea(self, idea: ChangeIdea) -> ThemeIds:
         """Its ``theme:``; else the only theme."""
         return self._known(idea.theme) if idea.theme else self.only
@@ -158,7 +166,7 @@ class Belonging:
         return self.only
 
     def measure(self, m: Measure) -> ThemeIds:
-        """The themes of the aims, cycles and playbook entries naming it; every theme when none does."""
+        """The themes of the aims, cycles, playbook entries and driver diagrams naming it; else all."""
         aims = self.wb.aims
         found: set[str] = set()
         for sa in aims.specific_aims if aims else []:
@@ -173,6 +181,13 @@ class Belonging:
         for p in self.wb.playbook:
             if m.id in p.measures:
                 found |= self.playbook(p)
+        for dd in self.wb.driver_diagrams:
+            named = [
+                *(p.measures for p in dd.primary),
+                *(s.measures for p in dd.primary for s in p.secondary),
+            ]
+            if any(m.id in ids for ids in named):
+                found |= self.driver_diagram(dd)
         return frozenset(found) if found else frozenset(self.themes)
 
     # --- questions the reports ask ----------------------------------------
@@ -203,6 +218,7 @@ KINDS: dict[str, Kind] = {
         Kind("specific_aim", "specific aim", Belonging.specific_aim),
         Kind("process_map", "process map", Belonging.process_map),
         Kind("fishbone", "fishbone", Belonging.fishbone),
+        Kind("driver_diagram", "driver diagram", Belonging.driver_diagram),
         Kind("change_idea", "change idea", Belonging.change_idea),
         Kind("vote", "multi-vote round", Belonging.vote),
         Kind("pdsa", "PDSA cycle", Belonging.pdsa),
