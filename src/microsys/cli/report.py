@@ -73,6 +73,13 @@ def report(
         "--force",
         help="Replace an existing file microsys did not make (never a workbook's own files).",
     ),
+    theme: str | None = typer.Option(
+        None,
+        "--theme",
+        metavar="THEME",
+        help="The theme whose story to tell, by id or title, e.g. T1 (default: the one being worked on). "
+        "A finished theme's storyboard can be printed at any time.",
+    ),
 ) -> None:
     """Render the storyboard poster, the playbook or the 5P summary as PDF, HTML or Markdown.
 
@@ -83,7 +90,7 @@ def report(
     where the rest is, and listed here. A workbook can restyle its reports with its
     own templates in templates/report/ and a logo in assets/.
 
-    Example: microsys report examples/sheffield-cf-clinic --kind all --format pdf --format html
+    Example: microsys report examples/sheffield-cf-clinic --kind all --format pdf --format html --theme T1
     """
     from microsys.render import workers
 
@@ -101,6 +108,7 @@ def report(
         today=parse_today(today),
         force=force,
         allow_pages=allow_pages,
+        theme=theme,
     )
     tasks = plan(find(paths, every), options)
     outcomes = run_all(tasks, Renderer(options))
