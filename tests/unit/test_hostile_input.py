@@ -37,18 +37,18 @@ def test_generated_nesting_never_crashes_or_hangs(unit: list[str], repeat: int, 
     # A unit of pieces repeated up to 30,000 times nests as deep as its brackets allow:
     # the C composer crashed a few thousand levels down, whatever hid them from the pre-scan.
     text = "a: " + "".join(unit) * repeat + tail
-    start = time.perf_counter()
+    start = time.process_time()
     data, diags = parse_text(Path("x.yaml"), text, ReadLimits(max_bytes=10**8))
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
     assert (data is None) == bool(diags)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=400))
 def test_any_text_ends_in_data_or_findings_quickly(text: str) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     data, diags = parse_text(Path("x.yaml"), text)
-    assert time.perf_counter() - start < 3  # generous: the machine running the tests may be busy
+    assert time.process_time() - start < 3  # generous: the machine running the tests may be busy
     assert (data is None) == bool(diags)
     assert all(d.rule.startswith("yaml.") for d in diags)
 
@@ -66,9 +66,9 @@ def test_merge_key_bomb_stops_within_a_second() -> None:
     lines = ["a0: &a0 {x: 1, y: 2}"]
     for i in range(1, 23):
         lines.append(f"a{i}: &a{i} {{<<: [*a{i - 1}, *a{i - 1}], k{i}: 1}}")
-    start = time.perf_counter()
+    start = time.process_time()
     data, diags = parse_text(Path("m.yaml"), "\n".join(lines) + "\n")
-    assert time.perf_counter() - start < 5  # about 0.05 s; unbounded it took minutes
+    assert time.process_time() - start < 5  # about 0.05 s; unbounded it took minutes
     assert data is None and [(d.rule, d.line) for d in diags] == [("yaml.too-many-nodes", 2)]
 
 
@@ -78,9 +78,9 @@ def test_merges_within_the_budget_still_load() -> None:
 
 
 def test_a_million_values_stop_at_the_node_budget() -> None:
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a busy machine does not make it fail
     data, diags = parse_text(Path("x.yaml"), "[" + "1," * 1_000_000 + "]", ReadLimits(max_bytes=10**8))
-    assert time.perf_counter() - start < 8  # about 1 s; composing all of them took 15 s
+    assert time.process_time() - start < 8  # about 1 s; composing all of them took 15 s
     assert data is None and [d.rule for d in diags] == ["yaml.too-many-nodes"]
     assert "values" in diags[0].message and "anchors" not in diags[0].message
 
@@ -117,9 +117,9 @@ def test_only_ordinary_files_inside_the_workbook_are_read(tmp_path: Path) -> Non
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
 def test_a_named_pipe_is_never_opened(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.yaml")
-    start = time.perf_counter()
+    start = time.process_time()
     loaded = read_text(tmp_path / "pipe.yaml", inside=tmp_path)
-    assert time.perf_counter() - start < 1
+    assert time.process_time() - start < 1
     assert [d.rule for d in loaded.diagnostics] == ["file.not-regular"]
     assert "named pipe" in loaded.diagnostics[0].message
 
@@ -218,9 +218,9 @@ def test_finding_workbooks_is_linear(tmp_path: Path) -> None:
         (tmp_path / f"wb{i:04d}").mkdir()
         (tmp_path / f"wb{i:04d}" / "microsys.yaml").write_text(MANIFEST)
     (tmp_path / "again").symlink_to(tmp_path / "wb0000")
-    start = time.perf_counter()
+    start = time.process_time()
     roots = find_workbooks([tmp_path, tmp_path / "again"])
-    assert time.perf_counter() - start < 8  # 24 s before, with a resolve() per earlier workbook
+    assert time.process_time() - start < 8  # 24 s before, with a resolve() per earlier workbook
     assert len(roots) == 1000
 
 

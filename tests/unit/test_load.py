@@ -28,9 +28,9 @@ def test_alias_bomb_is_refused_quickly() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 9):
         lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
-    start = time.perf_counter()
+    start = time.process_time()
     data, diags = parse_text(Path("bomb.yaml"), "\n".join(lines) + "\n")
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
     assert data is None
     assert [d.rule for d in diags] == ["yaml.too-many-nodes"]
     assert diags[0].line == 2
@@ -44,9 +44,9 @@ def test_small_aliases_are_fine() -> None:
 def test_very_deep_nesting_is_refused_without_crashing() -> None:
     # 100,000 levels crash a C parser that recurses without a guard.
     text = "a: " + "[" * 100_000 + "]" * 100_000 + "\n"
-    start = time.perf_counter()
+    start = time.process_time()
     data, diags = parse_text(Path("deep.yaml"), text)
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
     assert data is None and diags[0].rule == "yaml.too-deep"
 
 
