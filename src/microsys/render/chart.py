@@ -274,9 +274,10 @@ def _icon_size(width: float) -> float:
 
 def _icon_names(analysis: Analysis) -> list[tuple[str, str]]:
     """The (kind, icon) pairs to draw: only on charts read with the nhs rules, as the NHS does."""
-    if analysis.rules != "nhs" or analysis.variation is None:
+    if analysis.rules != "nhs" or analysis.recent is None:
         return []
-    out = [("variation", variation_icon(analysis.variation, analysis.direction))]
+    # The latest phase's special cause still going on (Analysis.recent), as status and the data wall say.
+    out = [("variation", variation_icon(analysis.recent, analysis.direction))]
     if analysis.assurance is not None:
         out.append(("assurance", assurance_icon(analysis.assurance)))
     return out
