@@ -322,13 +322,16 @@ def render(folder: Path, options: WallOptions) -> list[Path]:
     return write(files, folder, options.force)
 
 
-def write(files: dict[Path, bytes], folder: Path, force: bool) -> list[Path]:
-    """Write outputs of ``folder`` together, marked as microsys's, refusing files microsys did not make."""
+def write(files: dict[Path, bytes], folder: Path, force: bool, root: Path | None = None) -> list[Path]:
+    """Write outputs of ``folder`` together (inside ``root`` when given), marked as microsys's.
+
+    A file microsys did not make is refused (unless ``force``), before anything is written.
+    """
     refuse_all(list(files), force=force)
     source = source_name(folder.resolve())
     return commit(
         [Change(path, stamp(path, content, source), read_bytes(path)) for path, content in files.items()],
-        root=contained_in(list(files), folder) or _common_root(list(files)),
+        root=root or contained_in(list(files), folder) or _common_root(list(files)),
     )
 
 
