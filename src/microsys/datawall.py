@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING
 from microsys.errors import IdentifierRefusedError, UsageError
 from microsys.ownership import contained_in, refuse_all, source_name, stamp
 from microsys.report.model import ChartFigure, Prose
-from microsys.report.wall import KEY_MEASURES, OTHER_GROUP, TILE_SIZE, DataWall, Group, SystemMeasure, Team, Tile
+from microsys.report.wall import (
+    KEY_MEASURES,
+    OTHER_GROUP,
+    TILE_SIZE,
+    DataWall,
+    Group,
+    SystemMeasure,
+    Team,
+    Tile,
+)
 from microsys.storage import Change, commit, read_bytes
 
 if TYPE_CHECKING:
@@ -186,7 +195,7 @@ def _system_measures(folder: Path) -> tuple[list[SystemMeasure], list[ChartFigur
     path = folder / ORGANISATION
     if not path.is_file():
         return [], []
-    _, data, findings = load_file(path)
+    _, data, _ = load_file(path)
     try:
         org = Organisation.model_validate(data)
     except ValueError:
@@ -290,7 +299,7 @@ def draw(wall: DataWall, folder: Path) -> Drawn:
 
 
 def targets(folder: Path, options: WallOptions) -> dict[str, Path]:
-    """Where each format goes: ``build/datawall.FORMAT`` in the folder, the --out file, or in the --out folder."""
+    """Where each format goes: ``build/datawall.FORMAT`` in the folder, the --out file or folder."""
     for f in options.formats:
         if f not in FORMATS:
             raise UsageError(f"`{f}` is not a format of the data wall", hint="use pdf or html")
@@ -318,7 +327,9 @@ def render(folder: Path, options: WallOptions) -> list[Path]:
     drawn = draw(wall, folder)
     files: dict[Path, bytes] = {}
     for fmt, target in places.items():
-        files[target] = html(wall, drawn).encode("utf-8") if fmt == "html" else pdf(wall, drawn, folder, options.paper)
+        files[target] = (
+            html(wall, drawn).encode("utf-8") if fmt == "html" else pdf(wall, drawn, folder, options.paper)
+        )
     return write(files, folder, options.force)
 
 

@@ -138,7 +138,8 @@ def _index(rows: list[StatusRow], pages: dict[str, str], title: str, today: dt.d
 def _team_page(row: StatusRow, page: str, reports: dict[str, str], skipped: dict[str, str]) -> str:
     names = {"storyboard": "Storyboard", "playbook": "Playbook", "summary": "5P summary"}
     items = [
-        f'<li><a href="{_esc(_rel(href, page))}">{names.get(kind, kind)}</a></li>' for kind, href in reports.items()
+        f'<li><a href="{_esc(_rel(href, page))}">{names.get(kind, kind)}</a></li>'
+        for kind, href in reports.items()
     ]
     items += [f'<li class="muted">{names.get(kind, kind)}: {_esc(why)}</li>' for kind, why in skipped.items()]
     facts = (
@@ -162,14 +163,14 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
     """
     from microsys import datawall
     from microsys.overview import status
+    from microsys.render.figures import FigureStore
     from microsys.render.output import Request
     from microsys.render.output import render as render_report
     from microsys.render.pdf import Page
     from microsys.render.wall import html as wall_html
-    from microsys.reporting import DEFAULT_LANDSCAPE, DEFAULT_SIZE, NO_PLAYBOOK
     from microsys.report.kinds import BUILDERS, FILE_STEMS, KINDS, TITLES
     from microsys.report.model import Playbook
-    from microsys.render.figures import FigureStore
+    from microsys.reporting import DEFAULT_LANDSCAPE, DEFAULT_SIZE, NO_PLAYBOOK
     from microsys.workbook.discover import display_path
 
     out = options.out
@@ -213,6 +214,8 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
     wall = datawall.build(folder, books, view)
     drawn = datawall.draw(wall, folder)
     teams = {path: href for path, href in pages.items()}
-    files[out / WALL] = wall_html(wall, drawn, {"crumbs": [("All teams", INDEX)], "teams": teams}).encode("utf-8")
+    files[out / WALL] = wall_html(wall, drawn, {"crumbs": [("All teams", INDEX)], "teams": teams}).encode(
+        "utf-8"
+    )
     files[out / INDEX] = _index(list(view.rows), pages, title, options.today).encode("utf-8")
     return datawall.write(files, folder, options.force, root=Path(os.path.abspath(out)))

@@ -59,7 +59,12 @@ def test_datawall_charts_print_at_their_drawn_size(
     from microsys.report.wall import TILE_SIZE
 
     out = tmp_path / "wall.html"
-    assert call(capsys, "report", str(org), "--kind", "datawall", "-f", "html", "-o", str(out), "--today", TODAY)[0] == 0
+    assert (
+        call(
+            capsys, "report", str(org), "--kind", "datawall", "-f", "html", "-o", str(out), "--today", TODAY
+        )[0]
+        == 0
+    )
     html = out.read_text(encoding="utf-8")
     # Each chart is placed at its drawn width (a viewBox unit is a point): its text keeps its size in print.
     charts = re.findall(r'<svg [^>]*width="([\d.]+)pt" height="[\d.]+pt" viewBox="0 0 ([\d.]+) ', html)
@@ -125,7 +130,9 @@ def check_links(site: Path) -> dict[Path, set[Path]]:
             if not url.path:  # a link within the page
                 continue
             target = (page.parent / unquote(url.path)).resolve()
-            assert target.is_file() and target.is_relative_to(site.resolve()), f"{page}: {href} does not resolve"
+            assert target.is_file() and target.is_relative_to(site.resolve()), (
+                f"{page}: {href} does not resolve"
+            )
             graph[page].add(target)
         # SVG's own references (#clip ids) are local; nothing is fetched.
         assert all(s.startswith("#") for s in parser.sources), (page, parser.sources)
@@ -136,7 +143,7 @@ def test_site_is_self_contained_and_linked_both_ways(
     capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path
 ) -> None:
     site = tmp_path / "public"
-    code, said, err = call(capsys, "report", str(org), "--kind", "site", "-o", str(site), "--today", TODAY)
+    code, _, err = call(capsys, "report", str(org), "--kind", "site", "-o", str(site), "--today", TODAY)
     assert code == 0, err
     graph = check_links(site)
     index = (site / "index.html").resolve()
@@ -179,7 +186,9 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
-@pytest.mark.skipif(_chromium() is None, reason="headless Chromium is not installed (apt-get install chromium)")
+@pytest.mark.skipif(
+    _chromium() is None, reason="headless Chromium is not installed (apt-get install chromium)"
+)
 def test_site_works_in_a_real_browser_from_file_urls(
     capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path
 ) -> None:
@@ -188,7 +197,12 @@ def test_site_works_in_a_real_browser_from_file_urls(
     graph = check_links(site)
     # From the index, follow the links to a team page, its storyboard, and the data wall.
     team = site / "sepsis-big-room" / "pathway" / "index.html"
-    pages = [site / "index.html", team, site / "sepsis-big-room" / "pathway" / "storyboard.html", site / "datawall.html"]
+    pages = [
+        site / "index.html",
+        team,
+        site / "sepsis-big-room" / "pathway" / "storyboard.html",
+        site / "datawall.html",
+    ]
     assert team.resolve() in graph[(site / "index.html")] and pages[2].resolve() in graph[team]
     for page in pages:
         dom, log = _browse(page, tmp_path)

@@ -11,7 +11,13 @@ from microsys.errors import UsageError
 
 
 def folder_report(
-    kind: str, paths: list[Path], formats: list[str], size: str | None, out: Path | None, today: dt.date, force: bool
+    kind: str,
+    paths: list[Path],
+    formats: list[str],
+    size: str | None,
+    out: Path | None,
+    today: dt.date,
+    force: bool,
 ) -> None:
     """Make the data wall or the website of the one folder in ``paths`` and say what was written."""
     from microsys.workbook.discover import display_path
@@ -25,8 +31,9 @@ def folder_report(
     if kind == "site":
         from microsys.publishing import SiteOptions, render
 
-        written = render(folder, SiteOptions(out or folder / "build" / "site", today, force))
-        typer.echo(f"wrote {len(written)} file(s) of the site; open {display_path((out or folder / 'build' / 'site') / 'index.html')}")
+        site = out or folder / "build" / "site"
+        written = render(folder, SiteOptions(site, today, force))
+        typer.echo(f"wrote {len(written)} file(s) of the site; open {display_path(site / 'index.html')}")
         return
     from microsys.datawall import WallOptions
     from microsys.datawall import render as render_wall

@@ -32,11 +32,14 @@ def html(wall: DataWall, drawn: Drawn, links: dict[str, Any] | None = None) -> s
     """The wall as one HTML page; ``links`` (site only) adds the way back and each team's pages."""
     env = make_env([templates_dir() / "report"], autoescape=True)
     svgs = {
-        name: Markup(prefix_ids(plain(text), f"f{i}")) for i, (name, text) in enumerate(sorted(drawn.svgs.items()))
+        name: Markup(prefix_ids(plain(text), f"f{i}"))
+        for i, (name, text) in enumerate(sorted(drawn.svgs.items()))
     }
     icons = {name: Markup(prefix_ids(text, f"i{k}")) for k, (name, text) in enumerate(_icons().items())}
     page = env.get_template("datawall.html.j2")
-    return str(page.render(d=wall.data, svg=svgs, icon=icons, links={"crumbs": [], "teams": {}, **(links or {})}))
+    return str(
+        page.render(d=wall.data, svg=svgs, icon=icons, links={"crumbs": [], "teams": {}, **(links or {})})
+    )
 
 
 def pdf(wall: DataWall, drawn: Drawn, folder: Path, paper: str = "a3") -> bytes:

@@ -114,9 +114,7 @@ class DataWall:
     @property
     def data(self) -> dict[str, Any]:
         """The wall as plain JSON data for the templates (figures left out: they are drawn)."""
-        out = {
-            f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "figures"
-        }
+        out = {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "figures"}
         out["tile_width"], out["tile_height"] = self.tile_size
         return out
 

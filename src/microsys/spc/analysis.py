@@ -16,7 +16,7 @@ from typing import Literal
 
 from microsys.spc import stats
 from microsys.spc.kinds import CHART_TYPES, ChartKind, ChartType, kind
-from microsys.spc.limits import ChartError, Lines, LimitFunction, Subgroup
+from microsys.spc.limits import ChartError, LimitFunction, Lines, Subgroup
 from microsys.spc.mdc import Assurance, Variation, variation_of
 from microsys.spc.stats import NAN, isnan
 
@@ -627,8 +627,8 @@ def _recent(
 
     NHSRplotthedots' ``variation`` looks at the latest point alone, so a measure reads
     as common cause as soon as its latest point is not itself part of a pattern, and a
-    chart recalculated at the change (a new phase) almost always does. For a team's summary the question is whether the process changed
-    and is still changed, so this is:
+    chart recalculated at the change (a new phase) almost always does. For a team's
+    summary the question is whether the process changed and is still changed, so this is:
 
     1. in the latest phase, the type of the most recent special-cause point, when the
        data have not crossed the centre line since (it is in the latest run); else
