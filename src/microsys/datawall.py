@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from microsys.diagnostics import Diagnostic
 from microsys.errors import IdentifierRefusedError, UsageError
 from microsys.ownership import contained_in, refuse_all, source_name, stamp
 from microsys.report.model import ChartFigure, Prose
@@ -52,8 +53,55 @@ class WallOptions:
     jobs: int | None = None
 
 
-def gate(folder: Path) -> dict[Path, Workbook]:
-    """Every workbook below ``folder`` as outputs show it, once all of them passed the privacy gate.
+@dataclass(frozen=True)
+class Judged:
+    """One workbook read for the wall: its status row and tiles, or why the privacy gate refused it."""
+
+    root: Path
+    refused: tuple[str, str | None, tuple[Diagnostic, ...]] | None
+    """The refusal's message, hint and places (an exception does not cross processes whole)."""
+    row: StatusRow | None = None
+    tiles: tuple[Tile, ...] = ()
+    figures: tuple[ChartFigure, ...] = ()
+
+
+def judge(root: Path, today: dt.date) -> Judged:
+    """Read one workbook once: the privacy gate, its status row, its tiles (never raising for bad files)."""
+    from microsys.overview import workbook_row
+    from microsys.workbook.loader import load_workbook, without_broken
+    from microsys.workbook.privacy_gate import refuse_identifiers
+
+    loaded = load_workbook(root)
+    try:
+        refuse_identifiers(loaded, DOING)
+    except IdentifierRefusedError as exc:
+        return Judged(root, (str(exc), exc.hint, exc.places))
+    row = workbook_row(root, today, loaded)
+    tiles, figures = _tiles(without_broken(loaded), row, slug(row.path))
+    return Judged(root, None, row, tuple(tiles), tuple(figures))
+
+
+def _judge(args: tuple[Path, dt.date]) -> Judged:
+    return judge(*args)
+
+
+def _judge_all(roots: list[Path], today: dt.date, jobs: int | None) -> list[Judged]:
+    """:func:`judge` of each root in order, in ``jobs`` processes (None: as ``check`` chooses)."""
+    import multiprocessing
+    import os
+
+    from microsys.engine import auto_jobs
+
+    jobs = auto_jobs(len(roots)) if jobs is None or jobs < 1 else jobs
+    if jobs == 1 or len(roots) < 2:
+        return [judge(root, today) for root in roots]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix" else "spawn"
+    with multiprocessing.get_context(method).Pool(jobs) as pool:
+        return pool.map(_judge, [(root, today) for root in roots], chunksize=max(1, len(roots) // (jobs * 8)))
+
+
+def gate(folder: Path, today: dt.date, jobs: int | None = None) -> dict[Path, Judged]:
+    """Every workbook below ``folder`` read once, after all of them passed the privacy gate.
 
     Raises:
         UsageError: no workbook below the folder.
@@ -62,20 +110,15 @@ def gate(folder: Path) -> dict[Path, Workbook]:
     """
     from microsys.schema.organisation import ORGANISATION
     from microsys.workbook.discover import find_workbooks
-    from microsys.workbook.privacy_gate import for_output, refuse_identifiers_in_text
+    from microsys.workbook.privacy_gate import refuse_identifiers_in_text
 
     roots = find_workbooks([folder])
     if not roots:
         raise UsageError(
             f"no workbook found under {folder}", hint="a workbook is a folder with a microsys.yaml file"
         )
-    books: dict[Path, Workbook] = {}
-    refused: list[IdentifierRefusedError] = []
-    for root in roots:
-        try:
-            books[root] = for_output(root, DOING)
-        except IdentifierRefusedError as exc:
-            refused.append(exc)
+    judged = _judge_all(roots, today, jobs)
+    refused = [IdentifierRefusedError(*j.refused) for j in judged if j.refused is not None]
     org = folder / ORGANISATION
     if org.is_file():
         try:
@@ -90,7 +133,7 @@ def gate(folder: Path) -> dict[Path, Workbook]:
             hint=refused[0].hint,
             places=tuple(d for exc in refused for d in exc.places),
         )
-    return books
+    return {j.root: j for j in judged}
 
 
 def key_measures(wb: Workbook) -> list[Measure]:
@@ -232,11 +275,11 @@ def _system_measures(folder: Path) -> tuple[list[SystemMeasure], list[ChartFigur
     return measures, figures
 
 
-def build(folder: Path, books: dict[Path, Workbook], view: Overview) -> DataWall:
-    """The data wall of the workbooks ``books`` (as :func:`gate` gives them), with their status rows."""
+def build(folder: Path, judged: dict[Path, Judged], view: Overview) -> DataWall:
+    """The data wall of the workbooks ``judged`` (as :func:`gate` gives them), with the status rows."""
     from microsys.workbook.discover import display_path
 
-    by_path = {str(display_path(root)): wb for root, wb in books.items()}
+    by_path = {str(display_path(root)): j for root, j in judged.items()}
     groups: dict[str, list[StatusRow]] = {}
     for row in view.rows:
         groups.setdefault(row.pathway or OTHER_GROUP, []).append(row)
@@ -248,11 +291,11 @@ def build(folder: Path, books: dict[Path, Workbook], view: Overview) -> DataWall
         tiles: list[Tile] = []
         empty: list[Prose] = []
         for row in rows:
-            wb = by_path.get(row.path)
-            made, figs = _tiles(wb, row, slug(row.path)) if wb is not None else ([], [])
-            tiles.extend(made)
-            figures.extend(figs)
-            if not made:
+            found = by_path.get(row.path)
+            if found is not None:
+                tiles.extend(found.tiles)
+                figures.extend(found.figures)
+            if found is None or not found.tiles:
                 empty.append(Prose(row.name or row.path))
         pages.append(
             Group(
@@ -282,12 +325,14 @@ def _is_pathway(rows: Sequence[StatusRow]) -> bool:
     return any(r.kind == "pathway" for r in rows)
 
 
-def make(folder: Path, today: dt.date, jobs: int | None = None) -> DataWall:
-    """Gate, read and build the data wall of every workbook below ``folder``."""
+def make(folder: Path, today: dt.date, jobs: int | None = None) -> tuple[DataWall, Overview]:
+    """Gate, read once and build the data wall of every workbook below ``folder``, with its status table."""
     from microsys.overview import status
 
-    books = gate(folder)
-    return build(folder, books, status(folder, today, jobs=jobs))
+    judged = gate(folder, today, jobs)
+    made = {root: j.row for root, j in judged.items() if j.row is not None}
+    view = status(folder, today, made=made)
+    return build(folder, judged, view), view
 
 
 def draw(wall: DataWall, folder: Path) -> Drawn:
@@ -323,7 +368,7 @@ def render(folder: Path, options: WallOptions) -> list[Path]:
 
     places = targets(folder, options)
     refuse_all(list(places.values()), force=options.force)
-    wall = make(folder, options.today, options.jobs)
+    wall, _ = make(folder, options.today, options.jobs)
     drawn = draw(wall, folder)
     files: dict[Path, bytes] = {}
     for fmt, target in places.items():

@@ -161,14 +161,14 @@ def _latest_signal(wb: Any, measure: Any) -> str | None:
     return signal_word(analysis.recent)
 
 
-def workbook_row(root: Path, today: dt.date) -> StatusRow:
-    """The row of the workbook at ``root`` (loaded here, never raising for bad files)."""
+def workbook_row(root: Path, today: dt.date, loaded: Any = None) -> StatusRow:
+    """The row of the workbook at ``root``, loaded here unless ``loaded``; never raises for bad files."""
     from microsys.ramp.facts import Facts
     from microsys.ramp.progress import progress
     from microsys.workbook.discover import display_path
     from microsys.workbook.loader import load_workbook, without_broken
 
-    loaded = load_workbook(root)
+    loaded = load_workbook(root) if loaded is None else loaded
     errors = sum(1 for d in loaded.diagnostics if d.severity is Severity.ERROR)
     warnings = sum(1 for d in loaded.diagnostics if d.severity is Severity.WARNING)
     wb = without_broken(loaded)
@@ -257,8 +257,9 @@ def status(
     descending: bool = False,
     keep: StatusFilter | None = None,
     jobs: int | None = None,
+    made: dict[Path, StatusRow] | None = None,
 ) -> Overview:
-    """Every workbook below ``folder``, one row each.
+    """Every workbook below ``folder``, one row each (``made``: rows already made, by workbook folder).
 
     Raises:
         UsageError: an unknown sort key, or no workbook below the folder.
@@ -272,7 +273,7 @@ def status(
     if sort not in SORT_KEYS:
         raise UsageError(f"`{sort}` is not a column to sort by", hint="use one of: " + ", ".join(SORT_KEYS))
     roots = find_workbooks([folder])
-    rows = _rows(roots, today, jobs)
+    rows = [made[root] for root in roots] if made is not None else _rows(roots, today, jobs)
     # A microsystem linked by a pathway belongs to it, whatever its manifest says.
     belongs: dict[str, str] = {}
     for row in rows:

@@ -162,7 +162,6 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
         RefusedError: a file in the way that microsys did not make.
     """
     from microsys import datawall
-    from microsys.overview import status
     from microsys.render.figures import FigureStore
     from microsys.render.output import Request
     from microsys.render.output import render as render_report
@@ -171,14 +170,14 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
     from microsys.report.kinds import BUILDERS, FILE_STEMS, KINDS, TITLES
     from microsys.report.model import Playbook
     from microsys.reporting import DEFAULT_LANDSCAPE, DEFAULT_SIZE, NO_PLAYBOOK
-    from microsys.workbook.discover import display_path
+    from microsys.workbook.discover import display_path, find_workbooks
+    from microsys.workbook.privacy_gate import for_output
 
     out = options.out
     if out.suffix.lower() in (".html", ".htm", ".pdf", ".md") or out.is_file():
         raise UsageError(f"--out {out} is a file; a site is a folder", hint="give a folder, e.g. -o public/")
-    books = datawall.gate(folder)
-    view = status(folder, options.today, jobs=options.jobs)
-    roots = {str(display_path(root)): root for root in books}
+    wall, view = datawall.make(folder, options.today, options.jobs)
+    roots = {str(display_path(root)): root for root in find_workbooks([folder])}
     base = display_path(folder)
     pages: dict[str, str] = {}
     for row in view.rows:
@@ -193,7 +192,7 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
             continue
         page = pages[row.path]
         folder_rel = os.path.dirname(page)
-        wb = books[roots[row.path]]
+        wb = for_output(roots[row.path], "write the site")
         reports: dict[str, str] = {}
         skipped: dict[str, str] = {}
         for kind in KINDS:
@@ -211,7 +210,6 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
             files[target] = with_crumbs(document, href, trail, TITLES[kind]).encode("utf-8")
             reports[kind] = href
         files[out / page] = _team_page(row, page, reports, skipped).encode("utf-8")
-    wall = datawall.build(folder, books, view)
     drawn = datawall.draw(wall, folder)
     teams = {path: href for path, href in pages.items()}
     files[out / WALL] = wall_html(wall, drawn, {"crumbs": [("All teams", INDEX)], "teams": teams}).encode(

@@ -81,7 +81,8 @@ def test_a_large_pdf_with_its_information_in_the_middle_is_ours_to_replace(tmp_p
     mark = ownership.mark("org").encode()
     filler = b"3 0 obj\n<< /Length 300000 >>\nstream\n" + b"x" * 300_000 + b"\nendstream\nendobj\n"
     info = b"2 0 obj\n<< /Keywords (" + mark + b") >>\nendobj\n"
-    pdf = b"%PDF-1.7\n" + filler + info + filler.replace(b"3 0", b"4 0") + b"trailer\n<< /Info 2 0 R >>\n%%EOF\n"
+    tail = b"trailer\n<< /Info 2 0 R >>\n%%EOF\n"
+    pdf = b"%PDF-1.7\n" + filler + info + filler.replace(b"3 0", b"4 0") + tail
     path = tmp_path / "datawall.pdf"
     path.write_bytes(pdf)
     ownership.refuse_unowned(path)  # not refused
