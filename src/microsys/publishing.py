@@ -135,13 +135,21 @@ def _index(rows: list[StatusRow], pages: dict[str, str], title: str, today: dt.d
     return _page(title, f"data to {today.isoformat()}", body)
 
 
-def _team_page(row: StatusRow, page: str, reports: dict[str, str], skipped: dict[str, str]) -> str:
-    names = {"storyboard": "Storyboard", "playbook": "Playbook", "summary": "5P summary"}
+def _name(kind: str, pathway: bool) -> str:
+    """What a report is called on the site."""
+    if kind == "summary":
+        return "5V summary" if pathway else "5P summary"
+    return kind.capitalize()
+
+
+def _team_page(
+    row: StatusRow, page: str, reports: dict[str, str], skipped: dict[str, str], pathway: bool
+) -> str:
     items = [
-        f'<li><a href="{_esc(_rel(href, page))}">{names.get(kind, kind)}</a></li>'
+        f'<li><a href="{_esc(_rel(href, page))}">{_name(kind, pathway)}</a></li>'
         for kind, href in reports.items()
     ]
-    items += [f'<li class="muted">{names.get(kind, kind)}: {_esc(why)}</li>' for kind, why in skipped.items()]
+    items += [f'<li class="muted">{_name(kind, pathway)}: {_esc(why)}</li>' for kind, why in skipped.items()]
     facts = (
         f"{row.kind}; stage {row.stage}"
         + (f" for {row.days_in_stage} days" if row.days_in_stage is not None else "")
@@ -167,7 +175,7 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
     from microsys.render.output import render as render_report
     from microsys.render.pdf import Page
     from microsys.render.wall import html as wall_html
-    from microsys.report.kinds import BUILDERS, FILE_STEMS, KINDS, TITLES
+    from microsys.report.kinds import BUILDERS, KINDS, file_stem
     from microsys.report.model import Playbook
     from microsys.reporting import DEFAULT_LANDSCAPE, DEFAULT_SIZE, NO_PLAYBOOK
     from microsys.workbook.discover import display_path, find_workbooks
@@ -200,16 +208,16 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
             if isinstance(report.body, Playbook) and not report.body.chapters:
                 skipped[kind] = NO_PLAYBOOK
                 continue
-            href = f"{folder_rel}/{FILE_STEMS[kind]}.html"
+            href = f"{folder_rel}/{file_stem(kind, pathway=wb.is_pathway)}.html"
             target = out / href
             made = render_report(
                 Request(wb, report, "html", target, Page(DEFAULT_SIZE[kind], DEFAULT_LANDSCAPE[kind])), store
             )
             document = made.files[target].decode("utf-8")
             trail = [("All teams", INDEX), ("Data wall", WALL), (row.name or row.path, page)]
-            files[target] = with_crumbs(document, href, trail, TITLES[kind]).encode("utf-8")
+            files[target] = with_crumbs(document, href, trail, _name(kind, wb.is_pathway)).encode("utf-8")
             reports[kind] = href
-        files[out / page] = _team_page(row, page, reports, skipped).encode("utf-8")
+        files[out / page] = _team_page(row, page, reports, skipped, wb.is_pathway).encode("utf-8")
     drawn = datawall.draw(wall, folder)
     teams = {path: href for path, href in pages.items()}
     files[out / WALL] = wall_html(wall, drawn, {"crumbs": [("All teams", INDEX)], "teams": teams}).encode(

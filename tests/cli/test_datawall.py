@@ -157,7 +157,8 @@ def test_site_is_self_contained_and_linked_both_ways(
     assert seen == {p.resolve() for p in graph}
     assert all(index in links for page, links in graph.items() if page.resolve() != index)
     team = site / "sepsis-big-room" / "pathway"
-    assert {"index.html", "storyboard.html", "5p-summary.html"} <= {p.name for p in team.iterdir()}
+    assert {"index.html", "storyboard.html", "5v-summary.html"} <= {p.name for p in team.iterdir()}
+    assert (site / "sepsis-big-room" / "ed-north" / "5p-summary.html").is_file()
     assert (site / "sheffield-cf-clinic" / "playbook.html").is_file()
     wall = (site / "datawall.html").read_text(encoding="utf-8")
     assert 'href="sepsis-big-room/pathway/index.html"' in wall

@@ -40,8 +40,8 @@ def report(
         "--kind",
         "-k",
         case_sensitive=False,
-        help="Which report (summary: the 5P summary). datawall and site are of every workbook below FOLDER: "
-        "the data wall (PDF, HTML) and a static website (-o FOLDER).",
+        help="Which report (summary: the 5P summary, or a pathway's 5V summary). datawall and site are "
+        "of every workbook below FOLDER: the data wall (PDF, HTML) and a static website (-o FOLDER).",
     ),
     format: list[ReportFormat] = typer.Option(
         ["pdf"], "--format", "-f", case_sensitive=False, help="Repeat for several, e.g. -f pdf -f html."
@@ -76,6 +76,9 @@ def report(
     ),
 ) -> None:
     """Render the storyboard poster, the playbook or the 5P summary as PDF, HTML or Markdown.
+
+    A pathway workbook gets a pathway storyboard (its microsystems and hand-offs, the
+    big room, the 5Vs, the value stream) and a 5V summary in place of the 5P one.
 
     Texts too long for the storyboard's one page are shortened with a marker saying
     where the rest is, and listed here. A workbook can restyle its reports with its

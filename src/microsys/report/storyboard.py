@@ -17,6 +17,7 @@ from functools import cached_property
 from microsys.ramp.criteria import STAGE_TITLES, STAGES
 from microsys.ramp.facts import Facts, filled
 from microsys.ramp.progress import RECENT, aim_met
+from microsys.report import pathway as pw
 from microsys.report.common import (
     Clip,
     cycle_dates,
@@ -27,6 +28,7 @@ from microsys.report.common import (
     map_nodes,
     measure_item,
     number,
+    quantity,
     sdsa_items,
     slug,
 )
@@ -35,6 +37,9 @@ from microsys.report.model import (
     ChangeIdeasSection,
     CycleItem,
     CyclesSection,
+    DriverFigure,
+    DriverItem,
+    DriversSection,
     Figure,
     FishboneFigure,
     FishboneSection,
@@ -66,13 +71,18 @@ from microsys.report.model import (
     prose,
     prose_all,
 )
-from microsys.report.shapes import Bar
+from microsys.report.shapes import Bar, Idea, Primary, Secondary
 from microsys.schema.cycles import PDSA, SDSA
-from microsys.schema.improvement import GlobalAim, SpecificAim
+from microsys.schema.improvement import DriverDiagram, GlobalAim, SpecificAim
 from microsys.schema.measures import Measure
 from microsys.spc.kinds import kind
 from microsys.spc.stats import median
 from microsys.workbook.loader import Workbook
+from microsys.workbook.pathwaylinks import LinkedState, linked_microsystems
+
+# Diagrams on the poster are drawn this many units wide: printed across a column (about
+# 360 pt), their smallest labels (8.5 units) come out above 7 pt.
+POSTER_DIAGRAM_UNITS = 420.0
 
 
 @dataclass
@@ -100,6 +110,11 @@ class Story:
         return sorted(self.facts.pdsa, key=lambda c: (self.facts.test_start(c) or dt.date.max, c.id))
 
     @cached_property
+    def linked(self) -> list[LinkedState]:
+        """A pathway's linked microsystems as its reports show them (read once)."""
+        return linked_microsystems(self.wb)
+
+    @cached_property
     def idea_titles(self) -> dict[str, str]:
         """Every change idea's title by id."""
         ci = self.wb.change_ideas
@@ -109,14 +124,29 @@ class Story:
 Builder = Callable[[Story], StorySection | None]
 
 
+BOTH = frozenset({"microsystem", "pathway"})
+MICROSYSTEM = frozenset({"microsystem"})
+PATHWAY = frozenset({"pathway"})
+
+
 @dataclass(frozen=True)
 class Section:
-    """A row of the storyboard's table: id (also the partials' file name), heading, ramp stage, builder."""
+    """A row of the storyboard's table: id (also the partials' file name), heading, ramp stage, builder.
+
+    ``kinds`` are the kinds of workbook the section belongs to (as a ramp criterion's):
+    a pathway's poster has no 5Ps and a microsystem's no big room, so a section of the
+    other kind is neither drawn nor listed as missing. A section ``optional`` for a kind
+    is drawn when there is something to show, but the Flow roadmap (say) does not ask
+    for it, so its absence is not listed as "not recorded".
+    """
 
     id: str
     title: str
     stage: str
     build: Builder
+    kinds: frozenset[str] = BOTH
+    optional: frozenset[str] = frozenset()
+    """Kinds of workbook that need not have it: shown when written, never listed as not recorded."""
 
 
 # ---------------------------------------------------------------------------
@@ -167,9 +197,13 @@ def process_map(story: Story) -> ProcessMapSection | None:
     if not (maps and maps[0].steps):
         return None
     pm = maps[0]
+    for other in maps[1:]:
+        story.clip.note(
+            f"The process as it was: process-maps/{other.id}.yaml (one map is drawn on the storyboard)"
+        )
     nodes, notes = map_nodes(pm)
     name = f"map-{slug(pm.id)}.svg"
-    story.figures.append(FlowchartFigure(name, Prose(pm.title), nodes))
+    story.figures.append(FlowchartFigure(name, Prose(pm.title), nodes, POSTER_DIAGRAM_UNITS))
     where = f"process-maps/{pm.id}.yaml"
     clipped = tuple(
         MapNote(n.number, n.step, story.clip(n.text, "short", where, "Process map")) for n in notes
@@ -202,9 +236,79 @@ def fishbone(story: Story) -> FishboneSection | None:
     if not (fishbones and fishbones[0].categories):
         return None
     fb = fishbones[0]
+    for other in fishbones[1:]:
+        story.clip.note(f"Causes: fishbones/{other.id}.yaml (one fishbone is drawn on the storyboard)")
     name = f"fishbone-{slug(fb.id)}.svg"
-    story.figures.append(FishboneFigure(name, Prose(fb.effect), Prose(fb.effect), fishbone_bones(fb)))
+    story.figures.append(
+        FishboneFigure(name, Prose(fb.effect), Prose(fb.effect), fishbone_bones(fb), POSTER_DIAGRAM_UNITS)
+    )
     return FishboneSection(Prose(fb.effect), name)
+
+
+def drivers(story: Story) -> DriversSection | None:
+    """The driver diagram of the theme's aim: drawn, and in words for HTML and Markdown."""
+    diagram = theme_driver_diagram(story.wb, story.facts.global_aim)
+    if diagram is None:
+        return None
+    # A poster cut to fit its page gives each label fewer lines (the drawing lists what it cut).
+    budget = story.clip.budget
+    most = 12 if budget is None or budget >= 1 else max(3, int(6 * budget))
+    drawn = driver_figure(story.wb, diagram, most)
+    if drawn is None:
+        return None
+    figure, items, measures = drawn
+    story.figures.append(figure)
+    # A measure whose file has errors is left out, like everywhere else in the reports.
+    names = prose_all(story.measures[m].name for m in measures if m in story.measures)
+    return DriversSection(figure.aim, figure.name, items, names)
+
+
+def driver_figure(
+    wb: Workbook, diagram: DriverDiagram, most_lines: int = 12
+) -> tuple[DriverFigure, tuple[DriverItem, ...], list[str]] | None:
+    """A driver diagram's figure, its drivers in words and its measures' ids (None: no driver written).
+
+    Drivers still holding the template's `...` are left out.
+    """
+    aims = wb.aims
+    ga = aims.global_aim_of(diagram.aim) if aims else None
+    measure_by_id = {m.id: m for m in wb.measures}
+    aim = driver_aim_text(diagram, aims.specific_aims if aims else [], ga, measure_by_id)
+    ci = wb.change_ideas
+    known = {i.id: i for i in (ci.ideas if ci else [])}
+    primary: list[Primary] = []
+    items: list[DriverItem] = []
+    measures: list[str] = []
+    for p in diagram.primary:
+        if not filled(p.driver):
+            continue
+        measures += [m for m in p.measures if m not in measures]
+        seconds: list[Secondary] = []
+        for sec in p.secondary:
+            if not filled(sec.driver):
+                continue
+            ideas = tuple(
+                Idea(c, known[c].title if c in known else "", known[c].status if c in known else "idea")
+                for c in sec.changes
+            )
+            seconds.append(Secondary(sec.driver, ideas))
+            items.append(
+                DriverItem(
+                    Prose(p.driver),
+                    Prose(sec.driver),
+                    prose_all(f"{i.id} {i.title}".strip() for i in ideas),
+                    prose_all(sec.causes),
+                )
+            )
+            measures += [m for m in sec.measures if m not in measures]
+        if not seconds:  # a primary driver alone still has its row in words
+            items.append(DriverItem(Prose(p.driver), Prose(""), (), ()))
+        primary.append(Primary(p.driver, tuple(seconds)))
+    if not primary:
+        return None
+    name = f"drivers-{slug(diagram.id)}.svg"
+    figure = DriverFigure(name, Prose("Driver diagram"), Prose(aim), tuple(primary), most_lines)
+    return figure, tuple(items), measures
 
 
 def change_ideas(story: Story) -> ChangeIdeasSection | None:
@@ -229,7 +333,7 @@ def change_ideas(story: Story) -> ChangeIdeasSection | None:
     last = max(rounds, key=lambda r: (r.date, r.round))
     titles = {i.id: i.title for i in ideas}
     bars = tuple(Bar(titles.get(k, k), v, k in last.selected) for k, v in last.votes.items())
-    story.figures.append(ParetoFigure("pareto.svg", Prose("Multi-vote result"), bars))
+    story.figures.append(ParetoFigure("pareto.svg", Prose("Multi-vote result"), bars, POSTER_DIAGRAM_UNITS))
     voters = len(last.voters) or last.voter_count
     who = f", {voters} voters" if voters else ""
     each = f", {last.votes_each} votes each" if last.votes_each else ""
@@ -251,6 +355,7 @@ def measures(story: Story) -> MeasuresSection | None:
     for m in story.wb.measures:
         if m not in chosen and m.type == "balancing":
             chosen.append(m)
+    chosen += pw.more_measures(story.wb, chosen)
     items = [measure_item(story.facts, m, story.figures, story.clip, "Measures", poster=True) for m in chosen]
     charted = tuple(i for i in items if i.chart)
     return MeasuresSection(charted) if charted else None
@@ -316,18 +421,25 @@ def sustain(story: Story) -> SustainSection | None:
     upcoming = [t.title for t in (themes.themes if themes else []) if t.status == "candidate"]
     if not (playbook or sdsa or nxt):
         return None
-    return SustainSection(playbook, sdsa, tuple(nxt), prose_all(upcoming[:3]))
+    waiting = clip.first(upcoming, 3, "themes.yaml", "Next steps", "themes waiting")
+    return SustainSection(playbook, sdsa, tuple(nxt), prose_all(waiting))
 
 
 # The storyboard's sections in the order of the ramp.
 SECTIONS: tuple[Section, ...] = (
-    Section("purpose", "Our purpose", "assess", purpose),
-    Section("fiveps", "What we found: the 5Ps", "assess", fiveps),
+    Section("purpose", "Our purpose", "assess", purpose, MICROSYSTEM),
+    Section("fiveps", "What we found: the 5Ps", "assess", fiveps, MICROSYSTEM),
+    Section("pathway", "The pathway and its hand-offs", "assess", pw.pathway, PATHWAY),
+    Section("big_room", "The big room", "assess", pw.big_room, PATHWAY),
+    Section("fivevs", "What we found: the 5Vs", "assess", pw.fivevs, PATHWAY),
+    Section("stories", "Patient stories", "assess", pw.stories, PATHWAY),
     Section("theme", "The theme we chose", "assess", theme),
     Section("global_aim", "Global aim", "diagnose", global_aim),
-    Section("process_map", "The process as it was", "diagnose", process_map),
+    Section("value_stream", "The value stream as it was", "diagnose", pw.value_stream, PATHWAY),
+    Section("process_map", "The process as it was", "diagnose", process_map, MICROSYSTEM),
     Section("specific_aims", "Specific aims", "diagnose", specific_aims),
-    Section("fishbone", "Causes", "diagnose", fishbone),
+    Section("fishbone", "Causes", "diagnose", fishbone, optional=PATHWAY),
+    Section("drivers", "Driver diagram", "diagnose", drivers, optional=PATHWAY),
     Section("change_ideas", "Change ideas", "treat", change_ideas),
     Section("cycles", "Tests of change (PDSA)", "treat", cycles),
     Section("measures", "Measures", "treat", measures),
@@ -337,26 +449,30 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 
-def storyboard(wb: Workbook, today: dt.date, *, budget: float = 1.0) -> Report:
-    """The storyboard poster's content, with texts cut to ``budget``."""
+def storyboard(wb: Workbook, today: dt.date, *, budget: float | None = 1.0) -> Report:
+    """The storyboard poster's content, with texts cut to ``budget`` (None: nothing cut, no page)."""
     shortened: list[str] = []
     head = header(wb, "storyboard")
     story = Story(wb, Facts(wb, today), Clip(budget, shortened))
+    where = "the big room is on the Flow roadmap" if wb.is_pathway else "the team is on the improvement ramp"
     story.figures.append(
         RampFigure(
             "ramp.svg",
-            Prose("Where the team is on the improvement ramp"),
+            Prose(f"Where {where}"),
             tuple((s.title, s.state) for s in head.stages),
+            POSTER_DIAGRAM_UNITS,
         )
     )
     placed: list[Placed] = []
     not_yet: list[NotYet] = []
     for row in SECTIONS:
+        if wb.kind not in row.kinds:
+            continue
         body = row.build(story)
         stage = STAGE_TITLES[row.stage]
         if body is not None:
             placed.append(Placed(row.id, Prose(row.title), stage, body))
-        else:
+        elif wb.kind not in row.optional:
             past = STAGES.index(row.stage) < story.stage_rank
             not_yet.append(NotYet(Prose(row.id), Prose(row.title), stage, missing=past))
     return Report(
@@ -384,6 +500,31 @@ def global_aim_text(ga: GlobalAim) -> str:
         text += f" It matters now because {why[:1].lower()}{why[1:]}"
         text += "" if text.endswith(".") else "."
     return text
+
+
+def theme_driver_diagram(wb: Workbook, ga: GlobalAim | None) -> DriverDiagram | None:
+    """The driver diagram of the global aim ``ga`` (through a specific aim or itself), the latest drawn."""
+    aims = wb.aims
+    diagrams = [
+        dd
+        for dd in wb.driver_diagrams
+        if ga is None or (aims is not None and (found := aims.global_aim_of(dd.aim)) and found.id == ga.id)
+    ]
+    if not diagrams:
+        return None
+    return max(diagrams, key=lambda dd: (dd.drawn_on or dt.date.min, dd.id))
+
+
+def driver_aim_text(
+    dd: DriverDiagram, specific: list[SpecificAim], ga: GlobalAim | None, measures: dict[str, Measure]
+) -> str:
+    """The aim at the root of a driver diagram: the specific aim's words, else the global aim's process."""
+    sa = next((a for a in specific if a.id == dd.aim), None)
+    if sa is not None:
+        return " ".join((sa.statement or specific_text(sa, measures)).split())
+    if dd.title:
+        return dd.title
+    return f"Improve {ga.process}" if ga is not None else dd.aim
 
 
 def specific_text(a: SpecificAim, measures: dict[str, Measure]) -> str:
@@ -419,29 +560,42 @@ def _pdsa_item(c: PDSA, titles: dict[str, str], clip: Clip) -> CycleItem:
 
 
 def _fivep_highlights(wb: Workbook, clip: Clip, *, large: bool) -> tuple[FivePItem, ...]:
+    """A few lines for each P; what does not fit the poster is named in ``clip``'s shortened list."""
     most = 6 if large else 3
     out: list[FivePItem] = []
     pt = wb.patients
     if pt:
+        where = "5ps/patients.yaml"
         lines = []
         if pt.population:
             lines.append(f"Population: {pt.population}")
         if pt.top_diagnoses:
-            lines.append("Most common: " + ", ".join(d.name for d in pt.top_diagnoses[:3]))
-        lines += [
-            f"{e.survey}: {number(e.score)}{e.unit or ''}" for e in pt.experience if e.score is not None
-        ][:2]
-        quotes = [
-            clip(q, "short", "5ps/patients.yaml", "5Ps") for q in pt.what_patients_say[: 2 if large else 1]
-        ]
+            names = [d.name for d in pt.top_diagnoses]
+            lines.append(clip("Most common: " + ", ".join(names), "short", where, "5Ps"))
+        scores = [f"{e.survey}: {quantity(e.score, e.unit)}" for e in pt.experience if e.score is not None]
+        lines += clip.first(scores, 2, where, "5Ps", "survey results")
+        said = clip.first(pt.what_patients_say, 2 if large else 1, where, "5Ps", "quotes")
+        quotes = [clip(q, "short", where, "5Ps") for q in said]
         if lines or quotes:
-            out.append(FivePItem(Prose("Patients"), prose_all(lines[:most]), tuple(quotes)))
+            out.append(
+                FivePItem(
+                    Prose("Patients"),
+                    prose_all(clip.first(lines, most, where, "5Ps", "lines")),
+                    tuple(quotes),
+                )
+            )
     pr = wb.professionals
     if pr and pr.roles:
+        where = "5ps/professionals.yaml"
         heads = sum(r.headcount or 0 for r in pr.roles)
-        lines = [f"{len(pr.roles)} roles" + (f", {heads} people" if heads else "")]
-        lines += [f"{r.role}" + (f" ({r.headcount})" if r.headcount else "") for r in pr.roles[: most - 1]]
-        out.append(FivePItem(Prose("Professionals"), prose_all(lines[:most]), ()))
+        # Every role on one line, so that no one is left out without a word (a receptionist
+        # who led the change is as much the team as its consultant).
+        roles = ", ".join(r.role + (f" ({r.headcount})" if r.headcount else "") for r in pr.roles)
+        lines = [
+            f"{len(pr.roles)} roles" + (f", {heads} people" if heads else ""),
+            clip(roles, "medium", where, "5Ps"),
+        ]
+        out.append(FivePItem(Prose("Professionals"), prose_all(lines), ()))
     ps = wb.processes
     if ps:
         lines = [
@@ -451,16 +605,20 @@ def _fivep_highlights(wb: Workbook, clip: Clip, *, large: bool) -> tuple[FivePIt
             f"Interruption: {u.activity}" + (f" ({u.frequency})" if u.frequency else "") for u in ps.unplanned
         ]
         if lines:
-            cut = tuple(clip(x, "label", "5ps/processes.yaml", "5Ps") for x in lines[:most])
-            out.append(FivePItem(Prose("Processes"), cut, ()))
+            where = "5ps/processes.yaml"
+            shown = clip.first(lines, most, where, "5Ps", "processes and interruptions")
+            out.append(
+                FivePItem(Prose("Processes"), tuple(clip(x, "label", where, "5Ps") for x in shown), ())
+            )
     pa = wb.patterns
     if pa:
         lines = [f.finding + (f" ({f.value})" if f.value else "") for f in pa.findings]
-        if pa.culture and large:
+        if pa.culture and (large or clip.budget is None):
             lines.append(pa.culture)
         if lines:
-            cut = tuple(clip(x, "short", "5ps/patterns.yaml", "5Ps") for x in lines[:most])
-            out.append(FivePItem(Prose("Patterns"), cut, ()))
+            where = "5ps/patterns.yaml"
+            shown = clip.first(lines, most, where, "5Ps", "findings")
+            out.append(FivePItem(Prose("Patterns"), tuple(clip(x, "short", where, "5Ps") for x in shown), ()))
     return tuple(out)
 
 
