@@ -67,7 +67,7 @@ class Judged:
 
 def judge(root: Path, today: dt.date) -> Judged:
     """Read one workbook once: the privacy gate, its status row, its tiles (never raising for bad files)."""
-    from microsys.overview import workbook_row
+    from microsys.overview import row_of
     from microsys.workbook.loader import load_workbook, without_broken
     from microsys.workbook.privacy_gate import refuse_identifiers
 
@@ -76,7 +76,7 @@ def judge(root: Path, today: dt.date) -> Judged:
         refuse_identifiers(loaded, DOING)
     except IdentifierRefusedError as exc:
         return Judged(root, (str(exc), exc.hint, exc.places))
-    row = workbook_row(root, today, loaded)
+    row = row_of(loaded, root, today)
     tiles, figures = _tiles(without_broken(loaded), row, slug(row.path))
     return Judged(root, None, row, tuple(tiles), tuple(figures))
 

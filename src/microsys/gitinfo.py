@@ -86,3 +86,25 @@ def read_blobs(root: Path, specs: Sequence[str]) -> list[bytes | None]:
         results.append(out[pos : pos + size])
         pos += size + 1
     return results
+
+
+def uncommitted(cwd: Path, paths: Sequence[Path]) -> list[Path] | None:
+    """Which of ``paths`` git could not give back as they are now: new, changed or ignored files.
+
+    None when ``cwd`` is not in a git repository (or git is not installed): then
+    nothing can be given back.
+    """
+    top = _git(cwd, ["rev-parse", "--show-toplevel"])
+    if top is None:
+        return None
+    out = _git(
+        cwd,
+        ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored", "--", *map(str, paths)],
+    )
+    if out is None:
+        return None
+    root = Path(top.decode("utf-8", errors="replace").strip())
+    listed = {
+        (root / entry[3:]).resolve() for entry in out.decode("utf-8", errors="replace").split("\0") if entry
+    }
+    return [p for p in paths if p.resolve() in listed]

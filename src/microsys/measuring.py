@@ -447,3 +447,127 @@ def view(path: Path, measure_id: str) -> tuple[Workbook, MeasureView]:
     wb, found = views(path)
     _measure(wb, measure_id)  # says what is wrong when it is not there
     return wb, next(v for v in found if v.measure.id == measure_id)
+
+
+# ---------------------------------------------------------------------------
+# Removing a measure
+
+# Keys whose value names a measure, in any record (aims, cycles, playbook, 5Ps, hand-offs ...).
+MEASURE_KEYS = frozenset({"measure", "measures"})
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What removing a measure deletes, all at once, and what it keeps."""
+
+    measure: Measure
+    files: tuple[str, ...]
+    """Workbook-relative paths deleted: the measure's YAML file, then its data file."""
+    values: int
+    """How many values are deleted with it."""
+    kept: tuple[str, ...]
+    """Data files kept because another measure reads them too."""
+    changes: tuple[Change, ...]
+
+
+def references(wb: Workbook, measure_id: str, own: str) -> list[str]:
+    """``file:line: what`` for each place outside ``own`` that names the measure."""
+    from microsys.yaml.positions import references as find
+
+    found = []
+    for sf in wb.files:
+        if sf.rel == own or sf.text is None or not sf.rel.endswith((".yaml", ".yml")):
+            continue
+        if measure_id not in sf.text:  # cheap: most files never mention it
+            continue
+        for where, line, col in find(sf.text, MEASURE_KEYS, measure_id):
+            found.append(f"{wb.path / sf.rel}:{line}:{col}: {_reader(where)}")
+    return found
+
+
+def _reader(where: Sequence[Any]) -> str:
+    """A YAML path as a person reads it: `specific_aims` item 2, `measure`."""
+    parts = []
+    for part in where:
+        parts.append(f"item {part + 1}" if isinstance(part, int) else f"`{part}`")
+    return " > ".join(parts)
+
+
+def plan_removal(wb: Workbook, measure_id: str, *, force: bool = False) -> Removal:
+    """Plan the removal of a measure and its data, refused while anything names it.
+
+    Git is the undo: files git could not give back (new, changed or ignored) are
+    refused unless ``force``, and so is a workbook not in git.
+
+    Raises:
+        UsageError: there is no such measure.
+        RefusedError: the measure has errors, records name it, or its files are not committed.
+    """
+    from microsys import gitinfo
+    from microsys.storage import deletion, read_bytes
+
+    found = next(
+        ((sf, m) for sf, m in wb.records("measure") if isinstance(m, Measure) and m.id == measure_id), None
+    )
+    if found is None:
+        if wb.file(f"measures/{measure_id}.yaml") is not None:
+            raise RefusedError(
+                f"the measure `{measure_id}` has errors, so microsys cannot tell which files are its data; "
+                "nothing was removed",
+                hint=f"run `microsys check {quote(wb.path)}` and fix them first",
+            )
+        _measure(wb, measure_id)  # says there is no such measure, with the closest id
+        raise AssertionError("unreachable")  # pragma: no cover
+    sf, model = found
+    measure = model if isinstance(model, Measure) else None
+    assert measure is not None
+    named = references(wb, measure_id, sf.rel)
+    if named:
+        listed = "\n  ".join(named[:MAX_LISTED])
+        more = f"\n  ... and {len(named) - MAX_LISTED} more" if len(named) > MAX_LISTED else ""
+        raise RefusedError(
+            f"{len(named)} place(s) name the measure `{measure_id}`, so it was not removed:"
+            f"\n  {listed}{more}",
+            hint="remove or change each of them first (a specific aim, a cycle's or playbook's "
+            "`measures:` ...), then run this again",
+        )
+    rels = [sf.rel]
+    kept = []
+    if measure.data is not None:
+        data = (PurePath(sf.rel).parent / measure.data).as_posix()
+        shared = [
+            other.rel
+            for other, m in wb.records("measure")
+            if isinstance(m, Measure)
+            and other.rel != sf.rel
+            and m.data is not None
+            and (PurePath(other.rel).parent / m.data).as_posix() == data
+        ]
+        if shared:
+            kept.append(data)
+        elif wb.file(data) is not None:
+            rels.append(data)
+    paths = [wb.root / rel for rel in rels]
+    if not force:
+        lost = gitinfo.uncommitted(wb.root, paths)
+        if lost is None:
+            raise RefusedError(
+                f"{wb.path} is not kept in git, so the removed files could not be got back; "
+                "nothing was removed",
+                hint="keep the workbook in git (`git init`, then commit), "
+                "or add --force to remove them for good",
+            )
+        if lost:
+            shown = ", ".join(str(wb.path / PurePath(p.relative_to(wb.root)).as_posix()) for p in lost)
+            raise RefusedError(
+                f"{shown}: not committed to git, so removing would lose it for good; nothing was removed",
+                hint="commit it first (`git add` and `git commit`), then run this again; "
+                "or add --force to remove it anyway",
+            )
+    changes = []
+    for path in paths:
+        before = read_bytes(path)
+        if before is not None:
+            changes.append(deletion(path, before))
+    values = sum(1 for p in wb.values(measure_id) if p.value is not None)
+    return Removal(measure, tuple(rels), values, tuple(kept), tuple(changes))

@@ -21,6 +21,7 @@ from microsys.report.kinds import BUILDERS, KINDS, Kind, file_stem
 from microsys.report.model import Playbook, Report
 from microsys.report.storyboard import storyboard
 from microsys.storage import Change, commit, read_bytes
+from microsys.workbook.belonging import find_theme
 from microsys.workbook.loader import Workbook
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ class Options:
     """Replace existing files microsys did not make (never a workbook's own files)."""
     allow_pages: bool = False
     """Write a storyboard that spills onto more than one page (with a warning) instead of refusing."""
+    theme: str | None = None
+    """The theme whose story to tell, by id or title (default: the one being worked on)."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ class Renderer:
     def __init__(self, options: Options) -> None:
         self.options = options
         self._books: dict[Path, Workbook] = {}
+        self._themes: dict[Path, str] = {}
         self._store: FigureStore | None = None
 
     def workbook(self, root: Path) -> Workbook:
@@ -161,7 +165,11 @@ class Renderer:
         if root not in self._books:
             from microsys.workbook.privacy_gate import for_output
 
-            self._books[root] = for_output(root, "write reports")
+            wb = for_output(root, "write reports")
+            if self.options.theme is not None:
+                # An unknown theme is refused before anything is rendered or written.
+                self._themes[root] = find_theme(wb, self.options.theme).id
+            self._books[root] = wb
         return self._books[root]
 
     def run(self, task: Task) -> Outcome:
@@ -172,10 +180,11 @@ class Renderer:
 
         wb = self.workbook(task.workbook)
         notes = _broken(wb)
-        report = BUILDERS[task.kind](wb, self.options.today)
+        theme = self._themes.get(task.workbook)
+        report = BUILDERS[task.kind](wb, self.options.today, theme)
         if task.kind == "storyboard" and task.format != "pdf":
             # HTML and Markdown have no page to fit: every text and list in full.
-            report = storyboard(wb, self.options.today, budget=None)
+            report = storyboard(wb, self.options.today, budget=None, theme=theme)
         if isinstance(report.body, Playbook) and not report.body.chapters:
             return Outcome(task, skipped=NO_PLAYBOOK)
         paper = self.options.size or DEFAULT_SIZE[task.kind]
@@ -183,7 +192,9 @@ class Renderer:
         # A poster is one page: the renderer may build it again with shorter texts to fit,
         # and set it on a larger paper (saying so) when none was asked for.
         grow = self.options.size is None
-        refit = partial(_shorter_storyboard, wb, self.options.today) if task.kind == "storyboard" else None
+        refit = (
+            partial(_shorter_storyboard, wb, self.options.today, theme) if task.kind == "storyboard" else None
+        )
         self._store = self._store or FigureStore()
         made = render(
             Request(wb, report, task.format, task.target, Page(paper, landscape, grow), refit), self._store
@@ -201,8 +212,8 @@ class Renderer:
         return Outcome(task, written, made.shortened, notes)
 
 
-def _shorter_storyboard(wb: Workbook, today: dt.date, budget: float) -> Report:
-    return storyboard(wb, today, budget=budget)
+def _shorter_storyboard(wb: Workbook, today: dt.date, theme: str | None, budget: float) -> Report:
+    return storyboard(wb, today, budget=budget, theme=theme)
 
 
 def _broken(wb: Workbook) -> tuple[str, ...]:

@@ -164,6 +164,15 @@ THEME_SELECTED_MISMATCH = Rule(
     WARNING,
     "A theme is marked selected but `selected:` names another.",
 )
+THEME_UNPLACED = Rule(
+    "theme.unplaced",
+    WARNING,
+    "A change idea, map, fishbone or playbook entry names no theme, and several themes were worked on.",
+    docs="Reports tell the story of one theme (`microsys report --theme T1`), so each record must "
+    "belong to one. A team on its first theme need not link anything: every record is that theme's. "
+    "Once a second theme is worked on, give a change idea its `theme:`, a process map or fishbone its "
+    "`global_aim:`, and a playbook entry the `changes:` it standardises. See docs/themes.md.",
+)
 MAP_DECISION_BRANCHES = Rule(
     "map.decision-branches", WARNING, "A decision step with fewer than two branches."
 )

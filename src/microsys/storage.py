@@ -4,8 +4,9 @@ Every command that writes goes through :func:`commit`: it is given the new
 content of each file and the bytes the command read before deciding (``None``
 for a file that must not exist yet). Nothing is written unless every file is
 still exactly as it was read; each file is written to a temporary file in its
-own folder and renamed into place; if anything fails part-way, the files
-already replaced are put back and new files and folders are removed.
+own folder and renamed into place; a file to remove (:func:`deletion`) is
+removed only once every other file is ready. If anything fails part-way, the files
+already replaced or removed are put back and new files and folders are removed.
 
 What a commit refuses, so that a workbook from someone else's pull request
 cannot make microsys write elsewhere: a path through a symbolic link (each
@@ -76,6 +77,13 @@ class Change:
     content: bytes
     expected: bytes | None
     """The bytes read before the change was computed; ``None`` for a new file."""
+    delete: bool = False
+    """Remove the file instead of writing ``content`` (which is ignored); it must still hold ``expected``."""
+
+
+def deletion(path: Path, expected: bytes) -> Change:
+    """A change that removes ``path``, which must still hold ``expected`` when the commit runs."""
+    return Change(path, b"", expected, delete=True)
 
 
 def read_bytes(path: Path) -> bytes | None:
@@ -194,6 +202,13 @@ def _verify(change: Change, root: Path | None) -> int | None:
     """Check the change can be made; return the mode of the file it replaces."""
     _check_route(change.path, root)
     current, mode = _read_current(change.path)
+    if change.delete and change.expected is None:
+        raise ValueError("a deletion must say what the file holds")
+    if change.delete and current is None:
+        raise RefusedError(
+            f"{change.path} was removed while microsys was working; nothing was changed",
+            hint="someone or something else removed it: check the workbook, then run the command again",
+        )
     if change.expected is None and current is not None:
         raise RefusedError(
             f"{change.path} already exists; nothing was written",
@@ -206,7 +221,8 @@ def _verify(change: Change, root: Path | None) -> int | None:
         )
     if mode is not None and not mode & stat.S_IWUSR:
         raise RefusedError(
-            f"{change.path} is read-only; microsys never replaces a read-only file, so nothing was written",
+            f"{change.path} is read-only; microsys never replaces or removes a read-only file, "
+            "so nothing was written",
             hint="if it should change, make it writable first (chmod u+w, or untick Read-only in its "
             "properties), then run the command again",
         )
@@ -529,6 +545,15 @@ def _undo(root: Path, journal: Path) -> list[str]:
             current, mode = _read_current(target)
         except (RefusedError, OSError):
             continue
+        if entry.get("delete") is True:
+            if current is None and before is not None:
+                # Removed by the killed command: written back as it was.
+                tmp = temp_name(target)
+                kept = entry.get("mode")
+                _write_new(tmp, before, kept & 0o777 if isinstance(kept, int) else None)
+                os.replace(tmp, target)
+                undone.append(str(entry["path"]))
+            continue
         if current is None or _sha(current) != entry.get("after") or current == before:
             continue  # never replaced, or changed by someone since: leave it
         if before is None:
@@ -600,7 +625,7 @@ def _missing_dirs(folder: Path) -> list[Path]:
 
 
 def commit(changes: Sequence[Change], root: Path | None = None) -> list[Path]:
-    """Write every change or none of them; return the paths written.
+    """Write (or remove) every change or none of them; return the paths written or removed.
 
     ``root`` is the folder every write must stay inside (the workbook, or the
     folder an output was asked for): no folder from it down may be a symbolic
@@ -639,7 +664,12 @@ def commit(changes: Sequence[Change], root: Path | None = None) -> list[Path]:
                             "before": base64.b64encode(p.change.expected).decode("ascii")
                             if p.change.expected is not None
                             else None,
-                            "after": _sha(p.change.content),
+                            "after": None if p.change.delete else _sha(p.change.content),
+                            **(
+                                {"delete": True, "mode": stat.S_IMODE(p.mode) if p.mode else None}
+                                if p.change.delete
+                                else {}
+                            ),
                         }
                         for p in state.plans
                     ],
@@ -653,12 +683,16 @@ def commit(changes: Sequence[Change], root: Path | None = None) -> list[Path]:
             state.created_dirs.append(d)
         for plan in state.plans:
             at = plan.change.path
-            _write_new(plan.temp, plan.change.content, plan.mode)
+            if not plan.change.delete:
+                _write_new(plan.temp, plan.change.content, plan.mode)
         _hook("temps-written")
         for i, plan in enumerate(state.plans, start=1):
             at = plan.change.path
             _verify(plan.change, root)  # last look: nothing may have changed while we wrote
-            os.replace(plan.temp, plan.change.path)
+            if plan.change.delete:
+                os.unlink(plan.change.path)
+            else:
+                os.replace(plan.temp, plan.change.path)
             plan.replaced = True
             _hook(f"renamed-{i}")
         for folder in {p.change.path.parent for p in state.plans}:

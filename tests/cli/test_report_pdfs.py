@@ -148,3 +148,57 @@ def test_an_early_poster_is_spread_over_every_column_at_about_its_usual_size(ren
     for run in page:
         body[run.size] += len(run.text)
     assert BODY_MIN_PT <= body.most_common(1)[0][0] <= 10.0 * 1.1 + 0.01
+
+
+def _printed_words(glyphs: list[Run]) -> list[str]:
+    """The words a figure's glyphs spell, read line by line (a wide gap also ends a word)."""
+    lines: dict[float, list[Run]] = {}
+    for g in glyphs:
+        lines.setdefault(round(g.box[1], 1), []).append(g)
+    words: list[str] = []
+    for _, row in sorted(lines.items(), reverse=True):
+        text, last = "", None
+        for g in sorted(row, key=lambda r: r.box[0]):
+            if last is not None and g.box[0] - last > 0.3 * g.size:
+                text += " "
+            text += g.text
+            last = g.box[2]
+        words += text.split()
+    return words
+
+
+def test_the_cf_poster_fishbone_prints_every_label_whole_and_at_least_7_pt(rendered: Path) -> None:
+    # The fishbone's glyphs: figure text in its column, between its heading and the next one.
+    from microsys.report.common import fishbone_bones
+    from microsys.workbook.loader import load_workbook
+
+    found = _runs(rendered / "sheffield-cf-clinic" / "storyboard.pdf")
+    page = [r for r in found if not r.in_figure]
+    heading = next(r for r in page if r.text.strip() == "Causes")
+    starts = sorted({r.box[0] for r in page if r.text.strip() in {"ASSESS", "DIAGNOSE", "TREAT", "SUSTAIN"}})
+    right = next((x for x in starts if x > heading.box[0] + 1), float("inf"))
+    below = [r.box[3] for r in page if heading.box[0] - 1 <= r.box[0] < right and r.box[3] < heading.box[1]]
+    floor = max(below, default=0.0)
+    glyphs = [
+        r
+        for r in found
+        if r.in_figure
+        and r.page == heading.page
+        and heading.box[0] - 1 <= r.box[0] < right
+        and floor < r.box[1] < heading.box[1]
+        and r.text.strip()
+    ]
+    assert glyphs, "no fishbone text found under its heading"
+    small = [_where(g) for g in glyphs if g.size < ANY_MIN_PT]
+    assert small == [], f"fishbone text under {ANY_MIN_PT} pt: {small[:5]}"
+    # Every category name and every word of every cause is printed whole: none broken mid-word.
+    printed = Counter(_printed_words(glyphs))
+    fishbone = load_workbook(EXAMPLES / "sheffield-cf-clinic").fishbones[0]
+    wanted = Counter[str]()
+    for bone in fishbone_bones(fishbone):
+        wanted.update(bone.name.split())
+        for cause, subs in bone.causes:
+            wanted.update(cause.split())
+            for sub in subs:
+                wanted.update(sub.split())
+    assert wanted - printed == Counter(), f"not printed whole: {sorted((wanted - printed).elements())}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import errno
 import os
 import stat
@@ -292,3 +293,109 @@ def test_a_state_folder_that_is_a_link_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RefusedError, match="not a folder"), storage.workbook_lock(tmp_path / "wb"):
         pass
     assert list(outside.iterdir()) == []
+
+
+# --- removing files -----------------------------------------------------------------
+
+
+def _with_a_deletion(tmp_path: Path) -> tuple[Path, list[Change]]:
+    root = tmp_path / "wb"
+    (root / "measures").mkdir(parents=True)
+    (root / "measures" / "old.yaml").write_bytes(b"id: old\n")
+    (root / "measures" / "old.csv").write_bytes(b"date,value\n2026-01-05,3\n")
+    (root / "aims.yaml").write_bytes(b"specific_aims: []\n")
+    changes = [
+        storage.deletion(root / "measures" / "old.yaml", b"id: old\n"),
+        storage.deletion(root / "measures" / "old.csv", b"date,value\n2026-01-05,3\n"),
+        Change(root / "aims.yaml", b"specific_aims: []  # old removed\n", b"specific_aims: []\n"),
+    ]
+    return root, changes
+
+
+def test_a_deletion_is_committed_with_the_other_changes(tmp_path: Path) -> None:
+    root, changes = _with_a_deletion(tmp_path)
+    with storage.workbook_lock(root):
+        assert commit(changes, root=root) == [c.path for c in changes]
+    assert not (root / "measures" / "old.yaml").exists() and not (root / "measures" / "old.csv").exists()
+    assert (root / "aims.yaml").read_bytes() == b"specific_aims: []  # old removed\n"
+    assert storage.journals(root) == []
+
+
+def test_a_file_changed_or_removed_since_it_was_read_is_not_deleted(tmp_path: Path) -> None:
+    root, changes = _with_a_deletion(tmp_path)
+    (root / "measures" / "old.csv").write_bytes(b"date,value\n2026-01-05,3\n2026-01-12,4\n")
+    before = snapshot(root)
+    with pytest.raises(RefusedError, match="changed on disk while microsys was working; nothing was written"):
+        commit(changes, root=root)
+    assert snapshot(root) == before
+    (root / "measures" / "old.csv").unlink()
+    with pytest.raises(RefusedError, match=r"old\.csv was removed while microsys was working"):
+        commit(changes, root=root)
+    assert (root / "measures" / "old.yaml").exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_a_read_only_file_is_never_deleted(tmp_path: Path) -> None:
+    root, changes = _with_a_deletion(tmp_path)
+    (root / "measures" / "old.csv").chmod(0o444)
+    with pytest.raises(RefusedError, match="never replaces or removes a read-only file"):
+        commit(changes, root=root)
+    assert (root / "measures" / "old.yaml").exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize("locked", [False, True], ids=["plain", "journalled"])
+def test_a_failure_after_a_deletion_puts_the_deleted_files_back_with_their_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, locked: bool
+) -> None:
+    root, changes = _with_a_deletion(tmp_path)
+    (root / "measures" / "old.csv").chmod(0o640)
+    before = snapshot(root)
+    real = os.replace
+    calls = []
+
+    def replace(src: Any, dst: Any) -> None:
+        if Path(dst).name == "aims.yaml" and not calls:  # the write after both deletions
+            calls.append(dst)
+            assert not (root / "measures" / "old.csv").exists()
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(src, dst)
+
+    with storage.workbook_lock(root) if locked else _nothing():
+        monkeypatch.setattr(os, "replace", replace)
+        with pytest.raises(RefusedError, match=r"the disk is full.*nothing was changed"):
+            commit(changes, root=root)
+        monkeypatch.undo()
+    assert calls and snapshot(root) == before
+    assert _mode(root / "measures" / "old.csv") == 0o640
+    assert storage.journals(root) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_a_journal_left_by_a_killed_deletion_puts_the_file_back(tmp_path: Path) -> None:
+    """What the next command finds after kill -9 between the deletion and the end of the commit."""
+    root, _changes = _with_a_deletion(tmp_path)
+    before = snapshot(root)
+    with storage.workbook_lock(root):
+        journal = storage._write_journal(
+            root,
+            {
+                "version": 1,
+                "files": [
+                    {
+                        "path": "measures/old.csv",
+                        "temp": "measures/.old.csv.0123456789abcdef.tmp",
+                        "before": base64.b64encode(b"date,value\n2026-01-05,3\n").decode(),
+                        "after": None,
+                        "delete": True,
+                        "mode": 0o600,
+                    },
+                ],
+                "dirs": [],
+            },
+        )
+        (root / "measures" / "old.csv").unlink()
+    with storage.workbook_lock(root) as undone:
+        assert undone == ["measures/old.csv"]
+    assert snapshot(root) == before and not journal.exists()
+    assert _mode(root / "measures" / "old.csv") == 0o600

@@ -1,4 +1,4 @@
-"""``microsys measure add|import``."""
+"""``microsys measure add|import|list|show|remove``."""
 
 from __future__ import annotations
 
@@ -207,10 +207,61 @@ def measure_show(
     typer.echo("\n".join(lines))
 
 
+def measure_remove(
+    args: list[str] = typer.Argument(
+        ...,
+        metavar="[FOLDER] MEASURE",
+        help="The workbook (default: the one you are in) and the measure id.",
+        show_default=False,
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Delete its values without asking."),
+    force: bool = typer.Option(
+        False, "--force", help="Remove files git could not give back (not committed, or no git)."
+    ),
+) -> None:
+    """Remove a measure: its file and its data file, all at once.
+
+    Refused while anything names it (a specific aim, a cycle, the playbook, the 5Ps,
+    a hand-off), each place listed by file and line. Git is the undo: files that are
+    not committed are refused unless --force. Deleting values asks first (or --yes).
+
+    Example: microsys measure remove my-clinic old-wait --yes
+    """
+    from microsys.cli.common import echo_undone, interactive, leading_folder
+    from microsys.errors import RefusedError
+    from microsys.measuring import plan_removal
+    from microsys.shell import quote
+    from microsys.storage import commit
+    from microsys.workbook.privacy_gate import open_to_write
+
+    folder, (measure_id,) = leading_folder(args, ("MEASURE",), "measure remove")
+    folder, measure_id = _measure_of(folder, measure_id)
+    with open_to_write(folder, "remove a measure from it") as wb:
+        echo_undone(wb.path, wb.undone)
+        plan = plan_removal(wb, measure_id, force=force)
+        files = ", ".join(str(wb.path / rel) for rel in plan.files)
+        if plan.values and not yes:
+            question = f"Remove {measure_id} and delete its {plan.values} value(s) ({files})?"
+            if not interactive():
+                raise RefusedError(
+                    f"removing {measure_id} deletes its {plan.values} value(s); nothing was removed",
+                    hint="add --yes to confirm",
+                )
+            if not typer.confirm(question, default=False):
+                raise RefusedError("nothing was removed")
+        commit(list(plan.changes), root=wb.root)
+    typer.echo(f"Removed {measure_id} ({files}).")
+    for rel in plan.kept:
+        typer.echo(f"Kept {wb.path / rel}: another measure reads it too.")
+    if not force:
+        back = " ".join(quote(rel) for rel in plan.files)
+        typer.echo(f"To get it back: git -C {quote(wb.path)} checkout HEAD -- {back}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``measure`` group to the app."""
     group = typer.Typer(
-        help="Add values to measures (one at a time, or from a spreadsheet), list them and show one.",
+        help="Add values to measures (one at a time, or from a spreadsheet), list, show or remove them.",
         no_args_is_help=True,
     )
     # Unknown options pass through as arguments so that `-5` is a value; leading_folder refuses the rest.
@@ -219,4 +270,5 @@ def register(app: typer.Typer) -> None:
     add_command(group, "import", measure_import, context_settings=loose)
     add_command(group, "list", measure_list)
     add_command(group, "show", measure_show)
+    add_command(group, "remove", measure_remove, context_settings=loose)
     app.add_typer(group, name="measure")

@@ -74,6 +74,13 @@ def report(
         "--force",
         help="Replace an existing file microsys did not make (never a workbook's own files).",
     ),
+    theme: str | None = typer.Option(
+        None,
+        "--theme",
+        metavar="THEME",
+        help="The theme whose story to tell, by id or title, e.g. T1 (default: the one being worked on). "
+        "A finished theme's storyboard can be printed at any time.",
+    ),
 ) -> None:
     """Render the storyboard poster, the playbook or the 5P summary as PDF, HTML or Markdown.
 
@@ -88,7 +95,7 @@ def report(
     quarterly; with --kind site, a website of them all (index, data wall, each
     workbook's reports) that works from the files alone.
 
-    Example: microsys report examples/sheffield-cf-clinic --kind all --format pdf --format html
+    Example: microsys report examples/sheffield-cf-clinic --kind all --format pdf --format html --theme T1
     """
     from microsys.render import workers
 
@@ -112,6 +119,7 @@ def report(
         today=parse_today(today),
         force=force,
         allow_pages=allow_pages,
+        theme=theme,
     )
     tasks = plan(find(paths, every), options)
     outcomes = run_all(tasks, Renderer(options))

@@ -259,21 +259,27 @@ def _specific_aim(f: Facts) -> Verdict:
 
 
 def _in_theme(f: Facts, change: str) -> bool:
+    """True when the change idea belongs to the theme being judged (see workbook/belonging.py).
+
+    An idea that names no theme is the team's only theme's, so a first theme needs no
+    links; once a second theme is worked on it belongs to neither (`theme.unplaced`).
+    """
     idea = f.change_ideas.get(change)
     theme = f.theme
-    return idea is None or idea.theme is None or theme is None or idea.theme == theme.id
+    return idea is None or theme is None or theme.id in f.belonging.change_idea(idea)
 
 
 def _change_ideas(f: Facts) -> Verdict:
     ideas = [i for i in f.change_ideas.values() if _in_theme(f, i.id)]
     ci = f.wb.change_ideas
-    rounds = [r for r in (ci.votes if ci else []) if r.votes]
+    theme = f.theme.id if f.theme else None
+    rounds = [r for r in (ci.votes if ci else []) if r.votes and f.belonging.of(theme, "vote", r)]
     ok = len(ideas) >= THRESHOLDS.change_ideas and bool(rounds)
     return Verdict(ok, f"{len(ideas)} idea(s), {len(rounds)} multi-vote round(s)")
 
 
 def _first_test(f: Facts) -> dt.date | None:
-    starts = [s for c in f.pdsa if (s := f.test_start(c)) is not None]
+    starts = [s for c in f.pdsa if _in_theme(f, c.change) and (s := f.test_start(c)) is not None]
     return min(starts) if starts else None
 
 

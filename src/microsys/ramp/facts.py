@@ -18,11 +18,12 @@ from functools import cached_property
 from typing import cast
 
 from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
-from microsys.schema.identity import Manifest, RampState
+from microsys.schema.identity import Manifest, RampState, StageChange
 from microsys.schema.improvement import ChangeIdea, GlobalAim, SpecificAim, Theme
 from microsys.schema.measures import Measure
 from microsys.schema.meetings import Meeting
 from microsys.schema.placeholders import filled as filled  # re-exported: the ramp's notion of "done"
+from microsys.workbook.belonging import Belonging
 from microsys.workbook.githistory import CycleHistory, prediction_late
 from microsys.workbook.loader import Workbook
 
@@ -52,14 +53,37 @@ class Adoption:
     """The cycle whose Act adopted it; None when only the change idea says `adopted`."""
 
 
+@dataclass(frozen=True)
+class RampCycle:
+    """One improvement cycle of the ramp's history: a theme taken from Diagnose to Sustain."""
+
+    number: int
+    theme: str | None
+    moves: tuple[StageChange, ...]
+    """Its stage moves, oldest first: from the one that started it to the one that ended it."""
+    stage: str
+    """The stage it reached (Sustain for a finished cycle)."""
+    finished: dt.date | None
+    """When the team left Sustain for the next theme; None while it goes on."""
+
+
 class Facts:
     """A read-only view of one workbook for the criteria to ask questions of."""
 
-    def __init__(self, wb: Workbook, today: dt.date, history: CycleHistory | None = None) -> None:
+    def __init__(
+        self,
+        wb: Workbook,
+        today: dt.date,
+        history: CycleHistory | None = None,
+        *,
+        theme: str | None = None,
+    ) -> None:
         self.wb = wb
         self.today = today
         self.history = history
         """Committed versions of the PDSA files, when the workbook is in git (and it was read)."""
+        self.theme_id = theme
+        """The theme asked for (a report of a finished theme): its aims, not the current ones."""
         self._series: dict[str, list[tuple[dt.date, float]]] = {}
 
     # --- identity and ramp -------------------------------------------------
@@ -72,6 +96,11 @@ class Facts:
     def ramp(self) -> RampState:
         """ramp.yaml (defaults when missing or invalid)."""
         return self.wb.ramp
+
+    @cached_property
+    def belonging(self) -> Belonging:
+        """Which theme each record belongs to."""
+        return Belonging(self.wb)
 
     # --- meetings ----------------------------------------------------------
     @cached_property
@@ -108,6 +137,8 @@ class Facts:
         if themes is None:
             return None
         by_id = {t.id: t for t in themes.themes}
+        if self.theme_id is not None:
+            return by_id.get(self.theme_id)
         if self.ramp.stage not in ("treat", "sustain"):
             return self.selected_theme
         for move in reversed(self.ramp.history):
@@ -124,6 +155,46 @@ class Facts:
             if done or worked:
                 return (done or worked)[-1]
         return selected
+
+    @cached_property
+    def ramp_cycles(self) -> list[RampCycle]:
+        """The improvement cycles in ramp.yaml's history, oldest first, each with its theme and moves.
+
+        A cycle runs from the move into Diagnose (or the first move) to the move
+        out of Sustain, which ends it and starts the next. Its theme is the one
+        its moves recorded; the current cycle's, when none is recorded, is the
+        theme being worked on now.
+        """
+        cycles: list[list[StageChange]] = [[]]
+        for move in self.ramp.history:
+            cycles[-1].append(move)
+            if move.from_ == "sustain":
+                cycles.append([move])
+        out = []
+        for number, moves in enumerate(cycles, start=1):
+            last = number == len(cycles)
+            # The move that started a later cycle was recorded with the theme it finished.
+            own = moves[1:] if number > 1 else moves
+            recorded = [m.theme for m in own if m.theme]
+            theme = recorded[-1] if recorded else None
+            if last and theme is None:
+                current = Facts(self.wb, self.today).theme
+                theme = current.id if current else None
+            out.append(
+                RampCycle(
+                    number=number,
+                    theme=theme,
+                    moves=tuple(moves),
+                    stage=self.ramp.stage if last else "sustain",
+                    finished=None if last else moves[-1].date,
+                )
+            )
+        return out
+
+    def ramp_cycle(self, theme: str | None) -> RampCycle | None:
+        """The (latest) improvement cycle that worked on ``theme``."""
+        found = [c for c in self.ramp_cycles if theme is not None and c.theme == theme]
+        return found[-1] if found else None
 
     @cached_property
     def global_aim(self) -> GlobalAim | None:

@@ -274,17 +274,178 @@ def _box(svg: Svg, kind: str, x: float, y: float, w: float, h: float) -> None:
 # Fishbone
 
 
+# Text sizes in drawing units. A poster draws diagrams 420 units across a 127 mm column, so
+# 8.5 units print at 7.3 pt: the floor no label goes under.
+CATEGORY_SIZE, CAUSE_SIZE, SUB_SIZE, EFFECT_SIZE = 10.5, 9.5, 8.5, 11.0
+HEAD_W = 140.0
+# Of a bone's slot in the classic layout, the share its causes are written in (left of the bone).
+CAUSE_SHARE = 0.56
+# Causes narrower than this are a stack of one or two words a line: the classic layout is then
+# given up for categories stacked in rows down a vertical spine.
+MIN_CAUSE_W = 80.0
+SUB_INDENT = 10.0
+# How much higher a stacked category's bone meets the spine than it starts.
+RISE = 5.0
+
+
+def _slot_w(bones: Sequence[Bone], width_units: float) -> float:
+    """How wide each bone's slot is in the classic layout."""
+    slots = max(len(bones[0::2]), len(bones[1::2]), 1)
+    return (width_units - HEAD_W - 6 - 10) / slots
+
+
+def _longest_word(text: str, size: float, bold: bool = False) -> float:
+    return max((width(word, size, bold) for word in text.split()), default=0.0)
+
+
+def _words_fit(bones: Sequence[Bone], name_w: float, cause_w: float) -> bool:
+    """Whether every word of every label fits its line, so that no word is broken."""
+    for bone in bones:
+        if _longest_word(bone.name, CATEGORY_SIZE, True) > name_w:
+            return False
+        for cause, subs in bone.causes:
+            if _longest_word(cause, CAUSE_SIZE) > cause_w:
+                return False
+            if any(_longest_word("– " + sub, SUB_SIZE) > cause_w - SUB_INDENT for sub in subs):
+                return False
+    return True
+
+
 def fishbone(effect: str, bones: Sequence[Bone], title: str, *, width_units: float = 600) -> Drawing:
-    """A cause-and-effect diagram: the effect at the head, categories alternating above and below."""
+    """A cause-and-effect diagram drawn to be read at ``width_units`` across.
+
+    Wide enough, it is the classic fishbone: the effect at the head, categories alternating
+    above and below the spine. Narrower (a poster column), slanted bones would squeeze the
+    causes into columns a word or two wide and break words, so the categories are stacked in
+    rows instead, down a spine that ends at the effect at the top: two columns of categories
+    either side of the spine, or one column when a word would not fit in half the width.
+    No cause is ever left out; labels cut to a number of lines are listed as shortened.
+    """
+    slot_w = _slot_w(bones, width_units)
+    if (
+        slot_w * CAUSE_SHARE >= MIN_CAUSE_W
+        and _words_fit(bones, slot_w - 10, slot_w * CAUSE_SHARE)
+        and _longest_word(effect, EFFECT_SIZE, True) <= HEAD_W - 14
+    ):
+        return _fishbone_across(effect, bones, title, width_units)
+    return _fishbone_down(effect, bones, title, width_units)
+
+
+def _fishbone_down(effect: str, bones: Sequence[Bone], title: str, width_units: float) -> Drawing:
+    """Categories stacked in rows either side of a vertical spine that points up to the effect."""
     svg = Svg()
     shortened: list[str] = []
-    head_w = 140.0
-    spine_end = width_units - head_w - 6
+    margin, gutter, row_gap, lh = 4.0, 12.0, 12.0, 1.22
+    half = (width_units - 2 * margin - 2 * gutter) / 2
+    two_sides = len(bones) > 1 and _words_fit(bones, half - 12, half - 12)
+    if two_sides:
+        spine_x = width_units / 2
+        columns = [(margin, half), (spine_x + gutter, half)]
+        sides = [list(bones[0::2]), list(bones[1::2])]
+    else:
+        spine_x = margin + 6
+        columns = [(spine_x + gutter, width_units - spine_x - gutter - margin)]
+        sides = [list(bones)]
+
+    # The effect, in a box at the top that the spine runs up to.
+    # As wide as its longest word needs, so that no word of the effect is broken.
+    longest = _longest_word(effect, EFFECT_SIZE, True) + 16
+    box_w = min(width_units - 2 * margin, max(220.0, width_units * 0.6, longest))
+    effect_lines, cut = clamp_lines(wrap(effect, box_w - 16, EFFECT_SIZE, True), 8)
+    if cut:
+        shortened.append("the effect")
+    box_h = len(effect_lines) * 14 + 12
+    box_x = max(margin, min(spine_x - box_w / 2, width_units - margin - box_w))
+    svg.add("rect", x=box_x, y=margin, width=box_w, height=box_h, rx=4, fill=ACCENT, stroke=ACCENT)
+    svg.text_lines(
+        effect_lines,
+        box_x + box_w / 2,
+        margin + 6 + EFFECT_SIZE,
+        EFFECT_SIZE,
+        anchor="middle",
+        weight="bold",
+        color="#ffffff",
+        line_height=14,
+    )
+
+    Item = tuple[list[str], float, str, float]  # lines, size, colour, indent
+
+    def laid_out(bone: Bone, col_w: float) -> tuple[list[str], list[Item]]:
+        name, cut = clamp_lines(wrap(bone.name, col_w - 12, CATEGORY_SIZE, True), 3)
+        if cut:
+            shortened.append(f"category `{bone.name[:30]}`")
+        items: list[Item] = []
+        for cause, subs in bone.causes:
+            items.append((wrap(cause, col_w - 12, CAUSE_SIZE), CAUSE_SIZE, INK, 10.0))
+            for sub in subs:
+                items.append(
+                    (wrap("– " + sub, col_w - 12 - SUB_INDENT, SUB_SIZE), SUB_SIZE, MUTED, 10.0 + SUB_INDENT)
+                )
+        return name, items
+
+    def height(name: list[str], items: list[Item]) -> float:
+        return len(name) * 13 + 11 + sum(len(lines) * s * lh + 3 for lines, s, _, _ in items)
+
+    rows = max(len(side) for side in sides)
+    y = margin + box_h + 16
+    spine_top = margin + box_h
+    for r in range(rows):
+        row_h = 0.0
+        for (left, col_w), side in zip(columns, sides, strict=True):
+            if r >= len(side):
+                continue
+            bone = side[r]
+            name, items = laid_out(bone, col_w)
+            row_h = max(row_h, height(name, items))
+            svg.text_lines(
+                name, left + 2, y + CATEGORY_SIZE, CATEGORY_SIZE, weight="bold", color=ACCENT, line_height=13
+            )
+            # The bone: under the category name, rising a little into the spine (towards the effect),
+            # clear of the name's last line even where it meets the spine.
+            bone_y = y + len(name) * 13 + 6
+            outer, inner = (left, spine_x) if left < spine_x else (left + col_w, spine_x)
+            svg.add("line", x1=outer, y1=bone_y, x2=inner, y2=bone_y - RISE, stroke=INK, stroke_width=1.4)
+            # Its causes hang from it, each ticked off a thin rib; sub-causes under their cause.
+            rib_x = left + 5
+            cy = bone_y + 4
+            last_tick = bone_y
+            for lines, s, color, indent in items:
+                svg.text_lines(lines, left + indent, cy + s, s, color=color, line_height=s * lh)
+                if color == INK:
+                    tick_y = cy + s * 0.65
+                    svg.add(
+                        "line",
+                        x1=rib_x,
+                        y1=tick_y,
+                        x2=left + indent - 2,
+                        y2=tick_y,
+                        stroke=RULE,
+                        stroke_width=0.9,
+                    )
+                    last_tick = tick_y
+                cy += len(lines) * s * lh + 3
+            if last_tick > bone_y:
+                # The rib starts on the bone, which is a little higher where it nears the spine.
+                rib_top = bone_y - RISE * abs(rib_x - outer) / max(abs(inner - outer), 1e-6)
+                svg.add("line", x1=rib_x, y1=rib_top, x2=rib_x, y2=last_tick, stroke=RULE, stroke_width=0.9)
+        y += row_h + row_gap
+    bottom = y - row_gap + 4
+    _arrow(svg, [(spine_x, bottom), (spine_x, spine_top + 1)])
+    # The spine drawn heavier than its arrow's shaft, as in the classic layout.
+    svg.add("line", x1=spine_x, y1=bottom, x2=spine_x, y2=spine_top + 6, stroke=INK, stroke_width=2.4)
+    return Drawing(svg.document(width_units, bottom + margin, title), shortened)
+
+
+def _fishbone_across(effect: str, bones: Sequence[Bone], title: str, width_units: float) -> Drawing:
+    """The classic fishbone: the effect at the head, categories alternating above and below."""
+    svg = Svg()
+    shortened: list[str] = []
+    spine_end = width_units - HEAD_W - 6
+    head_w = HEAD_W
     top, bottom = list(bones[0::2]), list(bones[1::2])
-    slots = max(len(top), len(bottom), 1)
-    slot_w = (spine_end - 10) / slots
-    size, sub_size = 9.5, 8.5
-    text_w = slot_w * 0.56
+    slot_w = _slot_w(bones, width_units)
+    size, sub_size = CAUSE_SIZE, SUB_SIZE
+    text_w = slot_w * CAUSE_SHARE
 
     def block(bone: Bone) -> list[tuple[list[str], float, bool]]:
         items: list[tuple[list[str], float, bool]] = []

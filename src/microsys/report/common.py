@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Literal, TypeVar
 
 from microsys.ramp.criteria import STAGE_TITLES, STAGES
-from microsys.ramp.facts import Facts
+from microsys.ramp.facts import Facts, RampCycle
 from microsys.report.model import (
     ChartFigure,
     Coach,
@@ -30,7 +30,7 @@ from microsys.report.model import (
 from microsys.report.shapes import Bone, Node
 from microsys.report.text import shorten
 from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
-from microsys.schema.improvement import Cause, Fishbone, ProcessMap
+from microsys.schema.improvement import Cause, Fishbone, ProcessMap, Theme
 from microsys.schema.measures import Measure
 from microsys.spc.analysis import ChartError, analyse
 from microsys.spc.mdc import ASSURANCE_WORDS
@@ -137,13 +137,19 @@ def latest_date(wb: Workbook) -> dt.date | None:
     return max(dates) if dates else None
 
 
-def header(wb: Workbook, kind: Kind) -> Header:
-    """Who the report is about, and where they are on the ramp."""
+def header(wb: Workbook, kind: Kind, cycle: RampCycle | None = None, theme: Theme | None = None) -> Header:
+    """Who the report is about, and where they are on the ramp.
+
+    With ``cycle``, where that improvement cycle got to (every stage done once the
+    team moved on from it) and its dated moves; with ``theme``, the theme it tells.
+    """
     m = wb.manifest
-    stage = wb.ramp.stage
+    stage = cycle.stage if cycle else wb.ramp.stage
     states = []
     for s in STAGES:
         rank = STAGES.index(s) - STAGES.index(stage)
+        if cycle is not None and cycle.finished is not None:
+            rank = -1
         state: Literal["done", "current", "todo"] = "done" if rank < 0 else "current" if rank == 0 else "todo"
         states.append(StageState(Prose(s), Prose(STAGE_TITLES[s]), state))
     team = tuple(
@@ -169,14 +175,27 @@ def header(wb: Workbook, kind: Kind) -> Header:
         coach=coach,
         team=team,
         stage=stage,
-        stage_title=Prose(STAGE_TITLES[stage]),
-        cycle=wb.ramp.cycle,
+        stage_title=Prose(STAGE_TITLES[stage] + (" (finished)" if cycle and cycle.finished else "")),
+        cycle=cycle.number if cycle else wb.ramp.cycle,
         stages=tuple(states),
         as_of=date(latest_date(wb)),
+        theme=Prose(f"{theme.id}: {theme.title}" if theme else ""),
+        ramp=ramp_moves(cycle) if cycle else (),
         workbook=wb.kind,
         condition=prose(pathway.condition if pathway else ""),
         co_coaches=co_coaches,
     )
+
+
+def ramp_moves(cycle: RampCycle) -> tuple[Prose, ...]:
+    """An improvement cycle's moves as words: 'Diagnose 12 Jan 2026', ..., 'next theme 3 Mar 2027'."""
+    out = []
+    for move in cycle.moves:
+        if move.from_ == "sustain" and move is cycle.moves[-1] and cycle.finished:
+            out.append(Prose(f"next theme {date(move.date)}"))
+        else:
+            out.append(Prose(f"{STAGE_TITLES[move.to]} {date(move.date)}"))
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from typing import Protocol
 
 from microsys.report.common import TITLES
 from microsys.report.model import Kind, Report
@@ -14,9 +14,9 @@ from microsys.report.summary import summary
 from microsys.workbook.loader import Workbook
 
 
-def assessment(wb: Workbook, today: dt.date) -> Report:
-    """The summary of the assessment: the 5Vs for a pathway, the 5Ps for a microsystem."""
-    return summary_5v(wb, today) if wb.is_pathway else summary(wb, today)
+def assessment(wb: Workbook, today: dt.date, theme: str | None = None, /) -> Report:
+    """The summary of the assessment: the 5Vs for a pathway, the 5Ps for a microsystem (of no one theme)."""
+    return summary_5v(wb, today) if wb.is_pathway else summary(wb, today, theme)
 
 
 KINDS: tuple[Kind, ...] = ("storyboard", "playbook", "summary")
@@ -30,8 +30,18 @@ def file_stem(kind: Kind, *, pathway: bool) -> str:
     return PATHWAY_STEMS.get(kind, FILE_STEMS[kind]) if pathway else FILE_STEMS[kind]
 
 
-BUILDERS: dict[Kind, Callable[[Workbook, dt.date], Report]] = {
-    "storyboard": storyboard,
+class Builder(Protocol):
+    """Makes one kind of report of a workbook: of ``theme`` when given (``--theme``), else of the default."""
+
+    def __call__(self, wb: Workbook, today: dt.date, theme: str | None = None, /) -> Report: ...
+
+
+def _storyboard(wb: Workbook, today: dt.date, theme: str | None = None, /) -> Report:
+    return storyboard(wb, today, theme=theme)
+
+
+BUILDERS: dict[Kind, Builder] = {
+    "storyboard": _storyboard,
     "playbook": playbook,
     "summary": assessment,
 }

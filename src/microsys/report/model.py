@@ -246,6 +246,10 @@ class Header:
     stages: tuple[StageState, ...]
     as_of: Prose
     logo: str | None = None
+    theme: Prose = field(default_factory=Prose)
+    """The theme whose story the report tells ('' when it is not about one theme)."""
+    ramp: tuple[Prose, ...] = ()
+    """That theme's improvement cycle as dated moves: 'Diagnose 12 Jan 2026', ..."""
     workbook: str = "microsystem"
     """The kind of workbook: ``microsystem``, or ``pathway`` (a mesosystem on the Flow roadmap)."""
     condition: Prose = field(default_factory=Prose)

@@ -30,19 +30,29 @@ from microsys.report.model import (
 )
 from microsys.report.storyboard import driver_figure
 from microsys.schema.cycles import PlaybookEntry
+from microsys.workbook.belonging import Belonging
 from microsys.workbook.loader import Workbook
 
 
-def playbook(wb: Workbook, today: dt.date) -> Report:
-    """The playbook's content: a chapter per playbook entry, in order of title."""
-    facts = Facts(wb, today)
+def playbook(wb: Workbook, today: dt.date, theme: str | None = None) -> Report:
+    """The playbook's content: a chapter per playbook entry, in order of title.
+
+    The whole playbook is the team's standard work, whichever theme each entry came
+    from; with ``theme``, only the entries that belong to that theme.
+    """
+    facts = Facts(wb, today, theme=theme)
     shortened: list[str] = []
     figures: list[Figure] = []
     clip = Clip(1000.0, shortened)
+    belonging = Belonging(wb)
+    entries = [e for e in wb.playbook if belonging.of(theme, "playbook", e)]
     chapters = tuple(
-        _chapter(facts, entry, figures, clip) for entry in sorted(wb.playbook, key=lambda p: p.title.lower())
+        _chapter(facts, entry, figures, clip) for entry in sorted(entries, key=lambda p: p.title.lower())
     )
-    return Report("playbook", Playbook(header(wb, "playbook"), chapters), tuple(figures), tuple(shortened))
+    told = facts.theme if theme is not None else None
+    cycle = facts.ramp_cycle(theme) if theme is not None else None
+    head = header(wb, "playbook", cycle, told)
+    return Report("playbook", Playbook(head, chapters), tuple(figures), tuple(shortened))
 
 
 def _chapter(facts: Facts, entry: PlaybookEntry, figures: list[Figure], clip: Clip) -> Chapter:

@@ -10,12 +10,13 @@ drawn empty; one whose stage is past but has nothing recorded is listed as missi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TypeVar
 
 from microsys.ramp.criteria import STAGE_TITLES, STAGES
-from microsys.ramp.facts import Facts, filled
+from microsys.ramp.facts import Facts, RampCycle, filled
 from microsys.ramp.progress import RECENT, aim_met
 from microsys.report import pathway as pw
 from microsys.report.common import (
@@ -77,8 +78,11 @@ from microsys.schema.improvement import DriverDiagram, GlobalAim, SpecificAim
 from microsys.schema.measures import Measure
 from microsys.spc.kinds import kind
 from microsys.spc.stats import median
+from microsys.workbook.belonging import Belonging
 from microsys.workbook.loader import Workbook
 from microsys.workbook.pathwaylinks import LinkedState, linked_microsystems
+
+R = TypeVar("R")
 
 # Diagrams on the poster are drawn this many units wide: printed across a column (about
 # 360 pt), their smallest labels (8.5 units) come out above 7 pt.
@@ -87,16 +91,48 @@ POSTER_DIAGRAM_UNITS = 420.0
 
 @dataclass
 class Story:
-    """What the builders share: the workbook's facts, the text budget, the figures drawn so far."""
+    """What the builders share: the workbook's facts, the theme told, the text budget, the figures so far.
+
+    A storyboard tells the story of one theme (``facts.theme``): every record shown
+    belongs to it (:mod:`microsys.workbook.belonging`), so a finished theme's poster
+    can be printed again after the team moved on to the next.
+    """
 
     wb: Workbook
     facts: Facts
     clip: Clip
     figures: list[Figure] = field(default_factory=list)
 
+    @cached_property
+    def belonging(self) -> Belonging:
+        """Which theme each record belongs to."""
+        return Belonging(self.wb)
+
+    @property
+    def theme_id(self) -> str | None:
+        """The id of the theme told (None when the workbook has no theme yet)."""
+        return self.facts.theme.id if self.facts.theme else None
+
+    def of_theme(self, kind: str, records: Iterable[R]) -> list[R]:
+        """The records of ``kind`` that belong to the theme told, in their order."""
+        return [r for r in records if self.belonging.of(self.theme_id, kind, r)]
+
+    @cached_property
+    def ramp_cycle(self) -> RampCycle | None:
+        """The improvement cycle of the theme told, from ramp.yaml's history."""
+        return self.facts.ramp_cycle(self.theme_id)
+
     @property
     def stage_rank(self) -> int:
-        """How far along the ramp the team is (0: Assess)."""
+        """How far along the ramp the theme's cycle got (0: Assess; 4: finished)."""
+        cycle = self.ramp_cycle
+        if cycle is not None:
+            return len(STAGES) if cycle.finished else STAGES.index(cycle.stage)
+        t = self.facts.theme
+        if t is not None and t.status == "done":
+            return len(STAGES)
+        if t is not None and self.facts.theme_id is not None and t.id not in self.belonging.worked:
+            return 0  # a theme the team has not started: everything is still to come
         return STAGES.index(self.wb.ramp.stage)
 
     @cached_property
@@ -107,7 +143,13 @@ class Story:
     @cached_property
     def cycles(self) -> list[PDSA]:
         """The theme's PDSA cycles in the order they started."""
-        return sorted(self.facts.pdsa, key=lambda c: (self.facts.test_start(c) or dt.date.max, c.id))
+        mine = self.of_theme("pdsa", self.facts.pdsa)
+        return sorted(mine, key=lambda c: (self.facts.test_start(c) or dt.date.max, c.id))
+
+    @cached_property
+    def sdsa(self) -> list[SDSA]:
+        """The theme's SDSA cycles, in order."""
+        return self.of_theme("sdsa", self.facts.sdsa)
 
     @cached_property
     def linked(self) -> list[LinkedState]:
@@ -171,8 +213,8 @@ def fiveps(story: Story) -> FivePsSection | None:
 
 
 def theme(story: Story) -> ThemeSection | None:
-    """The selected theme."""
-    t = story.facts.selected_theme
+    """The theme whose story this is."""
+    t = story.facts.theme
     if not t:
         return None
     return ThemeSection(
@@ -191,13 +233,13 @@ def global_aim(story: Story) -> GlobalAimSection | None:
 
 
 def process_map(story: Story) -> ProcessMapSection | None:
-    """The first process map of the global aim (or of the workbook), drawn."""
-    wb, ga = story.wb, story.facts.global_aim
-    maps = [pm for pm in wb.process_maps if ga is None or pm.global_aim in (None, ga.id)] or wb.process_maps
-    if not (maps and maps[0].steps):
+    """The theme's first map of the process as it was (current state, or unmarked), drawn."""
+    maps = [pm for pm in story.of_theme("process_map", story.wb.process_maps) if pm.steps]
+    as_was = [pm for pm in maps if pm.state in (None, "current")]
+    if not as_was:
         return None
-    pm = maps[0]
-    for other in maps[1:]:
+    pm = as_was[0]
+    for other in as_was[1:]:
         story.clip.note(
             f"The process as it was: process-maps/{other.id}.yaml (one map is drawn on the storyboard)"
         )
@@ -230,10 +272,9 @@ def specific_aims(story: Story) -> SpecificAimsSection | None:
 
 
 def fishbone(story: Story) -> FishboneSection | None:
-    """The first fishbone of the global aim (or of the workbook), drawn."""
-    wb, ga = story.wb, story.facts.global_aim
-    fishbones = [fb for fb in wb.fishbones if ga is None or fb.global_aim in (None, ga.id)] or wb.fishbones
-    if not (fishbones and fishbones[0].categories):
+    """The theme's first fishbone, drawn."""
+    fishbones = [fb for fb in story.of_theme("fishbone", story.wb.fishbones) if fb.categories]
+    if not fishbones:
         return None
     fb = fishbones[0]
     for other in fishbones[1:]:
@@ -314,8 +355,7 @@ def driver_figure(
 def change_ideas(story: Story) -> ChangeIdeasSection | None:
     """The theme's change ideas, and the latest multi-vote among them."""
     ci = story.wb.change_ideas
-    t = story.facts.selected_theme
-    ideas = [i for i in (ci.ideas if ci else []) if t is None or i.theme in (None, t.id)]
+    ideas = story.of_theme("change_idea", ci.ideas if ci else [])
     if not ideas:
         return None
     items = tuple(
@@ -327,7 +367,7 @@ def change_ideas(story: Story) -> ChangeIdeasSection | None:
         for i in ideas
     )
     ids = {i.id for i in ideas}
-    rounds = [r for r in (ci.votes if ci else []) if set(r.votes) & ids]
+    rounds = [r for r in story.of_theme("vote", ci.votes if ci else []) if set(r.votes) & ids]
     if not rounds:
         return ChangeIdeasSection(items, None, Prose(""))
     last = max(rounds, key=lambda r: (r.date, r.round))
@@ -350,9 +390,9 @@ def cycles(story: Story) -> CyclesSection | None:
 
 
 def measures(story: Story) -> MeasuresSection | None:
-    """Charts of the specific aims' measures, then of the balancing measures."""
+    """Charts of the specific aims' measures, then of the theme's balancing measures."""
     chosen = [story.measures[a.measure] for a in story.facts.specific_aims if a.measure in story.measures]
-    for m in story.wb.measures:
+    for m in story.of_theme("measure", story.wb.measures):
         if m not in chosen and m.type == "balancing":
             chosen.append(m)
     chosen += pw.more_measures(story.wb, chosen)
@@ -397,7 +437,7 @@ def lessons(story: Story) -> LessonsSection | None:
     ]
     items += [
         Lesson(Prose(s.id), clip(s.study.learning, "short", f"sdsa/{s.id}.yaml", "Lessons"))
-        for s in story.facts.sdsa
+        for s in story.sdsa
         if s.study and filled(s.study.learning)
     ]
     return LessonsSection(tuple(items)) if items else None
@@ -405,14 +445,14 @@ def lessons(story: Story) -> LessonsSection | None:
 
 def sustain(story: Story) -> SustainSection | None:
     """The playbook, SDSA cycles, the next step and the themes waiting."""
-    facts, clip = story.facts, story.clip
+    clip = story.clip
     playbook = tuple(
         PlaybookRef(Prose(p.title), Prose(p.version), prose(p.owner), date(p.review_date))
-        for p in facts.playbook
+        for p in story.of_theme("playbook", story.facts.playbook)
     )
-    sdsa = sdsa_items(facts.sdsa, clip, "Holding the gain")
+    sdsa = sdsa_items(story.sdsa, clip, "Holding the gain")
     nxt = []
-    latest: list[PDSA | SDSA] = [*facts.sdsa[-1:]] or [*story.cycles[-1:]]
+    latest: list[PDSA | SDSA] = [*story.sdsa[-1:]] or [*story.cycles[-1:]]
     for source in latest:
         if source.act and filled(source.act.next_step):
             kind = "sdsa" if isinstance(source, SDSA) else "pdsa"
@@ -449,11 +489,19 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 
-def storyboard(wb: Workbook, today: dt.date, *, budget: float | None = 1.0) -> Report:
-    """The storyboard poster's content, with texts cut to ``budget`` (None: nothing cut, no page)."""
+def storyboard(
+    wb: Workbook, today: dt.date, *, budget: float | None = 1.0, theme: str | None = None
+) -> Report:
+    """The storyboard poster of ``theme`` (default: the one being worked on).
+
+    Texts are cut to ``budget`` (None: nothing cut, no page).
+    """
     shortened: list[str] = []
-    head = header(wb, "storyboard")
-    story = Story(wb, Facts(wb, today), Clip(budget, shortened))
+    story = Story(wb, Facts(wb, today, theme=theme), Clip(budget, shortened))
+    head = header(wb, "storyboard", story.ramp_cycle, story.facts.theme)
+    if story.ramp_cycle is None and story.stage_rank == len(STAGES):
+        # A theme marked done whose moves ramp.yaml did not record: every stage is behind it.
+        head = replace(head, stages=tuple(replace(s, state="done") for s in head.stages))
     where = "the big room is on the Flow roadmap" if wb.is_pathway else "the team is on the improvement ramp"
     story.figures.append(
         RampFigure(

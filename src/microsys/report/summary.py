@@ -34,9 +34,13 @@ from microsys.report.model import (
 from microsys.workbook.loader import Workbook
 
 
-def summary(wb: Workbook, today: dt.date) -> Report:
-    """The assessment of the 5Ps, for the team's first meetings (``today`` plays no part)."""
-    del today
+def summary(wb: Workbook, today: dt.date, theme: str | None = None) -> Report:
+    """The assessment of the 5Ps, for the team's first meetings.
+
+    The 5Ps are the team's, not a theme's: ``today`` and ``theme`` play no part
+    (every theme is listed with its status).
+    """
+    del today, theme
     purpose, patients, professionals = _purpose(wb), _patients(wb), _professionals(wb)
     processes, patterns = _processes(wb), _patterns(wb)
     assessed = (

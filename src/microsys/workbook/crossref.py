@@ -22,7 +22,7 @@ from microsys.schema.measures import Measure
 from microsys.schema.meetings import Meeting, SelfAssessment
 from microsys.schema.messages import did_you_mean
 from microsys.spc.kinds import kind
-from microsys.workbook import pathwaycheck
+from microsys.workbook import belonging, pathwaycheck
 from microsys.workbook.model import SourceFile, Workbook
 
 
@@ -159,6 +159,7 @@ def check(wb: Workbook) -> list[Diagnostic]:
     out.extend(_meetings_and_assessments(wb))
     out.extend(_ramp(wb))
     out.extend(_patterns(wb, idx))
+    out.extend(belonging.check(wb))
     out.extend(pathwaycheck.check(wb))
     return out
 

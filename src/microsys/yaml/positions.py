@@ -102,3 +102,33 @@ def resolve(diagnostics: list[Diagnostic], text: str) -> list[Diagnostic]:
         else:
             out.append(d)
     return out
+
+
+def references(text: str, keys: frozenset[str], value: str) -> list[tuple[tuple[PathPart, ...], int, int]]:
+    """Where a key of ``keys`` holds ``value`` (or a list holding it): YAML path, 1-based line and col.
+
+    Used to find every record that names an id (a measure named by `measure:` or
+    `measures:` anywhere in a file), whatever kind of record holds the key.
+    A text that does not parse has no references to report (its own findings say why).
+    """
+    try:
+        tree = parse_round_trip(text)
+    except Exception:  # any parse failure: the loader reports the file itself
+        return []
+    found: list[tuple[PathPart, ...]] = []
+
+    def walk(node: Any, path: tuple[PathPart, ...]) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if isinstance(k, str) and k in keys:
+                    if v == value:
+                        found.append((*path, k))
+                    elif isinstance(v, list):
+                        found.extend((*path, k, i) for i, item in enumerate(v) if item == value)
+                walk(v, (*path, k))
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, (*path, i))
+
+    walk(tree, ())
+    return [(where, *locate(tree, where)) for where in found]
