@@ -137,7 +137,8 @@ TABLES: tuple[Table, ...] = (
             _c(
                 "latest_signal",
                 "TEXT",
-                "improvement, concern, common or neutral: the latest point's variation.",
+                "improvement, concern, common or neutral: the chart's variation icon (a special cause "
+                "still going on in the latest phase, docs/mdc-icons.md).",
             ),
         ),
         ("workbook", "measure"),

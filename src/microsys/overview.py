@@ -31,7 +31,7 @@ STAGE_ORDER = {"assess": 0, "diagnose": 1, "treat": 2, "sustain": 3}
 
 @dataclass(frozen=True)
 class MeasureSignal:
-    """The variation of a measure's latest point against its whole series, in Making Data Count words."""
+    """A measure's chart summed up in Making Data Count words: its variation icon (``Analysis.recent``)."""
 
     measure: str
     signal: str
@@ -138,6 +138,15 @@ class Overview:
         return 1 if self.organisation is not None and self.organisation.errors else 0
 
 
+def signal_word(variation: str | None) -> str | None:
+    """A Making Data Count variation as one word: improvement, concern, neutral or common."""
+    if variation is None:
+        return None
+    if variation == "common_cause":
+        return "common"
+    return variation.removeprefix("special_cause_").split("_", 1)[0]
+
+
 def _latest_signal(wb: Any, measure: Any) -> str | None:
     from microsys.spc.analysis import analyse
     from microsys.workbook.series import from_measure
@@ -146,16 +155,13 @@ def _latest_signal(wb: Any, measure: Any) -> str | None:
         series = from_measure(wb, measure)
         if not series.xs:
             return None
-        # Against the whole series, phases set aside: a change that held shows as a signal.
-        options = replace(series.options, parts=())
-        analysis = analyse(series.xs, series.ys, series.ns, options)
+        # The chart as drawn, phases and all: what its variation icon says (Analysis.recent).
+        analysis = analyse(series.xs, series.ys, series.ns, series.options)
     except (ValueError, ZeroDivisionError):  # ChartError is a ValueError
         return None
-    points = [p for p in analysis.points if p.y is not None]
-    if not points:
+    if not any(p.y is not None for p in analysis.points):
         return None
-    last = points[-1]
-    return last.point_type if last.signal else "common"
+    return signal_word(analysis.recent)
 
 
 def workbook_row(root: Path, today: dt.date) -> StatusRow:
@@ -316,8 +322,9 @@ def status(
     keep: StatusFilter | None = None,
     jobs: int | None = None,
     cache: bool = True,
+    made: dict[Path, StatusRow] | None = None,
 ) -> Overview:
-    """Every workbook below ``folder``, one row each.
+    """Every workbook below ``folder``, one row each (``made``: rows already made, by workbook folder).
 
     With ``cache``, the row of a workbook none of whose files changed since the
     last run comes from the verified cache (:mod:`microsys.statuscache`).
@@ -334,7 +341,9 @@ def status(
     if sort not in SORT_KEYS:
         raise UsageError(f"`{sort}` is not a column to sort by", hint="use one of: " + ", ".join(SORT_KEYS))
     roots = find_workbooks([folder])
-    rows = attach_pathways(_rows(roots, today, jobs, cache), roots)
+    rows = attach_pathways(
+        [made[root] for root in roots] if made is not None else _rows(roots, today, jobs, cache), roots
+    )
     org = read_organisation(folder)
     if org is not None and org.open_actions:
         base = folder.resolve()

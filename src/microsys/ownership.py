@@ -29,6 +29,8 @@ OUTPUT_FOLDER = "build"
 # How much of an existing file is read to find its mark: its start, and a PDF's end.
 _HEAD = 64 * 1024
 _TAIL = 64 * 1024
+# PDFs up to this size are read whole when their edges do not show the mark.
+_WHOLE_PDF = 512 * 1024 * 1024
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # The file that makes a folder a workbook: schema.files.MANIFEST (a test checks they agree),
 # not imported from there because that module loads every schema.
@@ -179,8 +181,8 @@ def _pdf_ours(content: bytes) -> bool:
     return any(_PDF_KEYWORDS.search(found.group(1)) for found in obj.finditer(content))
 
 
-def _read_edges(path: Path) -> bytes:
-    """The start and end of a regular file, read without following a link or blocking on a pipe."""
+def _read_edges(path: Path, whole: bool = False) -> bytes:
+    """The start and end of a regular file (all of it with ``whole``), never following a link or blocking."""
     flags = (
         os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     )
@@ -189,8 +191,11 @@ def _read_edges(path: Path) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return b""
-        if info.st_size <= _HEAD + _TAIL:
-            return os.read(fd, _HEAD + _TAIL)
+        if whole or info.st_size <= _HEAD + _TAIL:
+            chunks = []
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+            return b"".join(chunks)
         head = os.read(fd, _HEAD)
         os.lseek(fd, -_TAIL, os.SEEK_END)
         return head + os.read(fd, _TAIL)
@@ -282,6 +287,9 @@ def refuse_unowned(path: Path, *, force: bool = False) -> None:
         raise RefusedError(f"{path} is not a regular file; nothing was written", hint="choose another --out")
     try:
         ours = is_ours(path, _read_edges(path))
+        if not ours and path.suffix.lower() == ".pdf" and info.st_size <= _WHOLE_PDF:
+            # A large PDF's information dictionary can sit in its middle (a data wall of many charts).
+            ours = is_ours(path, _read_edges(path, whole=True))
     except OSError:
         ours = False
     if not ours and not force:

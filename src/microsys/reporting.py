@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from microsys.render.figures import FigureStore
 
 FORMATS = ("pdf", "html", "md")
+# Reports of a whole folder of workbooks (microsys.datawall, microsys.publishing).
+FOLDER_KINDS = ("datawall", "site")
 SIZES = ("a4", "a3", "a2", "a1", "a0")
 # Default paper per report: posters are big and wide, documents are A4 and tall.
 DEFAULT_SIZE = {"storyboard": "a3", "playbook": "a4", "summary": "a4"}

@@ -347,7 +347,7 @@ def test_the_options_list_what_the_use_case_accepts() -> None:
     from microsys import reporting
     from microsys.cli import report
 
-    assert (*reporting.KINDS, "all") == report.REPORT_KINDS
+    assert (*reporting.KINDS, "all", *reporting.FOLDER_KINDS) == report.REPORT_KINDS
     assert report.REPORT_FORMATS == reporting.FORMATS
     assert report.PAPER_SIZES == reporting.SIZES
 

@@ -131,3 +131,24 @@ def test_organisation_file_findings_are_shown_and_fail(org: Path, capsys: pytest
 
 def test_two_processes_give_the_same_rows(org: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _json(capsys, str(org), "-j", "2")["workbooks"] == _json(capsys, str(org), "-j", "1")["workbooks"]
+
+
+def test_a_shift_that_held_in_a_new_phase_is_a_signal(org: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Recalculated at the change, the new level alone is common cause; against the level before
+    # it, it is an improvement (the chart's variation icon), as in status and the export.
+    values = [40, 42, 39, 41, 40, 43, 38, 41, 40, 42, 30, 29, 31, 28, 30, 29, 31, 30, 29, 30]
+    _measure(org / "clinic", "visit", "down", values)
+    path = org / "clinic" / "measures" / "visit.yaml"
+    path.write_text(path.read_text() + "phases:\n  - {start: 2025-08-11, label: new booking}\n")
+    rows = {Path(r["path"]).name: r for r in _json(capsys, str(org))["workbooks"]}
+    assert "visit" in rows["clinic"]["improvement"]
+    assert run(["chart", str(org / "clinic"), "visit", "-f", "json"]) == 0
+    chart = json.loads(capsys.readouterr().out)
+    assert chart["variation"] == "common_cause" and chart["recent_variation"] == "special_cause_improvement"
+
+
+def test_the_sepsis_example_shows_its_improvements(capsys: pytest.CaptureFixture[str]) -> None:
+    # Coded sepsis cases rose from about 26 to 48 a week and held: the latest point alone is common cause.
+    examples = Path(__file__).parents[2] / "examples" / "sepsis-big-room"
+    rows = {r["name"]: r for r in _json(capsys, str(examples))["workbooks"]}
+    assert {"coded-sepsis-cases", "antibiotics-within-hour"} <= set(rows["Sepsis big room"]["improvement"])

@@ -77,6 +77,20 @@ def test_png_and_pdf_marks_are_read_from_their_metadata_only() -> None:
     assert is_ours(Path("a.pdf"), pdf.replace(b"/Title (x)", b"/Keywords (" + mark + b")"))
 
 
+def test_a_large_pdf_with_its_information_in_the_middle_is_ours_to_replace(tmp_path: Path) -> None:
+    mark = ownership.mark("org").encode()
+    filler = b"3 0 obj\n<< /Length 300000 >>\nstream\n" + b"x" * 300_000 + b"\nendstream\nendobj\n"
+    info = b"2 0 obj\n<< /Keywords (" + mark + b") >>\nendobj\n"
+    tail = b"trailer\n<< /Info 2 0 R >>\n%%EOF\n"
+    pdf = b"%PDF-1.7\n" + filler + info + filler.replace(b"3 0", b"4 0") + tail
+    path = tmp_path / "datawall.pdf"
+    path.write_bytes(pdf)
+    ownership.refuse_unowned(path)  # not refused
+    path.write_bytes(pdf.replace(mark, b"x" * len(mark)))
+    with pytest.raises(ownership.RefusedError):
+        ownership.refuse_unowned(path)
+
+
 def test_source_names_are_plain_and_stable() -> None:
     assert source_name(Path("/x/sheffield-cf-clinic")) == "sheffield-cf-clinic"
     assert source_name(Path("/x/a--b <script>\u00e9")) == "a-b _script__"

@@ -6,6 +6,7 @@ import itertools
 import json
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -529,3 +530,46 @@ def test_t_chart_reference_values() -> None:
     # A wide spread takes the transformed lower limit below 0: qicharts2 sets it to 0.
     wide = analyse(xs(6), [1, 60, 2, 80, 1, 70], options=ChartOptions(chart="t"))
     assert wide.points[0].lcl == 0
+
+
+# A shift from about 20 to about 30 at point 13, held since.
+SHIFT = [20.0, 22, 21, 23, 20, 22, 21, 23, 20, 22, 21, 20, 31, 30, 32, 29, 31, 30, 32, 31, 29, 30]
+
+
+@pytest.mark.parametrize(
+    "direction,recent", [("up", "special_cause_improvement"), ("down", "special_cause_concern")]
+)
+def test_recent_variation_sees_a_signal_still_going_on_when_the_latest_point_is_not_one(
+    direction: str, recent: str
+) -> None:
+    # 21.4 ± 6.4 from the first ten points; one point far above, then two above the line, inside the limits.
+    y = [20.0, 22, 21, 23, 20, 22, 21, 23, 20, 22, 45, 23, 24]
+    opts = ChartOptions(chart="i", rules="nhs", direction=direction, freeze=10)  # type: ignore[arg-type]
+    a = analyse(xs(len(y)), y, options=opts)
+    assert a.variation == "common_cause"  # NHSRplotthedots: the latest point alone
+    assert a.recent == recent
+    assert as_dict(a)["recent_variation"] == recent
+    # Once the data cross the centre line, the signal is over.
+    assert analyse(xs(14), [*y, 19.0], options=opts).recent == "common_cause"
+
+
+def test_recent_variation_judges_the_latest_phase_against_the_one_before() -> None:
+    # Recalculated at the change: the new phase alone is common cause, against the old one it is not.
+    opts = ChartOptions(chart="i", rules="anhoej", direction="down", parts=(12,))
+    a = analyse(xs(len(SHIFT)), SHIFT, options=opts)
+    assert a.variation == "common_cause"
+    assert all(p.point_type == "common" for p in a.points if p.part == 2)
+    assert a.recent == "special_cause_concern"
+    neutral = analyse(xs(len(SHIFT)), SHIFT, options=replace(opts, direction="neutral"))
+    assert neutral.recent == "special_cause_neutral_high"
+
+
+def test_recent_variation_is_common_cause_when_a_signal_is_over_or_there_is_none() -> None:
+    # One point far out long ago, crossings of the centre line since: not going on any more.
+    y = [20.0, 22, 21, 45, 20, 22, 21, 23, 20, 22, 21, 23, 20, 22]
+    a = analyse(xs(len(y)), y, options=ChartOptions(chart="i", rules="nhs", direction="up"))
+    assert a.points[3].point_type == "improvement"
+    assert a.recent == "common_cause"
+    # Two phases at the same level: the change did not hold.
+    same = analyse(xs(len(y) - 1), y[:3] + y[4:], options=ChartOptions(chart="i", direction="up", parts=(6,)))
+    assert same.recent == "common_cause"

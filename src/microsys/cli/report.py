@@ -13,7 +13,7 @@ from microsys.cli.common import add_command, choices, parse_today, today_option
 
 # The use case's own lists (reporting.KINDS/FORMATS/SIZES) import the whole report code, too
 # slow for `--help`; tests/cli/test_report.py checks these stay equal to them.
-REPORT_KINDS = ("storyboard", "playbook", "summary", "all")
+REPORT_KINDS = ("storyboard", "playbook", "summary", "all", "datawall", "site")
 REPORT_FORMATS = ("pdf", "html", "md")
 PAPER_SIZES = ("a4", "a3", "a2", "a1", "a0")
 
@@ -40,7 +40,8 @@ def report(
         "--kind",
         "-k",
         case_sensitive=False,
-        help="Which report (summary: the 5P summary, or a pathway's 5V summary).",
+        help="Which report (summary: the 5P summary, or a pathway's 5V summary). datawall and site are "
+        "of every workbook below FOLDER: the data wall (PDF, HTML) and a static website (-o FOLDER).",
     ),
     format: list[ReportFormat] = typer.Option(
         ["pdf"], "--format", "-f", case_sensitive=False, help="Repeat for several, e.g. -f pdf -f html."
@@ -90,12 +91,22 @@ def report(
     where the rest is, and listed here. A workbook can restyle its reports with its
     own templates in templates/report/ and a logo in assets/.
 
+    With --kind datawall, every workbook below FOLDER on the pages leaders review
+    quarterly; with --kind site, a website of them all (index, data wall, each
+    workbook's reports) that works from the files alone.
+
     Example: microsys report examples/sheffield-cf-clinic --kind all --format pdf --format html --theme T1
     """
     from microsys.render import workers
 
     paths = paths or [Path(".")]
     workers.start(paths)  # charts' matplotlib loads in the background while the workbooks are read
+    if kind.value in ("datawall", "site"):
+        from microsys.cli.organisation import folder_report
+
+        folder_report(kind.value, paths, [f.value for f in format], size.value if size else None, out,
+                      parse_today(today), force)  # fmt: skip
+        return
     from microsys.reporting import Options, Renderer, find, kinds_of, plan, run_all
     from microsys.workbook.discover import display_path
 

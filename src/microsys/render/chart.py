@@ -31,6 +31,9 @@ NARROW_INCHES = 6.5
 LEGEND_ROW_INCHES = 0.19
 # Height of one line of labels or notes under the plot.
 ROW_INCHES = 0.17
+# Charts narrower than this (a data wall's small multiples) have no title, subtitle, legend or
+# icons: the tile around them says those once, and the plot keeps the room.
+COMPACT_INCHES = 4.5
 
 
 class _Style(NamedTuple):
@@ -213,17 +216,21 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
         from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
         ax.xaxis_date()
-        locator = AutoDateLocator(minticks=4, maxticks=10)
+        # A small multiple has room for fewer date labels.
+        few = width < COMPACT_INCHES
+        locator = AutoDateLocator(minticks=3 if few else 4, maxticks=5 if few else 10)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    compact = width < COMPACT_INCHES
     title = series.title or chart_kind(analysis.chart).title
-    icons = _icon_names(analysis)
+    icons = [] if compact else _icon_names(analysis)
     # The corner the Making Data Count icons take, kept clear of the title and subtitle.
     room = width - (len(icons) * (_icon_size(width) + ICON_GAP) + _PAD if icons else 0.0)
     if icons:
         # About 8.5 characters of the bold 13-point title to the inch.
         title = "\n".join(textwrap.wrap(title, int(room * 8.5))) or title
-    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold", color=INK)
+    if not compact:
+        fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold", color=INK)
     latest = ""
     if len(analysis.parts) > 1:
         label = series.part_labels[-1] if series.part_labels else f"phase {len(analysis.parts)}"
@@ -233,7 +240,11 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
         subtitle += f" · {ASSURANCE_WORDS[analysis.assurance]}"
     # Wrapped to the figure's width (about 12 characters of this size to the inch).
     ax.set_title(
-        "\n".join(textwrap.wrap(subtitle, int(room * 12))), loc="left", fontsize=9, color=MUTED, pad=22
+        "" if compact else "\n".join(textwrap.wrap(subtitle, int(room * 12))),
+        loc="left",
+        fontsize=9,
+        color=MUTED,
+        pad=22 if not compact else 4,
     )
     # A narrow chart (a poster's) has its legend under the plot, so the plot keeps the width.
     below = width < NARROW_INCHES
@@ -250,7 +261,7 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
     # Grow the figure for extra rows of cycle labels, the legend below and the notes,
     # rather than squeezing the plot itself.
     extra = ROW_INCHES * max(rows - 1, 0) + ROW_INCHES * len(notes)
-    if below:
+    if below and not compact:
         lines = _legend(ax, present, analysis, clear=0.0, under=30 + 11 * rows)
         extra += LEGEND_ROW_INCHES * lines
     fig.set_size_inches(width, height + extra)
@@ -280,9 +291,10 @@ def _icon_size(width: float) -> float:
 
 def _icon_names(analysis: Analysis) -> list[tuple[str, str]]:
     """The (kind, icon) pairs to draw: only on charts read with the nhs rules, as the NHS does."""
-    if analysis.rules != "nhs" or analysis.variation is None:
+    if analysis.rules != "nhs" or analysis.recent is None:
         return []
-    out = [("variation", variation_icon(analysis.variation, analysis.direction))]
+    # The latest phase's special cause still going on (Analysis.recent), as status and the data wall say.
+    out = [("variation", variation_icon(analysis.recent, analysis.direction))]
     if analysis.assurance is not None:
         out.append(("assurance", assurance_icon(analysis.assurance)))
     return out

@@ -92,6 +92,8 @@ def _drawing_code() -> str:
 
 
 def _chart_size(chart: ChartFigure) -> tuple[float, float]:
+    if chart.size is not None:
+        return chart.size
     return POSTER_CHART_SIZE if chart.poster else CHART_SIZE
 
 

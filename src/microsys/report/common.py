@@ -316,7 +316,7 @@ def measure_item(
     if analysis.assurance:
         verdict += f"; {ASSURANCE_WORDS[analysis.assurance]}"
     return replace(
-        item, chart=name, verdict=Prose(verdict), variation=analysis.variation, assurance=analysis.assurance
+        item, chart=name, verdict=Prose(verdict), variation=analysis.recent, assurance=analysis.assurance
     )
 
 

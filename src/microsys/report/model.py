@@ -83,6 +83,8 @@ class ChartFigure:
     series: Series
     analysis: Analysis
     poster: bool = False
+    size: tuple[float, float] | None = None
+    """Width and height drawn, in inches, for a chart printed at that size (a data wall's tile)."""
 
 
 @dataclass(frozen=True)

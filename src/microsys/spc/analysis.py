@@ -16,7 +16,7 @@ from typing import Literal
 
 from microsys.spc import stats
 from microsys.spc.kinds import CHART_TYPES, ChartKind, ChartType, kind
-from microsys.spc.limits import ChartError, Lines, Subgroup
+from microsys.spc.limits import ChartError, LimitFunction, Lines, Subgroup
 from microsys.spc.mdc import Assurance, Variation, variation_of
 from microsys.spc.stats import NAN, isnan
 
@@ -87,7 +87,9 @@ class Analysis:
     """The result: points in x order, a summary per part, the Making Data Count summary.
 
     ``variation`` is the type of the latest point and ``assurance`` the target verdict,
-    in NHSRplotthedots' words (:mod:`microsys.spc.mdc`).
+    in NHSRplotthedots' words (:mod:`microsys.spc.mdc`). ``recent`` is what the chart's
+    variation icon, ``status``, the data wall and the export show: the latest phase's
+    most recent special cause (see :func:`_recent`).
     """
 
     chart: ChartType
@@ -98,6 +100,7 @@ class Analysis:
     points: tuple[Point, ...]
     assurance: Assurance | None
     variation: Variation | None = None
+    recent: Variation | None = None
 
     @property
     def verdict(self) -> str:
@@ -527,6 +530,8 @@ def analyse(
     points: list[Point] = []
     summaries: list[PartSummary] = []
     last_side = 0
+    last_special: list[int] = []
+    last_runs: _Runs | None = None
     for part in sorted(set(part_of)):
         idx = [i for i in range(count) if part_of[i] == part]
         sub = [sg[i] for i in idx]
@@ -558,6 +563,7 @@ def analyse(
         tail = flags.special[-1] if flags.special else 0
         # A signal with no side (on the centre line) is "Below" to the package (ifelse(rtm > 0)).
         last_side = -1 if tail == 2 else tail
+        last_special, last_runs = flags.special, runs
         for j, i in enumerate(idx):
             side = flags.special[j]
             points.append(
@@ -592,7 +598,60 @@ def analyse(
         points=tuple(points),
         assurance=_assurance(points, opts),
         variation=variation_of(last_side, opts.direction) if points else None,
+        recent=_recent(sg, part_of, (last_special, last_runs), opts, compute) if points else None,
     )
+
+
+def _run_start(runs: _Runs | None) -> int:
+    """Where the latest run (the points since the last crossing of the centre line) starts."""
+    return runs.runs[-1][2][0] if runs is not None and runs.runs else 0
+
+
+def _ongoing_side(special: Sequence[int], start: int, end: int) -> int:
+    """The side (+1 high, -1 low) of the latest special-cause point from ``start`` to ``end``; 0: none."""
+    for i in range(end - 1, start - 1, -1):
+        if special[i]:
+            # A point beyond the limits with the centre line at its value has no side: low, as above.
+            return -1 if special[i] == 2 else special[i]
+    return 0
+
+
+def _recent(
+    sg: Sequence[Subgroup],
+    part_of: Sequence[int],
+    latest: tuple[Sequence[int], _Runs | None],
+    opts: ChartOptions,
+    compute: LimitFunction,
+) -> Variation:
+    """The chart's variation as a dashboard shows it: a special cause still going on.
+
+    NHSRplotthedots' ``variation`` looks at the latest point alone, so a measure reads
+    as common cause as soon as its latest point is not itself part of a pattern, and a
+    chart recalculated at the change (a new phase) almost always does. For a team's
+    summary the question is whether the process changed and is still changed, so this is:
+
+    1. in the latest phase, the type of the most recent special-cause point, when the
+       data have not crossed the centre line since (it is in the latest run); else
+    2. with two phases or more, the latest phase judged against the centre line and
+       limits of the phase before it (did the change hold?): the same, there; else
+    3. common cause.
+
+    ``latest`` is the latest phase's signal sides and runs, as the chart found them.
+    """
+    special, runs = latest
+    side = _ongoing_side(special, _run_start(runs), len(special))
+    parts = sorted(set(part_of))
+    if side == 0 and len(parts) >= 2:
+        before, last = parts[-2], parts[-1]
+        idx = [i for i, p in enumerate(part_of) if p in (before, last)]
+        include = [(i + 1) not in opts.exclude for i in idx]
+        base = [part_of[i] == before and inc for i, inc in zip(idx, include, strict=True)]
+        lines = compute([sg[i] for i in idx], base, opts.screen_mr)
+        joined = _runs(lines.y, lines.cl, include)
+        flags = _RULES[opts.rules](lines, include, joined, kind(opts.chart))
+        first = sum(1 for i in idx if part_of[i] == before)
+        side = _ongoing_side(flags.special, max(first, _run_start(joined)), len(idx))
+    return variation_of(side, opts.direction)
 
 
 def _assurance(points: list[Point], opts: ChartOptions) -> Assurance | None:

@@ -30,6 +30,7 @@ def as_dict(analysis: Analysis, x_label: XLabel = number_label) -> dict[str, Any
     head = _head(analysis)
     head["points"] = [point_dict(p, x_label) for p in analysis.points]
     head["variation"] = analysis.variation
+    head["recent_variation"] = analysis.recent
     head["assurance"] = analysis.assurance
     return head
 
@@ -103,6 +104,7 @@ def iter_json(
         **_head(analysis),
         "points": _HOLE,
         "variation": analysis.variation,
+        "recent_variation": analysis.recent,
         "assurance": analysis.assurance,
     }
     text = json.dumps(head, indent=2, ensure_ascii=False)

@@ -1,0 +1,400 @@
+"""The data wall use case: every workbook below a folder on the pages leaders review quarterly.
+
+It reuses what ``status`` finds for each workbook (stage, days in it, M3 stage,
+signals, errors), and draws each workbook's key measures as small multiples with
+the chart code and its cache. Every workbook (and the organisation file) is judged
+by the privacy gate before anything is drawn or written: one identifier anywhere
+refuses the whole wall.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from microsys.diagnostics import Diagnostic
+from microsys.errors import IdentifierRefusedError, UsageError
+from microsys.ownership import contained_in, refuse_all, source_name, stamp
+from microsys.report.model import ChartFigure, Prose
+from microsys.report.wall import (
+    KEY_MEASURES,
+    OTHER_GROUP,
+    TILE_SIZE,
+    DataWall,
+    Group,
+    SystemMeasure,
+    Team,
+    Tile,
+)
+from microsys.storage import Change, commit, read_bytes
+
+if TYPE_CHECKING:
+    from microsys.overview import Overview, StatusRow
+    from microsys.render.figures import Drawn
+    from microsys.schema.measures import Measure
+    from microsys.workbook.loader import Workbook
+
+FORMATS = ("pdf", "html")
+DOING = "make the data wall"
+
+
+@dataclass(frozen=True)
+class WallOptions:
+    """What to render, and where."""
+
+    formats: tuple[str, ...] = ("pdf",)
+    out: Path | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+    force: bool = False
+    paper: str = "a3"
+    jobs: int | None = None
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One workbook read for the wall: its status row and tiles, or why the privacy gate refused it."""
+
+    root: Path
+    refused: tuple[str, str | None, tuple[Diagnostic, ...]] | None
+    """The refusal's message, hint and places (an exception does not cross processes whole)."""
+    row: StatusRow | None = None
+    tiles: tuple[Tile, ...] = ()
+    figures: tuple[ChartFigure, ...] = ()
+
+
+def judge(root: Path, today: dt.date) -> Judged:
+    """Read one workbook once: the privacy gate, its status row, its tiles (never raising for bad files)."""
+    from microsys.overview import row_of
+    from microsys.workbook.loader import load_workbook, without_broken
+    from microsys.workbook.privacy_gate import refuse_identifiers
+
+    loaded = load_workbook(root)
+    try:
+        refuse_identifiers(loaded, DOING)
+    except IdentifierRefusedError as exc:
+        return Judged(root, (str(exc), exc.hint, exc.places))
+    row = row_of(loaded, root, today)
+    tiles, figures = _tiles(without_broken(loaded), row, slug(row.path))
+    return Judged(root, None, row, tuple(tiles), tuple(figures))
+
+
+def _judge(args: tuple[Path, dt.date]) -> Judged:
+    return judge(*args)
+
+
+def _judge_all(roots: list[Path], today: dt.date, jobs: int | None) -> list[Judged]:
+    """:func:`judge` of each root in order, in ``jobs`` processes (None: as ``check`` chooses)."""
+    import multiprocessing
+    import os
+
+    from microsys.engine import auto_jobs
+
+    jobs = auto_jobs(len(roots)) if jobs is None or jobs < 1 else jobs
+    if jobs == 1 or len(roots) < 2:
+        return [judge(root, today) for root in roots]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix" else "spawn"
+    with multiprocessing.get_context(method).Pool(jobs) as pool:
+        return pool.map(_judge, [(root, today) for root in roots], chunksize=max(1, len(roots) // (jobs * 8)))
+
+
+def gate(folder: Path, today: dt.date, jobs: int | None = None) -> dict[Path, Judged]:
+    """Every workbook below ``folder`` read once, after all of them passed the privacy gate.
+
+    Raises:
+        UsageError: no workbook below the folder.
+        IdentifierRefusedError: naming every place in every workbook (and the organisation
+            file) that holds what looks like patient-identifiable data; nothing is written.
+    """
+    from microsys.schema.organisation import ORGANISATION
+    from microsys.workbook.discover import find_workbooks
+    from microsys.workbook.privacy_gate import refuse_identifiers_in_text
+
+    roots = find_workbooks([folder])
+    if not roots:
+        raise UsageError(
+            f"no workbook found under {folder}", hint="a workbook is a folder with a microsys.yaml file"
+        )
+    judged = _judge_all(roots, today, jobs)
+    refused = [IdentifierRefusedError(*j.refused) for j in judged if j.refused is not None]
+    org = folder / ORGANISATION
+    if org.is_file():
+        try:
+            refuse_identifiers_in_text(org, org.read_text(encoding="utf-8", errors="replace"), DOING)
+        except IdentifierRefusedError as exc:
+            refused.append(exc)
+    if refused:
+        if len(refused) == 1:
+            raise refused[0]
+        raise IdentifierRefusedError(
+            "\n".join(str(exc) for exc in refused),
+            hint=refused[0].hint,
+            places=tuple(d for exc in refused for d in exc.places),
+        )
+    return {j.root: j for j in judged}
+
+
+def key_measures(wb: Workbook) -> list[Measure]:
+    """The measures a wall shows for a workbook: those its specific aims name, then outcomes, then others."""
+    aimed = [a.measure for a in wb.aims.specific_aims] if wb.aims is not None else []
+    rank = {"outcome": 1, "process": 2, "balancing": 3}
+
+    def order(m: Measure) -> tuple[int, int, str]:
+        return (aimed.index(m.id) if m.id in aimed else len(aimed), rank.get(m.type, 4), m.id)
+
+    return sorted(wb.measures, key=order)[:KEY_MEASURES]
+
+
+def _latest(wb: Workbook, m: Measure, percent: bool) -> str:
+    values = [p for p in wb.values(m.id) if p.value is not None]
+    if not values:
+        return ""
+    last = values[-1]
+    assert last.value is not None
+    value = last.value / last.denominator if last.denominator else last.value
+    shown = f"{value * 100:.0f}%" if percent else f"{value:.3g}"
+    return f"latest {shown} on {last.date.isoformat()}"
+
+
+def _tiles(wb: Workbook, row: StatusRow, slug: str) -> tuple[list[Tile], list[ChartFigure]]:
+    from microsys.overview import signal_word
+    from microsys.render.mdc import words
+    from microsys.spc.analysis import analyse
+    from microsys.spc.limits import ChartError
+    from microsys.spc.mdc import variation_icon
+    from microsys.workbook.series import from_measure
+
+    tiles: list[Tile] = []
+    figures: list[ChartFigure] = []
+    for m in key_measures(wb):
+        try:
+            series = from_measure(wb, m)
+            if sum(1 for y in series.ys if y is not None) < 2:
+                continue
+            analysis = analyse(series.xs, series.ys, series.ns, series.options, series.notes or None)
+        except (ChartError, ValueError, ZeroDivisionError):
+            continue
+        if analysis.recent is None:
+            continue
+        name = f"{slug}--{m.id}.svg"
+        # A tile has no room for the notes of points (the team's own reports keep them).
+        drawn = replace(analysis, points=tuple(replace(p, note=None) for p in analysis.points))
+        figures.append(ChartFigure(name, Prose(m.name), series, drawn, poster=True, size=TILE_SIZE))
+        icon = variation_icon(analysis.recent, analysis.direction)
+        tiles.append(
+            Tile(
+                workbook=Prose(row.name or row.path),
+                measure=Prose(m.id),
+                name=Prose(m.name),
+                figure=name,
+                signal=signal_word(analysis.recent) or "common",
+                icon=icon,
+                icon_words=Prose(words("variation", icon)),
+                assurance=analysis.assurance,
+                verdict=Prose(analysis.verdict),
+                latest=Prose(_latest(wb, m, series.percent)),
+            )
+        )
+    return tiles, figures
+
+
+def _team(row: StatusRow) -> Team:
+    return Team(
+        name=Prose(row.name or row.path),
+        path=row.path,
+        kind=row.kind,
+        stage=row.stage,
+        days_in_stage=row.days_in_stage,
+        phase=row.phase,
+        m3_stage=row.m3_stage,
+        m3_date=row.m3_date.isoformat() if row.m3_date else None,
+        last_meeting=row.last_meeting.isoformat() if row.last_meeting else None,
+        pdsa_count=row.pdsa_count,
+        score=row.score,
+        errors=row.errors,
+        warnings=row.warnings,
+        open_actions=row.open_actions,
+        improving=tuple(Prose(m) for m in row.improving),
+        concerning=tuple(Prose(m) for m in row.concerning),
+    )
+
+
+def slug(path: str) -> str:
+    """A file-name-safe form of a workbook's path."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-").lower() or "workbook"
+
+
+def _system_measures(folder: Path) -> tuple[list[SystemMeasure], list[ChartFigure]]:
+    """The organisation file's whole-system measures, each with a run chart when it has values."""
+    from microsys.schema.organisation import ORGANISATION, Organisation
+    from microsys.spc.analysis import ChartOptions, analyse
+    from microsys.workbook.series import Series
+    from microsys.yaml.load import load_file
+
+    path = folder / ORGANISATION
+    if not path.is_file():
+        return [], []
+    _, data, _ = load_file(path)
+    try:
+        org = Organisation.model_validate(data)
+    except ValueError:
+        return [], []
+    measures, figures = [], []
+    for m in org.measures:
+        values = [v for v in m.values if v.value is not None]
+        figure = None
+        if len(values) >= 2:
+            series = Series(
+                title=m.name,
+                xs=tuple(float(v.date.toordinal()) for v in values),
+                ys=tuple(v.value for v in values),
+                ns=None,
+                options=ChartOptions(chart="run", direction=m.direction, target=m.target),
+                y_label=m.unit or "",
+            )
+            analysis = analyse(series.xs, series.ys, None, series.options)
+            figure = f"organisation--{m.id}.svg"
+            figures.append(ChartFigure(figure, Prose(m.name), series, analysis, poster=True, size=TILE_SIZE))
+        last = values[-1] if values else None
+        unit = m.unit or ""
+        latest = f"latest {last.value:g}{unit if unit == '%' else ' ' + unit} on {last.date}" if last else ""
+        measures.append(
+            SystemMeasure(
+                name=Prose(m.name),
+                goal=Prose(m.goal or ""),
+                unit=Prose(unit),
+                direction=m.direction,
+                latest=Prose(latest.replace("  ", " ")),
+                figure=figure,
+            )
+        )
+    return measures, figures
+
+
+def build(folder: Path, judged: dict[Path, Judged], view: Overview) -> DataWall:
+    """The data wall of the workbooks ``judged`` (as :func:`gate` gives them), with the status rows."""
+    from microsys.workbook.discover import display_path
+
+    by_path = {str(display_path(root)): j for root, j in judged.items()}
+    groups: dict[str, list[StatusRow]] = {}
+    for row in view.rows:
+        groups.setdefault(row.pathway or OTHER_GROUP, []).append(row)
+    pages: list[Group] = []
+    figures: list[ChartFigure] = []
+    # Pathways first (in name order), then groups of microsystems, "Other microsystems" last.
+    for title in sorted(groups, key=lambda t: (t == OTHER_GROUP, not _is_pathway(groups[t]), t.lower())):
+        rows = sorted(groups[title], key=lambda r: (r.kind != "pathway", (r.name or r.path).lower()))
+        tiles: list[Tile] = []
+        empty: list[Prose] = []
+        for row in rows:
+            found = by_path.get(row.path)
+            if found is not None:
+                tiles.extend(found.tiles)
+                figures.extend(found.figures)
+            if found is None or not found.tiles:
+                empty.append(Prose(row.name or row.path))
+        pages.append(
+            Group(
+                title=Prose(title),
+                kind="pathway" if _is_pathway(rows) else "group",
+                teams=tuple(_team(r) for r in rows),
+                tiles=tuple(tiles),
+                without_measures=tuple(empty),
+            )
+        )
+    org = view.organisation
+    measures, org_figures = _system_measures(folder)
+    return DataWall(
+        title=Prose(f"Data wall: {org.name}" if org is not None and org.name else "Data wall"),
+        folder=view.folder,
+        today=view.today.isoformat(),
+        organisation=Prose(org.name) if org is not None and org.name else None,
+        goals=tuple(Prose(g) for g in (org.goals if org else ())),
+        measures=tuple(measures),
+        last_review=org.last_review.isoformat() if org is not None and org.last_review else None,
+        groups=tuple(pages),
+        figures=(*org_figures, *figures),
+    )
+
+
+def _is_pathway(rows: Sequence[StatusRow]) -> bool:
+    return any(r.kind == "pathway" for r in rows)
+
+
+def make(folder: Path, today: dt.date, jobs: int | None = None) -> tuple[DataWall, Overview]:
+    """Gate, read once and build the data wall of every workbook below ``folder``, with its status table."""
+    from microsys.overview import status
+
+    judged = gate(folder, today, jobs)
+    made = {root: j.row for root, j in judged.items() if j.row is not None}
+    view = status(folder, today, made=made)
+    return build(folder, judged, view), view
+
+
+def draw(wall: DataWall, folder: Path) -> Drawn:
+    """The wall's charts as SVG (from the chart cache when unchanged)."""
+    from microsys.render.cache import workbook_folder
+    from microsys.render.figures import Pending
+
+    return Pending(wall.figures, workbook_folder("charts", folder)).result()
+
+
+def targets(folder: Path, options: WallOptions) -> dict[str, Path]:
+    """Where each format goes: ``build/datawall.FORMAT`` in the folder, the --out file or folder."""
+    for f in options.formats:
+        if f not in FORMATS:
+            raise UsageError(f"`{f}` is not a format of the data wall", hint="use pdf or html")
+    out = options.out
+    if out is None:
+        return {f: folder / "build" / f"datawall.{f}" for f in options.formats}
+    if out.suffix.lower() in (".pdf", ".html"):
+        if len(options.formats) > 1 or out.suffix.lower() != "." + options.formats[0]:
+            raise UsageError(
+                f"--out {out} names one {out.suffix} file, but the data wall is asked for as "
+                + ", ".join(options.formats),
+                hint="give a folder to --out, or one --format that matches the file's ending",
+            )
+        return {options.formats[0]: out}
+    return {f: out / f"datawall.{f}" for f in options.formats}
+
+
+def render(folder: Path, options: WallOptions) -> list[Path]:
+    """Make the data wall of ``folder`` in each format asked for and write it; the paths written."""
+    from microsys.render.wall import html, pdf
+
+    places = targets(folder, options)
+    refuse_all(list(places.values()), force=options.force)
+    wall, _ = make(folder, options.today, options.jobs)
+    drawn = draw(wall, folder)
+    files: dict[Path, bytes] = {}
+    for fmt, target in places.items():
+        files[target] = (
+            html(wall, drawn).encode("utf-8") if fmt == "html" else pdf(wall, drawn, folder, options.paper)
+        )
+    return write(files, folder, options.force)
+
+
+def write(files: dict[Path, bytes], folder: Path, force: bool, root: Path | None = None) -> list[Path]:
+    """Write outputs of ``folder`` together (inside ``root`` when given), marked as microsys's.
+
+    A file microsys did not make is refused (unless ``force``), before anything is written.
+    """
+    refuse_all(list(files), force=force)
+    source = source_name(folder.resolve())
+    return commit(
+        [Change(path, stamp(path, content, source), read_bytes(path)) for path, content in files.items()],
+        root=root or contained_in(list(files), folder) or _common_root(list(files)),
+    )
+
+
+def _common_root(paths: list[Path]) -> Path | None:
+    import os
+
+    try:
+        return Path(os.path.commonpath([os.path.abspath(p.parent) for p in paths]))
+    except ValueError:
+        return None

@@ -1,0 +1,228 @@
+"""``microsys report FOLDER --kind datawall`` and ``--kind site``: the organisation's pages."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import EXAMPLES, NOT_SOURCE, call, unchanged
+
+TODAY = "2026-11-20"
+
+
+@pytest.fixture
+def org(tmp_path: Path) -> Path:
+    """An organisation folder: the sepsis pathway with its microsystems, the CF clinic, Millbrook."""
+    root = tmp_path / "org"
+    for name in ("sepsis-big-room", "sheffield-cf-clinic", "millbrook-surgery"):
+        shutil.copytree(EXAMPLES / name, root / name, ignore=NOT_SOURCE)
+    shutil.copy(EXAMPLES / "microsys-organisation.yaml", root)
+    return root
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def test_datawall_has_a_page_per_pathway_or_group_with_tiles_icons_and_stages(
+    capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "wall"
+    code, said, err = call(capsys, "report", str(org), "--kind", "datawall", "-f", "pdf", "-f", "html",
+                           "-o", str(out), "--today", TODAY)  # fmt: skip
+    assert code == 0, err
+    assert "datawall.pdf" in said and "datawall.html" in said
+    pages = _pdf_pages(out / "datawall.pdf")
+    # The organisation first, then the pathway, the CF group (its mesosystem), other microsystems.
+    assert "Riverside Hospitals NHS Trust" in pages[0] and "no avoidable deaths from sepsis" in pages[0]
+    sepsis = next(p for p in pages if "Sepsis big room (pathway)" in p)
+    assert "Patients coded with sepsis per week" in sepsis and "Emergency Department, South Site" in sepsis
+    assert "special cause variation: improving" in sepsis
+    assert "▲ antibiotics-within-hour, coded-sepsis-cases" in sepsis.replace("\n", " ")
+    assert any("Other microsystems" in p and "Millbrook Surgery" in p for p in pages)
+    html = (out / "datawall.html").read_text(encoding="utf-8")
+    assert '<meta name="generator" content="microsys; source: org">' in html
+    assert html.count('class="tile"') >= 8  # 3 sepsis, 4 CF, 1 organisation measure
+    assert "http://" not in html.replace("http://www.w3.org/", "") and "https://" not in html
+
+
+def test_datawall_charts_print_at_their_drawn_size(
+    capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path
+) -> None:
+    from microsys.report.wall import TILE_SIZE
+
+    out = tmp_path / "wall.html"
+    assert (
+        call(
+            capsys, "report", str(org), "--kind", "datawall", "-f", "html", "-o", str(out), "--today", TODAY
+        )[0]
+        == 0
+    )
+    html = out.read_text(encoding="utf-8")
+    # Each chart is placed at its drawn width (a viewBox unit is a point): its text keeps its size in print.
+    charts = re.findall(r'<svg [^>]*width="([\d.]+)pt" height="[\d.]+pt" viewBox="0 0 ([\d.]+) ', html)
+    assert len(charts) >= 8
+    assert all(abs(float(w) - TILE_SIZE[0] * 72) < 1 and w == v for w, v in charts), charts
+    assert f"width: {TILE_SIZE[0]}in" in html
+    chart_text = [float(s) for s in re.findall(r"font-size: ([\d.]+)px", html)]
+    assert chart_text and min(chart_text) >= 7
+    body_text = [float(s) for s in re.findall(r"font-size: ([\d.]+)pt", html)]
+    assert body_text and min(body_text) >= 9
+
+
+def test_an_identifier_in_any_workbook_blocks_the_wall_and_the_site(
+    capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path
+) -> None:
+    pdsa = org / "sheffield-cf-clinic" / "pdsa" / "PDSA-2.yaml"
+    pdsa.write_text(pdsa.read_text(encoding="utf-8") + "# seen 943 476 5919\n", encoding="utf-8")
+    before = unchanged(org)
+    for kind, out in (("datawall", tmp_path / "wall"), ("site", tmp_path / "site")):
+        code, _, err = call(capsys, "report", str(org), "--kind", kind, "-o", str(out), "--today", TODAY)
+        assert code != 0 and code != 3
+        assert "PDSA-2.yaml" in err and "NHS number" in err and "9434765919" not in err
+        assert not out.exists()
+    assert unchanged(org) == before
+
+
+def test_datawall_refuses_a_file_microsys_did_not_make(
+    capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "wall.pdf"
+    out.write_bytes(b"%PDF-1.4 someone else's")
+    code, _, err = call(capsys, "report", str(org), "--kind", "datawall", "-o", str(out), "--today", TODAY)
+    assert code != 0 and "wall.pdf" in err
+    assert out.read_bytes() == b"%PDF-1.4 someone else's"
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "href" and tag in ("a", "link", "area"):
+                self.links.append(value)
+            elif name in ("src", "srcset") or (name == "href" and tag not in ("a", "link", "area")):
+                self.sources.append(value)
+
+
+def check_links(site: Path) -> dict[Path, set[Path]]:
+    """Every page's links: each one relative and resolving to a file of the site. Returns the link graph."""
+    graph: dict[Path, set[Path]] = {}
+    for page in sorted(site.rglob("*.html")):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        graph[page] = set()
+        for href in parser.links:
+            url = urlparse(href)
+            assert not url.scheme and not url.netloc and not href.startswith("/"), f"{page}: {href}"
+            if not url.path:  # a link within the page
+                continue
+            target = (page.parent / unquote(url.path)).resolve()
+            assert target.is_file() and target.is_relative_to(site.resolve()), (
+                f"{page}: {href} does not resolve"
+            )
+            graph[page].add(target)
+        # SVG's own references (#clip ids) are local; nothing is fetched.
+        assert all(s.startswith("#") for s in parser.sources), (page, parser.sources)
+    return graph
+
+
+def test_site_is_self_contained_and_linked_both_ways(
+    capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "public"
+    code, _, err = call(capsys, "report", str(org), "--kind", "site", "-o", str(site), "--today", TODAY)
+    assert code == 0, err
+    graph = check_links(site)
+    index = (site / "index.html").resolve()
+    # Every page is reached from the index, and every page links back to it.
+    seen, todo = {index}, [index]
+    while todo:
+        for target in graph[todo.pop()]:
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    assert seen == {p.resolve() for p in graph}
+    assert all(index in links for page, links in graph.items() if page.resolve() != index)
+    team = site / "sepsis-big-room" / "pathway"
+    assert {"index.html", "storyboard.html", "5v-summary.html"} <= {p.name for p in team.iterdir()}
+    assert (site / "sepsis-big-room" / "ed-north" / "5p-summary.html").is_file()
+    assert (site / "sheffield-cf-clinic" / "playbook.html").is_file()
+    wall = (site / "datawall.html").read_text(encoding="utf-8")
+    assert 'href="sepsis-big-room/pathway/index.html"' in wall
+    for page in graph:
+        text = page.read_text(encoding="utf-8")
+        assert "microsys; source: org" in text
+        assert not re.search(r"(?:src|href)=[\"'](?:https?:)?//", text), page
+
+
+def test_site_is_rebuilt_in_place_but_never_over_a_foreign_file(
+    capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "public"
+    args = ("report", str(org), "--kind", "site", "-o", str(site), "--today", TODAY)
+    assert call(capsys, *args)[0] == 0
+    assert call(capsys, *args)[0] == 0  # its own files are replaced
+    (site / "millbrook-surgery" / "index.html").write_text("<html>a page of our own</html>", encoding="utf-8")
+    before = unchanged(site)
+    code, _, err = call(capsys, *args)
+    assert code != 0 and "millbrook-surgery/index.html" in err
+    assert unchanged(site) == before
+    assert call(capsys, "report", str(org), "--kind", "site", "-o", str(site / "x.html"))[0] == 2
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.mark.skipif(
+    _chromium() is None, reason="headless Chromium is not installed (apt-get install chromium)"
+)
+def test_site_works_in_a_real_browser_from_file_urls(
+    capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "public"
+    assert call(capsys, "report", str(org), "--kind", "site", "-o", str(site), "--today", TODAY)[0] == 0
+    graph = check_links(site)
+    # From the index, follow the links to a team page, its storyboard, and the data wall.
+    team = site / "sepsis-big-room" / "pathway" / "index.html"
+    pages = [
+        site / "index.html",
+        team,
+        site / "sepsis-big-room" / "pathway" / "storyboard.html",
+        site / "datawall.html",
+    ]
+    assert team.resolve() in graph[(site / "index.html")] and pages[2].resolve() in graph[team]
+    for page in pages:
+        dom, log = _browse(page, tmp_path)
+        assert "<nav" in dom or page.name == "index.html"
+        assert "Sepsis big room" in dom or "Sepsis" in dom
+        errors = [line for line in log.splitlines() if "CONSOLE" in line or "Uncaught" in line]
+        assert not errors, errors
+        assert "ERR_FILE_NOT_FOUND" not in log
+
+
+def _browse(page: Path, tmp: Path) -> tuple[str, str]:
+    """The DOM chromium builds from ``page`` (a file:// URL) and what it logged."""
+    browser = _chromium()
+    assert browser is not None
+    done = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+         "--enable-logging=stderr", "--v=0", f"--user-data-dir={tmp / 'chromium'}",
+         "--dump-dom", page.resolve().as_uri()],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout, done.stderr
