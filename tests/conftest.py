@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -84,6 +87,59 @@ def millbrook(tmp_path: Path) -> Path:
     dest = tmp_path / "millbrook"
     shutil.copytree(EXAMPLES / "millbrook-surgery", dest, ignore=NOT_SOURCE)
     return dest
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A copy of an example with every report in every format in its ``build/`` folder."""
+
+    root: Path
+    out: str
+    """What ``microsys report`` printed."""
+    source_before: dict[str, bytes]
+    """The copy's files (``build/`` left out) before the report, and after it:"""
+    source_after: dict[str, bytes]
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+
+# The command every Rendered comes from: each report in each format, in one run.
+RENDER_ALL = ("--kind", "all", "-f", "pdf", "-f", "html", "-f", "md", "--today", "2026-11-22")
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory, _cache_dir: Path) -> Callable[[str], Rendered]:
+    """``rendered("sheffield-cf-clinic")``: that example with all its reports, drawn once per test run.
+
+    For tests that only read reports of an unchanged example (what a PDF, HTML or
+    Markdown file says): rendering is most of a report test's time. Read-only: a test
+    that changes the workbook or its outputs copies it (``cf_clinic``, ``millbrook``).
+    """
+    done: dict[str, Rendered] = {}
+
+    def render(example: str) -> Rendered:
+        if example not in done:
+            root = tmp_path_factory.mktemp("rendered") / example
+            shutil.copytree(EXAMPLES / example, root, ignore=NOT_SOURCE)
+            before = {k: v for k, v in snapshot(root).items() if not k.startswith("build/")}
+            out, err = io.StringIO(), io.StringIO()
+            with (
+                pytest.MonkeyPatch.context() as mp,
+                contextlib.redirect_stdout(out),
+                contextlib.redirect_stderr(err),
+            ):
+                mp.setenv("MICROSYS_CACHE_DIR", str(_cache_dir))
+                from microsys.cli import run
+
+                code = run(["report", str(root), *RENDER_ALL])
+            assert code == 0, err.getvalue()
+            after = {k: v for k, v in snapshot(root).items() if not k.startswith("build/")}
+            done[example] = Rendered(root, out.getvalue(), before, after)
+        return done[example]
+
+    return render
 
 
 def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
