@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import functools
 import io
 import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from microsys.engine import WorkbookResult
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -16,6 +22,23 @@ CASES = Path(__file__).resolve().parent / "cases"
 # What rendering an example leaves in it (reports, caches): never part of a test's copy.
 NOT_SOURCE = shutil.ignore_patterns("build")
 MANIFEST = "version: 1\nname: Test workbook\nsetting: clinic\n"
+
+
+# The day the cases and examples are checked on (fixed: freshness must not depend on the day).
+CHECK_TODAY = dt.date(2026, 1, 12)
+
+
+@functools.cache
+def checked(root: Path) -> WorkbookResult:
+    """``check_workbook`` of a case or example of the repository on CHECK_TODAY, without git history.
+
+    Made once per test run and shared by every test that reads it: those workbooks are
+    never changed by a test (copy one to change it).
+    """
+    from microsys.engine import check_workbook
+
+    assert root.resolve().is_relative_to(CASES) or root.resolve().is_relative_to(EXAMPLES), root
+    return check_workbook(root, today=CHECK_TODAY, git=False)
 
 
 @pytest.fixture(scope="session")
