@@ -92,7 +92,8 @@ def main() -> None:
     else:
         print("not Linux: processes that outlive pytest are not counted", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="suite-cpu-") as tmp:
-        trees = {name: checkout(commit, Path(tmp) / name) for name, commit in (("base", base), ("head", head))}
+        commits = (("base", base), ("head", head))
+        trees = {name: checkout(commit, Path(tmp) / name) for name, commit in commits}
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
         for i in range(runs):
             for name, tree in trees.items():
