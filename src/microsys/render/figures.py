@@ -25,10 +25,13 @@ from microsys._version import __version__
 from microsys.render import diagrams
 from microsys.report.model import (
     ChartFigure,
+    DriverFigure,
     FishboneFigure,
     FlowchartFigure,
     ParetoFigure,
+    PathwayFigure,
     RampFigure,
+    ValueStreamFigure,
 )
 
 if TYPE_CHECKING:
@@ -225,6 +228,9 @@ DRAWERS: dict[type[Any], Callable[[Any], tuple[str, list[str]]]] = {
     FlowchartFigure: lambda f: _drawing(diagrams.flowchart(f.nodes, f.title)),
     FishboneFigure: lambda f: _drawing(diagrams.fishbone(f.effect, f.bones, f.title)),
     ParetoFigure: lambda f: _drawing(diagrams.pareto(f.bars, f.title)),
+    PathwayFigure: lambda f: _drawing(diagrams.pathway(f.stops, f.links, f.title)),
+    ValueStreamFigure: lambda f: _drawing(diagrams.value_stream(f.steps, f.unit, f.title)),
+    DriverFigure: lambda f: _drawing(diagrams.drivers(f.aim, f.primary, f.title, most_lines=f.most_lines)),
 }
 
 

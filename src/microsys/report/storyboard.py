@@ -17,6 +17,7 @@ from functools import cached_property
 from microsys.ramp.criteria import STAGE_TITLES, STAGES
 from microsys.ramp.facts import Facts, filled
 from microsys.ramp.progress import RECENT, aim_met
+from microsys.report import pathway as pw
 from microsys.report.common import (
     Clip,
     cycle_dates,
@@ -35,6 +36,9 @@ from microsys.report.model import (
     ChangeIdeasSection,
     CycleItem,
     CyclesSection,
+    DriverFigure,
+    DriverItem,
+    DriversSection,
     Figure,
     FishboneFigure,
     FishboneSection,
@@ -66,13 +70,14 @@ from microsys.report.model import (
     prose,
     prose_all,
 )
-from microsys.report.shapes import Bar
+from microsys.report.shapes import Bar, Idea, Primary, Secondary
 from microsys.schema.cycles import PDSA, SDSA
-from microsys.schema.improvement import GlobalAim, SpecificAim
+from microsys.schema.improvement import DriverDiagram, GlobalAim, SpecificAim
 from microsys.schema.measures import Measure
 from microsys.spc.kinds import kind
 from microsys.spc.stats import median
 from microsys.workbook.loader import Workbook
+from microsys.workbook.pathwaylinks import LinkedState, linked_microsystems
 
 
 @dataclass
@@ -100,6 +105,11 @@ class Story:
         return sorted(self.facts.pdsa, key=lambda c: (self.facts.test_start(c) or dt.date.max, c.id))
 
     @cached_property
+    def linked(self) -> list[LinkedState]:
+        """A pathway's linked microsystems as its reports show them (read once)."""
+        return linked_microsystems(self.wb)
+
+    @cached_property
     def idea_titles(self) -> dict[str, str]:
         """Every change idea's title by id."""
         ci = self.wb.change_ideas
@@ -109,14 +119,29 @@ class Story:
 Builder = Callable[[Story], StorySection | None]
 
 
+BOTH = frozenset({"microsystem", "pathway"})
+MICROSYSTEM = frozenset({"microsystem"})
+PATHWAY = frozenset({"pathway"})
+
+
 @dataclass(frozen=True)
 class Section:
-    """A row of the storyboard's table: id (also the partials' file name), heading, ramp stage, builder."""
+    """A row of the storyboard's table: id (also the partials' file name), heading, ramp stage, builder.
+
+    ``kinds`` are the kinds of workbook the section belongs to (as a ramp criterion's):
+    a pathway's poster has no 5Ps and a microsystem's no big room, so a section of the
+    other kind is neither drawn nor listed as missing. A section ``optional`` for a kind
+    is drawn when there is something to show, but the Flow roadmap (say) does not ask
+    for it, so its absence is not listed as "not recorded".
+    """
 
     id: str
     title: str
     stage: str
     build: Builder
+    kinds: frozenset[str] = BOTH
+    optional: frozenset[str] = frozenset()
+    """Kinds of workbook that need not have it: shown when written, never listed as not recorded."""
 
 
 # ---------------------------------------------------------------------------
@@ -207,6 +232,71 @@ def fishbone(story: Story) -> FishboneSection | None:
     return FishboneSection(Prose(fb.effect), name)
 
 
+def drivers(story: Story) -> DriversSection | None:
+    """The driver diagram of the theme's aim: drawn, and in words for HTML and Markdown."""
+    diagram = theme_driver_diagram(story.wb, story.facts.global_aim)
+    if diagram is None:
+        return None
+    # A poster cut to fit its page gives each label fewer lines (the drawing lists what it cut).
+    most = 12 if story.clip.budget >= 1 else max(3, int(6 * story.clip.budget))
+    drawn = driver_figure(story.wb, diagram, most)
+    if drawn is None:
+        return None
+    figure, items, measures = drawn
+    story.figures.append(figure)
+    # A measure whose file has errors is left out, like everywhere else in the reports.
+    names = prose_all(story.measures[m].name for m in measures if m in story.measures)
+    return DriversSection(figure.aim, figure.name, items, names)
+
+
+def driver_figure(
+    wb: Workbook, diagram: DriverDiagram, most_lines: int = 12
+) -> tuple[DriverFigure, tuple[DriverItem, ...], list[str]] | None:
+    """A driver diagram's figure, its drivers in words and its measures' ids (None: no driver written).
+
+    Drivers still holding the template's `...` are left out.
+    """
+    aims = wb.aims
+    ga = aims.global_aim_of(diagram.aim) if aims else None
+    measure_by_id = {m.id: m for m in wb.measures}
+    aim = driver_aim_text(diagram, aims.specific_aims if aims else [], ga, measure_by_id)
+    ci = wb.change_ideas
+    known = {i.id: i for i in (ci.ideas if ci else [])}
+    primary: list[Primary] = []
+    items: list[DriverItem] = []
+    measures: list[str] = []
+    for p in diagram.primary:
+        if not filled(p.driver):
+            continue
+        measures += [m for m in p.measures if m not in measures]
+        seconds: list[Secondary] = []
+        for sec in p.secondary:
+            if not filled(sec.driver):
+                continue
+            ideas = tuple(
+                Idea(c, known[c].title if c in known else "", known[c].status if c in known else "idea")
+                for c in sec.changes
+            )
+            seconds.append(Secondary(sec.driver, ideas))
+            items.append(
+                DriverItem(
+                    Prose(p.driver),
+                    Prose(sec.driver),
+                    prose_all(f"{i.id} {i.title}".strip() for i in ideas),
+                    prose_all(sec.causes),
+                )
+            )
+            measures += [m for m in sec.measures if m not in measures]
+        if not seconds:  # a primary driver alone still has its row in words
+            items.append(DriverItem(Prose(p.driver), Prose(""), (), ()))
+        primary.append(Primary(p.driver, tuple(seconds)))
+    if not primary:
+        return None
+    name = f"drivers-{slug(diagram.id)}.svg"
+    figure = DriverFigure(name, Prose("Driver diagram"), Prose(aim), tuple(primary), most_lines)
+    return figure, tuple(items), measures
+
+
 def change_ideas(story: Story) -> ChangeIdeasSection | None:
     """The theme's change ideas, and the latest multi-vote among them."""
     ci = story.wb.change_ideas
@@ -251,6 +341,7 @@ def measures(story: Story) -> MeasuresSection | None:
     for m in story.wb.measures:
         if m not in chosen and m.type == "balancing":
             chosen.append(m)
+    chosen += pw.more_measures(story.wb, chosen)
     items = [measure_item(story.facts, m, story.figures, story.clip, "Measures", poster=True) for m in chosen]
     charted = tuple(i for i in items if i.chart)
     return MeasuresSection(charted) if charted else None
@@ -321,13 +412,19 @@ def sustain(story: Story) -> SustainSection | None:
 
 # The storyboard's sections in the order of the ramp.
 SECTIONS: tuple[Section, ...] = (
-    Section("purpose", "Our purpose", "assess", purpose),
-    Section("fiveps", "What we found: the 5Ps", "assess", fiveps),
+    Section("purpose", "Our purpose", "assess", purpose, MICROSYSTEM),
+    Section("fiveps", "What we found: the 5Ps", "assess", fiveps, MICROSYSTEM),
+    Section("pathway", "The pathway and its hand-offs", "assess", pw.pathway, PATHWAY),
+    Section("big_room", "The big room", "assess", pw.big_room, PATHWAY),
+    Section("fivevs", "What we found: the 5Vs", "assess", pw.fivevs, PATHWAY),
+    Section("stories", "Patient stories", "assess", pw.stories, PATHWAY),
     Section("theme", "The theme we chose", "assess", theme),
     Section("global_aim", "Global aim", "diagnose", global_aim),
-    Section("process_map", "The process as it was", "diagnose", process_map),
+    Section("value_stream", "The value stream as it was", "diagnose", pw.value_stream, PATHWAY),
+    Section("process_map", "The process as it was", "diagnose", process_map, MICROSYSTEM),
     Section("specific_aims", "Specific aims", "diagnose", specific_aims),
-    Section("fishbone", "Causes", "diagnose", fishbone),
+    Section("fishbone", "Causes", "diagnose", fishbone, optional=PATHWAY),
+    Section("drivers", "Driver diagram", "diagnose", drivers, optional=PATHWAY),
     Section("change_ideas", "Change ideas", "treat", change_ideas),
     Section("cycles", "Tests of change (PDSA)", "treat", cycles),
     Section("measures", "Measures", "treat", measures),
@@ -342,21 +439,20 @@ def storyboard(wb: Workbook, today: dt.date, *, budget: float = 1.0) -> Report:
     shortened: list[str] = []
     head = header(wb, "storyboard")
     story = Story(wb, Facts(wb, today), Clip(budget, shortened))
+    where = "the big room is on the Flow roadmap" if wb.is_pathway else "the team is on the improvement ramp"
     story.figures.append(
-        RampFigure(
-            "ramp.svg",
-            Prose("Where the team is on the improvement ramp"),
-            tuple((s.title, s.state) for s in head.stages),
-        )
+        RampFigure("ramp.svg", Prose(f"Where {where}"), tuple((s.title, s.state) for s in head.stages))
     )
     placed: list[Placed] = []
     not_yet: list[NotYet] = []
     for row in SECTIONS:
+        if wb.kind not in row.kinds:
+            continue
         body = row.build(story)
         stage = STAGE_TITLES[row.stage]
         if body is not None:
             placed.append(Placed(row.id, Prose(row.title), stage, body))
-        else:
+        elif wb.kind not in row.optional:
             past = STAGES.index(row.stage) < story.stage_rank
             not_yet.append(NotYet(Prose(row.id), Prose(row.title), stage, missing=past))
     return Report(
@@ -384,6 +480,31 @@ def global_aim_text(ga: GlobalAim) -> str:
         text += f" It matters now because {why[:1].lower()}{why[1:]}"
         text += "" if text.endswith(".") else "."
     return text
+
+
+def theme_driver_diagram(wb: Workbook, ga: GlobalAim | None) -> DriverDiagram | None:
+    """The driver diagram of the global aim ``ga`` (through a specific aim or itself), the latest drawn."""
+    aims = wb.aims
+    diagrams = [
+        dd
+        for dd in wb.driver_diagrams
+        if ga is None or (aims is not None and (found := aims.global_aim_of(dd.aim)) and found.id == ga.id)
+    ]
+    if not diagrams:
+        return None
+    return max(diagrams, key=lambda dd: (dd.drawn_on or dt.date.min, dd.id))
+
+
+def driver_aim_text(
+    dd: DriverDiagram, specific: list[SpecificAim], ga: GlobalAim | None, measures: dict[str, Measure]
+) -> str:
+    """The aim at the root of a driver diagram: the specific aim's words, else the global aim's process."""
+    sa = next((a for a in specific if a.id == dd.aim), None)
+    if sa is not None:
+        return " ".join((sa.statement or specific_text(sa, measures)).split())
+    if dd.title:
+        return dd.title
+    return f"Improve {ga.process}" if ga is not None else dd.aim
 
 
 def specific_text(a: SpecificAim, measures: dict[str, Measure]) -> str:
