@@ -1,10 +1,11 @@
 """CPU and wall time of the whole test suite at two commits, measured in one run.
 
-Run by hand: python bench/suite_cpu.py [BASE] [HEAD] [RUNS]. BASE defaults to a55021f
-(the commit issue 12 measured), HEAD to the working tree's HEAD commit, RUNS to 3.
-Each commit is cloned into a temporary folder with its own virtual environment, and
-the two suites run alternately (BASE, HEAD, BASE, HEAD...) so that a machine whose
-load changes treats both alike. Prints each run and the medians; asserts nothing.
+Run by hand: python bench/suite_cpu.py [BASE] [HEAD] [RUNS] [OTHER...]. BASE defaults to
+a55021f (the commit issue 12 measured), HEAD to the working tree's HEAD commit, RUNS to 3;
+OTHER commits are measured too. Each commit is cloned into a temporary folder with its
+own virtual environment, and the suites run in turn (BASE, HEAD, OTHER..., BASE, HEAD...)
+so that a machine whose load changes treats them alike. Prints each run as it ends and
+the medians; asserts nothing.
 
 CPU is user + system time of pytest and every process it starts, including the ones
 that outlive it (the chart workers' server): this process makes itself their
@@ -87,29 +88,31 @@ def main() -> None:
     base = sys.argv[1] if len(sys.argv) > 1 else "a55021f"
     head = sys.argv[2] if len(sys.argv) > 2 else _git("rev-parse", "HEAD")
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    commits = {"base": base, "head": head, **{c[:10]: c for c in sys.argv[4:]}}
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     else:
         print("not Linux: processes that outlive pytest are not counted", file=sys.stderr)
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in commits}
     with tempfile.TemporaryDirectory(prefix="suite-cpu-") as tmp:
-        commits = (("base", base), ("head", head))
-        trees = {name: checkout(commit, Path(tmp) / name) for name, commit in commits}
-        results: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
+        trees = {name: checkout(commit, Path(tmp) / name) for name, commit in commits.items()}
         for i in range(runs):
             for name, tree in trees.items():
                 cpu, wall, last = run_suite(tree, Path(tmp) / "scratch")
                 results[name].append((cpu, wall))
-                print(f"run {i + 1} {name:4}  cpu {cpu:7.1f} s  wall {wall:7.1f} s  {last}", flush=True)
+                print(f"run {i + 1} {name:10}  cpu {cpu:7.1f} s  wall {wall:7.1f} s  {last}", flush=True)
     print()
     medians = {}
-    for name, commit in (("base", base), ("head", head)):
+    for name, commit in commits.items():
         cpu = statistics.median(c for c, _ in results[name])
         wall = statistics.median(w for _, w in results[name])
         medians[name] = (cpu, wall)
         print(f"{name} {commit[:10]}: median cpu {cpu:.1f} s, median wall {wall:.1f} s")
-    ratio_cpu = medians["head"][0] / medians["base"][0]
-    ratio_wall = medians["head"][1] / medians["base"][1]
-    print(f"head / base: cpu {ratio_cpu:.0%}, wall {ratio_wall:.0%}")
+    for name in commits:
+        if name != "base":
+            ratio_cpu = medians[name][0] / medians["base"][0]
+            ratio_wall = medians[name][1] / medians["base"][1]
+            print(f"{name} / base: cpu {ratio_cpu:.0%}, wall {ratio_wall:.0%}")
 
 
 if __name__ == "__main__":
