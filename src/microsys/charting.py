@@ -235,8 +235,7 @@ def _refuse_other_file_kinds(out: Path | None) -> None:
     # An existing file is judged by the ownership rules (never a workbook's, never a user's).
     if out is not None and out.suffix.lower() in _OTHER_FILE_KINDS and not out.exists():
         raise UsageError(
-            f"`{out}` is not a chart file: microsys draws charts as "
-            + ", ".join(IMAGE_SUFFIXES),
+            f"`{out}` is not a chart file: microsys draws charts as " + ", ".join(IMAGE_SUFFIXES),
             hint="end the name with .png, .svg or .pdf, or give a folder for the charts",
         )
 

@@ -33,11 +33,6 @@ from typing import Any
 
 from microsys.errors import UsageError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 CONFIG_FILE = "microsys.toml"
 PYPROJECT = "pyproject.toml"
 LEVELS = ("error", "warning", "off")
@@ -105,6 +100,12 @@ def find_config(start: Path) -> Path | None:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    # Imported here: most runs have no settings file, and --help should not pay for a TOML parser.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
     try:
         with path.open("rb") as f:
             return tomllib.load(f)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,8 @@ class WorkbookResult:
     diagnostics: tuple[Diagnostic, ...]
     checked: tuple[Path, ...] = ()
     """The files counted in ``files``, in the order found (one JUnit test case each)."""
+    load_errors: int = field(default=0, compare=False)
+    """Errors found while loading, before method fidelity: what a pathway linking it counts."""
 
     @property
     def errors(self) -> int:
@@ -86,12 +88,15 @@ def check_workbook(
     today: dt.date | None = None,
     git: bool = True,
     history: CycleHistory | None = None,
+    linked_errors: Mapping[Path, int] | None = None,
 ) -> WorkbookResult:
     """Check one workbook folder: its files, then method fidelity.
 
     ``today`` dates the freshness of measures; ``git`` reads the history of
     PDSA files (when the workbook is in a git repository), unless ``history``
-    was read already.
+    was read already. ``linked_errors`` gives the load errors of workbooks
+    checked already in this run (by resolved folder), so a pathway does not
+    load its linked workbooks a second time.
     """
     from microsys.ramp import fidelity
     from microsys.workbook import leftovers, pathwaycheck
@@ -102,10 +107,11 @@ def check_workbook(
     # Undo a write a killed command left half-done before reading, so the files checked are whole.
     interrupted = leftovers.repair(root, display_path(root))
     wb = load_workbook(root, limits)
+    load_errors = sum(1 for d in wb.diagnostics if d.severity is Severity.ERROR)
     if history is None and git:
         history = cycle_history(root)
     add_findings(wb, fidelity.check(wb, today or dt.date.today(), history))
-    add_findings(wb, pathwaycheck.check_links(wb))
+    add_findings(wb, pathwaycheck.check_links(wb, limits, linked_errors))
     manifest = wb.manifest
     extra = interrupted + leftovers.temporary_files(root, wb.path)
     return WorkbookResult(
@@ -114,6 +120,7 @@ def check_workbook(
         files=wb.yaml_file_count,
         checked=wb.checked_files,
         diagnostics=tuple(sort_diagnostics([*wb.diagnostics, *extra])) if extra else tuple(wb.diagnostics),
+        load_errors=load_errors,
     )
 
 
@@ -144,13 +151,14 @@ def check_workbook_safely(
     today: dt.date | None = None,
     git: bool = True,
     history: CycleHistory | None = None,
+    linked_errors: Mapping[Path, int] | None = None,
 ) -> WorkbookResult:
     """:func:`check_workbook`, with an error while checking turned into the workbook's finding.
 
     One workbook that microsys cannot check must not stop the check of the others.
     """
     try:
-        return check_workbook(root, limits, today, git, history)
+        return check_workbook(root, limits, today, git, history, linked_errors)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:
@@ -202,18 +210,47 @@ def check(
         from microsys.workbook.githistory import cycle_histories
 
         histories = cycle_histories(roots)  # a few git calls per repository, not per workbook
-    if jobs > 1 and len(roots) > 1:
-        from microsys.parallel import check_many
-
-        results = check_many(check_workbook_safely, failed_workbook, roots, limits, jobs, today, histories)
-    else:
-        # With one workbook an internal error is the run's (exit 3); with several, it is
-        # that workbook's finding, and the others are still checked.
-        one = check_workbook if len(roots) == 1 else check_workbook_safely
-        results = [one(root, limits, today, False, histories.get(root)) for root in roots]
+    results = _check_roots(roots, limits, jobs, today, histories)
     if settings is not None:
         results = [apply_settings(r, settings) for r in results]
     return CheckResult(workbooks=tuple(results), strict=strict)
+
+
+def _check_roots(
+    roots: list[Path],
+    limits: ReadLimits | None,
+    jobs: int,
+    today: dt.date | None,
+    histories: Mapping[Path, CycleHistory],
+) -> list[WorkbookResult]:
+    """Results in the order of ``roots``: pathway workbooks last, so that each workbook is loaded once.
+
+    A pathway counts the errors of the workbooks it links; those checked in this run
+    give their count, and only the others are loaded for it.
+    """
+    from microsys.workbook.pathwaycheck import is_pathway_folder
+
+    pathways = [r for r in roots if is_pathway_folder(r)]
+    others = [r for r in roots if r not in set(pathways)] if pathways else roots
+    results: dict[Path, WorkbookResult] = {}
+    known: dict[Path, int] = {}
+    for batch in (others, pathways):
+        if not batch:
+            continue
+        if jobs > 1 and len(batch) > 1:
+            from microsys.parallel import check_many
+
+            done = check_many(
+                check_workbook_safely, failed_workbook, batch, limits, jobs, today, histories, known
+            )
+        else:
+            # With one workbook an internal error is the run's (exit 3); with several, it is
+            # that workbook's finding, and the others are still checked.
+            one = check_workbook if len(roots) == 1 else check_workbook_safely
+            done = [one(root, limits, today, False, histories.get(root), known) for root in batch]
+        results.update(zip(batch, done, strict=True))
+        known.update((root.resolve(), result.load_errors) for root, result in zip(batch, done, strict=True))
+    return [results[root] for root in roots]
 
 
 def apply_settings(result: WorkbookResult, settings: Settings) -> WorkbookResult:

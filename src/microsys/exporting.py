@@ -23,9 +23,12 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from microsys.errors import RefusedError, UsageError
+
+if TYPE_CHECKING:
+    from microsys.overview import StatusRow
 
 EXPORT_VERSION = 1
 MARKER_TABLE = "microsys_export"
@@ -209,75 +212,109 @@ def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def rows(folder: Path, today: dt.date) -> dict[str, list[tuple[Any, ...]]]:
+def rows(folder: Path, today: dt.date, jobs: int | None = None) -> dict[str, list[tuple[Any, ...]]]:
     """Every table's rows for the workbooks below ``folder``.
+
+    Each workbook is loaded once, in ``jobs`` processes (None: two for large folders).
 
     Raises:
         UsageError: no workbook below the folder.
     """
     from microsys import __version__
-    from microsys.overview import status, workbook_row
+    from microsys.overview import attach_pathways, map_workbooks
     from microsys.workbook.discover import find_workbooks
-    from microsys.workbook.loader import load_workbook, without_broken
 
     out: dict[str, list[tuple[Any, ...]]] = {t.name: [] for t in TABLES}
     out[MARKER_TABLE].append((EXPORT_VERSION, __version__, today.isoformat(), str(folder)))
     base = folder.resolve()
-
-    def rel(p: Path) -> str:
-        try:
-            return p.resolve().relative_to(base).as_posix() or "."
-        except ValueError:
-            return p.resolve().as_posix()
-
-    view = {Path(r.path).resolve(): r for r in status(folder, today).rows}
-    for root in find_workbooks([folder]):
-        wb = without_broken(load_workbook(root))
-        row = view.get(root.resolve()) or workbook_row(root, today)
-        key = rel(root)
-        m = wb.manifest
+    roots = find_workbooks([folder])
+    parts = map_workbooks(_workbook_tables, [(root, today, base) for root in roots], jobs)
+    view = attach_pathways([p.row for p in parts], roots)
+    for part, row in zip(parts, view, strict=True):
         out["workbooks"].append(
-            (key, row.name, row.kind, m.setting if m else None, m.organisation if m else None, row.pathway,
-             row.stage, _iso(row.stage_since), wb.ramp.cycle, row.phase, row.score, row.m3_stage, row.errors,
+            (part.key, row.name, row.kind, part.setting, part.organisation, row.pathway,
+             row.stage, _iso(row.stage_since), part.cycle, row.phase, row.score, row.m3_stage, row.errors,
              row.warnings)
         )  # fmt: skip
-        p = wb.pathway
-        if p is not None:
-            for i, link in enumerate(p.microsystems, 1):
-                out["pathway_microsystems"].append((key, i, link.id, rel(root / link.path), link.role))
-            for h in p.hand_offs:
-                out["hand_offs"].append(
-                    (key, h.id, h.from_, h.to, ";".join(h.what), len(h.failure_points), ";".join(h.measures))
-                )
-        signals = {s.measure: s.signal for s in row.signals}
-        for measure in sorted(wb.measures, key=lambda x: x.id):
-            d = measure.definition
-            out["measures"].append(
-                (key, measure.id, measure.name, measure.type, getattr(d, "unit", None), measure.direction,
-                 measure.chart, measure.frequency, measure.target, signals.get(measure.id))
-            )  # fmt: skip
-            out["measure_values"].extend(_values(wb, measure, key))
-        from microsys.ramp.facts import Facts
-
-        for c in wb.pdsa_cycles:
-            out["cycles"].append(
-                (key, c.id, "pdsa", c.change, c.previous, _iso(Facts.test_start(c)),
-                 _iso(c.act.date if c.act else None), c.act.decision if c.act else None)
-            )  # fmt: skip
-        for s in wb.sdsa_cycles:
-            out["cycles"].append(
-                (key, s.id, "sdsa", getattr(s, "change", None), getattr(s, "previous", None),
-                 _iso(Facts.test_start(s)), _iso(s.act.date if s.act else None),
-                 s.act.decision if s.act else None)
-            )  # fmt: skip
-        ramp = wb.ramp
-        for i, mv in enumerate(ramp.history, 1):
-            out["moves"].append((key, "ramp", i, _iso(mv.date), mv.from_, mv.to, mv.by, int(mv.forced)))
-        for i, ph in enumerate(ramp.coaching.history, 1):
-            out["moves"].append((key, "coaching", i, _iso(ph.date), ph.from_, ph.to, ph.by, int(ph.forced)))
-        for i, m3 in enumerate(ramp.m3, 1):
-            out["m3_stages"].append((key, i, _iso(m3.date), m3.stage, m3.by))
+        for name, table in part.tables.items():
+            out[name].extend(table)
     return out
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One workbook's share of the export, made where it was loaded (a worker, for large folders)."""
+
+    key: str
+    row: StatusRow
+    setting: str | None
+    organisation: str | None
+    cycle: Any
+    tables: dict[str, list[tuple[Any, ...]]]
+
+
+def _rel(base: Path, p: Path) -> str:
+    try:
+        return p.resolve().relative_to(base).as_posix() or "."
+    except ValueError:
+        return p.resolve().as_posix()
+
+
+def _workbook_tables(args: tuple[Path, dt.date, Path]) -> _Part:
+    """Load one workbook once; its status row and its rows of every table but ``workbooks``."""
+    from microsys import statuscache
+    from microsys.overview import row_of
+    from microsys.ramp.facts import Facts
+    from microsys.workbook.loader import load_workbook, without_broken
+
+    root, today, base = args
+    # Files parsed before (by status or an earlier export) are not parsed again: exact text only.
+    parsed = statuscache.read_parsed(root)
+    loaded = load_workbook(root, parsed=parsed)
+    statuscache.write_parsed(root, parsed)
+    row = row_of(loaded, root, today)
+    wb = without_broken(loaded)
+    key = _rel(base, root)
+    out: dict[str, list[tuple[Any, ...]]] = {
+        name: [] for name in ("pathway_microsystems", "hand_offs", "measures", "measure_values", "cycles",
+                              "moves", "m3_stages")
+    }  # fmt: skip
+    p = wb.pathway
+    if p is not None:
+        for i, link in enumerate(p.microsystems, 1):
+            out["pathway_microsystems"].append((key, i, link.id, _rel(base, root / link.path), link.role))
+        for h in p.hand_offs:
+            out["hand_offs"].append(
+                (key, h.id, h.from_, h.to, ";".join(h.what), len(h.failure_points), ";".join(h.measures))
+            )
+    signals = {s.measure: s.signal for s in row.signals}
+    for measure in sorted(wb.measures, key=lambda x: x.id):
+        d = measure.definition
+        out["measures"].append(
+            (key, measure.id, measure.name, measure.type, getattr(d, "unit", None), measure.direction,
+             measure.chart, measure.frequency, measure.target, signals.get(measure.id))
+        )  # fmt: skip
+        out["measure_values"].extend(_values(wb, measure, key))
+    for c in wb.pdsa_cycles:
+        out["cycles"].append(
+            (key, c.id, "pdsa", c.change, c.previous, _iso(Facts.test_start(c)),
+             _iso(c.act.date if c.act else None), c.act.decision if c.act else None)
+        )  # fmt: skip
+    for s in wb.sdsa_cycles:
+        out["cycles"].append(
+            (key, s.id, "sdsa", getattr(s, "change", None), getattr(s, "previous", None),
+             _iso(Facts.test_start(s)), _iso(s.act.date if s.act else None),
+             s.act.decision if s.act else None)
+        )  # fmt: skip
+    ramp = wb.ramp
+    for i, mv in enumerate(ramp.history, 1):
+        out["moves"].append((key, "ramp", i, _iso(mv.date), mv.from_, mv.to, mv.by, int(mv.forced)))
+    for i, ph in enumerate(ramp.coaching.history, 1):
+        out["moves"].append((key, "coaching", i, _iso(ph.date), ph.from_, ph.to, ph.by, int(ph.forced)))
+    for i, m3 in enumerate(ramp.m3, 1):
+        out["m3_stages"].append((key, i, _iso(m3.date), m3.stage, m3.by))
+    m = wb.manifest
+    return _Part(key, row, m.setting if m else None, m.organisation if m else None, ramp.cycle, out)
 
 
 def _values(wb: Any, measure: Any, key: str) -> Iterator[tuple[Any, ...]]:
@@ -361,8 +398,10 @@ class ExportResult:
     replaced: bool
 
 
-def export(folder: Path, target: Path, fmt: str, today: dt.date) -> ExportResult:
+def export(folder: Path, target: Path, fmt: str, today: dt.date, jobs: int | None = None) -> ExportResult:
     """Export every workbook below ``folder`` to ``target`` (a SQLite file, or a folder of CSV files).
+
+    ``jobs`` is the number of processes (None: two for large folders).
 
     Raises:
         UsageError: an unknown format, or no workbook below ``folder``.
@@ -372,7 +411,7 @@ def export(folder: Path, target: Path, fmt: str, today: dt.date) -> ExportResult
 
     if fmt not in ("sqlite", "csv"):
         raise UsageError(f"`{fmt}` is not an export format", hint="use `sqlite` (default) or `csv`")
-    data = rows(folder, today)
+    data = rows(folder, today, jobs)
     counts = {t.name: len(data[t.name]) for t in TABLES if t.name != MARKER_TABLE}
     if fmt == "sqlite":
         if target.is_dir():

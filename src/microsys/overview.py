@@ -14,13 +14,16 @@ the errors.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from microsys.diagnostics import Diagnostic, Severity
 from microsys.errors import UsageError
+
+if TYPE_CHECKING:
+    from microsys.workbook.model import Workbook
 
 SORT_KEYS = ("path", "name", "kind", "stage", "days", "score", "m3", "errors", "last-meeting", "last-pdsa")
 STAGE_ORDER = {"assess": 0, "diagnose": 1, "treat": 2, "sustain": 3}
@@ -157,12 +160,18 @@ def _latest_signal(wb: Any, measure: Any) -> str | None:
 
 def workbook_row(root: Path, today: dt.date) -> StatusRow:
     """The row of the workbook at ``root`` (loaded here, never raising for bad files)."""
+    from microsys.workbook.loader import load_workbook
+
+    return row_of(load_workbook(root), root, today)
+
+
+def row_of(loaded: Workbook, root: Path, today: dt.date) -> StatusRow:
+    """The row of a workbook loaded already (as :func:`~microsys.workbook.loader.load_workbook` gives it)."""
     from microsys.ramp.facts import Facts
     from microsys.ramp.progress import progress
     from microsys.workbook.discover import display_path
-    from microsys.workbook.loader import load_workbook, without_broken
+    from microsys.workbook.loader import without_broken
 
-    loaded = load_workbook(root)
     errors = sum(1 for d in loaded.diagnostics if d.severity is Severity.ERROR)
     warnings = sum(1 for d in loaded.diagnostics if d.severity is Severity.WARNING)
     wb = without_broken(loaded)
@@ -205,25 +214,80 @@ def workbook_row(root: Path, today: dt.date) -> StatusRow:
     )
 
 
-def _row_of(args: tuple[Path, dt.date]) -> StatusRow:
-    return workbook_row(*args)
+def _row_of(args: tuple[Path, dt.date, bool]) -> StatusRow:
+    root, today, use_cache = args
+    if not use_cache:
+        return workbook_row(root, today)
+    return cached_row(root, today)
 
 
-def _rows(roots: list[Path], today: dt.date, jobs: int | None) -> list[StatusRow]:
+def cached_row(root: Path, today: dt.date) -> StatusRow:
+    """The row of the workbook at ``root``, from the verified cache when none of its files changed.
+
+    See :mod:`microsys.statuscache`: an entry is used only for the very same bytes
+    of every file, and only when its signature holds; otherwise the workbook is
+    loaded in full and the row stored for next time.
+    """
+    from microsys import statuscache
+    from microsys.workbook.loader import load_workbook, without_broken
+
+    key = statuscache.fingerprint(root, today)
+    if key is not None:
+        row = statuscache.read(root, key)
+        if row is not None:
+            return row
+    parsed = statuscache.read_parsed(root) if key is not None else None
+    loaded = load_workbook(root, parsed=parsed)
+    row = row_of(loaded, root, today)
+    # Stored only if nothing changed while it was loaded: the row must be of the bytes in the key.
+    if key is not None and parsed is not None and statuscache.fingerprint(root, today) == key:
+        pathway = without_broken(loaded).pathway
+        links = [m.path for m in pathway.microsystems] if pathway is not None else []
+        statuscache.write(root, key, row, links)
+        statuscache.write_parsed(root, parsed)
+    return row
+
+
+def _rows(roots: list[Path], today: dt.date, jobs: int | None, cache: bool = True) -> list[StatusRow]:
     """The rows of ``roots`` in order, in ``jobs`` processes (None: as ``check`` chooses)."""
+    return map_workbooks(_row_of, [(root, today, cache) for root in roots], jobs)
+
+
+T = TypeVar("T")
+A = TypeVar("A")
+
+
+def map_workbooks(fn: Callable[[A], T], args: list[A], jobs: int | None) -> list[T]:
+    """``fn`` of each of ``args`` (one a workbook), in order, in ``jobs`` processes (None: automatic).
+
+    ``fn`` must be a module-level function (it is sent to the workers by name).
+    """
     import multiprocessing
     import os
 
     from microsys.engine import auto_jobs
 
-    jobs = auto_jobs(len(roots)) if jobs is None or jobs < 1 else jobs
-    if jobs == 1 or len(roots) < 2:
-        return [workbook_row(root, today) for root in roots]
+    jobs = auto_jobs(len(args)) if jobs is None or jobs < 1 else jobs
+    if jobs == 1 or len(args) < 2:
+        return [fn(a) for a in args]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix" else "spawn"
     with multiprocessing.get_context(method).Pool(jobs) as pool:
-        return pool.map(
-            _row_of, [(root, today) for root in roots], chunksize=max(1, len(roots) // (jobs * 8))
-        )
+        return pool.map(fn, args, chunksize=max(1, len(args) // (jobs * 8)))
+
+
+def attach_pathways(rows: list[StatusRow], roots: list[Path]) -> list[StatusRow]:
+    """Rows with each microsystem's pathway set to the pathway linking it, whatever its manifest says."""
+    belongs: dict[str, str] = {}
+    for row in rows:
+        for linked in row.linked:
+            if row.name:
+                belongs.setdefault(linked, row.name)
+    return [
+        replace(row, pathway=belongs.get(str(root.resolve()), row.pathway))
+        if row.kind == "microsystem"
+        else row
+        for row, root in zip(rows, roots, strict=True)
+    ]
 
 
 def _sort_key(key: str) -> Any:
@@ -251,8 +315,12 @@ def status(
     descending: bool = False,
     keep: StatusFilter | None = None,
     jobs: int | None = None,
+    cache: bool = True,
 ) -> Overview:
     """Every workbook below ``folder``, one row each.
+
+    With ``cache``, the row of a workbook none of whose files changed since the
+    last run comes from the verified cache (:mod:`microsys.statuscache`).
 
     Raises:
         UsageError: an unknown sort key, or no workbook below the folder.
@@ -266,19 +334,7 @@ def status(
     if sort not in SORT_KEYS:
         raise UsageError(f"`{sort}` is not a column to sort by", hint="use one of: " + ", ".join(SORT_KEYS))
     roots = find_workbooks([folder])
-    rows = _rows(roots, today, jobs)
-    # A microsystem linked by a pathway belongs to it, whatever its manifest says.
-    belongs: dict[str, str] = {}
-    for row in rows:
-        for linked in row.linked:
-            if row.name:
-                belongs.setdefault(linked, row.name)
-    rows = [
-        replace(row, pathway=belongs.get(str(root.resolve()), row.pathway))
-        if row.kind == "microsystem"
-        else row
-        for row, root in zip(rows, roots, strict=True)
-    ]
+    rows = attach_pathways(_rows(roots, today, jobs, cache), roots)
     org = read_organisation(folder)
     if org is not None and org.open_actions:
         base = folder.resolve()

@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 # The engine's check of one workbook: passed in (a module-level function, so it pickles by
 # name), not imported, so that the engine imports this module and never the reverse.
-CheckOne = Callable[[Path, ReadLimits | None, dt.date | None, bool, "CycleHistory | None"], R]
-_Args = tuple[Path, ReadLimits | None, dt.date | None, bool, "CycleHistory | None"]
+CheckOne = Callable[
+    [Path, ReadLimits | None, dt.date | None, bool, "CycleHistory | None", Mapping[Path, int] | None], R
+]
 
 
 def _context() -> Any:
@@ -95,6 +96,7 @@ def check_many(
     jobs: int,
     today: dt.date | None = None,
     histories: Mapping[Path, CycleHistory] | None = None,
+    linked_errors: Mapping[Path, int] | None = None,
 ) -> list[R]:
     """Check workbooks in ``jobs`` processes, results in the order of ``roots``.
 
@@ -106,7 +108,8 @@ def check_many(
 
     ctx = _context()
     known = histories or {}
-    queue = [(root, limits, today, False, known.get(root)) for root in reversed(roots)]
+    # The error counts of workbooks checked already go with each one: a pathway reads its links' there.
+    queue = [(root, limits, today, False, known.get(root), linked_errors) for root in reversed(roots)]
     results: dict[Path, R] = {}
     idle = [_Worker(ctx, check_workbook) for _ in range(max(1, min(jobs, len(roots))))]
     busy: dict[Connection, _Worker[R]] = {}

@@ -121,3 +121,31 @@ def test_ramp_on_a_pathway_follows_the_flow_roadmap(capsys: pytest.CaptureFixtur
     micro = json.loads(capsys.readouterr().out)
     ids = {c["id"] for g in micro["stages"] + micro["phases"] for c in g["criteria"]}
     assert "assess.purpose" in ids and not any(i.startswith("flow.") for i in ids)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_check_of_a_folder_loads_each_linked_workbook_once_and_still_finds_a_broken_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    from collections import Counter
+
+    from microsys.workbook import loader
+
+    _micro(tmp_path / "ed", "ED")
+    _micro(tmp_path / "amu", "AMU")
+    invoke("init", str(tmp_path / "p"), "--no-input", "--pathway", "--link", str(tmp_path / "ed"),
+           "--link", str(tmp_path / "amu"))  # fmt: skip
+    (tmp_path / "amu" / "microsys.yaml").write_text("version: 1\nname: AMU\nsetting: spaceship\n")
+    loads: Counter[Path] = Counter()
+    real_load = loader.load_workbook
+
+    def counting(root: Path, *args: object, **kwargs: object) -> loader.Workbook:
+        loads[root.resolve()] += 1
+        return real_load(root, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "load_workbook", counting)
+    result = runner.invoke(app, ["check", str(tmp_path), "--no-git", "-j", jobs], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "pathway.link-invalid" in result.output and "../amu" in result.output
+    if jobs == "1":  # worker processes count in their own memory
+        assert sorted(loads.values()) == [1, 1, 1], loads

@@ -3,6 +3,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from microsys.yaml.load import ReadLimits, has_c_parser, load_file, nesting_guard, parse_text
 
 
@@ -117,3 +119,15 @@ def test_unreadable_file_is_a_finding(tmp_path: Path) -> None:
     link.symlink_to(tmp_path / "nowhere.yaml")
     _, data, diags = load_file(link)
     assert data is None and diags[0].rule == "file.unreadable"
+
+
+@pytest.mark.parametrize("key", ["<<", "!!merge m", "!!merge <<", "!<tag:yaml.org,2002:merge> q"])
+def test_a_merge_bomb_is_stopped_however_the_merge_key_is_written(key: str) -> None:
+    # Ten aliases of ten aliases ... eight levels deep: 10^8 values once merged.
+    lines = ["a0: &a0 {" + ", ".join(f"k{i}: v" for i in range(10)) + "}"]
+    for n in range(1, 9):
+        aliases = ", ".join(f"*a{n - 1}" for _ in range(10))
+        lines.append(f"a{n}: &a{n}\n  {key}: [{aliases}]\n  own{n}: x")
+    data, diags = parse_text(Path("bomb.yaml"), "\n".join(lines) + "\n")
+    assert data is None
+    assert [d.rule for d in diags] == ["yaml.too-many-nodes"]

@@ -20,6 +20,9 @@ def export(
         "sqlite", "--format", "-f", help="sqlite (default) or csv (one file a table)."
     ),
     today: str | None = today_option("Compute days and signals as if today were this date"),
+    jobs: int = typer.Option(
+        0, "--jobs", "-j", help="Worker processes; 0 (default) uses two for 40+ workbooks."
+    ),
 ) -> None:
     """Export workbooks, measures, every value with its chart signals, cycles and moves as tables.
 
@@ -30,7 +33,7 @@ def export(
     """
     from microsys.exporting import export as run_export
 
-    result = run_export(folder, to, format, parse_today(today))
+    result = run_export(folder, to, format, parse_today(today), jobs=jobs or None)
     shown = ", ".join(f"{n} {name}" for name, n in result.counts.items())
     typer.echo(f"{'Replaced' if result.replaced else 'Wrote'} {result.target}: {shown}.")
 

@@ -37,6 +37,11 @@ def status(
         0, "--jobs", "-j", help="Worker processes; 0 (default) uses two for 40+ workbooks."
     ),
     today: str | None = today_option("Count days as if today were this date"),
+    no_cache: bool = typer.Option(
+        False,
+        "--no-cache",
+        help="Load every workbook, not using the rows kept from the last run for unchanged ones.",
+    ),
     no_color: bool = NO_COLOR,
 ) -> None:
     """One row for every micro- and mesosystem workbook below a folder.
@@ -52,7 +57,9 @@ def status(
     from microsys.overview import StatusFilter, status
 
     keep = StatusFilter(kind=kind, stage=stage, pathway=pathway, with_errors=with_errors)
-    view = status(folder, parse_today(today), sort=sort, descending=descending, keep=keep, jobs=jobs)
+    view = status(
+        folder, parse_today(today), sort=sort, descending=descending, keep=keep, jobs=jobs, cache=not no_cache
+    )
     OVERVIEW[format.value](view, sys.stdout, color_wanted(no_color))
     sys.stderr.write(findings_text(view))
     if view.exit_code:

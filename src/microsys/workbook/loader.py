@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path, PurePath
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from pydantic import ValidationError
 
@@ -29,7 +29,7 @@ from microsys.workbook.discover import display_path, workbook_files
 # Re-exported: most code knows the workbook as the loader's.
 from microsys.workbook.model import SourceFile as SourceFile
 from microsys.workbook.model import Workbook as Workbook
-from microsys.yaml.load import ReadLimits, load_file, read_text
+from microsys.yaml.load import ReadLimits, load_file, parse_text, read_text
 from microsys.yaml.positions import resolve
 
 
@@ -69,8 +69,43 @@ def _unknown_file(sf: SourceFile) -> Diagnostic:
     )
 
 
-def load_workbook(root: Path, limits: ReadLimits | None = None) -> Workbook:
-    """Load and check every file of the workbook at ``root``; never raises for bad files."""
+class ParsedFiles(Protocol):
+    """What YAML files parsed to last time, by workbook-relative path and exact text (a verified cache)."""
+
+    def get(self, rel: str, text: str) -> Any:
+        """The data ``text`` parsed to before, or None (not known, or the text differs)."""
+
+    def put(self, rel: str, text: str, data: Any) -> None:
+        """Remember that ``text`` parsed to ``data``, without a finding."""
+
+
+def _load_yaml(
+    path: Path, rel: str, limits: ReadLimits, root: Path, parsed: ParsedFiles | None
+) -> tuple[str | None, Any, list[Diagnostic]]:
+    """:func:`~microsys.yaml.load.load_file`, with the parse skipped when ``parsed`` knows the text."""
+    if parsed is None:
+        return load_file(path, limits, root)
+    loaded = read_text(path, limits, root)
+    if loaded.text is None:
+        return None, None, loaded.diagnostics
+    data = parsed.get(rel, loaded.text)
+    if data is not None:
+        return loaded.text, data, []
+    data, diags = parse_text(path, loaded.text, limits)
+    if data is not None and not diags:
+        parsed.put(rel, loaded.text, data)
+    return loaded.text, data, diags
+
+
+def load_workbook(
+    root: Path, limits: ReadLimits | None = None, parsed: ParsedFiles | None = None
+) -> Workbook:
+    """Load and check every file of the workbook at ``root``; never raises for bad files.
+
+    ``parsed`` gives what files parsed to last time (exact text only), so only the
+    files that changed are parsed again; everything else (validation, links, the
+    identifier scan of text and values) is done as always.
+    """
     limits = limits or ReadLimits()
     shown_root = display_path(root)
     files: list[SourceFile] = []
@@ -82,7 +117,7 @@ def load_workbook(root: Path, limits: ReadLimits | None = None) -> Workbook:
         files.append(sf)
         data = None
         if sf.kind is not None:
-            text, data, diags = load_file(path, limits, root)
+            text, data, diags = _load_yaml(path, rel, limits, root, parsed)
             sf.text = text
             sf.diagnostics.extend(d if d.path == sf.path else _with_path(d, sf.path) for d in diags)
             if data is not None:

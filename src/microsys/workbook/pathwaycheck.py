@@ -11,9 +11,9 @@ pathway's hand-off points to one that exists.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePath
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from microsys import rules
 from microsys.diagnostics import Diagnostic, PathPart, Severity
@@ -30,6 +30,9 @@ from microsys.schema.pathway import (
     Visualisation,
 )
 from microsys.workbook.model import SourceFile, Workbook
+
+if TYPE_CHECKING:
+    from microsys.yaml.load import ReadLimits
 
 
 def _finding(
@@ -197,18 +200,32 @@ def _resolve(base: Path, rel: str) -> Path | None:
     return base / rel
 
 
-def check_links(wb: Workbook) -> list[Diagnostic]:
-    """Findings about links to other workbooks: a pathway's microsystems, process maps' hand-offs."""
+def check_links(
+    wb: Workbook, limits: ReadLimits | None = None, known_errors: Mapping[Path, int] | None = None
+) -> list[Diagnostic]:
+    """Findings about links to other workbooks: a pathway's microsystems, process maps' hand-offs.
+
+    ``known_errors`` holds the errors of workbooks this run has loaded already (by
+    resolved folder), so that a linked workbook is not loaded a second time.
+    """
     out: list[Diagnostic] = []
     pathway_file = wb.file(PATHWAY)
     pathway = wb.pathway
     if pathway_file is not None and pathway is not None:
-        out.extend(_linked_microsystems(wb, pathway_file, pathway))
+        out.extend(_linked_microsystems(wb, pathway_file, pathway, limits, known_errors or {}))
     out.extend(_process_map_hand_offs(wb))
     return out
 
 
-def _linked_microsystems(wb: Workbook, sf: SourceFile, pathway: Pathway) -> Iterator[Diagnostic]:
+def is_pathway_folder(folder: Path) -> bool:
+    """True when ``folder`` holds a pathway workbook (its links are checked against others)."""
+    return (folder / PATHWAY).is_file()
+
+
+def _linked_microsystems(
+    wb: Workbook, sf: SourceFile, pathway: Pathway, limits: ReadLimits | None, known: Mapping[Path, int]
+) -> Iterator[Diagnostic]:
+    from microsys.workbook.discover import display_path
     from microsys.workbook.loader import load_workbook
 
     for i, link in enumerate(pathway.microsystems):
@@ -244,15 +261,16 @@ def _linked_microsystems(wb: Workbook, sf: SourceFile, pathway: Pathway) -> Iter
                 "link the microsystem workbooks the patient passes through",
             )
             continue
-        linked = load_workbook(folder)
-        errors = sum(1 for d in linked.diagnostics if d.severity is Severity.ERROR)
+        errors = known.get(folder.resolve())
+        if errors is None:
+            errors = sum(1 for d in load_workbook(folder, limits).diagnostics if d.severity is Severity.ERROR)
         if errors:
             yield _finding(
                 sf,
                 where,
                 rules.PATHWAY_LINK_INVALID,
                 f"the linked workbook `{link.path}` has {errors} error(s)",
-                f"run `microsys check {linked.path}` and fix them",
+                f"run `microsys check {display_path(folder)}` and fix them",
             )
 
 

@@ -27,6 +27,7 @@ from microsys.workbook.loader import Workbook, open_for_writing, open_workbook, 
 
 PREFIX = "privacy."
 
+
 def kind_of(rule: str) -> str:
     """Plain words for the kind of identifier a ``privacy.*`` rule finds, e.g. "an NHS number"."""
     from microsys.privacy import KINDS

@@ -117,6 +117,12 @@ def _unreadable(path: Path, exc: OSError) -> LoadedText:
     return _refused(path, rules.FILE_UNREADABLE, f"the file cannot be read: {reason}", hint)
 
 
+def _is_inside(real: str, real_folder: str) -> bool:
+    """True when the real path ``real`` is ``real_folder`` or below it."""
+    real, real_folder = os.path.normcase(real), os.path.normcase(real_folder)  # Windows: any case
+    return real == real_folder or real.startswith(real_folder.rstrip(os.sep) + os.sep)
+
+
 def read_bytes(
     path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None = None
 ) -> tuple[bytes | None, LoadedText]:
@@ -136,10 +142,11 @@ def read_bytes(
     """
     refused = LoadedText(path, None, [])
     try:
-        target = path
+        target: Path | str = path
         if inside is not None or path.is_symlink():
+            # Strings, not Path objects: this runs for every file a check reads.
             try:
-                target = path.resolve(strict=True)
+                target = os.path.realpath(path, strict=True)
             except (RuntimeError, OSError) as exc:  # a loop of links: RuntimeError before Python 3.13
                 if isinstance(exc, OSError) and exc.errno != errno.ELOOP:
                     raise
@@ -149,7 +156,7 @@ def read_bytes(
                     "the file is a link that leads round in a loop",
                     "replace the link with the file itself",
                 )
-            if inside is not None and not target.is_relative_to(inside.resolve()):
+            if inside is not None and not _is_inside(target, os.path.realpath(inside)):
                 return None, _refused(
                     path,
                     rules.FILE_OUTSIDE_WORKBOOK,
@@ -310,7 +317,7 @@ class _NodeBudgetSpent(Exception):
     """Composing the file made more nodes than the budget allows."""
 
 
-def _make_safe_yaml() -> Any:
+def _make_safe_yaml() -> tuple[Any, Any]:
     from ruamel.yaml import YAML
     from ruamel.yaml.constructor import SafeConstructor
     from ruamel.yaml.nodes import ScalarNode
@@ -354,17 +361,48 @@ def _make_safe_yaml() -> Any:
     yaml = YAML(typ="safe", pure=False)
     yaml.Constructor = _Constructor
     yaml.Resolver = _Resolver
-    return yaml
+    from ruamel.yaml import main
+
+    c_parser: Any = getattr(main, "CParser", None)
+    if c_parser is None:
+        return yaml, None
+
+    class _CLoader(c_parser, _Constructor, _Resolver):  # type: ignore[misc]
+        """The C parser with this module's constructor and resolver, as one class made once.
+
+        ``YAML.get_constructor_parser`` builds the same class anew for every file,
+        which cost as much as a third of parsing a small file.
+        """
+
+        def __init__(self, stream: str) -> None:
+            c_parser.__init__(self, stream)
+            self._parser = self._composer = self
+            _Constructor.__init__(self, loader=self)
+            self.allow_duplicate_keys = yaml.allow_duplicate_keys
+            _Resolver.__init__(self, version=yaml.version, loadumper=self)
+
+    return yaml, _CLoader
 
 
 _safe_yaml: Any = None
+_c_loader: Any = None
 
 
 def _safe() -> Any:
-    global _safe_yaml
+    global _safe_yaml, _c_loader
     if _safe_yaml is None:
-        _safe_yaml = _make_safe_yaml()
+        _safe_yaml, _c_loader = _make_safe_yaml()
     return _safe_yaml
+
+
+def _loader_for(text: str) -> tuple[Any, Any]:
+    """(constructor, parser) for ``text``: the C loader when installed (one object), else ruamel's own."""
+    yaml = _safe()
+    if _c_loader is not None:
+        loader = _c_loader(text)
+        return loader, loader
+    constructor, parser = yaml.get_constructor_parser(text)
+    return constructor, parser
 
 
 def has_c_parser() -> bool:
@@ -540,7 +578,7 @@ class _Excess:
     count: int = 0
 
 
-def _node_guard(root: Any, limits: ReadLimits) -> _Excess | None:
+def _node_guard(root: Any, limits: ReadLimits, tagged: bool = True) -> _Excess | None:
     """Walk the composed node graph within a budget, before anything is built from it.
 
     An alias or a merge key (``<<: *a``) points at a node composed once; building
@@ -548,6 +586,7 @@ def _node_guard(root: Any, limits: ReadLimits) -> _Excess | None:
     stops once the visits pass the budget. This bounds all the work that follows
     (building the data, merging keys, validating) by the size of the expanded
     document, whatever anchors, aliases, merges or loops the file holds.
+    ``tagged`` is False when the text holds no ``!`` (so no explicit tag).
     """
     budget = limits.max_nodes
     stack: list[tuple[Any, int]] = [(root, 0)]
@@ -565,7 +604,9 @@ def _node_guard(root: Any, limits: ReadLimits) -> _Excess | None:
                     mark = node.start_mark
                     return _Excess("keys", mark.line + 1, mark.column + 1, len(value))
                 for key, item in value:
-                    if key.tag == _MERGE_TAG:
+                    # The tag is a property that builds a string: without a `!` in the text
+                    # (no explicit tag), only a plain `<<` key can be a merge.
+                    if (tagged or key.value == "<<") and key.tag == _MERGE_TAG:
                         # Merged keys join this mapping: same depth, each visit counted.
                         merged = item.value if isinstance(item.value, list) else []
                         if merged and not isinstance(merged[0], tuple):
@@ -627,7 +668,7 @@ def _excess_diagnostic(path: Path, text: str, excess: _Excess, limits: ReadLimit
 
 def _compose_and_construct(text: str, limits: ReadLimits) -> tuple[Any, _Excess | None]:
     """Compose with the fast parser, check the node graph, then build the data."""
-    constructor, parser = _safe().get_constructor_parser(text)
+    constructor, parser = _loader_for(text)
     try:
         # The C path builds one object that is parser, composer, constructor and resolver.
         if hasattr(constructor, "node_budget"):
@@ -638,7 +679,7 @@ def _compose_and_construct(text: str, limits: ReadLimits) -> tuple[Any, _Excess 
             return None, _Excess("values", 0, 0)
         if node is None:
             return None, None
-        excess = _node_guard(node, limits)
+        excess = _node_guard(node, limits, "!" in text)
         if excess is not None:
             return None, excess
         return constructor.construct_document(node), None
