@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import functools
+import io
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from microsys.engine import WorkbookResult
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -13,6 +22,23 @@ CASES = Path(__file__).resolve().parent / "cases"
 # What rendering an example leaves in it (reports, caches): never part of a test's copy.
 NOT_SOURCE = shutil.ignore_patterns("build")
 MANIFEST = "version: 1\nname: Test workbook\nsetting: clinic\n"
+
+
+# The day the cases and examples are checked on (fixed: freshness must not depend on the day).
+CHECK_TODAY = dt.date(2026, 1, 12)
+
+
+@functools.cache
+def checked(root: Path) -> WorkbookResult:
+    """``check_workbook`` of a case or example of the repository on CHECK_TODAY, without git history.
+
+    Made once per test run and shared by every test that reads it: those workbooks are
+    never changed by a test (copy one to change it).
+    """
+    from microsys.engine import check_workbook
+
+    assert root.resolve().is_relative_to(CASES) or root.resolve().is_relative_to(EXAMPLES), root
+    return check_workbook(root, today=CHECK_TODAY, git=False)
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +51,15 @@ def private_cache(_cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Caches go to a folder of the test run, never the user's (shared by the tests, as a user's is)."""
     monkeypatch.setenv("MICROSYS_CACHE_DIR", str(_cache_dir))
     return _cache_dir
+
+
+@pytest.fixture
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of this test alone, empty at its start: for tests that draw from nothing,
+    count what is drawn or damage cache entries (the session's cache is shared by every test)."""
+    folder = tmp_path / "own-cache"
+    monkeypatch.setenv("MICROSYS_CACHE_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture
@@ -75,6 +110,59 @@ def millbrook(tmp_path: Path) -> Path:
     dest = tmp_path / "millbrook"
     shutil.copytree(EXAMPLES / "millbrook-surgery", dest, ignore=NOT_SOURCE)
     return dest
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A copy of an example with every report in every format in its ``build/`` folder."""
+
+    root: Path
+    out: str
+    """What ``microsys report`` printed."""
+    source_before: dict[str, bytes]
+    """The copy's files (``build/`` left out) before the report, and after it:"""
+    source_after: dict[str, bytes]
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+
+# The command every Rendered comes from: each report in each format, in one run.
+RENDER_ALL = ("--kind", "all", "-f", "pdf", "-f", "html", "-f", "md", "--today", "2026-11-22")
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory, _cache_dir: Path) -> Callable[[str], Rendered]:
+    """``rendered("sheffield-cf-clinic")``: that example with all its reports, drawn once per test run.
+
+    For tests that only read reports of an unchanged example (what a PDF, HTML or
+    Markdown file says): rendering is most of a report test's time. Read-only: a test
+    that changes the workbook or its outputs copies it (``cf_clinic``, ``millbrook``).
+    """
+    done: dict[str, Rendered] = {}
+
+    def render(example: str) -> Rendered:
+        if example not in done:
+            root = tmp_path_factory.mktemp("rendered") / example
+            shutil.copytree(EXAMPLES / example, root, ignore=NOT_SOURCE)
+            before = {k: v for k, v in snapshot(root).items() if not k.startswith("build/")}
+            out, err = io.StringIO(), io.StringIO()
+            with (
+                pytest.MonkeyPatch.context() as mp,
+                contextlib.redirect_stdout(out),
+                contextlib.redirect_stderr(err),
+            ):
+                mp.setenv("MICROSYS_CACHE_DIR", str(_cache_dir))
+                from microsys.cli import run
+
+                code = run(["report", str(root), *RENDER_ALL])
+            assert code == 0, err.getvalue()
+            after = {k: v for k, v in snapshot(root).items() if not k.startswith("build/")}
+            done[example] = Rendered(root, out.getvalue(), before, after)
+        return done[example]
+
+    return render
 
 
 def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

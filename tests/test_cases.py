@@ -6,27 +6,26 @@ Run with MICROSYS_UPDATE_GOLDEN=1 to rewrite expected.txt after reviewing the ou
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 
-from microsys.engine import WorkbookResult, check_workbook
+from microsys.engine import WorkbookResult
 from microsys.rules import RULE_IDS
+from tests.conftest import checked
 
 CASES = Path(__file__).parent / "cases"
 VALID = sorted(p for p in (CASES / "valid").iterdir() if p.is_dir())
 INVALID = sorted(p for p in (CASES / "invalid").iterdir() if p.is_dir())
 
 
-# Fixed, so that the freshness of measures does not depend on the day the tests run;
-# git history is tested separately (tests/unit/test_fidelity.py), on repositories made for it.
-TODAY = dt.date(2026, 1, 12)
-
-
 def _check(root: Path) -> WorkbookResult:
-    return check_workbook(root, today=TODAY, git=False)
+    # On a fixed day (CHECK_TODAY), so that the freshness of measures does not depend on the day
+    # the tests run; git history is tested separately (tests/unit/test_fidelity.py), on
+    # repositories made for it. Each case is checked once per run (tests/test_rule_severities.py
+    # reads the same results).
+    return checked(root)
 
 
 def _findings(root: Path) -> list[str]:

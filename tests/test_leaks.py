@@ -335,51 +335,99 @@ def test_every_writer_refuses_a_workbook_holding_identifiers(
     assert not out.exists()
 
 
-@pytest.mark.parametrize("sample", sample_params())
+# Every kind the scanner finds, one after another: what each place of the next test holds.
+SEPARATOR = " | "
+
+
+def poison_with_every_kind(template: Template, dest: Path) -> tuple[Sample, set[tuple[str, int, int]]]:
+    """A copy of the template at dest with every TOKEN replaced by every active sample, in a row.
+
+    Returns that text and the place each copy of it starts: (path, line, column), 1-based.
+    """
+    every = Sample("every kind", SEPARATOR.join(s.text for s in ACTIVE))
+    placed = poison(template, dest, cycle([every]))
+    starts = set()
+    for rel, line in placed:
+        # (how poison() quotes it; a sample that needs escaping would move the columns)
+        quoted = json.dumps(every.text) if rel.endswith(".yaml") else '"' + every.text + '"'
+        assert quoted[1:-1] == every.text and '"' not in every.text
+        text = (dest / rel).read_text(encoding="utf-8").splitlines()[line - 1]
+        at = text.find(quoted)
+        while at >= 0:
+            starts.add((rel, line, at + 2))  # 1-based, after the opening quote
+            at = text.find(quoted, at + len(quoted))
+    return every, starts
+
+
+def named_findings(err: str, root: Path) -> set[tuple[str, int, int, str]]:
+    """(workbook-relative path, line, column, rule) of each finding a refusal names."""
+    found = set()
+    for m in _PLACE.finditer(err):
+        rel = Path(m.group(1)).resolve().relative_to(root.resolve()).as_posix()
+        found.add((rel, int(m.group(2)), int(m.group(3)), m.group(5)))
+    return found
+
+
 @pytest.mark.parametrize("where", ["fields", "notes"])
 def test_each_kind_in_every_field_is_refused_at_its_place(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    templates: dict[str, Template],
-    sample: Sample,
-    where: str,
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, templates: dict[str, Template], where: str
 ) -> None:
-    """One kind at a time, in every string scalar or note cell: every place is named, none is printed.
+    """Every kind in every string scalar or note cell: each is named at its own place, none printed.
 
-    `report` stands for every command here: they all refuse through the same gate (the previous
-    test runs each of them).
+    Each place holds every kind the scanner finds, one after another; the refusal must
+    name each of them at its own line and column with the rule that finds it alone, so a
+    kind missed at any place fails and is named. `report` stands for every command here:
+    they all refuse through the same gate (the previous test runs each of them).
     """
     wb = tmp_path / "cf"
-    placed = poison(templates[where], wb, cycle([sample]))
+    every, starts = poison_with_every_kind(templates[where], wb)
+    expected = set()
+    offset = 0
+    for sample in ACTIVE:
+        for finding in privacy.scan_text(Path("sample.txt"), sample.text):
+            column = offset + int(finding.location.rsplit(":", 1)[1]) - 1
+            expected |= {(rel, line, start + column, finding.rule, sample.id) for rel, line, start in starts}
+        offset += len(sample.text) + len(SEPARATOR)
     before = unchanged(tmp_path)
     argv = ["report", str(wb), "--kind", "all", "-f", "pdf", "-f", "html", "-f", "md", "--today", TODAY]
     code, out, err = call(capsys, *argv)
-    assert_refused(code, out, err, wb, placed, argv)
+    assert code == 1 and "patient-identifiable" in err, (out, err)
+    found = named_findings(err, wb)
+    missing = sorted(e for e in expected if e[:4] not in found)
+    assert not missing, f"not named (path, line, column, rule, sample): {missing[:5]}"
+    assert len(starts) >= (20 if where == "notes" else 100)
+    assert_no_leak([*ACTIVE, every], out, err)
     assert unchanged(tmp_path) == before
 
 
-def _csv_with(sample: Sample, column: str) -> str:
-    rows = [["date", "value", "note"]] + [[f"2026-0{m}-01", str(30 + m), ""] for m in range(1, 10)]
-    at = rows[0].index(column)
-    rows[4][at] = sample.text if column == "note" else f"{rows[4][at]} {sample.text}"
+def _csv_with(samples: list[Sample]) -> str:
+    """A CSV export whose note of row ``k + 2`` holds ``samples[k]`` (rows between them clean)."""
+    rows = [["date", "value", "note"]]
+    for n, sample in enumerate(samples):
+        rows.append([f"2026-{n // 28 + 1:02d}-{n % 28 + 1:02d}", str(30 + n), sample.text])
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("sample", sample_params())
 def test_chart_of_a_csv_file_refuses_one_holding_an_identifier(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, sample: Sample
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    """Every kind in one export, a row each: every row is named, no form of any sample printed.
+
+    (Each command reads the whole file and names every row it refuses, so one file holding
+    every kind proves what one file per kind would, with one run of each command.)
+    """
     data = tmp_path / "export.csv"
-    data.write_text(_csv_with(sample, "note"), encoding="utf-8")
+    data.write_text(_csv_with(ACTIVE), encoding="utf-8")
     before = unchanged(tmp_path)
     for extra in ([], ["--out", str(tmp_path / "c.svg")], ["--out", str(tmp_path / "c.pdf")], ["-f", "json"]):
         argv = ["chart", str(data), "--y", "value", "--x", "date", "-t", "i", *extra]
         code, out, err = call(capsys, *argv)
         assert code == 1, (argv, out, err)
-        assert f"{data}:5:" in err, err
-        assert_no_leak([sample], out, err)
+        for row, sample in enumerate(ACTIVE, start=2):
+            assert f"{data}:{row}:" in err, (sample.id, err)
+        assert_no_leak(ACTIVE, out, err)
         assert unchanged(tmp_path) == before, argv
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 from pathlib import Path
@@ -71,7 +72,8 @@ def _emitted_in(tree: ast.AST) -> tuple[set[str], set[str]]:
     return names, literal_ids
 
 
-def _emitted_in_source() -> tuple[set[str], set[str]]:
+@functools.cache  # the source does not change during a run: parsed once for the tests below
+def _emitted_in_source() -> tuple[frozenset[str], frozenset[str]]:
     names: set[str] = set()
     literal_ids: set[str] = set()
     for path in (ROOT / "src" / "microsys").rglob("*.py"):
@@ -80,7 +82,7 @@ def _emitted_in_source() -> tuple[set[str], set[str]]:
         n, i = _emitted_in(ast.parse(path.read_text(encoding="utf-8")))
         names |= n
         literal_ids |= i
-    return names, literal_ids
+    return frozenset(names), frozenset(literal_ids)
 
 
 def test_every_rule_id_written_in_code_is_catalogued() -> None:

@@ -13,9 +13,9 @@ import pytest
 from pypdf import PdfReader
 
 from microsys.ownership import is_ours
-from microsys.render import bounded
-from microsys.render.cache import workbook_folder
-from tests.conftest import call, snapshot
+from microsys.render import bounded, workers
+from microsys.render.cache import shared_folder
+from tests.conftest import EXAMPLES, NOT_SOURCE, call, snapshot
 
 TODAY = "2026-11-22"
 
@@ -131,14 +131,14 @@ def test_every_report_file_is_marked_and_refuses_foreign_files(
 EVIL = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><image href="https://evil.example/x"/></svg>'
 
 
-def test_a_poisoned_chart_cache_never_reaches_a_report(capsys, cf_clinic: Path) -> None:
+def test_a_poisoned_chart_cache_never_reaches_a_report(capsys, cf_clinic: Path, own_cache: Path) -> None:
     committed = cf_clinic / "build" / ".cache" / "charts"
     committed.mkdir(parents=True)
     for name in ("a.svg", "0123456789abcdef0123456789abcdef.svg"):
         (committed / name).write_text(EVIL, encoding="utf-8")
     code, _, err = call(capsys, "report", str(cf_clinic), "-f", "html", "--today", TODAY)
     assert code == 0, err
-    entries = list(workbook_folder("charts", cf_clinic).glob("*.json"))
+    entries = list(shared_folder("charts").glob("*.json"))
     assert entries
     # Even an entry of the user's own cache, rewritten with a matching digest, is not embedded.
     import hashlib
@@ -153,6 +153,48 @@ def test_a_poisoned_chart_cache_never_reaches_a_report(capsys, cf_clinic: Path) 
     html = (cf_clinic / "build" / "storyboard.html").read_text(encoding="utf-8")
     assert "<script" not in html and "evil.example" not in html
     assert html.count("<svg") >= len(entries) and "Mean clinic waiting time" in html
+
+
+def test_copies_of_a_workbook_share_their_charts_and_a_changed_measure_is_drawn_again(
+    capsys, tmp_path: Path, own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[int] = []
+    draw = workers.draw
+
+    def counted(function, items):  # type: ignore[no-untyped-def]
+        drawn.append(len(items))
+        return draw(function, items)
+
+    monkeypatch.setattr(workers, "draw", counted)
+    one, two = (tmp_path / "one", tmp_path / "two")
+    for copy in (one, two):
+        shutil.copytree(EXAMPLES / "sheffield-cf-clinic", copy, ignore=NOT_SOURCE)
+
+    def report(wb: Path) -> dict[str, bytes]:
+        code, _, err = call(capsys, "report", str(wb), "-f", "md", "--today", TODAY)
+        assert code == 0, err
+        # (less the mark every output carries, which names the workbook's folder)
+        files = (wb / "build" / "storyboard_files").glob("chart-*.svg")
+        return {p.name: re.sub(rb"<metadata>[^<]*</metadata>", b"", p.read_bytes()) for p in files}
+
+    first = report(one)
+    entries = set(shared_folder("charts").glob("*.json"))
+    assert drawn == [3] and len(entries) == 3 and len(first) == 3
+    assert not workers._charts_cached(two) and workers._charts_cached(one)
+    # Another copy, elsewhere: every chart comes from the shared cache, the same bytes.
+    assert report(two) == first and drawn == [3]
+    assert set(shared_folder("charts").glob("*.json")) == entries and workers._charts_cached(two)
+    # One changed value in one measure: that chart alone is drawn again, and shows it.
+    data = two / "measures" / "clinic-wait.csv"
+    data.write_text(data.read_text(encoding="utf-8").replace("2025-11-03,39.0,", "2025-11-03,81.5,"), "utf-8")
+    later = report(two)
+    assert drawn == [3, 1]
+    assert len(set(shared_folder("charts").glob("*.json")) - entries) == 1
+    assert later["chart-clinic-wait.svg"] != first["chart-clinic-wait.svg"]
+    assert {k: v for k, v in later.items() if k != "chart-clinic-wait.svg"} == {
+        k: v for k, v in first.items() if k != "chart-clinic-wait.svg"
+    }
+    assert report(one) == first and drawn == [3, 1]  # the first copy's charts are still there
 
 
 # --- text drawn as written ---------------------------------------------------------------------

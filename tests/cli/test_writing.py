@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ from tests.conftest import call, snapshot
 
 
 def _microsys(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """``microsys ARGS`` as a new program (a fresh interpreter)."""
     return subprocess.Popen(
         [sys.executable, "-m", "microsys", *args],
         stdout=subprocess.PIPE,
@@ -27,13 +31,69 @@ def _microsys(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen
     )
 
 
+def _forked_child(args: tuple[str, ...], env: dict[str, str], out: int, err: int) -> None:
+    os.environ.update(env)
+    from microsys.cli import run
+
+    with (
+        open(out, "w", encoding="utf-8", closefd=False) as o,
+        open(err, "w", encoding="utf-8", closefd=False) as e,
+    ):
+        with contextlib.redirect_stdout(o), contextlib.redirect_stderr(e):
+            code = run(list(args))
+        o.flush()
+        e.flush()
+    os._exit(code)
+
+
+class _Forked:
+    """``microsys ARGS`` in a process of its own forked from this one: it can be killed or race
+    another like a program, without an interpreter's start-up each time. Not for a command
+    that must not share this process's state (a lock this process holds is held in the copy too).
+    """
+
+    def __init__(self, args: tuple[str, ...], env: dict[str, str]) -> None:
+        # What it prints, read back (and closed) by communicate().
+        self._files = (tempfile.TemporaryFile(), tempfile.TemporaryFile())  # noqa: SIM115
+        fds = [f.fileno() for f in self._files]
+        self._process = multiprocessing.get_context("fork").Process(
+            target=_forked_child, args=(args, env, *fds)
+        )
+        self._process.start()
+
+    def wait(self, timeout: float) -> int | None:
+        self._process.join(timeout)
+        if self._process.is_alive():
+            self._process.kill()
+            raise AssertionError(f"microsys did not end within {timeout} s")
+        return self._process.exitcode
+
+    def communicate(self) -> tuple[str, str]:
+        texts = []
+        for f in self._files:
+            f.seek(0)
+            texts.append(f.read().decode("utf-8"))
+            f.close()
+        return texts[0], texts[1]
+
+
+def _forked(*args: str, env: dict[str, str] | None = None) -> _Forked:
+    return _Forked(args, env or {})
+
+
+needs_fork = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="needs fork (not on Windows)"
+)
+
+
 def _ideas(root: Path) -> list[str]:
     return [i["id"] for i in YAML(typ="safe").load((root / "change-ideas.yaml").read_text())["ideas"]]
 
 
+@needs_fork
 def test_two_new_changes_at_once_never_take_the_same_id(cf_clinic: Path) -> None:
     before = _ideas(cf_clinic)
-    procs = [_microsys("new", "change", str(cf_clinic), "--title", f"idea {i}") for i in range(3)]
+    procs = [_forked("new", "change", str(cf_clinic), "--title", f"idea {i}") for i in range(3)]
     results = [(p.wait(60), *p.communicate()) for p in procs]
     assert all(code == 0 for code, _, _ in results), results
     after = _ideas(cf_clinic)
@@ -57,13 +117,14 @@ def test_a_command_waiting_for_the_lock_gives_up_in_plain_words(cf_clinic: Path)
 _MEASURE = ("new", "measure", "--id", "wait2", "--name", "Wait", "--unit", "minutes", "--csv")
 
 
+@needs_fork
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")
 @pytest.mark.parametrize("point", ["journal-written", "temps-written", "renamed-1", "renamed-2"])
 def test_a_killed_new_measure_is_undone_by_the_next_writing_command(
     capsys: pytest.CaptureFixture[str], cf_clinic: Path, point: str
 ) -> None:
     before = snapshot(cf_clinic)
-    proc = _microsys(_MEASURE[0], _MEASURE[1], str(cf_clinic), *_MEASURE[2:], env={storage.CRASH_ENV: point})
+    proc = _forked(_MEASURE[0], _MEASURE[1], str(cf_clinic), *_MEASURE[2:], env={storage.CRASH_ENV: point})
     assert proc.wait(60) == -signal.SIGKILL
     proc.communicate()
     assert len(storage.journals(cf_clinic)) == 1  # the kill left its journal
@@ -83,10 +144,11 @@ def test_a_killed_new_measure_is_undone_by_the_next_writing_command(
     ).is_file()
 
 
+@needs_fork
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")
 def test_check_undoes_a_killed_write_and_says_so(capsys: pytest.CaptureFixture[str], cf_clinic: Path) -> None:
     before = snapshot(cf_clinic)
-    proc = _microsys(
+    proc = _forked(
         _MEASURE[0], _MEASURE[1], str(cf_clinic), *_MEASURE[2:], env={storage.CRASH_ENV: "renamed-1"}
     )
     assert proc.wait(60) == -signal.SIGKILL
@@ -100,6 +162,7 @@ def test_check_undoes_a_killed_write_and_says_so(capsys: pytest.CaptureFixture[s
     assert snapshot(cf_clinic) == before
 
 
+@needs_fork
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")
 def test_a_journal_copied_or_committed_with_the_workbook_is_never_acted_on(
     capsys: pytest.CaptureFixture[str], cf_clinic: Path, tmp_path: Path
@@ -109,7 +172,7 @@ def test_a_journal_copied_or_committed_with_the_workbook_is_never_acted_on(
     Only a journal written under this copy's own lock file is undone."""
     import shutil
 
-    proc = _microsys(
+    proc = _forked(
         _MEASURE[0], _MEASURE[1], str(cf_clinic), *_MEASURE[2:], env={storage.CRASH_ENV: "renamed-1"}
     )
     assert proc.wait(60) == -signal.SIGKILL

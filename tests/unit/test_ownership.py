@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 import zlib
 from pathlib import Path
@@ -129,6 +130,21 @@ def test_caches_live_in_the_users_cache_folder(monkeypatch: pytest.MonkeyPatch, 
         cache.workbook_folder("charts", tmp_path / "b"),
     )
     assert one != two and one.parent == two.parent == tmp_path / "local" / "microsys" / "charts"
+
+
+def test_a_stamp_marks_the_time_and_never_fails(tmp_path: Path) -> None:
+    mark = tmp_path / "charts" / "drawn"
+    cache.stamp(mark)
+    assert mark.is_file()
+    old = mark.stat().st_mtime - 100
+    os.utime(mark, (old, old))
+    cache.stamp(mark)
+    assert mark.stat().st_mtime > old + 50
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    cache.stamp(blocker / "drawn")  # not a folder: a cache only costs time when it cannot be written
+    cache.stamp(blocker / "deeper" / "drawn")
+    assert blocker.read_text(encoding="utf-8") == "x"
 
 
 # --- figures --------------------------------------------------------------------------

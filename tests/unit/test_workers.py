@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from microsys.render import workers
-from microsys.render.cache import workbook_folder
+from microsys.render.cache import charts_drawn, stamp
 
 
 def double_in_a_worker(x: int) -> int:
@@ -62,11 +62,10 @@ def test_charts_drawn_since_the_last_change_need_no_workers(tmp_path: Path) -> N
     later = time.time() + 10
     os.utime(committed / "a.json", (later, later))
     assert not workers._charts_cached(tmp_path)
-    cache = workbook_folder("charts", tmp_path)
-    cache.mkdir(parents=True)
-    (cache / "a.json").write_text("{}", encoding="utf-8")
-    os.utime(cache / "a.json", (later, later))
+    stamp(charts_drawn(tmp_path))  # a report found every chart in this user's cache
+    os.utime(charts_drawn(tmp_path), (later, later))
     assert workers._charts_cached(tmp_path)
+    assert not workers._charts_cached(tmp_path / "measures")  # another workbook's mark is not its own
     os.utime(data, (later + 10, later + 10))  # the data changed after the charts were drawn
     assert not workers._charts_cached(tmp_path)
 

@@ -2,18 +2,17 @@
 
 Each figure class of the report model has its drawer in :data:`DRAWERS`. A chart is
 most of a report's time, so charts are drawn by background workers and kept in a
-cache folder keyed by a hash of everything that goes into them; an unchanged measure
-is never drawn twice. The cache is in the user's cache folder (:mod:`microsys.render.cache`),
-never in the workbook, and an entry is used only when it matches its key and digest and
-is a plain drawing (:mod:`microsys.render.svgcheck`).
+cache folder keyed by a hash of everything that goes into them, shared by all
+workbooks: an unchanged measure is never drawn twice, in any copy of a workbook. The
+cache is in the user's cache folder (:mod:`microsys.render.cache`), never in the
+workbook, and an entry is used only when it matches its key and digest and is a plain
+drawing (:mod:`microsys.render.svgcheck`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
-import os
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -113,8 +112,6 @@ def _cached(spec: ChartFigure, cache: Path | None) -> str | None:
     svg = caches.read(path, key)
     if svg is None or problem(svg) is not None:
         return None
-    with contextlib.suppress(OSError):
-        os.utime(path)  # still current: the next report need not prepare to draw it (see workers)
     return svg
 
 
@@ -146,12 +143,18 @@ class Pending:
     :mod:`microsys.render.workers`) while this process does other work.
     """
 
-    def __init__(self, figures: Sequence[Figure], cache: Path | None) -> None:
+    def __init__(self, figures: Sequence[Figure], cache: Path | None, drawn: Path | None = None) -> None:
+        """Start drawing ``figures``; charts come from, and go to, the folder ``cache``.
+
+        ``drawn`` is marked once every chart is in the cache: the next report of the
+        same workbook need not prepare to draw any (see :mod:`microsys.render.workers`).
+        """
         from microsys.render import workers
         from microsys.render.chart import svg as chart_svg
 
         self._figures = list(figures)
         self._cache = cache
+        self._all_drawn = drawn
         self._charts = {f.name: f for f in figures if isinstance(f, ChartFigure)}
         self._svgs: dict[str, str] = {}
         self._missing: list[str] = []
@@ -192,6 +195,10 @@ class Pending:
                 _store(self._charts[name], svg, self._cache)
                 self._svgs[name] = svg
             self._missing, self._future, self.busy = [], None, False
+        if self._all_drawn is not None and self._cache is not None:
+            from microsys.render.cache import stamp
+
+            stamp(self._all_drawn)
         out = Drawn()
         for f in self._figures:
             if f.name in out.svgs:
@@ -216,9 +223,11 @@ class FigureStore:
         """Start drawing a report's figures, unless they were drawn for another format already."""
         if (root, report.kind) in self._drawn:
             return None
-        from microsys.render.cache import workbook_folder
+        from microsys.render.cache import charts_drawn, shared_folder
 
-        return Pending(report.figures, workbook_folder("charts", root))
+        # Chart entries are keyed by everything drawn (see _chart_key), so every workbook
+        # shares one folder: a copy of a workbook, or an unchanged measure, is never drawn again.
+        return Pending(report.figures, shared_folder("charts"), charts_drawn(root))
 
     def finish(self, root: Path, report: Report, pending: Pending) -> Drawn:
         """Wait for ``pending`` and keep what it drew."""

@@ -62,11 +62,11 @@ _NOT_WORKBOOK = frozenset({".git", ".github", ".gitlab", "build", "node_modules"
 
 def _charts_cached(folder: Path) -> bool:
     """Whether ``folder`` has a chart cache newer than all its files (cheap: a walk of mtimes)."""
-    from microsys.render.cache import workbook_folder
+    from microsys.render.cache import charts_drawn
 
     try:
-        charts = max(p.stat().st_mtime for p in workbook_folder("charts", folder).glob("*.json"))
-    except (ValueError, OSError):  # no cache
+        charts = charts_drawn(folder).stat().st_mtime
+    except OSError:  # never reported on
         return False
     for path, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if d not in _NOT_WORKBOOK]
