@@ -46,6 +46,9 @@ PART_KEYS = {
     "lcl",
     "ucl",
     "findings",
+    "points",
+    "judged",
+    "limits",
 }
 
 

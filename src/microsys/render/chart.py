@@ -209,13 +209,8 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     if series.y_label:
         ax.set_ylabel(series.y_label, color=MUTED, fontsize=9)
-    if series.dates:
-        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-
-        ax.xaxis_date()
-        locator = AutoDateLocator(minticks=4, maxticks=10)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    if series.dates and pts:
+        _date_axis(ax, pts[0].x, pts[-1].x, most=5 if width < NARROW_INCHES else 9)
     title = series.title or chart_kind(analysis.chart).title
     icons = _icon_names(analysis)
     # The corner the Making Data Count icons take, kept clear of the title and subtitle.
@@ -261,6 +256,41 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
     _fit(fig, ax, bottom=reserve)
     _icons(fig, icons, width)
     return fig
+
+
+# Months between date ticks: the first that keeps the ticks to the most a chart has room for.
+_MONTH_STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 60, 120)
+
+
+def _date_axis(ax: Any, first: float, last: float, most: int) -> None:
+    """Date ticks with one label style on every chart: "Mar 2026" at month starts.
+
+    Series shorter than about three months are labelled by day ("16 Mar 2026"), every
+    label complete on its own (no year written once at the side, no mix of "2026",
+    "Feb" and "Mar" as matplotlib's concise labels give).
+    """
+    from matplotlib.dates import DateFormatter, DayLocator, MonthLocator
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis_date()
+    days = max(int(last) - int(first), 1)
+    if days >= 90:
+        months = days / 30.44
+        step = next((k for k in _MONTH_STEPS if months / k <= most), _MONTH_STEPS[-1])
+        ax.xaxis.set_major_locator(MonthLocator(bymonthday=1, interval=step))
+        ax.xaxis.set_major_formatter(DateFormatter("%b %Y"))
+    else:
+        step = max(1, -(-days // max(most - 1, 1)))
+        ax.xaxis.set_major_locator(DayLocator(interval=step))
+        ax.xaxis.set_major_formatter(FuncFormatter(_day_label))
+
+
+def _day_label(value: float, _pos: int | None = None) -> str:
+    """A tick's date as "16 Mar 2026" (no leading zero, on every platform)."""
+    from matplotlib.dates import num2date
+
+    day = num2date(value)
+    return f"{day.day} {day:%b %Y}"
 
 
 # Making Data Count icons: size (inches) on a full-width chart, and the gap between them.
@@ -494,7 +524,11 @@ def _legend(ax: Any, present: list[str], analysis: Analysis, clear: float, under
         handles.append(Line2D([], [], color=TARGET, linestyle=(0, (6, 3)), label="target"))
     for kind in present:
         st = STYLE[kind]
-        handles.append(Line2D([], [], linestyle="", marker=st.marker, color=st.color, label=st.label))
+        label = st.label
+        if kind == "common" and not all(p.judged for p in analysis.parts):
+            # Grey points in a phase too short to judge are not known to be common cause.
+            label = "no signal" if any(p.judged for p in analysis.parts) else "too few points to judge"
+        handles.append(Line2D([], [], linestyle="", marker=st.marker, color=st.color, label=label))
     if under is not None:
         from matplotlib.transforms import ScaledTranslation
 
