@@ -271,6 +271,19 @@ MEASURE_NO_DEFINITION = Rule(
     "A measure's operational definition lacks its description or its data source, so two people "
     "could collect it differently.",
 )
+MEASURE_PHASE_MISSING = Rule(
+    "measure.phase-missing",
+    WARNING,
+    "A change was adopted and the measure shifted after it, but the measure has no phase there: "
+    "one set of limits is computed over the process before and after the change.",
+    docs="The finding gives the date of the first value from the day the change's test began, "
+    "and the `phases:` entry to add to the measure. The shift is found by the measure's own "
+    "rules (`rules:`): a pattern of runs such as an unusually long run, a shift or a trend, "
+    "not a single point outside the limits. With the phase, the chart computes the limits of "
+    "the new process from its own values (once it has enough: docs/chart-json.md, \"Minimum "
+    "points\"), the baseline is no longer drawn as a concern, and the target is judged against "
+    "the process as it is now.",
+)
 CHANGE_STATUS_MISMATCH = Rule(
     "change.status-mismatch",
     WARNING,
