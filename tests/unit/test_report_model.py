@@ -122,13 +122,17 @@ def test_the_cf_clinic_cycles_results_and_lessons() -> None:
     results = b.section("results")
     assert isinstance(results, ResultsSection)
     wait, seen = results.items
-    assert (wait.measure, wait.baseline, wait.target, wait.unit, wait.met) == (
+    assert (wait.measure, wait.baseline, wait.target, wait.now, wait.unit, wait.met) == (
         "Mean clinic waiting time",
-        "40",
-        "10",
+        "40 minutes",
+        "10 minutes",
+        "9.45 minutes",
         "minutes",
         "yes",
     )
+    # "Now" is explained, and coloured only by the chart's signal at its latest point.
+    assert results.note == "Now: the median of the last 6 values (the same that decides whether an aim is met)."
+    assert wait.recent == 6 and wait.signal == "none"
     assert (seen.baseline, seen.target, seen.unit) == ("5%", "80%", "")  # a proportion as a percentage
     lessons = b.section("lessons")
     assert isinstance(lessons, LessonsSection) and lessons.items[0].cycle == "PDSA-1"
@@ -143,7 +147,9 @@ def test_the_cf_clinic_figures_are_named_by_what_they_show() -> None:
         "map-clinic-visit-2026.svg",
         "fishbone-clinic-waits.svg",
         "pareto.svg",
+        # Every measure the team tracks: outcome, process, balancing (aim measures first).
         "chart-clinic-wait.svg",
+        "chart-inhaled-therapy-adherence.svg",
         "chart-seen-within-15.svg",
         "chart-clinic-overrun.svg",
     ]
@@ -287,6 +293,7 @@ CODES = {
     "order",
     "variation",
     "assurance",
+    "signal",
 }
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal
 
 from microsys.ramp.criteria import STAGE_TITLES, STAGES
 from microsys.ramp.facts import Facts, filled
@@ -44,6 +45,7 @@ from microsys.report.model import (
     GlobalAimSection,
     IdeaItem,
     Lesson,
+    LeftOut,
     LessonsSection,
     MapNote,
     MeasuresSection,
@@ -70,9 +72,11 @@ from microsys.report.shapes import Bar
 from microsys.schema.cycles import PDSA, SDSA
 from microsys.schema.improvement import GlobalAim, SpecificAim
 from microsys.schema.measures import Measure
+from microsys.spc.analysis import ChartError, analyse
 from microsys.spc.kinds import kind
 from microsys.spc.stats import median
 from microsys.workbook.loader import Workbook
+from microsys.workbook.series import from_measure
 
 
 @dataclass
@@ -246,14 +250,29 @@ def cycles(story: Story) -> CyclesSection | None:
 
 
 def measures(story: Story) -> MeasuresSection | None:
-    """Charts of the specific aims' measures, then of the balancing measures."""
-    chosen = [story.measures[a.measure] for a in story.facts.specific_aims if a.measure in story.measures]
-    for m in story.wb.measures:
-        if m not in chosen and m.type == "balancing":
-            chosen.append(m)
+    """Charts of every measure the team tracks, by type; those without a chart named with the reason."""
+    aim_measures = [a.measure for a in story.facts.specific_aims]
+    order = {"outcome": 0, "process": 1, "balancing": 2}
+
+    def rank(m: Measure) -> tuple[int, int, str]:
+        first = aim_measures.index(m.id) if m.id in aim_measures else len(aim_measures)
+        return (order.get(m.type, 3), first, m.name.lower())
+
+    chosen = sorted(story.wb.measures, key=rank)
     items = [measure_item(story.facts, m, story.figures, story.clip, "Measures", poster=True) for m in chosen]
     charted = tuple(i for i in items if i.chart)
-    return MeasuresSection(charted) if charted else None
+    left_out = tuple(
+        LeftOut(i.name, i.type, Prose(_why_not_charted(i.points))) for i in items if not i.chart
+    )
+    return MeasuresSection(charted, left_out) if charted or left_out else None
+
+
+def _why_not_charted(points: int) -> str:
+    if points == 0:
+        return "no values yet"
+    if points == 1:
+        return "1 value so far; a chart needs 2"
+    return "its values cannot be charted yet: run `microsys check`"
 
 
 def results(story: Story) -> ResultsSection | None:
@@ -265,21 +284,50 @@ def results(story: Story) -> ResultsSection | None:
         if not m or len(series) < 3:
             continue
         percent = kind(m.chart).proportion
+        recent = [y for _, y in series[-RECENT:]]
         # The same recent median that decides whether the aim is met.
-        now = median([y for _, y in series[-RECENT:]])
+        now = median(recent)
         met = aim_met(story.facts, a.measure, a.target)
+        unit = "" if percent else (m.definition.unit or "")
         items.append(
             ResultItem(
                 measure=Prose(m.name),
-                baseline=number(a.baseline, percent),
-                target=number(a.target, percent),
-                now=number(round(now, 3), percent),
-                unit=Prose("" if percent else (m.definition.unit or "")),
+                baseline=_with_unit(number(a.baseline, percent), unit),
+                target=_with_unit(number(a.target, percent), unit),
+                now=_with_unit(number(round(now, 3), percent), unit),
+                unit=Prose(unit),
                 met="yes" if met else "no" if met is False else "",
                 by=date(a.by),
+                signal=_signal(story, m),
+                recent=len(recent),
             )
         )
-    return ResultsSection(tuple(items)) if items else None
+    if not items:
+        return None
+    counts = sorted({i.recent for i in items})
+    last = " or ".join(str(c) for c in counts)
+    note = f"Now: the median of the last {last} values (the same that decides whether an aim is met)."
+    return ResultsSection(tuple(items), Prose(note))
+
+
+def _with_unit(value: Prose, unit: str) -> Prose:
+    if not value or not unit:
+        return value
+    return Prose(f"{value}{unit}" if unit == "%" else f"{value} {unit}")
+
+
+def _signal(story: Story, m: Measure) -> Literal["improvement", "concern", "none"]:
+    """What the measure's chart shows at its latest point, as its caption says."""
+    try:
+        series = from_measure(story.wb, m)
+        analysis = analyse(series.xs, series.ys, series.ns, series.options, None)
+    except (ChartError, ValueError):
+        return "none"
+    if analysis.variation == "special_cause_improvement":
+        return "improvement"
+    if analysis.variation == "special_cause_concern":
+        return "concern"
+    return "none"
 
 
 def lessons(story: Story) -> LessonsSection | None:

@@ -1,0 +1,104 @@
+"""The storyboard's measures and results: nothing tracked left off silently, "now" explained."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from typer.testing import CliRunner
+
+from microsys.cli import app
+from microsys.report.model import MeasuresSection, ResultsSection, Storyboard
+from microsys.report.storyboard import storyboard
+from microsys.workbook.loader import load_workbook
+from tests.conftest import EXAMPLES
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def render_report(root: Path, fmt: str, out: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["report", str(root), "-f", fmt, "--out", str(out), "--today", TODAY.isoformat()],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+
+
+CF = EXAMPLES / "sheffield-cf-clinic"
+
+
+@pytest.fixture
+def cf(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(CF, tmp_path / "cf", ignore=shutil.ignore_patterns("build")))
+
+
+def _board(root: Path) -> Storyboard:
+    body = storyboard(load_workbook(root), TODAY).body
+    assert isinstance(body, Storyboard)
+    return body
+
+
+def _add_measure(root: Path, mid: str, mtype: str, values: list[float]) -> None:
+    lines = [
+        f"id: {mid}",
+        f"name: Measure {mid}",
+        f"type: {mtype}",
+        "definition:",
+        "  unit: minutes",
+        "  description: a test measure",
+        "direction: down",
+        "data_source: a log",
+        "frequency: monthly",
+        "chart: run",
+        "values:" if values else "values: []",
+    ]
+    for k, v in enumerate(values):
+        lines += [f"  - date: 2026-{k + 1:02d}-01", f"    value: {v}"]
+    (root / "measures" / f"{mid}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_every_measure_is_charted_by_type_or_named_with_the_reason(cf: Path) -> None:
+    _add_measure(cf, "phone-calls", "process", [3.0, 4, 5])  # a process measure in no aim
+    _add_measure(cf, "one-value", "balancing", [7.0])
+    _add_measure(cf, "no-values", "process", [])
+    section = _board(cf).section("measures")
+    assert isinstance(section, MeasuresSection)
+    types = [str(m.type) for m in section.items]
+    assert types == sorted(types, key=["outcome", "process", "balancing"].index)
+    assert "phone-calls" in [m.id for m in section.items]
+    assert {(str(x.name), str(x.why)) for x in section.left_out} == {
+        ("Measure one-value", "1 value so far; a chart needs 2"),
+        ("Measure no-values", "no values yet"),
+    }
+    charted = {str(m.id) for m in section.items} | {"one-value", "no-values"}
+    assert charted == {m.stem for m in (cf / "measures").glob("*.yaml")}
+
+
+def test_the_left_out_measures_are_named_in_every_format(cf: Path, tmp_path: Path) -> None:
+    _add_measure(cf, "one-value", "balancing", [7.0])
+    for fmt in ("md", "html"):
+        out = tmp_path / f"board.{fmt}"
+        render_report(cf, fmt, out)
+        text = out.read_text(encoding="utf-8")
+        assert (
+            "Not charted:" in text
+            and "Measure one-value (balancing, 1 value so far; a chart needs 2)" in text
+        )
+
+
+def test_now_has_its_unit_and_is_coloured_by_the_chart_signal_only(cf: Path, tmp_path: Path) -> None:
+    section = _board(cf).section("results")
+    assert isinstance(section, ResultsSection)
+    wait = section.items[0]
+    assert wait.now.endswith(" minutes") and wait.baseline == "40 minutes"
+    assert "median of the last 6 values" in section.note
+    out = tmp_path / "board.html"
+    render_report(cf, "html", out)
+    html = out.read_text(encoding="utf-8")
+    assert "met-no" not in html and "met-yes" not in html
+    assert f'class="num signal-{wait.signal}">{wait.now}</td>' in html
+    assert "median of the last 6 values" in html
