@@ -131,7 +131,7 @@ def test_the_cf_clinic_cycles_results_and_lessons() -> None:
         "yes",
     )
     # "Now" is explained, and coloured only by the chart's signal at its latest point.
-    assert results.note == "Now: the median of the last 6 values (the same that decides whether an aim is met)."
+    assert results.note.startswith("Now: the median of the last 6 values")
     assert wait.recent == 6 and wait.signal == "none"
     assert (seen.baseline, seen.target, seen.unit) == ("5%", "80%", "")  # a proportion as a percentage
     lessons = b.section("lessons")

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from typer.testing import CliRunner
 
 from microsys.cli import app
