@@ -172,6 +172,14 @@ MAP_BRANCHES_WITHOUT_DECISION = Rule(
     WARNING,
     "A step has branches but is not a decision.",
 )
+MAP_STEP_WITHOUT_OWNER = Rule(
+    "map.step-without-owner",
+    WARNING,
+    "A process map step has no `owner:`, so the map cannot show who does it (its swim lane).",
+    docs="Reported for each such step; when no step of a map has an owner, once for the map. "
+    "Until it is written the map is drawn with those steps in a lane headed \"owner not "
+    "written\" (or, with no owner at all, without lanes).",
+)
 VOTE_NEGATIVE = Rule("vote.negative", ERROR, "A negative vote count.")
 VOTE_TOO_MANY = Rule("vote.too-many", WARNING, "More votes counted than the voters had.")
 MEETING_FILE_NAME = Rule("meeting.file-name", WARNING, "A meeting file is not named by the meeting's date.")
