@@ -101,3 +101,24 @@ def test_now_has_its_unit_and_is_coloured_by_the_chart_signal_only(cf: Path, tmp
     assert "met-no" not in html and "met-yes" not in html
     assert f'class="num signal-{wait.signal}">{wait.now}</td>' in html
     assert "median of the last 6 values" in html
+
+
+def test_a_pdsa_card_labels_its_results_and_the_comparison_with_the_prediction(
+    cf: Path, tmp_path: Path
+) -> None:
+    from microsys.report.model import CyclesSection
+
+    section = _board(cf).section("cycles")
+    assert isinstance(section, CyclesSection)
+    first = section.items[0]
+    assert first.result.startswith("Mean wait 31 minutes (11 patients)")
+    assert first.against.startswith("The wait fell as predicted")
+    assert "The wait fell as predicted" not in first.result
+    out = tmp_path / "board.html"
+    render_report(cf, "html", out)
+    html = out.read_text(encoding="utf-8")
+    assert '<b class="muted">Results</b> Mean wait 31 minutes' in html
+    assert '<b class="muted">Against the prediction</b> The wait fell as predicted' in html
+    md = tmp_path / "board.md"
+    render_report(cf, "md", md)
+    assert "| Predicted | Results | Against the prediction | Decision |" in md.read_text(encoding="utf-8")

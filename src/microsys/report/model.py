@@ -335,6 +335,8 @@ class CycleItem:
     prediction: Prose
     result: Prose
     decision: str
+    against: Prose = field(default_factory=Prose)
+    """The Study's comparison of the results with the prediction (`against_prediction:`)."""
 
 
 @dataclass(frozen=True)

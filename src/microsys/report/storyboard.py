@@ -451,9 +451,8 @@ def specific_text(a: SpecificAim, measures: dict[str, Measure]) -> str:
 
 def _pdsa_item(c: PDSA, titles: dict[str, str], clip: Clip) -> CycleItem:
     where = f"pdsa/{c.id}.yaml"
-    result = ""
-    if c.study:
-        result = " ".join(x for x in (c.study.results or "", c.study.against_prediction or "") if x)
+    result = c.study.results if c.study else ""
+    against = c.study.against_prediction if c.study else ""
     return CycleItem(
         id=Prose(c.id),
         title=Prose(c.title or titles.get(c.change, c.change)),
@@ -463,6 +462,7 @@ def _pdsa_item(c: PDSA, titles: dict[str, str], clip: Clip) -> CycleItem:
         prediction=clip(c.prediction, "short", where, "Tests of change"),
         result=clip(result, "short", where, "Tests of change"),
         decision=decision(c),
+        against=clip(against, "short", where, "Tests of change"),
     )
 
 
