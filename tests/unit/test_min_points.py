@@ -97,11 +97,14 @@ def test_assurance_is_not_judged_from_limits_over_a_changed_process() -> None:
     shifted = analyse(xs(len(y)), y, options=opts)
     assert shifted.parts[-1].runs_signal
     assert shifted.assurance is None
+    assert shifted.target_words.startswith("target not judged: the process shifted")
+    assert "fail" not in shifted.target_words
     # With a phase where the change began, the latest limits are the new process's.
     phased = analyse(
         xs(len(y)), y, options=ChartOptions(chart="i", rules="nhs", direction="down", target=25, parts=(12,))
     )
     assert phased.assurance == "consistent_pass"
+    assert phased.target_words == "consistently passing the target"
 
 
 @settings(max_examples=40, deadline=None)

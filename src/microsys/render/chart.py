@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from microsys.spc.analysis import Analysis, Point
 from microsys.spc.kinds import kind as chart_kind
-from microsys.spc.mdc import ASSURANCE_WORDS, assurance_icon, variation_icon
+from microsys.spc.mdc import assurance_icon, variation_icon
 from microsys.workbook.series import Series
 
 INK = "#222222"
@@ -224,8 +224,8 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
         label = series.part_labels[-1] if series.part_labels else f"phase {len(analysis.parts)}"
         latest = f"Since {label}: "
     subtitle = f"{chart_kind(analysis.chart).title} · {latest}{analysis.verdict}"
-    if analysis.assurance:
-        subtitle += f" · {ASSURANCE_WORDS[analysis.assurance]}"
+    if analysis.target_words:
+        subtitle += f" · {analysis.target_words}"
     # Wrapped to the figure's width (about 12 characters of this size to the inch).
     ax.set_title(
         "\n".join(textwrap.wrap(subtitle, int(room * 12))), loc="left", fontsize=9, color=MUTED, pad=22

@@ -33,7 +33,6 @@ from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
 from microsys.schema.improvement import Cause, Fishbone, ProcessMap
 from microsys.schema.measures import Measure
 from microsys.spc.analysis import ChartError, analyse
-from microsys.spc.mdc import ASSURANCE_WORDS
 from microsys.workbook.loader import Workbook
 from microsys.workbook.series import from_measure
 
@@ -249,8 +248,8 @@ def measure_item(
         label = series.part_labels[-1] if series.part_labels else f"phase {len(analysis.parts)}"
         since = f"Since {label}: "
     verdict = since + analysis.verdict
-    if analysis.assurance:
-        verdict += f"; {ASSURANCE_WORDS[analysis.assurance]}"
+    if analysis.target_words:
+        verdict += f"; {analysis.target_words}"
     return replace(
         item, chart=name, verdict=Prose(verdict), variation=analysis.variation, assurance=analysis.assurance
     )

@@ -17,7 +17,7 @@ from typing import Literal
 from microsys.spc import stats
 from microsys.spc.kinds import CHART_TYPES, ChartKind, ChartType, kind
 from microsys.spc.limits import ChartError, Lines, Subgroup
-from microsys.spc.mdc import Assurance, Variation, variation_of
+from microsys.spc.mdc import ASSURANCE_WORDS, Assurance, Variation, variation_of
 from microsys.spc.stats import NAN, isnan
 
 RuleSet = Literal["anhoej", "ihi", "nhs"]
@@ -144,6 +144,22 @@ class Analysis:
         if row.control_limits and not last.limits:
             words += f"; no control limits until {self.min_limit_points} points ({last.points} so far)"
         return words
+
+    @property
+    def target_words(self) -> str:
+        """The target verdict in words, or why there is none; "" without a target to judge.
+
+        A target is never said to be failed (or met) from limits computed over a process
+        that changed: the latest part then shows a shift or trend, and the words say so.
+        """
+        if self.assurance is not None:
+            return ASSURANCE_WORDS[self.assurance]
+        last = self.parts[-1] if self.parts else None
+        if self.target is None or self.direction == "neutral" or last is None:
+            return ""
+        if last.runs_signal and last.limits:
+            return "target not judged: the process shifted within these limits (mark the change with a phase)"
+        return ""
 
 
 def _count(n: int) -> str:
