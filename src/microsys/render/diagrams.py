@@ -128,7 +128,7 @@ class Drawing:
 
 # Narrowest a lane may be (drawing units): more lanes make the drawing wider, never the boxes
 # wider than their lane. Space kept between a box and its lane's edges.
-MIN_LANE = 118.0
+MIN_LANE = 140.0
 LANE_PAD = 5.0
 # Widest a box is, in a drawing of few lanes.
 MAX_BOX = 240.0
@@ -179,7 +179,7 @@ def flowchart(nodes: Sequence[Node], title: str, *, width_units: float = 560) ->
     # Rows.
     rows: list[tuple[float, float, float, list[str], list[str]]] = []  # x, y, h, lines, detail
     y = header_h + 14
-    gap = 26.0
+    gap = 22.0
     for node in nodes:
         inner = box_w - (34 if node.kind == "decision" else 16)
         lines, cut = clamp_lines(wrap(node.label, inner, size), MAX_LABEL_LINES)
