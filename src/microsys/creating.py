@@ -360,7 +360,7 @@ def new_meeting(wb: Workbook, *, date: dt.date, kind: str) -> NewRecord:
     earlier = [m for m in facts.meetings if m.date < date]
     last = earlier[-1] if earlier else None
     actions = [a for a in (last.actions if last else []) if a.status == "open"]
-    comments = _suppressions_of_actions(wb, last, [a.action for a in actions]) if last else {}
+    comments = _suppressions_of_actions(wb, last, actions) if last else {}
     text = _render(
         "meeting.yaml.j2",
         {
@@ -378,27 +378,37 @@ def new_meeting(wb: Workbook, *, date: dt.date, kind: str) -> NewRecord:
     return _new_file(wb, _meeting_file(wb, date, kind), text, Meeting, date.isoformat(), notes)
 
 
-def _suppressions_of_actions(wb: Workbook, meeting: Any, actions: list[str]) -> dict[str, str]:
-    """The ``# microsys: disable=...`` comment of each action's line in ``meeting``'s file, by action.
+def _suppressions_of_actions(wb: Workbook, meeting: Any, actions: list[Any]) -> dict[int, str]:
+    """The ``# microsys: disable=...`` comment of each carried action, by its index in ``actions``.
 
-    An action carried over keeps the suppression (and its reason) the team gave it.
+    An action carried over keeps the suppression (and its reason) the team gave it. The
+    comment is read on the line of that action's own ``action:`` key (or the line above
+    it), found by position, so two actions worded alike never swap comments.
     """
     source = next((sf for sf, m in wb.records("meeting") if m is meeting), None)
     if source is None or source.text is None or "microsys:" not in source.text:
         return {}
+    from microsys.yaml.positions import locate, parse_round_trip
+
+    try:
+        tree = parse_round_trip(source.text)
+    except Exception:  # the file loaded once; if it cannot be read so now, carry no comments
+        return {}
     lines = source.text.split("\n")
-    found: dict[str, str] = {}
-    for i, line in enumerate(lines):
-        if "action:" not in line:
+    found: dict[int, str] = {}
+    for i, action in enumerate(actions):
+        index = next((k for k, a in enumerate(meeting.actions) if a is action), None)
+        if index is None:
             continue
-        above = lines[i - 1].strip() if i > 0 else ""
+        line_no, _ = locate(tree, ["actions", index, "action"], at_key=True)
+        if not 1 <= line_no <= len(lines) or "action" not in lines[line_no - 1]:
+            continue
+        line = lines[line_no - 1]
+        above = lines[line_no - 2].strip() if line_no > 1 else ""
         at = line.find("# microsys:")
         comment = line[at:].strip() if at >= 0 else (above if above.startswith("# microsys:") else "")
-        if not comment:
-            continue
-        for action in actions:
-            if action and action[:40] in line:
-                found.setdefault(action, comment)
+        if comment:
+            found[i] = comment
     return found
 
 

@@ -63,3 +63,21 @@ def test_chart_formats_draw_or_print(cf_clinic: Path, tmp_path: Path) -> None:
     drawn = runner.invoke(app, ["chart", *source, "-f", "image", "-o", str(target)], catch_exceptions=False)
     assert drawn.output.strip() == f"wrote {target}"
     assert target.read_text(encoding="utf-8").startswith("<?xml")
+
+
+@pytest.mark.parametrize(
+    ("args", "typed", "choices"),
+    [
+        (["report", "--kind", "poster"], "'poster'", "storyboard, playbook, summary, all"),
+        (["chart", "--type", "zz"], "'zz'", "run, i, mr, xbar"),
+    ],
+)
+def test_an_unknown_choice_is_worded_for_people(
+    args: list[str], typed: str, choices: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from microsys.cli import run
+
+    assert run(args) == 2
+    err = capsys.readouterr().err
+    assert "Value error" not in err
+    assert f"{typed} is not one of the choices; use one of: {choices}" in err

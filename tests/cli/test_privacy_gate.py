@@ -285,3 +285,22 @@ def test_an_action_carried_over_keeps_its_suppression_and_reason(capsys, cf_clin
     (cf_clinic / "meetings" / "2026-12-01.yaml").unlink()
     code, _, err = call(capsys, "new", "meeting", str(cf_clinic), "--date", "2026-12-01")
     assert code == 1 and "5919" not in err
+
+
+def test_actions_worded_alike_keep_their_own_suppressions(capsys, cf_clinic: Path) -> None:
+    """Each carried action keeps the comment of its own line, even when two begin with the same words."""
+    last = cf_clinic / "meetings" / "2026-11-05.yaml"
+    text = last.read_text(encoding="utf-8")
+    start = "Ring the switchboard and ask the duty manager to confirm the new clinic times"
+    comment = "# microsys: disable=privacy.phone-number the ward's own switchboard"
+    text = text.replace("  - action: Prepare the storyboard", f"  - action: {start} today")
+    text = text.replace(
+        "  - action: Self-assessment of the ten characteristics before the next theme",
+        f"  - action: {start} on 0114 271 1900  {comment}",
+    )
+    last.write_text(text, encoding="utf-8")
+    code, _, err = call(capsys, "new", "meeting", str(cf_clinic), "--date", "2026-12-01")
+    assert code == 0, err
+    new = (cf_clinic / "meetings" / "2026-12-01.yaml").read_text(encoding="utf-8")
+    assert f"  - action: {start} today\n" in new
+    assert f"  - action: {start} on 0114 271 1900  {comment}\n" in new

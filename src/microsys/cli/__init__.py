@@ -8,6 +8,7 @@ and exit codes (documented in docs/exit-codes.md).
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 import typer
@@ -97,7 +98,7 @@ def run(args: list[str] | None = None) -> int:
             # The parser quotes what was typed; an identifier typed by mistake is not repeated.
             buffer = io.StringIO()
             show(file=buffer)
-            sys.stderr.write(masked(buffer.getvalue()))
+            sys.stderr.write(masked(_plain_choice(buffer.getvalue())))
             return exit_code
         if os.environ.get("MICROSYS_DEBUG"):
             raise
@@ -108,6 +109,23 @@ def run(args: list[str] | None = None) -> int:
         )
         return EXIT_INTERNAL
     return code if isinstance(code, int) else 0
+
+
+_CHOICE = re.compile(r"Value error, ('(?:[^'\\]|\\.)*') is not one of ((?:'[^']*'(?:, )?)+)\.")
+
+
+def _plain_choice(text: str) -> str:
+    """The parser's wording of an unknown choice, as a person would say it.
+
+    The option parser reports ``Value error, 'x' is not one of 'a', 'b'.``: the first
+    words are a programmer's. Say what was typed and list the choices plainly.
+    """
+
+    def say(match: re.Match[str]) -> str:
+        choices = ", ".join(c.strip("'") for c in match.group(2).split(", "))
+        return f"{match.group(1)} is not one of the choices; use one of: {choices}."
+
+    return _CHOICE.sub(say, text)
 
 
 def main() -> None:

@@ -257,7 +257,10 @@ _DATE = (
 _DOB_LABELLED = re.compile(
     r"(?=[dbDB])"
     r"(?:\bd\.?[ \t]?o\.?[ \t]?b\b\.?|\bdate[ \t]of[ \t]birth\b|\bbirth[ \t]?date\b|\bdob\b)"
-    r"[ \t]{0,3}(?:was|is|of)?[ \t]{0,3}[:=\-]?[ \t]{0,3}(?:\(?[ \t]{0,2})"
+    # One way only to read the gap between label and date (each run of spaces belongs to one
+    # quantifier), so a label followed by no date is given up in one step, not after trying
+    # every way of sharing its spaces between four optional parts.
+    r"[ \t]{0,11}(?:(?:was|is|of)[ \t]{0,3})?(?:[:=\-][ \t]{0,3})?(?:\([ \t]{0,2})?"
     rf"({_DATE}|\d{{4}}(?!\d)|\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]?\d{{0,4}}|\d{{6,8}}(?!\d))",
     re.I,
 )
