@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -129,3 +130,30 @@ def test_every_rule_set_waits_for_10_points(rules: str) -> None:
         xs(9), y, options=ChartOptions(chart="i", rules=rules, min_limit_points=0, min_runs_points=0)
     )  # type: ignore[arg-type]
     assert any(p.signal for p in loose.points)
+
+
+def test_the_chart_command_says_too_few_points_for_a_two_point_p_chart(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from microsys.cli import app
+
+    data = tmp_path / "seen.csv"
+    data.write_text("date,seen,visits\n2026-01-05,3,50\n2026-01-12,30,50\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["chart", str(data), "--y", "seen", "--x", "date", "--n", "visits", "-t", "p", "--format", "json"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["verdict"].startswith("Too few points to judge yet: 2 points")
+    assert all(p["ucl"] is None and p["lcl"] is None and not p["signal"] for p in doc["points"])
+    svg = tmp_path / "seen.svg"
+    drawn = CliRunner().invoke(
+        app, ["chart", str(data), "--y", "seen", "--x", "date", "--n", "visits", "-t", "p", "--out", str(svg)]
+    )
+    assert drawn.exit_code == 0, drawn.output
+    text = svg.read_text(encoding="utf-8")
+    assert "Too few points to judge yet" in text
+    assert ">control limits<" not in text  # no limits in the legend
+    assert "Random variation" not in text
