@@ -177,8 +177,8 @@ MAP_STEP_WITHOUT_OWNER = Rule(
     WARNING,
     "A process map step has no `owner:`, so the map cannot show who does it (its swim lane).",
     docs="Reported for each such step; when no step of a map has an owner, once for the map. "
-    "Until it is written the map is drawn with those steps in a lane headed \"owner not "
-    "written\" (or, with no owner at all, without lanes).",
+    'Until it is written the map is drawn with those steps in a lane headed "owner not '
+    'written" (or, with no owner at all, without lanes).',
 )
 VOTE_NEGATIVE = Rule("vote.negative", ERROR, "A negative vote count.")
 VOTE_TOO_MANY = Rule("vote.too-many", WARNING, "More votes counted than the voters had.")
@@ -288,8 +288,8 @@ MEASURE_PHASE_MISSING = Rule(
     "and the `phases:` entry to add to the measure. The shift is found by the measure's own "
     "rules (`rules:`): a pattern of runs such as an unusually long run, a shift or a trend, "
     "not a single point outside the limits. With the phase, the chart computes the limits of "
-    "the new process from its own values (once it has enough: docs/chart-json.md, \"Minimum "
-    "points\"), the baseline is no longer drawn as a concern, and the target is judged against "
+    'the new process from its own values (once it has enough: docs/chart-json.md, "Minimum '
+    'points"), the baseline is no longer drawn as a concern, and the target is judged against '
     "the process as it is now.",
 )
 CHANGE_STATUS_MISMATCH = Rule(

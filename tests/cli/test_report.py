@@ -203,7 +203,8 @@ def test_html_is_self_contained(capsys, cf_clinic: Path) -> None:
         # Inline figures keep unique ids, so several charts on a page do not borrow each other's clip paths.
         ids = re.findall(r'\bid="([^"]+)"', html)
         assert len(ids) == len(set(ids))
-    assert (cf_clinic / "build" / "storyboard.html").read_text(encoding="utf-8").count("<svg") == 8  # ramp, map, fishbone, pareto and the four measures
+    # The ramp, the map, the fishbone, the Pareto chart and the four measures.
+    assert (cf_clinic / "build" / "storyboard.html").read_text(encoding="utf-8").count("<svg") == 8
 
 
 def test_markdown_reads_on_a_git_host(capsys, cf_clinic: Path) -> None:

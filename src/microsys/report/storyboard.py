@@ -261,9 +261,7 @@ def measures(story: Story) -> MeasuresSection | None:
     chosen = sorted(story.wb.measures, key=rank)
     items = [measure_item(story.facts, m, story.figures, story.clip, "Measures", poster=True) for m in chosen]
     charted = tuple(i for i in items if i.chart)
-    left_out = tuple(
-        LeftOut(i.name, i.type, Prose(_why_not_charted(i.points))) for i in items if not i.chart
-    )
+    left_out = tuple(LeftOut(i.name, i.type, Prose(_why_not_charted(i.points))) for i in items if not i.chart)
     return MeasuresSection(charted, left_out) if charted or left_out else None
 
 
