@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from microsys.errors import RefusedError, UsageError
 from microsys.ownership import contained_in, refuse_all, source_name, stamp
-from microsys.report.kinds import BUILDERS, FILE_STEMS, KINDS, Kind
+from microsys.report.kinds import BUILDERS, KINDS, Kind, file_stem
 from microsys.report.model import Playbook, Report
 from microsys.report.storyboard import storyboard
 from microsys.storage import Change, commit, read_bytes
@@ -80,7 +80,7 @@ def plan(workbooks: Sequence[Path], options: Options) -> list[Task]:
             root,
             kind,
             fmt,
-            _target(root, f"{FILE_STEMS[kind]}.{fmt}", options.out, single, len(workbooks) > 1),
+            _target(root, f"{_stem(root, kind)}.{fmt}", options.out, single, len(workbooks) > 1),
         )
         for root in workbooks
         for kind in options.kinds
@@ -88,6 +88,12 @@ def plan(workbooks: Sequence[Path], options: Options) -> list[Task]:
     ]
     refuse_all([task.target for task in tasks] + _figure_files(tasks), force=options.force)
     return tasks
+
+
+def _stem(root: Path, kind: Kind) -> str:
+    from microsys.schema.pathway import PATHWAY
+
+    return file_stem(kind, pathway=(root / PATHWAY).is_file())
 
 
 def _check(options: Options) -> None:
@@ -116,7 +122,7 @@ def _target(root: Path, name: str, out: Path | None, single: bool, many_workbook
 
 def _figure_files(tasks: Sequence[Task]) -> list[Path]:
     """Existing figure files a Markdown report may replace, looked at before anything is written."""
-    folders = {t.target.parent / f"{FILE_STEMS[t.kind]}_files" for t in tasks if t.format == "md"}
+    folders = {t.target.parent / f"{_stem(t.workbook, t.kind)}_files" for t in tasks if t.format == "md"}
     return sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*.svg"))
 
 

@@ -191,8 +191,14 @@ def test_csv_image_default_name(oj_csv: Path) -> None:
         (["--y", "defective", "--exclude", "a,b"], "not a list of point numbers"),
         # Choices come from the table of kinds; typer refuses others and lists them.
         (["--y", "defective", "-t", "zz"], "'zz' is not one of the choices; use one of: run, i, mr, xbar"),
-        (["--y", "defective", "--rules", "zz"], "'zz' is not one of the choices; use one of: anhoej, ihi, nhs"),
-        (["--y", "defective", "--direction", "zz"], "'zz' is not one of the choices; use one of: up, down, neutral"),
+        (
+            ["--y", "defective", "--rules", "zz"],
+            "'zz' is not one of the choices; use one of: anhoej, ihi, nhs",
+        ),
+        (
+            ["--y", "defective", "--direction", "zz"],
+            "'zz' is not one of the choices; use one of: up, down, neutral",
+        ),
         ([], "--y COLUMN"),
     ],
 )

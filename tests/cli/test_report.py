@@ -273,7 +273,10 @@ def test_all_renders_every_workbook_under_a_folder(capsys, tmp_path: Path) -> No
 
 def test_usage_mistakes_are_plain_errors(capsys, cf_clinic: Path, tmp_path: Path) -> None:
     for args, words in (
-        (["--kind", "poster"], "'poster' is not one of the choices; use one of: storyboard, playbook, summary, all"),
+        (
+            ["--kind", "poster"],
+            "'poster' is not one of the choices; use one of: storyboard, playbook, summary, all",
+        ),
         (["--format", "docx"], "'docx' is not one of the choices; use one of: pdf, html, md"),
         (["--size", "b5"], "'b5' is not one of the choices; use one of: a4, a3, a2, a1, a0"),
         (["-k", "all", "--out", str(tmp_path / "x.pdf")], "names one file"),

@@ -36,7 +36,11 @@ def report(
         show_default=False,
     ),
     kind: ReportKind = typer.Option(
-        "storyboard", "--kind", "-k", case_sensitive=False, help="Which report (summary: the 5P summary)."
+        "storyboard",
+        "--kind",
+        "-k",
+        case_sensitive=False,
+        help="Which report (summary: the 5P summary, or a pathway's 5V summary).",
     ),
     format: list[ReportFormat] = typer.Option(
         ["pdf"], "--format", "-f", case_sensitive=False, help="Repeat for several, e.g. -f pdf -f html."
@@ -71,6 +75,9 @@ def report(
     ),
 ) -> None:
     """Render the storyboard poster, the playbook or the 5P summary as PDF, HTML or Markdown.
+
+    A pathway workbook gets a pathway storyboard (its microsystems and hand-offs, the
+    big room, the 5Vs, the value stream) and a 5V summary in place of the 5P one.
 
     Texts too long for the storyboard's one page are shortened with a marker saying
     where the rest is, and listed here. A workbook can restyle its reports with its

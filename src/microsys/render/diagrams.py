@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from microsys.report.shapes import Bar, Bone, Node
+from microsys.report.shapes import Bar, Bone, Link, Node, Stop, StreamBox
 from microsys.report.text import clamp_lines, width, wrap
 
 FONT = "DejaVu Sans"
@@ -518,3 +518,246 @@ def ramp(stages: Sequence[tuple[str, str]], title: str, *, width_units: float = 
         svg.add("text", name, x=cx, y=20, font_size=13, font_weight="bold", fill=ink, text_anchor="middle")
         svg.add("text", word, x=cx, y=36, font_size=10, fill=ink, text_anchor="middle")
     return svg.document(width_units + tip, h, title)
+
+
+# ---------------------------------------------------------------------------
+# A pathway: microsystems in order, supporting ones apart, hand-offs between them
+
+# The smallest text of these diagrams: 11 units is 7 pt once a 560-unit drawing is
+# fitted to a poster column (127 mm: A3 landscape, three columns).
+SMALL = 11.0
+BADGE_FILL = WAIT_LINE
+SUPPORT_FILL = "#f1f3f5"
+
+
+def _badge(svg: Svg, x: float, y: float, count: int) -> None:
+    """A red disc with the number of known failure points, centred on (x, y)."""
+    svg.add("circle", cx=x, cy=y, r=8, fill=BADGE_FILL)
+    svg.add(
+        "text",
+        str(count),
+        x=x,
+        y=y + 3.8,
+        font_size=SMALL,
+        text_anchor="middle",
+        fill="#ffffff",
+        font_weight="bold",
+    )
+
+
+def pathway(stops: Sequence[Stop], links: Sequence[Link], title: str, *, width_units: float = 560) -> Drawing:
+    """The clinical microsystems top to bottom in pathway order, supporting ones in a column to the left.
+
+    A hand-off to the next microsystem is an arrow straight down, labelled beside it.
+    One that skips ahead or goes back leaves its box to the right, runs in a channel and
+    comes back into the box it reaches; its label (naming where it goes) is written at
+    its start, right of the channels. One from a supporting microsystem comes in from
+    the left, labelled over the arrow. A red disc counts a hand-off's known failure points.
+    """
+    svg = Svg()
+    shortened: list[str] = []
+    main = [s for s in stops if not s.supporting]
+    support = [s for s in stops if s.supporting]
+    index = {s.id: i for i, s in enumerate(main)}
+    names = {s.id: s.label for s in stops}
+    main_links = [lk for lk in links if lk.source in index and lk.target in index]
+    skips = sorted(
+        (lk for lk in main_links if index[lk.target] != index[lk.source] + 1),
+        key=lambda lk: abs(index[lk.target] - index[lk.source]),
+    )[:6]
+    downs = [lk for lk in main_links if index[lk.target] == index[lk.source] + 1]
+    from_support = [
+        lk for lk in links if lk.source not in index and lk.source in names and lk.target in index
+    ]
+    support_w, gutter = (118.0, 84.0) if support else (0.0, 0.0)
+    main_x = support_w + gutter
+    main_w = 196.0 if support else 220.0
+    main_r = main_x + main_w
+    cx = main_x + main_w / 2
+    channel = 11.0
+    label_x = main_r + 10 + channel * len(skips)
+    name_size, lh, small_lh = 12.0, 14.5, 12.5
+
+    def box_lines(stop: Stop, w: float) -> tuple[list[str], list[str]]:
+        lines, cut = clamp_lines(wrap(stop.label, w - 12, name_size, True), 3)
+        if cut:
+            shortened.append(f"microsystem `{stop.id}`")
+        detail = clamp_lines(wrap(stop.detail, w - 12, SMALL), 2)[0] if stop.detail else []
+        return lines, detail
+
+    def label_lines(lk: Link, text: str, w: float, most: int = 3) -> list[str]:
+        lines, cut = clamp_lines(wrap(text, w, SMALL), most)
+        if cut:
+            shortened.append(f"hand-off `{lk.source}` to `{lk.target}`")
+        return lines
+
+    # Each straight-down hand-off is labelled left of its arrow, in the gap below the box.
+    down_labels = {index[lk.source]: (lk, label_lines(lk, lk.label, main_w / 2 - 14)) for lk in downs}
+    rows: list[tuple[float, float, list[str], list[str]]] = []  # top, height, lines, detail
+    y = 8.0
+    for i, stop in enumerate(main):
+        lines, detail = box_lines(stop, main_w)
+        h = len(lines) * lh + len(detail) * small_lh + 14
+        rows.append((y, h, lines, detail))
+        gap = 30.0
+        if i in down_labels:
+            gap = max(gap, len(down_labels[i][1]) * small_lh + 12)
+        y += h + gap
+    main_bottom = y - 30.0
+
+    # Supporting microsystems: beside the first box they serve, else below the one before.
+    srows: dict[str, tuple[float, float, list[str], list[str]]] = {}
+    sy = 8.0
+    for stop in support:
+        lines, detail = box_lines(stop, support_w)
+        h = len(lines) * lh + len(detail) * small_lh + 14
+        target = next((lk.target for lk in from_support if lk.source == stop.id), None)
+        top = max(rows[index[target]][0] if target is not None else sy, sy)
+        srows[stop.id] = (top, h, lines, detail)
+        sy = top + h + 12
+
+    def draw_box(
+        stop: Stop, x: float, top: float, w: float, h: float, lines: list[str], detail: list[str]
+    ) -> None:
+        fill = SUPPORT_FILL if stop.supporting else "#ffffff"
+        stroke = WAIT_LINE if stop.broken else "#8a8a8a" if stop.supporting else ACCENT
+        dash = {"stroke_dasharray": "5 3"} if stop.broken else {}
+        svg.add(
+            "rect", x=x, y=top, width=w, height=h, rx=4, fill=fill, stroke=stroke, stroke_width=1.4, **dash
+        )
+        svg.text_lines(lines, x + w / 2, top + 7 + name_size, name_size, anchor="middle", weight="bold",
+                       color=INK if stop.supporting else ACCENT, line_height=lh)  # fmt: skip
+        svg.text_lines(detail, x + w / 2, top + 7 + name_size + len(lines) * lh, SMALL, anchor="middle",
+                       color=WAIT_LINE if stop.broken else MUTED, line_height=small_lh)  # fmt: skip
+
+    for stop, (top, h, lines, detail) in zip(main, rows, strict=True):
+        draw_box(stop, main_x, top, main_w, h, lines, detail)
+    for stop in support:
+        top, h, lines, detail = srows[stop.id]
+        draw_box(stop, 0, top, support_w, h, lines, detail)
+
+    # Straight down, labelled on the left of the arrow; the failure disc on its right.
+    for i, (lk, lines) in down_labels.items():
+        y0, y1 = rows[i][0] + rows[i][1], rows[i + 1][0]
+        _arrow(svg, [(cx, y0), (cx, y1)])
+        top = (y0 + y1) / 2 - len(lines) * small_lh / 2 + 9
+        svg.text_lines(lines, cx - 8, top, SMALL, anchor="end", weight="bold", line_height=small_lh)
+        if lk.failures:
+            _badge(svg, cx + 14, (y0 + y1) / 2, lk.failures)
+
+    # Skips run in channels right of the boxes; their labels start right of the channels.
+    leaving: dict[int, int] = {}
+    arriving: dict[int, int] = {}
+    free_y = 0.0
+    for k, lk in enumerate(skips):
+        i, j = index[lk.source], index[lk.target]
+        n, m = leaving.get(i, 0), arriving.get(j, 0)
+        leaving[i], arriving[j] = n + 1, m + 1
+        sy0 = min(rows[i][0] + 12 + n * 9, rows[i][0] + rows[i][1] / 2)
+        ty = max(rows[j][0] + rows[j][1] - 10 - m * 9, rows[j][0] + rows[j][1] / 2 + 3)
+        x = main_r + 8 + channel * k
+        _arrow(svg, [(main_r, sy0), (x, sy0), (x, ty), (main_r, ty)], color=MUTED)
+        text = f"to {names[lk.target]}: {lk.label}"
+        lx = label_x + (22 if lk.failures else 0)
+        lines = label_lines(lk, text, width_units - lx - 2)
+        top = max(sy0 + 4, free_y + 11)
+        svg.add("line", x1=x, y1=sy0, x2=label_x - 2, y2=top - 4, stroke=RULE, stroke_width=0.9,
+                stroke_dasharray="2 2")  # fmt: skip
+        if lk.failures:
+            _badge(svg, label_x + 8, top - 4, lk.failures)
+        svg.text_lines(lines, lx, top, SMALL, color=INK, line_height=small_lh)
+        free_y = top + (len(lines) - 1) * small_lh + 6
+
+    # From supporting microsystems on the left, labelled over the arrow.
+    arrivals: dict[str, int] = {}
+    for k, lk in enumerate(from_support):
+        top, h, _, _ = srows[lk.source]
+        j = index[lk.target]
+        n = arrivals.get(lk.target, 0)
+        arrivals[lk.target] = n + 1
+        ty = min(rows[j][0] + 12 + n * 22, rows[j][0] + rows[j][1] - 6)
+        sy1 = top + h / 2
+        mid = support_w + 6 + 7 * (k % 4)
+        points = [(support_w, sy1), (mid, sy1), (mid, ty), (main_x, ty)] if abs(sy1 - ty) > 1 else [
+            (support_w, ty), (main_x, ty)]  # fmt: skip
+        _arrow(svg, points, color=MUTED)
+        lx = mid + 4
+        if lk.failures:
+            _badge(svg, lx + 8, ty - 9, lk.failures)
+            lx += 19
+        lines = label_lines(lk, lk.label, main_x - lx - 4, 1)
+        svg.text_lines(lines, lx, ty - 4, SMALL, color=INK)
+
+    total_h = max(main_bottom, sy - 12, free_y) + 34
+    ly = total_h - 10
+    _badge(svg, 10, ly - 4, 1)
+    svg.add("text", "known failure points of a hand-off", x=24, y=ly, font_size=SMALL, fill=MUTED)
+    if support:
+        svg.add("rect", x=260, y=ly - 10, width=14, height=12, rx=2, fill=SUPPORT_FILL, stroke="#8a8a8a")
+        svg.add("text", "supporting microsystem", x=280, y=ly, font_size=SMALL, fill=MUTED)
+    return Drawing(svg.document(width_units, total_h, title), shortened)
+
+
+# ---------------------------------------------------------------------------
+# A value stream map: each step's waiting and working time on one scale
+
+
+def value_stream(steps: Sequence[StreamBox], unit: str, title: str, *, width_units: float = 560) -> Drawing:
+    """One row per step: its name, a bar of waiting then working time, and the two numbers.
+
+    Every bar is on the same scale, so where the time goes (usually waiting, and at the
+    hand-offs) shows at a glance. Working time that adds value is green, the rest grey;
+    waiting is light red with a dashed edge. The totals are written under it.
+    """
+    svg = Svg()
+    shortened: list[str] = []
+    name_w, num_w = 170.0, 132.0
+    bar_x = name_w + 8
+    bar_w = width_units - bar_x - num_w - 8
+    most = max((s.waiting + s.process for s in steps), default=0.0) or 1.0
+    y = 24.0
+    svg.add("text", "step", x=0, y=13, font_size=SMALL, fill=MUTED)
+    svg.add("text", f"waiting, then working ({unit})", x=bar_x, y=13, font_size=SMALL, fill=MUTED)
+    svg.add("text", "wait · work", x=width_units, y=13, font_size=SMALL, fill=MUTED, text_anchor="end")
+    for i, step in enumerate(steps):
+        label = step.label + (" (hand-off)" if step.hand_off else "")
+        lines, cut = clamp_lines(wrap(label, name_w, SMALL + 0.5, step.hand_off), 3)
+        if cut:
+            shortened.append(f"step {i + 1}")
+        h = max(len(lines) * 13.0, 18.0) + 8
+        svg.text_lines(lines, 0, y + (h - len(lines) * 13) / 2 + 9.5, SMALL + 0.5, line_height=13,
+                       weight="bold" if step.hand_off else "normal")  # fmt: skip
+        wait = bar_w * step.waiting / most
+        work = bar_w * step.process / most
+        by = y + h / 2 - 7
+        if step.waiting > 0:
+            svg.add("rect", x=bar_x, y=by, width=max(wait, 1.5), height=14, fill=WAIT_FILL, stroke=WAIT_LINE,
+                    stroke_width=1, stroke_dasharray="3 2")  # fmt: skip
+        svg.add("rect", x=bar_x + wait, y=by, width=max(work, 1.5), height=14,
+                fill="#2e8b57" if step.value_adding else GREY_BAR)  # fmt: skip
+        svg.add("text", f"{_num(step.waiting)} · {_num(step.process)}", x=width_units, y=y + h / 2 + 4,
+                font_size=SMALL + 0.5, text_anchor="end", fill=INK)  # fmt: skip
+        svg.add("line", x1=0, y1=y + h, x2=width_units, y2=y + h, stroke="#eeeeee", stroke_width=0.8)
+        y += h
+    ly = y + 16
+    svg.add(
+        "rect",
+        x=0,
+        y=ly - 9,
+        width=14,
+        height=10,
+        fill=WAIT_FILL,
+        stroke=WAIT_LINE,
+        stroke_width=1,
+        stroke_dasharray="3 2",
+    )
+    svg.add("text", "waiting", x=18, y=ly, font_size=SMALL, fill=MUTED)
+    svg.add("rect", x=80, y=ly - 9, width=14, height=10, fill="#2e8b57")
+    svg.add("text", "adds value", x=98, y=ly, font_size=SMALL, fill=MUTED)
+    svg.add("rect", x=178, y=ly - 9, width=14, height=10, fill=GREY_BAR)
+    svg.add("text", "does not add value", x=196, y=ly, font_size=SMALL, fill=MUTED)
+    return Drawing(svg.document(width_units, ly + 6, title), shortened)
+
+
+def _num(value: float) -> str:
+    return f"{round(value, 1):g}"

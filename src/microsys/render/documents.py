@@ -21,7 +21,7 @@ from microsys.errors import UsageError
 from microsys.render.figures import Drawn, prefix_ids
 from microsys.render.jinja import make_env
 from microsys.render.svgcheck import plain
-from microsys.report.kinds import FILE_STEMS
+from microsys.report.kinds import file_stem
 from microsys.report.model import FlowchartFigure, Report
 from microsys.report.shapes import Node
 from microsys.resources import templates_dir
@@ -145,16 +145,16 @@ def html(report: Report, drawn: Drawn, workbook: Path) -> str:
         name: Markup(prefix_ids(plain(svg), f"f{i}"))
         for i, (name, svg) in enumerate(sorted(drawn.svgs.items()))
     }
-    return _render_report(workbook, html=True, name=f"{report.kind}.html.j2", d=report.data, svg=svgs)
+    return _render_report(workbook, html=True, name=f"{report.template}.html.j2", d=report.data, svg=svgs)
 
 
 def markdown(report: Report, drawn: Drawn, workbook: Path, target: Path) -> tuple[str, dict[Path, str]]:
     """The report as Markdown, and the SVG files it links to (in a folder beside it)."""
-    folder = f"{FILE_STEMS[report.kind]}_files"
+    folder = f"{file_stem(report.kind, pathway=report.body.header.workbook == 'pathway')}_files"
     files = {target.parent / folder / name: plain(svg) for name, svg in sorted(drawn.svgs.items())}
     links = {name: Markup(f"{folder}/{name}") for name in drawn.svgs}
     flows = {f.name: mermaid(f.nodes) for f in report.figures if isinstance(f, FlowchartFigure)}
     text = _render_report(
-        workbook, html=False, name=f"{report.kind}.md.j2", d=report.data, fig=links, flow=flows
+        workbook, html=False, name=f"{report.template}.md.j2", d=report.data, fig=links, flow=flows
     )
     return re.sub(r"\n{3,}", "\n\n", text), files

@@ -29,7 +29,9 @@ from microsys.report.model import (
     FishboneFigure,
     FlowchartFigure,
     ParetoFigure,
+    PathwayFigure,
     RampFigure,
+    ValueStreamFigure,
 )
 
 if TYPE_CHECKING:
@@ -216,6 +218,8 @@ DRAWERS: dict[type[Any], Callable[[Any], tuple[str, list[str]]]] = {
     FlowchartFigure: lambda f: _drawing(diagrams.flowchart(f.nodes, f.title)),
     FishboneFigure: lambda f: _drawing(diagrams.fishbone(f.effect, f.bones, f.title)),
     ParetoFigure: lambda f: _drawing(diagrams.pareto(f.bars, f.title)),
+    PathwayFigure: lambda f: _drawing(diagrams.pathway(f.stops, f.links, f.title)),
+    ValueStreamFigure: lambda f: _drawing(diagrams.value_stream(f.steps, f.unit, f.title)),
 }
 
 

@@ -73,7 +73,7 @@ def pdf(wb: Workbook, report: Report, page: Page, store: FigureStore, refit: Ref
     pending = store.start(wb.root, report)
     fonts, notes = fonts_for(wb, report)
     svgs = pending.ready() if pending else store.drawn(wb.root, report).svgs
-    with job(f"{report.kind}.typ", wb.root, templates_dir() / "report", svgs, fonts.fallback) as j:
+    with job(f"{report.template}.typ", wb.root, templates_dir() / "report", svgs, fonts.fallback) as j:
         if pending is not None:
             if pending.busy:  # typst loads its fonts and templates while the charts are drawn
                 j.warm(_data(wb, report, page, {n: ratio(svg) for n, svg in svgs.items()}, 1.0, 1.0))

@@ -89,7 +89,7 @@ def slug(text: str) -> str:
 
 def latest_date(wb: Workbook) -> dt.date | None:
     """The newest date recorded anywhere that matters: the report's 'as of' date, stable across runs."""
-    dates: list[dt.date] = [m.date for m in wb.meetings]
+    dates: list[dt.date] = [m.date for m in wb.meetings] + [r.date for r in wb.big_room]
     for measure in wb.measures:
         dates.extend(p.date for p in wb.values(measure.id))
     cycles: list[PDSA | SDSA] = [*wb.pdsa_cycles, *wb.sdsa_cycles]
@@ -119,9 +119,15 @@ def header(wb: Workbook, kind: Kind) -> Header:
     coach = None
     if m and m.coach:
         coach = Coach(Prose(m.coach.name), prose(m.coach.organisation), m.coach.kind)
+    pathway = wb.pathway
+    co_coaches = tuple(
+        Coach(Prose(c.name), prose(c.organisation or c.role), c.kind)
+        for c in (pathway.co_coaches if pathway else [])
+    )
+    title = "5V summary" if kind == "summary" and wb.is_pathway else TITLES[kind]
     return Header(
         kind=kind,
-        report_title=Prose(TITLES[kind]),
+        report_title=Prose(title),
         name=Prose(m.name if m else wb.root.name),
         organisation=prose(m.organisation if m else ""),
         mesosystem=prose(m.mesosystem if m else ""),
@@ -134,6 +140,9 @@ def header(wb: Workbook, kind: Kind) -> Header:
         cycle=wb.ramp.cycle,
         stages=tuple(states),
         as_of=date(latest_date(wb)),
+        workbook=wb.kind,
+        condition=prose(pathway.condition if pathway else ""),
+        co_coaches=co_coaches,
     )
 
 

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
 
-from microsys.report.shapes import Bar, Bone, Node
+from microsys.report.shapes import Bar, Bone, Link, Node, Stop, StreamBox
 
 if TYPE_CHECKING:
     from microsys.spc.analysis import Analysis
@@ -126,8 +126,40 @@ class RampFigure:
     stages: tuple[tuple[str, str], ...]  # (stage title, state)
 
 
-Figure = Union[ChartFigure, FlowchartFigure, FishboneFigure, ParetoFigure, RampFigure]  # noqa: UP007
-FIGURE_KINDS: tuple[type[Any], ...] = (ChartFigure, FlowchartFigure, FishboneFigure, ParetoFigure, RampFigure)
+@dataclass(frozen=True)
+class PathwayFigure:
+    """A pathway's microsystems in order, supporting ones set apart, with the hand-offs between them."""
+
+    kind: ClassVar[str] = "pathway"
+    name: str
+    title: Prose
+    stops: tuple[Stop, ...]
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class ValueStreamFigure:
+    """A value stream map: the steps in order over a timeline of working and waiting time."""
+
+    kind: ClassVar[str] = "value-stream"
+    name: str
+    title: Prose
+    unit: str
+    steps: tuple[StreamBox, ...]
+
+
+Figure = Union[  # noqa: UP007
+    ChartFigure, FlowchartFigure, FishboneFigure, ParetoFigure, RampFigure, PathwayFigure, ValueStreamFigure
+]
+FIGURE_KINDS: tuple[type[Any], ...] = (
+    ChartFigure,
+    FlowchartFigure,
+    FishboneFigure,
+    ParetoFigure,
+    RampFigure,
+    PathwayFigure,
+    ValueStreamFigure,
+)
 
 
 # ---------------------------------------------------------------------------
@@ -181,6 +213,11 @@ class Header:
     stages: tuple[StageState, ...]
     as_of: Prose
     logo: str | None = None
+    workbook: str = "microsystem"
+    """The kind of workbook: ``microsystem``, or ``pathway`` (a mesosystem on the Flow roadmap)."""
+    condition: Prose = field(default_factory=Prose)
+    co_coaches: tuple[Coach, ...] = ()
+    """A pathway's two Flow co-coaches (``kind`` clinical or external)."""
 
 
 # ---------------------------------------------------------------------------
@@ -431,7 +468,130 @@ class SustainSection:
     next_themes: tuple[Prose, ...]
 
 
+# --- Sections of a pathway's storyboard
+
+
+@dataclass(frozen=True)
+class StopItem:
+    """A microsystem of the pathway: its name, role and where its own team is on the ramp."""
+
+    id: Prose
+    name: Prose
+    role: Prose
+    stage: str
+    """The title of its team's ramp stage (``Treat``), or "" when unknown."""
+    state: str
+    """``ok``, or why its stage is unknown or doubtful: ``errors``, ``missing``, ``pathway``, ``absolute``."""
+    note: Prose
+
+
+@dataclass(frozen=True)
+class HandOffItem:
+    """A hand-off between two microsystems, with its known failure points and the measures watching it."""
+
+    id: Prose
+    from_: Prose
+    to: Prose
+    what: Prose
+    description: Prose
+    failure_points: tuple[Prose, ...]
+    failures: Prose
+    """The failure points on one line, cut to the poster's budget."""
+    measures: tuple[Prose, ...]
+
+
+@dataclass(frozen=True)
+class PathwaySection:
+    """The microsystems in pathway order with the hand-offs between them, drawn."""
+
+    condition: Prose
+    figure: str
+    microsystems: tuple[StopItem, ...]
+    hand_offs: tuple[HandOffItem, ...]
+
+
+@dataclass(frozen=True)
+class CoachItem:
+    """A Flow co-coach."""
+
+    name: Prose
+    kind: str
+    role: Prose
+
+
+@dataclass(frozen=True)
+class BigRoomSection:
+    """The big room: its co-coaches, when it meets, how many meetings and who came."""
+
+    co_coaches: tuple[CoachItem, ...]
+    cadence: Prose
+    meetings: int
+    first: Prose
+    last: Prose
+    attendance: Prose
+    patients: Prose
+    microsystems: tuple[Prose, ...]
+    """How many of the meetings each microsystem came to, e.g. "AMU 8"."""
+
+
+@dataclass(frozen=True)
+class FiveVItem:
+    """A few lines about one of the 5Vs."""
+
+    v: Prose
+    lines: tuple[Prose, ...]
+    quotes: tuple[Prose, ...]
+
+
+@dataclass(frozen=True)
+class FiveVsSection:
+    """What the 5Vs found; larger while the big room is in Assess."""
+
+    items: tuple[FiveVItem, ...]
+    large: bool
+
+
+@dataclass(frozen=True)
+class ValueStreamSection:
+    """A value stream map, drawn, with its lead time and value-added ratio."""
+
+    title: Prose
+    figure: str | None
+    unit: Prose
+    mapped_on: Prose
+    steps: int
+    lead_time: Prose
+    process_time: Prose
+    waiting_time: Prose
+    ratio: Prose
+    longest_wait: Prose
+
+
+@dataclass(frozen=True)
+class StoryItem:
+    """A patient story, told without identifiers."""
+
+    title: Prose
+    told_by: Prose
+    date: Prose
+    story: Prose
+    hand_offs: tuple[Prose, ...]
+    lessons: tuple[Prose, ...]
+
+
+@dataclass(frozen=True)
+class StoriesSection:
+    """The patient stories the big room heard."""
+
+    items: tuple[StoryItem, ...]
+
+
 StorySection = Union[  # noqa: UP007
+    PathwaySection,
+    BigRoomSection,
+    FiveVsSection,
+    ValueStreamSection,
+    StoriesSection,
     PurposeSection,
     FivePsSection,
     ThemeSection,
@@ -757,7 +917,111 @@ class Summary:
         return {**to_json(self.header), **body}
 
 
-Body = Union[Storyboard, Playbook, Summary]  # noqa: UP007
+# ---------------------------------------------------------------------------
+# 5V summary (a pathway's assessment, in place of the 5Ps)
+
+
+@dataclass(frozen=True)
+class ValueSummary:
+    """Value: what patients value from the pathway, and how well it is delivered."""
+
+    what: tuple[Prose, ...]
+    how_well: Prose
+    surveys: tuple[Survey, ...]
+
+
+@dataclass(frozen=True)
+class InvolveSummary:
+    """inVolve: what the teams along the pathway say works and does not."""
+
+    works: tuple[Prose, ...]
+    does_not_work: tuple[Prose, ...]
+    heard_from: tuple[Prose, ...]
+
+
+@dataclass(frozen=True)
+class ShadowItem:
+    """Notes from shadowing one patient's journey."""
+
+    date: Prose
+    by: Prose
+    notes: Prose
+
+
+@dataclass(frozen=True)
+class SpaghettiItem:
+    """A spaghetti diagram's notes."""
+
+    area: Prose
+    date: Prose
+    distance: Prose
+    notes: Prose
+
+
+@dataclass(frozen=True)
+class VisualisationSummary:
+    """Visualisation: shadowing, value stream maps, spaghetti diagrams."""
+
+    shadowing: tuple[ShadowItem, ...]
+    streams: tuple[ValueStreamSection, ...]
+    spaghetti: tuple[SpaghettiItem, ...]
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    """A figure about the pathway and where it comes from."""
+
+    name: Prose
+    value: Prose
+    source: Prose
+    notes: Prose
+
+
+@dataclass(frozen=True)
+class EvidenceGroup:
+    """Demand, flow, waiting or waste."""
+
+    name: Prose
+    items: tuple[EvidenceLine, ...]
+
+
+@dataclass(frozen=True)
+class EvidenceSummary:
+    """eVidence: data on demand, flow, waiting and waste."""
+
+    groups: tuple[EvidenceGroup, ...]
+
+
+@dataclass(frozen=True)
+class VisionSummary:
+    """Vision: what ideal care would look like."""
+
+    statement: Prose
+    ideal_care: tuple[Prose, ...]
+
+
+@dataclass(frozen=True)
+class FiveVSummary:
+    """The 5V summary of a pathway: its microsystems and hand-offs, each V as assessed, stories, themes."""
+
+    template: ClassVar[str] = "summary-5v"
+    header: Header
+    pathway: PathwaySection | None
+    value: ValueSummary | None
+    involve: InvolveSummary | None
+    visualisation: VisualisationSummary | None
+    evidence: EvidenceSummary | None
+    vision: VisionSummary | None
+    stories: tuple[StoryItem, ...]
+    themes: tuple[ThemeItem, ...]
+    missing: tuple[Prose, ...]
+
+    def __json__(self) -> dict[str, Any]:
+        body = {f.name: to_json(getattr(self, f.name)) for f in fields(self) if f.name != "header"}
+        return {**to_json(self.header), **body}
+
+
+Body = Union[Storyboard, Playbook, Summary, FiveVSummary]  # noqa: UP007
 
 
 @dataclass(frozen=True)
@@ -768,6 +1032,11 @@ class Report:
     body: Body
     figures: tuple[Figure, ...] = ()
     shortened: tuple[str, ...] = ()
+
+    @property
+    def template(self) -> str:
+        """The name of its templates (``<name>.typ``, ``<name>.html.j2``, ``<name>.md.j2``)."""
+        return str(getattr(self.body, "template", self.kind))
 
     @property
     def data(self) -> dict[str, Any]:

@@ -33,3 +33,35 @@ class Bar:
     label: str
     votes: int
     selected: bool
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A microsystem on a pathway diagram."""
+
+    id: str
+    label: str
+    supporting: bool = False
+    detail: str = ""  # e.g. its ramp stage
+    broken: bool = False  # its workbook is missing or has errors
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hand-off drawn between two microsystems."""
+
+    source: str
+    target: str
+    label: str  # what is handed off
+    failures: int = 0  # known failure points
+
+
+@dataclass(frozen=True)
+class StreamBox:
+    """A step of a value stream map, with its times in the map's unit."""
+
+    label: str
+    process: float
+    waiting: float
+    value_adding: bool
+    hand_off: bool = False

@@ -18,6 +18,7 @@ from typing import Literal
 from microsys.ramp.criteria import STAGE_TITLES, STAGES
 from microsys.ramp.facts import Facts, filled
 from microsys.ramp.progress import RECENT, aim_met
+from microsys.report import pathway as pw
 from microsys.report.common import (
     Clip,
     cycle_dates,
@@ -76,7 +77,11 @@ from microsys.spc.analysis import ChartError, analyse
 from microsys.spc.kinds import kind
 from microsys.spc.stats import median
 from microsys.workbook.loader import Workbook
+<<<<<<< HEAD
 from microsys.workbook.series import from_measure
+=======
+from microsys.workbook.pathwaylinks import LinkedState, linked_microsystems
+>>>>>>> main
 
 
 @dataclass
@@ -104,6 +109,11 @@ class Story:
         return sorted(self.facts.pdsa, key=lambda c: (self.facts.test_start(c) or dt.date.max, c.id))
 
     @cached_property
+    def linked(self) -> list[LinkedState]:
+        """A pathway's linked microsystems as its reports show them (read once)."""
+        return linked_microsystems(self.wb)
+
+    @cached_property
     def idea_titles(self) -> dict[str, str]:
         """Every change idea's title by id."""
         ci = self.wb.change_ideas
@@ -113,14 +123,29 @@ class Story:
 Builder = Callable[[Story], StorySection | None]
 
 
+BOTH = frozenset({"microsystem", "pathway"})
+MICROSYSTEM = frozenset({"microsystem"})
+PATHWAY = frozenset({"pathway"})
+
+
 @dataclass(frozen=True)
 class Section:
-    """A row of the storyboard's table: id (also the partials' file name), heading, ramp stage, builder."""
+    """A row of the storyboard's table: id (also the partials' file name), heading, ramp stage, builder.
+
+    ``kinds`` are the kinds of workbook the section belongs to (as a ramp criterion's):
+    a pathway's poster has no 5Ps and a microsystem's no big room, so a section of the
+    other kind is neither drawn nor listed as missing. A section ``optional`` for a kind
+    is drawn when there is something to show, but the Flow roadmap (say) does not ask
+    for it, so its absence is not listed as "not recorded".
+    """
 
     id: str
     title: str
     stage: str
     build: Builder
+    kinds: frozenset[str] = BOTH
+    optional: frozenset[str] = frozenset()
+    """Kinds of workbook that need not have it: shown when written, never listed as not recorded."""
 
 
 # ---------------------------------------------------------------------------
@@ -250,6 +275,7 @@ def cycles(story: Story) -> CyclesSection | None:
 
 
 def measures(story: Story) -> MeasuresSection | None:
+<<<<<<< HEAD
     """Charts of every measure the team tracks, by type; those without a chart named with the reason."""
     aim_measures = [a.measure for a in story.facts.specific_aims]
     order = {"outcome": 0, "process": 1, "balancing": 2}
@@ -259,6 +285,14 @@ def measures(story: Story) -> MeasuresSection | None:
         return (order.get(m.type, 3), first, m.name.lower())
 
     chosen = sorted(story.wb.measures, key=rank)
+=======
+    """Charts of the specific aims' measures, then of the balancing measures."""
+    chosen = [story.measures[a.measure] for a in story.facts.specific_aims if a.measure in story.measures]
+    for m in story.wb.measures:
+        if m not in chosen and m.type == "balancing":
+            chosen.append(m)
+    chosen += pw.more_measures(story.wb, chosen)
+>>>>>>> main
     items = [measure_item(story.facts, m, story.figures, story.clip, "Measures", poster=True) for m in chosen]
     charted = tuple(i for i in items if i.chart)
     left_out = tuple(LeftOut(i.name, i.type, Prose(_why_not_charted(i.points))) for i in items if not i.chart)
@@ -367,13 +401,18 @@ def sustain(story: Story) -> SustainSection | None:
 
 # The storyboard's sections in the order of the ramp.
 SECTIONS: tuple[Section, ...] = (
-    Section("purpose", "Our purpose", "assess", purpose),
-    Section("fiveps", "What we found: the 5Ps", "assess", fiveps),
+    Section("purpose", "Our purpose", "assess", purpose, MICROSYSTEM),
+    Section("fiveps", "What we found: the 5Ps", "assess", fiveps, MICROSYSTEM),
+    Section("pathway", "The pathway and its hand-offs", "assess", pw.pathway, PATHWAY),
+    Section("big_room", "The big room", "assess", pw.big_room, PATHWAY),
+    Section("fivevs", "What we found: the 5Vs", "assess", pw.fivevs, PATHWAY),
+    Section("stories", "Patient stories", "assess", pw.stories, PATHWAY),
     Section("theme", "The theme we chose", "assess", theme),
     Section("global_aim", "Global aim", "diagnose", global_aim),
-    Section("process_map", "The process as it was", "diagnose", process_map),
+    Section("value_stream", "The value stream as it was", "diagnose", pw.value_stream, PATHWAY),
+    Section("process_map", "The process as it was", "diagnose", process_map, MICROSYSTEM),
     Section("specific_aims", "Specific aims", "diagnose", specific_aims),
-    Section("fishbone", "Causes", "diagnose", fishbone),
+    Section("fishbone", "Causes", "diagnose", fishbone, optional=PATHWAY),
     Section("change_ideas", "Change ideas", "treat", change_ideas),
     Section("cycles", "Tests of change (PDSA)", "treat", cycles),
     Section("measures", "Measures", "treat", measures),
@@ -388,21 +427,20 @@ def storyboard(wb: Workbook, today: dt.date, *, budget: float = 1.0) -> Report:
     shortened: list[str] = []
     head = header(wb, "storyboard")
     story = Story(wb, Facts(wb, today), Clip(budget, shortened))
+    where = "the big room is on the Flow roadmap" if wb.is_pathway else "the team is on the improvement ramp"
     story.figures.append(
-        RampFigure(
-            "ramp.svg",
-            Prose("Where the team is on the improvement ramp"),
-            tuple((s.title, s.state) for s in head.stages),
-        )
+        RampFigure("ramp.svg", Prose(f"Where {where}"), tuple((s.title, s.state) for s in head.stages))
     )
     placed: list[Placed] = []
     not_yet: list[NotYet] = []
     for row in SECTIONS:
+        if wb.kind not in row.kinds:
+            continue
         body = row.build(story)
         stage = STAGE_TITLES[row.stage]
         if body is not None:
             placed.append(Placed(row.id, Prose(row.title), stage, body))
-        else:
+        elif wb.kind not in row.optional:
             past = STAGES.index(row.stage) < story.stage_rank
             not_yet.append(NotYet(Prose(row.id), Prose(row.title), stage, missing=past))
     return Report(
