@@ -77,11 +77,8 @@ from microsys.spc.analysis import ChartError, analyse
 from microsys.spc.kinds import kind
 from microsys.spc.stats import median
 from microsys.workbook.loader import Workbook
-<<<<<<< HEAD
-from microsys.workbook.series import from_measure
-=======
 from microsys.workbook.pathwaylinks import LinkedState, linked_microsystems
->>>>>>> main
+from microsys.workbook.series import from_measure
 
 
 @dataclass
@@ -275,8 +272,11 @@ def cycles(story: Story) -> CyclesSection | None:
 
 
 def measures(story: Story) -> MeasuresSection | None:
-<<<<<<< HEAD
-    """Charts of every measure the team tracks, by type; those without a chart named with the reason."""
+    """Charts of every measure the team tracks, by type; those without a chart named with the reason.
+
+    A pathway's poster shows its aims' and balancing measures and a few more
+    (:func:`microsys.report.pathway.more_measures`); the others are named as left off.
+    """
     aim_measures = [a.measure for a in story.facts.specific_aims]
     order = {"outcome": 0, "process": 1, "balancing": 2}
 
@@ -284,18 +284,20 @@ def measures(story: Story) -> MeasuresSection | None:
         first = aim_measures.index(m.id) if m.id in aim_measures else len(aim_measures)
         return (order.get(m.type, 3), first, m.name.lower())
 
-    chosen = sorted(story.wb.measures, key=rank)
-=======
-    """Charts of the specific aims' measures, then of the balancing measures."""
-    chosen = [story.measures[a.measure] for a in story.facts.specific_aims if a.measure in story.measures]
-    for m in story.wb.measures:
-        if m not in chosen and m.type == "balancing":
-            chosen.append(m)
-    chosen += pw.more_measures(story.wb, chosen)
->>>>>>> main
+    chosen = list(story.wb.measures)
+    if story.wb.pathway is not None:
+        chosen = [story.measures[m] for m in aim_measures if m in story.measures]
+        chosen += [m for m in story.wb.measures if m not in chosen and m.type == "balancing"]
+        chosen += pw.more_measures(story.wb, chosen)
+    no_room = [m for m in story.wb.measures if m not in chosen]
+    chosen.sort(key=rank)
     items = [measure_item(story.facts, m, story.figures, story.clip, "Measures", poster=True) for m in chosen]
     charted = tuple(i for i in items if i.chart)
     left_out = tuple(LeftOut(i.name, i.type, Prose(_why_not_charted(i.points))) for i in items if not i.chart)
+    left_out += tuple(
+        LeftOut(Prose(m.name), Prose(m.type), Prose("no room on the poster: `microsys chart` draws it"))
+        for m in sorted(no_room, key=rank)
+    )
     return MeasuresSection(charted, left_out) if charted or left_out else None
 
 
