@@ -456,6 +456,76 @@ def new_self_assessment(wb: Workbook, *, date: dt.date, scale_max: int = 5) -> N
     )
 
 
+def new_driver_diagram(wb: Workbook, today: dt.date, *, diagram_id: str | None, aim: str | None) -> NewRecord:
+    """A driver diagram for an aim, its fishbone linked and the theme's change ideas listed to place."""
+    from microsys.schema.improvement import DriverDiagram
+
+    facts = Facts(wb, today)
+    aims = wb.aims
+    known = [a.id for a in aims.specific_aims] + [a.id for a in aims.global_aims] if aims else []
+    if aim is None:
+        # The first specific aim of the theme worked on (a driver diagram starts from a measurable
+        # aim), else its global aim.
+        ga = facts.global_aim
+        aim = next((a.id for a in facts.specific_aims), ga.id if ga else None)
+        if aim is None:
+            raise UsageError(
+                "there is no aim to draw a driver diagram for",
+                hint="write the global aim (and a specific aim) in aims.yaml first, or give --aim",
+            )
+    elif aim not in known:
+        guess = did_you_mean(aim, known)
+        if guess:
+            hint = f"did you mean `{guess}`?"
+        elif known:
+            hint = "aims in this workbook: " + ", ".join(known)
+        else:
+            hint = "write the aim in aims.yaml first"
+        raise UsageError(f"there is no aim `{aim}` in aims.yaml", hint=hint)
+    ga = aims.global_aim_of(aim) if aims else None
+    sa = next((a for a in (aims.specific_aims if aims else []) if a.id == aim), None)
+    aim_text = (sa.statement if sa else None) or (ga.process if ga else None)
+    theme = next((t for t in (wb.themes.themes if wb.themes else []) if ga and t.id == ga.theme), None)
+    if diagram_id is None:
+        diagram_id = slug_id(theme.title if theme else aim)
+    _check_id(diagram_id, "driver diagram")
+    fishbones = [fb for fb in wb.fishbones if ga is not None and fb.global_aim == ga.id] or [
+        fb for fb in wb.fishbones if fb.global_aim is None
+    ]
+    fishbone = fishbones[0] if fishbones else None
+    causes: list[str] = []
+    for category in fishbone.categories if fishbone else []:
+        for item in category.causes:
+            causes.extend([item] if isinstance(item, str) else [item.cause, *item.sub_causes])
+    ideas = [
+        i
+        for i in facts.change_ideas.values()
+        if i.status not in ("abandoned", "parked") and (theme is None or i.theme in (None, theme.id))
+    ]
+    text = _render(
+        "driver-diagram.yaml.j2",
+        {
+            "id": diagram_id,
+            "aim": aim,
+            "aim_text": aim_text,
+            "fishbone": fishbone.id if fishbone else None,
+            "today": today.isoformat(),
+            "ideas": ideas,
+            "causes": causes,
+        },
+    )
+    notes = ["write the drivers, then place the change ideas (listed at the end of the file) under them"]
+    rel = f"driver-diagrams/{diagram_id}.yaml"
+    return _new_file(wb, rel, text, DriverDiagram, diagram_id, notes)
+
+
+def slug_id(text: str) -> str:
+    """An id made from a title: ``Clinic flow`` -> ``clinic-flow``."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    ident = "-".join(words)[:48].strip("-")
+    return ident if ident[:1].isalpha() else f"d-{ident}" if ident else "drivers"
+
+
 def new_playbook(
     wb: Workbook, today: dt.date, *, entry_id: str, title: str, changes: Sequence[str]
 ) -> NewRecord:

@@ -180,6 +180,22 @@ MAP_STEP_WITHOUT_OWNER = Rule(
     'Until it is written the map is drawn with those steps in a lane headed "owner not '
     'written" (or, with no owner at all, without lanes).',
 )
+DRIVER_UNKNOWN_CAUSE = Rule(
+    "driver.unknown-cause",
+    ERROR,
+    "A driver diagram names a cause that is not on the fishbone.",
+    docs="A secondary driver's `causes:` are written as on the fishbone (a cause or a sub-cause), "
+    "so that the diagram shows which causes each driver answers. When the diagram names its "
+    "`fishbone:`, the causes are looked up there; otherwise on every fishbone of the workbook.",
+)
+DRIVER_OTHER_THEME = Rule(
+    "driver.other-theme",
+    WARNING,
+    "A driver diagram links a change idea of another theme, or a fishbone of another aim.",
+    docs="A driver diagram belongs to the theme of its aim. A change idea written for another "
+    "theme, or a fishbone drawn for another global aim, is usually a copy-paste slip; if the idea "
+    "really serves both, set its `theme:` to this one.",
+)
 VOTE_NEGATIVE = Rule("vote.negative", ERROR, "A negative vote count.")
 VOTE_TOO_MANY = Rule("vote.too-many", WARNING, "More votes counted than the voters had.")
 MEETING_FILE_NAME = Rule("meeting.file-name", WARNING, "A meeting file is not named by the meeting's date.")

@@ -247,7 +247,7 @@ def test_every_text_of_a_chart_lies_inside_it_and_the_plot_keeps_its_room(size: 
 
     report = storyboard(load_workbook(EXAMPLES / "sheffield-cf-clinic"), dt.date(2026, 11, 22))
     charts = [(f.series, f.analysis) for f in report.figures if isinstance(f, ChartFigure)]
-    assert len(charts) == 4  # every measure the team tracks
+    assert len(charts) == 3  # every measure the team tracks with enough values to judge
     for series, analysis in charts:
         fig = draw(series, analysis, width=size[0], height=size[1])
         fig.draw_without_rendering()  # as saving does: the legend's texts get their places

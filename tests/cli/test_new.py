@@ -250,3 +250,46 @@ def test_new_playbook_links_the_future_state_map_not_the_current_one(capsys, cf_
     )
     assert code == 0, out
     assert load(cf_clinic / "playbook" / "second.yaml")["process_map"] == "clinic-visit-future"
+
+
+def test_new_driver_diagram_starts_from_the_aim_with_its_fishbone_and_ideas_to_place(
+    capsys, cf_clinic: Path
+) -> None:
+    code, out, _ = call(capsys, "new", "driver-diagram", str(cf_clinic), "--id", "flow-v2", "--today", TODAY)
+    assert code == 0, out
+    assert "driver-diagrams/flow-v2.yaml" in out
+    text = (cf_clinic / "driver-diagrams" / "flow-v2.yaml").read_text(encoding="utf-8")
+    data = load(cf_clinic / "driver-diagrams" / "flow-v2.yaml")
+    # The theme's first specific aim and the fishbone of its global aim are linked.
+    assert data["aim"] == "SA1" and data["fishbone"] == "clinic-waits"
+    assert str(data["drawn_on"]) == TODAY
+    # The ideas still in play are listed to place; the abandoned one and other themes' are not.
+    assert "#   C1: Ten-minute pre-clinic huddle" in text and "#   C5: Staggered arrival" in text
+    assert "C2:" not in text and "C6:" not in text
+    assert "#   - bloods taken on the day" in text  # sub-causes too, to copy under a driver
+    clean(cf_clinic)
+    # Written as the comments suggest, the diagram is checked: a cause copied with a slip is found.
+    filled = text.replace('driver: "..."          #', "driver: Visits planned ahead #").replace(
+        "causes: []", "causes: [bloods taken on the morning]"
+    )
+    (cf_clinic / "driver-diagrams" / "flow-v2.yaml").write_text(filled, encoding="utf-8")
+    result = check_workbook(cf_clinic, today=__import__("datetime").date(2026, 11, 22), git=False)
+    assert [d.rule for d in result.diagnostics] == ["driver.unknown-cause"]
+    assert "did you mean `bloods taken on the day`" in (result.diagnostics[0].hint or "")
+
+
+def test_new_driver_diagram_refuses_an_existing_file_or_an_unknown_aim(capsys, cf_clinic: Path) -> None:
+    before = snapshot(cf_clinic)
+    code, _, err = call(capsys, "new", "driver-diagram", str(cf_clinic), "--today", TODAY)
+    # The default id comes from the theme (Clinic flow): the example already has that diagram.
+    assert code == 1 and "clinic-flow.yaml already exists" in err and "nothing was written" in err
+    code, _, err = call(capsys, "new", "driver-diagram", str(cf_clinic), "--aim", "SA3", "--id", "x")
+    assert code == 2 and "no aim `SA3`" in err and "did you mean `SA" in err
+    assert snapshot(cf_clinic) == before
+
+
+def test_new_driver_diagram_in_a_new_workbook_asks_for_an_aim_first(capsys, fresh: Path) -> None:
+    before = snapshot(fresh)
+    code, _, err = call(capsys, "new", "driver-diagram", str(fresh))
+    assert code == 2 and "no aim" in err and "aims.yaml" in err
+    assert snapshot(fresh) == before

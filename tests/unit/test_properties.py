@@ -67,3 +67,53 @@ def test_csv_values_round_trip(rows: list) -> None:
 def test_parser_never_raises_on_arbitrary_text(text: str) -> None:
     data, diags = parse_text(Path("x.yaml"), text)
     assert (data is None) == bool(diags)
+
+
+_LABEL = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=160)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    aim=_LABEL,
+    labels=st.lists(
+        st.tuples(_LABEL, st.lists(st.tuples(_LABEL, st.lists(_LABEL, max_size=3)), max_size=3)), max_size=3
+    ),
+)
+def test_every_driver_diagram_label_stays_inside_its_column(aim: str, labels: list) -> None:
+    """Whatever the team writes, each line of a driver diagram ends inside its own column."""
+    import re
+    from xml.sax.saxutils import unescape
+
+    from microsys.render.diagrams import drivers
+    from microsys.report.shapes import Idea, Primary, Secondary
+    from microsys.report.text import width
+
+    primary = [
+        Primary(
+            p, tuple(Secondary(s, tuple(Idea(f"C{i}", t) for i, t in enumerate(ideas))) for s, ideas in subs)
+        )
+        for p, subs in labels
+    ]
+    svg = drivers(aim, primary, "Driver diagram").svg
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    # Column right edges of a 460-unit drawing (see render/diagrams.py): aim, primary, secondary, ideas.
+    edges = [(0, 92), (106, 206), (220, 340), (354, 460)]
+    texts = re.findall(
+        r'<text x="([\d.]+)" y="[\d.]+" font-size="([\d.]+)"'
+        r'(?: text-anchor="start")?(?: font-weight="(\w+)")?[^>]*>([^<]*)</text>',
+        svg,
+    )
+    assert len(texts) == svg.count("<text ")  # every line is measured below
+    for x, size, bold, text in texts:
+        left = float(x)
+        col = next((c for c in edges if c[0] <= left < c[1]), None)
+        fixed = {"Aim", "Primary drivers", "Secondary drivers", "Change ideas"} | {
+            "adopted",
+            "being tested",
+            "not tested yet",
+            "dropped",  # the legend runs along the bottom
+        }
+        if col is None or text in fixed:
+            continue
+        line = unescape(text, {"&quot;": '"', "&apos;": "'"})
+        assert left + width(line, float(size), bold == "bold") <= col[1] + 0.5, (line, col)

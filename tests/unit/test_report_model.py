@@ -22,6 +22,8 @@ from microsys.report.model import (
     FIGURE_KINDS,
     ChartFigure,
     CyclesSection,
+    DriverFigure,
+    DriversSection,
     FivePsSection,
     LessonsSection,
     Prose,
@@ -88,7 +90,7 @@ def test_each_diagram_of_the_examples_is_drawn_as_svg() -> None:
     from microsys.render.figures import draw
 
     figures = [f for f in storyboard(load_workbook(CF), TODAY).figures if not isinstance(f, ChartFigure)]
-    assert {f.kind for f in figures} == {"ramp", "flowchart", "fishbone", "pareto"}
+    assert {f.kind for f in figures} == {"ramp", "flowchart", "fishbone", "pareto", "drivers"}
     for f in figures:
         svg, _ = draw(f)
         assert svg.startswith("<svg") and "</svg>" in svg, f.name
@@ -146,10 +148,11 @@ def test_the_cf_clinic_figures_are_named_by_what_they_show() -> None:
         "ramp.svg",
         "map-clinic-visit-2026.svg",
         "fishbone-clinic-waits.svg",
+        "drivers-clinic-flow.svg",
         "pareto.svg",
-        # Every measure the team tracks: outcome, process, balancing (aim measures first).
+        # Every measure the team tracks that can be judged: outcome, process, balancing (aim
+        # measures first); the adherence measure (6 values) is named as too few to judge.
         "chart-clinic-wait.svg",
-        "chart-inhaled-therapy-adherence.svg",
         "chart-seen-within-15.svg",
         "chart-clinic-overrun.svg",
     ]
@@ -174,6 +177,9 @@ def test_the_cf_clinic_playbook_has_a_chapter_with_its_measures_and_sdsa() -> No
     (chapter,) = report.body.chapters  # type: ignore[union-attr]
     assert chapter.title == "The CF clinic day" and chapter.review == "4 Mar 2027"
     assert chapter.figure == "steps-cf-clinic-day.svg"
+    # The entry standardises C1, C3 and C5: the driver diagram holding them says why.
+    assert chapter.drivers == "drivers-clinic-flow.svg"
+    assert chapter.drivers in [f.name for f in report.figures]
     assert [m.chart for m in chapter.measures] == [
         "chart-clinic-wait.svg",
         "chart-seen-within-15.svg",
@@ -189,6 +195,86 @@ def test_the_cf_clinic_summary_compares_the_latest_self_assessment_with_the_firs
     assert s.missing == ()  # type: ignore[union-attr]
     rating = s.self_assessment.ratings[0]  # type: ignore[union-attr]
     assert (rating.name, rating.score, rating.first) == ("Leadership", "3.9", "3.4")
+
+
+def test_the_cf_clinic_driver_diagram_links_aim_drivers_ideas_and_causes() -> None:
+    report = storyboard(load_workbook(CF), TODAY)
+    section = report.body.section("drivers")  # type: ignore[union-attr]
+    assert isinstance(section, DriversSection)
+    assert section.aim.startswith("Mean wait from check-in to first being seen will fall from 40 to 10")
+    assert [i.driver for i in section.items][:2] == [
+        "The whole team knows who is coming and what each patient needs",
+        "Results are ready before the visit",
+    ]
+    assert section.items[1].ideas == (
+        "C2 Blood tests at the GP surgery the week before clinic",
+        "C4 Clinic preparation list with results checked two days before",
+    )
+    assert section.items[0].causes[0] == "no plan for each patient before clinic starts"
+    assert section.items[-1].ideas == ()  # a driver nothing acts on yet: the gap shows
+    assert section.measures == ("Patients seen within 15 minutes of arrival",)
+    (figure,) = [f for f in report.figures if isinstance(f, DriverFigure)]
+    assert figure.name == section.figure and figure.most_lines == 12
+    assert [p.label for p in figure.primary] == [
+        "Each visit is planned before the patient arrives",
+        "Arrivals match the team's capacity",
+        "Staff move, not patients",
+    ]
+    statuses = {i.id: i.status for p in figure.primary for s in p.secondary for i in s.ideas}
+    assert statuses == {"C1": "adopted", "C2": "abandoned", "C4": "idea", "C5": "adopted", "C3": "adopted"}
+    # A poster cut to fit gives the diagram's labels fewer lines.
+    tight = storyboard(load_workbook(CF), TODAY, budget=0.5)
+    assert [f.most_lines for f in tight.figures if isinstance(f, DriverFigure)] == [3]
+
+
+def _cf_with_diagram(tmp_path: Path, text: str | None) -> Path:
+    root = tmp_path / "cf"
+    shutil.copytree(CF, root, ignore=NOT_SOURCE)
+    path = root / "driver-diagrams" / "clinic-flow.yaml"
+    if text is None:
+        path.unlink()
+    else:
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_a_driver_diagram_of_another_aim_or_still_empty_is_not_drawn(tmp_path: Path) -> None:
+    empty = "id: clinic-flow\naim: SA1\nprimary:\n  - driver: '...'\n    secondary:\n      - driver: '...'\n"
+    b = board(_cf_with_diagram(tmp_path / "a", empty))
+    assert b.section("drivers") is None
+    assert "drivers" in [n.id for n in b.not_yet if n.missing]  # Diagnose is past: it is missing
+    b = board(_cf_with_diagram(tmp_path / "b", None))
+    assert b.section("drivers") is None
+    other = "id: clinic-flow\naim: GA9\nprimary:\n  - driver: something\n"
+    assert board(_cf_with_diagram(tmp_path / "c", other)).section("drivers") is None
+
+
+def test_a_driver_diagram_of_the_global_aim_shows_its_process_and_primary_drivers_alone(
+    tmp_path: Path,
+) -> None:
+    text = "id: clinic-flow\naim: GA1\nprimary:\n  - driver: Fewer hand-offs\n"
+    section = board(_cf_with_diagram(tmp_path, text)).section("drivers")
+    assert isinstance(section, DriversSection)
+    assert section.aim == "Improve the flow of patients through the adult CF outpatient clinic"
+    assert [(i.primary, i.driver, i.ideas) for i in section.items] == [("Fewer hand-offs", "", ())]
+    assert section.measures == ()
+
+
+def test_the_driver_diagram_wraps_long_labels_and_keeps_its_text_at_least_9_units(tmp_path: Path) -> None:
+    from microsys.render.diagrams import drivers as draw_drivers
+    from microsys.report.shapes import Idea, Primary, Secondary
+
+    long = "a very long secondary driver " * 3
+    drawing = draw_drivers(
+        "aim",
+        [Primary("p", (Secondary(long.strip(), (Idea("C1", "x " * 80, "testing"),)),))],
+        "Driver diagram",
+        most_lines=6,
+    )
+    assert drawing.shortened == ["change idea `C1`"]  # 160 characters in a narrow box: cut, and said
+    words = re.findall(r">([^<]*)</text>", drawing.svg)
+    assert "a very long secondary" in " ".join(words) and "driver a very long" in " ".join(words)
+    assert min(float(x) for x in re.findall(r'font-size="([\d.]+)"', drawing.svg)) >= 9
 
 
 # --- Millbrook: a team in Diagnose ------------------------------------------------------
@@ -288,6 +374,7 @@ CODES = {
     "decision",
     "met",
     "figure",
+    "drivers",  # a playbook chapter's driver diagram: a figure's file name
     "chart",
     "logo",
     "order",

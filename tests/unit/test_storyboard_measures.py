@@ -61,7 +61,10 @@ def _add_measure(root: Path, mid: str, mtype: str, values: list[float]) -> None:
 
 
 def test_every_measure_is_charted_by_type_or_named_with_the_reason(cf: Path) -> None:
-    _add_measure(cf, "phone-calls", "process", [3.0, 4, 5])  # a process measure in no aim
+    _add_measure(
+        cf, "phone-calls", "process", [3.0, 4, 5, 6, 4, 3, 5, 6, 4, 5, 3]
+    )  # a process measure in no aim
+    _add_measure(cf, "few", "outcome", [3.0, 4, 5])
     _add_measure(cf, "one-value", "balancing", [7.0])
     _add_measure(cf, "no-values", "process", [])
     section = _board(cf).section("measures")
@@ -70,10 +73,20 @@ def test_every_measure_is_charted_by_type_or_named_with_the_reason(cf: Path) -> 
     assert types == sorted(types, key=["outcome", "process", "balancing"].index)
     assert "phone-calls" in [m.id for m in section.items]
     assert {(str(x.name), str(x.why)) for x in section.left_out} == {
-        ("Measure one-value", "1 value so far; a chart needs 2"),
+        ("Measure one-value", "1 value, too few to judge yet (10 needed)"),
         ("Measure no-values", "no values yet"),
+        ("Measure few", "3 values, too few to judge yet (10 needed)"),
+        (
+            "Median preventive inhaled therapy taken",
+            "6 values, too few to judge yet (10 needed)",
+        ),
     }
-    charted = {str(m.id) for m in section.items} | {"one-value", "no-values"}
+    charted = {str(m.id) for m in section.items} | {
+        "one-value",
+        "no-values",
+        "few",
+        "inhaled-therapy-adherence",
+    }
     assert charted == {m.stem for m in (cf / "measures").glob("*.yaml")}
 
 
@@ -83,10 +96,8 @@ def test_the_left_out_measures_are_named_in_every_format(cf: Path, tmp_path: Pat
         out = tmp_path / f"board.{fmt}"
         render_report(cf, fmt, out)
         text = out.read_text(encoding="utf-8")
-        assert (
-            "Not charted:" in text
-            and "Measure one-value (balancing, 1 value so far; a chart needs 2)" in text
-        )
+        assert "Not charted:" in text
+        assert "Measure one-value (balancing, 1 value, too few to judge yet" in text
 
 
 def test_now_has_its_unit_and_is_coloured_by_the_chart_signal_only(cf: Path, tmp_path: Path) -> None:
@@ -122,3 +133,17 @@ def test_a_pdsa_card_labels_its_results_and_the_comparison_with_the_prediction(
     md = tmp_path / "board.md"
     render_report(cf, "md", md)
     assert "| Predicted | Results | Against the prediction | Decision |" in md.read_text(encoding="utf-8")
+
+
+def test_results_and_the_comparison_share_one_texts_room_with_one_marker() -> None:
+    from microsys.report.common import Clip
+
+    shortened: list[str] = []
+    clip = Clip(1.0, shortened)
+    assert clip.pair("short", "also short", "short", "pdsa/P.yaml", "Cycles") == ("short", "also short")
+    a, b = clip.pair("results " * 40, "as predicted " * 40, "short", "pdsa/P.yaml", "Cycles")
+    assert len(a) + len(b) < 160 + 60 and a and b
+    assert "continued in the workbook" not in a and b.endswith("(continued in the workbook: pdsa/P.yaml)")
+    assert shortened == ["Cycles: pdsa/P.yaml"]
+    only, empty = clip.pair("results " * 40, "", "short", "pdsa/P.yaml", "Cycles")
+    assert only.endswith("(continued in the workbook: pdsa/P.yaml)") and empty == ""

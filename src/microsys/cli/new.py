@@ -215,6 +215,26 @@ def new_playbook(
     _create(folder, lambda wb: make(wb, date, entry_id=entry_id, title=title, changes=change))
 
 
+def new_driver_diagram(
+    folder: Path = _DIR,
+    diagram_id: str | None = typer.Option(
+        None, "--id", help="The diagram's id and file name (default: from the theme, e.g. clinic-flow)."
+    ),
+    aim: str | None = typer.Option(
+        None, "--aim", help="The aim it works towards, e.g. SA1 (default: the theme's first specific aim)."
+    ),
+    today: str | None = _TODAY,
+) -> None:
+    """Create a driver diagram for an aim: drivers to write, its fishbone linked, the change ideas listed.
+
+    Example: microsys new driver-diagram my-clinic --aim SA1
+    """
+    from microsys.creating import new_driver_diagram as make
+
+    date = parse_today(today)
+    _create(folder, lambda wb: make(wb, date, diagram_id=diagram_id, aim=aim))
+
+
 def new_self_assessment(
     folder: Path = _DIR,
     date: str | None = typer.Option(
@@ -235,8 +255,8 @@ def new_self_assessment(
 def register(app: typer.Typer) -> None:
     """Add the ``new`` group to the app."""
     group = typer.Typer(
-        help="Create the next record: pdsa, sdsa, measure, change, meeting, theme, playbook "
-        "or self-assessment.",
+        help="Create the next record: pdsa, sdsa, measure, change, meeting, theme, playbook, "
+        "self-assessment or driver-diagram.",
         no_args_is_help=True,
     )
     for name, fn in (
@@ -248,6 +268,7 @@ def register(app: typer.Typer) -> None:
         ("theme", new_theme),
         ("playbook", new_playbook),
         ("self-assessment", new_self_assessment),
+        ("driver-diagram", new_driver_diagram),
     ):
         add_command(group, name, fn)
     app.add_typer(group, name="new")

@@ -1,4 +1,4 @@
-"""Diagrams drawn from workbook data as SVG: process maps, fishbones, Pareto charts, the ramp.
+"""Diagrams drawn from workbook data as SVG: process maps, fishbones, driver diagrams, votes, the ramp.
 
 Plain SVG text, no drawing library: the same data always gives the same bytes, the
 text stays real text (searchable in PDF and HTML), and every label is wrapped to
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from microsys.report.shapes import Bar, Bone, Link, Node, Stop, StreamBox
+from microsys.report.shapes import Bar, Bone, Idea, Link, Node, Primary, Stop, StreamBox
 from microsys.report.text import clamp_lines, width, wrap
 
 FONT = "DejaVu Sans"
@@ -412,6 +412,217 @@ def fishbone(effect: str, bones: Sequence[Bone], title: str, *, width_units: flo
                         )
                 y += len(lines) * step + 4
     return Drawing(svg.document(width_units, total_h, title), shortened)
+
+
+# ---------------------------------------------------------------------------
+# Driver diagram
+
+# Change ideas are filled by where they are: the adopted ones stand out, the dropped ones fade.
+IDEA_STYLES = {
+    "adopted": (ACCENT, ACCENT, "#ffffff", "none"),
+    "testing": (ACCENT_LIGHT, ACCENT, INK, "none"),
+    "selected": (ACCENT_LIGHT, ACCENT, INK, "none"),
+    "idea": ("#ffffff", "#4a4a4a", INK, "none"),
+    "abandoned": ("#f2f2f2", "#9a9a9a", MUTED, "4 3"),
+    "parked": ("#f2f2f2", "#9a9a9a", MUTED, "4 3"),
+}
+IDEA_LEGEND = (
+    ("adopted", "adopted"),
+    ("testing", "being tested"),
+    ("idea", "not tested yet"),
+    ("abandoned", "dropped"),
+)
+LINK = "#7d8f9a"
+
+
+def drivers(
+    aim: str,
+    primary: Sequence[Primary],
+    title: str,
+    *,
+    most_lines: int = MAX_LABEL_LINES,
+    width_units: float = 460,
+) -> Drawing:
+    """A driver diagram read left to right: aim, primary drivers, secondary drivers, change ideas.
+
+    Every label is wrapped to its column (at most ``most_lines`` lines, cut ones listed); a
+    secondary driver that no change idea acts on yet shows an empty dashed box, the gap
+    in the team's theory. At 460 units across, 9-unit text prints at 7 pt or more in a
+    poster column 127 mm wide (A3 landscape, three columns).
+    """
+    svg = Svg()
+    shortened: list[str] = []
+    size, lh, pad, gap, row_gap = 9.0, 11.2, 5.0, 14.0, 6.0
+    widths = (92.0, 100.0, 120.0, width_units - 92 - 100 - 120 - 3 * gap)
+    xs = (0.0, widths[0] + gap, widths[0] + widths[1] + 2 * gap, widths[0] + widths[1] + widths[2] + 3 * gap)
+
+    def lines_of(text: str, col: int, what: str, bold: bool = False) -> list[str]:
+        lines, cut = clamp_lines(wrap(text, widths[col] - 2 * pad, size, bold), most_lines)
+        if cut:
+            shortened.append(what)
+        return lines
+
+    def box_h(lines: Sequence[str]) -> float:
+        return len(lines) * lh + 2 * pad - 2
+
+    top = 16.0
+    headers = ("Aim", "Primary drivers", "Secondary drivers", "Change ideas")
+    for col, head in enumerate(headers):
+        svg.add("text", head, x=xs[col], y=10, font_size=size, font_weight="bold", fill=MUTED)
+
+    # Rows: one per secondary driver (or per primary driver without any), ideas stacked in it.
+    y = top
+    placed: list[
+        tuple[
+            float,
+            float,
+            list[str],
+            list[tuple[float, float, list[str], float, list[tuple[float, float, list[str], Idea]]]],
+        ]
+    ] = []
+    for p_i, prim in enumerate(primary):
+        p_lines = lines_of(prim.label, 1, f"primary driver {p_i + 1}", bold=True)
+        start = y
+        seconds = []
+        for s_i, sec in enumerate(prim.secondary):
+            s_lines = lines_of(sec.label, 2, f"secondary driver {p_i + 1}.{s_i + 1}")
+            ideas = []
+            iy = y
+            for idea in sec.ideas:
+                i_lines = lines_of(f"{idea.id} {idea.title}".strip(), 3, f"change idea `{idea.id}`")
+                ideas.append((iy, box_h(i_lines), i_lines, idea))
+                iy += box_h(i_lines) + 4
+            ideas_h = iy - y - 4 if sec.ideas else box_h(["none yet"])
+            row_h = max(box_h(s_lines), ideas_h)
+            seconds.append((y, row_h, s_lines, box_h(s_lines), ideas))
+            y += row_h + row_gap
+        span = (y - row_gap - start) if prim.secondary else 0.0
+        if box_h(p_lines) > span:
+            y = start + box_h(p_lines) + row_gap
+            span = box_h(p_lines)
+        placed.append((start, span, p_lines, seconds))
+        y += row_gap  # a little more room between primary drivers
+    body_bottom = max(y - 2 * row_gap, top + 20)
+    aim_lines, cut = clamp_lines(wrap(aim, widths[0] - 2 * pad, size + 0.5, True), 14)
+    if cut:
+        shortened.append("the aim")
+    aim_h = len(aim_lines) * (lh + 0.5) + 2 * pad
+    body_bottom = max(body_bottom, top + aim_h)
+    aim_y = top + (body_bottom - top - aim_h) / 2
+
+    def link(x1: float, y1: float, x2: float, y2: float) -> None:
+        mid = x1 + gap / 2
+        points = f"{_n(x1)},{_n(y1)} {_n(mid)},{_n(y1)} {_n(mid)},{_n(y2)} {_n(x2)},{_n(y2)}"
+        svg.add("polyline", points=points, fill="none", stroke=LINK, stroke_width=1.1)
+
+    # The aim.
+    svg.add("rect", x=xs[0], y=aim_y, width=widths[0], height=aim_h, rx=4, fill=ACCENT, stroke=ACCENT)
+    svg.text_lines(
+        aim_lines,
+        xs[0] + pad,
+        aim_y + pad + size,
+        size + 0.5,
+        weight="bold",
+        color="#ffffff",
+        line_height=lh + 0.5,
+    )
+    aim_mid = aim_y + aim_h / 2
+    for start, span, p_lines, seconds in placed:
+        ph = box_h(p_lines)
+        py = start + (span - ph) / 2
+        link(xs[0] + widths[0], aim_mid, xs[1], py + ph / 2)
+        svg.add(
+            "rect",
+            x=xs[1],
+            y=py,
+            width=widths[1],
+            height=ph,
+            rx=3,
+            fill=ACCENT_LIGHT,
+            stroke=ACCENT,
+            stroke_width=1.1,
+        )
+        svg.text_lines(p_lines, xs[1] + pad, py + pad + size - 1, size, weight="bold", line_height=lh)
+        for sy, row_h, s_lines, sh, ideas in seconds:
+            s_top = sy + (row_h - sh) / 2
+            link(xs[1] + widths[1], py + ph / 2, xs[2], s_top + sh / 2)
+            svg.add(
+                "rect",
+                x=xs[2],
+                y=s_top,
+                width=widths[2],
+                height=sh,
+                rx=3,
+                fill="#ffffff",
+                stroke="#4a4a4a",
+                stroke_width=1,
+            )
+            svg.text_lines(s_lines, xs[2] + pad, s_top + pad + size - 1, size, line_height=lh)
+            if not ideas:
+                eh = box_h(["none yet"])
+                ey = sy + (row_h - eh) / 2
+                link(xs[2] + widths[2], s_top + sh / 2, xs[3], ey + eh / 2)
+                svg.add(
+                    "rect",
+                    x=xs[3],
+                    y=ey,
+                    width=widths[3],
+                    height=eh,
+                    rx=3,
+                    fill="none",
+                    stroke="#9a9a9a",
+                    stroke_width=1,
+                    stroke_dasharray="3 3",
+                )
+                svg.add(
+                    "text",
+                    "no change idea yet",
+                    x=xs[3] + pad,
+                    y=ey + pad + size - 1,
+                    font_size=size,
+                    fill=MUTED,
+                )
+                continue
+            offset = (row_h - (ideas[-1][0] + ideas[-1][1] - sy)) / 2
+            for iy, ih, i_lines, idea in ideas:
+                fill, stroke, ink, dash = IDEA_STYLES.get(idea.status, IDEA_STYLES["idea"])
+                link(xs[2] + widths[2], s_top + sh / 2, xs[3], iy + offset + ih / 2)
+                svg.add(
+                    "rect",
+                    x=xs[3],
+                    y=iy + offset,
+                    width=widths[3],
+                    height=ih,
+                    rx=3,
+                    fill=fill,
+                    stroke=stroke,
+                    stroke_width=1,
+                    stroke_dasharray=dash,
+                )
+                svg.text_lines(
+                    i_lines, xs[3] + pad, iy + offset + pad + size - 1, size, color=ink, line_height=lh
+                )
+
+    # Which change ideas are where.
+    legend_y = body_bottom + 16
+    x = 0.0
+    for status, words in IDEA_LEGEND:
+        fill, stroke, _, dash = IDEA_STYLES[status]
+        svg.add(
+            "rect",
+            x=x,
+            y=legend_y - 8,
+            width=10,
+            height=10,
+            rx=2,
+            fill=fill,
+            stroke=stroke,
+            stroke_width=1,
+            stroke_dasharray=dash,
+        )
+        svg.add("text", words, x=x + 14, y=legend_y + 1, font_size=size, fill=MUTED)
+        x += 14 + width(words, size) + 14
+    return Drawing(svg.document(width_units, legend_y + 6, title), shortened)
 
 
 # ---------------------------------------------------------------------------

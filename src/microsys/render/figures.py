@@ -26,6 +26,7 @@ from microsys._version import __version__
 from microsys.render import diagrams
 from microsys.report.model import (
     ChartFigure,
+    DriverFigure,
     FishboneFigure,
     FlowchartFigure,
     ParetoFigure,
@@ -220,6 +221,7 @@ DRAWERS: dict[type[Any], Callable[[Any], tuple[str, list[str]]]] = {
     ParetoFigure: lambda f: _drawing(diagrams.pareto(f.bars, f.title)),
     PathwayFigure: lambda f: _drawing(diagrams.pathway(f.stops, f.links, f.title)),
     ValueStreamFigure: lambda f: _drawing(diagrams.value_stream(f.steps, f.unit, f.title)),
+    DriverFigure: lambda f: _drawing(diagrams.drivers(f.aim, f.primary, f.title, most_lines=f.most_lines)),
 }
 
 

@@ -62,6 +62,29 @@ class Clip:
             return Prose(cut + f" (continued in the workbook: {where})")
         return Prose(cut)
 
+    def pair(
+        self, first: str | None, second: str | None, size: str, where: str, section: str
+    ) -> tuple[Prose, Prose]:
+        """Two texts shown together, sharing the room of one ``size`` text, with one marker at most.
+
+        Each keeps at least half the room (more when the other is shorter); the marker saying
+        where the rest is follows the last text that was cut.
+        """
+        a, b = " ".join((first or "").split()), " ".join((second or "").split())
+        limit = max(40, int(LIMITS[size] * self.budget))
+        if len(a) + len(b) <= limit:
+            return Prose(a), Prose(b)
+        room_a = max(limit // 2, limit - len(b))
+        cut_a, was_a = shorten(a, room_a) if a else ("", False)
+        cut_b, was_b = shorten(b, max(limit - len(cut_a), limit // 2)) if b else ("", False)
+        note = f"{section}: {where}"
+        if note not in self.shortened:
+            self.shortened.append(note)
+        marker = f" (continued in the workbook: {where})"
+        if b and (was_b or was_a):
+            return Prose(cut_a), Prose(cut_b + marker)
+        return Prose(cut_a + marker), Prose(cut_b)
+
 
 def one_line(text: str | None) -> Prose:
     """A text's words on one line."""

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
 
-from microsys.report.shapes import Bar, Bone, Link, Node, Stop, StreamBox
+from microsys.report.shapes import Bar, Bone, Link, Node, Primary, Stop, StreamBox
 
 if TYPE_CHECKING:
     from microsys.spc.analysis import Analysis
@@ -148,8 +148,30 @@ class ValueStreamFigure:
     steps: tuple[StreamBox, ...]
 
 
+
+@dataclass(frozen=True)
+class DriverFigure:
+    """A driver diagram: the aim, its primary and secondary drivers, the change ideas on each."""
+
+    kind: ClassVar[str] = "drivers"
+    name: str
+    title: Prose
+    aim: Prose
+    primary: tuple[Primary, ...]
+    # Most lines a driver or change idea may take (a safety net against a pasted essay):
+    # fewer when a poster's texts must be cut to fit.
+    most_lines: int = 12
+
+
 Figure = Union[  # noqa: UP007
-    ChartFigure, FlowchartFigure, FishboneFigure, ParetoFigure, RampFigure, PathwayFigure, ValueStreamFigure
+    ChartFigure,
+    FlowchartFigure,
+    FishboneFigure,
+    ParetoFigure,
+    RampFigure,
+    PathwayFigure,
+    ValueStreamFigure,
+    DriverFigure,
 ]
 FIGURE_KINDS: tuple[type[Any], ...] = (
     ChartFigure,
@@ -159,6 +181,7 @@ FIGURE_KINDS: tuple[type[Any], ...] = (
     RampFigure,
     PathwayFigure,
     ValueStreamFigure,
+    DriverFigure,
 )
 
 
@@ -340,6 +363,26 @@ class FishboneSection:
 
     effect: Prose
     figure: str
+
+
+@dataclass(frozen=True)
+class DriverItem:
+    """A secondary driver in words: under which primary driver, and the change ideas on it."""
+
+    primary: Prose
+    driver: Prose
+    ideas: tuple[Prose, ...]
+    causes: tuple[Prose, ...]
+
+
+@dataclass(frozen=True)
+class DriversSection:
+    """The driver diagram: the team's theory of how it will reach its aim, drawn and in words."""
+
+    aim: Prose
+    figure: str
+    items: tuple[DriverItem, ...]
+    measures: tuple[Prose, ...]
 
 
 @dataclass(frozen=True)
@@ -599,6 +642,7 @@ StorySection = Union[  # noqa: UP007
     ProcessMapSection,
     SpecificAimsSection,
     FishboneSection,
+    DriversSection,
     ChangeIdeasSection,
     CyclesSection,
     MeasuresSection,
@@ -700,6 +744,8 @@ class Chapter:
     roles: tuple[RoleItem, ...]
     steps: tuple[StepItem, ...]
     figure: str | None
+    # The driver diagram holding the changes it makes standard: why the standard is what it is.
+    drivers: str | None
     standard_work: Prose
     measures: tuple[MeasureItem, ...]
     sdsa: tuple[SdsaItem, ...]

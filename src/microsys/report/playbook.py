@@ -28,6 +28,7 @@ from microsys.report.model import (
     StepItem,
     prose,
 )
+from microsys.report.storyboard import driver_figure
 from microsys.schema.cycles import PlaybookEntry
 from microsys.workbook.loader import Workbook
 
@@ -50,6 +51,23 @@ def _chapter(facts: Facts, entry: PlaybookEntry, figures: list[Figure], clip: Cl
     maps = {pm.id: pm for pm in wb.process_maps}
     measures = {m.id: m for m in wb.measures}
     figure = None
+    drivers = None
+    # The driver diagram that holds the changes this entry makes standard: the theory it rests on.
+    diagram = next(
+        (
+            dd
+            for dd in sorted(
+                wb.driver_diagrams, key=lambda dd: (dd.drawn_on or dt.date.min, dd.id), reverse=True
+            )
+            if any(c in entry.changes for p in dd.primary for s in p.secondary for c in s.changes)
+        ),
+        None,
+    )
+    drawn = driver_figure(wb, diagram) if diagram else None
+    if drawn is not None:
+        drivers = drawn[0].name
+        if all(f.name != drivers for f in figures):
+            figures.append(drawn[0])
     pm = maps.get(entry.process_map or "")
     if pm and pm.steps:
         figure = f"steps-{slug(entry.id)}.svg"
@@ -72,6 +90,7 @@ def _chapter(facts: Facts, entry: PlaybookEntry, figures: list[Figure], clip: Cl
             for i, s in enumerate(entry.steps)
         ),
         figure=figure,
+        drivers=drivers,
         standard_work=Prose((entry.standard_work or "").strip()),
         measures=tuple(
             measure_item(facts, measures[mid], figures, clip, entry.title)

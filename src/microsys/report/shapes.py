@@ -1,4 +1,4 @@
-"""What the diagrams show, as plain data: flowchart nodes, fishbone bones, vote bars."""
+"""What the diagrams show, as plain data: flowchart nodes, fishbone bones, vote bars, drivers."""
 
 from __future__ import annotations
 
@@ -65,3 +65,28 @@ class StreamBox:
     waiting: float
     value_adding: bool
     hand_off: bool = False
+
+
+@dataclass(frozen=True)
+class Idea:
+    """A change idea on a driver diagram: its id, title and status (idea, testing, adopted ...)."""
+
+    id: str
+    title: str
+    status: str = "idea"
+
+
+@dataclass(frozen=True)
+class Secondary:
+    """A secondary driver and the change ideas that act on it."""
+
+    label: str
+    ideas: tuple[Idea, ...] = ()
+
+
+@dataclass(frozen=True)
+class Primary:
+    """A primary driver and the secondary drivers that move it."""
+
+    label: str
+    secondary: tuple[Secondary, ...] = ()

@@ -37,6 +37,9 @@ from microsys.report.model import (
     ChangeIdeasSection,
     CycleItem,
     CyclesSection,
+    DriverFigure,
+    DriverItem,
+    DriversSection,
     Figure,
     FishboneFigure,
     FishboneSection,
@@ -69,11 +72,11 @@ from microsys.report.model import (
     prose,
     prose_all,
 )
-from microsys.report.shapes import Bar
+from microsys.report.shapes import Bar, Idea, Primary, Secondary
 from microsys.schema.cycles import PDSA, SDSA
-from microsys.schema.improvement import GlobalAim, SpecificAim
+from microsys.schema.improvement import DriverDiagram, GlobalAim, SpecificAim
 from microsys.schema.measures import Measure
-from microsys.spc.analysis import ChartError, analyse
+from microsys.spc.analysis import MIN_RUNS_POINTS, ChartError, analyse
 from microsys.spc.kinds import kind
 from microsys.spc.stats import median
 from microsys.workbook.loader import Workbook
@@ -233,6 +236,71 @@ def fishbone(story: Story) -> FishboneSection | None:
     return FishboneSection(Prose(fb.effect), name)
 
 
+def drivers(story: Story) -> DriversSection | None:
+    """The driver diagram of the theme's aim: drawn, and in words for HTML and Markdown."""
+    diagram = theme_driver_diagram(story.wb, story.facts.global_aim)
+    if diagram is None:
+        return None
+    # A poster cut to fit its page gives each label fewer lines (the drawing lists what it cut).
+    most = 12 if story.clip.budget >= 1 else max(3, int(6 * story.clip.budget))
+    drawn = driver_figure(story.wb, diagram, most)
+    if drawn is None:
+        return None
+    figure, items, measures = drawn
+    story.figures.append(figure)
+    # A measure whose file has errors is left out, like everywhere else in the reports.
+    names = prose_all(story.measures[m].name for m in measures if m in story.measures)
+    return DriversSection(figure.aim, figure.name, items, names)
+
+
+def driver_figure(
+    wb: Workbook, diagram: DriverDiagram, most_lines: int = 12
+) -> tuple[DriverFigure, tuple[DriverItem, ...], list[str]] | None:
+    """A driver diagram's figure, its drivers in words and its measures' ids (None: no driver written).
+
+    Drivers still holding the template's `...` are left out.
+    """
+    aims = wb.aims
+    ga = aims.global_aim_of(diagram.aim) if aims else None
+    measure_by_id = {m.id: m for m in wb.measures}
+    aim = driver_aim_text(diagram, aims.specific_aims if aims else [], ga, measure_by_id)
+    ci = wb.change_ideas
+    known = {i.id: i for i in (ci.ideas if ci else [])}
+    primary: list[Primary] = []
+    items: list[DriverItem] = []
+    measures: list[str] = []
+    for p in diagram.primary:
+        if not filled(p.driver):
+            continue
+        measures += [m for m in p.measures if m not in measures]
+        seconds: list[Secondary] = []
+        for sec in p.secondary:
+            if not filled(sec.driver):
+                continue
+            ideas = tuple(
+                Idea(c, known[c].title if c in known else "", known[c].status if c in known else "idea")
+                for c in sec.changes
+            )
+            seconds.append(Secondary(sec.driver, ideas))
+            items.append(
+                DriverItem(
+                    Prose(p.driver),
+                    Prose(sec.driver),
+                    prose_all(f"{i.id} {i.title}".strip() for i in ideas),
+                    prose_all(sec.causes),
+                )
+            )
+            measures += [m for m in sec.measures if m not in measures]
+        if not seconds:  # a primary driver alone still has its row in words
+            items.append(DriverItem(Prose(p.driver), Prose(""), (), ()))
+        primary.append(Primary(p.driver, tuple(seconds)))
+    if not primary:
+        return None
+    name = f"drivers-{slug(diagram.id)}.svg"
+    figure = DriverFigure(name, Prose("Driver diagram"), Prose(aim), tuple(primary), most_lines)
+    return figure, tuple(items), measures
+
+
 def change_ideas(story: Story) -> ChangeIdeasSection | None:
     """The theme's change ideas, and the latest multi-vote among them."""
     ci = story.wb.change_ideas
@@ -291,9 +359,20 @@ def measures(story: Story) -> MeasuresSection | None:
         chosen += pw.more_measures(story.wb, chosen)
     no_room = [m for m in story.wb.measures if m not in chosen]
     chosen.sort(key=rank)
-    items = [measure_item(story.facts, m, story.figures, story.clip, "Measures", poster=True) for m in chosen]
+    # A poster has no room for a chart that cannot be judged yet: it is named, with why.
+    few = [m for m in chosen if story.facts.points_between(m.id) < MIN_RUNS_POINTS]
+    items = [
+        measure_item(story.facts, m, story.figures, story.clip, "Measures", poster=True)
+        for m in chosen
+        if m not in few
+    ]
     charted = tuple(i for i in items if i.chart)
-    left_out = tuple(LeftOut(i.name, i.type, Prose(_why_not_charted(i.points))) for i in items if not i.chart)
+    left_out = tuple(
+        LeftOut(Prose(m.name), Prose(m.type), Prose(_too_few(story.facts.points_between(m.id)))) for m in few
+    )
+    left_out += tuple(
+        LeftOut(i.name, i.type, Prose(_why_not_charted(i.points))) for i in items if not i.chart
+    )
     left_out += tuple(
         LeftOut(Prose(m.name), Prose(m.type), Prose("no room on the poster: `microsys chart` draws it"))
         for m in sorted(no_room, key=rank)
@@ -301,12 +380,15 @@ def measures(story: Story) -> MeasuresSection | None:
     return MeasuresSection(charted, left_out) if charted or left_out else None
 
 
-def _why_not_charted(points: int) -> str:
+def _too_few(points: int) -> str:
     if points == 0:
         return "no values yet"
-    if points == 1:
-        return "1 value so far; a chart needs 2"
-    return "its values cannot be charted yet: run `microsys check`"
+    values = "1 value" if points == 1 else f"{points} values"
+    return f"{values}, too few to judge yet ({MIN_RUNS_POINTS} needed)"
+
+
+def _why_not_charted(points: int) -> str:
+    return "its values cannot be charted: run `microsys check`"
 
 
 def results(story: Story) -> ResultsSection | None:
@@ -340,7 +422,8 @@ def results(story: Story) -> ResultsSection | None:
         return None
     counts = sorted({i.recent for i in items})
     last = " or ".join(str(c) for c in counts)
-    note = f"Now: the median of the last {last} values (the same that decides whether an aim is met)."
+    # The same recent median decides whether an aim is met.
+    note = f"Now: the median of the last {last} values."
     return ResultsSection(tuple(items), Prose(note))
 
 
@@ -415,6 +498,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("process_map", "The process as it was", "diagnose", process_map, MICROSYSTEM),
     Section("specific_aims", "Specific aims", "diagnose", specific_aims),
     Section("fishbone", "Causes", "diagnose", fishbone, optional=PATHWAY),
+    Section("drivers", "Driver diagram", "diagnose", drivers, optional=PATHWAY),
     Section("change_ideas", "Change ideas", "treat", change_ideas),
     Section("cycles", "Tests of change (PDSA)", "treat", cycles),
     Section("measures", "Measures", "treat", measures),
@@ -472,6 +556,31 @@ def global_aim_text(ga: GlobalAim) -> str:
     return text
 
 
+def theme_driver_diagram(wb: Workbook, ga: GlobalAim | None) -> DriverDiagram | None:
+    """The driver diagram of the global aim ``ga`` (through a specific aim or itself), the latest drawn."""
+    aims = wb.aims
+    diagrams = [
+        dd
+        for dd in wb.driver_diagrams
+        if ga is None or (aims is not None and (found := aims.global_aim_of(dd.aim)) and found.id == ga.id)
+    ]
+    if not diagrams:
+        return None
+    return max(diagrams, key=lambda dd: (dd.drawn_on or dt.date.min, dd.id))
+
+
+def driver_aim_text(
+    dd: DriverDiagram, specific: list[SpecificAim], ga: GlobalAim | None, measures: dict[str, Measure]
+) -> str:
+    """The aim at the root of a driver diagram: the specific aim's words, else the global aim's process."""
+    sa = next((a for a in specific if a.id == dd.aim), None)
+    if sa is not None:
+        return " ".join((sa.statement or specific_text(sa, measures)).split())
+    if dd.title:
+        return dd.title
+    return f"Improve {ga.process}" if ga is not None else dd.aim
+
+
 def specific_text(a: SpecificAim, measures: dict[str, Measure]) -> str:
     """A specific aim made from its numbers: measure, from, to, by."""
     m = measures.get(a.measure)
@@ -491,6 +600,7 @@ def _pdsa_item(c: PDSA, titles: dict[str, str], clip: Clip) -> CycleItem:
     where = f"pdsa/{c.id}.yaml"
     result = c.study.results if c.study else ""
     against = c.study.against_prediction if c.study else ""
+    result_text, against_text = clip.pair(result, against, "short", where, "Tests of change")
     return CycleItem(
         id=Prose(c.id),
         title=Prose(c.title or titles.get(c.change, c.change)),
@@ -498,9 +608,10 @@ def _pdsa_item(c: PDSA, titles: dict[str, str], clip: Clip) -> CycleItem:
         dates=cycle_dates(c),
         scale=prose(c.plan.scale if c.plan else ""),
         prediction=clip(c.prediction, "short", where, "Tests of change"),
-        result=clip(result, "short", where, "Tests of change"),
+        # Results and the comparison with the prediction share the room of one text.
+        result=result_text,
         decision=decision(c),
-        against=clip(against, "short", where, "Tests of change"),
+        against=against_text,
     )
 
 

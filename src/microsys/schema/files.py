@@ -13,7 +13,7 @@ from microsys.schema.base import Model
 from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
 from microsys.schema.fiveps import Patients, Patterns, Processes, Professionals, Purpose
 from microsys.schema.identity import Manifest, RampState
-from microsys.schema.improvement import Aims, ChangeIdeas, Fishbone, ProcessMap, Themes
+from microsys.schema.improvement import Aims, ChangeIdeas, DriverDiagram, Fishbone, ProcessMap, Themes
 from microsys.schema.measures import Measure
 from microsys.schema.meetings import Meeting, SelfAssessment
 from microsys.schema.pathway import (
@@ -74,6 +74,7 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("aims", "aims.yaml", Aims, "Global and specific aims", "diagnose"),
     FileKind("process_map", "process-maps/*.yaml", ProcessMap, "Process maps", "diagnose", True),
     FileKind("fishbone", "fishbones/*.yaml", Fishbone, "Fishbones", "diagnose", True),
+    FileKind("driver_diagram", "driver-diagrams/*.yaml", DriverDiagram, "Driver diagrams", "diagnose", True),
     FileKind("change_ideas", "change-ideas.yaml", ChangeIdeas, "Change ideas and multi-voting", "treat"),
     FileKind("measure", "measures/*.yaml", Measure, "Measures", "treat", True),
     FileKind("pdsa", "pdsa/*.yaml", PDSA, "PDSA cycles", "treat", True),

@@ -1,4 +1,4 @@
-"""Themes, aims, process maps, fishbones, change ideas and multi-voting."""
+"""Themes, aims, process maps, fishbones, driver diagrams, change ideas and multi-voting."""
 
 from __future__ import annotations
 
@@ -66,6 +66,16 @@ class Aims(Model):
         default_factory=list, description="Global aims, one per theme worked on."
     )
     specific_aims: list[SpecificAim] = Field(default_factory=list, description="Specific, measurable aims.")
+
+    def global_aim_of(self, ref: str) -> GlobalAim | None:
+        """The global aim ``ref`` names: itself, or the global aim a specific aim makes measurable."""
+        for ga in self.global_aims:
+            if ga.id == ref:
+                return ga
+        sa = next((a for a in self.specific_aims if a.id == ref), None)
+        if sa is None:
+            return None
+        return next((ga for ga in self.global_aims if ga.id == sa.global_aim), None)
 
 
 class Branch(Model):
@@ -156,6 +166,53 @@ class Fishbone(Model):
     global_aim: Id | None = Field(None, description="The global aim it belongs to.")
     drawn_on: Date | None = Field(None, description="When the team drew it.")
     categories: list[Category] = Field(default_factory=list, description="The bones, each with causes.")
+
+
+class SecondaryDriver(Model):
+    """A secondary driver: something in the system that moves a primary driver, and what acts on it."""
+
+    driver: str = Field(description="The driver in a few words, e.g. 'Results are ready before the visit'.")
+    changes: list[Id] = Field(
+        default_factory=list, description="Ids of the change ideas that act on this driver, e.g. `[C1, C4]`."
+    )
+    causes: list[str] = Field(
+        default_factory=list,
+        description="Causes from the fishbone this driver answers, written as on the fishbone.",
+    )
+    measures: list[Id] = Field(
+        default_factory=list, description="Process measures that show whether the driver moves."
+    )
+
+
+class PrimaryDriver(Model):
+    """A primary driver: one of the few big things that must change to reach the aim."""
+
+    driver: str = Field(description="The driver in a few words, e.g. 'Each visit is planned ahead'.")
+    measures: list[Id] = Field(
+        default_factory=list, description="Process measures that show whether the driver moves."
+    )
+    secondary: list[SecondaryDriver] = Field(
+        default_factory=list, description="The secondary drivers that move it, each with its change ideas."
+    )
+
+
+class DriverDiagram(Model):
+    """``driver-diagrams/<id>.yaml``: the theory of how the team will reach its aim.
+
+    The aim on the left; the primary drivers that must change to reach it; the
+    secondary drivers under each; the change ideas that act on each secondary driver.
+    """
+
+    id: Id = Field(description="Driver diagram id; the file name without `.yaml`.")
+    aim: Id = Field(description="The aim it works towards: a specific aim (`SA1`) or a global aim (`GA1`).")
+    title: str | None = Field(None, description="What the diagram is about, when the aim does not say it.")
+    fishbone: Id | None = Field(
+        None, description="The fishbone whose causes the drivers answer (its id in `fishbones/`)."
+    )
+    drawn_on: Date | None = Field(None, description="When the team drew it.")
+    primary: list[PrimaryDriver] = Field(
+        default_factory=list, description="The primary drivers, each with its secondary drivers."
+    )
 
 
 class ChangeIdea(Model):

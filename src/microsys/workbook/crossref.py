@@ -17,7 +17,7 @@ from microsys import rules
 from microsys.diagnostics import Diagnostic, PathPart
 from microsys.rules import Rule
 from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
-from microsys.schema.improvement import Aims, ChangeIdeas, Fishbone, ProcessMap, Themes
+from microsys.schema.improvement import Aims, ChangeIdeas, DriverDiagram, Fishbone, ProcessMap, Themes
 from microsys.schema.measures import Measure
 from microsys.schema.meetings import Meeting, SelfAssessment
 from microsys.schema.messages import did_you_mean
@@ -85,6 +85,8 @@ class _Target(NamedTuple):
 _TARGETS: dict[str, _Target] = {
     "theme": _Target("theme", "themes.yaml", "themes"),
     "global_aim": _Target("global aim", "aims.yaml", "aims"),
+    "aim": _Target("specific or global aim", "aims.yaml", "aims"),
+    "fishbone": _Target("fishbone", "fishbones/"),
     "change": _Target("change idea", "change-ideas.yaml", "change_ideas"),
     "measure": _Target("measure", "measures/"),
     "pdsa": _Target("PDSA cycle", "pdsa/"),
@@ -104,6 +106,8 @@ class _Index:
         self.ids: dict[str, set[str]] = {
             "theme": {t.id for t in themes.themes} if themes else set(),
             "global_aim": {a.id for a in aims.global_aims} if aims else set(),
+            "aim": {a.id for a in aims.global_aims} | {a.id for a in aims.specific_aims} if aims else set(),
+            "fishbone": {f.id for f in wb.fishbones},
             "change": {c.id for c in ideas.ideas} if ideas else set(),
             "measure": {m.id for m in wb.measures},
             "pdsa": {c.id for c in wb.pdsa_cycles},
@@ -113,6 +117,7 @@ class _Index:
         }
         self.titles: dict[str, dict[str, str]] = {
             "theme": {t.id: t.title for t in themes.themes} if themes else {},
+            "aim": {a.id: a.statement or "" for a in aims.specific_aims} if aims else {},
             "change": {c.id: c.title for c in ideas.ideas} if ideas else {},
             "measure": {m.id: m.name for m in wb.measures},
             "pdsa": {c.id: c.title or "" for c in wb.pdsa_cycles},
@@ -146,6 +151,7 @@ def check(wb: Workbook) -> list[Diagnostic]:
     out.extend(_unique_file_ids(wb))
     out.extend(_themes_and_aims(wb, idx))
     out.extend(_maps_and_fishbones(wb, idx))
+    out.extend(_driver_diagrams(wb, idx))
     out.extend(_changes(wb, idx))
     out.extend(_measures(wb))
     out.extend(_cycles(wb, idx))
@@ -182,6 +188,7 @@ def _unique_file_ids(wb: Workbook) -> Iterator[Diagnostic]:
         ("playbook", "playbook entry"),
         ("process_map", "process map"),
         ("fishbone", "fishbone"),
+        ("driver_diagram", "driver diagram"),
     ):
         seen: dict[str, SourceFile] = {}
         for sf, model in wb.records(key):
@@ -309,6 +316,90 @@ def _owners(sf: SourceFile, pm: ProcessMap) -> Iterator[Diagnostic]:
             f"the step `{pm.steps[i].id}` does not say who does it",
             hint,
         )
+
+
+def _words(text: str) -> str:
+    """A cause as compared: case and spacing do not matter."""
+    return " ".join(text.split()).casefold()
+
+
+def _causes(fishbones: Iterable[Fishbone]) -> dict[str, str]:
+    """Every cause and sub-cause of ``fishbones``, as compared -> as written."""
+    out: dict[str, str] = {}
+    for fb in fishbones:
+        for category in fb.categories:
+            for item in category.causes:
+                texts = [item] if isinstance(item, str) else [item.cause, *item.sub_causes]
+                for text in texts:
+                    out.setdefault(_words(text), " ".join(text.split()))
+    return out
+
+
+def _driver_diagrams(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
+    """Each driver diagram's links: its aim, fishbone, causes, change ideas and measures."""
+    aims = wb.aims
+    ideas = {c.id: c for c in (wb.change_ideas.ideas if wb.change_ideas else [])}
+    fishbones = {fb.id: fb for fb in wb.fishbones}
+    for sf, model in wb.records("driver_diagram"):
+        dd = cast(DriverDiagram, model)
+        yield from idx.ref(sf, ("aim",), dd.aim, "aim")
+        yield from idx.ref(sf, ("fishbone",), dd.fishbone, "fishbone")
+        ga = aims.global_aim_of(dd.aim) if aims else None
+        named = fishbones.get(dd.fishbone or "")
+        if named is not None and ga is not None and named.global_aim not in (None, ga.id):
+            yield finding(
+                sf,
+                ("fishbone",),
+                rules.DRIVER_OTHER_THEME,
+                f"the fishbone `{named.id}` was drawn for the global aim `{named.global_aim}`, "
+                f"but this diagram works towards `{ga.id}`",
+                f"name a fishbone of `{ga.id}`, or set `global_aim: {ga.id}` in the fishbone",
+            )
+        # Causes are looked up on the fishbone the diagram names, else on every fishbone.
+        if dd.fishbone is not None and named is None:
+            causes = None  # the unknown fishbone is reported above; its causes cannot be judged
+        else:
+            causes = _causes([named] if named is not None else fishbones.values())
+        for i, primary in enumerate(dd.primary):
+            for j, mid in enumerate(primary.measures):
+                yield from idx.ref(sf, ("primary", i, "measures", j), mid, "measure")
+            for k, secondary in enumerate(primary.secondary):
+                where: tuple[PathPart, ...] = ("primary", i, "secondary", k)
+                for j, mid in enumerate(secondary.measures):
+                    yield from idx.ref(sf, (*where, "measures", j), mid, "measure")
+                for j, cid in enumerate(secondary.changes):
+                    yield from idx.ref(sf, (*where, "changes", j), cid, "change")
+                    idea = ideas.get(cid)
+                    if idea is not None and ga is not None and idea.theme not in (None, ga.theme):
+                        yield finding(
+                            sf,
+                            (*where, "changes", j),
+                            rules.DRIVER_OTHER_THEME,
+                            f"the change idea `{cid}` is for the theme `{idea.theme}`, "
+                            f"but this diagram's aim `{dd.aim}` is for `{ga.theme}`",
+                            f"check the id; if the idea serves this theme, set `theme: {ga.theme}` "
+                            "for it in change-ideas.yaml",
+                        )
+                if causes is None:
+                    continue
+                for j, cause in enumerate(secondary.causes):
+                    if _words(cause) not in causes:
+                        yield _unknown_cause(sf, (*where, "causes", j), cause, causes, dd.fishbone)
+
+
+def _unknown_cause(
+    sf: SourceFile, where: Sequence[PathPart], cause: str, causes: Mapping[str, str], fishbone: str | None
+) -> Diagnostic:
+    on = f"the fishbone `{fishbone}`" if fishbone else "any fishbone"
+    near = did_you_mean(_words(cause), list(causes))
+    if near is not None:
+        hint = f"write it as on the fishbone: did you mean `{causes[near]}`?"
+    elif causes:
+        shown = "; ".join(f"`{c}`" for c in list(causes.values())[:6]) + (" ..." if len(causes) > 6 else "")
+        hint = f"copy the cause from the fishbone, e.g. {shown}"
+    else:
+        hint = "draw the fishbone first (fishbones/), or leave `causes:` out"
+    return finding(sf, where, rules.DRIVER_UNKNOWN_CAUSE, f"the cause `{cause}` is not on {on}", hint)
 
 
 def _changes(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
@@ -629,6 +720,8 @@ _REFERENCE_KEYS = {
     "after": "pdsa",
     "playbook": "playbook",
     "process_map": "process_map",
+    "aim": "aim",
+    "fishbone": "fishbone",
 }
 _SHOWN = re.compile(r"^`(.*)` is not a valid id$")
 

@@ -16,7 +16,7 @@ from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
 from microsys.schema.files import FileKind
 from microsys.schema.fiveps import Patients, Patterns, Processes, Professionals, Purpose
 from microsys.schema.identity import Manifest, RampState
-from microsys.schema.improvement import Aims, ChangeIdeas, Fishbone, ProcessMap, Themes
+from microsys.schema.improvement import Aims, ChangeIdeas, DriverDiagram, Fishbone, ProcessMap, Themes
 from microsys.schema.measures import DataPoint, Measure
 from microsys.schema.meetings import Meeting, SelfAssessment
 from microsys.schema.pathway import (
@@ -159,6 +159,11 @@ class Workbook:
     def fishbones(self) -> list[Fishbone]:
         """Every valid fishbone."""
         return self._many("fishbone", Fishbone)
+
+    @property
+    def driver_diagrams(self) -> list[DriverDiagram]:
+        """Every valid driver diagram."""
+        return self._many("driver_diagram", DriverDiagram)
 
     @property
     def measures(self) -> list[Measure]:
