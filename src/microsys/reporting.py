@@ -75,12 +75,13 @@ def plan(workbooks: Sequence[Path], options: Options) -> list[Task]:
     """Every (workbook, kind, format) to render, with its output path."""
     _check(options)
     single = len(workbooks) == 1 and len(options.kinds) == 1 and len(options.formats) == 1
+    folders = _folder_names(workbooks)
     tasks = [
         Task(
             root,
             kind,
             fmt,
-            _target(root, f"{_stem(root, kind)}.{fmt}", options.out, single, len(workbooks) > 1),
+            _target(root, f"{_stem(root, kind)}.{fmt}", options.out, single, folders.get(root)),
         )
         for root in workbooks
         for kind in options.kinds
@@ -104,14 +105,33 @@ def _check(options: Options) -> None:
         raise UsageError(f"`{options.size}` is not a paper size", hint="use a4, a3, a2, a1 or a0")
 
 
-def _target(root: Path, name: str, out: Path | None, single: bool, many_workbooks: bool) -> Path:
+def _folder_names(workbooks: Sequence[Path]) -> dict[Path, Path]:
+    """With several workbooks, the folder in ``--out`` for each: its path below their common folder.
+
+    Two workbooks with the same folder name (``sepsis/pathway`` and ``heart/pathway``) get
+    different folders, so one's reports never replace the other's.
+    """
+    if len(workbooks) < 2:
+        return {}
+    import os
+
+    resolved = {root: root.resolve() for root in workbooks}
+    try:
+        common = Path(os.path.commonpath([str(p) for p in resolved.values()]))
+    except ValueError:  # on different drives (Windows): fall back to the whole path
+        return {root: Path(*p.parts[1:]) for root, p in resolved.items()}
+    # A workbook that holds the others (the common folder itself) writes into --out directly.
+    return {root: p.relative_to(common) for root, p in resolved.items()}
+
+
+def _target(root: Path, name: str, out: Path | None, single: bool, folder: Path | None) -> Path:
     """Where one report goes: build/ in its workbook, the --out file, or a file in the --out folder."""
     if out is None:
         return root / "build" / name
     if single and out.suffix.lower() == Path(name).suffix:
         return out
-    if many_workbooks:
-        return out / root.name / name
+    if folder is not None:
+        return out / folder / name
     if out.suffix.lower() in (".pdf", ".html", ".md"):
         raise UsageError(
             f"--out {out} names one file, but several reports are made",
@@ -151,15 +171,20 @@ class Renderer:
         wb = self.workbook(task.workbook)
         notes = _broken(wb)
         report = BUILDERS[task.kind](wb, self.options.today)
+        if task.kind == "storyboard" and task.format != "pdf":
+            # HTML and Markdown have no page to fit: every text and list in full.
+            report = storyboard(wb, self.options.today, budget=None)
         if isinstance(report.body, Playbook) and not report.body.chapters:
             return Outcome(task, skipped=NO_PLAYBOOK)
         paper = self.options.size or DEFAULT_SIZE[task.kind]
         landscape = DEFAULT_LANDSCAPE[task.kind] if self.options.landscape is None else self.options.landscape
-        # A poster is one page: the renderer may build it again with shorter texts to fit.
+        # A poster is one page: the renderer may build it again with shorter texts to fit,
+        # and set it on a larger paper (saying so) when none was asked for.
+        grow = self.options.size is None
         refit = partial(_shorter_storyboard, wb, self.options.today) if task.kind == "storyboard" else None
         self._store = self._store or FigureStore()
         made = render(
-            Request(wb, report, task.format, task.target, Page(paper, landscape), refit), self._store
+            Request(wb, report, task.format, task.target, Page(paper, landscape, grow), refit), self._store
         )
         notes = (*notes, *made.notes)
         if made.overflow:

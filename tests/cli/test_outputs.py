@@ -214,7 +214,9 @@ def test_a_storyboard_that_spills_over_its_page_is_refused_unless_allowed(
         )
     poster = tmp_path / "poster.pdf"
     code, _, err = call(capsys, "report", str(cf_clinic), "--out", str(poster), "--today", TODAY)
-    assert code == 1 and "does not fit one A3 page" in err and "--size a2" in err
+    # Not even on the larger papers tried without --size: refused, naming them.
+    said = " ".join(err.split())
+    assert code == 1 and "does not fit one A3 page" in said and "nor does it fit on A2 or A1" in said
     assert "Tests of change" in err and "--allow-pages" in err
     assert not poster.exists()
     code, out, err = call(
@@ -222,6 +224,8 @@ def test_a_storyboard_that_spills_over_its_page_is_refused_unless_allowed(
     )
     assert code == 0, err
     assert "WARNING" in out and len(PdfReader(poster).pages) > 1
+    # Over pages of the paper a user would print it on.
+    assert {round(float(p.mediabox.width)) for p in PdfReader(poster).pages} == {1191}
 
 
 # --- a workbook's own templates are bounded and offline -------------------------------------------

@@ -34,12 +34,15 @@ def page_mm(path: Path) -> list[tuple[int, int]]:
     ]
 
 
-def test_storyboard_of_the_cf_clinic_is_one_a3_landscape_page_in_ramp_order(capsys, cf_clinic: Path) -> None:
+def test_storyboard_of_the_cf_clinic_is_one_legible_page_in_ramp_order(capsys, cf_clinic: Path) -> None:
+    # Its figures and text do not fit an A3 page at sizes people can read, nor an A2 one:
+    # without --size it goes on the paper it needs, and says so.
     code, out, err = call(capsys, "report", str(cf_clinic), "--today", TODAY)
     assert code == 0, err
     pdf = cf_clinic / "build" / "storyboard.pdf"
     assert f"wrote {pdf}" in out or ("wrote" in out and "storyboard.pdf" in out)
-    assert page_mm(pdf) == [(420, 297)]
+    assert page_mm(pdf) == [(841, 594)]
+    assert "set on A1: it does not fit one A3 page with text large enough to read" in " ".join(out.split())
     text = pdf_text(pdf)
     headings = [
         "Our purpose",
@@ -141,8 +144,7 @@ def test_the_playbook_has_contents_and_a_chapter_per_standardised_process(capsys
 @pytest.mark.parametrize(
     ("example", "size", "orientation", "expected"),
     [
-        # The CF clinic's full poster on the smallest paper: the hardest fit.
-        ("sheffield-cf-clinic", "a4", "--landscape", (297, 210)),
+        ("sheffield-cf-clinic", "a1", "--landscape", (841, 594)),
         ("millbrook-surgery", "a3", "--portrait", (297, 420)),
         ("millbrook-surgery", "a1", "--landscape", (841, 594)),
         ("millbrook-surgery", "a0", "--portrait", (841, 1189)),
@@ -168,6 +170,24 @@ def test_every_size_gives_one_page_of_that_size(
     )
     assert code == 0, err
     assert page_mm(out_file) == [expected]
+
+
+def test_a_poster_too_full_for_the_paper_asked_for_is_refused_or_set_over_pages(
+    capsys, cf_clinic: Path, tmp_path: Path
+) -> None:
+    # Never shrunk below what people can read: refused on the A4 asked for, nothing written...
+    out_file = tmp_path / "poster.pdf"
+    args = ("report", str(cf_clinic), "--size", "a4", "--out", str(out_file), "--today", TODAY)
+    code, _, err = call(capsys, *args)
+    assert code != 0 and not out_file.exists()
+    said = " ".join(err.split())
+    assert "does not fit one A4 page with text large enough to read (at least 9 pt)" in said, said
+    assert "nothing was written" in said and "--size a3 gives it more room" in said
+    # ...or, when asked, over several A4 pages with the warning.
+    code, out, err = call(capsys, *args, "--allow-pages")
+    assert code == 0, err
+    assert len(page_mm(out_file)) > 1 and set(page_mm(out_file)) == {(297, 210)}
+    assert "WARNING: the storyboard does not fit one A4 page" in " ".join(out.split())
 
 
 def test_output_is_byte_identical_run_after_run(capsys, cf_clinic: Path, tmp_path: Path) -> None:
@@ -259,6 +279,22 @@ def test_very_long_text_is_cut_with_a_marker_and_reported(capsys, millbrook: Pat
     assert "continued in the workbook: 5ps/purpose.yaml" in " ".join(pdf_text(pdf).split())
 
 
+def test_html_and_markdown_have_no_page_so_nothing_is_cut(capsys, millbrook: Path) -> None:
+    long = " ".join(f"Reception is overwhelmed at eight, day {i}." for i in range(120))
+    purpose = millbrook / "5ps" / "purpose.yaml"
+    text = purpose.read_text(encoding="utf-8")
+    purpose.write_text(
+        re.sub(r"(?ms)^statement:.*?(?=^\w)", lambda _: f"statement: {json.dumps(long)}\n", text),
+        encoding="utf-8",
+    )
+    code, out, err = call(capsys, "report", str(millbrook), "-f", "html", "-f", "md", "--today", TODAY)
+    assert code == 0, err
+    assert "shortened" not in out
+    for name in ("storyboard.html", "storyboard.md"):
+        written = " ".join((millbrook / "build" / name).read_text(encoding="utf-8").split())
+        assert "day 119." in written and "continued in the workbook" not in written, name
+
+
 def test_broken_files_are_left_out_and_said(capsys, cf_clinic: Path) -> None:
     (cf_clinic / "pdsa" / "PDSA-2.yaml").write_text("id: PDSA-2\nchange: [\n", encoding="utf-8")
     code, out, err = call(capsys, "report", str(cf_clinic), "-f", "md", "--today", TODAY)
@@ -275,6 +311,22 @@ def test_all_renders_every_workbook_under_a_folder(capsys, tmp_path: Path) -> No
     assert code == 0, err
     assert (repo / "sheffield-cf-clinic" / "build" / "5p-summary.md").is_file()
     assert (repo / "millbrook-surgery" / "build" / "5p-summary.md").is_file()
+
+
+def test_all_into_one_folder_keeps_workbooks_of_the_same_name_apart(capsys, tmp_path: Path) -> None:
+    """Two pathways both in a folder called ``pathway`` each get their own reports in --out."""
+    repo = tmp_path / "repo"
+    for name in ("sepsis-big-room", "heart-attack-journey"):
+        shutil.copytree(EXAMPLES / name, repo / name, ignore=NOT_SOURCE)
+    out = tmp_path / "out"
+    code, _, err = call(
+        capsys, "report", str(repo), "--all", "-k", "summary", "-f", "md", "--out", str(out), "--today", TODAY
+    )
+    assert code == 0, err
+    sepsis = out / "sepsis-big-room" / "pathway" / "5v-summary.md"
+    heart = out / "heart-attack-journey" / "pathway" / "5v-summary.md"
+    assert "Sepsis" in sepsis.read_text(encoding="utf-8")
+    assert "Heart attack" in heart.read_text(encoding="utf-8")
 
 
 def test_usage_mistakes_are_plain_errors(capsys, cf_clinic: Path, tmp_path: Path) -> None:

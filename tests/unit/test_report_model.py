@@ -197,6 +197,61 @@ def test_the_cf_clinic_summary_compares_the_latest_self_assessment_with_the_firs
     assert (rating.name, rating.score, rating.first) == ("Leadership", "3.9", "3.4")
 
 
+def test_a_score_and_its_unit_read_as_people_write_them() -> None:
+    s = summary(load_workbook(CF), TODAY).body
+    assert s.professionals.morale[0].score == "3.1 out of 5"  # type: ignore[union-attr]
+    assert s.patients.experience[0].score == "71%"  # type: ignore[union-attr]
+    fiveps = board(CF, budget=1.0).section("fiveps")
+    lines = [line for item in fiveps.items for line in item.lines]  # type: ignore[union-attr]
+    assert any(line.endswith(": 71%") for line in lines), lines
+
+
+def test_every_role_is_on_the_poster_or_named_as_shortened() -> None:
+    wb = load_workbook(CF)
+    report = storyboard(wb, TODAY)
+    fiveps = report.body.section("fiveps")  # type: ignore[union-attr]
+    professionals = next(i for i in fiveps.items if i.p == "Professionals")  # type: ignore[union-attr]
+    text = " ".join(professionals.lines)
+    roles = [r.role for r in wb.professionals.roles]  # type: ignore[union-attr]
+    assert "clinic receptionist" in roles
+    missing = [r for r in roles if r not in text]
+    assert missing == [] or "5Ps: 5ps/professionals.yaml" in report.shortened, missing
+    # On a tight budget the line is cut, and the cut is said.
+    tight = storyboard(wb, TODAY, budget=0.2)
+    assert "5Ps: 5ps/professionals.yaml" in tight.shortened
+
+
+def test_lists_longer_than_the_poster_shows_are_named_and_shown_in_full_without_a_page(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "cf"
+    shutil.copytree(CF, root, ignore=NOT_SOURCE)
+    patients = root / "5ps" / "patients.yaml"
+    quotes = "".join(f'  - "Quote number {i} from a patient"\n' for i in range(5))
+    text = patients.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^what_patients_say:\n(  - .*\n)+", lambda _: "what_patients_say:\n" + quotes, text)
+    patients.write_text(text, encoding="utf-8")
+    maps = root / "process-maps"
+    (maps / "second.yaml").write_text(
+        (maps / "clinic-visit-2026.yaml")
+        .read_text(encoding="utf-8")
+        .replace("id: clinic-visit-2026", "id: second"),
+        encoding="utf-8",
+    )
+    wb = load_workbook(root)
+    poster = storyboard(wb, TODAY)
+    assert any(s == "5Ps: 5ps/patients.yaml (the poster shows 1 of 5 quotes)" for s in poster.shortened), (
+        poster.shortened
+    )
+    assert any(s.startswith("The process as it was: process-maps/") for s in poster.shortened), (
+        poster.shortened
+    )
+    full = storyboard(wb, TODAY, budget=None)
+    items = full.body.section("fiveps").items  # type: ignore[union-attr]
+    assert len(next(i for i in items if i.p == "Patients").quotes) == 5
+    assert "continued in the workbook" not in json.dumps(full.data, default=str)
+
+
 def test_the_cf_clinic_driver_diagram_links_aim_drivers_ideas_and_causes() -> None:
     report = storyboard(load_workbook(CF), TODAY)
     section = report.body.section("drivers")  # type: ignore[union-attr]

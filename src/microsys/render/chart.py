@@ -239,7 +239,7 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
     ax.set_xlim(*ax.get_xlim())
     ax.set_ylim(*ax.get_ylim())
     _fit(fig, ax)
-    _labels(ax, series, analysis, pts)
+    labels = _labels(ax, series, analysis, pts)
     _phases(ax, fig, series, pts)
     rows = _annotations(ax, fig, series, brief=below)
     # Grow the figure for extra rows of cycle labels, the legend below and the notes,
@@ -253,7 +253,13 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
     if notes:
         fig.text(0.01, 0.005, "\n".join(notes), fontsize=7.5, color=MUTED, va="bottom", ha="left")
         reserve = ROW_INCHES * len(notes) + 0.08
-    _fit(fig, ax, bottom=reserve)
+    short = _fit(fig, ax, bottom=reserve)
+    if short > 0:  # a narrow chart's titles and label rows need more height than it has
+        fig.set_size_inches(width, height + extra + short / fig.dpi)
+        _fit(fig, ax, bottom=reserve)
+    for label in labels:  # placed again for the plot's final height
+        label.remove()
+    _labels(ax, series, analysis, pts)
     _icons(fig, icons, width)
     return fig
 
@@ -330,13 +336,15 @@ def _icons(fig: Any, icons: list[tuple[str, str]], width: float) -> None:
 _PAD = 0.06
 
 
-def _fit(fig: Any, ax: Any, bottom: float = 0.0) -> None:
+def _fit(fig: Any, ax: Any, bottom: float = 0.0) -> float:
     """Place the plot so that it and everything around it fill the figure, nothing cut.
 
     Ticks, titles, legend and labels are measured in one pass, where matplotlib's
     layout engines take several (drawing a chart is most of a report's time).
 
-    ``bottom`` is room (inches) kept free below, for the notes.
+    ``bottom`` is room (inches) kept free below, for the notes. Returns how much taller
+    (in pixels) the figure must be for the plot to keep its least height with nothing
+    running into anything else (0 when it fits).
     """
     renderer = fig.canvas.get_renderer()
     dpi = fig.dpi
@@ -349,13 +357,19 @@ def _fit(fig: Any, ax: Any, bottom: float = 0.0) -> None:
     box = ax.get_position().transformed(fig.transFigure)
     # As matplotlib's own layouts do: a title wider than the plot does not shrink it.
     tight = ax.get_tightbbox(renderer, for_layout_only=True)
+    # The subtitle's height (the plot's left title) is not always in that box: counted here
+    # (its height only), so that a subtitle of several lines pushes the plot down instead of
+    # running into the title.
+    titles = [t.get_window_extent(renderer).y1 for t in (ax.title, ax._left_title) if t.get_text()]
+    tight_top = float(max([tight.y1, *titles]))
     left = box.x0 - tight.x0 + pad
     right = tight.x1 - box.x1 + pad
     below = box.y0 - tight.y0 + pad + bottom * dpi
-    above = tight.y1 - box.y1 + top
+    above = tight_top - box.y1 + top
     width = max(fig_w - left - right, fig_w * 0.3)
     height = max(fig_h - below - above, fig_h * 0.3)
     ax.set_position((left / fig_w, below / fig_h, width / fig_w, height / fig_h))
+    return float(max(0.0, below + above + height - fig_h))
 
 
 def _edge_labels(series: Series, analysis: Analysis, pts: list[Point]) -> list[tuple[float, str, str]]:
@@ -374,11 +388,15 @@ def _edge_labels(series: Series, analysis: Analysis, pts: list[Point]) -> list[t
     return items
 
 
-def _labels(ax: Any, series: Series, analysis: Analysis, pts: list[Point]) -> None:
-    """Values of the last part's lines at the right edge, nudged apart so they never overlap."""
+def _labels(ax: Any, series: Series, analysis: Analysis, pts: list[Point]) -> list[Any]:
+    """Values of the last part's lines at the right edge, nudged apart so they never overlap.
+
+    Returns the labels: they are apart for the plot's height now, so a plot resized later
+    has them placed again.
+    """
     items = _edge_labels(series, analysis, pts)
     if not items:
-        return
+        return []
     x = _x(series, pts[-1].x)
     # Positions in points from the bottom of the axes, pushed apart by at least 10 points.
     y0, y1 = ax.get_ylim()
@@ -387,17 +405,21 @@ def _labels(ax: Any, series: Series, analysis: Analysis, pts: list[Point]) -> No
     shifted: list[float] = []
     for pos, *_ in placed:
         shifted.append(max(pos, shifted[-1] + 11) if shifted else pos)
+    made = []
     for (pos, v, text, color), new in zip(placed, shifted, strict=True):
-        ax.annotate(
-            text,
-            (x, v),
-            xytext=(6, new - pos),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-            color=color,
-            annotation_clip=False,
+        made.append(
+            ax.annotate(
+                text,
+                (x, v),
+                xytext=(6, new - pos),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                color=color,
+                annotation_clip=False,
+            )
         )
+    return made
 
 
 def _phases(ax: Any, fig: Any, series: Series, pts: list[Point]) -> None:

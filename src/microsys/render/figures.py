@@ -39,10 +39,14 @@ if TYPE_CHECKING:
     from microsys.report.model import Figure, Report
 
 _VIEWBOX = re.compile(rb'viewBox="\s*([-\d.]+)\s+([-\d.]+)\s+([\d.]+)\s+([\d.]+)\s*"')
-# Chart sizes in inches: a poster column's chart is drawn smaller, so its text is larger
-# once it is fitted to the column.
-CHART_SIZE = (7.4, 3.9)
-POSTER_CHART_SIZE = (5.4, 3.2)
+# Chart sizes in inches: no wider than the column they are printed in (an A4 page's text,
+# 170 mm; a poster's column, 127 mm at any ISO paper in its own units), so that their
+# smallest text (7 pt) is printed at least that large.
+CHART_SIZE = (6.6, 3.6)
+POSTER_CHART_SIZE = (4.9, 3.0)
+# Printed text smaller than this is not read on a wall or a desk (the figures' smallest).
+LEGIBLE_PT = 7.0
+_FONT_SIZE = re.compile(r'font-size(?:="|:\s*)([\d.]+)|font:\s*(?:[a-z]+\s+)*([\d.]+)px')
 
 
 @dataclass
@@ -52,6 +56,21 @@ class Drawn:
     svgs: dict[str, str] = field(default_factory=dict)
     ratios: dict[str, float] = field(default_factory=dict)
     shortened: list[str] = field(default_factory=list)
+
+
+def smallest_text(svg: str) -> float | None:
+    """The smallest font size in an SVG, in its own units (None when it has no text)."""
+    sizes = [float(a or b) for a, b in _FONT_SIZE.findall(svg) if (a or b)]
+    return min(sizes) if sizes else None
+
+
+def legible_width(svg: str) -> float:
+    """The narrowest a figure may be printed (in points) for its smallest text to be LEGIBLE_PT."""
+    m = _VIEWBOX.search(svg.encode())
+    small = smallest_text(svg)
+    if not m or not small:
+        return 0.0
+    return LEGIBLE_PT * float(m.group(3)) / small
 
 
 def ratio(svg: str) -> float:
@@ -215,14 +234,19 @@ class FigureStore:
 # Each kind of diagram and what draws it: (SVG, labels that had to be shortened).
 # Charts are not here: they are drawn in batches by the workers and cached (see Pending).
 DRAWERS: dict[type[Any], Callable[[Any], tuple[str, list[str]]]] = {
-    RampFigure: lambda f: (diagrams.ramp(f.stages, f.title), []),
-    FlowchartFigure: lambda f: _drawing(diagrams.flowchart(f.nodes, f.title)),
-    FishboneFigure: lambda f: _drawing(diagrams.fishbone(f.effect, f.bones, f.title)),
-    ParetoFigure: lambda f: _drawing(diagrams.pareto(f.bars, f.title)),
+    RampFigure: lambda f: (diagrams.ramp(f.stages, f.title, **_width(f)), []),
+    FlowchartFigure: lambda f: _drawing(diagrams.flowchart(f.nodes, f.title, **_width(f))),
+    FishboneFigure: lambda f: _drawing(diagrams.fishbone(f.effect, f.bones, f.title, **_width(f))),
+    ParetoFigure: lambda f: _drawing(diagrams.pareto(f.bars, f.title, **_width(f))),
     PathwayFigure: lambda f: _drawing(diagrams.pathway(f.stops, f.links, f.title)),
     ValueStreamFigure: lambda f: _drawing(diagrams.value_stream(f.steps, f.unit, f.title)),
     DriverFigure: lambda f: _drawing(diagrams.drivers(f.aim, f.primary, f.title, most_lines=f.most_lines)),
 }
+
+
+def _width(f: Any) -> dict[str, float]:
+    """The width a diagram is drawn for, when its figure says (else the drawer's own)."""
+    return {"width_units": f.width} if getattr(f, "width", 0.0) else {}
 
 
 def _drawing(drawing: diagrams.Drawing) -> tuple[str, list[str]]:

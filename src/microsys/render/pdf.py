@@ -9,13 +9,14 @@ texts cut (the report is built again with a smaller text budget), until it does.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
 from microsys.render.cache import cache_dir
-from microsys.render.figures import Drawn, FigureStore, ratio
+from microsys.render.figures import LEGIBLE_PT, Drawn, FigureStore, legible_width, ratio
 from microsys.render.fonts import Coverage, FontPlan, characters, family_name
 from microsys.render.fonts import plan as plan_fonts
 from microsys.render.typeset import UNIT, Job, job, logo_path, own_fonts
@@ -23,14 +24,33 @@ from microsys.report.model import Report
 from microsys.resources import templates_dir
 from microsys.workbook.loader import Workbook
 
-# Type scales tried, then text budgets, until a poster fits its page.
-FIT_SCALES = (1.3, 1.15, 1.0, 0.93, 0.86, 0.8, 0.74, 0.68)
-FIT_BUDGETS = (1.0, 0.6, 0.35, 0.2)
+# What people can read: the storyboard's content text is CONTENT_PT times its type unit
+# (see story.typ), and it is never printed under BODY_MIN_PT; figures are never printed so
+# small that their text is under figures.LEGIBLE_PT (see fig() in story.typ).
+BODY_MIN_PT = 9.0
+CONTENT_PT = 9.5
+# Type scales tried, largest first: a short poster's text grows at most 10%, a long one's
+# shrinks only down to the legible floor of its paper (see scales()).
+SCALES = (1.1, 1.05, 1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5)
+# Text budgets tried, most text first: a short poster shows more of each list and text
+# (1.6), a long one less. The paper asked for tries all but the last before a larger one.
+FIT_BUDGETS = (1.6, 1.0, 0.6, 0.35, 0.2)
+FIRST_BUDGETS = FIT_BUDGETS[:-1]
 _SHOWN_PLACES = 6
 # Sections named as the ones to shorten when a storyboard spills over its page.
 _LONGEST_SHOWN = 3
 # Paper sizes from smallest to largest: the next one gives a spilling poster more room.
 SIZES = ("a4", "a3", "a2", "a1", "a0")
+# A poster is set on at most this many sizes larger than the default before it is refused.
+LARGER_PAPERS = 2
+PAPER_MM = {"a4": (210, 297), "a3": (297, 420), "a2": (420, 594), "a1": (594, 841), "a0": (841, 1189)}
+# The storyboard's margins and column gap in mm at A3 (times the paper's unit elsewhere).
+MARGIN_MM = {"x": 11.0, "top": 10.0, "bottom": 13.0}
+GUTTER_MM = 8.0
+# The narrowest column a poster's figures print legibly in (they are drawn for it): a
+# larger paper, whose text is no larger than it need be, gets more columns, not wider ones.
+COLUMN_MM = 127.0
+_PT_PER_MM = 72 / 25.4
 
 # A report built again with a smaller text budget, to fit its page.
 Refit = Callable[[float], Report]
@@ -38,10 +58,11 @@ Refit = Callable[[float], Report]
 
 @dataclass(frozen=True)
 class Page:
-    """The paper a report is set on."""
+    """The paper a report is set on; ``grow``: a poster may go on a larger paper to stay legible."""
 
     paper: str
     landscape: bool
+    grow: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,16 +76,36 @@ class Typeset:
     """Why a poster is more than one page, in plain words (None when it fits)."""
 
 
-def layout(page: Page, scale: float, budget: float = 1.0) -> dict[str, Any]:
+def scales(paper: str) -> tuple[float, ...]:
+    """The type scales a poster on ``paper`` may be set at, largest first, none below the legible floor."""
+    least = math.ceil(BODY_MIN_PT / (CONTENT_PT * UNIT[paper]) * 1000) / 1000
+    return (*(s for s in SCALES if s > least), least)
+
+
+def columns(page: Page) -> int:
+    """How many columns a poster has: as many COLUMN_MM wide as the paper holds (at least 2 or 3)."""
+    unit = UNIT[page.paper]
+    short, long = PAPER_MM[page.paper]
+    width = long if page.landscape else short
+    room = width - 2 * MARGIN_MM["x"] * unit + GUTTER_MM * unit
+    return max(3 if page.landscape else 2, int(room // (COLUMN_MM + GUTTER_MM * unit)))
+
+
+def layout(page: Page, scale: float, budget: float = 1.0, breaks: Sequence[str] = ()) -> dict[str, Any]:
     """What the templates need to know about the page: paper, orientation, type scale, columns."""
+    unit = UNIT[page.paper]
     return {
         "paper": page.paper,
         "landscape": page.landscape,
-        "unit": UNIT[page.paper],
+        "unit": unit,
         "scale": scale,
-        "columns": 3 if page.landscape else 2,
+        "columns": columns(page),
         # With less room for text, figures give up some height too.
         "figures": round(0.5 + 0.5 * budget, 3),
+        "margin": {k: round(v * unit, 3) for k, v in MARGIN_MM.items()},
+        "gutter": round(GUTTER_MM * unit, 3),
+        # The sections that start a new column (to spread a short poster over every column).
+        "breaks": list(breaks),
     }
 
 
@@ -76,21 +117,35 @@ def pdf(wb: Workbook, report: Report, page: Page, store: FigureStore, refit: Ref
     with job(f"{report.template}.typ", wb.root, templates_dir() / "report", svgs, fonts.fallback) as j:
         if pending is not None:
             if pending.busy:  # typst loads its fonts and templates while the charts are drawn
-                j.warm(_data(wb, report, page, {n: ratio(svg) for n, svg in svgs.items()}, 1.0, 1.0))
+                j.warm(_data(wb, report, page, _figures(svgs), 1.0, 1.0))
             j.figures(store.finish(wb.root, report, pending).svgs)
         drawn = store.drawn(wb.root, report)
         if refit is None:
-            made, _ = j.compile(_data(wb, report, page, drawn.ratios, 1.0, 1.0))
+            made, _ = j.compile(_data(wb, report, page, _figures(drawn.svgs), 1.0, 1.0))
             return Typeset(made, (*report.shortened, *drawn.shortened), tuple(notes))
-        report, scale, made, pages = _fit(j, wb, report, page, drawn, refit)
-    if scale != 1.0:
-        notes.append(f"text set at {round(scale * 100)}% of its usual size to fill one page")
-    overflow = overflow_message(report, pages, page.paper) if pages > 1 else None
+        fitted = Fitter(j, wb, drawn, refit).fit(report, page)
+    report, scale, made, pages, paper = fitted
+    if paper != page.paper:
+        notes.append(
+            f"set on {paper.upper()}: it does not fit one {page.paper.upper()} page with text large enough "
+            f"to read (at least {BODY_MIN_PT:g} pt, charts {LEGIBLE_PT:g} pt); "
+            f"--size {page.paper} --allow-pages sets it over several {page.paper.upper()} pages instead"
+        )
+    if scale != 1.0 and pages == 1:
+        body = CONTENT_PT * UNIT[paper] * scale
+        notes.append(f"text set at {round(scale * 100)}% of its usual size (body text {body:.1f} pt)")
+    larger = (
+        [] if paper != page.paper or not page.grow else list(SIZES[SIZES.index(paper) + 1 :][:LARGER_PAPERS])
+    )
+    overflow = overflow_message(report, pages, paper, larger) if pages > 1 else None
     return Typeset(made, (*report.shortened, *drawn.shortened), tuple(notes), overflow)
 
 
-def overflow_message(report: Report, pages: int, paper: str) -> str:
-    """Plain words for a storyboard too long for one page: its longest sections and a larger paper."""
+def overflow_message(report: Report, pages: int, paper: str, tried: Sequence[str] = ()) -> str:
+    """Plain words for a storyboard too long for one page: its longest sections and a larger paper.
+
+    ``tried``: the larger papers it was tried on too (none then is suggested).
+    """
     sections = report.data.get("sections", {})
     weights = sorted(
         ((len(json.dumps(section, ensure_ascii=False, default=str)), section.get("heading", sid))
@@ -98,45 +153,165 @@ def overflow_message(report: Report, pages: int, paper: str) -> str:
         reverse=True,
     )  # fmt: skip
     longest = ", ".join(str(heading) for _, heading in weights[:_LONGEST_SHOWN])
-    larger = SIZES[SIZES.index(paper) + 1] if paper in SIZES[:-1] else None
+    larger = SIZES[SIZES.index(paper) + 1] if paper in SIZES[:-1] and not tried else None
     return (
-        f"the storyboard does not fit one {paper.upper()} page even with shortened texts ({pages} pages)"
+        f"the storyboard does not fit one {paper.upper()} page with text large enough to read "
+        f"(at least {BODY_MIN_PT:g} pt), even with shortened texts ({pages} pages)"
         + (f"; the longest sections are {longest}" if longest else "")
         + (f"; --size {larger} gives it more room" if larger else "")
+        + (f"; nor does it fit on {' or '.join(p.upper() for p in tried)}" if tried else "")
     )
 
 
+def _figures(svgs: dict[str, str]) -> dict[str, dict[str, float]]:
+    """What the templates know of each figure: its height/width ratio and its legible width (pt)."""
+    return {n: {"ratio": ratio(svg), "legible": round(legible_width(svg), 2)} for n, svg in svgs.items()}
+
+
 def _data(
-    wb: Workbook, report: Report, page: Page, ratios: dict[str, float], scale: float, budget: float
+    wb: Workbook,
+    report: Report,
+    page: Page,
+    figures: dict[str, dict[str, float]],
+    scale: float,
+    budget: float,
+    breaks: Sequence[str] = (),
 ) -> dict[str, Any]:
     data = report.data
-    data["figures"] = {name: {"ratio": r} for name, r in ratios.items()}
+    data["figures"] = figures
     data["logo"] = logo_path(wb.root)
-    data["layout"] = layout(page, scale, budget)
+    data["layout"] = layout(page, scale, budget, breaks)
     return data
 
 
-def _fit(
-    j: Job, wb: Workbook, report: Report, page: Page, drawn: Drawn, refit: Refit
-) -> tuple[Report, float, bytes, int]:
-    """The largest text, then the longest texts, that fit one page: (report, scale, pdf, pages)."""
-    for budget in FIT_BUDGETS:
-        if budget != 1.0:
-            report = refit(budget)
-        scale, made, pages = largest_fit(partial(_compile, j, wb, report, page, drawn, budget))
-        if pages == 1:
-            break
-    return report, scale, made, pages
+Fitted = tuple[Report, float, bytes, int, str]
 
 
-def _compile(
-    j: Job, wb: Workbook, report: Report, page: Page, drawn: Drawn, budget: float, scale: float
-) -> tuple[bytes, int]:
-    return j.compile(_data(wb, report, page, drawn.ratios, scale, budget))
+@dataclass
+class Fitter:
+    """Finds the layout of a poster: paper, text budget, type scale, and the columns' height."""
+
+    j: Job
+    wb: Workbook
+    drawn: Drawn
+    refit: Refit
+
+    def fit(self, report: Report, page: Page) -> Fitted:
+        """The largest legible text on one page: (report, scale, pdf, pages, paper).
+
+        On the paper asked for, then (when ``page.grow``) on larger ones; on each, the full
+        texts first, then shorter ones. When nothing fits, the last try (several pages).
+        """
+        budgets: dict[float, Report] = {1.0: report}
+        papers = [page.paper]
+        if page.grow and page.paper in SIZES:
+            papers += list(SIZES[SIZES.index(page.paper) + 1 :][:LARGER_PAPERS])
+        tries = [
+            (p, b)
+            for p in papers
+            for b in (FIRST_BUDGETS if p == page.paper and len(papers) > 1 else FIT_BUDGETS)
+        ]
+        result: Fitted | None = None
+        for paper, budget in tries:
+            if budget not in budgets:
+                budgets[budget] = self.refit(budget)
+            at = replace(page, paper=paper)
+            scale, made, pages = largest_fit(
+                partial(self._compile, budgets[budget], at, budget), scales(paper)
+            )
+            result = (budgets[budget], scale, made, pages, paper)
+            if pages == 1 and self._legible_figures():
+                return self._balance(result, at, budget)
+        assert result is not None
+        if len(papers) > 1:
+            # Fits no paper: set over pages of the paper asked for, at its smallest legible text.
+            least = FIT_BUDGETS[-1]
+            scale = scales(page.paper)[-1]
+            made, pages = self._compile(budgets[least], page, least, scale)
+            result = (budgets[least], scale, made, pages, page.paper)
+        return result
+
+    def _compile(
+        self, report: Report, page: Page, budget: float, scale: float, breaks: Sequence[str] = ()
+    ) -> tuple[bytes, int]:
+        return self.j.compile(_data(self.wb, report, page, _figures(self.drawn.svgs), scale, budget, breaks))
+
+    def _legible_figures(self) -> bool:
+        """Whether every figure of the last compile is printed wide enough for its text to be read."""
+        widths = self.j.query("<figure-width>")
+        for placed in widths or []:
+            svg = self.drawn.svgs.get(placed["name"], "")
+            if placed["width"] + 0.5 < legible_width(svg):
+                return False
+        return True
+
+    def _balance(self, fitted: Fitted, page: Page, budget: float) -> Fitted:
+        """A poster that leaves whole columns empty, spread over all of them (same scale, one page).
+
+        Each section's height is read from where it ends; the sections are shared out over
+        the columns in order so that the tallest column is as short as can be, and each
+        column after the first starts with a column break.
+        """
+        report, scale, _, _, paper = fitted
+        cols = columns(page)
+        placed, top = self._places(page, paper), self.j.query("<flow-top>")
+        if not top or not placed or placed[-1][0] == cols - 1:
+            return fitted
+        y0 = float(top[0])
+        heights, last = [], (0, y0)
+        for col, y in placed:
+            heights.append(y - (last[1] if col == last[0] else y0))
+            last = (col, y)
+        order = list(report.data.get("order", []))
+        starts = _share(heights, cols)
+        breaks = [order[i] for i in starts if i < len(order)]
+        made_again, n = self._compile(report, page, budget, scale, breaks)
+        now = self._places(page, paper)
+        if n != 1 or not now or now != sorted(now):
+            return fitted
+        return (report, scale, made_again, 1, paper)
+
+    def _places(self, page: Page, paper: str) -> list[tuple[int, float]] | None:
+        """Where each section of the last compile ends: (column, y in points from the top)."""
+        found = self.j.query("<flow-at>")
+        if not found:
+            return None
+        cols, unit = columns(page), UNIT[paper]
+        width_mm = PAPER_MM[paper][1] if page.landscape else PAPER_MM[paper][0]
+        margin, gutter = MARGIN_MM["x"] * unit * _PT_PER_MM, GUTTER_MM * unit * _PT_PER_MM
+        column = (width_mm * _PT_PER_MM - 2 * margin - (cols - 1) * gutter) / cols
+        return [
+            (min(int((float(p["x"]) - margin + gutter / 2) // (column + gutter)), cols - 1), float(p["y"]))
+            for p in found
+        ]
 
 
-def largest_fit(compile_at: Callable[[float], tuple[bytes, int]]) -> tuple[float, bytes, int]:
-    """The largest of FIT_SCALES whose poster is one page, found by bisection (fewer compiles).
+def _share(heights: Sequence[float], columns: int) -> list[int]:
+    """Where to start each column after the first so the tallest is as short as can be (indexes)."""
+
+    def starts(cap: float) -> list[int] | None:
+        out, used = [], 0.0
+        for i, h in enumerate(heights):
+            if used and used + h > cap:
+                out.append(i)
+                used = 0.0
+            used += h
+        return out if len(out) < columns else None
+
+    low, high = max(heights, default=0.0), sum(heights)
+    for _ in range(30):
+        mid = (low + high) / 2
+        if starts(mid) is None:
+            low = mid
+        else:
+            high = mid
+    return starts(high) or []
+
+
+def largest_fit(
+    compile_at: Callable[[float], tuple[bytes, int]], tried: Sequence[float] = SCALES
+) -> tuple[float, bytes, int]:
+    """The largest of ``tried`` whose poster is one page, found by bisection (fewer compiles).
 
     Returns (scale, pdf, pages); when none fits, the smallest scale's result.
     """
@@ -144,19 +319,19 @@ def largest_fit(compile_at: Callable[[float], tuple[bytes, int]]) -> tuple[float
 
     def fits(i: int) -> bool:
         if i not in results:
-            results[i] = compile_at(FIT_SCALES[i])
+            results[i] = compile_at(tried[i])
         return results[i][1] == 1
 
-    lo, hi = 0, len(FIT_SCALES) - 1  # scales go from largest to smallest
+    lo, hi = 0, len(tried) - 1  # scales go from largest to smallest
     if not fits(hi):
-        return FIT_SCALES[hi], *results[hi]
+        return tried[hi], *results[hi]
     while lo < hi:
         mid = (lo + hi) // 2
         if fits(mid):
             hi = mid
         else:
             lo = mid + 1
-    return FIT_SCALES[lo], *results[lo]
+    return tried[lo], *results[lo]
 
 
 def fonts_for(wb: Workbook, report: Report) -> tuple[FontPlan, list[str]]:

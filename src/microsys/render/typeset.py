@@ -109,6 +109,20 @@ class Job:
             json.dumps(prepare_text(data), ensure_ascii=False, sort_keys=True), encoding="utf-8"
         )
 
+    def query(self, label: str) -> list[Any] | None:
+        """The values of the metadata labelled ``label`` in the last compile.
+
+        None when compiled in a child process (with the workbook's own templates): then
+        nothing is read back.
+        """
+        if self.compiler is None:
+            return None
+        try:
+            found = json.loads(self.compiler.query(label, field="value"))
+        except (RuntimeError, ValueError):
+            return None
+        return found if isinstance(found, list) else None
+
     def compile(self, data: dict[str, Any]) -> tuple[bytes, int]:
         """The PDF of ``data``, and its number of pages."""
         self._data(data)
@@ -147,6 +161,21 @@ def _compiler(root: Path) -> Any:
     )
 
 
+# typst marks a tagged PDF with /MarkInfo<</Marked true/Suspects false>>. That is valid PDF,
+# but poppler (pdftoppm, pdfinfo, Evince, Okular; fixed only after poppler 25.11) reports
+# "Syntax Error: Suspects object is wrong type (boolean)" for any /Suspects but true, on
+# every page a user prints or converts. false is the default, so the key is blanked with
+# spaces of the same length: every byte offset in the cross-reference table stays right.
+_SUSPECTS = b"/Suspects false"
+_MARK_INFO = b"/MarkInfo<</Marked true" + _SUSPECTS + b">>"
+
+
+def without_default_suspects(pdf: bytes) -> bytes:
+    """The PDF without the catalog's ``/Suspects false`` (the default), at the same length."""
+    blank = _MARK_INFO.replace(_SUSPECTS, b" " * len(_SUSPECTS))
+    return pdf.replace(_MARK_INFO, blank, 1)
+
+
 def _compile(compiler: Any, template: str) -> tuple[bytes, int]:
     """Compile; ``template`` names what is compiled in messages ("the storyboard.typ template")."""
     try:
@@ -165,7 +194,7 @@ def _compile(compiler: Any, template: str) -> tuple[bytes, int]:
             hint="if the workbook has its own templates/report/ files, check them; "
             "otherwise this is a bug in microsys: please report it",
         ) from None
-    return bytes(pdf), int(pages)
+    return without_default_suspects(bytes(pdf)), int(pages)
 
 
 def _compile_bounded(root: str, template: str) -> tuple[bytes, int]:

@@ -7,9 +7,9 @@ process maps and fishbones, measures with their charts, SDSA cycles.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Literal
+from typing import Literal, TypeVar
 
 from microsys.ramp.criteria import STAGE_TITLES, STAGES
 from microsys.ramp.facts import Facts
@@ -36,6 +36,8 @@ from microsys.spc.analysis import ChartError, analyse
 from microsys.workbook.loader import Workbook
 from microsys.workbook.series import from_measure
 
+T = TypeVar("T")
+
 TITLES: dict[Kind, str] = {"storyboard": "Storyboard", "playbook": "Playbook", "summary": "5P summary"}
 
 # Characters of each kind of text at budget 1; the storyboard budget shrinks them to fit a page.
@@ -43,22 +45,41 @@ LIMITS = {"long": 700, "medium": 320, "short": 160, "label": 90}
 
 
 class Clip:
-    """Cuts texts to the budget, and remembers where."""
+    """Cuts texts and lists to the budget, and remembers where.
 
-    def __init__(self, budget: float, shortened: list[str]) -> None:
+    A budget of None is a document without a page limit (HTML, Markdown): nothing is cut.
+    """
+
+    def __init__(self, budget: float | None, shortened: list[str]) -> None:
         self.budget = budget
         self.shortened = shortened
+
+    def note(self, text: str) -> None:
+        """Say that something the team wrote is not shown in full (once)."""
+        if text not in self.shortened:
+            self.shortened.append(text)
+
+    def first(self, items: Sequence[T], most: int, where: str, section: str, what: str) -> list[T]:
+        """The first ``most`` of ``items`` (all without a page limit), saying how many were left out."""
+        if self.budget is None:
+            return list(items)
+        # A poster with room to spare (a budget over 1) shows more of each list.
+        most = max(most, round(most * self.budget))
+        if len(items) <= most:
+            return list(items)
+        self.note(f"{section}: {where} (the poster shows {most} of {len(items)} {what})")
+        return list(items[:most])
 
     def __call__(self, text: str | None, size: str, where: str, section: str) -> Prose:
         """``text`` on one line, cut to the ``size`` budget with a marker saying where the rest is."""
         if not text:
             return Prose("")
+        if self.budget is None:
+            return Prose(" ".join(text.split()))
         limit = max(40, int(LIMITS[size] * self.budget))
         cut, was_cut = shorten(" ".join(text.split()), limit)
         if was_cut:
-            note = f"{section}: {where}"
-            if note not in self.shortened:
-                self.shortened.append(note)
+            self.note(f"{section}: {where}")
             return Prose(cut + f" (continued in the workbook: {where})")
         return Prose(cut)
 
@@ -103,6 +124,17 @@ def number(value: float | None, percent: bool = False) -> Prose:
     if percent:
         return Prose(f"{value * 100:.0f}%")
     return Prose(f"{value:g}")
+
+
+def quantity(value: float | None, unit: str | None) -> Prose:
+    """A number with its unit as people write it: 71%, 3.1 out of 5, 240 minutes ('' without a number)."""
+    if value is None:
+        return Prose("")
+    unit = (unit or "").strip()
+    if not unit:
+        return number(value)
+    # A percent sign sits against its number; a word needs a space before it.
+    return Prose(f"{number(value)}{'' if unit.startswith('%') else ' '}{unit}")
 
 
 def slug(text: str) -> str:
@@ -274,6 +306,10 @@ def measure_item(
     if poster:
         # A poster chart has no room for the list of point notes; the playbook keeps them.
         drawn = replace(analysis, points=tuple(replace(p, note=None) for p in analysis.points))
+        if any(p.note for p in analysis.points):
+            clip.note(
+                f"{section}: the notes on the points of {m.id} (its full chart shows them: microsys chart)"
+            )
     figures.append(ChartFigure(name, Prose(m.name), series, drawn, poster))
     since = ""
     if len(analysis.parts) > 1:

@@ -93,6 +93,8 @@ class FlowchartFigure:
     name: str
     title: Prose
     nodes: tuple[Node, ...]
+    width: float = 0.0
+    """Drawn this many units wide (0: the drawer's own width); a poster's column wants narrower."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ class FishboneFigure:
     title: Prose
     effect: Prose
     bones: tuple[Bone, ...]
+    width: float = 0.0
+    """Drawn this many units wide (0: the drawer's own width); a poster's column wants narrower."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,8 @@ class ParetoFigure:
     name: str
     title: Prose
     bars: tuple[Bar, ...]
+    width: float = 0.0
+    """Drawn this many units wide (0: the drawer's own width); a poster's column wants narrower."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,8 @@ class RampFigure:
     name: str
     title: Prose
     stages: tuple[tuple[str, str], ...]  # (stage title, state)
+    width: float = 0.0
+    """Drawn this many units wide (0: the drawer's own width); a poster's column wants narrower."""
 
 
 @dataclass(frozen=True)

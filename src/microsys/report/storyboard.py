@@ -29,6 +29,7 @@ from microsys.report.common import (
     map_nodes,
     measure_item,
     number,
+    quantity,
     sdsa_items,
     slug,
 )
@@ -82,6 +83,10 @@ from microsys.spc.stats import median
 from microsys.workbook.loader import Workbook
 from microsys.workbook.pathwaylinks import LinkedState, linked_microsystems
 from microsys.workbook.series import from_measure
+
+# Diagrams on the poster are drawn this many units wide: printed across a column (about
+# 360 pt), their smallest labels (8.5 units) come out above 7 pt.
+POSTER_DIAGRAM_UNITS = 420.0
 
 
 @dataclass
@@ -196,9 +201,13 @@ def process_map(story: Story) -> ProcessMapSection | None:
     if not (maps and maps[0].steps):
         return None
     pm = maps[0]
+    for other in maps[1:]:
+        story.clip.note(
+            f"The process as it was: process-maps/{other.id}.yaml (one map is drawn on the storyboard)"
+        )
     nodes, notes = map_nodes(pm)
     name = f"map-{slug(pm.id)}.svg"
-    story.figures.append(FlowchartFigure(name, Prose(pm.title), nodes))
+    story.figures.append(FlowchartFigure(name, Prose(pm.title), nodes, POSTER_DIAGRAM_UNITS))
     where = f"process-maps/{pm.id}.yaml"
     clipped = tuple(
         MapNote(n.number, n.step, story.clip(n.text, "short", where, "Process map")) for n in notes
@@ -231,8 +240,12 @@ def fishbone(story: Story) -> FishboneSection | None:
     if not (fishbones and fishbones[0].categories):
         return None
     fb = fishbones[0]
+    for other in fishbones[1:]:
+        story.clip.note(f"Causes: fishbones/{other.id}.yaml (one fishbone is drawn on the storyboard)")
     name = f"fishbone-{slug(fb.id)}.svg"
-    story.figures.append(FishboneFigure(name, Prose(fb.effect), Prose(fb.effect), fishbone_bones(fb)))
+    story.figures.append(
+        FishboneFigure(name, Prose(fb.effect), Prose(fb.effect), fishbone_bones(fb), POSTER_DIAGRAM_UNITS)
+    )
     return FishboneSection(Prose(fb.effect), name)
 
 
@@ -242,7 +255,8 @@ def drivers(story: Story) -> DriversSection | None:
     if diagram is None:
         return None
     # A poster cut to fit its page gives each label fewer lines (the drawing lists what it cut).
-    most = 12 if story.clip.budget >= 1 else max(3, int(6 * story.clip.budget))
+    budget = story.clip.budget
+    most = 12 if budget is None or budget >= 1 else max(3, int(6 * budget))
     drawn = driver_figure(story.wb, diagram, most)
     if drawn is None:
         return None
@@ -323,7 +337,7 @@ def change_ideas(story: Story) -> ChangeIdeasSection | None:
     last = max(rounds, key=lambda r: (r.date, r.round))
     titles = {i.id: i.title for i in ideas}
     bars = tuple(Bar(titles.get(k, k), v, k in last.selected) for k, v in last.votes.items())
-    story.figures.append(ParetoFigure("pareto.svg", Prose("Multi-vote result"), bars))
+    story.figures.append(ParetoFigure("pareto.svg", Prose("Multi-vote result"), bars, POSTER_DIAGRAM_UNITS))
     voters = len(last.voters) or last.voter_count
     who = f", {voters} voters" if voters else ""
     each = f", {last.votes_each} votes each" if last.votes_each else ""
@@ -481,7 +495,8 @@ def sustain(story: Story) -> SustainSection | None:
     upcoming = [t.title for t in (themes.themes if themes else []) if t.status == "candidate"]
     if not (playbook or sdsa or nxt):
         return None
-    return SustainSection(playbook, sdsa, tuple(nxt), prose_all(upcoming[:3]))
+    waiting = clip.first(upcoming, 3, "themes.yaml", "Next steps", "themes waiting")
+    return SustainSection(playbook, sdsa, tuple(nxt), prose_all(waiting))
 
 
 # The storyboard's sections in the order of the ramp.
@@ -508,14 +523,19 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 
-def storyboard(wb: Workbook, today: dt.date, *, budget: float = 1.0) -> Report:
-    """The storyboard poster's content, with texts cut to ``budget``."""
+def storyboard(wb: Workbook, today: dt.date, *, budget: float | None = 1.0) -> Report:
+    """The storyboard poster's content, with texts cut to ``budget`` (None: nothing cut, no page)."""
     shortened: list[str] = []
     head = header(wb, "storyboard")
     story = Story(wb, Facts(wb, today), Clip(budget, shortened))
     where = "the big room is on the Flow roadmap" if wb.is_pathway else "the team is on the improvement ramp"
     story.figures.append(
-        RampFigure("ramp.svg", Prose(f"Where {where}"), tuple((s.title, s.state) for s in head.stages))
+        RampFigure(
+            "ramp.svg",
+            Prose(f"Where {where}"),
+            tuple((s.title, s.state) for s in head.stages),
+            POSTER_DIAGRAM_UNITS,
+        )
     )
     placed: list[Placed] = []
     not_yet: list[NotYet] = []
@@ -616,29 +636,42 @@ def _pdsa_item(c: PDSA, titles: dict[str, str], clip: Clip) -> CycleItem:
 
 
 def _fivep_highlights(wb: Workbook, clip: Clip, *, large: bool) -> tuple[FivePItem, ...]:
+    """A few lines for each P; what does not fit the poster is named in ``clip``'s shortened list."""
     most = 6 if large else 3
     out: list[FivePItem] = []
     pt = wb.patients
     if pt:
+        where = "5ps/patients.yaml"
         lines = []
         if pt.population:
             lines.append(f"Population: {pt.population}")
         if pt.top_diagnoses:
-            lines.append("Most common: " + ", ".join(d.name for d in pt.top_diagnoses[:3]))
-        lines += [
-            f"{e.survey}: {number(e.score)}{e.unit or ''}" for e in pt.experience if e.score is not None
-        ][:2]
-        quotes = [
-            clip(q, "short", "5ps/patients.yaml", "5Ps") for q in pt.what_patients_say[: 2 if large else 1]
-        ]
+            names = [d.name for d in pt.top_diagnoses]
+            lines.append(clip("Most common: " + ", ".join(names), "short", where, "5Ps"))
+        scores = [f"{e.survey}: {quantity(e.score, e.unit)}" for e in pt.experience if e.score is not None]
+        lines += clip.first(scores, 2, where, "5Ps", "survey results")
+        said = clip.first(pt.what_patients_say, 2 if large else 1, where, "5Ps", "quotes")
+        quotes = [clip(q, "short", where, "5Ps") for q in said]
         if lines or quotes:
-            out.append(FivePItem(Prose("Patients"), prose_all(lines[:most]), tuple(quotes)))
+            out.append(
+                FivePItem(
+                    Prose("Patients"),
+                    prose_all(clip.first(lines, most, where, "5Ps", "lines")),
+                    tuple(quotes),
+                )
+            )
     pr = wb.professionals
     if pr and pr.roles:
+        where = "5ps/professionals.yaml"
         heads = sum(r.headcount or 0 for r in pr.roles)
-        lines = [f"{len(pr.roles)} roles" + (f", {heads} people" if heads else "")]
-        lines += [f"{r.role}" + (f" ({r.headcount})" if r.headcount else "") for r in pr.roles[: most - 1]]
-        out.append(FivePItem(Prose("Professionals"), prose_all(lines[:most]), ()))
+        # Every role on one line, so that no one is left out without a word (a receptionist
+        # who led the change is as much the team as its consultant).
+        roles = ", ".join(r.role + (f" ({r.headcount})" if r.headcount else "") for r in pr.roles)
+        lines = [
+            f"{len(pr.roles)} roles" + (f", {heads} people" if heads else ""),
+            clip(roles, "medium", where, "5Ps"),
+        ]
+        out.append(FivePItem(Prose("Professionals"), prose_all(lines), ()))
     ps = wb.processes
     if ps:
         lines = [
@@ -648,16 +681,20 @@ def _fivep_highlights(wb: Workbook, clip: Clip, *, large: bool) -> tuple[FivePIt
             f"Interruption: {u.activity}" + (f" ({u.frequency})" if u.frequency else "") for u in ps.unplanned
         ]
         if lines:
-            cut = tuple(clip(x, "label", "5ps/processes.yaml", "5Ps") for x in lines[:most])
-            out.append(FivePItem(Prose("Processes"), cut, ()))
+            where = "5ps/processes.yaml"
+            shown = clip.first(lines, most, where, "5Ps", "processes and interruptions")
+            out.append(
+                FivePItem(Prose("Processes"), tuple(clip(x, "label", where, "5Ps") for x in shown), ())
+            )
     pa = wb.patterns
     if pa:
         lines = [f.finding + (f" ({f.value})" if f.value else "") for f in pa.findings]
-        if pa.culture and large:
+        if pa.culture and (large or clip.budget is None):
             lines.append(pa.culture)
         if lines:
-            cut = tuple(clip(x, "short", "5ps/patterns.yaml", "5Ps") for x in lines[:most])
-            out.append(FivePItem(Prose("Patterns"), cut, ()))
+            where = "5ps/patterns.yaml"
+            shown = clip.first(lines, most, where, "5Ps", "findings")
+            out.append(FivePItem(Prose("Patterns"), tuple(clip(x, "short", where, "5Ps") for x in shown), ()))
     return tuple(out)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from microsys.ramp.facts import filled
-from microsys.report.common import date, header, number, one_line
+from microsys.report.common import date, header, number, one_line, quantity
 from microsys.report.model import (
     AgeBand,
     Finding,
@@ -181,7 +181,7 @@ def _survey(s: Any) -> Survey:
     return Survey(
         survey=Prose(s.survey),
         date=date(s.date),
-        score=Prose((number(s.score) + (s.unit or "")) if s.score is not None else ""),
+        score=quantity(s.score, s.unit),
         respondents=_count(s.respondents),
         summary=one_line(s.summary),
     )

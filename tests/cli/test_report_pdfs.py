@@ -1,0 +1,150 @@
+"""Every PDF the examples make, read back: no text printed over other text, text large enough
+to read on a wall or a desk, and a file that PDF tools read without complaint.
+
+The examples are rendered once for the session (every workbook, every kind) and each
+PDF is read once (:mod:`tests.pdfgeometry`), so that these checks cost one render.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from tests.conftest import EXAMPLES, NOT_SOURCE
+from tests.pdfgeometry import Run, overlaps, runs
+
+TODAY = "2026-11-22"
+# Body text (the size most of a report's words are set in) and any text at all, charts
+# and diagrams included, in points as printed.
+BODY_MIN_PT = 9.0
+ANY_MIN_PT = 7.0
+WORKBOOKS = sorted(p.parent.relative_to(EXAMPLES).as_posix() for p in EXAMPLES.rglob("microsys.yaml"))
+KINDS = ("storyboard", "5p-summary", "playbook")
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every example's reports as PDF, made once (the playbook only where there is one)."""
+    from microsys.cli import run
+
+    root = tmp_path_factory.mktemp("examples")
+    shutil.copytree(EXAMPLES, root / "examples", ignore=NOT_SOURCE)
+    out = root / "out"
+    for example in sorted({w.split("/")[0] for w in WORKBOOKS}):
+        args = [str(root / "examples" / example), "--all", "--kind", "all", "-f", "pdf"]
+        assert run(["report", *args, "-o", str(out / example), "--today", TODAY]) == 0, example
+    return out
+
+
+@cache
+def _runs(path: Path) -> tuple[Run, ...]:
+    return tuple(runs(path))
+
+
+def _pdfs(rendered: Path, workbook: str) -> list[Path]:
+    example, _, inner = workbook.partition("/")
+    folder = rendered / example / inner
+    found = [folder / f"{kind}.pdf" for kind in KINDS if (folder / f"{kind}.pdf").exists()]
+    assert found, f"no PDF made for {workbook}"
+    return found
+
+
+def _where(run: Run) -> str:
+    return f"page {run.page} ({run.box[0]:.0f}, {run.box[1]:.0f}) {run.size} pt {run.text[:40]!r}"
+
+
+@pytest.mark.parametrize("workbook", WORKBOOKS)
+def test_no_text_is_printed_over_other_text(rendered: Path, workbook: str) -> None:
+    for pdf in _pdfs(rendered, workbook):
+        found = _runs(pdf)
+        assert found, f"{pdf.name} has no text"
+        clashes = [f"{_where(a)} / {_where(b)}" for a, b in overlaps(list(found))]
+        assert clashes == [], f"{workbook}/{pdf.name}: text over text: {clashes[:5]}"
+
+
+@pytest.mark.parametrize("workbook", WORKBOOKS)
+def test_text_is_large_enough_to_read(rendered: Path, workbook: str) -> None:
+    for pdf in _pdfs(rendered, workbook):
+        found = _runs(pdf)
+        words = Counter[float]()
+        for run in found:
+            if not run.in_figure:
+                words[run.size] += len(run.text.strip())
+        body = words.most_common(1)[0][0]
+        assert body >= BODY_MIN_PT, f"{workbook}/{pdf.name}: body text at {body} pt"
+        small = [_where(r) for r in found if r.text.strip() and r.size < ANY_MIN_PT]
+        assert small == [], f"{workbook}/{pdf.name}: text under {ANY_MIN_PT} pt: {small[:5]}"
+
+
+@pytest.mark.parametrize("workbook", WORKBOOKS)
+def test_pdfs_are_valid_and_pdf_tools_read_them_quietly(rendered: Path, workbook: str) -> None:
+    for pdf in _pdfs(rendered, workbook):
+        with pikepdf.open(pdf) as doc:
+            assert doc.check_pdf_syntax() == [], pdf
+            # Tagged for screen readers, without the default /Suspects false poppler misreads.
+            assert doc.Root.MarkInfo.get("/Marked") is True
+            assert "/Suspects" not in doc.Root.MarkInfo
+        if shutil.which("pdfinfo"):
+            done = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=False)
+            assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
+def test_the_overlap_finder_finds_lines_printed_over_each_other(tmp_path: Path) -> None:
+    # The finder itself: a paragraph set right under a block that keeps no space below it.
+    import typst
+
+    source = tmp_path / "clash.typ"
+    source.write_text(
+        '#set page(width: 120mm, height: 60mm)\n#set text(font: "DejaVu Sans")\n'
+        "#block(below: 0pt)[Quote with descenders: gjpq]\n"
+        "#block(above: 0pt)[A note right under it]\n",
+        encoding="utf-8",
+    )
+    pdf = tmp_path / "clash.pdf"
+    pdf.write_bytes(typst.compile(str(source)))
+    clashes = overlaps(list(runs(pdf)))
+    assert [(a.text, b.text) for a, b in clashes] in (
+        [("Quote with descenders: gjpq", "A note right under it")],
+        [("A note right under it", "Quote with descenders: gjpq")],
+    )
+    kept = tmp_path / "kept.typ"
+    kept.write_text(source.read_text(encoding="utf-8").replace("0pt", "0.6em"), encoding="utf-8")
+    pdf.write_bytes(typst.compile(str(kept)))
+    assert overlaps(list(runs(pdf))) == []
+
+
+def test_a_column_nobody_filled_in_is_left_out_of_the_summary(rendered: Path) -> None:
+    # Millbrook recorded head counts but no percentages, and has rated itself once.
+    from pypdf import PdfReader
+
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(rendered / "millbrook-surgery" / "5p-summary.pdf").pages
+    )
+    assert "Patients" in text and "Characteristic" in text and "Now" in text
+    headers = [line for line in text.splitlines() if "Patients" in line or "Characteristic" in line]
+    assert not any(line.rstrip().endswith(("%", "First")) for line in headers), headers
+
+
+def test_an_early_poster_is_spread_over_every_column_at_about_its_usual_size(rendered: Path) -> None:
+    # Millbrook is in Diagnose: four sections. Before, they took two of three columns with
+    # text blown up to 130%; now every column has its share, and the text grows 10% at most.
+    from pypdf import PdfReader
+
+    pdf = rendered / "millbrook-surgery" / "storyboard.pdf"
+    box = PdfReader(pdf).pages[0].mediabox
+    width, height = float(box.width), float(box.height)
+    page = [r for r in _runs(pdf) if not r.in_figure and r.text.strip()]
+    below_header = [r for r in page if r.box[3] < height * 0.75]
+    words = Counter(int(r.box[0] // (width / 3)) for r in below_header for _ in r.text)
+    assert set(words) == {0, 1, 2}, words
+    assert min(words.values()) > 0.05 * sum(words.values()), words
+    body = Counter[float]()
+    for run in page:
+        body[run.size] += len(run.text)
+    assert BODY_MIN_PT <= body.most_common(1)[0][0] <= 10.0 * 1.1 + 0.01
