@@ -145,5 +145,8 @@ def test_results_and_the_comparison_share_one_texts_room_with_one_marker() -> No
     assert len(a) + len(b) < 160 + 60 and a and b
     assert "continued in the workbook" not in a and b.endswith("(continued in the workbook: pdsa/P.yaml)")
     assert shortened == ["Cycles: pdsa/P.yaml"]
+    # Without a page limit (HTML, Markdown) nothing is cut.
+    whole = Clip(None, []).pair("results " * 40, "as predicted " * 40, "short", "pdsa/P.yaml", "Cycles")
+    assert whole == (("results " * 40).strip(), ("as predicted " * 40).strip())
     only, empty = clip.pair("results " * 40, "", "short", "pdsa/P.yaml", "Cycles")
     assert only.endswith("(continued in the workbook: pdsa/P.yaml)") and empty == ""

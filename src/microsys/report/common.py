@@ -92,15 +92,15 @@ class Clip:
         where the rest is follows the last text that was cut.
         """
         a, b = " ".join((first or "").split()), " ".join((second or "").split())
+        if self.budget is None:
+            return Prose(a), Prose(b)
         limit = max(40, int(LIMITS[size] * self.budget))
         if len(a) + len(b) <= limit:
             return Prose(a), Prose(b)
         room_a = max(limit // 2, limit - len(b))
         cut_a, was_a = shorten(a, room_a) if a else ("", False)
         cut_b, was_b = shorten(b, max(limit - len(cut_a), limit // 2)) if b else ("", False)
-        note = f"{section}: {where}"
-        if note not in self.shortened:
-            self.shortened.append(note)
+        self.note(f"{section}: {where}")
         marker = f" (continued in the workbook: {where})"
         if b and (was_b or was_a):
             return Prose(cut_a), Prose(cut_b + marker)
