@@ -126,9 +126,10 @@ class Drawing:
     shortened: list[str] = field(default_factory=list)
 
 
-# Narrowest a lane may be (drawing units): more lanes make the drawing wider, never the boxes
-# wider than their lane. Space kept between a box and its lane's edges.
-MIN_LANE = 140.0
+# Narrowest a lane may be (drawing units): more than five lanes make the drawing wider (a poster
+# prints a wider drawing smaller, so not sooner), never the boxes wider than their lane.
+# Space kept between a box and its lane's edges.
+MIN_LANE = 100.0
 LANE_PAD = 5.0
 # Widest a box is, in a drawing of few lanes.
 MAX_BOX = 240.0
