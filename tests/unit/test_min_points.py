@@ -21,7 +21,7 @@ def xs(k: int) -> list[float]:
 def test_a_p_chart_of_two_points_has_no_limits_and_is_not_judged() -> None:
     a = analyse(xs(2), [3, 30], [50, 50], ChartOptions(chart="p", direction="up", target=0.8))
     assert all(p.ucl is None and p.lcl is None for p in a.points)
-    assert a.verdict == "Too few points to judge yet: 2 points (runs analysis needs 10 and control limits 12)"
+    assert a.verdict == "Too few points to judge yet: 2 points (runs analysis needs 10, limits 12)"
     assert "Random variation" not in a.verdict
     assert a.variation is None and a.assurance is None
     assert not any(p.signal for p in a.points)

@@ -135,7 +135,7 @@ class Analysis:
         if not last.judged:
             need = f"runs analysis needs {self.min_runs_points}"
             if row.control_limits:
-                need += f" and control limits {self.min_limit_points}"
+                need += f", limits {self.min_limit_points}"
             return f"Too few points to judge yet: {_count(last.points)} ({need})"
         words = "; ".join(last.findings)
         if not words:
@@ -158,7 +158,7 @@ class Analysis:
         if self.target is None or self.direction == "neutral" or last is None:
             return ""
         if last.runs_signal and last.limits:
-            return "target not judged: the process shifted within these limits (mark the change with a phase)"
+            return "target not judged: the process shifted"
         return ""
 
 
