@@ -32,6 +32,8 @@ from microsys.workbook.series import Series, from_measure
 
 if TYPE_CHECKING:
     from microsys.csvseries import CsvSeries
+    from microsys.ramp.phases import PhaseSuggestion
+    from microsys.workbook.loader import Workbook
 
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
 
@@ -269,6 +271,7 @@ def _workbook_charts(
             "several measures need a folder, not a file", hint="give --out a folder, or one measure"
         )
     results = []
+    missing = _missing_phases(wb, {m.id for m in chosen})
     for measure in chosen:
         series = from_measure(wb, measure, screen=screen)
         if not series.xs:
@@ -284,9 +287,33 @@ def _workbook_charts(
         target = (
             out if out is not None and out.suffix.lower() in IMAGE_SUFFIXES else folder / f"{measure.id}.png"
         )
+        notes = tuple(
+            f"{s.reason}. To chart the process before and after the change apart, {s.edit}."
+            for s in missing
+            if s.measure == measure.id
+        )
         results.append(
             Charted(
-                series, analysis, target, date_label, measure.id, measure.name, source=wb.root, force=force
+                series,
+                analysis,
+                target,
+                date_label,
+                measure.id,
+                measure.name,
+                notes=notes,
+                source=wb.root,
+                force=force,
             )
         )
     return results
+
+
+def _missing_phases(wb: Workbook, measure_ids: set[str]) -> list[PhaseSuggestion]:
+    """Phases the measures are missing after an adopted change (rule ``measure.phase-missing``)."""
+    import datetime as dt
+
+    from microsys.ramp.facts import Facts
+    from microsys.ramp.phases import suggestions
+
+    # The suggestions do not depend on today's date; Facts needs one.
+    return suggestions(Facts(wb, dt.date.today()), measure_ids)

@@ -181,6 +181,14 @@ MAP_BRANCHES_WITHOUT_DECISION = Rule(
     WARNING,
     "A step has branches but is not a decision.",
 )
+MAP_STEP_WITHOUT_OWNER = Rule(
+    "map.step-without-owner",
+    WARNING,
+    "A process map step has no `owner:`, so the map cannot show who does it (its swim lane).",
+    docs="Reported for each such step; when no step of a map has an owner, once for the map. "
+    'Until it is written the map is drawn with those steps in a lane headed "owner not '
+    'written" (or, with no owner at all, without lanes).',
+)
 DRIVER_UNKNOWN_CAUSE = Rule(
     "driver.unknown-cause",
     ERROR,
@@ -295,6 +303,19 @@ MEASURE_NO_DEFINITION = Rule(
     WARNING,
     "A measure's operational definition lacks its description or its data source, so two people "
     "could collect it differently.",
+)
+MEASURE_PHASE_MISSING = Rule(
+    "measure.phase-missing",
+    WARNING,
+    "A change was adopted and the measure shifted after it, but the measure has no phase there: "
+    "one set of limits is computed over the process before and after the change.",
+    docs="The finding gives the date of the first value from the day the change's test began, "
+    "and the `phases:` entry to add to the measure. The shift is found by the measure's own "
+    "rules (`rules:`): a pattern of runs such as an unusually long run, a shift or a trend, "
+    "not a single point outside the limits. With the phase, the chart computes the limits of "
+    'the new process from its own values (once it has enough: docs/chart-json.md, "Minimum '
+    'points"), the baseline is no longer drawn as a concern, and the target is judged against '
+    "the process as it is now.",
 )
 CHANGE_STATUS_MISMATCH = Rule(
     "change.status-mismatch",

@@ -226,6 +226,8 @@ def test_html_is_self_contained(rendered) -> None:
         # Inline figures keep unique ids, so several charts on a page do not borrow each other's clip paths.
         ids = re.findall(r'\bid="([^"]+)"', html)
         assert len(ids) == len(set(ids))
+    # The ramp, the map, the fishbone, the Pareto chart, the driver diagram and three measures
+    # (the fourth, with 6 values, is named as too few to judge).
     assert (build / "storyboard.html").read_text(encoding="utf-8").count("<svg") == 8
 
 

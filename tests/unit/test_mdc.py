@@ -38,7 +38,16 @@ def _chart(rules: str, target: float | None, width: float = 10) -> tuple[object,
     from microsys.render.chart import draw
 
     y = [20.0, 22, 21, 23, 20, 22, 21, 23, 20, 22, 40]
-    opts = ChartOptions(chart="i", rules=rules, direction="up", target=target, freeze=10)  # type: ignore[arg-type]
+    # Eleven points: the reference packages' limits, without microsys's minimum of points.
+    opts = ChartOptions(  # type: ignore[arg-type]
+        chart="i",
+        rules=rules,
+        direction="up",
+        target=target,
+        freeze=10,
+        min_limit_points=0,
+        min_runs_points=0,
+    )
     series = Series(
         title="A title",
         xs=tuple(float(i) for i in range(1, 12)),

@@ -16,6 +16,13 @@ from microsys.spc import ChartError, ChartOptions, analyse
 from microsys.spc.output import as_dict, iter_json
 from microsys.spc.stats import c4, qbinom_05_half, runs_limits_ihi
 
+
+def ref_options(**kw: object) -> ChartOptions:
+    """Options as qicharts2 and NHSRplotthedots apply them: limits and runs rules from any
+    number of points (microsys's minimums are tested in tests/unit/test_min_points.py)."""
+    return ChartOptions(**{"min_limit_points": 0, "min_runs_points": 0, **kw})  # type: ignore[arg-type]
+
+
 # Montgomery, Introduction to Statistical Quality Control, Example 7.1 (orange juice cans,
 # 30 samples of 50): the data qicharts2's own tests use (tbl_07.03).
 OJ = [
@@ -86,7 +93,7 @@ def xs(k: int) -> list[float]:
 
 
 def test_p_chart_matches_montgomery_example_7_1() -> None:
-    a = analyse(xs(30), OJ, [50] * 30, ChartOptions(chart="p"))
+    a = analyse(xs(30), OJ, [50] * 30, ref_options(chart="p"))
     (part,) = a.parts
     assert part.cl == pytest.approx(347 / 1500)
     assert a.points[0].ucl == pytest.approx(0.4102, abs=1e-4)
@@ -95,7 +102,7 @@ def test_p_chart_matches_montgomery_example_7_1() -> None:
 
 
 def test_p_chart_excluding_assignable_causes() -> None:
-    a = analyse(xs(30), OJ, [50] * 30, ChartOptions(chart="p", exclude=frozenset({15, 23})))
+    a = analyse(xs(30), OJ, [50] * 30, ref_options(chart="p", exclude=frozenset({15, 23})))
     assert a.parts[0].cl == pytest.approx(301 / 1400)
     assert a.points[0].ucl == pytest.approx(0.3893, abs=1e-4)
     assert a.points[0].lcl == pytest.approx(0.0407, abs=1e-4)
@@ -104,12 +111,12 @@ def test_p_chart_excluding_assignable_causes() -> None:
 
 
 def test_c_chart_matches_montgomery_example_7_3() -> None:
-    a = analyse(xs(26), BOARDS, options=ChartOptions(chart="c"))
+    a = analyse(xs(26), BOARDS, options=ref_options(chart="c"))
     assert a.parts[0].cl == pytest.approx(516 / 26)
     assert a.points[0].ucl == pytest.approx(33.22, abs=0.01)
     assert a.points[0].lcl == pytest.approx(6.48, abs=0.01)
     assert [i + 1 for i, p in enumerate(a.points) if p.sigma_signal] == [6, 20]
-    a = analyse(xs(26), BOARDS, options=ChartOptions(chart="c", exclude=frozenset({6, 20})))
+    a = analyse(xs(26), BOARDS, options=ref_options(chart="c", exclude=frozenset({6, 20})))
     assert a.parts[0].cl == pytest.approx(472 / 24)
     assert a.points[0].ucl == pytest.approx(32.97, abs=0.01)
     assert a.points[0].lcl == pytest.approx(6.36, abs=0.01)
@@ -148,7 +155,7 @@ def test_runs_analysis_counts_useful_points_and_crossings() -> None:
 
 def test_unusually_long_run_is_a_signal_with_words() -> None:
     y = [10, 11, 9, 10, 12, 9, 11, 10, 9, 11, 10, 12, 5, 4, 6, 5, 4, 6, 5, 4, 5, 6, 4, 5]
-    a = analyse(xs(24), y, options=ChartOptions(chart="run", direction="down"))
+    a = analyse(xs(24), y, options=ref_options(chart="run", direction="down"))
     assert a.parts[0].runs_signal
     assert "Unusually long run: 12 points" in a.verdict and "limit 8" in a.verdict
     assert a.points[-1].point_type == "improvement"
@@ -157,8 +164,8 @@ def test_unusually_long_run_is_a_signal_with_words() -> None:
 
 def test_i_chart_moving_range_screening() -> None:
     y = [10, 11, 10, 11, 10, 11, 10, 40, 10, 11, 10, 11]
-    screened = analyse(xs(12), y, options=ChartOptions(chart="i"))
-    plain = analyse(xs(12), y, options=ChartOptions(chart="i", screen_mr=False))
+    screened = analyse(xs(12), y, options=ref_options(chart="i"))
+    plain = analyse(xs(12), y, options=ref_options(chart="i", screen_mr=False))
     mean = sum(y) / 12
     mrs = [abs(b - a) for a, b in itertools.pairwise(y)]
     amr = sum(mrs) / len(mrs)
@@ -170,7 +177,7 @@ def test_i_chart_moving_range_screening() -> None:
 
 def test_freeze_uses_baseline_for_limits_but_analyses_all_points() -> None:
     y = [5.0, 6, 5, 6, 5, 6, 5, 6, 9, 9, 9, 9]
-    a = analyse(xs(12), y, options=ChartOptions(chart="i", freeze=8))
+    a = analyse(xs(12), y, options=ref_options(chart="i", freeze=8))
     assert a.parts[0].cl == pytest.approx(5.5)
     assert [p.baseline for p in a.points] == [True] * 8 + [False] * 4
     assert all(p.sigma_signal for p in a.points[8:])
@@ -178,7 +185,7 @@ def test_freeze_uses_baseline_for_limits_but_analyses_all_points() -> None:
 
 def test_parts_recompute_everything_and_ignore_freeze() -> None:
     y = [5.0, 6, 5, 6, 5, 6, 9, 10, 9, 10, 9, 10]
-    a = analyse(xs(12), y, options=ChartOptions(chart="i", parts=(6,), freeze=3))
+    a = analyse(xs(12), y, options=ref_options(chart="i", parts=(6,), freeze=3))
     assert [p.part for p in a.points] == [1] * 6 + [2] * 6
     assert a.parts[0].cl == pytest.approx(5.5) and a.parts[1].cl == pytest.approx(9.5)
 
@@ -186,39 +193,39 @@ def test_parts_recompute_everything_and_ignore_freeze() -> None:
 def test_subgroups_xbar_and_s_use_c4_constants() -> None:
     x = [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]
     y = [1, 2, 3, 2, 3, 4, 1, 3, 5, 2, 2, 5]
-    a = analyse(x, y, options=ChartOptions(chart="xbar"))
+    a = analyse(x, y, options=ref_options(chart="xbar"))
     sds = [1.0, 1.0, 2.0, math.sqrt(3)]
     sbar = sum(sds) / 4
     cl = sum(y) / 12
     assert a.parts[0].cl == pytest.approx(cl)
     assert a.points[0].ucl == pytest.approx(cl + 3 / (c4(3) * math.sqrt(3)) * sbar)
-    s = analyse(x, y, options=ChartOptions(chart="s"))
+    s = analyse(x, y, options=ref_options(chart="s"))
     assert s.parts[0].cl == pytest.approx(sbar)
     assert c4(5) == pytest.approx(0.9400, abs=1e-4)
 
 
 def test_missing_values_and_all_equal_values() -> None:
-    a = analyse(xs(6), [1, None, 3, 4, None, 6], options=ChartOptions(chart="i"))
+    a = analyse(xs(6), [1, None, 3, 4, None, 6], options=ref_options(chart="i"))
     assert a.points[1].y is None and a.parts[0].n_obs == 6
-    flat = analyse(xs(10), [4] * 10, options=ChartOptions(chart="i"))
+    flat = analyse(xs(10), [4] * 10, options=ref_options(chart="i"))
     assert flat.parts[0].n_useful == 0 and not any(p.signal for p in flat.points)
 
 
 def test_t_chart_rejects_zero_times() -> None:
     with pytest.raises(ChartError, match="greater than zero"):
-        analyse(xs(3), [1, 0, 2], options=ChartOptions(chart="t"))
-    t = analyse(xs(8), [3, 5, 2, 8, 4, 6, 3, 7], options=ChartOptions(chart="t"))
+        analyse(xs(3), [1, 0, 2], options=ref_options(chart="t"))
+    t = analyse(xs(8), [3, 5, 2, 8, 4, 6, 3, 7], options=ref_options(chart="t"))
     assert t.points[0].lcl is not None and t.points[0].lcl >= 0
 
 
 def test_denominator_is_required_for_p_and_u() -> None:
     with pytest.raises(ChartError, match="denominator"):
-        analyse(xs(3), [1, 2, 3], options=ChartOptions(chart="u"))
+        analyse(xs(3), [1, 2, 3], options=ref_options(chart="u"))
 
 
 def test_g_chart_centre_line_is_the_median() -> None:
     y = [3, 8, 1, 12, 5, 30, 2, 9]
-    a = analyse(xs(8), y, options=ChartOptions(chart="g"))
+    a = analyse(xs(8), y, options=ref_options(chart="g"))
     assert a.parts[0].cl == pytest.approx(6.5)
     mean = sum(y) / 8
     assert a.points[0].ucl == pytest.approx(mean + 3 * math.sqrt(mean * (mean + 1)))
@@ -226,25 +233,25 @@ def test_g_chart_centre_line_is_the_median() -> None:
 
 def test_nhs_rules_use_2_66_and_flag_trends_and_shifts() -> None:
     base = [10.0, 12, 11, 13, 10, 12, 11, 13, 10, 12]
-    a = analyse(xs(10), base, options=ChartOptions(chart="i", rules="nhs", direction="up"))
+    a = analyse(xs(10), base, options=ref_options(chart="i", rules="nhs", direction="up"))
     mrs = [abs(b - a) for a, b in itertools.pairwise(base)]
     assert a.points[0].ucl == pytest.approx(11.4 + 2.66 * sum(mrs) / len(mrs))
     trend = [*base, 11, 12, 13, 14, 15, 16, 17]
-    t = analyse(xs(17), trend, options=ChartOptions(chart="i", rules="nhs", direction="up", freeze=10))
+    t = analyse(xs(17), trend, options=ref_options(chart="i", rules="nhs", direction="up", freeze=10))
     assert [p.point_type for p in t.points[10:]] == ["improvement"] * 7
     assert "7-point trend up" in t.verdict
     shift = base + [11.6] * 7
-    s = analyse(xs(17), shift, options=ChartOptions(chart="i", rules="nhs", direction="down", freeze=10))
+    s = analyse(xs(17), shift, options=ref_options(chart="i", rules="nhs", direction="down", freeze=10))
     assert [p.point_type for p in s.points[10:]] == ["concern"] * 7
     assert s.parts[0].runs_signal
     # A single point outside the limits is a sigma signal, not a runs signal.
-    spike = analyse(xs(11), [*base, 40.0], options=ChartOptions(chart="i", rules="nhs", freeze=10))
+    spike = analyse(xs(11), [*base, 40.0], options=ref_options(chart="i", rules="nhs", freeze=10))
     assert spike.points[-1].sigma_signal and not spike.parts[0].runs_signal
 
 
 def test_ihi_rules_shift_and_trend() -> None:
     y = [5.0, 7, 5, 7, 5, 7, 5, 7, 9, 9.5, 10, 10.5, 11, 12]
-    a = analyse(xs(14), y, options=ChartOptions(rules="ihi", direction="up"))
+    a = analyse(xs(14), y, options=ref_options(rules="ihi", direction="up"))
     assert any("Shift" in f or "Trend" in f for f in a.parts[0].findings)
     assert a.points[-1].point_type == "improvement"
     assert runs_limits_ihi(9) is None
@@ -258,7 +265,7 @@ def test_assurance() -> None:
     y = [20.0, 22, 21, 23, 20, 22, 21, 23, 20, 22]
 
     def assurance(direction: str, target: float) -> str | None:
-        opts = ChartOptions(chart="i", rules="nhs", direction=direction, target=target)  # type: ignore[arg-type]
+        opts = ref_options(chart="i", rules="nhs", direction=direction, target=target)  # type: ignore[arg-type]
         return analyse(xs(10), y, options=opts).assurance
 
     assert assurance("down", 40) == "consistent_pass"
@@ -289,7 +296,7 @@ def test_variation_is_the_latest_point_type_in_the_package_words(
     from microsys.spc.mdc import variation_icon
 
     y = [20.0, 22, 21, 23, 20, 22, 21, 23, 20, 22, last]
-    opts = ChartOptions(chart="i", rules="nhs", direction=direction, freeze=10)  # type: ignore[arg-type]
+    opts = ref_options(chart="i", rules="nhs", direction=direction, freeze=10)  # type: ignore[arg-type]
     a = analyse(xs(11), y, options=opts)
     assert a.variation == variation
     assert variation_icon(variation, direction) == icon
@@ -302,7 +309,7 @@ SERIES = st.lists(st.floats(0.5, 1000, allow_nan=False), min_size=4, max_size=40
 @settings(max_examples=60)
 @given(SERIES)
 def test_i_limits_are_symmetric_around_the_centre(y: list[float]) -> None:
-    a = analyse(xs(len(y)), y, options=ChartOptions(chart="i"))
+    a = analyse(xs(len(y)), y, options=ref_options(chart="i"))
     p = a.points[0]
     if p.ucl is not None and p.lcl is not None and p.cl is not None:
         assert p.ucl - p.cl == pytest.approx(p.cl - p.lcl)
@@ -312,8 +319,8 @@ def test_i_limits_are_symmetric_around_the_centre(y: list[float]) -> None:
 @given(SERIES, st.floats(0.1, 100))
 def test_scaling_the_data_scales_the_lines(y: list[float], k: float) -> None:
     for chart in ("run", "i", "mr"):
-        a = analyse(xs(len(y)), y, options=ChartOptions(chart=chart))
-        b = analyse(xs(len(y)), [v * k for v in y], options=ChartOptions(chart=chart))
+        a = analyse(xs(len(y)), y, options=ref_options(chart=chart))
+        b = analyse(xs(len(y)), [v * k for v in y], options=ref_options(chart=chart))
         for pa, pb in zip(a.points, b.points, strict=False):
             for field in ("cl", "ucl", "lcl"):
                 va, vb = getattr(pa, field), getattr(pb, field)
@@ -327,8 +334,8 @@ def test_c_and_p_lines_do_not_depend_on_order(counts: list[int], rnd) -> None:
     shuffled = counts[:]
     rnd.shuffle(shuffled)
     for chart, ns in (("c", None), ("p", [60] * len(counts))):
-        a = analyse(xs(len(counts)), counts, ns, ChartOptions(chart=chart))
-        b = analyse(xs(len(counts)), shuffled, ns, ChartOptions(chart=chart))
+        a = analyse(xs(len(counts)), counts, ns, ref_options(chart=chart))
+        b = analyse(xs(len(counts)), shuffled, ns, ref_options(chart=chart))
         assert a.parts[0].cl == pytest.approx(b.parts[0].cl)
         assert a.parts[0].ucl == pytest.approx(b.parts[0].ucl)
 
@@ -401,7 +408,7 @@ def test_streamed_json_is_the_whole_json(batch: int, k: int) -> None:
     y = [3.0, 5, 2, 8, 4, 6, 3, 7, 5][:k]
     notes = ['a "quoted", comma: é\nline', None, "", "x"] * 3
     a = analyse(
-        xs(k), y, options=ChartOptions(chart="i", rules="nhs", direction="up", target=4), notes=notes[:k]
+        xs(k), y, options=ref_options(chart="i", rules="nhs", direction="up", target=4), notes=notes[:k]
     )
     streamed = "\n".join(iter_json(a, batch=batch))
     assert streamed == json.dumps(as_dict(a), indent=2, ensure_ascii=False)
@@ -423,7 +430,7 @@ def test_nhs_peak_shared_by_a_rise_and_a_fall_belongs_to_the_fall() -> None:
     # No point is outside 15 ± 26.6 or beyond the 2-sigma lines 15 ± 17.73, and no 7 in a
     # row sit on one side of 15, so the trend rule alone decides.
     peak = [*NHS_BASE, 11, 12, 13, 14, 15, 16, 17, 16, 15, 14, 13, 12, 11]
-    a = analyse(xs(19), peak, options=ChartOptions(chart="i", rules="nhs", direction="up", freeze=6))
+    a = analyse(xs(19), peak, options=ref_options(chart="i", rules="nhs", direction="up", freeze=6))
     assert a.points[0].ucl == pytest.approx(15 + 2.66 * 10)
     types = [p.point_type for p in a.points]
     assert types[:6] == ["common"] * 6
@@ -431,7 +438,7 @@ def test_nhs_peak_shared_by_a_rise_and_a_fall_belongs_to_the_fall() -> None:
     assert types[12:] == ["concern"] * 7
     # A trough is shared the same way: it takes the rise that starts at it.
     trough = [*NHS_BASE, 17, 16, 15, 14, 13, 12, 11, 12, 13, 14, 15, 16, 17]
-    t = analyse(xs(19), trough, options=ChartOptions(chart="i", rules="nhs", direction="up", freeze=6))
+    t = analyse(xs(19), trough, options=ref_options(chart="i", rules="nhs", direction="up", freeze=6))
     types = [p.point_type for p in t.points]
     assert types[6:12] == ["concern"] * 6 and types[12:] == ["improvement"] * 7
 
@@ -443,14 +450,14 @@ def test_nhs_fixed_baseline_applies_within_each_rebase_group() -> None:
     # moving ranges 2, 2, 2 (none above 3.267 x 2), limits 11 ± 2.66 x 2 = 5.68 .. 16.32.
     # Part 2, first 4 points 50, 54, 50, 54: mean 52, moving range 4, limits 52 ± 10.64.
     y = [10.0, 12, 10, 12, 30, 30, 30, 30, 50, 54, 50, 54, 10, 10, 10, 10]
-    a = analyse(xs(16), y, options=ChartOptions(chart="i", rules="nhs", parts=(8,), freeze=4))
+    a = analyse(xs(16), y, options=ref_options(chart="i", rules="nhs", parts=(8,), freeze=4))
     first, second = a.parts
     assert (first.cl, first.ucl, first.lcl) == pytest.approx((11, 16.32, 5.68))
     assert (second.cl, second.ucl, second.lcl) == pytest.approx((52, 62.64, 41.36))
     assert [p.baseline for p in a.points] == ([True] * 4 + [False] * 4) * 2
     assert [i + 1 for i, p in enumerate(a.points) if p.sigma_signal] == [5, 6, 7, 8, 13, 14, 15, 16]
     # qicharts2 (the anhoej and ihi rules) ignores freeze when there are parts.
-    q = analyse(xs(16), y, options=ChartOptions(chart="i", rules="anhoej", parts=(8,), freeze=4))
+    q = analyse(xs(16), y, options=ref_options(chart="i", rules="anhoej", parts=(8,), freeze=4))
     assert q.parts[0].cl == pytest.approx(164 / 8) and all(p.baseline for p in q.points)
 
 
@@ -464,7 +471,7 @@ def test_u_chart_reference_values() -> None:
     # n = 10: sd 0.169031, ucl 0.285714 + 0.507093 = 0.792807, lcl < 0 -> 0,
     #         ucl.95 = 0.285714 + 0.338062 = 0.623776;
     # n = 20: sd 0.119523, ucl 0.644283, lcl -> 0.
-    a = analyse(xs(5), [3, 5, 2, 6, 4], [10, 20, 10, 20, 10], ChartOptions(chart="u"))
+    a = analyse(xs(5), [3, 5, 2, 6, 4], [10, 20, 10, 20, 10], ref_options(chart="u"))
     assert a.parts[0].cl == pytest.approx(0.285714, abs=1e-6)
     assert a.points[0].ucl == pytest.approx(0.792807, abs=1e-6)
     assert a.points[0].ucl_2sigma == pytest.approx(0.623776, abs=1e-6)
@@ -479,13 +486,13 @@ def test_laney_u_prime_reference_values() -> None:
     # limits cl ± 3 sd_i sigma_z: n = 100 -> 0.239151 .. 0.484900; n = 150 -> ucl 0.462352.
     y = [30, 45, 28, 52, 40, 61, 33, 47, 38, 55]
     n = [100, 120, 90, 140, 110, 150, 100, 130, 105, 140]
-    a = analyse(xs(10), y, n, ChartOptions(chart="up"))
+    a = analyse(xs(10), y, n, ref_options(chart="up"))
     assert a.parts[0].cl == pytest.approx(429 / 1185)
     assert a.points[0].ucl == pytest.approx(0.484900, abs=1e-6)
     assert a.points[0].lcl == pytest.approx(0.239151, abs=1e-6)
     assert a.points[5].ucl == pytest.approx(0.462352, abs=1e-6)
     # Between-subgroup variation is smaller than Poisson here (sigma_z < 1): narrower than u.
-    u = analyse(xs(10), y, n, ChartOptions(chart="u"))
+    u = analyse(xs(10), y, n, ref_options(chart="u"))
     assert u.points[0].ucl is not None and a.points[0].ucl < u.points[0].ucl
 
 
@@ -496,7 +503,7 @@ def test_laney_p_prime_reference_values() -> None:
     # n = 60: ucl 0.410460, lcl 0.009540.
     y = [12, 15, 8, 10, 4, 7, 16, 9, 14, 10]
     n = [50, 60, 40, 50, 45, 55, 50, 60, 50, 40]
-    a = analyse(xs(10), y, n, ChartOptions(chart="pp"))
+    a = analyse(xs(10), y, n, ref_options(chart="pp"))
     assert a.parts[0].cl == pytest.approx(0.21)
     assert a.points[0].ucl == pytest.approx(0.429593, abs=1e-6)
     assert a.points[0].lcl == 0
@@ -507,7 +514,7 @@ def test_laney_p_prime_reference_values() -> None:
 def test_mr_chart_reference_values() -> None:
     # qic.mr: y = c(NA, |diff(y)|) = NA, 3, 2, 3, 2, 5; cl = 15 / 5 = 3;
     # ucl = 3.267 x 3 = 9.801; ucl.95 = 3.267 / 3 x 2 x 3 = 6.534; lcl = 0.
-    a = analyse(xs(6), [5, 8, 6, 9, 7, 12], options=ChartOptions(chart="mr"))
+    a = analyse(xs(6), [5, 8, 6, 9, 7, 12], options=ref_options(chart="mr"))
     assert [p.y for p in a.points] == [None, 3, 2, 3, 2, 5]
     assert a.parts[0].cl == pytest.approx(3)
     assert a.points[1].ucl == pytest.approx(9.801)
@@ -521,14 +528,14 @@ def test_t_chart_reference_values() -> None:
     # cl 1.512895^3.6 = 4.439266, ucl (1.512895 + 0.859864)^3.6 = 22.434319,
     # lcl (1.512895 - 0.859864)^3.6 = 0.653030^3.6 = 0.215655 (positive, so kept),
     # ucl.95 (1.512895 + 0.573243)^3.6 = 14.113490.
-    a = analyse(xs(8), [3, 5, 2, 8, 4, 6, 3, 7], options=ChartOptions(chart="t"))
+    a = analyse(xs(8), [3, 5, 2, 8, 4, 6, 3, 7], options=ref_options(chart="t"))
     p = a.points[0]
     assert p.cl == pytest.approx(4.439266, abs=1e-6)
     assert p.ucl == pytest.approx(22.434319, abs=1e-6)
     assert p.lcl == pytest.approx(0.215655, abs=1e-6)
     assert p.ucl_2sigma == pytest.approx(14.113490, abs=1e-6)
     # A wide spread takes the transformed lower limit below 0: qicharts2 sets it to 0.
-    wide = analyse(xs(6), [1, 60, 2, 80, 1, 70], options=ChartOptions(chart="t"))
+    wide = analyse(xs(6), [1, 60, 2, 80, 1, 70], options=ref_options(chart="t"))
     assert wide.points[0].lcl == 0
 
 
@@ -544,7 +551,7 @@ def test_recent_variation_sees_a_signal_still_going_on_when_the_latest_point_is_
 ) -> None:
     # 21.4 ± 6.4 from the first ten points; one point far above, then two above the line, inside the limits.
     y = [20.0, 22, 21, 23, 20, 22, 21, 23, 20, 22, 45, 23, 24]
-    opts = ChartOptions(chart="i", rules="nhs", direction=direction, freeze=10)  # type: ignore[arg-type]
+    opts = ref_options(chart="i", rules="nhs", direction=direction, freeze=10)
     a = analyse(xs(len(y)), y, options=opts)
     assert a.variation == "common_cause"  # NHSRplotthedots: the latest point alone
     assert a.recent == recent

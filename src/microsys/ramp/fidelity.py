@@ -19,6 +19,7 @@ from typing import cast
 from microsys import rules
 from microsys.diagnostics import Diagnostic, PathPart
 from microsys.ramp.facts import FREQUENCY_DAYS, Facts, filled
+from microsys.ramp.phases import suggestions
 from microsys.rules import Rule
 from microsys.schema.cycles import PDSA, SDSA
 from microsys.schema.measures import Measure
@@ -252,6 +253,21 @@ def check(wb: Workbook, today: dt.date, history: CycleHistory | None = None) -> 
     measure_files = {cast(Measure, m).id: sf for sf, m in wb.records("measure")}
     for m in facts.measures.values():
         out.extend(_undefined(measure_files[m.id], m))
+    for s in suggestions(facts):
+        sf = measure_files[s.measure]
+        out.append(
+            _at_top_key(
+                _warn(
+                    sf,
+                    ("phases",) if s.has_phases else (),
+                    rules.MEASURE_PHASE_MISSING,
+                    f"{s.reason}; start a phase on {s.start.isoformat()}",
+                    f"{s.edit}, so that the limits before and after the change are computed apart",
+                ),
+                sf.text,
+                ("phases", "chart", "data", "values"),
+            )
+        )
     for m, last_date, gap in _stale_measures(facts):
         sf = measure_files[m.id]
         out.append(

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from microsys.spc.analysis import Analysis, Point
 from microsys.spc.kinds import kind as chart_kind
-from microsys.spc.mdc import ASSURANCE_WORDS, assurance_icon, variation_icon
+from microsys.spc.mdc import assurance_icon, variation_icon
 from microsys.workbook.series import Series
 
 INK = "#222222"
@@ -212,23 +212,18 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     if series.y_label:
         ax.set_ylabel(series.y_label, color=MUTED, fontsize=9)
-    if series.dates:
-        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-
-        ax.xaxis_date()
+    if series.dates and pts:
         # A small multiple has room for fewer date labels.
-        few = width < COMPACT_INCHES
-        locator = AutoDateLocator(minticks=3 if few else 4, maxticks=5 if few else 10)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        most = 3 if width < COMPACT_INCHES else 5 if width < NARROW_INCHES else 9
+        _date_axis(ax, pts[0].x, pts[-1].x, most=most)
     compact = width < COMPACT_INCHES
     title = series.title or chart_kind(analysis.chart).title
     icons = [] if compact else _icon_names(analysis)
     # The corner the Making Data Count icons take, kept clear of the title and subtitle.
     room = width - (len(icons) * (_icon_size(width) + ICON_GAP) + _PAD if icons else 0.0)
-    if icons:
-        # About 8.5 characters of the bold 13-point title to the inch.
-        title = "\n".join(textwrap.wrap(title, int(room * 8.5))) or title
+    # Wrapped to the room it has (about 8.5 characters of the bold 13-point title to the
+    # inch): a long title on a narrow poster chart would run out of its figure.
+    title = "\n".join(textwrap.wrap(title, int(room * 8.5))) or title
     if not compact:
         fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold", color=INK)
     latest = ""
@@ -236,8 +231,8 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
         label = series.part_labels[-1] if series.part_labels else f"phase {len(analysis.parts)}"
         latest = f"Since {label}: "
     subtitle = f"{chart_kind(analysis.chart).title} · {latest}{analysis.verdict}"
-    if analysis.assurance:
-        subtitle += f" · {ASSURANCE_WORDS[analysis.assurance]}"
+    if analysis.target_words:
+        subtitle += f" · {analysis.target_words}"
     # Wrapped to the figure's width (about 12 characters of this size to the inch).
     ax.set_title(
         "" if compact else "\n".join(textwrap.wrap(subtitle, int(room * 12))),
@@ -278,6 +273,41 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
     _labels(ax, series, analysis, pts)
     _icons(fig, icons, width)
     return fig
+
+
+# Months between date ticks: the first that keeps the ticks to the most a chart has room for.
+_MONTH_STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 60, 120)
+
+
+def _date_axis(ax: Any, first: float, last: float, most: int) -> None:
+    """Date ticks with one label style on every chart: "Mar 2026" at month starts.
+
+    Series shorter than about three months are labelled by day ("16 Mar 2026"), every
+    label complete on its own (no year written once at the side, no mix of "2026",
+    "Feb" and "Mar" as matplotlib's concise labels give).
+    """
+    from matplotlib.dates import DateFormatter, DayLocator, MonthLocator
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis_date()
+    days = max(int(last) - int(first), 1)
+    if days >= 90:
+        months = days / 30.44
+        step = next((k for k in _MONTH_STEPS if months / k <= most), _MONTH_STEPS[-1])
+        ax.xaxis.set_major_locator(MonthLocator(bymonthday=1, interval=step))
+        ax.xaxis.set_major_formatter(DateFormatter("%b %Y"))
+    else:
+        step = max(1, -(-days // max(most - 1, 1)))
+        ax.xaxis.set_major_locator(DayLocator(interval=step))
+        ax.xaxis.set_major_formatter(FuncFormatter(_day_label))
+
+
+def _day_label(value: float, _pos: int | None = None) -> str:
+    """A tick's date as "16 Mar 2026" (no leading zero, on every platform)."""
+    from matplotlib.dates import num2date
+
+    day = num2date(value)
+    return f"{day.day} {day:%b %Y}"
 
 
 # Making Data Count icons: size (inches) on a full-width chart, and the gap between them.
@@ -528,7 +558,11 @@ def _legend(ax: Any, present: list[str], analysis: Analysis, clear: float, under
         handles.append(Line2D([], [], color=TARGET, linestyle=(0, (6, 3)), label="target"))
     for kind in present:
         st = STYLE[kind]
-        handles.append(Line2D([], [], linestyle="", marker=st.marker, color=st.color, label=st.label))
+        label = st.label
+        if kind == "common" and not all(p.judged for p in analysis.parts):
+            # Grey points in a phase too short to judge are not known to be common cause.
+            label = "no signal" if any(p.judged for p in analysis.parts) else "too few points to judge"
+        handles.append(Line2D([], [], linestyle="", marker=st.marker, color=st.color, label=label))
     if under is not None:
         from matplotlib.transforms import ScaledTranslation
 

@@ -126,25 +126,44 @@ class Drawing:
     shortened: list[str] = field(default_factory=list)
 
 
+# Narrowest a lane may be (drawing units): more than five lanes make the drawing wider (a poster
+# prints a wider drawing smaller, so not sooner), never the boxes wider than their lane.
+# Space kept between a box and its lane's edges.
+MIN_LANE = 100.0
+LANE_PAD = 5.0
+# Widest a box is, in a drawing of few lanes.
+MAX_BOX = 240.0
+# The header of the lane of steps whose `owner:` is not written (check reports them).
+NO_OWNER = "owner not written"
+
+
 def flowchart(nodes: Sequence[Node], title: str, *, width_units: float = 560) -> Drawing:
-    """A top-to-bottom flowchart: one row per step, lanes as columns, decisions with labelled ways out."""
+    """A top-to-bottom flowchart: one row per step, lanes as columns, decisions with labelled ways out.
+
+    Every box lies inside its lane: lanes are at least :data:`MIN_LANE` wide (the drawing
+    grows with the number of lanes) and a box is at most its lane's width less
+    :data:`LANE_PAD` each side. Without any owner there is one lane and no header.
+    """
     svg = Svg()
     shortened: list[str] = []
     lanes: list[str] = []
     for node in nodes:
         if node.lane not in lanes:
             lanes.append(node.lane)
-    lane_w = width_units / max(len(lanes), 1)
+    headed = any(lanes)
+    lane_w = max(width_units / max(len(lanes), 1), MIN_LANE)
+    width_units = lane_w * max(len(lanes), 1)
     index = {n.id: i for i, n in enumerate(nodes)}
     size, lh = 11.0, 13.5
-    box_w = min(width_units - 8, max(lane_w * 0.92, min(190.0, width_units * 0.46)))
+    box_w = min(lane_w - 2 * LANE_PAD, MAX_BOX)
 
     # Lane headers.
     header_size = 10.0
     header_lines = [
-        clamp_lines(wrap(lane or "(no owner)", lane_w - 8, header_size, True), 3)[0] for lane in lanes
+        clamp_lines(wrap(lane or NO_OWNER, lane_w - 8, header_size, True), 3)[0] if headed else []
+        for lane in lanes
     ]
-    header_h = max((len(h) for h in header_lines), default=1) * 12.5 + 12
+    header_h = max((len(h) for h in header_lines), default=1) * 12.5 + 12 if headed else 4.0
 
     # Edges that skip rows run in channels to the right of the lanes.
     skips: list[tuple[int, int, str]] = []
@@ -161,7 +180,7 @@ def flowchart(nodes: Sequence[Node], title: str, *, width_units: float = 560) ->
     # Rows.
     rows: list[tuple[float, float, float, list[str], list[str]]] = []  # x, y, h, lines, detail
     y = header_h + 14
-    gap = 26.0
+    gap = 22.0
     for node in nodes:
         inner = box_w - (34 if node.kind == "decision" else 16)
         lines, cut = clamp_lines(wrap(node.label, inner, size), MAX_LABEL_LINES)
@@ -169,9 +188,7 @@ def flowchart(nodes: Sequence[Node], title: str, *, width_units: float = 560) ->
             shortened.append(f"step `{node.id}`")
         detail = clamp_lines(wrap(node.detail, inner, 9), 2)[0] if node.detail else []
         h = len(lines) * lh + len(detail) * 11.5 + 14
-        lane_i = lanes.index(node.lane)
-        cx = lane_w * (lane_i + 0.5)
-        x = min(max(cx - box_w / 2, 2), width_units - box_w - 2)
+        x = lane_w * lanes.index(node.lane) + (lane_w - box_w) / 2
         rows.append((x, y, h, lines, detail))
         y += h + gap
     total_h = y - gap + 10
@@ -183,7 +200,8 @@ def flowchart(nodes: Sequence[Node], title: str, *, width_units: float = 560) ->
         svg.text_lines(
             header_lines[i], lane_w * (i + 0.5), 15, header_size, anchor="middle", weight="bold", color=MUTED
         )
-    svg.add("line", x1=0, y1=header_h, x2=width_units, y2=header_h, stroke=RULE, stroke_width=1)
+    if headed:
+        svg.add("line", x1=0, y1=header_h, x2=width_units, y2=header_h, stroke=RULE, stroke_width=1)
 
     for node, (x, top, h, lines, detail) in zip(nodes, rows, strict=True):
         _box(svg, node.kind, x, top, box_w, h)
@@ -196,7 +214,8 @@ def flowchart(nodes: Sequence[Node], title: str, *, width_units: float = 560) ->
                 detail, x + box_w / 2, text_top + len(lines) * lh, 9, anchor="middle", color=detail_colour
             )
         if node.badge is not None:
-            bx, by = x + box_w - 2, top + 2
+            # Inside the lane: the badge's circle reaches past the box by less than LANE_PAD.
+            bx, by = x + box_w - 6, top + 2
             svg.add("circle", cx=bx, cy=by, r=8, fill=WAIT_LINE)
             svg.add(
                 "text",

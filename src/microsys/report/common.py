@@ -33,7 +33,6 @@ from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
 from microsys.schema.improvement import Cause, Fishbone, ProcessMap, Theme
 from microsys.schema.measures import Measure
 from microsys.spc.analysis import ChartError, analyse
-from microsys.spc.mdc import ASSURANCE_WORDS
 from microsys.workbook.loader import Workbook
 from microsys.workbook.series import from_measure
 
@@ -83,6 +82,29 @@ class Clip:
             self.note(f"{section}: {where}")
             return Prose(cut + f" (continued in the workbook: {where})")
         return Prose(cut)
+
+    def pair(
+        self, first: str | None, second: str | None, size: str, where: str, section: str
+    ) -> tuple[Prose, Prose]:
+        """Two texts shown together, sharing the room of one ``size`` text, with one marker at most.
+
+        Each keeps at least half the room (more when the other is shorter); the marker saying
+        where the rest is follows the last text that was cut.
+        """
+        a, b = " ".join((first or "").split()), " ".join((second or "").split())
+        if self.budget is None:
+            return Prose(a), Prose(b)
+        limit = max(40, int(LIMITS[size] * self.budget))
+        if len(a) + len(b) <= limit:
+            return Prose(a), Prose(b)
+        room_a = max(limit // 2, limit - len(b))
+        cut_a, was_a = shorten(a, room_a) if a else ("", False)
+        cut_b, was_b = shorten(b, max(limit - len(cut_a), limit // 2)) if b else ("", False)
+        self.note(f"{section}: {where}")
+        marker = f" (continued in the workbook: {where})"
+        if b and (was_b or was_a):
+            return Prose(cut_a), Prose(cut_b + marker)
+        return Prose(cut_a + marker), Prose(cut_b)
 
 
 def one_line(text: str | None) -> Prose:
@@ -313,8 +335,8 @@ def measure_item(
         label = series.part_labels[-1] if series.part_labels else f"phase {len(analysis.parts)}"
         since = f"Since {label}: "
     verdict = since + analysis.verdict
-    if analysis.assurance:
-        verdict += f"; {ASSURANCE_WORDS[analysis.assurance]}"
+    if analysis.target_words:
+        verdict += f"; {analysis.target_words}"
     return replace(
         item, chart=name, verdict=Prose(verdict), variation=analysis.recent, assurance=analysis.assurance
     )

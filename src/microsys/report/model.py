@@ -429,6 +429,8 @@ class CycleItem:
     prediction: Prose
     result: Prose
     decision: str
+    against: Prose = field(default_factory=Prose)
+    """The Study's comparison of the results with the prediction (`against_prediction:`)."""
 
 
 @dataclass(frozen=True)
@@ -439,15 +441,34 @@ class CyclesSection:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """A measure the team tracks that has no chart on the poster, and why."""
+
+    name: Prose
+    type: Prose
+    why: Prose
+
+
+@dataclass(frozen=True)
 class MeasuresSection:
-    """The charts of the aims' measures and the balancing measures."""
+    """The charts of every measure the team tracks: outcome, then process, then balancing.
+
+    Each type's aim measures come first. A measure with too little data to chart is in
+    ``left_out``, by name with the reason: nothing the team tracks disappears silently.
+    """
 
     items: tuple[MeasureItem, ...]
+    left_out: tuple[LeftOut, ...] = ()
 
 
 @dataclass(frozen=True)
 class ResultItem:
-    """One specific aim's measure: before, target and now."""
+    """One specific aim's measure: before, target and now, each with its unit.
+
+    ``now`` is the median of the last ``recent`` values (the same that decides whether
+    the aim is met). ``signal`` is what the measure's chart shows at its latest point
+    (improvement, concern or none): the only thing the reports colour ``now`` by.
+    """
 
     measure: Prose
     baseline: Prose
@@ -456,13 +477,17 @@ class ResultItem:
     unit: Prose
     met: Literal["yes", "no", ""]
     by: Prose
+    signal: Literal["improvement", "concern", "none"] = "none"
+    recent: int = 0
+    """How many of the latest values ``now`` is the median of."""
 
 
 @dataclass(frozen=True)
 class ResultsSection:
-    """The results table."""
+    """The results table, and a sentence that says what "now" and the colours mean."""
 
     items: tuple[ResultItem, ...]
+    note: Prose = field(default_factory=Prose)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from microsys.ramp.criteria import STAGE_TITLES, STAGES
 from microsys.ramp.facts import Facts, RampCycle, filled
@@ -49,6 +49,7 @@ from microsys.report.model import (
     FlowchartFigure,
     GlobalAimSection,
     IdeaItem,
+    LeftOut,
     Lesson,
     LessonsSection,
     MapNote,
@@ -76,11 +77,13 @@ from microsys.report.shapes import Bar, Idea, Primary, Secondary
 from microsys.schema.cycles import PDSA, SDSA
 from microsys.schema.improvement import DriverDiagram, GlobalAim, SpecificAim
 from microsys.schema.measures import Measure
+from microsys.spc.analysis import MIN_RUNS_POINTS, ChartError, analyse
 from microsys.spc.kinds import kind
 from microsys.spc.stats import median
 from microsys.workbook.belonging import Belonging
 from microsys.workbook.loader import Workbook
 from microsys.workbook.pathwaylinks import LinkedState, linked_microsystems
+from microsys.workbook.series import from_measure
 
 R = TypeVar("R")
 
@@ -390,15 +393,57 @@ def cycles(story: Story) -> CyclesSection | None:
 
 
 def measures(story: Story) -> MeasuresSection | None:
-    """Charts of the specific aims' measures, then of the theme's balancing measures."""
-    chosen = [story.measures[a.measure] for a in story.facts.specific_aims if a.measure in story.measures]
-    for m in story.of_theme("measure", story.wb.measures):
-        if m not in chosen and m.type == "balancing":
-            chosen.append(m)
-    chosen += pw.more_measures(story.wb, chosen)
-    items = [measure_item(story.facts, m, story.figures, story.clip, "Measures", poster=True) for m in chosen]
+    """Charts of every measure the team tracks, by type; those without a chart named with the reason.
+
+    A pathway's poster shows its aims' and balancing measures and a few more
+    (:func:`microsys.report.pathway.more_measures`); the others are named as left off.
+    """
+    aim_measures = [a.measure for a in story.facts.specific_aims]
+    order = {"outcome": 0, "process": 1, "balancing": 2}
+
+    def rank(m: Measure) -> tuple[int, int, str]:
+        first = aim_measures.index(m.id) if m.id in aim_measures else len(aim_measures)
+        return (order.get(m.type, 3), first, m.name.lower())
+
+    # Every measure of the story's theme (a measure nothing names belongs to every theme).
+    tracked = list(story.of_theme("measure", story.wb.measures))
+    chosen = list(tracked)
+    if story.wb.pathway is not None:
+        chosen = [story.measures[m] for m in aim_measures if m in story.measures]
+        chosen += [m for m in tracked if m not in chosen and m.type == "balancing"]
+        chosen += pw.more_measures(story.wb, chosen)
+    no_room = [m for m in tracked if m not in chosen]
+    chosen.sort(key=rank)
+    # A poster has no room for a chart that cannot be judged yet: it is named, with why.
+    few = [m for m in chosen if story.facts.points_between(m.id) < MIN_RUNS_POINTS]
+    items = [
+        measure_item(story.facts, m, story.figures, story.clip, "Measures", poster=True)
+        for m in chosen
+        if m not in few
+    ]
     charted = tuple(i for i in items if i.chart)
-    return MeasuresSection(charted) if charted else None
+    left_out = tuple(
+        LeftOut(Prose(m.name), Prose(m.type), Prose(_too_few(story.facts.points_between(m.id)))) for m in few
+    )
+    left_out += tuple(
+        LeftOut(i.name, i.type, Prose(_why_not_charted(i.points))) for i in items if not i.chart
+    )
+    left_out += tuple(
+        LeftOut(Prose(m.name), Prose(m.type), Prose("no room on the poster: `microsys chart` draws it"))
+        for m in sorted(no_room, key=rank)
+    )
+    return MeasuresSection(charted, left_out) if charted or left_out else None
+
+
+def _too_few(points: int) -> str:
+    if points == 0:
+        return "no values yet"
+    values = "1 value" if points == 1 else f"{points} values"
+    return f"{values}, too few to judge yet ({MIN_RUNS_POINTS} needed)"
+
+
+def _why_not_charted(points: int) -> str:
+    return "its values cannot be charted: run `microsys check`"
 
 
 def results(story: Story) -> ResultsSection | None:
@@ -410,21 +455,51 @@ def results(story: Story) -> ResultsSection | None:
         if not m or len(series) < 3:
             continue
         percent = kind(m.chart).proportion
+        recent = [y for _, y in series[-RECENT:]]
         # The same recent median that decides whether the aim is met.
-        now = median([y for _, y in series[-RECENT:]])
+        now = median(recent)
         met = aim_met(story.facts, a.measure, a.target)
+        unit = "" if percent else (m.definition.unit or "")
         items.append(
             ResultItem(
                 measure=Prose(m.name),
-                baseline=number(a.baseline, percent),
-                target=number(a.target, percent),
-                now=number(round(now, 3), percent),
-                unit=Prose("" if percent else (m.definition.unit or "")),
+                baseline=_with_unit(number(a.baseline, percent), unit),
+                target=_with_unit(number(a.target, percent), unit),
+                now=_with_unit(number(round(now, 3), percent), unit),
+                unit=Prose(unit),
                 met="yes" if met else "no" if met is False else "",
                 by=date(a.by),
+                signal=_signal(story, m),
+                recent=len(recent),
             )
         )
-    return ResultsSection(tuple(items)) if items else None
+    if not items:
+        return None
+    counts = sorted({i.recent for i in items})
+    last = " or ".join(str(c) for c in counts)
+    # The same recent median decides whether an aim is met.
+    note = f"Now: the median of the last {last} values."
+    return ResultsSection(tuple(items), Prose(note))
+
+
+def _with_unit(value: Prose, unit: str) -> Prose:
+    if not value or not unit:
+        return value
+    return Prose(f"{value}{unit}" if unit == "%" else f"{value} {unit}")
+
+
+def _signal(story: Story, m: Measure) -> Literal["improvement", "concern", "none"]:
+    """What the measure's chart shows at its latest point, as its caption says."""
+    try:
+        series = from_measure(story.wb, m)
+        analysis = analyse(series.xs, series.ys, series.ns, series.options, None)
+    except (ChartError, ValueError):
+        return "none"
+    if analysis.variation == "special_cause_improvement":
+        return "improvement"
+    if analysis.variation == "special_cause_concern":
+        return "concern"
+    return "none"
 
 
 def lessons(story: Story) -> LessonsSection | None:
@@ -592,9 +667,9 @@ def specific_text(a: SpecificAim, measures: dict[str, Measure]) -> str:
 
 def _pdsa_item(c: PDSA, titles: dict[str, str], clip: Clip) -> CycleItem:
     where = f"pdsa/{c.id}.yaml"
-    result = ""
-    if c.study:
-        result = " ".join(x for x in (c.study.results or "", c.study.against_prediction or "") if x)
+    result = c.study.results if c.study else ""
+    against = c.study.against_prediction if c.study else ""
+    result_text, against_text = clip.pair(result, against, "short", where, "Tests of change")
     return CycleItem(
         id=Prose(c.id),
         title=Prose(c.title or titles.get(c.change, c.change)),
@@ -602,8 +677,10 @@ def _pdsa_item(c: PDSA, titles: dict[str, str], clip: Clip) -> CycleItem:
         dates=cycle_dates(c),
         scale=prose(c.plan.scale if c.plan else ""),
         prediction=clip(c.prediction, "short", where, "Tests of change"),
-        result=clip(result, "short", where, "Tests of change"),
+        # Results and the comparison with the prediction share the room of one text.
+        result=result_text,
         decision=decision(c),
+        against=against_text,
     )
 
 

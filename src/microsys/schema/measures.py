@@ -110,7 +110,11 @@ class Measure(Model):
         None, description="A CSV file beside this one with columns date,value[,denominator][,note]."
     )
     values: list[DataPoint] = Field(default_factory=list, description="Values written in this file.")
-    phases: list[Phase] = Field(default_factory=list, description="Dates where limits are recalculated.")
+    phases: list[Phase] = Field(
+        default_factory=list,
+        description="Dates where limits are recalculated: where an adopted change began "
+        "(`check` suggests one after a shift, rule `measure.phase-missing`).",
+    )
     baseline: Baseline | None = Field(
         None,
         description=(

@@ -17,7 +17,7 @@ from typing import Literal
 from microsys.spc import stats
 from microsys.spc.kinds import CHART_TYPES, ChartKind, ChartType, kind
 from microsys.spc.limits import ChartError, LimitFunction, Lines, Subgroup
-from microsys.spc.mdc import Assurance, Variation, variation_of
+from microsys.spc.mdc import ASSURANCE_WORDS, Assurance, Variation, variation_of
 from microsys.spc.stats import NAN, isnan
 
 RuleSet = Literal["anhoej", "ihi", "nhs"]
@@ -26,6 +26,20 @@ PointType = Literal["common", "improvement", "concern", "neutral"]
 
 RULE_SETS: tuple[str, ...] = RuleSet.__args__  # type: ignore[attr-defined]
 DIRECTIONS: tuple[str, ...] = Direction.__args__  # type: ignore[attr-defined]
+
+MIN_LIMIT_POINTS = 12
+"""Points (with values, in the baseline) a phase needs before control limits are computed.
+
+Fewer give limits too unsteady to judge by: NHSRplotthedots fixes limits on 12 points
+and calls limits from fewer "trial limits"; The Health Care Data Guide (Provost and
+Murray, 2011, p. 155) asks for 20 to 30 for an I chart. docs/chart-json.md, "Minimum points".
+"""
+MIN_RUNS_POINTS = 10
+"""Points (with values) a phase needs before runs analysis and its rules are applied.
+
+Anhøj and Olesen's tables of run chart limits (PLoS ONE 2014) and Balestracci's table
+of the expected number of runs (Data Sanity) start at 10 points.
+"""
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,10 @@ class ChartOptions:
     parts: tuple[int, ...] = ()
     exclude: frozenset[int] = field(default_factory=frozenset)
     screen_mr: bool = True
+    min_limit_points: int = MIN_LIMIT_POINTS
+    """Fewer baseline points in a phase: no control limits there (0: always, as qicharts2)."""
+    min_runs_points: int = MIN_RUNS_POINTS
+    """Fewer points in a phase: no runs analysis or signals there (0: always, as qicharts2)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +98,12 @@ class PartSummary:
     lcl: float | None
     ucl: float | None
     findings: tuple[str, ...] = ()
+    points: int = 0
+    """Included points with a value: what the minimums are counted in."""
+    judged: bool = True
+    """Enough points for runs analysis (:data:`MIN_RUNS_POINTS`): signals were looked for."""
+    limits: bool = True
+    """Control limits were computed (enough baseline points, and a kind that has limits)."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +125,8 @@ class Analysis:
     assurance: Assurance | None
     variation: Variation | None = None
     recent: Variation | None = None
+    min_limit_points: int = MIN_LIMIT_POINTS
+    min_runs_points: int = MIN_RUNS_POINTS
 
     @property
     def verdict(self) -> str:
@@ -108,11 +134,39 @@ class Analysis:
         last = self.parts[-1] if self.parts else None
         if last is None:
             return "No data"
+        row = kind(self.chart)
+        if not last.judged:
+            need = f"runs analysis needs {self.min_runs_points}"
+            if row.control_limits:
+                need += f", limits {self.min_limit_points}"
+            return f"Too few points to judge yet: {_count(last.points)} ({need})"
         words = "; ".join(last.findings)
         if not words:
-            what = "median" if kind(self.chart).median else "centre line"
+            what = "median" if row.median else "centre line"
             words = f"Random variation only: no signal around the {what} ({last.n_useful} useful points)"
+        if row.control_limits and not last.limits:
+            words += f"; no control limits until {self.min_limit_points} points ({last.points} so far)"
         return words
+
+    @property
+    def target_words(self) -> str:
+        """The target verdict in words, or why there is none; "" without a target to judge.
+
+        A target is never said to be failed (or met) from limits computed over a process
+        that changed: the latest part then shows a shift or trend, and the words say so.
+        """
+        if self.assurance is not None:
+            return ASSURANCE_WORDS[self.assurance]
+        last = self.parts[-1] if self.parts else None
+        if self.target is None or self.direction == "neutral" or last is None:
+            return ""
+        if last.runs_signal and last.limits:
+            return "target not judged: the process shifted"
+        return ""
+
+
+def _count(n: int) -> str:
+    return f"{n} point{'' if n == 1 else 's'}"
 
 
 # ---------------------------------------------------------------------------
@@ -542,8 +596,19 @@ def analyse(
         ]
         compute = row.nhs_limits if opts.rules == "nhs" and row.nhs_limits is not None else row.limits
         lines = compute(sub, base, opts.screen_mr)
+        present = sum(1 for s, inc in zip(sub, include, strict=True) if inc and not isnan(s.y))
+        in_base = sum(1 for s, b in zip(sub, base, strict=True) if b and not isnan(s.y))
+        has_limits = row.control_limits and in_base >= opts.min_limit_points
+        if not has_limits:
+            # Limits from too few points would be drawn and read as if they could be trusted.
+            lines.lcl = lines.ucl = lines.lcl2 = lines.ucl2 = [NAN] * len(lines.y)
         runs = _runs(lines.y, lines.cl, include)
-        flags = _RULES[opts.rules](lines, include, runs, row)
+        judged = present >= opts.min_runs_points
+        flags = (
+            _RULES[opts.rules](lines, include, runs, row)
+            if judged
+            else _Flags([False] * len(lines.y), [0] * len(lines.y), False, [], None, None)
+        )
         summaries.append(
             PartSummary(
                 part=part,
@@ -558,6 +623,9 @@ def analyse(
                 lcl=_none(stats.mean([v for v in lines.lcl if math.isfinite(v)])),
                 ucl=_none(stats.mean([v for v in lines.ucl if math.isfinite(v)])),
                 findings=tuple(flags.findings),
+                points=present,
+                judged=judged,
+                limits=has_limits,
             )
         )
         tail = flags.special[-1] if flags.special else 0
@@ -589,6 +657,7 @@ def analyse(
                     note=sg[i].note,
                 )
             )
+    judged = bool(summaries) and summaries[-1].judged
     return Analysis(
         chart=opts.chart,
         rules=opts.rules,
@@ -596,9 +665,11 @@ def analyse(
         target=opts.target,
         parts=tuple(summaries),
         points=tuple(points),
-        assurance=_assurance(points, opts),
-        variation=variation_of(last_side, opts.direction) if points else None,
+        assurance=_assurance(points, opts, summaries[-1] if summaries else None),
+        variation=variation_of(last_side, opts.direction) if points and judged else None,
         recent=_recent(sg, part_of, (last_special, last_runs), opts, compute) if points else None,
+        min_limit_points=opts.min_limit_points,
+        min_runs_points=opts.min_runs_points,
     )
 
 
@@ -654,12 +725,17 @@ def _recent(
     return variation_of(side, opts.direction)
 
 
-def _assurance(points: list[Point], opts: ChartOptions) -> Assurance | None:
+def _assurance(points: list[Point], opts: ChartOptions, last_part: PartSummary | None) -> Assurance | None:
     """Passing when the process always meets the target, failing when it never does.
 
-    ``ptd_calculate_assurance_type``: the target against the latest point's limits.
+    ``ptd_calculate_assurance_type``: the target against the latest point's limits. Not
+    judged when the latest phase shows a pattern of runs (a shift or trend): its limits
+    are then computed over a process that changed, and say nothing about the process now
+    (a new phase where the change began gives limits to judge by).
     """
     if opts.target is None or opts.direction == "neutral" or not points:
+        return None
+    if last_part is not None and last_part.runs_signal:
         return None
     last = points[-1]
     if last.ucl is None or last.lcl is None:

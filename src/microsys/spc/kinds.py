@@ -39,10 +39,12 @@ class ChartKind:
     """The centre line is a median (runs analysis speaks of "the median")."""
     runs_signals: bool = True
     """Runs rules can signal (not on a moving range chart, whose points are not independent)."""
+    control_limits: bool = True
+    """The kind has control limits (a run chart has only its median)."""
 
 
 KINDS: tuple[ChartKind, ...] = (
-    ChartKind("run", "Run chart", limits.run, median=True),
+    ChartKind("run", "Run chart", limits.run, median=True, control_limits=False),
     ChartKind("i", "I chart", limits.individuals, nhs_limits=limits.nhs_xmr),
     ChartKind("mr", "Moving range chart", limits.moving_range, runs_signals=False),
     ChartKind("xbar", "X-bar chart", limits.xbar, subgroups=True),

@@ -11,7 +11,10 @@ from microsys.spc.analysis import Analysis, Point
 
 # 2: `assurance` in NHSRplotthedots' words (consistent_pass, consistent_fail,
 # inconsistent) and `variation` added (docs/chart-json.md).
-FORMAT_VERSION = 2
+# 3: no limits, signals, variation or assurance from too few points: `min_points` and each
+# part's `points`, `judged` and `limits` say why; `assurance` is null when the latest part
+# shows a shift or trend.
+FORMAT_VERSION = 3
 XLabel = Callable[[float], Any]
 
 
@@ -43,6 +46,7 @@ def _head(analysis: Analysis) -> dict[str, Any]:
         "direction": analysis.direction,
         "target": analysis.target,
         "verdict": analysis.verdict,
+        "min_points": {"limits": analysis.min_limit_points, "runs": analysis.min_runs_points},
         "parts": [
             {
                 "part": p.part,
@@ -57,6 +61,9 @@ def _head(analysis: Analysis) -> dict[str, Any]:
                 "lcl": p.lcl,
                 "ucl": p.ucl,
                 "findings": list(p.findings),
+                "points": p.points,
+                "judged": p.judged,
+                "limits": p.limits,
             }
             for p in analysis.parts
         ],

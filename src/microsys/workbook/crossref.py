@@ -262,6 +262,7 @@ def _maps_and_fishbones(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
         step_ids = [s.id for s in pm.steps]
         yield from _duplicates(sf, step_ids, ("steps",), "step")
         known = set(step_ids)
+        yield from _owners(sf, pm)
         for i, step in enumerate(pm.steps):
             targets: list[tuple[tuple[PathPart, ...], str]] = [
                 (("steps", i, "next", j), nxt) for j, nxt in enumerate(step.next)
@@ -290,6 +291,32 @@ def _maps_and_fishbones(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
     for sf, model in wb.records("fishbone"):
         fb = cast(Fishbone, model)
         yield from idx.ref(sf, ("global_aim",), fb.global_aim, "global_aim")
+
+
+def _owners(sf: SourceFile, pm: ProcessMap) -> Iterator[Diagnostic]:
+    """Steps without an `owner:`: the map cannot say who does them."""
+    hint = (
+        "add `owner:` with the role that does the step (e.g. `owner: receptionist`); "
+        "each role becomes a swim lane of the map"
+    )
+    missing = [i for i, step in enumerate(pm.steps) if not (step.owner or "").strip()]
+    if missing and len(missing) == len(pm.steps) > 1:
+        yield finding(
+            sf,
+            ("steps",),
+            rules.MAP_STEP_WITHOUT_OWNER,
+            f"none of the {len(missing)} steps of the map `{pm.id}` says who does it",
+            hint,
+        )
+        return
+    for i in missing:
+        yield finding(
+            sf,
+            ("steps", i),
+            rules.MAP_STEP_WITHOUT_OWNER,
+            f"the step `{pm.steps[i].id}` does not say who does it",
+            hint,
+        )
 
 
 def _words(text: str) -> str:

@@ -1,0 +1,40 @@
+"""Date axes: one label style, every label complete on its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from microsys.render.chart import draw
+from microsys.spc import ChartOptions, analyse
+from microsys.workbook.series import Series
+
+MONTH = re.compile(r"^[A-Z][a-z]{2} \d{4}$")  # Mar 2026
+DAY = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}$")  # 16 Mar 2026
+
+
+def _labels(days_apart: int, count: int, width: float = 10) -> list[str]:
+    start = dt.date(2025, 11, 3).toordinal()
+    xs = tuple(float(start + k * days_apart) for k in range(count))
+    ys = tuple(float(10 + (k * 7) % 5) for k in range(count))
+    opts = ChartOptions(chart="i")
+    series = Series(title="t", xs=xs, ys=ys, ns=None, options=opts, dates=True)
+    fig = draw(series, analyse(xs, ys, None, opts), width=width)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    return [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+
+
+@pytest.mark.parametrize(
+    ("days_apart", "count", "style"),
+    [(7, 56, MONTH), (30, 24, MONTH), (30, 80, MONTH), (1, 30, DAY), (7, 8, DAY), (365, 12, MONTH)],
+)
+def test_one_label_style_per_chart(days_apart: int, count: int, style: re.Pattern[str]) -> None:
+    for width in (10, 4):
+        labels = _labels(days_apart, count, width)
+        assert len(labels) >= 2, labels
+        assert all(style.match(t) for t in labels), labels
+        assert len(labels) == len(set(labels)), labels
+        assert len(labels) <= (9 if width == 10 else 5) + 1, labels
