@@ -63,12 +63,16 @@ class Run:
         """How far the two boxes cover each other, as a share of the lower one's height (0 to 1).
 
         Boxes that meet side by side or only touch do not count, nor do runs of one line
-        (a kerned pair such as "To" may be shown by two operators, the "o" under the "T").
+        that overlap by less than half a letter (a kerned pair such as "To" may be shown by
+        two operators, the "o" under the "T"); runs of one line overlapping by more count
+        whole (a table cell printed into the next one).
         """
-        if abs(self.box[1] - other.box[1]) < 0.5 and abs(self.box[3] - other.box[3]) < 0.5:
-            return 0.0
         x0, y0 = max(self.box[0], other.box[0]), max(self.box[1], other.box[1])
         x1, y1 = min(self.box[2], other.box[2]), min(self.box[3], other.box[3])
+        if abs(self.box[1] - other.box[1]) < 0.5 and abs(self.box[3] - other.box[3]) < 0.5:
+            # One line: a kerned pair overlaps by a little; two words (a table cell running
+            # into the next one) by more than half a letter.
+            return 1.0 if x1 - x0 > 0.5 * min(self.size, other.size) else 0.0
         if x1 - x0 <= 1.0 or y1 <= y0:
             return 0.0
         height = min(self.box[3] - self.box[1], other.box[3] - other.box[1])

@@ -158,7 +158,12 @@ def flowchart(nodes: Sequence[Node], title: str, *, width_units: float = 560) ->
     box_w = min(lane_w - 2 * LANE_PAD, MAX_BOX)
 
     # Lane headers.
-    header_size = 10.0
+    # As large as lets every word of every header fit its lane (a role such as
+    # "physiotherapist" is not broken), down to 8.5 units, then broken with a hyphen.
+    words = [w for lane in lanes for w in (lane or NO_OWNER).split()]
+    header_size = next(
+        (s for s in (10.0, 9.5, 9.0, 8.5) if all(width(w, s, True) <= lane_w - 8 for w in words)), 8.5
+    )
     header_lines = [
         clamp_lines(wrap(lane or NO_OWNER, lane_w - 8, header_size, True), 3)[0] if headed else []
         for lane in lanes

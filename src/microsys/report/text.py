@@ -56,16 +56,29 @@ def width(text: str, size: float, bold: bool = False) -> float:
 
 
 def _split_word(word: str, max_width: float, size: float, bold: bool) -> list[str]:
-    """A word too wide for a line, cut into pieces that fit."""
+    """A word too wide for a line, cut into pieces that fit.
+
+    Each piece but the last ends in a hyphen, as a typesetter breaks a word
+    ("physiothera-" / "pist"), so a reader sees one word, not two.
+    """
     pieces: list[str] = []
     piece = ""
     for ch in word:
-        if piece and width(piece + ch, size, bold) > max_width:
-            pieces.append(piece)
+        if len(piece) > 1 and width(piece + ch + "-", size, bold) > max_width:
+            pieces.append(piece + "-")
             piece = ""
         piece += ch
     if piece:
         pieces.append(piece)
+    if len(pieces) > 1 and len(pieces[-1]) < 3:
+        # Never leave one or two letters alone on the last line ("physiotherapis-" / "t"):
+        # move letters down to it, or (in a very narrow room) keep them on the line before.
+        head = pieces[-2][:-1]
+        move = 3 - len(pieces[-1])
+        if len(head) - move >= 2:
+            pieces[-2:] = [head[:-move] + "-", head[-move:] + pieces[-1]]
+        else:
+            pieces[-2:] = [head + pieces[-1]]
     return pieces
 
 
