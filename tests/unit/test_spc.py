@@ -162,6 +162,14 @@ def test_unusually_long_run_is_a_signal_with_words() -> None:
     assert a.points[0].point_type == "concern"
 
 
+def test_verdict_reads_as_one_sentence_when_several_findings() -> None:
+    # A chart subtitle: "Unusually long run: ...; too few crossings ..." (no capital after ";").
+    y = [10, 11, 9, 10, 12, 9, 11, 10, 9, 11, 10, 12, 5, 4, 6, 5, 4, 6, 5, 4, 5, 6, 4, 5]
+    a = analyse(xs(24), y, options=ref_options(chart="run", direction="down"))
+    assert a.verdict.startswith("Unusually long run: 12 points")
+    assert "; too few crossings of the median: 1" in a.verdict
+
+
 def test_i_chart_moving_range_screening() -> None:
     y = [10, 11, 10, 11, 10, 11, 10, 40, 10, 11, 10, 11]
     screened = analyse(xs(12), y, options=ref_options(chart="i"))

@@ -140,7 +140,8 @@ class Analysis:
             if row.control_limits:
                 need += f", limits {self.min_limit_points}"
             return f"Too few points to judge yet: {_count(last.points)} ({need})"
-        words = "; ".join(last.findings)
+        # One sentence: findings after the first go on in lower case ("...limits; too few crossings").
+        words = "; ".join(f if i == 0 else f[:1].lower() + f[1:] for i, f in enumerate(last.findings))
         if not words:
             what = "median" if row.median else "centre line"
             words = f"Random variation only: no signal around the {what} ({last.n_useful} useful points)"
