@@ -73,12 +73,12 @@ def test_every_measure_is_charted_by_type_or_named_with_the_reason(cf: Path) -> 
     assert types == sorted(types, key=["outcome", "process", "balancing"].index)
     assert "phone-calls" in [m.id for m in section.items]
     assert {(str(x.name), str(x.why)) for x in section.left_out} == {
-        ("Measure one-value", "1 value, too few to judge yet (10 needed)"),
+        ("Measure one-value", "1 value, too few to judge yet: 10 needed"),
         ("Measure no-values", "no values yet"),
-        ("Measure few", "3 values, too few to judge yet (10 needed)"),
+        ("Measure few", "3 values, too few to judge yet: 10 needed"),
         (
             "Median preventive inhaled therapy taken",
-            "6 values, too few to judge yet (10 needed)",
+            "6 values, too few to judge yet: 10 needed",
         ),
     }
     charted = {str(m.id) for m in section.items} | {

@@ -439,7 +439,7 @@ def _too_few(points: int) -> str:
     if points == 0:
         return "no values yet"
     values = "1 value" if points == 1 else f"{points} values"
-    return f"{values}, too few to judge yet ({MIN_RUNS_POINTS} needed)"
+    return f"{values}, too few to judge yet: {MIN_RUNS_POINTS} needed"
 
 
 def _why_not_charted(points: int) -> str:
