@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from microsys.overview import Overview, StatusRow
     from microsys.render.figures import Drawn
     from microsys.schema.measures import Measure
+    from microsys.spc.analysis import Analysis
     from microsys.workbook.loader import Workbook
 
 FORMATS = ("pdf", "html")
@@ -160,7 +161,6 @@ def _latest(wb: Workbook, m: Measure, percent: bool) -> str:
 
 def _tiles(wb: Workbook, row: StatusRow, slug: str) -> tuple[list[Tile], list[ChartFigure]]:
     from microsys.overview import signal_word
-    from microsys.render.mdc import words
     from microsys.spc.analysis import analyse
     from microsys.spc.limits import ChartError
     from microsys.spc.mdc import variation_icon
@@ -191,13 +191,27 @@ def _tiles(wb: Workbook, row: StatusRow, slug: str) -> tuple[list[Tile], list[Ch
                 figure=name,
                 signal=signal_word(analysis.recent) or "common",
                 icon=icon,
-                icon_words=Prose(words("variation", icon)),
+                icon_words=Prose(_variation_words(analysis, icon)),
                 assurance=analysis.assurance,
                 verdict=Prose(analysis.verdict),
                 latest=Prose(_latest(wb, m, series.percent)),
             )
         )
     return tiles, figures
+
+
+def _variation_words(analysis: Analysis, icon: str) -> str:
+    """The icon's words, unless the latest phase has too few points to judge at all.
+
+    Its icon is then the grey one, but "common cause variation" would claim a judgement the
+    chart cannot make yet (the storyboard leaves such a measure out for the same reason).
+    """
+    from microsys.render.mdc import words
+
+    last = analysis.parts[-1] if analysis.parts else None
+    if last is not None and not last.judged:
+        return f"too few points to judge yet ({last.points}, {analysis.min_runs_points} needed)"
+    return words("variation", icon)
 
 
 def _team(row: StatusRow) -> Team:
