@@ -117,8 +117,12 @@ def test_the_microsystems_are_in_pathway_order_each_with_its_own_ramp_stage(exam
         assert manifest is not None and item.name == (link.name or manifest.name)
         assert item.role == link.role
     assert [h.id for h in section.hand_offs] == [h.id for h in pathway.hand_offs]
+    # The measures watching a hand-off are called by their names, not their file ids.
+    named = {m.id: m.name for m in wb.measures}
     for item, h in zip(section.hand_offs, pathway.hand_offs, strict=True):
-        assert list(item.failure_points) == h.failure_points and list(item.measures) == h.measures
+        assert list(item.failure_points) == h.failure_points
+        assert list(item.measures) == [named[m] for m in h.measures]
+        assert set(item.measures).isdisjoint(h.measures)
 
 
 def test_the_figure_sets_supporting_microsystems_apart_and_counts_failure_points() -> None:

@@ -78,6 +78,8 @@ def pathway_section(
         return None
     linked = linked_microsystems(wb) if linked is None else linked
     names = {s.link.id: s.name for s in linked}
+    # A reader knows a measure by its name; its id is for the files.
+    measure_names = {m.id: m.name for m in wb.measures}
     stops = tuple(_stop_item(s) for s in linked)
     hand_offs = tuple(
         HandOffItem(
@@ -88,7 +90,7 @@ def pathway_section(
             description=clip(h.description, "short", "pathway.yaml", "Pathway"),
             failure_points=tuple(one_line(f) for f in h.failure_points),
             failures=clip("; ".join(h.failure_points), "short", "pathway.yaml", "Pathway"),
-            measures=prose_all(h.measures),
+            measures=prose_all(measure_names.get(m, m) for m in h.measures),
         )
         for h in p.hand_offs
     )
