@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -38,3 +39,22 @@ def test_one_label_style_per_chart(days_apart: int, count: int, style: re.Patter
         assert all(style.match(t) for t in labels), labels
         assert len(labels) == len(set(labels)), labels
         assert len(labels) <= (9 if width == 10 else 5) + 1, labels
+
+
+@pytest.mark.parametrize(("days_apart", "count"), [(7, 56), (30, 24), (1, 30), (7, 8), (3, 60)])
+@pytest.mark.parametrize("width", [10, 7, 6.6, 5, 4])
+def test_date_labels_never_print_into_each_other(days_apart: int, count: int, width: float) -> None:
+    # A legend beside the plot takes width from it: the labels must still fit the plot.
+    start = dt.date(2025, 11, 3).toordinal()
+    xs = tuple(float(start + k * days_apart) for k in range(count))
+    ys = tuple(float(10 + (k * 7) % 5) for k in range(count))
+    opts = ChartOptions(chart="i")
+    series = Series(title="t", xs=xs, ys=ys, ns=None, options=opts, dates=True)
+    fig = draw(series, analyse(xs, ys, None, opts), width=width)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    ticks = [t for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    boxes = sorted((t.get_window_extent(renderer) for t in ticks), key=lambda b: b.x0)
+    assert len(boxes) >= 2
+    for left, right in itertools.pairwise(boxes):
+        assert left.x1 + 4 <= right.x0, (width, [b.x0 for b in boxes])

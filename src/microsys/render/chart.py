@@ -34,6 +34,8 @@ ROW_INCHES = 0.17
 # Charts narrower than this (a data wall's small multiples) have no title, subtitle, legend or
 # icons: the tile around them says those once, and the plot keeps the room.
 COMPACT_INCHES = 4.5
+# Room one date label ("Sep 2026" at 8.5 pt, about 0.6 in) needs on the axis, with a gap.
+DATE_LABEL_INCHES = 0.85
 
 
 class _Style(NamedTuple):
@@ -250,6 +252,11 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
     ax.set_xlim(*ax.get_xlim())
     ax.set_ylim(*ax.get_ylim())
     _fit(fig, ax)
+    if series.dates and pts and not below:
+        # The legend beside the plot takes its width: no more date labels than the plot holds,
+        # or "Dec 2025Feb 2026" print into each other.
+        plot = ax.get_position().width * width
+        _date_axis(ax, pts[0].x, pts[-1].x, most=min(most, max(2, int(plot / DATE_LABEL_INCHES))))
     labels = _labels(ax, series, analysis, pts)
     _phases(ax, fig, series, pts)
     rows = _annotations(ax, fig, series, brief=below)
