@@ -81,7 +81,7 @@ header {{ border-bottom: 3px solid #0f6e8c; margin-bottom: 1rem; }}
 h1 {{ margin: .2rem 0 .6rem; }} h2 {{ color: #0f6e8c; margin-top: 1.4rem; }}
 table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ border-bottom: 1px solid #c9d2d8; padding: .3rem .5rem; text-align: left; vertical-align: top; }}
-th {{ color: #5f6b73; }} td.num {{ text-align: right; }}
+th {{ color: #5f6b73; }} td.num {{ text-align: right; }} td.date {{ white-space: nowrap; }}
 .muted {{ color: #5f6b73; }} .err {{ color: #b3261e; font-weight: bold; }}
 .up {{ color: #0072b2; }} .down {{ color: #c45200; }}
 ul.reports li {{ margin: .3rem 0; }}
@@ -123,7 +123,7 @@ def _index(rows: list[StatusRow], pages: dict[str, str], title: str, today: dt.d
         lines.append(
             f"<tr><td>{link}</td><td>{_esc(r.pathway or '')}</td><td>{_esc(r.stage.capitalize())}</td>"
             f'<td class="num">{"" if r.days_in_stage is None else r.days_in_stage}</td>'
-            f'<td class="num">{r.m3_stage or "–"}</td><td>{_esc(r.last_meeting or "")}</td>'
+            f'<td class="num">{r.m3_stage or "–"}</td><td class="date">{_esc(r.last_meeting or "")}</td>'
             f'<td class="num">{r.pdsa_count}</td><td>{_signals(r)}</td><td class="num">{r.score:.1f}</td>'
             f'<td class="num{" err" if r.errors else ""}">{r.errors}</td></tr>'
         )

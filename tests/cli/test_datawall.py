@@ -165,6 +165,10 @@ def test_site_is_self_contained_and_linked_both_ways(
     assert (site / "sheffield-cf-clinic" / "playbook.html").is_file()
     wall = (site / "datawall.html").read_text(encoding="utf-8")
     assert 'href="sepsis-big-room/pathway/index.html"' in wall
+    # A meeting date is never broken at its hyphen ("2026-11-" / "10") in a narrow column.
+    for text in (wall, index.read_text(encoding="utf-8")):
+        assert re.search(r'<td class="date">2026-11-\d\d</td>', text)
+        assert re.search(r"td\.date \{ ?white-space: nowrap; ?\}", text)
     for page in graph:
         text = page.read_text(encoding="utf-8")
         assert "microsys; source: org" in text
