@@ -375,3 +375,19 @@ def test_a_reason_given_with_force_is_kept_when_forcing_was_not_needed(capsys, c
     text = (cf_clinic / "ramp.yaml").read_text(encoding="utf-8")
     assert "reason: agreed at the review" in text and "forced: true" not in text
     assert check_workbook(cf_clinic).errors == 0
+
+
+def test_sustain_says_which_sdsa_lacks_its_written_standard(capsys, cf_clinic: Path) -> None:
+    """An SDSA with its Act done but no standard written is named as such, not as 'not through Act'."""
+    for name in ("SDSA-1", "SDSA-2"):
+        path = cf_clinic / "sdsa" / f"{name}.yaml"
+        text = path.read_text(encoding="utf-8")
+        lines = [ln for ln in text.splitlines() if ln.startswith("  standard:")]
+        if lines:
+            _edit(path, lines[0], "  standard: null")
+    data = json.loads(call(capsys, "ramp", "status", str(cf_clinic), "-f", "json", "--today", TODAY)[1])
+    sustain = next(s for s in data["stages"] if s["id"] == "sustain")
+    detail = next(c for c in sustain["criteria"] if c["id"] == "sustain.sdsa")
+    assert not detail["met"]
+    assert "Act is done but `standardise: standard:` is not written" in detail["detail"]
+    assert "SDSA-1" in detail["detail"] and "none completed through Act" not in detail["detail"]

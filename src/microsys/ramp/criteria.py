@@ -360,6 +360,19 @@ def _sdsa(f: Facts) -> Verdict:
     done = [s for s in cycles if s.standardise and filled(s.standardise.standard) and f.completed(s)]
     if done:
         return Verdict(True, f"{len(done)} SDSA cycle(s) completed: " + ", ".join(s.id for s in done))
+    if not cycles:
+        return Verdict(False, "no SDSA cycle for an adopted change yet")
+    # Say which part is missing: a cycle with its Act done but no standard written is not
+    # "not completed through Act".
+    unwritten = [
+        s.id for s in cycles if f.completed(s) and not (s.standardise and filled(s.standardise.standard))
+    ]
+    if unwritten:
+        return Verdict(
+            False,
+            f"{', '.join(unwritten)}: Act is done but `standardise: standard:` is not written "
+            "(the standard the team now works to)",
+        )
     return Verdict(False, f"{len(cycles)} SDSA cycle(s) for adopted changes, none completed through Act")
 
 

@@ -25,12 +25,13 @@ from microsys.report.model import (
     Prose,
     SdsaItem,
     StageState,
+    ThemeItem,
     prose,
 )
 from microsys.report.shapes import Bone, Node
 from microsys.report.text import shorten
 from microsys.schema.cycles import PDSA, SDSA, PlaybookEntry
-from microsys.schema.improvement import Cause, Fishbone, ProcessMap, Theme
+from microsys.schema.improvement import Cause, Fishbone, ProcessMap, Theme, Themes
 from microsys.schema.measures import Measure
 from microsys.spc.analysis import ChartError, analyse
 from microsys.workbook.loader import Workbook
@@ -135,6 +136,20 @@ def quantity(value: float | None, unit: str | None) -> Prose:
         return number(value)
     # A percent sign sits against its number; a word needs a space before it.
     return Prose(f"{number(value)}{'' if unit.startswith('%') else ' '}{unit}")
+
+
+def theme_items(themes: Themes | None) -> tuple[ThemeItem, ...]:
+    """The themes of a 5P or 5V summary: id, title, status, where they came from, what they are."""
+    return tuple(
+        ThemeItem(
+            Prose(t.id),
+            Prose(t.title),
+            Prose(t.status),
+            Prose(", ".join(t.from_5ps)),
+            one_line(t.description),
+        )
+        for t in (themes.themes if themes else [])
+    )
 
 
 def slug(text: str) -> str:

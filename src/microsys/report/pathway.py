@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from microsys.ramp.criteria import STAGE_TITLES
 from microsys.ramp.facts import filled
-from microsys.report.common import Clip, date, header, one_line, slug
+from microsys.report.common import Clip, date, header, one_line, slug, theme_items
 from microsys.report.model import (
     BigRoomSection,
     CoachItem,
@@ -36,7 +36,6 @@ from microsys.report.model import (
     StoriesSection,
     StoryItem,
     Survey,
-    ThemeItem,
     ValueStreamFigure,
     ValueStreamSection,
     ValueSummary,
@@ -411,16 +410,7 @@ def summary_5v(wb: Workbook, today: dt.date) -> Report:
         evidence=evidence,
         vision=vision,
         stories=story_items(wb, clip, "long", linked),
-        themes=tuple(
-            ThemeItem(
-                Prose(t.id),
-                Prose(t.title),
-                Prose(t.status),
-                Prose(", ".join(t.from_5ps)),
-                one_line(t.description),
-            )
-            for t in (themes.themes if themes else [])
-        ),
+        themes=theme_items(themes),
         missing=prose_all(name for name, v in assessed if v is None),
     )
     return Report("summary", body, tuple(figures), tuple(shortened))

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from microsys.ramp.facts import filled
-from microsys.report.common import date, header, number, one_line, quantity
+from microsys.report.common import date, header, number, one_line, quantity, theme_items
 from microsys.report.model import (
     AgeBand,
     Finding,
@@ -26,7 +26,6 @@ from microsys.report.model import (
     Share,
     Summary,
     Survey,
-    ThemeItem,
     Unplanned,
     prose,
     prose_all,
@@ -59,16 +58,7 @@ def summary(wb: Workbook, today: dt.date, theme: str | None = None) -> Report:
         processes=processes,
         patterns=patterns,
         self_assessment=_self_assessment(wb),
-        themes=tuple(
-            ThemeItem(
-                Prose(t.id),
-                Prose(t.title),
-                Prose(t.status),
-                Prose(", ".join(t.from_5ps)),
-                one_line(t.description),
-            )
-            for t in (themes.themes if themes else [])
-        ),
+        themes=theme_items(themes),
         missing=prose_all(name for name, value in assessed if value is None),
     )
     return Report("summary", body)
