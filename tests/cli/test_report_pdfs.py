@@ -7,6 +7,7 @@ PDF is read once (:mod:`tests.pdfgeometry`), so that these checks cost one rende
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -129,6 +130,20 @@ def test_a_column_nobody_filled_in_is_left_out_of_the_summary(rendered: Path) ->
     assert "Patients" in text and "Characteristic" in text and "Now" in text
     headers = [line for line in text.splitlines() if "Patients" in line or "Characteristic" in line]
     assert not any(line.rstrip().endswith(("%", "First")) for line in headers), headers
+
+
+def test_every_summary_table_names_its_first_column(rendered: Path) -> None:
+    # A table whose first column has no heading reads as if a heading fell off the page.
+    from pypdf import PdfReader
+
+    def text(path: Path) -> str:
+        return "\n".join(p.extract_text() for p in PdfReader(path).pages)
+
+    five_p = text(rendered / "millbrook-surgery" / "5p-summary.pdf")
+    assert re.search(r"^Diagnosis or reason Patients", five_p, re.M)
+    assert re.search(r"^Who Patients", five_p, re.M)
+    five_v = text(rendered / "heart-attack-journey" / "pathway" / "5v-summary.pdf")
+    assert re.search(r"^What Figure", five_v, re.M)
 
 
 def test_an_early_poster_is_spread_over_every_column_at_about_its_usual_size(rendered: Path) -> None:
