@@ -132,6 +132,14 @@ def test_a_column_nobody_filled_in_is_left_out_of_the_summary(rendered: Path) ->
     assert not any(line.rstrip().endswith(("%", "First")) for line in headers), headers
 
 
+def test_the_not_yet_box_is_never_split_over_two_columns(rendered: Path) -> None:
+    # ED North's box used to start at the foot of one column and end, headless, atop the next.
+    found = runs(rendered / "sepsis-big-room" / "ed-north" / "storyboard.pdf")
+    (head,) = [r for r in found if r.text.startswith("Not yet: still to come")]
+    (last,) = [r for r in found if r.text.strip() == "Next steps and holding the gain"]
+    assert abs(head.box[0] - last.box[0]) < 1 and head.box[1] > last.box[1], (head, last)
+
+
 def test_every_summary_table_names_its_first_column(rendered: Path) -> None:
     # A table whose first column has no heading reads as if a heading fell off the page.
     from pypdf import PdfReader
