@@ -538,3 +538,26 @@ def test_a_workbook_can_restyle_one_storyboard_section(capsys, millbrook: Path) 
     html = (millbrook / "build" / "storyboard.html").read_text(encoding="utf-8")
     assert '<p class="ours">Why we exist: ' in html and "Our purpose" in html
     assert "Whyweexist:" in squash(pdf_text(millbrook / "build" / "storyboard.pdf"))
+
+
+def test_html_summary_shows_a_percent_column_only_when_one_was_recorded(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    wb = tmp_path / "millbrook"
+    shutil.copytree(EXAMPLES / "millbrook-surgery", wb, ignore=NOT_SOURCE)
+    out = tmp_path / "s.html"
+    args = ("report", str(wb), "--kind", "summary", "-f", "html", "-o", str(out), "--today", "2026-11-20")
+    assert call(capsys, *args)[0] == 0
+    # Head counts only: no empty "%" column (the PDF leaves it out too); every table names its first column.
+    html = out.read_text(encoding="utf-8")
+    assert "<th>%</th>" not in html and "<th></th><th>Patients</th>" not in html
+    patients = wb / "5ps" / "patients.yaml"
+    text = patients.read_text(encoding="utf-8")
+    text = text.replace("    count: 1880\n", "    count: 1880\n    percent: 20\n", 1)
+    patients.write_text(text, encoding="utf-8")
+    out.unlink()
+    assert call(capsys, *args)[0] == 0
+    html = out.read_text(encoding="utf-8")
+    band = r"<th>Band</th><th>Patients</th><th>%</th>.*?<td>0-17</td><td>1880</td><td>20</td>"
+    assert re.search(band, html)
+    assert html.count("<th>%</th>") == 1
