@@ -87,6 +87,8 @@ def test_html_storyboard_and_summary_draw_the_pathway_inline(capsys, sepsis: Pat
     assert page.count("<svg") >= 5  # ramp, pathway, value stream and charts, inline
     summary = (out / "5v-summary.html").read_text(encoding="utf-8")
     assert "5V summary" in summary and "inVolve" in summary and "<svg" in summary
+    # Every linked workbook is fine: no "Note" column left empty (the PDF leaves it out too).
+    assert "<th>Note</th>" not in summary and "<th>Ramp stage</th></tr>" in summary
 
 
 def test_markdown_storyboard_and_summary_link_their_figures(capsys, sepsis: Path) -> None:
