@@ -16,17 +16,8 @@ from typing import TYPE_CHECKING, cast
 from microsys.errors import UsageError
 from microsys.sheets.values import MAX_MAGNITUDE
 from microsys.shell import quote
-from microsys.spc.analysis import (
-    DIRECTIONS,
-    RULE_SETS,
-    Analysis,
-    ChartError,
-    ChartOptions,
-    Direction,
-    RuleSet,
-    analyse,
-)
-from microsys.spc.kinds import CHART_TYPES, kind
+from microsys.spc.analysis import Analysis, ChartError, ChartOptions, analyse
+from microsys.spc.kinds import CHART_TYPES, DIRECTIONS, RULE_SETS, Direction, RuleSet, kind
 from microsys.spc.output import XLabel, as_dict, date_label, iter_json, number_label
 from microsys.workbook.series import Series, from_measure
 

@@ -45,7 +45,7 @@ def test_required_options_and_arguments_are_marked(
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("NO_COLOR", "1")
     _, out, _ = call(capsys, "new", "measure", "--help")
-    assert re.search(r"\* +--id +ID .*\[required\]", out)
+    assert re.search(r"--id +ID .*\[required\]", out)
     _, out, _ = call(capsys, "measure", "add", "--help")
     assert "Usage: microsys measure add [OPTIONS] [FOLDER] MEASURE DATE VALUE" in out
-    assert re.search(r"--denominator +-n +N ", out) and re.search(r"--month-first +Read", out)
+    assert re.search(r"-n, --denominator N +What", out) and re.search(r"--month-first +Read", out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -108,11 +109,10 @@ def test_the_help_text_and_the_docs_list_every_kind() -> None:
     runner = CliRunner()
     for command in (["chart", "--help"], ["new", "measure", "--help"]):
         out = runner.invoke(app, command, env={"COLUMNS": "400", "NO_COLOR": "1"}).output
-        assert " " + "|".join(IDS) + " " in out, command
+        assert re.search(r"\s" + re.escape("|".join(IDS)) + r"\s", out), command
         # --n lists the kinds that need one.
-    assert (
-        "(" + ", ".join(k.id for k in KINDS if k.denominator) + " charts)"
-        in runner.invoke(app, ["chart", "--help"], env={"COLUMNS": "400"}).output
+    assert "(" + ", ".join(k.id for k in KINDS if k.denominator) + " charts)" in " ".join(
+        runner.invoke(app, ["chart", "--help"], env={"COLUMNS": "400"}).output.split()
     )
 
 

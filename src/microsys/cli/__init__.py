@@ -16,12 +16,13 @@ import typer
 from microsys import __version__
 
 app = typer.Typer(
+    rich_markup_mode=None,
     name="microsys",
     help="Clinical microsystem improvement workbooks: scaffold, check, walk the ramp, chart and report.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 10_000},
 )
 
 

@@ -11,8 +11,7 @@ import typer
 
 from microsys.cli.common import add_command, choices
 from microsys.reporters.charts import CHART_FORMATS
-from microsys.spc.analysis import DIRECTIONS, RULE_SETS
-from microsys.spc.kinds import CHART_TYPES, KINDS
+from microsys.spc.kinds import CHART_TYPES, DIRECTIONS, KINDS, RULE_SETS
 
 if TYPE_CHECKING:
     ChartFormat = enum.Enum

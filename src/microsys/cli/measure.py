@@ -261,6 +261,7 @@ def measure_remove(
 def register(app: typer.Typer) -> None:
     """Add the ``measure`` group to the app."""
     group = typer.Typer(
+        rich_markup_mode=None,
         help="Add values to measures (one at a time, or from a spreadsheet), list, show or remove them.",
         no_args_is_help=True,
     )

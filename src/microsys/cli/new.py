@@ -255,6 +255,7 @@ def new_self_assessment(
 def register(app: typer.Typer) -> None:
     """Add the ``new`` group to the app."""
     group = typer.Typer(
+        rich_markup_mode=None,
         help="Create the next record: pdsa, sdsa, measure, change, meeting, theme, playbook, "
         "self-assessment or driver-diagram.",
         no_args_is_help=True,

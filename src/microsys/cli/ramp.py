@@ -180,13 +180,19 @@ def coach_history(folder: Path = _DIR, today: str | None = _TODAY, no_color: boo
 
 def register(app: typer.Typer) -> None:
     """Add the ``ramp`` and ``coach`` groups to the app."""
-    ramp = typer.Typer(help="The improvement ramp: Assess, Diagnose, Treat, Sustain.", no_args_is_help=True)
+    ramp = typer.Typer(
+        rich_markup_mode=None,
+        help="The improvement ramp: Assess, Diagnose, Treat, Sustain.",
+        no_args_is_help=True,
+    )
     add_command(ramp, "status", ramp_status)
     add_command(ramp, "next", ramp_next)
     add_command(ramp, "history", ramp_history)
     app.add_typer(ramp, name="ramp")
     coach = typer.Typer(
-        help="The coaching phases: work before the work, pre-phase, action, transition.", no_args_is_help=True
+        rich_markup_mode=None,
+        help="The coaching phases: work before the work, pre-phase, action, transition.",
+        no_args_is_help=True,
     )
     add_command(coach, "status", coach_status)
     add_command(coach, "next", coach_next)

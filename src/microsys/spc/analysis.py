@@ -15,17 +15,21 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from microsys.spc import stats
-from microsys.spc.kinds import CHART_TYPES, ChartKind, ChartType, kind
+from microsys.spc.kinds import (
+    CHART_TYPES,
+    RULE_SETS,
+    ChartKind,
+    ChartType,
+    Direction,
+    RuleSet,
+    kind,
+)
 from microsys.spc.limits import ChartError, LimitFunction, Lines, Subgroup
 from microsys.spc.mdc import ASSURANCE_WORDS, Assurance, Variation, variation_of
 from microsys.spc.stats import NAN, isnan
 
-RuleSet = Literal["anhoej", "ihi", "nhs"]
-Direction = Literal["up", "down", "neutral"]
 PointType = Literal["common", "improvement", "concern", "neutral"]
 
-RULE_SETS: tuple[str, ...] = RuleSet.__args__  # type: ignore[attr-defined]
-DIRECTIONS: tuple[str, ...] = Direction.__args__  # type: ignore[attr-defined]
 
 MIN_LIMIT_POINTS = 12
 """Points (with values, in the baseline) a phase needs before control limits are computed.

@@ -14,6 +14,13 @@ from typing import TYPE_CHECKING, Literal
 from microsys.spc import limits
 from microsys.spc.limits import LimitFunction
 
+# The rule sets and directions a chart can be judged by (the command line lists them
+# from here without loading the statistics).
+RuleSet = Literal["anhoej", "ihi", "nhs"]
+Direction = Literal["up", "down", "neutral"]
+RULE_SETS: tuple[str, ...] = RuleSet.__args__  # type: ignore[attr-defined]
+DIRECTIONS: tuple[str, ...] = Direction.__args__  # type: ignore[attr-defined]
+
 
 @dataclass(frozen=True)
 class ChartKind:
