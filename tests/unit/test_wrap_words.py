@@ -28,3 +28,12 @@ def test_the_pieces_of_a_broken_word_read_back_as_the_word(word: str, room: floa
         assert len(lines[-1]) >= 3
     # Every piece fits, but for the few letters a very narrow room must take.
     assert all(width(line, 10) <= room or len(line) <= 6 for line in lines)
+
+
+def test_a_cut_after_a_broken_word_stays_inside_its_room() -> None:
+    """The ellipsis of a cut takes the hyphen's place, so the last line is no wider than the room."""
+    from microsys.report.text import clamp_lines
+
+    lines, cut = clamp_lines(wrap("0" * 81, 90, 9, True), 3)
+    assert cut and lines[-1].endswith("…") and "-" not in lines[-1]
+    assert all(width(line, 9, True) <= 90 for line in lines)

@@ -110,7 +110,10 @@ def clamp_lines(lines: list[str], most: int) -> tuple[list[str], bool]:
     if len(lines) <= most:
         return lines, False
     kept = lines[:most]
-    kept[-1] = kept[-1].rstrip() + " …"
+    last = kept[-1].rstrip()
+    # A line ending in a broken word's hyphen was filled to its width: the ellipsis takes the
+    # hyphen's place and one letter's, so the line stays inside its column.
+    kept[-1] = last[:-2] + "…" if last.endswith("-") and len(last) > 2 else last + " …"
     return kept, True
 
 
