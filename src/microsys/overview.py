@@ -250,7 +250,11 @@ def cached_row(root: Path, today: dt.date) -> StatusRow:
         pathway = without_broken(loaded).pathway
         links = [m.path for m in pathway.microsystems] if pathway is not None else []
         statuscache.write(root, key, row, links)
-        statuscache.write_parsed(root, parsed)
+        # What the files parsed to is their text: a workbook holding anything that looks like
+        # a patient identifier is never copied into the cache (a purge of the workbook's
+        # history must leave no copy behind).
+        if not any(d.rule.startswith("privacy.") for d in loaded.diagnostics):
+            statuscache.write_parsed(root, parsed)
     return row
 
 

@@ -90,6 +90,21 @@ def test_an_identifier_added_to_a_note_is_counted(
     assert _rows(capsys, org)["clinic"]["errors"] == before + 1
 
 
+def test_no_text_of_a_workbook_holding_an_identifier_is_kept_in_the_cache(
+    org: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After a purge of the workbook, no copy of the identifier may be left in the cache."""
+    manifest = org / "clinic" / "microsys.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8") + "note: rang back on 943 476 5919\n", encoding="utf-8"
+    )
+    for _ in range(2):  # a new row, then a new day: each time the text is parsed again
+        _rows(capsys, org)
+    held = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file())
+    assert b"5919" not in held and b"943" not in held
+    assert any(cache.rglob("*.json"))  # the cache is in use for the other workbooks
+
+
 def test_an_entry_changed_or_signed_by_someone_else_is_not_used(
     org: Path, cache: Path, loads: Counter[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
