@@ -54,6 +54,8 @@ def test_datawall_has_a_page_per_pathway_or_group_with_tiles_icons_and_stages(
     assert '<meta name="generator" content="microsys; source: org">' in html
     assert html.count('class="tile"') >= 8  # 3 sepsis, 4 CF, 1 organisation measure
     assert "http://" not in html.replace("http://www.w3.org/", "") and "https://" not in html
+    # The page counts groups (HTML has no pages) and names the folder, not where it lay.
+    assert "page(s)" not in html and "groups of teams" in html and str(tmp_path) not in html
 
 
 def test_datawall_charts_print_at_their_drawn_size(
