@@ -1,8 +1,8 @@
 """Time the organisation commands (`status`, `export`, `check`) on a large folder; print figures.
 
 Usage:
-    python bench/generate.py /tmp/org1000 --workbooks 1000      # 50 pathways by default
-    python bench/org_speed.py /tmp/org1000 [--repeat 3] [--skip check]
+    python bench/generate.py ../org1000 --workbooks 1000      # 50 pathways by default
+    python bench/org_speed.py ../org1000 [--repeat 3] [--skip check]
 
 Each command runs as a whole process, as a user sees it, serially (`-j 1`) and
 with the automatic choice (two processes for 40+ workbooks). `status` runs cold

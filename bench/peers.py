@@ -1,8 +1,8 @@
 """Compare `microsys check` with its peers and with the C parser's floor, on the same files.
 
 Usage:
-    python bench/generate.py /tmp/org --workbooks 300
-    python bench/peers.py /tmp/org [--repeat 5] [--venv bench/.peers-venv]
+    python bench/generate.py ../org300 --workbooks 300
+    python bench/peers.py ../org300 [--repeat 5] [--venv bench/.peers-venv]
 
 Run it from the microsys development venv (`microsys` on PATH). The peers are
 installed from PyPI into a separate virtual environment made by this script
