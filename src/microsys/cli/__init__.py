@@ -16,7 +16,7 @@ import typer
 from microsys import __version__
 
 app = typer.Typer(
-    rich_markup_mode=None,
+    rich_markup_mode=None,  # plain help: rich's panels cost about 0.1 s a call
     name="microsys",
     help="Clinical microsystem improvement workbooks: scaffold, check, walk the ramp, chart and report.",
     no_args_is_help=True,

@@ -18,6 +18,15 @@ from microsys.config import parse_size as parse_size
 from microsys.errors import UsageError
 
 
+def command_group(help: str) -> typer.Typer:
+    """A command group (``ramp``, ``new`` ...): listed with its help, help shown when run bare.
+
+    Help is click's plain layout, as for the whole app (see ``microsys.cli``): rich's panels
+    cost about 0.1 s a call.
+    """
+    return typer.Typer(rich_markup_mode=None, help=help, no_args_is_help=True)
+
+
 def choices(name: str, values: Iterable[str]) -> Any:
     """A string enum of ``values``, for an option typer validates and lists in ``--help``.
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from microsys.cli.common import add_command, parse_today, today_option
+from microsys.cli.common import add_command, command_group, parse_today, today_option
 
 _MONTH_FIRST = typer.Option(
     False, "--month-first", help="Read 03/04/2026 as 4 March (US order); the default is day first."
@@ -260,10 +260,8 @@ def measure_remove(
 
 def register(app: typer.Typer) -> None:
     """Add the ``measure`` group to the app."""
-    group = typer.Typer(
-        rich_markup_mode=None,
-        help="Add values to measures (one at a time, or from a spreadsheet), list, show or remove them.",
-        no_args_is_help=True,
+    group = command_group(
+        "Add values to measures (one at a time, or from a spreadsheet), list, show or remove them."
     )
     # Unknown options pass through as arguments so that `-5` is a value; leading_folder refuses the rest.
     loose = {"ignore_unknown_options": True}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from microsys.cli.common import add_command, choices, parse_today, today_option
+from microsys.cli.common import add_command, choices, command_group, parse_today, today_option
 from microsys.spc.kinds import CHART_TYPES
 
 if TYPE_CHECKING:
@@ -254,11 +254,9 @@ def new_self_assessment(
 
 def register(app: typer.Typer) -> None:
     """Add the ``new`` group to the app."""
-    group = typer.Typer(
-        rich_markup_mode=None,
-        help="Create the next record: pdsa, sdsa, measure, change, meeting, theme, playbook, "
-        "self-assessment or driver-diagram.",
-        no_args_is_help=True,
+    group = command_group(
+        "Create the next record: pdsa, sdsa, measure, change, meeting, theme, playbook, "
+        "self-assessment or driver-diagram."
     )
     for name, fn in (
         ("pdsa", new_pdsa),

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from microsys.cli.common import NO_COLOR, add_command, choices, color_wanted, parse_today, today_option
+from microsys.cli.common import (
+    NO_COLOR,
+    add_command,
+    choices,
+    color_wanted,
+    command_group,
+    parse_today,
+    today_option,
+)
 from microsys.reporters.status import COACH_STATUS, RAMP_STATUS
 
 if TYPE_CHECKING:
@@ -180,20 +188,12 @@ def coach_history(folder: Path = _DIR, today: str | None = _TODAY, no_color: boo
 
 def register(app: typer.Typer) -> None:
     """Add the ``ramp`` and ``coach`` groups to the app."""
-    ramp = typer.Typer(
-        rich_markup_mode=None,
-        help="The improvement ramp: Assess, Diagnose, Treat, Sustain.",
-        no_args_is_help=True,
-    )
+    ramp = command_group("The improvement ramp: Assess, Diagnose, Treat, Sustain.")
     add_command(ramp, "status", ramp_status)
     add_command(ramp, "next", ramp_next)
     add_command(ramp, "history", ramp_history)
     app.add_typer(ramp, name="ramp")
-    coach = typer.Typer(
-        rich_markup_mode=None,
-        help="The coaching phases: work before the work, pre-phase, action, transition.",
-        no_args_is_help=True,
-    )
+    coach = command_group("The coaching phases: work before the work, pre-phase, action, transition.")
     add_command(coach, "status", coach_status)
     add_command(coach, "next", coach_next)
     add_command(coach, "history", coach_history)
