@@ -386,6 +386,7 @@ def _make_safe_yaml() -> tuple[Any, Any]:
 
 _safe_yaml: Any = None
 _c_loader: Any = None
+_fast: Any = None
 
 
 def _safe() -> Any:
@@ -393,6 +394,26 @@ def _safe() -> Any:
     if _safe_yaml is None:
         _safe_yaml, _c_loader = _make_safe_yaml()
     return _safe_yaml
+
+
+def _fast_builder() -> Any:
+    """The event-to-data builder sharing the C loader's rules and constructor, or None without C."""
+    global _fast
+    if _fast is None and _safe() is not None and _c_loader is not None:
+        from ruamel.yaml import main
+        from ruamel.yaml.nodes import ScalarNode
+
+        from microsys.yaml.fastpath import FastBuilder
+
+        # One loader, never fed a file, lends its resolver's table and its constructor.
+        lender = _c_loader("")
+        constructors = lender.yaml_constructors
+
+        def construct(tag: str, value: str) -> Any:
+            return constructors[tag](lender, ScalarNode(tag, value))
+
+        _fast = FastBuilder(getattr(main, "CParser"), lender.versioned_resolver, construct)  # noqa: B009 (not in the stubs)
+    return _fast
 
 
 def _loader_for(text: str) -> tuple[Any, Any]:
@@ -667,7 +688,15 @@ def _excess_diagnostic(path: Path, text: str, excess: _Excess, limits: ReadLimit
 
 
 def _compose_and_construct(text: str, limits: ReadLimits) -> tuple[Any, _Excess | None]:
-    """Compose with the fast parser, check the node graph, then build the data."""
+    """Build the data from the parser's events when the file allows; else compose, check, construct."""
+    fast = _fast_builder()
+    if fast is not None:
+        from microsys.yaml.fastpath import Decline
+
+        try:
+            return fast.build(text, limits.max_nodes, limits.max_depth, limits.max_keys), None
+        except Decline:
+            pass
     constructor, parser = _loader_for(text)
     try:
         # The C path builds one object that is parser, composer, constructor and resolver.
