@@ -1,9 +1,10 @@
-"""The long-number gate skips detectors only where they could not find anything.
+"""The quick looks in ``find`` skip patterns only where they could not find anything.
 
 ``find`` runs the detectors of identifiers of five digits or more only over texts holding a
-chain of five digits (ISO dates standing alone aside). These tests compare the gated scan
-with the ungated one on texts built to sit on the gate's edges: identifiers of every kind
-next to dates, split by each separator the patterns accept, across line breaks and comments.
+chain of five digits (ISO dates standing alone aside), and the date-of-birth patterns only
+over texts holding one of their labels. These tests compare the gated scan with the ungated
+one on texts built to sit on those edges: identifiers of every kind next to dates, split by
+each separator the patterns accept, across line breaks and comments, labels in any case.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ _IDENTIFIERS = [
     "(0114) 271 1900", "(212) 555-0199", "212-555-0199", "+1 212 555 0199", "tel 212 555 0199",
     "AB 12 34 56 C", "AB123456C", "NI ab 12 34 56 c", "S10 2JF", "Springfield, IL 62704", "62704",
     "John Smith, 62704", "DOB 01/02/1960", "born 3 March 1960", "b. 1.2.60", "12345-6789",
+    "D.O.B", "d o b", "D. O. B.", "Birth date", "date of birth", "Born on", "B.", "d.o.b.",
+    "date of b\u0131rth",
 ]
 _DATES = ["2024-03-01", "2024-03-01 10:30", "01/03/2024", "1 March 2024"]
 _SMALL = ["12", "3", "45.5", "120", "1,200", "0", "7.25", "2024", "1234"]
