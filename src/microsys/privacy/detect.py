@@ -766,9 +766,11 @@ _FIVE_DIGITS = re.compile(rf"\d(?:{_CHAIN_SEP}?\d){{4}}")
 # An ISO date (2024-03-01) standing alone, after a key, a comma or a bracket, with no digit
 # within a separator after it: no identifier the gate guards is inside one (none has 8
 # digits grouped 4-2-2), so its digits do not open the gate.
-_LONE_DATE = re.compile(
-    r"(?:(?<=[A-Za-z:,\[{\"'=])|(?<=[A-Za-z:,\[{\"'=] ))"
+# Scanned left to right, a lone date is taken whole, so a chain is only found outside one.
+_LONE_DATE_OR_CHAIN = re.compile(
+    r"(?=\d)(?:(?:(?<=[A-Za-z:,\[{\"'=])|(?<=[A-Za-z:,\[{\"'=] ))"
     rf"\d{{4}}-\d\d-\d\d(?!\d|{_CHAIN_SEP}\d)"
+    rf"|(\d(?:{_CHAIN_SEP}?\d){{4}}))"
 )
 
 
@@ -776,7 +778,7 @@ def _has_long_number(text: str) -> bool:
     """True when ``text`` may hold an identifier of five or more digits (a necessary condition)."""
     if _FIVE_DIGITS.search(text) is None:
         return False
-    return _FIVE_DIGITS.search(_LONE_DATE.sub("x", text)) is not None
+    return any(m.group(1) is not None for m in _LONE_DATE_OR_CHAIN.finditer(text))
 
 
 def find(text: str, *, gate_off: bool = False) -> list[Match]:

@@ -242,7 +242,8 @@ def read_text(path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None
 
 
 _BRACKETS = re.compile(r"[\[{]")
-_INDENT = re.compile(r"^[ \-?:]*", re.M)
+# A line that starts with more indentation (and list or key marks) than _MAX_INDENT.
+_DEEP_INDENT = re.compile(rf"^[ \-?:]{{{_MAX_INDENT + 1}}}", re.M)
 
 
 def _too_deep(path: Path, text: str, at: int = -1, line: int = 0, col: int = 0) -> Diagnostic:
@@ -302,8 +303,7 @@ def nesting_guard(path: Path, text: str, max_nodes: int = DEFAULT_MAX_NODES) -> 
     brackets or deep indentation is measured exactly, from the parser's events.
     """
     brackets = len(_BRACKETS.findall(text)) if "[" in text or "{" in text else 0
-    widest = max((m.end() - m.start() for m in _INDENT.finditer(text)), default=0)
-    if brackets <= _MAX_FLOW_DEPTH and widest <= _MAX_INDENT:
+    if brackets <= _MAX_FLOW_DEPTH and _DEEP_INDENT.search(text) is None:
         return None
     if not has_c_parser():  # the pure-Python parser raises RecursionError instead of crashing
         return None
