@@ -6,9 +6,11 @@ a hostile or broken file can do to a parser: non-UTF-8 bytes, huge files,
 nesting deep enough to crash a C parser, alias expansion bombs, and tags that
 try to build Python objects.
 
-The fast path is ruamel's safe loader with its C parser. Dates stay strings
-here so that the schema layer reports impossible dates (``2026-02-30``) with a
-position instead of the parser failing on them.
+The fast path builds the data straight from the C parser's events
+(:mod:`microsys.yaml.fastpath`) for plain files; a file with anchors, tags or a
+mistake goes through ruamel's safe loader with its C parser, which reports it.
+Dates stay strings here so that the schema layer reports impossible dates
+(``2026-02-30``) with a position instead of the parser failing on them.
 """
 
 from __future__ import annotations
