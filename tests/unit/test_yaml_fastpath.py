@@ -167,3 +167,161 @@ def test_dumped_data_builds_the_same_data(data: Any, flow: bool | None) -> None:
     out = io.StringIO()
     yaml.dump(data, out)
     _agree(out.getvalue())
+
+
+# --- the whole loader, with and without the event path -----------------------------------
+
+
+def _parsed(text: str, limits: load.ReadLimits, event_path: bool) -> tuple[Any, list[Any]]:
+    """What ``parse_text`` gives, with the event path or with the full path alone."""
+    builder = load._fast_builder
+    if not event_path:
+        load._fast_builder = lambda: None
+    try:
+        return load.parse_text(Path("x.yaml"), text, limits)
+    finally:
+        load._fast_builder = builder
+
+
+def _loads_the_same(text: str, limits: load.ReadLimits = LIMITS) -> None:
+    fast_data, fast_diags = _parsed(text, limits, True)
+    full_data, full_diags = _parsed(text, limits, False)
+    assert _same(fast_data, full_data), text
+    assert fast_diags == full_diags, text
+
+
+def test_text_the_parser_cannot_take_declines() -> None:
+    # A lone surrogate cannot be handed to the C parser at all; the event path must still
+    # give up with Decline (not an error of its own) and the loader report it as before.
+    with pytest.raises(Decline):
+        _fast("a: \ud800\n")
+    _loads_the_same("a: \ud800\n")
+
+
+def test_the_value_cache_stays_small_whatever_the_files_hold() -> None:
+    # The cache outlives every file: long plain values, one per file, must not pile up in it
+    # (300 files of one 1 MB value each held 360 MB once all were read).
+    builder = load._fast_builder()
+    assert builder is not None
+    for i in range(200):
+        assert _fast(f"note: {i:05d}{'w' * 20_000}\n") == {"note": f"{i:05d}{'w' * 20_000}"}
+    assert sum(map(len, builder._cache)) < 1_000_000
+    # Short values, the ones that recur, are still kept.
+    _fast("date: 2024-03-01\nvalue: 12.5\n")
+    assert "12.5" in builder._cache
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "%YAML 1.2\n---\na: 012\n", "%YAML 1.1\n---\na: 012\nb: yes\n",
+        "%TAG !e! tag:e.org,2000:\n---\na: !e!x 1\n", "%FOO bar\n---\na: 1\n", "--- |\n  text\n",
+        "? a\n? b\n", "a: !!null ''\n", "...\n", "---\n...\n", "---\n", "a: 1\n...\n# c\n",
+        "a: 1\n...\n---\nb: 2\n", "\ufeffa: 1\n", "a: 1\n\ufeff", "a:\t1\n", "[a,\tb]\n", "- !!str 1\n",
+        "- ! 1\n", "a: 1\r\nb:\r\n  - 2\r\n", 'a: "\\u00e9\\x41\\N\\_\\L\\P"\n', 'a: "\\ud83d"\n',
+        'a: "\\U0001F600"\n', "? |\n  block key\n: v\n", "[a: b, c: d]\n", "{? a}\n", "{a}\n", "{: x}\n",
+        "- : x\n", "? \n: \n", "a: &x\n", "a: !local x\n", "!!map {a: 1}\n", "--- !!seq []\n",
+        "<<: {a: 1}\n", "a:\n  <<: {x: 1}\n  <<: {y: 2}\n", "a: &b {x: 1}\nc: {<<: [*b], y: 2}\n",
+        "'<<': 1\n", "a: <<\n", "<<\n", "=\n", "=: a\n", "0o: x\n", "a: 0x\n", ".nan: a\n.nan: b\n",
+        ".nan: a\n.NaN: b\n", "-0: a\n0: b\n", "0.0: a\n-0.0: b\n", "1: a\n1.0: b\n", "0: a\nfalse: b\n",
+        "~: a\nnull: b\n", "true: a\nTrue: b\n", "1_0: a\n10: b\n", "0x10: a\n16: b\n", "010: a\n10: b\n",
+        "a: 1\n'a': 2\n", "1: a\n'1': b\n", "? [a]\n: x\n", "? {a: 1}\n: x\n",
+        "a: 1 # c\n# c\n  # c\nb: 2\n", "#c\n---\n#c\na: 1\n#c\n...\n#c\n",
+        "a: 2024-02-30\nb: 2024-02-30T10:00:00Z\n", "1e1000: x\n", "a: [1e1000, -.inf, .NaN]\n",
+        "a: " + "9" * 4301 + "\n", "a: 1\n...\n...\n", "\n\n\n", "   ", "\t", "# only\n# comments\n",
+        "--- # c\n", "a: *nowhere\n", "a: 1\nb: [2\n", "a: 'open\n", "a: b: c\n",
+        "a: 12:30\nb: 190:20:30\nc: +1\nd: 1_000\ne: 0b11\nf: .5\ng: 1.\nh: ON\ni: y\n",
+    ],
+)
+def test_corner_cases_load_the_same_with_and_without_the_event_path(text: str) -> None:
+    _loads_the_same(text)
+
+
+def test_limits_report_the_same_at_and_past_each_bound() -> None:
+    for limit in (3, 4, 5):
+        tight = load.ReadLimits(max_nodes=limit, max_depth=limit, max_keys=limit)
+        for n in (limit - 1, limit, limit + 1):
+            _loads_the_same("".join(f"- {i}\n" for i in range(n - 1)), tight)  # n nodes
+            _loads_the_same("".join(f"k{i}: {i}\n" for i in range(n)), tight)  # n keys
+            _loads_the_same("{" + ", ".join(f"k{i}: {i}" for i in range(n)) + "}\n", tight)
+            _loads_the_same("[" * n + "x" + "]" * n + "\n", tight)  # a value n levels down
+            _loads_the_same("[" * n + "]" * n + "\n", tight)  # an empty list n - 1 levels down
+            _loads_the_same("".join("  " * i + "k:\n" for i in range(n)) + "  " * n + "v: 1\n", tight)
+    # And at the default limits, which a real check uses.
+    for n in (LIMITS.max_keys, LIMITS.max_keys + 1):
+        _loads_the_same("".join(f"k{i}: {i}\n" for i in range(n)))
+    for n in (LIMITS.max_depth - 1, LIMITS.max_depth, LIMITS.max_depth + 1):
+        _loads_the_same("[" * n + "x" + "]" * n + "\n")
+        _loads_the_same("".join("  " * i + "k:\n" for i in range(n)) + "  " * n + "v: 1\n")
+
+
+# Plain values on every resolver rule's edge (YAML 1.2 as ruamel reads it), including ones
+# that Python takes for the same key (1, 1.0, true; 0, false, -0).
+_PLAIN = st.sampled_from(
+    [
+        "yes", "No", "true", "True", "FALSE", "null", "Null", "NULL", "nUll", "~", "", "0", "-0", "+0", "-1",
+        "+1", "012", "08", "0x1f", "0X1F", "0x_1f", "0o7", "0o", "0x", "0b101", "1_000", "1__0", "_1", "1_",
+        "1_0.5", "1.5", "1.", "-.5", ".5", "+.5", "1e3", "1E+3", "-1e-3", "1e", "e1", "1e1000",
+        "685.230_15e+03", "190:20:30", "12:30", "-.inf", ".Inf", "+.inf", ".inF", ".nan", ".NaN", "0.0",
+        "-0.0", "00", "0777", "2024-01-31", "2024-1-1", "2024-02-30 10:00", "2001-12-14t21:59:43.10-05:00",
+        "y", "n", "on", "off", "OFF", "a b", "x#y", "a:b", "http://x", "-x", "?x", "-- -", "é",
+        "1,200 patients", "x" * 70,
+    ]
+)
+
+
+@st.composite
+def _scalar_text(draw: st.DrawFn, flow: bool) -> str:
+    value = draw(_PLAIN)
+    style = draw(st.sampled_from(["plain", "plain", "single", "double"]))
+    if style == "single" or (flow and any(c in value for c in ",[]{}")):
+        return "'" + value.replace("'", "''") + "'"
+    if style == "double":
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return value
+
+
+@st.composite
+def _node_text(draw: st.DrawFn, depth: int = 0, indent: int = 0, flow: bool = False) -> str:
+    kind = draw(st.sampled_from(["scalar", "seq", "map"] if depth < 4 else ["scalar"]))
+    if kind == "scalar":
+        return draw(_scalar_text(flow))
+    count = draw(st.integers(0 if flow or depth else 1, 3))
+    if flow or draw(st.booleans()):
+        if kind == "seq":
+            return "[" + ", ".join(draw(_node_text(depth + 1, indent, True)) for _ in range(count)) + "]"
+        pairs = [
+            draw(_scalar_text(True)) + ": " + draw(_node_text(depth + 1, indent, True)) for _ in range(count)
+        ]
+        return "{" + ", ".join(pairs) + "}"
+    newline = draw(st.sampled_from(["\n", "\n", "\r\n"]))
+    pad = " " * indent
+    items = []
+    for _ in range(max(count, 1)):
+        value = draw(_node_text(depth + 1, indent + 2, False))
+        comment = draw(st.sampled_from(["", "", "  # note", " #x"]))
+        nested = value.startswith(("\n", "\r\n"))
+        lead = pad + ("-" if kind == "seq" else draw(_scalar_text(False)) + ":")
+        items.append(lead + (value if nested else " " + value + comment))
+    return newline + newline.join(items)
+
+
+_DOCUMENT = st.tuples(
+    st.sampled_from(["", "", "", "---\n", "--- ", "# head\n", "\ufeff", "%YAML 1.2\n---\n"]),
+    _node_text().map(lambda t: t.lstrip("\r\n")),
+    st.sampled_from(["", "", "", "\n", "\n...\n", "\n# end", "\n---\n", "\n]", "\n  "]),
+).map("".join)
+_LIMITS = st.one_of(
+    st.just(LIMITS),
+    st.builds(
+        load.ReadLimits, max_nodes=st.integers(0, 30), max_depth=st.integers(0, 5), max_keys=st.integers(0, 4)
+    ),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_DOCUMENT, _LIMITS)
+def test_generated_documents_load_the_same_with_and_without_the_event_path(
+    text: str, limits: load.ReadLimits
+) -> None:
+    _loads_the_same(text, limits)

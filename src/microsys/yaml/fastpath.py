@@ -26,8 +26,11 @@ _CONVERTED = frozenset(
     ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 )
 # Converted plain values, by their text: the same few thousand values (dates, small numbers,
-# true/false) recur across the files of a check. Bounded so a hostile file cannot grow it.
+# true/false) recur across the files of a check. Bounded in entries and in the length of each,
+# so that no run of files can grow it: the cache outlives the files whose values it holds, and
+# a file may hold a plain value megabytes long.
 _CACHE_LIMIT = 50_000
+_CACHE_MAX_LENGTH = 64
 _MISS = object()
 
 
@@ -75,22 +78,27 @@ class FastBuilder:
             result = self._construct(tag, value)
         else:
             raise Decline
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[value] = result
+        if len(value) <= _CACHE_MAX_LENGTH:
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[value] = result
         return result
 
     def build(self, text: str, max_nodes: int, max_depth: int, max_keys: int) -> Any:
         """The data of ``text`` (None for an empty stream), or :class:`Decline`."""
-        parser = self._parser_class(text)
+        parser = None
         try:
+            # Inside the guard: text the parser cannot even take (a lone surrogate cannot be
+            # encoded) declines too, and the full path reports it.
+            parser = self._parser_class(text)
             return self._build(parser.get_event, max_nodes, max_depth, max_keys)
         except Decline:
             raise
         except Exception as exc:  # a syntax error: the full path reports it with its position
             raise Decline from exc
         finally:
-            parser.dispose()
+            if parser is not None:
+                parser.dispose()
 
     def _build(self, get: Any, max_nodes: int, max_depth: int, max_keys: int) -> Any:
         scalar, map_start, map_end = self._scalar, self._map_start, self._map_end
