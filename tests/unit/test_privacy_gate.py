@@ -92,3 +92,106 @@ def test_dates_and_small_numbers_keep_the_gate_closed(text: str) -> None:
 )
 def test_five_digits_in_a_chain_open_the_gate(text: str) -> None:
     assert detect._has_long_number(text)
+
+
+# --- beyond ASCII, and the patterns themselves ---------------------------------------------
+
+# Digits of other scripts are digits to every pattern (`\d`), full-width ones become ASCII when
+# normalised; look-alike spaces and dashes become ASCII ones; invisible characters vanish;
+# a few non-ASCII letters match ASCII ones case-insensitively (Kelvin sign, long s, dotless i).
+_DIGITS = "0123456789\u0660\u0669\u06f4\u0967\u096a\u09e8\uff11\uff19\U0001d7ce\U0001d7d7\u0e51"
+_LOOKALIKES = "\u00a0\u2009\u202f\u3000\u2013\u2014\u2212\uff0d\u00ad\u200b\u200d\ufeff\u2060\u2028\x85\x0b"
+_CONFUSABLES = "\u212a\u017f\u0131\u0130\u039c\u041c\uff2d\u2024\u00b7\uff0e\uff08\uff09\uff0f\u2044"
+_WIDE = st.one_of(
+    _FRAGMENT,
+    st.text(alphabet=_DIGITS, min_size=1, max_size=6),
+    st.sampled_from(list(_LOOKALIKES + _CONFUSABLES)),
+    st.sampled_from(
+        ["\u0662\u0660\u0662\u0664-\u0660\u0663-\u0660\u0661", "2024\u201303\u201301", "x: ", "\r\n", "\r"]
+    ),
+)
+
+
+@settings(max_examples=400)
+@given(st.lists(_WIDE, min_size=1, max_size=14).map("".join))
+def test_the_gate_never_changes_what_is_found_beyond_ascii(text: str) -> None:
+    assert find(text) == find(text, gate_off=True)
+
+
+# Every pattern the long-number gate skips, as written, before any check digit or context is
+# applied: none may match anywhere in a text the gate keeps closed.
+_GATED = [
+    detect._TEN, detect._CHI_LABELLED, detect._SSN_DASHED, detect._SSN_LABELLED, detect._MRN_LABELLED,
+    detect._TRUST_NUMBER, detect._UK_PHONE, detect._US_PHONE_FORMATTED, detect._PHONE_LABEL, detect._NI,
+    detect._NI_LABELLED, detect._US_ZIP, detect._BARE_ZIP,
+]
+_NEAR_DATES = st.one_of(
+    st.sampled_from(
+        ["a", "x:", "x: ", ",", "[", "{", '"', "'", "=", "A ", " ", "\t", "\n", "\n  # ", "(", ")", "/",
+         ".", "-", "#", "T", ":", "- ", " - ", "MRN ", "tel ", "IL ", "CHI ", "SSN ", "AB", "RHQ", "+44 ",
+         "+1 ", "(0", "0", "NI ", "ss# ", "K no ", "John Smith, "]
+    ),
+    st.tuples(*[st.sampled_from(_DIGITS)] * 4, st.just("-"), *[st.sampled_from(_DIGITS)] * 2, st.just("-"),
+              *[st.sampled_from(_DIGITS)] * 2).map("".join),
+    st.text(alphabet=_DIGITS, min_size=1, max_size=4),
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(_NEAR_DATES, min_size=1, max_size=16).map("".join))
+def test_no_gated_pattern_matches_where_the_gate_stays_closed(text: str) -> None:
+    text = detect.normalise(text).text
+    if detect._has_long_number(text):
+        return
+    for pattern in _GATED:
+        assert pattern.search(text) is None, (pattern.pattern[:40], text)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="dDoObBiIrRtThHnN. \t:=-(0123456789/ae", max_size=40))
+def test_no_date_of_birth_pattern_matches_an_ascii_text_without_a_label(text: str) -> None:
+    low = text.lower()
+    if "birth" not in low and detect._DOB_HINT.search(low) is None:
+        assert detect._DOB_LABELLED.search(text) is None, text
+    if "born" not in low and "b." not in low:
+        assert detect._BORN.search(text) is None, text
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="MmRrSsXxIiAaTtEeDdNn. \t\nJonesBk'-", max_size=40))
+def test_no_titled_name_matches_a_text_without_a_title(text: str) -> None:
+    if not any(title in text for title in detect._TITLE_STARTS):
+        assert detect._TITLED_NAME.search(text) is None, text
+
+
+def test_the_gate_holds_past_the_candidate_limit() -> None:
+    # More lone dates than one pattern examines, then an identifier: the gate still opens.
+    text = "date: 2024-03-01\n" * (detect.MAX_CANDIDATES + 10) + "id: 943 476 5919\n"
+    assert detect._has_long_number(text)
+    assert find(text) == find(text, gate_off=True) != []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("date of b\u0131rth 01/02/1960", "date-of-birth"),  # dotless i: a non-ASCII text skips no look
+        ("DATE OF B\u0130RTH: 01/02/1960", "date-of-birth"),
+        ("d\u200bo\u200bb 01/02/1960", "date-of-birth"),  # invisible characters go before the look
+        ("D\u00adO\u00adB 01/02/1960", "date-of-birth"),
+        ("943  -  476  -  5919", "nhs-number"),  # the widest gap the number pattern allows, no run of 5
+        ("943\t\t.\t\t476 \t-\t 5919", "nhs-number"),
+        ("943 \t\n\t\t# \t476\n  #   5919", "nhs-number"),
+        # Digits of other scripts: Arabic-Indic, and mathematical bold (both are `\d`).
+        ("\u0669\u0664\u0663 \u0664\u0667\u0666 \u0665\u0669\u0661\u0669", "nhs-number"),
+        ("".join(chr(0x1D7CE + int(d)) if d.isdigit() else d for d in "943 476 5919"), "nhs-number"),
+        ("\uff19\uff14\uff13 476 5919", "nhs-number"),  # full-width digits
+        ("Mr\u00a0Smith in bed\u00a04", "patient-name"),  # a title after normalising
+        ("tel\u00a0(212)\u00a0555\u20130199", "phone-number"),
+        ("2024-03-01 943 476 5919", "nhs-number"),  # a date right before an identifier
+        ("x: 2024-03-01\n943 476 5919", "nhs-number"),
+    ],
+)
+def test_identifiers_on_the_edges_of_the_quick_looks_are_found(text: str, kind: str) -> None:
+    found = find(text)
+    assert found == find(text, gate_off=True)
+    assert kind in [m.kind for m in found]
