@@ -253,3 +253,23 @@ def test_text_and_github_outputs_escape_workbook_text(
 def test_cli_errors_escape_paths(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = call(capsys, "check", str(tmp_path / "no-\x1b[31m-such"))
     assert code == 2 and "\x1b" not in err and "no-\\x1b[31m-such" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("? - a: b\n: x\n", 1),  # a list holding a mapping, as a key: Python cannot hash it
+        ("a: 1\n? [[1], 2]\n: x\n", 2),
+        ("? {a: 1}\n: x\n", 1),
+        ("? {}\n: x\n", 1),
+        ("a: &k [{b: 1}]\n? *k\n: x\n", 1),  # an alias: the anchored list is named
+        ("top:\n  {a: 1}: x\n", 2),
+    ],
+)
+def test_a_key_holding_a_list_or_mapping_is_a_finding(text: str, line: int) -> None:
+    data, diags = parse_text(Path("x.yaml"), text)
+    assert data is None
+    assert [(d.rule, d.line) for d in diags] == [("yaml.syntax", line)]
+    assert "key" in diags[0].message and diags[0].hint
+    # A list of plain values is a key Python can hold: it is left to the schema, as before.
+    assert parse_text(Path("x.yaml"), "? [a, 1]\n: x\n") == ({("a", 1): "x"}, [])

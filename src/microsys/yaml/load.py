@@ -617,7 +617,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 class _Excess:
     """What a composed file has too much of, and where (1-based; 0 when unknown)."""
 
-    kind: str  # "nodes", "depth" or "keys"
+    kind: str  # "nodes", "values", "depth", "keys" or "key" (one that is a list or mapping)
     line: int
     col: int
     count: int = 0
@@ -649,6 +649,13 @@ def _node_guard(root: Any, limits: ReadLimits, tagged: bool = True) -> _Excess |
                     mark = node.start_mark
                     return _Excess("keys", mark.line + 1, mark.column + 1, len(value))
                 for key, item in value:
+                    # A key holding a mapping, or a list holding more than plain values, cannot
+                    # be a Python dict key: building it raises instead of making data.
+                    if type(key.value) is list and (
+                        key.id == "mapping" or any(type(k.value) is list for k in key.value)
+                    ):
+                        mark = key.start_mark
+                        return _Excess("key", mark.line + 1, mark.column + 1)
                     # The tag is a property that builds a string: without a `!` in the text
                     # (no explicit tag), only a plain `<<` key can be a merge.
                     if (tagged or key.value == "<<") and key.tag == _MERGE_TAG:
@@ -688,6 +695,16 @@ def _excess_diagnostic(path: Path, text: str, excess: _Excess, limits: ReadLimit
             f"the file holds more than {limits.max_nodes:,} values, far more than a workbook file needs",
             "keep long series of values in a CSV file beside the measure (`data:`), "
             "and check the file is not damaged",
+            line,
+            col,
+        )
+    if excess.kind == "key":
+        return _diag(
+            path,
+            rules.YAML_SYNTAX,
+            "a key here is a list or a mapping; a key must be a plain word or number",
+            "write the key as plain text before its `:` (e.g. `name: value`); "
+            "a `?` at the start of a line makes what follows it the key",
             line,
             col,
         )
