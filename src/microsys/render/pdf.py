@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -41,6 +41,10 @@ _SHOWN_PLACES = 6
 _LONGEST_SHOWN = 3
 # Paper sizes from smallest to largest: the next one gives a spilling poster more room.
 SIZES = ("a4", "a3", "a2", "a1", "a0")
+# With no paper asked for, a poster is tried first on the papers smaller than the default,
+# with its texts as full as the default paper shows them first (FIT_BUDGETS[0]): a young
+# team's poster that fills an A4 page at the usual text size is set on A4, not on a mostly
+# empty A3 with its text blown up.
 # A poster is set on at most this many sizes larger than the default before it is refused.
 LARGER_PAPERS = 2
 PAPER_MM = {"a4": (210, 297), "a3": (297, 420), "a2": (420, 594), "a1": (594, 841), "a0": (841, 1189)}
@@ -50,6 +54,9 @@ GUTTER_MM = 8.0
 # The narrowest column a poster's figures print legibly in (they are drawn for it): a
 # larger paper, whose text is no larger than it need be, gets more columns, not wider ones.
 COLUMN_MM = 127.0
+# Columns are ended level to within this many points, found in at most this many compiles.
+_LEVEL_PT = 4.0
+_LEVEL_TRIES = 7
 _PT_PER_MM = 72 / 25.4
 
 # A report built again with a smaller text budget, to fit its page.
@@ -63,6 +70,22 @@ class Page:
     paper: str
     landscape: bool
     grow: bool = False
+    cols: int | None = None
+    """Columns chosen by the fitter (None: as many as the paper holds, see :func:`columns`)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a poster was laid out: paper, columns, type scale, and how full each column is."""
+
+    paper: str
+    columns: int
+    scale: float
+    body_pt: float
+    """The content text's printed size."""
+    fill: tuple[float, ...]
+    """Of each column, the share of the page's height inside its margins that is used (0 to 1):
+    from the top margin to where the column's last piece ends (the header counts as used)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +97,8 @@ class Typeset:
     notes: tuple[str, ...]
     overflow: str | None = None
     """Why a poster is more than one page, in plain words (None when it fits)."""
+    plan: Plan | None = None
+    """A poster's layout, when it was fitted to its page and the layout could be read back."""
 
 
 def scales(paper: str) -> tuple[float, ...]:
@@ -82,8 +107,15 @@ def scales(paper: str) -> tuple[float, ...]:
     return (*(s for s in SCALES if s > least), least)
 
 
+def usual_scale(paper: str) -> float:
+    """The scale of a poster's usual text on ``paper``: 1, or the legible floor where that is larger (A4)."""
+    return max(1.0, scales(paper)[-1])
+
+
 def columns(page: Page) -> int:
     """How many columns a poster has: as many COLUMN_MM wide as the paper holds (at least 2 or 3)."""
+    if page.cols is not None:
+        return page.cols
     unit = UNIT[page.paper]
     short, long = PAPER_MM[page.paper]
     width = long if page.landscape else short
@@ -91,8 +123,11 @@ def columns(page: Page) -> int:
     return max(3 if page.landscape else 2, int(room // (COLUMN_MM + GUTTER_MM * unit)))
 
 
-def layout(page: Page, scale: float, budget: float = 1.0, breaks: Sequence[str] = ()) -> dict[str, Any]:
-    """What the templates need to know about the page: paper, orientation, type scale, columns."""
+def layout(page: Page, scale: float, budget: float = 1.0, height: float | None = None) -> dict[str, Any]:
+    """What the templates need to know about the page: paper, orientation, type scale, columns.
+
+    ``height``: how tall the columns are (points), to end them level; None: down to the foot of the page.
+    """
     unit = UNIT[page.paper]
     return {
         "paper": page.paper,
@@ -104,8 +139,9 @@ def layout(page: Page, scale: float, budget: float = 1.0, breaks: Sequence[str] 
         "figures": round(0.5 + 0.5 * budget, 3),
         "margin": {k: round(v * unit, 3) for k, v in MARGIN_MM.items()},
         "gutter": round(GUTTER_MM * unit, 3),
-        # The sections that start a new column (to spread a short poster over every column).
-        "breaks": list(breaks),
+        "height": None if height is None else round(height, 2),
+        # Kept for workbooks' own storyboard.typ written when columns were cut by breaks.
+        "breaks": [],
     }
 
 
@@ -123,22 +159,29 @@ def pdf(wb: Workbook, report: Report, page: Page, store: FigureStore, refit: Ref
         if refit is None:
             made, _ = j.compile(_data(wb, report, page, _figures(drawn.svgs), 1.0, 1.0))
             return Typeset(made, (*report.shortened, *drawn.shortened), tuple(notes))
-        fitted = Fitter(j, wb, drawn, refit).fit(report, page)
+        fitter = Fitter(j, wb, drawn, refit)
+        fitted = fitter.fit(report, page)
     report, scale, made, pages, paper = fitted
-    if paper != page.paper:
+    if SIZES.index(paper) < SIZES.index(page.paper):
+        notes.append(
+            f"set on {paper.upper()}, the paper its content fills at the usual text size; "
+            f"--size {page.paper} sets it on {page.paper.upper()}"
+        )
+    elif paper != page.paper:
         notes.append(
             f"set on {paper.upper()}: it does not fit one {page.paper.upper()} page with text large enough "
             f"to read (at least {BODY_MIN_PT:g} pt, charts {LEGIBLE_PT:g} pt); "
             f"--size {page.paper} --allow-pages sets it over several {page.paper.upper()} pages instead"
         )
-    if scale != 1.0 and pages == 1:
+    if scale != usual_scale(paper) and pages == 1:
         body = CONTENT_PT * UNIT[paper] * scale
-        notes.append(f"text set at {round(scale * 100)}% of its usual size (body text {body:.1f} pt)")
+        share = round(scale / usual_scale(paper) * 100)
+        notes.append(f"text set at {share}% of its usual size (body text {body:.1f} pt)")
     larger = (
         [] if paper != page.paper or not page.grow else list(SIZES[SIZES.index(paper) + 1 :][:LARGER_PAPERS])
     )
     overflow = overflow_message(report, pages, paper, larger) if pages > 1 else None
-    return Typeset(made, (*report.shortened, *drawn.shortened), tuple(notes), overflow)
+    return Typeset(made, (*report.shortened, *drawn.shortened), tuple(notes), overflow, fitter.plan)
 
 
 def overflow_message(report: Report, pages: int, paper: str, tried: Sequence[str] = ()) -> str:
@@ -175,12 +218,12 @@ def _data(
     figures: dict[str, dict[str, float]],
     scale: float,
     budget: float,
-    breaks: Sequence[str] = (),
+    height: float | None = None,
 ) -> dict[str, Any]:
     data = report.data
     data["figures"] = figures
     data["logo"] = logo_path(wb.root)
-    data["layout"] = layout(page, scale, budget, breaks)
+    data["layout"] = layout(page, scale, budget, height)
     return data
 
 
@@ -195,6 +238,12 @@ class Fitter:
     wb: Workbook
     drawn: Drawn
     refit: Refit
+    plan: Plan | None = field(default=None, init=False)
+    """The layout found (after :meth:`fit`), when it could be read back from the compile."""
+    page: Page | None = field(default=None, init=False)
+    """The page the poster was set on (after :meth:`fit`), its columns chosen."""
+    _last: tuple[int, Page, float, float, float | None] | None = field(default=None, init=False)
+    """What the last compile was of: (report, page, budget, scale, column height)."""
 
     def fit(self, report: Report, page: Page) -> Fitted:
         """The largest legible text on one page: (report, scale, pdf, pages, paper).
@@ -203,24 +252,33 @@ class Fitter:
         texts first, then shorter ones. When nothing fits, the last try (several pages).
         """
         budgets: dict[float, Report] = {1.0: report}
-        papers = [page.paper]
+        papers, smaller = [page.paper], []
         if page.grow and page.paper in SIZES:
+            smaller = list(SIZES[: SIZES.index(page.paper)])
             papers += list(SIZES[SIZES.index(page.paper) + 1 :][:LARGER_PAPERS])
-        tries = [
-            (p, b)
+        tries: list[tuple[str, float, int | None]] = [
+            (p, FIT_BUDGETS[0], n) for p in smaller for n in _column_choices(replace(page, paper=p))
+        ]
+        tries += [
+            (p, b, None)
             for p in papers
             for b in (FIRST_BUDGETS if p == page.paper and len(papers) > 1 else FIT_BUDGETS)
         ]
         result: Fitted | None = None
-        for paper, budget in tries:
+        for paper, budget, cols in tries:
             if budget not in budgets:
                 budgets[budget] = self.refit(budget)
-            at = replace(page, paper=paper)
+            at = replace(page, paper=paper, cols=cols)
             scale, made, pages = largest_fit(
                 partial(self._compile, budgets[budget], at, budget), scales(paper)
             )
+            if self._last != (id(budgets[budget]), at, budget, scale, None):
+                # The bisection's last compile was of another scale: what is read back
+                # (figure widths, where the columns end) must be of this one.
+                self._compile(budgets[budget], at, budget, scale)
             result = (budgets[budget], scale, made, pages, paper)
             if pages == 1 and self._legible_figures():
+                self.page = at
                 return self._balance(result, at, budget)
         assert result is not None
         if len(papers) > 1:
@@ -232,9 +290,10 @@ class Fitter:
         return result
 
     def _compile(
-        self, report: Report, page: Page, budget: float, scale: float, breaks: Sequence[str] = ()
+        self, report: Report, page: Page, budget: float, scale: float, height: float | None = None
     ) -> tuple[bytes, int]:
-        return self.j.compile(_data(self.wb, report, page, _figures(self.drawn.svgs), scale, budget, breaks))
+        self._last = (id(report), page, budget, scale, height)
+        return self.j.compile(_data(self.wb, report, page, _figures(self.drawn.svgs), scale, budget, height))
 
     def _legible_figures(self) -> bool:
         """Whether every figure of the last compile is printed wide enough for its text to be read."""
@@ -246,34 +305,78 @@ class Fitter:
         return True
 
     def _balance(self, fitted: Fitted, page: Page, budget: float) -> Fitted:
-        """A poster that leaves whole columns empty, spread over all of them (same scale, one page).
+        """A one-page poster with its columns ending level (same scale, same texts, one page).
 
-        Each section's height is read from where it ends; the sections are shared out over
-        the columns in order so that the tallest column is as short as can be, and each
-        column after the first starts with a column break.
+        The columns are given the least height that still holds every piece in order (found
+        by bisection between the height of perfectly level columns and the natural flow's
+        tallest column), so a short poster is spread over every column and a fuller one
+        ends level instead of leaving its last column half empty.
         """
         report, scale, _, _, paper = fitted
-        cols = columns(page)
-        placed, top = self._places(page, paper), self.j.query("<flow-top>")
-        if not top or not placed or placed[-1][0] == cols - 1:
+        top = self.j.query("<flow-top>")
+        natural = self._ends(page, paper, None)
+        if not top or natural is None:
             return fitted
         y0 = float(top[0])
-        heights, last = [], (0, y0)
-        for col, y in placed:
-            heights.append(y - (last[1] if col == last[0] else y0))
-            last = (col, y)
-        order = list(report.data.get("order", []))
-        starts = _share(heights, cols)
-        breaks = [order[i] for i in starts if i < len(order)]
-        made_again, n = self._compile(report, page, budget, scale, breaks)
-        now = self._places(page, paper)
-        if n != 1 or not now or now != sorted(now):
+        self.plan = self._plan(page, paper, scale, natural, y0)
+        used = [y - y0 for y in natural]
+        low, high = sum(used) / len(used), max(used)
+        if high - low < _LEVEL_PT:
             return fitted
-        return (report, scale, made_again, 1, paper)
+        best: tuple[float, bytes] | None = None
+        for _ in range(_LEVEL_TRIES):
+            mid = (low + high) / 2
+            pdf, pages = self._compile(report, page, budget, scale, mid)
+            ends = self._ends(page, paper, y0 + mid)
+            if pages == 1 and ends is not None and max(ends) <= y0 + mid + 1:
+                high, best = mid, (mid, pdf)
+            else:
+                low = mid
+            if high - low < _LEVEL_PT:
+                break
+        if best is None:
+            self._compile(report, page, budget, scale)  # what the last compile reads back
+            return fitted
+        if self._last is None or self._last[4] != best[0]:
+            self._compile(report, page, budget, scale, best[0])  # what is read back is of the best
+        ends = self._ends(page, paper, y0 + best[0])
+        if ends is not None:
+            self.plan = self._plan(page, paper, scale, ends, y0)
+        return (report, scale, best[1], 1, paper)
 
-    def _places(self, page: Page, paper: str) -> list[tuple[int, float]] | None:
-        """Where each section of the last compile ends: (column, y in points from the top)."""
-        found = self.j.query("<flow-at>")
+    def _ends(self, page: Page, paper: str, limit: float | None) -> list[float] | None:
+        """Where each column of the last compile ends (points from the top), None if not read back.
+
+        A piece that runs on from one column into the next fills the first down to ``limit``
+        (the foot of the page when None); a column with nothing ends where the columns start.
+        """
+        starts, ends = self._places(page, paper, "<flow-from>"), self._places(page, paper)
+        top = self.j.query("<flow-top>")
+        if not starts or not ends or not top or len(starts) != len(ends):
+            return None
+        foot = self._bottom(page, paper) if limit is None else limit
+        out = [float(top[0])] * columns(page)
+        for (c, _), (c1, y1) in zip(starts, ends, strict=True):
+            for col in range(c, c1):
+                out[col] = max(out[col], foot)
+            out[c1] = max(out[c1], y1)
+        return out
+
+    def _bottom(self, page: Page, paper: str) -> float:
+        """Where the columns end: the foot of the page inside its margin (points from the top)."""
+        height_mm = PAPER_MM[paper][0] if page.landscape else PAPER_MM[paper][1]
+        return (height_mm - MARGIN_MM["bottom"] * UNIT[paper]) * _PT_PER_MM
+
+    def _plan(self, page: Page, paper: str, scale: float, ends: list[float], top: float) -> Plan:
+        """The layout of a one-page poster whose columns end at ``ends`` (points from the top)."""
+        unit = UNIT[paper]
+        upper, lower = MARGIN_MM["top"] * unit * _PT_PER_MM, self._bottom(page, paper)
+        fill = tuple(round(min(1.0, max(0.0, (y - upper) / (lower - upper))), 3) for y in ends)
+        return Plan(paper, columns(page), scale, round(CONTENT_PT * unit * scale, 2), fill)
+
+    def _places(self, page: Page, paper: str, label: str = "<flow-at>") -> list[tuple[int, float]] | None:
+        """Where each piece of the last compile ends (or starts: ``<flow-from>``): (column, y in points)."""
+        found = self.j.query(label)
         if not found:
             return None
         cols, unit = columns(page), UNIT[paper]
@@ -282,30 +385,14 @@ class Fitter:
         column = (width_mm * _PT_PER_MM - 2 * margin - (cols - 1) * gutter) / cols
         return [
             (min(int((float(p["x"]) - margin + gutter / 2) // (column + gutter)), cols - 1), float(p["y"]))
-            for p in found
+            for p in sorted(found, key=lambda p: int(p.get("i", 0)))
         ]
 
 
-def _share(heights: Sequence[float], columns: int) -> list[int]:
-    """Where to start each column after the first so the tallest is as short as can be (indexes)."""
-
-    def starts(cap: float) -> list[int] | None:
-        out, used = [], 0.0
-        for i, h in enumerate(heights):
-            if used and used + h > cap:
-                out.append(i)
-                used = 0.0
-            used += h
-        return out if len(out) < columns else None
-
-    low, high = max(heights, default=0.0), sum(heights)
-    for _ in range(30):
-        mid = (low + high) / 2
-        if starts(mid) is None:
-            low = mid
-        else:
-            high = mid
-    return starts(high) or []
+def _column_choices(page: Page) -> tuple[int | None, ...]:
+    """The columns a poster on a smaller paper may have: as many as it holds, then two wider ones."""
+    most = columns(page)
+    return (None, 2) if most > 2 else (None,)
 
 
 def largest_fit(

@@ -705,6 +705,32 @@ class Storyboard:
         """The body of section ``sid``, if the poster shows it."""
         return next((p.body for p in self.sections if p.id == sid), None)
 
+    def ahead(self) -> list[dict[str, Any]]:
+        """The road ahead: the sections still to come, one group per stage, in ramp order.
+
+        Each group is ``{"id": "ahead-<stage>", "stage": title, "state": "current" | "todo",
+        "items": [titles]}``; the poster lays each out as a piece of its own, so the road
+        ahead can be shared out over the columns a young poster leaves free.
+        """
+        states = {str(s.title): s.state for s in self.header.stages}
+        ids = {str(s.title): str(s.id) for s in self.header.stages}
+        groups: dict[str, dict[str, Any]] = {}
+        for n in self.not_yet:
+            if n.missing:
+                continue
+            state = "current" if states.get(n.stage) == "current" else "todo"
+            group = groups.setdefault(
+                n.stage,
+                {"id": f"ahead-{ids.get(n.stage, n.stage.lower())}", "stage": n.stage, "state": state, "items": []},
+            )
+            group["items"].append(n.title)
+        return list(groups.values())
+
+    def flow(self) -> list[str]:
+        """What the poster's columns hold, in order: sections, the road ahead's groups, "missing"."""
+        missing = ["missing"] if any(n.missing for n in self.not_yet) else []
+        return [p.id for p in self.sections] + [g["id"] for g in self.ahead()] + missing
+
     def __json__(self) -> dict[str, Any]:
         sections = {p.id: {**to_json(p.body), "heading": p.heading, "stage": p.stage} for p in self.sections}
         return {
@@ -712,6 +738,8 @@ class Storyboard:
             "sections": sections,
             "order": [p.id for p in self.sections],
             "not_yet": to_json(self.not_yet),
+            "ahead": self.ahead(),
+            "flow": self.flow(),
         }
 
 
