@@ -319,6 +319,7 @@ class Fitter:
             return fitted
         y0 = float(top[0])
         self.plan = self._plan(page, paper, scale, natural, y0)
+        heights = self._heights(page, paper)
         used = [y - y0 for y in natural]
         low, high = sum(used) / len(used), max(used)
         if high - low < _LEVEL_PT:
@@ -328,7 +329,9 @@ class Fitter:
             mid = (low + high) / 2
             pdf, pages = self._compile(report, page, budget, scale, mid)
             ends = self._ends(page, paper, y0 + mid)
-            if pages == 1 and ends is not None and max(ends) <= y0 + mid + 1:
+            whole = all(h + 1 >= heights.get(i, 0.0) for i, h in self._heights(page, paper).items())
+            # A piece that cannot break, taller than the columns, would be squeezed: never that.
+            if pages == 1 and ends is not None and max(ends) <= y0 + mid + 1 and whole:
                 high, best = mid, (mid, pdf)
             else:
                 low = mid
@@ -343,6 +346,13 @@ class Fitter:
         if ends is not None:
             self.plan = self._plan(page, paper, scale, ends, y0)
         return (report, scale, best[1], 1, paper)
+
+    def _heights(self, page: Page, paper: str) -> dict[int, float]:
+        """How tall each piece of the last compile is that starts and ends in one column (by index)."""
+        starts, ends = self._places(page, paper, "<flow-from>") or [], self._places(page, paper) or []
+        if len(starts) != len(ends):
+            return {}
+        return {i: y1 - y for i, ((c, y), (c1, y1)) in enumerate(zip(starts, ends, strict=True)) if c == c1}
 
     def _ends(self, page: Page, paper: str, limit: float | None) -> list[float] | None:
         """Where each column of the last compile ends (points from the top), None if not read back.

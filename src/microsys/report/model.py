@@ -158,7 +158,6 @@ class ValueStreamFigure:
     steps: tuple[StreamBox, ...]
 
 
-
 @dataclass(frozen=True)
 class DriverFigure:
     """A driver diagram: the aim, its primary and secondary drivers, the change ideas on each."""
@@ -719,10 +718,8 @@ class Storyboard:
             if n.missing:
                 continue
             state = "current" if states.get(n.stage) == "current" else "todo"
-            group = groups.setdefault(
-                n.stage,
-                {"id": f"ahead-{ids.get(n.stage, n.stage.lower())}", "stage": n.stage, "state": state, "items": []},
-            )
+            gid = f"ahead-{ids.get(n.stage, n.stage.lower())}"
+            group = groups.setdefault(n.stage, {"id": gid, "stage": n.stage, "state": state, "items": []})
             group["items"].append(n.title)
         return list(groups.values())
 

@@ -1,0 +1,57 @@
+"""How a poster is laid out on its page: the paper it fills, level columns, the road ahead.
+
+Asserted on the fitter's plan (paper, columns, scale, how full each column is, read back
+from the compile), so each case costs one poster's fitting and no PDF reading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from functools import partial
+from pathlib import Path
+
+from microsys.render.pdf import BODY_MIN_PT, Page, Plan, pdf
+from tests.conftest import EXAMPLES, NOT_SOURCE
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def plan_of(root: Path, page: Page) -> tuple[Plan, tuple[str, ...]]:
+    from microsys.render.figures import FigureStore
+    from microsys.report.storyboard import storyboard
+    from microsys.reporting import _shorter_storyboard
+    from microsys.workbook.privacy_gate import for_output
+
+    wb = for_output(root, "write reports")
+    made = pdf(wb, storyboard(wb, TODAY), page, FigureStore(), partial(_shorter_storyboard, wb, TODAY, None))
+    assert made.plan is not None
+    return made.plan, made.notes
+
+
+def test_an_early_poster_fills_an_a4_page_with_level_columns_at_the_usual_size(tmp_path: Path) -> None:
+    # Millbrook is in Diagnose. Before: A3 at 110%, its columns ending at 29%, 85% and 56%
+    # of the page. Now: the A4 page its content fills at body 9 pt, every column ending level.
+    root = tmp_path / "millbrook"
+    shutil.copytree(EXAMPLES / "millbrook-surgery", root, ignore=NOT_SOURCE)
+    plan, notes = plan_of(root, Page("a3", True, grow=True))
+    assert plan.paper == "a4" and plan.columns == 3
+    assert BODY_MIN_PT <= plan.body_pt <= 9.5
+    assert min(plan.fill) >= 0.8 and max(plan.fill) - min(plan.fill) <= 0.05, plan.fill
+    assert any("set on A4" in n and "--size a3" in n for n in notes), notes
+    assert not any("% of its usual size" in n for n in notes), notes
+    # The paper asked for is honoured: A3, text grown 10% at most, columns still level.
+    plan, notes = plan_of(root, Page("a3", True))
+    assert plan.paper == "a3" and plan.scale <= 1.1
+    assert max(plan.fill) - min(plan.fill) <= 0.05, plan.fill
+
+
+def test_a_new_workbook_is_a4_with_the_road_ahead_over_every_column(tmp_path: Path) -> None:
+    from microsys.cli import run
+
+    root = tmp_path / "ward"
+    assert run(["init", str(root), "--name", "Ward 7", "--setting", "ward", "--no-input"]) == 0
+    plan, _ = plan_of(root, Page("a3", True, grow=True))
+    assert plan.paper == "a4" and plan.body_pt <= 9.5
+    # Nothing but the header and the road ahead: every column holds a share of it.
+    assert min(plan.fill) > 0.2 and max(plan.fill) - min(plan.fill) <= 0.1, plan.fill
