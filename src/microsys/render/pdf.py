@@ -59,8 +59,9 @@ _LEVEL_PT = 4.0
 _LEVEL_TRIES = 7
 _PT_PER_MM = 72 / 25.4
 
-# A report built again with a smaller text budget, to fit its page.
-Refit = Callable[[float], Report]
+# A report built again with a smaller text budget, to fit its page; True: with the checklist
+# of the stage the team is in (tried first, on the smallest paper tried: a young poster).
+Refit = Callable[[float, bool], Report]
 
 
 @dataclass(frozen=True)
@@ -251,32 +252,36 @@ class Fitter:
         On the paper asked for, then (when ``page.grow``) on larger ones; on each, the full
         texts first, then shorter ones. When nothing fits, the last try (several pages).
         """
-        budgets: dict[float, Report] = {1.0: report}
+        budgets: dict[tuple[float, bool], Report] = {(1.0, False): report}
         papers, smaller = [page.paper], []
         if page.grow and page.paper in SIZES:
             smaller = list(SIZES[: SIZES.index(page.paper)])
             papers += list(SIZES[SIZES.index(page.paper) + 1 :][:LARGER_PAPERS])
-        tries: list[tuple[str, float, int | None]] = [
-            (p, FIT_BUDGETS[0], n) for p in smaller for n in _column_choices(replace(page, paper=p))
-        ]
+
+        def cols(p: str) -> tuple[int | None, ...]:
+            return _column_choices(replace(page, paper=p)) if p in smaller else (None,)
+
+        first = (smaller or papers)[0]
+        Try = tuple[str, float, int | None, bool]  # paper, budget, columns, with the checklist
+        tries: list[Try] = [(first, FIT_BUDGETS[0], n, True) for n in cols(first)]
+        tries += [(p, FIT_BUDGETS[0], n, False) for p in smaller for n in cols(p)]
         tries += [
-            (p, b, None)
+            (p, b, None, False)
             for p in papers
             for b in (FIRST_BUDGETS if p == page.paper and len(papers) > 1 else FIT_BUDGETS)
         ]
         result: Fitted | None = None
-        for paper, budget, cols in tries:
-            if budget not in budgets:
-                budgets[budget] = self.refit(budget)
-            at = replace(page, paper=paper, cols=cols)
-            scale, made, pages = largest_fit(
-                partial(self._compile, budgets[budget], at, budget), scales(paper)
-            )
-            if self._last != (id(budgets[budget]), at, budget, scale, None):
+        for paper, budget, n, checklist in tries:
+            key = (budget, checklist)
+            if key not in budgets:
+                budgets[key] = self.refit(budget, checklist)
+            at = replace(page, paper=paper, cols=n)
+            scale, made, pages = largest_fit(partial(self._compile, budgets[key], at, budget), scales(paper))
+            if self._last != (id(budgets[key]), at, budget, scale, None):
                 # The bisection's last compile was of another scale: what is read back
                 # (figure widths, where the columns end) must be of this one.
-                self._compile(budgets[budget], at, budget, scale)
-            result = (budgets[budget], scale, made, pages, paper)
+                self._compile(budgets[key], at, budget, scale)
+            result = (budgets[key], scale, made, pages, paper)
             if pages == 1 and self._legible_figures():
                 self.page = at
                 return self._balance(result, at, budget)
@@ -285,8 +290,8 @@ class Fitter:
             # Fits no paper: set over pages of the paper asked for, at its smallest legible text.
             least = FIT_BUDGETS[-1]
             scale = scales(page.paper)[-1]
-            made, pages = self._compile(budgets[least], page, least, scale)
-            result = (budgets[least], scale, made, pages, page.paper)
+            made, pages = self._compile(budgets[(least, False)], page, least, scale)
+            result = (budgets[(least, False)], scale, made, pages, page.paper)
         return result
 
     def _compile(
@@ -321,7 +326,9 @@ class Fitter:
         self.plan = self._plan(page, paper, scale, natural, y0)
         heights = self._heights(page, paper)
         used = [y - y0 for y in natural]
-        low, high = sum(used) / len(used), max(used)
+        # Never shorter than a piece that stood whole in one column: typst would squeeze a
+        # piece that cannot break into columns shorter than it, setting its lines over each other.
+        low, high = max(sum(used) / len(used), max(heights.values(), default=0.0)), max(used)
         if high - low < _LEVEL_PT:
             return fitted
         best: tuple[float, bytes] | None = None
