@@ -124,10 +124,13 @@ def columns(page: Page) -> int:
     return max(3 if page.landscape else 2, int(room // (COLUMN_MM + GUTTER_MM * unit)))
 
 
-def layout(page: Page, scale: float, budget: float = 1.0, height: float | None = None) -> dict[str, Any]:
+def layout(
+    page: Page, scale: float, budget: float = 1.0, height: float | None = None, breaks: Sequence[str] = ()
+) -> dict[str, Any]:
     """What the templates need to know about the page: paper, orientation, type scale, columns.
 
-    ``height``: how tall the columns are (points), to end them level; None: down to the foot of the page.
+    ``height``: how tall the columns are (points), to end them level; None: down to the foot
+    of the page. ``breaks``: the pieces that start a new column (to use every column).
     """
     unit = UNIT[page.paper]
     return {
@@ -141,8 +144,7 @@ def layout(page: Page, scale: float, budget: float = 1.0, height: float | None =
         "margin": {k: round(v * unit, 3) for k, v in MARGIN_MM.items()},
         "gutter": round(GUTTER_MM * unit, 3),
         "height": None if height is None else round(height, 2),
-        # Kept for workbooks' own storyboard.typ written when columns were cut by breaks.
-        "breaks": [],
+        "breaks": list(breaks),
     }
 
 
@@ -220,11 +222,12 @@ def _data(
     scale: float,
     budget: float,
     height: float | None = None,
+    breaks: Sequence[str] = (),
 ) -> dict[str, Any]:
     data = report.data
     data["figures"] = figures
     data["logo"] = logo_path(wb.root)
-    data["layout"] = layout(page, scale, budget, height)
+    data["layout"] = layout(page, scale, budget, height, breaks)
     return data
 
 
@@ -243,8 +246,10 @@ class Fitter:
     """The layout found (after :meth:`fit`), when it could be read back from the compile."""
     page: Page | None = field(default=None, init=False)
     """The page the poster was set on (after :meth:`fit`), its columns chosen."""
-    _last: tuple[int, Page, float, float, float | None] | None = field(default=None, init=False)
-    """What the last compile was of: (report, page, budget, scale, column height)."""
+    _last: tuple[int, Page, float, float, float | None, tuple[str, ...]] | None = field(
+        default=None, init=False
+    )
+    """What the last compile was of: (report, page, budget, scale, column height, breaks)."""
 
     def fit(self, report: Report, page: Page) -> Fitted:
         """The largest legible text on one page: (report, scale, pdf, pages, paper).
@@ -277,7 +282,7 @@ class Fitter:
                 budgets[key] = self.refit(budget, checklist)
             at = replace(page, paper=paper, cols=n)
             scale, made, pages = largest_fit(partial(self._compile, budgets[key], at, budget), scales(paper))
-            if self._last != (id(budgets[key]), at, budget, scale, None):
+            if self._last != (id(budgets[key]), at, budget, scale, None, ()):
                 # The bisection's last compile was of another scale: what is read back
                 # (figure widths, where the columns end) must be of this one.
                 self._compile(budgets[key], at, budget, scale)
@@ -295,10 +300,17 @@ class Fitter:
         return result
 
     def _compile(
-        self, report: Report, page: Page, budget: float, scale: float, height: float | None = None
+        self,
+        report: Report,
+        page: Page,
+        budget: float,
+        scale: float,
+        height: float | None = None,
+        breaks: Sequence[str] = (),
     ) -> tuple[bytes, int]:
-        self._last = (id(report), page, budget, scale, height)
-        return self.j.compile(_data(self.wb, report, page, _figures(self.drawn.svgs), scale, budget, height))
+        self._last = (id(report), page, budget, scale, height, tuple(breaks))
+        data = _data(self.wb, report, page, _figures(self.drawn.svgs), scale, budget, height, breaks)
+        return self.j.compile(data)
 
     def _legible_figures(self) -> bool:
         """Whether every figure of the last compile is printed wide enough for its text to be read."""
@@ -314,8 +326,9 @@ class Fitter:
 
         The columns are given the least height that still holds every piece in order (found
         by bisection between the height of perfectly level columns and the natural flow's
-        tallest column), so a short poster is spread over every column and a fuller one
-        ends level instead of leaving its last column half empty.
+        tallest column), so a fuller poster ends level instead of leaving its last column
+        half empty; then a poster that still leaves its last column empty is spread over
+        every column (see :meth:`_spread`).
         """
         report, scale, _, _, paper = fitted
         top = self.j.query("<flow-top>")
@@ -329,30 +342,71 @@ class Fitter:
         # Never shorter than a piece that stood whole in one column: typst would squeeze a
         # piece that cannot break into columns shorter than it, setting its lines over each other.
         low, high = max(sum(used) / len(used), max(heights.values(), default=0.0)), max(used)
-        if high - low < _LEVEL_PT:
-            return fitted
         best: tuple[float, bytes] | None = None
         for _ in range(_LEVEL_TRIES):
+            if high - low < _LEVEL_PT:
+                break
             mid = (low + high) / 2
             pdf, pages = self._compile(report, page, budget, scale, mid)
-            ends = self._ends(page, paper, y0 + mid)
-            whole = all(h + 1 >= heights.get(i, 0.0) for i, h in self._heights(page, paper).items())
-            # A piece that cannot break, taller than the columns, would be squeezed: never that.
-            if pages == 1 and ends is not None and max(ends) <= y0 + mid + 1 and whole:
+            if pages == 1 and self._holds(page, paper, y0 + mid):
                 high, best = mid, (mid, pdf)
             else:
                 low = mid
-            if high - low < _LEVEL_PT:
-                break
-        if best is None:
-            self._compile(report, page, budget, scale)  # what the last compile reads back
+        height, made = (None, fitted[2]) if best is None else best
+        if self._last is None or self._last[4:] != (height, ()):
+            self._compile(report, page, budget, scale, height)  # what is read back is of this one
+        return self._spread((report, scale, made, 1, paper), page, budget, height, y0)
+
+    def _holds(self, page: Page, paper: str, limit: float) -> bool:
+        """Whether every piece of the last compile ends above ``limit`` (points from the top).
+
+        Content that runs out of room in the last column of columns of a set height is not
+        carried over: typst sets it at the foot, over what is there. A piece ending right
+        at the foot is taken for that (one ending there in another column puts its marker
+        at the top of the next).
+        """
+        ends = self._places(page, paper)
+        return bool(ends) and ends is not None and all(y < limit - 0.5 for _, y in ends)
+
+    def _spread(
+        self,
+        fitted: Fitted,
+        page: Page,
+        budget: float,
+        height: float | None,
+        y0: float,
+    ) -> Fitted:
+        """A poster that leaves its last column empty, its pieces shared out over every column.
+
+        Each piece's length is read from where it starts and ends (a piece running on into
+        the next column counted whole); the pieces are shared out in order (see
+        :func:`_share`), each column after the first starting with a column break. Taken
+        when it is still one page, in order, and no column runs past the others' height.
+        """
+        report, scale, _, _, paper = fitted
+        limit = y0 + height if height is not None else self._bottom(page, paper)
+        ends, starts = self._places(page, paper), self._places(page, paper, "<flow-from>")
+        level = self._ends(page, paper, limit)
+        cols = columns(page)
+        if level is not None:
+            self.plan = self._plan(page, paper, scale, level, y0)
+        if not ends or not starts or len(starts) != len(ends) or ends[-1][0] == cols - 1:
             return fitted
-        if self._last is None or self._last[4] != best[0]:
-            self._compile(report, page, budget, scale, best[0])  # what is read back is of the best
-        ends = self._ends(page, paper, y0 + best[0])
-        if ends is not None:
-            self.plan = self._plan(page, paper, scale, ends, y0)
-        return (report, scale, best[1], 1, paper)
+        lengths = [
+            y1 - y if c == c1 else (limit - y) + (c1 - c - 1) * (limit - y0) + (y1 - y0)
+            for (c, y), (c1, y1) in zip(starts, ends, strict=True)
+        ]
+        flow = list(report.data.get("flow", report.data.get("order", [])))
+        breaks = [flow[i] for i in _share(lengths, cols) if i < len(flow)]
+        made, pages = self._compile(report, page, budget, scale, height, breaks)
+        now = self._places(page, paper)
+        if pages == 1 and now and now == sorted(now) and self._holds(page, paper, limit):
+            spread = self._ends(page, paper, limit)
+            if spread is not None:
+                self.plan = self._plan(page, paper, scale, spread, y0)
+            return (report, scale, made, 1, paper)
+        self._compile(report, page, budget, scale, height)  # what is read back is of the one kept
+        return fitted
 
     def _heights(self, page: Page, paper: str) -> dict[int, float]:
         """How tall each piece of the last compile is that starts and ends in one column (by index)."""
@@ -410,6 +464,39 @@ def _column_choices(page: Page) -> tuple[int | None, ...]:
     """The columns a poster on a smaller paper may have: as many as it holds, then two wider ones."""
     most = columns(page)
     return (None, 2) if most > 2 else (None,)
+
+
+def _share(heights: Sequence[float], columns: int) -> list[int]:
+    """Where to start each column after the first (indexes), the pieces kept in order.
+
+    The tallest column as short as can be, then the columns as even as can be (every
+    column used when there are pieces enough): of the ways to cut them into at most
+    ``columns`` runs, the one whose tallest run is shortest, then whose runs' squared
+    lengths sum least.
+    """
+    n = len(heights)
+    ends = [0.0]
+    for h in heights:
+        ends.append(ends[-1] + h)
+    Best = tuple[float, float, tuple[int, ...]]  # tallest run, sum of squares, run starts
+    best: list[list[Best | None]] = [[None] * (n + 1) for _ in range(columns + 1)]
+    best[0][0] = (0.0, 0.0, ())
+    for k in range(1, columns + 1):
+        for i in range(1, n + 1):
+            for j in range(k - 1, i):
+                before = best[k - 1][j]
+                if before is None:
+                    continue
+                run = ends[i] - ends[j]
+                found = (max(before[0], run), before[1] + run * run, (*before[2], j))
+                now = best[k][i]
+                if now is None or (round(found[0], 1), found[1]) < (round(now[0], 1), now[1]):
+                    best[k][i] = found
+    done = [b for k in range(1, columns + 1) if (b := best[k][n]) is not None]
+    if not done:
+        return []
+    chosen = min(done, key=lambda b: (round(b[0], 1), b[1]))
+    return [j for j in chosen[2] if j > 0]
 
 
 def largest_fit(
