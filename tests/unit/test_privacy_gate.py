@@ -1,10 +1,11 @@
 """The quick looks in ``find`` skip patterns only where they could not find anything.
 
 ``find`` runs the detectors of identifiers of five digits or more only over texts holding a
-chain of five digits (ISO dates standing alone aside), and the date-of-birth patterns only
-over texts holding one of their labels. These tests compare the gated scan with the ungated
-one on texts built to sit on those edges: identifiers of every kind next to dates, split by
-each separator the patterns accept, across line breaks and comments, labels in any case.
+chain of five digits (ISO dates standing alone aside), the date-of-birth patterns only over
+texts holding one of their labels, and the titled-name pattern only over texts with a title.
+These tests compare the gated scan with the ungated one on texts built to sit on those
+edges: identifiers of every kind next to dates, split by each separator the patterns
+accept, across line breaks and comments, labels and titles in any case.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ _SMALL = ["12", "3", "45.5", "120", "1,200", "0", "7.25", "2024", "1234"]
 _GLUE = [
     " ", "  ", "\t", "-", ".", "(", ")", "/", ": ", ", ", "\n", "\n  ", "\n  # ", "\n- ", " - ", "{",
     "[", "'", '"', "=", "date: ", "value: ", "note: ", "a ", "NHS ", "Ward 4 ", "Mr Jones ", "road ",
+    "Ms Ada Lee", "Miss Khan", "Mister Bell", "Madam Roe", "Mx Gray", "mr Jones", "MR JONES", "in bed 4",
+    "room 3", "side room", "Dr Patel's clinic",
 ]
 _FRAGMENT = st.sampled_from(_IDENTIFIERS + _DATES + _SMALL + _GLUE)
 

@@ -719,9 +719,14 @@ def _in_address(ctx: _Context, start: int, end: int) -> bool:
     )
 
 
+# Every title starts one of these (the titled-name pattern matches case as written).
+_TITLE_STARTS = ("Mr", "Ms", "Mx", "Miss", "Master", "Mister", "Madam")
+
+
 def _patient_name(ctx: _Context) -> Iterator[Match]:
     text = ctx.text
-    for m in _each(_TITLED_NAME, text):
+    titled = not ctx.gated or any(t in text for t in _TITLE_STARTS)
+    for m in _each(_TITLED_NAME, text) if titled else ():
         if not ctx.near(_LOCATION, m.start(), m.end(), 30, 30):
             continue
         if _STAFF_POSSESSIVE.match(text, m.end() - 2) or _STAFF_POSSESSIVE.match(text, m.end()):

@@ -52,6 +52,23 @@ class ReadLimits:
     max_keys: int = DEFAULT_MAX_KEYS
 
 
+@dataclass(frozen=True)
+class Folder:
+    """A folder that files read must stay inside, with its real path worked out once.
+
+    Reading many files of one workbook, the folder's own path is resolved once, not
+    once for every file (resolving walks every part of the path on disk).
+    """
+
+    path: Path
+    real: str
+
+    @classmethod
+    def of(cls, path: Path) -> Folder:
+        """``path`` with its real path now (links followed)."""
+        return cls(path, os.path.realpath(path))
+
+
 @dataclass
 class LoadedText:
     """A file read and decoded, or the reason it could not be."""
@@ -126,7 +143,7 @@ def _is_inside(real: str, real_folder: str) -> bool:
 
 
 def read_bytes(
-    path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None = None
+    path: Path, limits: ReadLimits = ReadLimits(), inside: Path | Folder | None = None
 ) -> tuple[bytes | None, LoadedText]:
     """Read ``path``'s bytes if it is an ordinary file (inside ``inside``), within the size limit.
 
@@ -158,7 +175,10 @@ def read_bytes(
                     "the file is a link that leads round in a loop",
                     "replace the link with the file itself",
                 )
-            if inside is not None and not _is_inside(target, os.path.realpath(inside)):
+            real_inside = None
+            if inside is not None:
+                real_inside = inside.real if isinstance(inside, Folder) else os.path.realpath(inside)
+            if real_inside is not None and not _is_inside(target, real_inside):
                 return None, _refused(
                     path,
                     rules.FILE_OUTSIDE_WORKBOOK,
@@ -201,7 +221,9 @@ def read_bytes(
     return b"".join(chunks), refused
 
 
-def read_text(path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None = None) -> LoadedText:
+def read_text(
+    path: Path, limits: ReadLimits = ReadLimits(), inside: Path | Folder | None = None
+) -> LoadedText:
     """Read ``path`` as UTF-8 text, within the size limit (see :func:`read_bytes`)."""
     raw, refused = read_bytes(path, limits, inside)
     if raw is None:
@@ -753,7 +775,7 @@ def parse_text(path: Path, text: str, limits: ReadLimits = ReadLimits()) -> tupl
 
 
 def load_file(
-    path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None = None
+    path: Path, limits: ReadLimits = ReadLimits(), inside: Path | Folder | None = None
 ) -> tuple[str | None, Any, list[Diagnostic]]:
     """Read and parse one YAML file: (text, data, diagnostics).
 
