@@ -162,7 +162,7 @@ DATE_ORDER_ACTION_DUE = Rule(
 THEME_SELECTED_MISMATCH = Rule(
     "theme.selected-mismatch",
     WARNING,
-    "A theme is marked selected but `selected:` names another.",
+    "The theme `selected:` names and the theme marked `status: selected` are not the same.",
 )
 THEME_UNPLACED = Rule(
     "theme.unplaced",

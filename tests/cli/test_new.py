@@ -293,3 +293,14 @@ def test_new_driver_diagram_in_a_new_workbook_asks_for_an_aim_first(capsys, fres
     code, _, err = call(capsys, "new", "driver-diagram", str(fresh))
     assert code == 2 and "no aim" in err and "aims.yaml" in err
     assert snapshot(fresh) == before
+
+
+def test_every_new_command_takes_the_date_as_date_or_today(capsys, fresh: Path) -> None:
+    # Meetings and self-assessments were dated with --date, the other records with --today.
+    assert call(capsys, "new", "meeting", str(fresh), "--today", "2026-11-20")[0] == 0
+    assert (fresh / "meetings" / "2026-11-20.yaml").is_file()
+    assert call(capsys, "new", "self-assessment", str(fresh), "--today", "2026-11-21")[0] == 0
+    assert (fresh / "self-assessment" / "2026-11-21.yaml").is_file()
+    assert call(capsys, "new", "change", str(fresh), "--title", "Letters sent the same day")[0] == 0
+    assert call(capsys, "new", "pdsa", str(fresh), "--change", "C1", "--date", "2026-11-19")[0] == 0
+    assert "2026-11-19" in (fresh / "pdsa" / "PDSA-1.yaml").read_text()

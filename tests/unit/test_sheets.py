@@ -308,6 +308,22 @@ def test_numbers_in_every_locale_style_read_back_equal(value: object) -> None:
         assert parse_number(text, decimal).value == pytest.approx(exact), text  # type: ignore[arg-type]
 
 
+@given(st.text(alphabet="0123456789\u0661\u00b2", min_size=1, max_size=20), st.sampled_from([".", ","]))
+def test_whole_numbers_read_as_a_cell_with_spaces_around_them_does(text: str, decimal: str) -> None:
+    # Whole numbers take a short cut; a space around the cell takes the general path.
+    from microsys.sheets.values import evidence
+
+    def outcome(cell: str) -> object:
+        try:
+            return parse_number(cell, decimal)  # type: ignore[arg-type]
+        except SheetError as exc:
+            return exc.message.replace(" ", "")
+
+    assert outcome(text) == outcome(f" {text} ")
+    assert evidence(text) == evidence(f" {text} ")
+    assert column_decimal([(2, text)], ",") == column_decimal([(2, f" {text} ")], ",")
+
+
 @given(st.dates(MIN_DATE, MAX_DATE))
 def test_dates_read_back(day: dt.date) -> None:
     assert parse_date(day.isoformat()) == day

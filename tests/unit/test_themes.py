@@ -316,3 +316,16 @@ def test_a_theme_not_started_yet_has_everything_still_to_come(two_themes: Path) 
     assert isinstance(theme, ThemeSection) and theme.title == "Adherence"
     assert b.section("cycles") is None and b.section("fishbone") is None
     assert b.not_yet and not any(n.missing for n in b.not_yet)
+
+
+def test_selecting_the_next_theme_without_marking_it_selected_is_a_warning(two_themes: Path) -> None:
+    from microsys.engine import check_workbook
+
+    def mismatches() -> list[tuple[int, str]]:
+        result = check_workbook(two_themes, today=TODAY, git=False)
+        return [(d.line, d.message) for d in result.diagnostics if d.rule == rules.THEME_SELECTED_MISMATCH.id]
+
+    # `selected: T2` with T2 still `status: candidate`: the team moved on in one place only.
+    assert mismatches() == [(16, "`selected:` names `T2`, but `T2` is marked `candidate`")]
+    _replace(two_themes / "themes.yaml", "status: candidate", "status: selected")
+    assert mismatches() == []

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from microsys.cli.common import add_command, choices, command_group, parse_today, today_option
+from microsys.cli.common import add_command, choices, command_group, parse_today
 from microsys.spc.kinds import CHART_TYPES
 
 if TYPE_CHECKING:
@@ -21,7 +21,10 @@ else:
     ChartKind = choices("ChartKind", CHART_TYPES)
 
 _DIR = typer.Argument(Path("."), help="The workbook folder (default: the current folder).")
-_TODAY = today_option("The date to write (default: today)")
+# Every `new` command takes the record's date as --date or --today (the same option).
+_TODAY = typer.Option(
+    None, "--date", "--today", metavar="YYYY-MM-DD", help="The date to write (default: today)."
+)
 _TITLE = typer.Option(None, "--title", help="A short name for the record.")
 
 
@@ -165,7 +168,9 @@ def new_change(
 
 def new_meeting(
     folder: Path = _DIR,
-    date: str | None = typer.Option(None, "--date", help="The meeting's date (YYYY-MM-DD; default: today)."),
+    date: str | None = typer.Option(
+        None, "--date", "--today", metavar="YYYY-MM-DD", help="The meeting's date (default: today)."
+    ),
     kind: str = typer.Option("lead-team", "--kind", help="lead-team, huddle, big-room or other."),
 ) -> None:
     """Create a meeting record with a timed agenda, the lead team as attendees and open actions carried over.
@@ -238,7 +243,7 @@ def new_driver_diagram(
 def new_self_assessment(
     folder: Path = _DIR,
     date: str | None = typer.Option(
-        None, "--date", metavar="YYYY-MM-DD", help="When the team rated itself (default: today)."
+        None, "--date", "--today", metavar="YYYY-MM-DD", help="When the team rated itself (default: today)."
     ),
     scale: int = typer.Option(5, "--scale", metavar="N", help="Top of the rating scale: 1 to N."),
 ) -> None:

@@ -250,7 +250,7 @@ def _skip_spaces(text: str, pos: int) -> int:
 
 
 def _blank(row: Row) -> bool:
-    return all(not c.strip() for c in row.cells)
+    return not "".join(row.cells).strip()
 
 
 def _sniff(text: str) -> str:

@@ -86,6 +86,8 @@ def check_magnitude(value: float, text: str) -> float:
 
 def evidence(text: str) -> Decimal | None:
     """The decimal mark a number cell can only have been written with, or None if either fits."""
+    if text.isdigit() and text.isascii():  # a whole number, the commonest cell: either fits
+        return None
     s = _strip(text)
     if _EXPONENT.match(s):
         return "."
@@ -149,6 +151,8 @@ def parse_number(text: str, decimal: Decimal = ".") -> Number:
     Raises:
         SheetError: the cell is not a number written that way, not finite, or absurdly large.
     """
+    if text.isdigit() and text.isascii():  # a whole number, the commonest cell
+        return Number(check_magnitude(float(text), text))
     raw = text.strip().strip(_SPACES)
     if _NOT_FINITE.match(raw):
         check_magnitude(math.nan, raw)

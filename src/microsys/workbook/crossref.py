@@ -236,6 +236,15 @@ def _themes_and_aims(wb: Workbook, idx: _Index) -> Iterator[Diagnostic]:
                         f"`{t.id}` is marked selected, but `selected:` names `{themes.selected}`",
                         "work on one theme at a time: mark the others `candidate`, `parked` or `done`",
                     )
+                elif t.id == themes.selected and t.status != "selected" and "status" in t.model_fields_set:
+                    yield finding(
+                        sf,
+                        ("themes", i, "status"),
+                        rules.THEME_SELECTED_MISMATCH,
+                        f"`selected:` names `{t.id}`, but `{t.id}` is marked `{t.status}`",
+                        f"set `status: selected` on `{t.id}` "
+                        "(and `done` or `parked` on the theme it follows)",
+                    )
     sf = _sf(wb, "aims.yaml")
     if sf is None:
         return

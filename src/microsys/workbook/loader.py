@@ -29,7 +29,7 @@ from microsys.workbook.discover import display_path, workbook_files
 # Re-exported: most code knows the workbook as the loader's.
 from microsys.workbook.model import SourceFile as SourceFile
 from microsys.workbook.model import Workbook as Workbook
-from microsys.yaml.load import ReadLimits, load_file, parse_text, read_text
+from microsys.yaml.load import Folder, ReadLimits, load_file, parse_text, read_text
 from microsys.yaml.positions import resolve
 
 
@@ -80,7 +80,7 @@ class ParsedFiles(Protocol):
 
 
 def _load_yaml(
-    path: Path, rel: str, limits: ReadLimits, root: Path, parsed: ParsedFiles | None
+    path: Path, rel: str, limits: ReadLimits, root: Folder, parsed: ParsedFiles | None
 ) -> tuple[str | None, Any, list[Diagnostic]]:
     """:func:`~microsys.yaml.load.load_file`, with the parse skipped when ``parsed`` knows the text."""
     if parsed is None:
@@ -111,13 +111,14 @@ def load_workbook(
     files: list[SourceFile] = []
     loaded: list[Any] = []
     problems: list[Diagnostic] = []
+    folder = Folder.of(root)
     for path in workbook_files(root, problems):
         rel = path.relative_to(root).as_posix()
         sf = SourceFile(path=shown_root / rel, rel=rel, kind=kind_of(rel))
         files.append(sf)
         data = None
         if sf.kind is not None:
-            text, data, diags = _load_yaml(path, rel, limits, root, parsed)
+            text, data, diags = _load_yaml(path, rel, limits, folder, parsed)
             sf.text = text
             sf.diagnostics.extend(d if d.path == sf.path else _with_path(d, sf.path) for d in diags)
             if data is not None:

@@ -6,9 +6,11 @@ a hostile or broken file can do to a parser: non-UTF-8 bytes, huge files,
 nesting deep enough to crash a C parser, alias expansion bombs, and tags that
 try to build Python objects.
 
-The fast path is ruamel's safe loader with its C parser. Dates stay strings
-here so that the schema layer reports impossible dates (``2026-02-30``) with a
-position instead of the parser failing on them.
+The fast path builds the data straight from the C parser's events
+(:mod:`microsys.yaml.fastpath`) for plain files; a file with anchors, tags or a
+mistake goes through ruamel's safe loader with its C parser, which reports it.
+Dates stay strings here so that the schema layer reports impossible dates
+(``2026-02-30``) with a position instead of the parser failing on them.
 """
 
 from __future__ import annotations
@@ -48,6 +50,23 @@ class ReadLimits:
     max_depth: int = DEFAULT_MAX_DEPTH
     max_nodes: int = DEFAULT_MAX_NODES
     max_keys: int = DEFAULT_MAX_KEYS
+
+
+@dataclass(frozen=True)
+class Folder:
+    """A folder that files read must stay inside, with its real path worked out once.
+
+    Reading many files of one workbook, the folder's own path is resolved once, not
+    once for every file (resolving walks every part of the path on disk).
+    """
+
+    path: Path
+    real: str
+
+    @classmethod
+    def of(cls, path: Path) -> Folder:
+        """``path`` with its real path now (links followed)."""
+        return cls(path, os.path.realpath(path))
 
 
 @dataclass
@@ -124,7 +143,7 @@ def _is_inside(real: str, real_folder: str) -> bool:
 
 
 def read_bytes(
-    path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None = None
+    path: Path, limits: ReadLimits = ReadLimits(), inside: Path | Folder | None = None
 ) -> tuple[bytes | None, LoadedText]:
     """Read ``path``'s bytes if it is an ordinary file (inside ``inside``), within the size limit.
 
@@ -156,7 +175,10 @@ def read_bytes(
                     "the file is a link that leads round in a loop",
                     "replace the link with the file itself",
                 )
-            if inside is not None and not _is_inside(target, os.path.realpath(inside)):
+            real_inside = None
+            if inside is not None:
+                real_inside = inside.real if isinstance(inside, Folder) else os.path.realpath(inside)
+            if real_inside is not None and not _is_inside(target, real_inside):
                 return None, _refused(
                     path,
                     rules.FILE_OUTSIDE_WORKBOOK,
@@ -199,7 +221,9 @@ def read_bytes(
     return b"".join(chunks), refused
 
 
-def read_text(path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None = None) -> LoadedText:
+def read_text(
+    path: Path, limits: ReadLimits = ReadLimits(), inside: Path | Folder | None = None
+) -> LoadedText:
     """Read ``path`` as UTF-8 text, within the size limit (see :func:`read_bytes`)."""
     raw, refused = read_bytes(path, limits, inside)
     if raw is None:
@@ -242,7 +266,8 @@ def read_text(path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None
 
 
 _BRACKETS = re.compile(r"[\[{]")
-_INDENT = re.compile(r"^[ \-?:]*", re.M)
+# A line that starts with more indentation (and list or key marks) than _MAX_INDENT.
+_DEEP_INDENT = re.compile(rf"^[ \-?:]{{{_MAX_INDENT + 1}}}", re.M)
 
 
 def _too_deep(path: Path, text: str, at: int = -1, line: int = 0, col: int = 0) -> Diagnostic:
@@ -302,8 +327,7 @@ def nesting_guard(path: Path, text: str, max_nodes: int = DEFAULT_MAX_NODES) -> 
     brackets or deep indentation is measured exactly, from the parser's events.
     """
     brackets = len(_BRACKETS.findall(text)) if "[" in text or "{" in text else 0
-    widest = max((m.end() - m.start() for m in _INDENT.finditer(text)), default=0)
-    if brackets <= _MAX_FLOW_DEPTH and widest <= _MAX_INDENT:
+    if brackets <= _MAX_FLOW_DEPTH and _DEEP_INDENT.search(text) is None:
         return None
     if not has_c_parser():  # the pure-Python parser raises RecursionError instead of crashing
         return None
@@ -386,6 +410,7 @@ def _make_safe_yaml() -> tuple[Any, Any]:
 
 _safe_yaml: Any = None
 _c_loader: Any = None
+_fast: Any = None
 
 
 def _safe() -> Any:
@@ -393,6 +418,26 @@ def _safe() -> Any:
     if _safe_yaml is None:
         _safe_yaml, _c_loader = _make_safe_yaml()
     return _safe_yaml
+
+
+def _fast_builder() -> Any:
+    """The event-to-data builder sharing the C loader's rules and constructor, or None without C."""
+    global _fast
+    if _fast is None and _safe() is not None and _c_loader is not None:
+        from ruamel.yaml import main
+        from ruamel.yaml.nodes import ScalarNode
+
+        from microsys.yaml.fastpath import FastBuilder
+
+        # One loader, never fed a file, lends its resolver's table and its constructor.
+        lender = _c_loader("")
+        constructors = lender.yaml_constructors
+
+        def construct(tag: str, value: str) -> Any:
+            return constructors[tag](lender, ScalarNode(tag, value))
+
+        _fast = FastBuilder(getattr(main, "CParser"), lender.versioned_resolver, construct)  # noqa: B009 (not in the stubs)
+    return _fast
 
 
 def _loader_for(text: str) -> tuple[Any, Any]:
@@ -667,7 +712,15 @@ def _excess_diagnostic(path: Path, text: str, excess: _Excess, limits: ReadLimit
 
 
 def _compose_and_construct(text: str, limits: ReadLimits) -> tuple[Any, _Excess | None]:
-    """Compose with the fast parser, check the node graph, then build the data."""
+    """Build the data from the parser's events when the file allows; else compose, check, construct."""
+    fast = _fast_builder()
+    if fast is not None:
+        from microsys.yaml.fastpath import Decline
+
+        try:
+            return fast.build(text, limits.max_nodes, limits.max_depth, limits.max_keys), None
+        except Decline:
+            pass
     constructor, parser = _loader_for(text)
     try:
         # The C path builds one object that is parser, composer, constructor and resolver.
@@ -722,7 +775,7 @@ def parse_text(path: Path, text: str, limits: ReadLimits = ReadLimits()) -> tupl
 
 
 def load_file(
-    path: Path, limits: ReadLimits = ReadLimits(), inside: Path | None = None
+    path: Path, limits: ReadLimits = ReadLimits(), inside: Path | Folder | None = None
 ) -> tuple[str | None, Any, list[Diagnostic]]:
     """Read and parse one YAML file: (text, data, diagnostics).
 
