@@ -794,9 +794,9 @@ def find(text: str, *, gate_off: bool = False) -> list[Match]:
     do not hide an identifier. ``gate_off`` runs every pattern whatever the text holds,
     without the quick looks that skip patterns which cannot match (the tests compare both ways).
     """
-    if len(text) <= _REMEMBERED_LENGTH:
+    if len(text) <= _REMEMBERED_LENGTH and not gate_off:
         return list(_find_remembered(text))
-    return _find(text)
+    return _find(text, gate_off)
 
 
 # The same short texts are scanned more than once in one process: the folder and file names
@@ -810,10 +810,10 @@ _REMEMBERED_LENGTH = 4096
 
 @functools.lru_cache(maxsize=2048)
 def _find_remembered(text: str) -> tuple[Match, ...]:
-    return tuple(_find(text))
+    return tuple(_find(text, False))
 
 
-def _find(text: str) -> list[Match]:
+def _find(text: str, gate_off: bool) -> list[Match]:
     norm = normalise(text)
     t = norm.text
     has_digit = _HAS_DIGIT.search(t) is not None
