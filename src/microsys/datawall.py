@@ -210,7 +210,8 @@ def _variation_words(analysis: Analysis, icon: str) -> str:
 
     last = analysis.parts[-1] if analysis.parts else None
     if last is not None and not last.judged:
-        return f"too few points to judge yet ({last.points}, {analysis.min_runs_points} needed)"
+        verdict = analysis.verdict  # the chart's own words, so tile and chart say the same
+        return verdict[:1].lower() + verdict[1:]
     return words("variation", icon)
 
 

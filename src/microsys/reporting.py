@@ -212,8 +212,10 @@ class Renderer:
         return Outcome(task, written, made.shortened, notes)
 
 
-def _shorter_storyboard(wb: Workbook, today: dt.date, theme: str | None, budget: float) -> Report:
-    return storyboard(wb, today, budget=budget, theme=theme)
+def _shorter_storyboard(
+    wb: Workbook, today: dt.date, theme: str | None, budget: float, checklist: bool = False
+) -> Report:
+    return storyboard(wb, today, budget=budget, theme=theme, checklist=checklist)
 
 
 def _broken(wb: Workbook) -> tuple[str, ...]:

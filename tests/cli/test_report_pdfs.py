@@ -140,12 +140,17 @@ def test_a_column_nobody_filled_in_is_left_out_of_the_summary(pdfs: Path) -> Non
     assert not any(line.rstrip().endswith(("%", "First")) for line in headers), headers
 
 
-def test_the_not_yet_box_is_never_split_over_two_columns(pdfs: Path) -> None:
-    # ED North's box used to start at the foot of one column and end, headless, atop the next.
-    found = runs(pdfs / "sepsis-big-room" / "ed-north" / "storyboard.pdf")
-    (head,) = [r for r in found if r.text.startswith("Not yet: still to come")]
+def test_the_road_ahead_keeps_its_heading_with_its_first_stage_and_each_stage_whole(pdfs: Path) -> None:
+    # ED North's "not yet" box used to start at the foot of one column and end, headless, atop
+    # the next. Now the road ahead is a group per stage: the heading stays with the first
+    # group, and a group is never split (its stage's name sits above its last line).
+    found = [r for r in runs(pdfs / "sepsis-big-room" / "ed-north" / "storyboard.pdf") if not r.in_figure]
+    (head,) = [r for r in found if r.text.startswith("Still to come on the ramp")]
+    (first,) = [r for r in found if r.text.strip() == "Diagnose" and r.box[1] < head.box[1]]
+    assert abs(head.box[0] - first.box[0]) < 10 and head.box[1] - first.box[1] < 40, (head, first)
+    (stage,) = [r for r in found if r.text.strip() == "Sustain" and r.box[1] < head.box[1] + 1000]
     (last,) = [r for r in found if r.text.strip() == "Next steps and holding the gain"]
-    assert abs(head.box[0] - last.box[0]) < 1 and head.box[1] > last.box[1], (head, last)
+    assert abs(stage.box[0] - last.box[0]) < 1 and stage.box[1] > last.box[1], (stage, last)
 
 
 def test_every_summary_table_names_its_first_column(pdfs: Path) -> None:
@@ -179,6 +184,34 @@ def test_an_early_poster_is_spread_over_every_column_at_about_its_usual_size(pdf
     for run in page:
         body[run.size] += len(run.text)
     assert BODY_MIN_PT <= body.most_common(1)[0][0] <= 10.0 * 1.1 + 0.01
+
+
+@pytest.mark.parametrize("workbook", WORKBOOKS)
+def test_a_poster_uses_its_page_or_is_on_the_smallest_paper_at_the_usual_size(
+    pdfs: Path, workbook: str
+) -> None:
+    # The linked teams' posters (a map and the road ahead) used to leave two thirds of an A3
+    # page blank with text at 110%: a poster fills at least about half of its page (each
+    # third of its width measured to its lowest line), or it is on A4 with body text at 9 pt.
+    from pypdf import PdfReader
+
+    pdf = _pdfs(pdfs, workbook)[0]
+    assert pdf.name.endswith("storyboard.pdf")
+    box = PdfReader(pdf).pages[0].mediabox
+    width, height = float(box.width), float(box.height)
+    a4 = round(width) == 842
+    mm = 72 / 25.4 * (0.74 if a4 else width / 1190.55)
+    top, foot = 10 * mm, height - 13 * mm  # from the top of the page
+    page = [r for r in _runs(pdf) if r.text.strip() and height - r.box[1] < foot]
+    thirds = [[height - r.box[1] for r in page if int(3 * r.box[0] // width) == k] for k in range(3)]
+    lowest = [max(ys, default=top) for ys in thirds]
+    fill = sum((y - top) / (foot - top) for y in lowest) / 3
+    body = Counter[float]()
+    for run in page:
+        if not run.in_figure:
+            body[run.size] += len(run.text)
+    usual = body.most_common(1)[0][0] <= 9.5
+    assert fill >= 0.45 or (a4 and usual), f"{workbook}: {fill:.2f} of a {width:.0f} pt wide page used"
 
 
 def _printed_words(glyphs: list[Run]) -> list[str]:

@@ -433,6 +433,7 @@ CODES = {
     "chart",
     "logo",
     "order",
+    "flow",  # the storyboard's pieces in order: section ids and the road ahead's groups
     "variation",
     "assurance",
     "signal",

@@ -47,7 +47,11 @@ def report(
         ["pdf"], "--format", "-f", case_sensitive=False, help="Repeat for several, e.g. -f pdf -f html."
     ),
     size: PaperSize | None = typer.Option(
-        None, "--size", case_sensitive=False, help="Paper (default: a3 for the storyboard, a4 otherwise)."
+        None,
+        "--size",
+        case_sensitive=False,
+        help="Paper (default: for the storyboard a3, or a4 when its content fills an A4 page, "
+        "or larger when it does not fit; a4 otherwise).",
     ),
     landscape: bool | None = typer.Option(
         None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -41,6 +41,10 @@ _SHOWN_PLACES = 6
 _LONGEST_SHOWN = 3
 # Paper sizes from smallest to largest: the next one gives a spilling poster more room.
 SIZES = ("a4", "a3", "a2", "a1", "a0")
+# With no paper asked for, a poster is tried first on the papers smaller than the default,
+# with its texts as full as the default paper shows them first (FIT_BUDGETS[0]): a young
+# team's poster that fills an A4 page at the usual text size is set on A4, not on a mostly
+# empty A3 with its text blown up.
 # A poster is set on at most this many sizes larger than the default before it is refused.
 LARGER_PAPERS = 2
 PAPER_MM = {"a4": (210, 297), "a3": (297, 420), "a2": (420, 594), "a1": (594, 841), "a0": (841, 1189)}
@@ -50,10 +54,14 @@ GUTTER_MM = 8.0
 # The narrowest column a poster's figures print legibly in (they are drawn for it): a
 # larger paper, whose text is no larger than it need be, gets more columns, not wider ones.
 COLUMN_MM = 127.0
+# Columns are ended level to within this many points, found in at most this many compiles.
+_LEVEL_PT = 4.0
+_LEVEL_TRIES = 7
 _PT_PER_MM = 72 / 25.4
 
-# A report built again with a smaller text budget, to fit its page.
-Refit = Callable[[float], Report]
+# A report built again with a smaller text budget, to fit its page; True: with the checklist
+# of the stage the team is in (tried first, on the smallest paper tried: a young poster).
+Refit = Callable[[float, bool], Report]
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,22 @@ class Page:
     paper: str
     landscape: bool
     grow: bool = False
+    cols: int | None = None
+    """Columns chosen by the fitter (None: as many as the paper holds, see :func:`columns`)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a poster was laid out: paper, columns, type scale, and how full each column is."""
+
+    paper: str
+    columns: int
+    scale: float
+    body_pt: float
+    """The content text's printed size."""
+    fill: tuple[float, ...]
+    """Of each column, the share of the page's height inside its margins that is used (0 to 1):
+    from the top margin to where the column's last piece ends (the header counts as used)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +98,8 @@ class Typeset:
     notes: tuple[str, ...]
     overflow: str | None = None
     """Why a poster is more than one page, in plain words (None when it fits)."""
+    plan: Plan | None = None
+    """A poster's layout, when it was fitted to its page and the layout could be read back."""
 
 
 def scales(paper: str) -> tuple[float, ...]:
@@ -82,8 +108,15 @@ def scales(paper: str) -> tuple[float, ...]:
     return (*(s for s in SCALES if s > least), least)
 
 
+def usual_scale(paper: str) -> float:
+    """The scale of a poster's usual text on ``paper``: 1, or the legible floor where that is larger (A4)."""
+    return max(1.0, scales(paper)[-1])
+
+
 def columns(page: Page) -> int:
     """How many columns a poster has: as many COLUMN_MM wide as the paper holds (at least 2 or 3)."""
+    if page.cols is not None:
+        return page.cols
     unit = UNIT[page.paper]
     short, long = PAPER_MM[page.paper]
     width = long if page.landscape else short
@@ -91,8 +124,14 @@ def columns(page: Page) -> int:
     return max(3 if page.landscape else 2, int(room // (COLUMN_MM + GUTTER_MM * unit)))
 
 
-def layout(page: Page, scale: float, budget: float = 1.0, breaks: Sequence[str] = ()) -> dict[str, Any]:
-    """What the templates need to know about the page: paper, orientation, type scale, columns."""
+def layout(
+    page: Page, scale: float, budget: float = 1.0, height: float | None = None, breaks: Sequence[str] = ()
+) -> dict[str, Any]:
+    """What the templates need to know about the page: paper, orientation, type scale, columns.
+
+    ``height``: how tall the columns are (points), to end them level; None: down to the foot
+    of the page. ``breaks``: the pieces that start a new column (to use every column).
+    """
     unit = UNIT[page.paper]
     return {
         "paper": page.paper,
@@ -104,7 +143,7 @@ def layout(page: Page, scale: float, budget: float = 1.0, breaks: Sequence[str] 
         "figures": round(0.5 + 0.5 * budget, 3),
         "margin": {k: round(v * unit, 3) for k, v in MARGIN_MM.items()},
         "gutter": round(GUTTER_MM * unit, 3),
-        # The sections that start a new column (to spread a short poster over every column).
+        "height": None if height is None else round(height, 2),
         "breaks": list(breaks),
     }
 
@@ -123,22 +162,29 @@ def pdf(wb: Workbook, report: Report, page: Page, store: FigureStore, refit: Ref
         if refit is None:
             made, _ = j.compile(_data(wb, report, page, _figures(drawn.svgs), 1.0, 1.0))
             return Typeset(made, (*report.shortened, *drawn.shortened), tuple(notes))
-        fitted = Fitter(j, wb, drawn, refit).fit(report, page)
+        fitter = Fitter(j, wb, drawn, refit)
+        fitted = fitter.fit(report, page)
     report, scale, made, pages, paper = fitted
-    if paper != page.paper:
+    if SIZES.index(paper) < SIZES.index(page.paper):
+        notes.append(
+            f"set on {paper.upper()}, the paper its content fills at the usual text size; "
+            f"--size {page.paper} sets it on {page.paper.upper()}"
+        )
+    elif paper != page.paper:
         notes.append(
             f"set on {paper.upper()}: it does not fit one {page.paper.upper()} page with text large enough "
             f"to read (at least {BODY_MIN_PT:g} pt, charts {LEGIBLE_PT:g} pt); "
             f"--size {page.paper} --allow-pages sets it over several {page.paper.upper()} pages instead"
         )
-    if scale != 1.0 and pages == 1:
+    if scale != usual_scale(paper) and pages == 1:
         body = CONTENT_PT * UNIT[paper] * scale
-        notes.append(f"text set at {round(scale * 100)}% of its usual size (body text {body:.1f} pt)")
+        share = round(scale / usual_scale(paper) * 100)
+        notes.append(f"text set at {share}% of its usual size (body text {body:.1f} pt)")
     larger = (
         [] if paper != page.paper or not page.grow else list(SIZES[SIZES.index(paper) + 1 :][:LARGER_PAPERS])
     )
     overflow = overflow_message(report, pages, paper, larger) if pages > 1 else None
-    return Typeset(made, (*report.shortened, *drawn.shortened), tuple(notes), overflow)
+    return Typeset(made, (*report.shortened, *drawn.shortened), tuple(notes), overflow, fitter.plan)
 
 
 def overflow_message(report: Report, pages: int, paper: str, tried: Sequence[str] = ()) -> str:
@@ -175,12 +221,13 @@ def _data(
     figures: dict[str, dict[str, float]],
     scale: float,
     budget: float,
+    height: float | None = None,
     breaks: Sequence[str] = (),
 ) -> dict[str, Any]:
     data = report.data
     data["figures"] = figures
     data["logo"] = logo_path(wb.root)
-    data["layout"] = layout(page, scale, budget, breaks)
+    data["layout"] = layout(page, scale, budget, height, breaks)
     return data
 
 
@@ -195,6 +242,14 @@ class Fitter:
     wb: Workbook
     drawn: Drawn
     refit: Refit
+    plan: Plan | None = field(default=None, init=False)
+    """The layout found (after :meth:`fit`), when it could be read back from the compile."""
+    page: Page | None = field(default=None, init=False)
+    """The page the poster was set on (after :meth:`fit`), its columns chosen."""
+    _last: tuple[int, Page, float, float, float | None, tuple[str, ...]] | None = field(
+        default=None, init=False
+    )
+    """What the last compile was of: (report, page, budget, scale, column height, breaks)."""
 
     def fit(self, report: Report, page: Page) -> Fitted:
         """The largest legible text on one page: (report, scale, pdf, pages, paper).
@@ -202,39 +257,60 @@ class Fitter:
         On the paper asked for, then (when ``page.grow``) on larger ones; on each, the full
         texts first, then shorter ones. When nothing fits, the last try (several pages).
         """
-        budgets: dict[float, Report] = {1.0: report}
-        papers = [page.paper]
+        budgets: dict[tuple[float, bool], Report] = {(1.0, False): report}
+        papers, smaller = [page.paper], []
         if page.grow and page.paper in SIZES:
+            smaller = list(SIZES[: SIZES.index(page.paper)])
             papers += list(SIZES[SIZES.index(page.paper) + 1 :][:LARGER_PAPERS])
-        tries = [
-            (p, b)
+
+        def cols(p: str) -> tuple[int | None, ...]:
+            return _column_choices(replace(page, paper=p)) if p in smaller else (None,)
+
+        first = (smaller or papers)[0]
+        Try = tuple[str, float, int | None, bool]  # paper, budget, columns, with the checklist
+        tries: list[Try] = [(first, FIT_BUDGETS[0], n, True) for n in cols(first)]
+        tries += [(p, FIT_BUDGETS[0], n, False) for p in smaller for n in cols(p)]
+        tries += [
+            (p, b, None, False)
             for p in papers
             for b in (FIRST_BUDGETS if p == page.paper and len(papers) > 1 else FIT_BUDGETS)
         ]
         result: Fitted | None = None
-        for paper, budget in tries:
-            if budget not in budgets:
-                budgets[budget] = self.refit(budget)
-            at = replace(page, paper=paper)
-            scale, made, pages = largest_fit(
-                partial(self._compile, budgets[budget], at, budget), scales(paper)
-            )
-            result = (budgets[budget], scale, made, pages, paper)
+        for paper, budget, n, checklist in tries:
+            key = (budget, checklist)
+            if key not in budgets:
+                budgets[key] = self.refit(budget, checklist)
+            at = replace(page, paper=paper, cols=n)
+            scale, made, pages = largest_fit(partial(self._compile, budgets[key], at, budget), scales(paper))
+            if self._last != (id(budgets[key]), at, budget, scale, None, ()):
+                # The bisection's last compile was of another scale: what is read back
+                # (figure widths, where the columns end) must be of this one.
+                self._compile(budgets[key], at, budget, scale)
+            result = (budgets[key], scale, made, pages, paper)
             if pages == 1 and self._legible_figures():
+                self.page = at
                 return self._balance(result, at, budget)
         assert result is not None
         if len(papers) > 1:
             # Fits no paper: set over pages of the paper asked for, at its smallest legible text.
             least = FIT_BUDGETS[-1]
             scale = scales(page.paper)[-1]
-            made, pages = self._compile(budgets[least], page, least, scale)
-            result = (budgets[least], scale, made, pages, page.paper)
+            made, pages = self._compile(budgets[(least, False)], page, least, scale)
+            result = (budgets[(least, False)], scale, made, pages, page.paper)
         return result
 
     def _compile(
-        self, report: Report, page: Page, budget: float, scale: float, breaks: Sequence[str] = ()
+        self,
+        report: Report,
+        page: Page,
+        budget: float,
+        scale: float,
+        height: float | None = None,
+        breaks: Sequence[str] = (),
     ) -> tuple[bytes, int]:
-        return self.j.compile(_data(self.wb, report, page, _figures(self.drawn.svgs), scale, budget, breaks))
+        self._last = (id(report), page, budget, scale, height, tuple(breaks))
+        data = _data(self.wb, report, page, _figures(self.drawn.svgs), scale, budget, height, breaks)
+        return self.j.compile(data)
 
     def _legible_figures(self) -> bool:
         """Whether every figure of the last compile is printed wide enough for its text to be read."""
@@ -246,34 +322,132 @@ class Fitter:
         return True
 
     def _balance(self, fitted: Fitted, page: Page, budget: float) -> Fitted:
-        """A poster that leaves whole columns empty, spread over all of them (same scale, one page).
+        """A one-page poster with its columns ending level (same scale, same texts, one page).
 
-        Each section's height is read from where it ends; the sections are shared out over
-        the columns in order so that the tallest column is as short as can be, and each
-        column after the first starts with a column break.
+        The columns are given the least height that still holds every piece in order (found
+        by bisection between the height of perfectly level columns and the natural flow's
+        tallest column), so a fuller poster ends level instead of leaving its last column
+        half empty; then a poster that still leaves its last column empty is spread over
+        every column (see :meth:`_spread`).
         """
         report, scale, _, _, paper = fitted
-        cols = columns(page)
-        placed, top = self._places(page, paper), self.j.query("<flow-top>")
-        if not top or not placed or placed[-1][0] == cols - 1:
+        top = self.j.query("<flow-top>")
+        natural = self._ends(page, paper, None)
+        if not top or natural is None:
             return fitted
         y0 = float(top[0])
-        heights, last = [], (0, y0)
-        for col, y in placed:
-            heights.append(y - (last[1] if col == last[0] else y0))
-            last = (col, y)
-        order = list(report.data.get("order", []))
-        starts = _share(heights, cols)
-        breaks = [order[i] for i in starts if i < len(order)]
-        made_again, n = self._compile(report, page, budget, scale, breaks)
-        now = self._places(page, paper)
-        if n != 1 or not now or now != sorted(now):
-            return fitted
-        return (report, scale, made_again, 1, paper)
+        self.plan = self._plan(page, paper, scale, natural, y0)
+        heights = self._heights(page, paper)
+        used = [y - y0 for y in natural]
+        # Never shorter than a piece that stood whole in one column: typst would squeeze a
+        # piece that cannot break into columns shorter than it, setting its lines over each other.
+        low, high = max(sum(used) / len(used), max(heights.values(), default=0.0)), max(used)
+        best: tuple[float, bytes] | None = None
+        for _ in range(_LEVEL_TRIES):
+            if high - low < _LEVEL_PT:
+                break
+            mid = (low + high) / 2
+            pdf, pages = self._compile(report, page, budget, scale, mid)
+            if pages == 1 and self._holds(page, paper, y0 + mid):
+                high, best = mid, (mid, pdf)
+            else:
+                low = mid
+        height, made = (None, fitted[2]) if best is None else best
+        if self._last is None or self._last[4:] != (height, ()):
+            self._compile(report, page, budget, scale, height)  # what is read back is of this one
+        return self._spread((report, scale, made, 1, paper), page, budget, height, y0)
 
-    def _places(self, page: Page, paper: str) -> list[tuple[int, float]] | None:
-        """Where each section of the last compile ends: (column, y in points from the top)."""
-        found = self.j.query("<flow-at>")
+    def _holds(self, page: Page, paper: str, limit: float) -> bool:
+        """Whether every piece of the last compile ends above ``limit`` (points from the top).
+
+        Content that runs out of room in the last column of columns of a set height is not
+        carried over: typst sets it at the foot, over what is there. A piece ending right
+        at the foot is taken for that (one ending there in another column puts its marker
+        at the top of the next).
+        """
+        ends = self._places(page, paper)
+        return bool(ends) and ends is not None and all(y < limit - 0.5 for _, y in ends)
+
+    def _spread(
+        self,
+        fitted: Fitted,
+        page: Page,
+        budget: float,
+        height: float | None,
+        y0: float,
+    ) -> Fitted:
+        """A poster that leaves its last column empty, its pieces shared out over every column.
+
+        Each piece's length is read from where it starts and ends (a piece running on into
+        the next column counted whole); the pieces are shared out in order (see
+        :func:`_share`), each column after the first starting with a column break. Taken
+        when it is still one page, in order, and no column runs past the others' height.
+        """
+        report, scale, _, _, paper = fitted
+        limit = y0 + height if height is not None else self._bottom(page, paper)
+        ends, starts = self._places(page, paper), self._places(page, paper, "<flow-from>")
+        level = self._ends(page, paper, limit)
+        cols = columns(page)
+        if level is not None:
+            self.plan = self._plan(page, paper, scale, level, y0)
+        if not ends or not starts or len(starts) != len(ends) or ends[-1][0] == cols - 1:
+            return fitted
+        lengths = [
+            y1 - y if c == c1 else (limit - y) + (c1 - c - 1) * (limit - y0) + (y1 - y0)
+            for (c, y), (c1, y1) in zip(starts, ends, strict=True)
+        ]
+        flow = list(report.data.get("flow", report.data.get("order", [])))
+        breaks = [flow[i] for i in _share(lengths, cols) if i < len(flow)]
+        made, pages = self._compile(report, page, budget, scale, height, breaks)
+        now = self._places(page, paper)
+        if pages == 1 and now and now == sorted(now) and self._holds(page, paper, limit):
+            spread = self._ends(page, paper, limit)
+            if spread is not None:
+                self.plan = self._plan(page, paper, scale, spread, y0)
+            return (report, scale, made, 1, paper)
+        self._compile(report, page, budget, scale, height)  # what is read back is of the one kept
+        return fitted
+
+    def _heights(self, page: Page, paper: str) -> dict[int, float]:
+        """How tall each piece of the last compile is that starts and ends in one column (by index)."""
+        starts, ends = self._places(page, paper, "<flow-from>") or [], self._places(page, paper) or []
+        if len(starts) != len(ends):
+            return {}
+        return {i: y1 - y for i, ((c, y), (c1, y1)) in enumerate(zip(starts, ends, strict=True)) if c == c1}
+
+    def _ends(self, page: Page, paper: str, limit: float | None) -> list[float] | None:
+        """Where each column of the last compile ends (points from the top), None if not read back.
+
+        A piece that runs on from one column into the next fills the first down to ``limit``
+        (the foot of the page when None); a column with nothing ends where the columns start.
+        """
+        starts, ends = self._places(page, paper, "<flow-from>"), self._places(page, paper)
+        top = self.j.query("<flow-top>")
+        if not starts or not ends or not top or len(starts) != len(ends):
+            return None
+        foot = self._bottom(page, paper) if limit is None else limit
+        out = [float(top[0])] * columns(page)
+        for (c, _), (c1, y1) in zip(starts, ends, strict=True):
+            for col in range(c, c1):
+                out[col] = max(out[col], foot)
+            out[c1] = max(out[c1], y1)
+        return out
+
+    def _bottom(self, page: Page, paper: str) -> float:
+        """Where the columns end: the foot of the page inside its margin (points from the top)."""
+        height_mm = PAPER_MM[paper][0] if page.landscape else PAPER_MM[paper][1]
+        return (height_mm - MARGIN_MM["bottom"] * UNIT[paper]) * _PT_PER_MM
+
+    def _plan(self, page: Page, paper: str, scale: float, ends: list[float], top: float) -> Plan:
+        """The layout of a one-page poster whose columns end at ``ends`` (points from the top)."""
+        unit = UNIT[paper]
+        upper, lower = MARGIN_MM["top"] * unit * _PT_PER_MM, self._bottom(page, paper)
+        fill = tuple(round(min(1.0, max(0.0, (y - upper) / (lower - upper))), 3) for y in ends)
+        return Plan(paper, columns(page), scale, round(CONTENT_PT * unit * scale, 2), fill)
+
+    def _places(self, page: Page, paper: str, label: str = "<flow-at>") -> list[tuple[int, float]] | None:
+        """Where each piece of the last compile ends (or starts: ``<flow-from>``): (column, y in points)."""
+        found = self.j.query(label)
         if not found:
             return None
         cols, unit = columns(page), UNIT[paper]
@@ -282,30 +456,47 @@ class Fitter:
         column = (width_mm * _PT_PER_MM - 2 * margin - (cols - 1) * gutter) / cols
         return [
             (min(int((float(p["x"]) - margin + gutter / 2) // (column + gutter)), cols - 1), float(p["y"]))
-            for p in found
+            for p in sorted(found, key=lambda p: int(p.get("i", 0)))
         ]
 
 
+def _column_choices(page: Page) -> tuple[int | None, ...]:
+    """The columns a poster on a smaller paper may have: as many as it holds, then two wider ones."""
+    most = columns(page)
+    return (None, 2) if most > 2 else (None,)
+
+
 def _share(heights: Sequence[float], columns: int) -> list[int]:
-    """Where to start each column after the first so the tallest is as short as can be (indexes)."""
+    """Where to start each column after the first (indexes), the pieces kept in order.
 
-    def starts(cap: float) -> list[int] | None:
-        out, used = [], 0.0
-        for i, h in enumerate(heights):
-            if used and used + h > cap:
-                out.append(i)
-                used = 0.0
-            used += h
-        return out if len(out) < columns else None
-
-    low, high = max(heights, default=0.0), sum(heights)
-    for _ in range(30):
-        mid = (low + high) / 2
-        if starts(mid) is None:
-            low = mid
-        else:
-            high = mid
-    return starts(high) or []
+    The tallest column as short as can be, then the columns as even as can be (every
+    column used when there are pieces enough): of the ways to cut them into at most
+    ``columns`` runs, the one whose tallest run is shortest, then whose runs' squared
+    lengths sum least.
+    """
+    n = len(heights)
+    ends = [0.0]
+    for h in heights:
+        ends.append(ends[-1] + h)
+    Best = tuple[float, float, tuple[int, ...]]  # tallest run, sum of squares, run starts
+    best: list[list[Best | None]] = [[None] * (n + 1) for _ in range(columns + 1)]
+    best[0][0] = (0.0, 0.0, ())
+    for k in range(1, columns + 1):
+        for i in range(1, n + 1):
+            for j in range(k - 1, i):
+                before = best[k - 1][j]
+                if before is None:
+                    continue
+                run = ends[i] - ends[j]
+                found = (max(before[0], run), before[1] + run * run, (*before[2], j))
+                now = best[k][i]
+                if now is None or (round(found[0], 1), found[1]) < (round(now[0], 1), now[1]):
+                    best[k][i] = found
+    done = [b for k in range(1, columns + 1) if (b := best[k][n]) is not None]
+    if not done:
+        return []
+    chosen = min(done, key=lambda b: (round(b[0], 1), b[1]))
+    return [j for j in chosen[2] if j > 0]
 
 
 def largest_fit(

@@ -158,7 +158,6 @@ class ValueStreamFigure:
     steps: tuple[StreamBox, ...]
 
 
-
 @dataclass(frozen=True)
 class DriverFigure:
     """A driver diagram: the aim, its primary and secondary drivers, the change ideas on each."""
@@ -694,16 +693,63 @@ class NotYet:
 
 
 @dataclass(frozen=True)
+class CheckItem:
+    """One piece of evidence the stage the team is in asks for, and whether it is there."""
+
+    title: Prose
+    done: bool
+
+
+@dataclass(frozen=True)
 class Storyboard:
     """The storyboard poster: the header, the sections shown in ramp order, the ones not yet."""
 
     header: Header
     sections: tuple[Placed, ...]
     not_yet: tuple[NotYet, ...]
+    checklist: tuple[CheckItem, ...] = ()
+    """The checklist of the stage the team is in, on a poster with room for it (else empty)."""
 
     def section(self, sid: str) -> StorySection | None:
         """The body of section ``sid``, if the poster shows it."""
         return next((p.body for p in self.sections if p.id == sid), None)
+
+    def ahead(self) -> list[dict[str, Any]]:
+        """The road ahead: the sections still to come, one group per stage, in ramp order.
+
+        Each group is ``{"id": "ahead-<stage>", "stage": title, "state": "current" | "todo",
+        "items": [titles]}``, the stage the team is in with its ``checklist`` (``[{title,
+        done}]``) in place of the items when the poster has one; the poster lays each group
+        out as a piece of its own, so the road ahead can be shared out over the columns a
+        young poster leaves free.
+        """
+        states = {str(s.title): s.state for s in self.header.stages}
+        ids = {str(s.title): str(s.id) for s in self.header.stages}
+        groups: dict[str, dict[str, Any]] = {}
+        current = next((s for s in self.header.stages if s.state == "current"), None)
+        if self.checklist and current is not None:
+            # The stage the team is in shows its checklist: what is done, what is left.
+            groups[str(current.title)] = {
+                "id": Prose(f"ahead-{current.id}"),
+                "stage": str(current.title),
+                "state": "current",
+                "items": [],
+                "checklist": to_json(self.checklist),
+            }
+        for n in self.not_yet:
+            if n.missing:
+                continue
+            state = "current" if states.get(n.stage) == "current" else "todo"
+            gid = Prose(f"ahead-{ids.get(n.stage, n.stage.lower())}")
+            group = groups.setdefault(n.stage, {"id": gid, "stage": n.stage, "state": state, "items": []})
+            if "checklist" not in group:
+                group["items"].append(n.title)
+        return list(groups.values())
+
+    def flow(self) -> list[str]:
+        """What the poster's columns hold, in order: sections, the road ahead's groups, "missing"."""
+        missing = ["missing"] if any(n.missing for n in self.not_yet) else []
+        return [p.id for p in self.sections] + [str(g["id"]) for g in self.ahead()] + missing
 
     def __json__(self) -> dict[str, Any]:
         sections = {p.id: {**to_json(p.body), "heading": p.heading, "stage": p.stage} for p in self.sections}
@@ -712,6 +758,8 @@ class Storyboard:
             "sections": sections,
             "order": [p.id for p in self.sections],
             "not_yet": to_json(self.not_yet),
+            "ahead": self.ahead(),
+            "flow": self.flow(),
         }
 
 

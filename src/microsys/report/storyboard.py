@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal, TypeVar
 
-from microsys.ramp.criteria import STAGE_TITLES, STAGES
+from microsys.ramp.criteria import STAGE_TITLES, STAGES, evaluate
 from microsys.ramp.facts import Facts, RampCycle, filled
 from microsys.ramp.progress import RECENT, aim_met
 from microsys.report import pathway as pw
@@ -36,6 +36,7 @@ from microsys.report.common import (
 from microsys.report.model import (
     AimItem,
     ChangeIdeasSection,
+    CheckItem,
     CycleItem,
     CyclesSection,
     DriverFigure,
@@ -565,11 +566,17 @@ SECTIONS: tuple[Section, ...] = (
 
 
 def storyboard(
-    wb: Workbook, today: dt.date, *, budget: float | None = 1.0, theme: str | None = None
+    wb: Workbook,
+    today: dt.date,
+    *,
+    budget: float | None = 1.0,
+    theme: str | None = None,
+    checklist: bool = False,
 ) -> Report:
     """The storyboard poster of ``theme`` (default: the one being worked on).
 
-    Texts are cut to ``budget`` (None: nothing cut, no page).
+    Texts are cut to ``budget`` (None: nothing cut, no page). With ``checklist``, the
+    road ahead shows the checklist of the stage the team is in (see :func:`_checklist`).
     """
     shortened: list[str] = []
     story = Story(wb, Facts(wb, today, theme=theme), Clip(budget, shortened))
@@ -598,8 +605,23 @@ def storyboard(
         elif wb.kind not in row.optional:
             past = STAGES.index(row.stage) < story.stage_rank
             not_yet.append(NotYet(Prose(row.id), Prose(row.title), stage, missing=past))
-    return Report(
-        "storyboard", Storyboard(head, tuple(placed), tuple(not_yet)), tuple(story.figures), tuple(shortened)
+    board = Storyboard(head, tuple(placed), tuple(not_yet), _checklist(story) if checklist else ())
+    return Report("storyboard", board, tuple(story.figures), tuple(shortened))
+
+
+def _checklist(story: Story) -> tuple[CheckItem, ...]:
+    """The checklist of the stage the team is in: what the stage asks for, done or still to do.
+
+    A young poster has little to show but where the team is; the renderer asks for it
+    first on the smallest paper it tries and keeps it only when the poster fits there.
+    """
+    if story.stage_rank >= len(STAGES):
+        return ()
+    if STAGES[story.stage_rank] != story.wb.ramp.stage:
+        return ()  # a theme the team has not started: its checklist is not the team's yet
+    return tuple(
+        CheckItem(Prose(e.criterion.title.replace("`", "")), e.outcome.ok)
+        for e in evaluate(story.facts, story.wb.ramp.stage)
     )
 
 
