@@ -11,13 +11,14 @@ import re
 import shutil
 import subprocess
 from collections import Counter
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import pikepdf
 import pytest
 
-from tests.conftest import EXAMPLES, NOT_SOURCE
+from tests.conftest import EXAMPLES, NOT_SOURCE, RENDER_ALL, Rendered
 from tests.pdfgeometry import Run, overlaps, runs
 
 TODAY = "2026-11-22"
@@ -30,14 +31,23 @@ KINDS = ("storyboard", "5p-summary", "playbook")
 
 
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every example's reports as PDF, made once (the playbook only where there is one)."""
+def pdfs(tmp_path_factory: pytest.TempPathFactory, rendered: Callable[[str], Rendered]) -> Path:
+    """Every example's reports as PDF, made once (the playbook only where there is one).
+
+    An example that is one workbook is the session's ``rendered(example)`` (the same
+    command, with HTML and Markdown too): those PDFs are not typeset a second time.
+    """
     from microsys.cli import run
 
+    assert RENDER_ALL[-2:] == ("--today", TODAY)
     root = tmp_path_factory.mktemp("examples")
-    shutil.copytree(EXAMPLES, root / "examples", ignore=NOT_SOURCE)
     out = root / "out"
+    out.mkdir()
     for example in sorted({w.split("/")[0] for w in WORKBOOKS}):
+        if (EXAMPLES / example / "microsys.yaml").is_file():
+            (out / example).symlink_to(rendered(example).build, target_is_directory=True)
+            continue
+        shutil.copytree(EXAMPLES / example, root / "examples" / example, ignore=NOT_SOURCE)
         args = [str(root / "examples" / example), "--all", "--kind", "all", "-f", "pdf"]
         assert run(["report", *args, "-o", str(out / example), "--today", TODAY]) == 0, example
     return out
@@ -48,9 +58,9 @@ def _runs(path: Path) -> tuple[Run, ...]:
     return tuple(runs(path))
 
 
-def _pdfs(rendered: Path, workbook: str) -> list[Path]:
+def _pdfs(pdfs: Path, workbook: str) -> list[Path]:
     example, _, inner = workbook.partition("/")
-    folder = rendered / example / inner
+    folder = pdfs / example / inner
     found = [folder / f"{kind}.pdf" for kind in KINDS if (folder / f"{kind}.pdf").exists()]
     assert found, f"no PDF made for {workbook}"
     return found
@@ -61,8 +71,8 @@ def _where(run: Run) -> str:
 
 
 @pytest.mark.parametrize("workbook", WORKBOOKS)
-def test_no_text_is_printed_over_other_text(rendered: Path, workbook: str) -> None:
-    for pdf in _pdfs(rendered, workbook):
+def test_no_text_is_printed_over_other_text(pdfs: Path, workbook: str) -> None:
+    for pdf in _pdfs(pdfs, workbook):
         found = _runs(pdf)
         assert found, f"{pdf.name} has no text"
         clashes = [f"{_where(a)} / {_where(b)}" for a, b in overlaps(list(found))]
@@ -70,8 +80,8 @@ def test_no_text_is_printed_over_other_text(rendered: Path, workbook: str) -> No
 
 
 @pytest.mark.parametrize("workbook", WORKBOOKS)
-def test_text_is_large_enough_to_read(rendered: Path, workbook: str) -> None:
-    for pdf in _pdfs(rendered, workbook):
+def test_text_is_large_enough_to_read(pdfs: Path, workbook: str) -> None:
+    for pdf in _pdfs(pdfs, workbook):
         found = _runs(pdf)
         words = Counter[float]()
         for run in found:
@@ -84,8 +94,8 @@ def test_text_is_large_enough_to_read(rendered: Path, workbook: str) -> None:
 
 
 @pytest.mark.parametrize("workbook", WORKBOOKS)
-def test_pdfs_are_valid_and_pdf_tools_read_them_quietly(rendered: Path, workbook: str) -> None:
-    for pdf in _pdfs(rendered, workbook):
+def test_pdfs_are_valid_and_pdf_tools_read_them_quietly(pdfs: Path, workbook: str) -> None:
+    for pdf in _pdfs(pdfs, workbook):
         with pikepdf.open(pdf) as doc:
             assert doc.check_pdf_syntax() == [], pdf
             # Tagged for screen readers, without the default /Suspects false poppler misreads.
@@ -120,23 +130,21 @@ def test_the_overlap_finder_finds_lines_printed_over_each_other(tmp_path: Path) 
     assert overlaps(list(runs(pdf))) == []
 
 
-def test_a_column_nobody_filled_in_is_left_out_of_the_summary(rendered: Path) -> None:
+def test_a_column_nobody_filled_in_is_left_out_of_the_summary(pdfs: Path) -> None:
     # Millbrook recorded head counts but no percentages, and has rated itself once.
     from pypdf import PdfReader
 
-    text = "\n".join(
-        p.extract_text() for p in PdfReader(rendered / "millbrook-surgery" / "5p-summary.pdf").pages
-    )
+    text = "\n".join(p.extract_text() for p in PdfReader(pdfs / "millbrook-surgery" / "5p-summary.pdf").pages)
     assert "Patients" in text and "Characteristic" in text and "Now" in text
     headers = [line for line in text.splitlines() if "Patients" in line or "Characteristic" in line]
     assert not any(line.rstrip().endswith(("%", "First")) for line in headers), headers
 
 
-def test_the_road_ahead_keeps_its_heading_with_its_first_stage_and_each_stage_whole(rendered: Path) -> None:
+def test_the_road_ahead_keeps_its_heading_with_its_first_stage_and_each_stage_whole(pdfs: Path) -> None:
     # ED North's "not yet" box used to start at the foot of one column and end, headless, atop
     # the next. Now the road ahead is a group per stage: the heading stays with the first
     # group, and a group is never split (its stage's name sits above its last line).
-    found = [r for r in runs(rendered / "sepsis-big-room" / "ed-north" / "storyboard.pdf") if not r.in_figure]
+    found = [r for r in runs(pdfs / "sepsis-big-room" / "ed-north" / "storyboard.pdf") if not r.in_figure]
     (head,) = [r for r in found if r.text.startswith("Still to come on the ramp")]
     (first,) = [r for r in found if r.text.strip() == "Diagnose" and r.box[1] < head.box[1]]
     assert abs(head.box[0] - first.box[0]) < 10 and head.box[1] - first.box[1] < 40, (head, first)
@@ -145,26 +153,26 @@ def test_the_road_ahead_keeps_its_heading_with_its_first_stage_and_each_stage_wh
     assert abs(stage.box[0] - last.box[0]) < 1 and stage.box[1] > last.box[1], (stage, last)
 
 
-def test_every_summary_table_names_its_first_column(rendered: Path) -> None:
+def test_every_summary_table_names_its_first_column(pdfs: Path) -> None:
     # A table whose first column has no heading reads as if a heading fell off the page.
     from pypdf import PdfReader
 
     def text(path: Path) -> str:
         return "\n".join(p.extract_text() for p in PdfReader(path).pages)
 
-    five_p = text(rendered / "millbrook-surgery" / "5p-summary.pdf")
+    five_p = text(pdfs / "millbrook-surgery" / "5p-summary.pdf")
     assert re.search(r"^Diagnosis or reason Patients", five_p, re.M)
     assert re.search(r"^Who Patients", five_p, re.M)
-    five_v = text(rendered / "heart-attack-journey" / "pathway" / "5v-summary.pdf")
+    five_v = text(pdfs / "heart-attack-journey" / "pathway" / "5v-summary.pdf")
     assert re.search(r"^What Figure", five_v, re.M)
 
 
-def test_an_early_poster_is_spread_over_every_column_at_about_its_usual_size(rendered: Path) -> None:
+def test_an_early_poster_is_spread_over_every_column_at_about_its_usual_size(pdfs: Path) -> None:
     # Millbrook is in Diagnose: four sections. Before, they took two of three columns with
     # text blown up to 130%; now every column has its share, and the text grows 10% at most.
     from pypdf import PdfReader
 
-    pdf = rendered / "millbrook-surgery" / "storyboard.pdf"
+    pdf = pdfs / "millbrook-surgery" / "storyboard.pdf"
     box = PdfReader(pdf).pages[0].mediabox
     width, height = float(box.width), float(box.height)
     page = [r for r in _runs(pdf) if not r.in_figure and r.text.strip()]
@@ -180,14 +188,14 @@ def test_an_early_poster_is_spread_over_every_column_at_about_its_usual_size(ren
 
 @pytest.mark.parametrize("workbook", WORKBOOKS)
 def test_a_poster_uses_its_page_or_is_on_the_smallest_paper_at_the_usual_size(
-    rendered: Path, workbook: str
+    pdfs: Path, workbook: str
 ) -> None:
     # The linked teams' posters (a map and the road ahead) used to leave two thirds of an A3
     # page blank with text at 110%: a poster fills at least about half of its page (each
     # third of its width measured to its lowest line), or it is on A4 with body text at 9 pt.
     from pypdf import PdfReader
 
-    pdf = _pdfs(rendered, workbook)[0]
+    pdf = _pdfs(pdfs, workbook)[0]
     assert pdf.name.endswith("storyboard.pdf")
     box = PdfReader(pdf).pages[0].mediabox
     width, height = float(box.width), float(box.height)
@@ -223,12 +231,12 @@ def _printed_words(glyphs: list[Run]) -> list[str]:
     return words
 
 
-def test_the_cf_poster_fishbone_prints_every_label_whole_and_at_least_7_pt(rendered: Path) -> None:
+def test_the_cf_poster_fishbone_prints_every_label_whole_and_at_least_7_pt(pdfs: Path) -> None:
     # The fishbone's glyphs: figure text in its column, between its heading and the next one.
     from microsys.report.common import fishbone_bones
     from microsys.workbook.loader import load_workbook
 
-    found = _runs(rendered / "sheffield-cf-clinic" / "storyboard.pdf")
+    found = _runs(pdfs / "sheffield-cf-clinic" / "storyboard.pdf")
     page = [r for r in found if not r.in_figure]
     heading = next(r for r in page if r.text.strip() == "Causes")
     starts = sorted({r.box[0] for r in page if r.text.strip() in {"ASSESS", "DIAGNOSE", "TREAT", "SUSTAIN"}})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -101,6 +102,8 @@ def test_no_text_of_a_workbook_holding_an_identifier_is_kept_in_the_cache(
     for _ in range(2):  # a new row, then a new day: each time the text is parsed again
         _rows(capsys, org)
     held = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file())
+    # Digests and signatures are hex digits that change from run to run: one may hold "943".
+    held = re.sub(rb"\b[0-9a-f]{32,}\b", b"<hex>", held)
     assert b"5919" not in held and b"943" not in held
     assert any(cache.rglob("*.json"))  # the cache is in use for the other workbooks
 

@@ -7,9 +7,11 @@ and exit codes (documented in docs/exit-codes.md).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
+from typing import Any
 
 import typer
 
@@ -72,12 +74,22 @@ def _error(message: str, hint: str | None) -> None:
         sys.stderr.write(f"  hint: {visible(masked(hint), keep_newlines=True)}\n")
 
 
+@functools.cache
+def _command() -> Any:
+    """The app as the option parser's command, made once per process.
+
+    Calling the typer app makes it again from every command's signature each time (about
+    10 ms); a process that runs many commands, as the test suite does, makes it once.
+    """
+    return typer.main.get_command(app)
+
+
 def run(args: list[str] | None = None) -> int:
     """Run the app with ``args``; return the exit code. Every exception ends here."""
     from microsys.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, MicrosysError
 
     try:
-        code = app(args=args, prog_name="microsys", standalone_mode=False)
+        code = _command().main(args=args, prog_name="microsys", standalone_mode=False)
     except MicrosysError as exc:
         _error(exc.message, exc.hint)
         return exc.exit_code

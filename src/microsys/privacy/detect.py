@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -793,6 +794,26 @@ def find(text: str, *, gate_off: bool = False) -> list[Match]:
     do not hide an identifier. ``gate_off`` runs every pattern whatever the text holds,
     without the quick looks that skip patterns which cannot match (the tests compare both ways).
     """
+    if len(text) <= _REMEMBERED_LENGTH and not gate_off:
+        return list(_find_remembered(text))
+    return _find(text, gate_off)
+
+
+# The same short texts are scanned more than once in one process: the folder and file names
+# of every path a finding names (masked_path), the workbooks of a folder that share names and
+# roles, and the examples by each of the test suite's commands (there, nine scans in ten
+# repeat one made before). What was found in a short text is remembered; a long one (a whole
+# file, a hostile megabyte) is scanned afresh, so memory stays within a few MB and the
+# scanner's time limits are measured on real work.
+_REMEMBERED_LENGTH = 4096
+
+
+@functools.lru_cache(maxsize=2048)
+def _find_remembered(text: str) -> tuple[Match, ...]:
+    return tuple(_find(text, False))
+
+
+def _find(text: str, gate_off: bool) -> list[Match]:
     norm = normalise(text)
     t = norm.text
     has_digit = _HAS_DIGIT.search(t) is not None

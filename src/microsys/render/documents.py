@@ -10,6 +10,7 @@ Templates are looked up in the workbook's ``templates/report/`` first, in a sand
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -83,9 +84,23 @@ def mermaid(nodes: Sequence[Node]) -> Markup:
 
 
 def _env(workbook: Path, *, html: bool) -> Any:
-    builtin = templates_dir() / "report"
     own = workbook / "templates" / "report"
-    search = [own, builtin] if own.is_dir() else [builtin]
+    return _make_env(own, html=html) if own.is_dir() else _builtin_env(html)
+
+
+@functools.cache
+def _builtin_env(html: bool) -> Any:
+    """The built-in templates' environment, one per process.
+
+    Each template is then compiled once however many documents use it (one command
+    writes up to six).
+    """
+    return _make_env(None, html=html)
+
+
+def _make_env(own: Path | None, *, html: bool) -> Any:
+    builtin = templates_dir() / "report"
+    search = [own, builtin] if own is not None else [builtin]
     env = make_env(
         search, sandboxed=True, autoescape=html, default=builtin, finalize=None if html else _finalize_md
     )

@@ -13,6 +13,7 @@ folder), while the schemas must be committed for everyone's editor to find them.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 from typing import Any
@@ -54,6 +55,13 @@ def catalog() -> dict[str, Any]:
 
 def schema_files() -> dict[str, str]:
     """File name -> text of every schema file and the catalogue, as written to ``SCHEMA_DIR``."""
+    return dict(_schema_files())
+
+
+# The texts depend on the installed code alone, and pydantic takes a third of `init`'s time
+# to make them: made once per process (a copy handed out, so no caller can change them).
+@functools.cache
+def _schema_files() -> dict[str, str]:
     files = {schema_file_name(kind): _dump(json_schema(kind)) for kind in FILE_KINDS}
     files[CATALOG] = _dump(catalog())
     return files
