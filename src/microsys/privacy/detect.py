@@ -799,12 +799,13 @@ def find(text: str, *, gate_off: bool = False) -> list[Match]:
     return _find(text, gate_off)
 
 
-# The same short texts are scanned more than once in one process: the folder and file names
-# of every path a finding names (masked_path), the workbooks of a folder that share names and
-# roles, and the examples by each of the test suite's commands (there, nine scans in ten
-# repeat one made before). What was found in a short text is remembered; a long one (a whole
-# file, a hostile megabyte) is scanned afresh, so memory stays within a few MB and the
-# scanner's time limits are measured on real work.
+# The same texts are scanned more than once in one process: the folder and file names of
+# every path a finding names (masked_path), a workbook's files when several reports or the
+# privacy gate read it again, and the examples by each of the test suite's commands (there,
+# nine scans in ten repeat one made before). What was found in a text of up to 4 KB (a name,
+# a value, most workbook files) is remembered; a longer one (a long series, a hostile
+# megabyte) is scanned afresh, so memory stays within about 10 MB and the scanner's time
+# limits are measured on real work.
 _REMEMBERED_LENGTH = 4096
 
 

@@ -19,13 +19,12 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from microsys import rules
 from microsys.diagnostics import Diagnostic, PathPart
-from microsys.privacy import KINDS, Match, find, flatten, is_nhs_number, mask, masked, patient_columns
+from microsys.privacy import KINDS, find, flatten, is_nhs_number, mask, masked, patient_columns
 from microsys.yaml.load import line_col_of_offset
 
 __all__ = [
@@ -214,12 +213,6 @@ def _value_end(lines: list[str], first: int) -> int:
     return end
 
 
-@lru_cache(maxsize=4096)
-def _find_in_name(text: str) -> tuple[Match, ...]:
-    """Identifiers in one file or folder name; every workbook has the same few (`pdsa`, `5ps`)."""
-    return tuple(find(text))
-
-
 def scan_name(path: Path, rel: str) -> list[Diagnostic]:
     """Findings in the file and folder names of the workbook-relative path ``rel``."""
     out: list[Diagnostic] = []
@@ -227,7 +220,7 @@ def scan_name(path: Path, rel: str) -> list[Diagnostic]:
     for i, part in enumerate(parts):
         stem = part.rsplit(".", 1)[0] if i == len(parts) - 1 and "." in part[1:] else part
         text = stem.replace("_", " ")
-        for m in _find_in_name(text):
+        for m in find(text):
             out.append(
                 Diagnostic(
                     path=masked_path(path, rel),
@@ -249,7 +242,7 @@ def masked_path(path: Path, rel: str) -> Path:
     masked = []
     for part in parts:
         text = part.replace("_", " ")
-        found = _find_in_name(text)
+        found = find(text)
         for m in reversed(found):
             part = part[: m.start] + mask(m.kind, part[m.start : m.end]) + part[m.end :]
         masked.append(part)
