@@ -11,20 +11,24 @@ import shutil
 from functools import partial
 from pathlib import Path
 
-from microsys.render.pdf import BODY_MIN_PT, Page, Plan, pdf
+from microsys.render.pdf import BODY_MIN_PT, Page, Plan, Typeset, pdf
 from tests.conftest import EXAMPLES, NOT_SOURCE
 
 TODAY = dt.date(2026, 11, 22)
 
 
-def plan_of(root: Path, page: Page) -> tuple[Plan, tuple[str, ...]]:
+def typeset(root: Path, page: Page) -> Typeset:
     from microsys.render.figures import FigureStore
     from microsys.report.storyboard import storyboard
     from microsys.reporting import _shorter_storyboard
     from microsys.workbook.privacy_gate import for_output
 
     wb = for_output(root, "write reports")
-    made = pdf(wb, storyboard(wb, TODAY), page, FigureStore(), partial(_shorter_storyboard, wb, TODAY, None))
+    return pdf(wb, storyboard(wb, TODAY), page, FigureStore(), partial(_shorter_storyboard, wb, TODAY, None))
+
+
+def plan_of(root: Path, page: Page) -> tuple[Plan, tuple[str, ...]]:
+    made = typeset(root, page)
     assert made.plan is not None
     return made.plan, made.notes
 
@@ -81,3 +85,16 @@ def test_the_road_ahead_is_grouped_by_stage_with_the_checklist_of_the_stage_the_
     # Without it (a fuller poster), the stage the team is in lists its sections still to come.
     plain = storyboard(wb, TODAY).data["ahead"][0]
     assert "checklist" not in plain and "Causes" in plain["items"]
+
+
+def test_a_poster_too_wide_for_a4_keeps_the_checklist_on_the_usual_paper() -> None:
+    # ED North's process map cannot be read at an A4 column's width, so it goes on A3; the
+    # checklist of the stage it is in still has room there (before: only on A4).
+    import io
+
+    from pypdf import PdfReader
+
+    made = typeset(EXAMPLES / "sepsis-big-room" / "ed-north", Page("a3", True, grow=True))
+    assert made.plan is not None and made.plan.paper == "a3"
+    text = " ".join(PdfReader(io.BytesIO(made.pdf)).pages[0].extract_text().split())
+    assert "0 of 5 done" in text and "A fishbone with 3+ causes in 2+ categories" in text

@@ -270,6 +270,9 @@ class Fitter:
         Try = tuple[str, float, int | None, bool]  # paper, budget, columns, with the checklist
         tries: list[Try] = [(first, FIT_BUDGETS[0], n, True) for n in cols(first)]
         tries += [(p, FIT_BUDGETS[0], n, False) for p in smaller for n in cols(p)]
+        if smaller:
+            # Too much for a smaller paper: on the usual one, the checklist may still have room.
+            tries.append((page.paper, FIT_BUDGETS[0], None, True))
         tries += [
             (p, b, None, False)
             for p in papers
