@@ -53,6 +53,43 @@ def own_texts(folder: Path, name: str) -> None:
         path.write_text(f"# {name}\n" + path.read_text())
 
 
+def own_data(folder: Path, rng: random.Random) -> None:
+    """Make a copied workbook's measure values its own: each team's charts differ, as real ones do.
+
+    Values move by up to about a tenth (never below zero); denominators (p and u charts) grow
+    a little, so a count stays within what it is out of. Without this, every team's charts
+    would be the same drawing and a cache of drawn charts would answer for all but the first.
+    """
+    for csv in sorted((folder / "measures").glob("*.csv")):
+        if csv.stem.startswith("long-"):
+            continue  # already drawn at random per workbook
+        head, *rows = csv.read_text().splitlines()
+        names = head.split(",")
+        out = [head]
+        for row in rows:
+            cells = row.split(",")
+            if "denominator" in names:
+                i = names.index("denominator")
+                cells[i] = str(int(float(cells[i])) + rng.randint(0, 3)) if cells[i] else cells[i]
+            elif cells[1]:
+                value = float(cells[1])
+                cells[1] = f"{max(0.0, value + rng.uniform(-0.1, 0.1) * value):.1f}"
+            out.append(",".join(cells))
+        csv.write_text("\n".join(out) + "\n")
+    for yaml in sorted((folder / "measures").glob("*.yaml")):
+        text = yaml.read_text()
+        if yaml.stem.startswith("long-") or "denominator:" in text:
+            continue
+        lines = []
+        for line in text.splitlines(keepends=True):
+            key, _, rest = line.partition("value: ")
+            if key.strip() == "" and rest.strip().replace(".", "", 1).isdigit():
+                value = float(rest)
+                line = f"{key}value: {max(0.0, value + rng.uniform(-0.1, 0.1) * value):.1f}\n"
+            lines.append(line)
+        yaml.write_text("".join(lines))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
@@ -81,6 +118,7 @@ def main() -> None:
         if i % 20 == 7:
             pdsa = team / "pdsa" / "PDSA-2.yaml"
             pdsa.write_text(pdsa.read_text().replace("prediction:", "predicton:"))
+        own_data(team, rng)
         own_texts(team, f"Team {i:03d}")
     pathways = args.workbooks // 20 if args.pathways is None else args.pathways
     teams = [args.out / f"division-{i % 6}" / f"team-{i:03d}" for i in range(args.workbooks)]
