@@ -195,6 +195,14 @@ def workbook(tmp_path: Path):
     return make
 
 
+def three_workbooks(root: Path) -> Path:
+    """A folder of three workbooks for the organisation commands: a pathway, a clinic, a broken one."""
+    shutil.copytree(CASES / "valid" / "pathway", root / "sepsis")
+    shutil.copytree(CASES / "valid" / "minimal" / "workbook", root / "clinic")
+    shutil.copytree(CASES / "invalid" / "wrong-types" / "workbook", root / "broken")
+    return root
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file below root with its bytes: to prove a command changed nothing.
 

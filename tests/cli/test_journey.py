@@ -26,6 +26,8 @@ from tests.conftest import call
 # init dates the workbook today, so the journey is dated from the real day it runs.
 START = dt.date.today()
 TODAY = (START + dt.timedelta(days=200)).isoformat()
+# Every report in every format.
+EVERY_REPORT = ("--kind", "all", "-f", "pdf", "-f", "html", "-f", "md")
 
 
 def _day(n: int) -> str:
@@ -361,14 +363,7 @@ def test_a_ward_team_from_init_to_the_story_of_its_first_theme_after_the_second(
         "report",
         "--theme",
         "T1",
-        "--kind",
-        "all",
-        "-f",
-        "pdf",
-        "-f",
-        "html",
-        "-f",
-        "md",
+        *EVERY_REPORT,
         "-o",
         str(tmp_path / "T1"),
         "--today",
@@ -397,14 +392,7 @@ def test_a_ward_team_from_init_to_the_story_of_its_first_theme_after_the_second(
     out = _ok(
         capsys,
         "report",
-        "--kind",
-        "all",
-        "-f",
-        "pdf",
-        "-f",
-        "html",
-        "-f",
-        "md",
+        *EVERY_REPORT,
         "-o",
         str(tmp_path / "T2"),
         "--today",

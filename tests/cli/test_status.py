@@ -6,14 +6,12 @@ import csv
 import datetime as dt
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from microsys.cli import run
-
-CASES = Path(__file__).parents[1] / "cases"
+from tests.conftest import three_workbooks
 
 
 def _measure(folder: Path, ident: str, direction: str, values: list[float]) -> None:
@@ -30,10 +28,7 @@ def _measure(folder: Path, ident: str, direction: str, values: list[float]) -> N
 
 @pytest.fixture
 def org(tmp_path: Path) -> Path:
-    root = tmp_path / "org"
-    shutil.copytree(CASES / "valid" / "pathway", root / "sepsis")
-    shutil.copytree(CASES / "valid" / "minimal" / "workbook", root / "clinic")
-    shutil.copytree(CASES / "invalid" / "wrong-types" / "workbook", root / "broken")
+    root = three_workbooks(tmp_path / "org")
     # A falling wait with a last point far below: improvement when down is better, concern when up is.
     values = [40, 42, 39, 41, 40, 43, 38, 41, 40, 42, 39, 41, 10]
     _measure(root / "clinic", "wait", "down", values)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -14,8 +13,8 @@ import pytest
 from microsys import statuscache
 from microsys.cli import run
 from microsys.workbook import loader
+from tests.conftest import three_workbooks
 
-CASES = Path(__file__).parents[1] / "cases"
 TODAY = "2026-01-12"
 
 
@@ -28,10 +27,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def org(tmp_path: Path) -> Path:
-    root = tmp_path / "org"
-    shutil.copytree(CASES / "valid" / "pathway", root / "sepsis")
-    shutil.copytree(CASES / "valid" / "minimal" / "workbook", root / "clinic")
-    shutil.copytree(CASES / "invalid" / "wrong-types" / "workbook", root / "broken")
+    root = three_workbooks(tmp_path / "org")
     return root
 
 

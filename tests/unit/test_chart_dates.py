@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,8 @@ MONTH = re.compile(r"^[A-Z][a-z]{2} \d{4}$")  # Mar 2026
 DAY = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}$")  # 16 Mar 2026
 
 
-def _labels(days_apart: int, count: int, width: float = 10) -> list[str]:
+def _drawn(days_apart: int, count: int, width: float) -> Any:
+    """An i chart of ``count`` points ``days_apart`` days apart, drawn ``width`` inches wide."""
     start = dt.date(2025, 11, 3).toordinal()
     xs = tuple(float(start + k * days_apart) for k in range(count))
     ys = tuple(float(10 + (k * 7) % 5) for k in range(count))
@@ -24,7 +26,11 @@ def _labels(days_apart: int, count: int, width: float = 10) -> list[str]:
     series = Series(title="t", xs=xs, ys=ys, ns=None, options=opts, dates=True)
     fig = draw(series, analyse(xs, ys, None, opts), width=width)
     fig.canvas.draw()
-    ax = fig.axes[0]
+    return fig
+
+
+def _labels(days_apart: int, count: int, width: float = 10) -> list[str]:
+    ax = _drawn(days_apart, count, width).axes[0]
     return [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
 
 
@@ -45,13 +51,7 @@ def test_one_label_style_per_chart(days_apart: int, count: int, style: re.Patter
 @pytest.mark.parametrize("width", [10, 7, 6.6, 5, 4])
 def test_date_labels_never_print_into_each_other(days_apart: int, count: int, width: float) -> None:
     # A legend beside the plot takes width from it: the labels must still fit the plot.
-    start = dt.date(2025, 11, 3).toordinal()
-    xs = tuple(float(start + k * days_apart) for k in range(count))
-    ys = tuple(float(10 + (k * 7) % 5) for k in range(count))
-    opts = ChartOptions(chart="i")
-    series = Series(title="t", xs=xs, ys=ys, ns=None, options=opts, dates=True)
-    fig = draw(series, analyse(xs, ys, None, opts), width=width)
-    fig.canvas.draw()
+    fig = _drawn(days_apart, count, width)
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     ticks = [t for t in fig.axes[0].get_xticklabels() if t.get_text()]
     boxes = sorted((t.get_window_extent(renderer) for t in ticks), key=lambda b: b.x0)
