@@ -41,11 +41,8 @@ _SHOWN_PLACES = 6
 _LONGEST_SHOWN = 3
 # Paper sizes from smallest to largest: the next one gives a spilling poster more room.
 SIZES = ("a4", "a3", "a2", "a1", "a0")
-# With no paper asked for, a poster is tried first on the papers smaller than the default,
-# with its texts as full as the default paper shows them first (FIT_BUDGETS[0]): a young
-# team's poster that fills an A4 page at the usual text size is set on A4, not on a mostly
-# empty A3 with its text blown up.
 # A poster is set on at most this many sizes larger than the default before it is refused.
+# (With no paper asked for, it is tried first on the smaller papers, see Fitter.fit.)
 LARGER_PAPERS = 2
 PAPER_MM = {"a4": (210, 297), "a3": (297, 420), "a2": (420, 594), "a1": (594, 841), "a0": (841, 1189)}
 # The storyboard's margins and column gap in mm at A3 (times the paper's unit elsewhere).
@@ -256,6 +253,10 @@ class Fitter:
 
         On the paper asked for, then (when ``page.grow``) on larger ones; on each, the full
         texts first, then shorter ones. When nothing fits, the last try (several pages).
+        With ``page.grow``, the papers smaller than the one asked for are tried first, with
+        the texts as full as that paper shows them: a young team's poster that fills an A4
+        page at the usual text size is set on A4, not on a mostly empty A3 with its text
+        blown up.
         """
         budgets: dict[tuple[float, bool], Report] = {(1.0, False): report}
         papers, smaller = [page.paper], []
