@@ -27,6 +27,7 @@ from typing import Any
 from microsys import rules
 from microsys.diagnostics import Diagnostic
 from microsys.rules import Rule
+from microsys.yaml.fastpath import Decline, FastBuilder
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 # A workbook never nests deeper than a dozen levels; these limits only stop abuse.
@@ -427,7 +428,6 @@ def _fast_builder() -> Any:
         from ruamel.yaml import main
         from ruamel.yaml.nodes import ScalarNode
 
-        from microsys.yaml.fastpath import FastBuilder
 
         # One loader, never fed a file, lends its resolver's table and its constructor.
         lender = _c_loader("")
@@ -732,8 +732,6 @@ def _compose_and_construct(text: str, limits: ReadLimits) -> tuple[Any, _Excess 
     """Build the data from the parser's events when the file allows; else compose, check, construct."""
     fast = _fast_builder()
     if fast is not None:
-        from microsys.yaml.fastpath import Decline
-
         try:
             return fast.build(text, limits.max_nodes, limits.max_depth, limits.max_keys), None
         except Decline:
