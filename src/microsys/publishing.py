@@ -14,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import html as htmllib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from microsys.datawall import Judged
 from microsys.errors import UsageError
 
 if TYPE_CHECKING:
@@ -161,8 +163,145 @@ def _team_page(
     return _page(row.name or row.path, facts, body, crumbs)
 
 
+@dataclass(frozen=True)
+class _Made:
+    """One workbook made for the site (in a worker): what the wall and index need, and its report pages."""
+
+    judged: Judged
+    files: tuple[tuple[str, bytes], ...] = ()
+    """Each report's page (its path in the site, its bytes as written, mark included)."""
+    reports: tuple[tuple[str, str], ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()
+    pathway: bool = False
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a worker needs to make one workbook's part of the site."""
+
+    root: Path
+    folder: Path
+    today: dt.date
+    source: str
+
+
+def _page_of(root: Path, folder: Path) -> str:
+    """Where a workbook's own page goes in the site."""
+    rel = Path(os.path.relpath(root, folder)).as_posix()
+    return f"{'workbook' if rel == '.' else rel}/{INDEX}"
+
+
+def _make(job: _Job) -> _Made:
+    """Read one workbook once and make its part of the site: privacy gate, status row, wall tiles, reports.
+
+    The reports are made only once the workbook passed the privacy gate; nothing is written
+    here (the pages come back as bytes, and are written with every other page or not at all).
+    """
+    from microsys.datawall import DOING, _tiles, slug
+    from microsys.errors import IdentifierRefusedError
+    from microsys.overview import row_of
+    from microsys.ownership import stamp
+    from microsys.render.figures import FigureStore
+    from microsys.render.output import Request
+    from microsys.render.output import render as render_report
+    from microsys.render.pdf import Page
+    from microsys.report.kinds import BUILDERS, KINDS, file_stem
+    from microsys.report.model import Playbook
+    from microsys.reporting import DEFAULT_LANDSCAPE, DEFAULT_SIZE, NO_PLAYBOOK
+    from microsys.workbook.loader import load_workbook, without_broken
+    from microsys.workbook.privacy_gate import refuse_identifiers
+
+    root = job.root
+    loaded = load_workbook(root)
+    try:
+        refuse_identifiers(loaded, DOING)
+    except IdentifierRefusedError as exc:
+        return _Made(Judged(root, (str(exc), exc.hint, exc.places)))
+    row = row_of(loaded, root, job.today)
+    wb = without_broken(loaded)
+    # As datawall.judge, with the workbook kept for its reports (read once, not twice).
+    tiles, figures = _tiles(wb, row, slug(row.path))
+    judged = Judged(root, None, row, tuple(tiles), tuple(figures))
+    page = _page_of(root, job.folder)
+    folder_rel = os.path.dirname(page)
+    store = FigureStore()
+    files: list[tuple[str, bytes]] = []
+    reports: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
+    trail = [("All teams", INDEX), ("Data wall", WALL), (row.name or row.path, page)]
+    for kind in KINDS:
+        report = BUILDERS[kind](wb, job.today)
+        if isinstance(report.body, Playbook) and not report.body.chapters:
+            skipped.append((kind, NO_PLAYBOOK))
+            continue
+        href = f"{folder_rel}/{file_stem(kind, pathway=wb.is_pathway)}.html"
+        target = Path(href)
+        made = render_report(
+            Request(wb, report, "html", target, Page(DEFAULT_SIZE[kind], DEFAULT_LANDSCAPE[kind])), store
+        )
+        document = with_crumbs(made.files[target].decode("utf-8"), href, trail, _name(kind, wb.is_pathway))
+        files.append((href, stamp(target, document.encode("utf-8"), job.source)))
+        reports.append((kind, href))
+    return _Made(judged, tuple(files), tuple(reports), tuple(skipped), wb.is_pathway)
+
+
+def _in_worker() -> None:
+    """A worker of the site's pool draws its charts itself (its cores are the pool's)."""
+    from microsys.render import workers
+
+    workers.draw_here()
+
+
+def _make_all(jobs_wanted: int | None, work: list[_Job]) -> Iterator[_Made]:
+    """:func:`_make` of each job, in order, in ``jobs`` processes (None: as ``check`` chooses)."""
+    import multiprocessing
+
+    from microsys.engine import auto_jobs
+
+    jobs = auto_jobs(len(work)) if jobs_wanted is None or jobs_wanted < 1 else jobs_wanted
+    if jobs == 1 or len(work) < 2:
+        from microsys.render import workers
+
+        workers.start([job.root for job in work])  # charts' matplotlib loads while the first is read
+        yield from map(_make, work)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix" else "spawn"
+    with multiprocessing.get_context(method).Pool(min(jobs, len(work)), initializer=_in_worker) as pool:
+        # One workbook at a time: they differ much in cost (charts to draw), so the load stays even.
+        yield from pool.imap(_make, work, chunksize=1)
+
+
+def _refuse(made: list[_Made], folder: Path) -> None:
+    """Refuse the whole site when any workbook or the organisation file holds an identifier (as the wall)."""
+    from microsys.datawall import DOING
+    from microsys.errors import IdentifierRefusedError
+    from microsys.schema.organisation import ORGANISATION
+    from microsys.workbook.privacy_gate import refuse_identifiers_in_text
+
+    refused = [IdentifierRefusedError(*m.judged.refused) for m in made if m.judged.refused is not None]
+    org = folder / ORGANISATION
+    if org.is_file():
+        try:
+            refuse_identifiers_in_text(org, org.read_text(encoding="utf-8", errors="replace"), DOING)
+        except IdentifierRefusedError as exc:
+            refused.append(exc)
+    if refused:
+        if len(refused) == 1:
+            raise refused[0]
+        raise IdentifierRefusedError(
+            "\n".join(str(exc) for exc in refused),
+            hint=refused[0].hint,
+            places=tuple(d for exc in refused for d in exc.places),
+        )
+
+
 def render(folder: Path, options: SiteOptions) -> list[Path]:
     """Write the site of every workbook below ``folder`` into ``options.out``; the paths written.
+
+    Each workbook is read once, in ``options.jobs`` processes (None: two for large
+    folders), and its pages come back as bytes; every workbook (and the organisation
+    file) passes the privacy gate before anything is written, and all files are written
+    together through one commit.
 
     Raises:
         UsageError: ``--out`` names a file, or no workbook is below the folder.
@@ -170,58 +309,49 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
         RefusedError: a file in the way that microsys did not make.
     """
     from microsys import datawall
-    from microsys.render.figures import FigureStore
-    from microsys.render.output import Request
-    from microsys.render.output import render as render_report
-    from microsys.render.pdf import Page
+    from microsys.overview import status
+    from microsys.ownership import refuse_all, source_name, stamp
     from microsys.render.wall import html as wall_html
-    from microsys.report.kinds import BUILDERS, KINDS, file_stem
-    from microsys.report.model import Playbook
-    from microsys.reporting import DEFAULT_LANDSCAPE, DEFAULT_SIZE, NO_PLAYBOOK
+    from microsys.storage import Change, commit, read_bytes
     from microsys.workbook.discover import display_path, find_workbooks
-    from microsys.workbook.privacy_gate import for_output
 
     out = options.out
     if out.suffix.lower() in (".html", ".htm", ".pdf", ".md") or out.is_file():
         raise UsageError(f"--out {out} is a file; a site is a folder", hint="give a folder, e.g. -o public/")
-    wall, view = datawall.make(folder, options.today, options.jobs)
-    roots = {str(display_path(root)): root for root in find_workbooks([folder])}
-    base = display_path(folder)
-    pages: dict[str, str] = {}
-    for row in view.rows:
-        rel = Path(os.path.relpath(roots[row.path], folder)).as_posix() if row.path in roots else None
-        if rel is not None:
-            pages[row.path] = f"{'workbook' if rel == '.' else rel}/{INDEX}"
+    roots = find_workbooks([folder])
+    if not roots:
+        raise UsageError(
+            f"no workbook found under {folder}", hint="a workbook is a folder with a microsys.yaml file"
+        )
+    source = source_name(folder.resolve())
+    made = list(_make_all(options.jobs, [_Job(root, folder, options.today, source) for root in roots]))
+    _refuse(made, folder)
+    judged = {m.judged.root: m.judged for m in made}
+    rows = {root: j.row for root, j in judged.items() if j.row is not None}
+    view = status(folder, options.today, made=rows)
+    wall = datawall.build(folder, judged, view)
+    by_path = {str(display_path(m.judged.root)): m for m in made}
+    pages = {r.path: _page_of(by_path[r.path].judged.root, folder) for r in view.rows if r.path in by_path}
     files: dict[Path, bytes] = {}
-    store = FigureStore()
-    title = (view.organisation.name if view.organisation and view.organisation.name else None) or str(base)
+    title = (view.organisation.name if view.organisation and view.organisation.name else None) or str(
+        display_path(folder)
+    )
     for row in view.rows:
         if row.path not in pages:
             continue
-        page = pages[row.path]
-        folder_rel = os.path.dirname(page)
-        wb = for_output(roots[row.path], "write the site")
-        reports: dict[str, str] = {}
-        skipped: dict[str, str] = {}
-        for kind in KINDS:
-            report = BUILDERS[kind](wb, options.today)
-            if isinstance(report.body, Playbook) and not report.body.chapters:
-                skipped[kind] = NO_PLAYBOOK
-                continue
-            href = f"{folder_rel}/{file_stem(kind, pathway=wb.is_pathway)}.html"
-            target = out / href
-            made = render_report(
-                Request(wb, report, "html", target, Page(DEFAULT_SIZE[kind], DEFAULT_LANDSCAPE[kind])), store
-            )
-            document = made.files[target].decode("utf-8")
-            trail = [("All teams", INDEX), ("Data wall", WALL), (row.name or row.path, page)]
-            files[target] = with_crumbs(document, href, trail, _name(kind, wb.is_pathway)).encode("utf-8")
-            reports[kind] = href
-        files[out / page] = _team_page(row, page, reports, skipped, wb.is_pathway).encode("utf-8")
+        page, one = pages[row.path], by_path[row.path]
+        files.update((out / href, content) for href, content in one.files)
+        team = _team_page(row, page, dict(one.reports), dict(one.skipped), one.pathway)
+        files[out / page] = stamp(out / page, team.encode("utf-8"), source)
+    del made, by_path
     drawn = datawall.draw(wall, folder)
-    teams = {path: href for path, href in pages.items()}
-    files[out / WALL] = wall_html(wall, drawn, {"crumbs": [("All teams", INDEX)], "teams": teams}).encode(
-        "utf-8"
+    wall_page = wall_html(wall, drawn, {"crumbs": [("All teams", INDEX)], "teams": dict(pages)})
+    files[out / WALL] = stamp(out / WALL, wall_page.encode("utf-8"), source)
+    index = _index(list(view.rows), pages, title, options.today)
+    files[out / INDEX] = stamp(out / INDEX, index.encode("utf-8"), source)
+    # As datawall.write, with the pages marked already (in the workers).
+    refuse_all(list(files), force=options.force)
+    return commit(
+        [Change(path, content, read_bytes(path)) for path, content in files.items()],
+        root=Path(os.path.abspath(out)),
     )
-    files[out / INDEX] = _index(list(view.rows), pages, title, options.today).encode("utf-8")
-    return datawall.write(files, folder, options.force, root=Path(os.path.abspath(out)))

@@ -104,8 +104,14 @@ def test_an_identifier_in_any_workbook_blocks_the_wall_and_the_site(
     pdsa = org / "sheffield-cf-clinic" / "pdsa" / "PDSA-2.yaml"
     pdsa.write_text(pdsa.read_text(encoding="utf-8") + "# seen 943 476 5919\n", encoding="utf-8")
     before = unchanged(org)
-    for kind, out in (("datawall", tmp_path / "wall"), ("site", tmp_path / "site")):
-        code, _, err = call(capsys, "report", str(org), "--kind", kind, "-o", str(out), "--today", TODAY)
+    for kind, out, jobs in (
+        ("datawall", tmp_path / "wall", "0"),
+        ("site", tmp_path / "site", "1"),
+        ("site", tmp_path / "site-by-two", "2"),  # each workbook judged in a worker: still nothing written
+    ):
+        code, _, err = call(
+            capsys, "report", str(org), "--kind", kind, "-o", str(out), "--today", TODAY, "-j", jobs
+        )
         assert code != 0 and code != 3
         assert "PDSA-2.yaml" in err and "NHS number" in err and "9434765919" not in err
         assert not out.exists()
@@ -203,6 +209,17 @@ def test_site_is_rebuilt_in_place_but_never_over_a_foreign_file(
     assert code != 0 and "millbrook-surgery/index.html" in err
     assert unchanged(site) == before
     assert call(capsys, "report", str(org), "--kind", "site", "-o", str(site / "x.html"))[0] == 2
+
+
+def test_site_made_by_two_processes_is_the_same_file_for_file(
+    capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path, site: Path
+) -> None:
+    out = tmp_path / "public"
+    code, said, err = call(capsys, "report", str(org), "--kind", "site", "-o", str(out), "--today", TODAY,
+                           "-j", "2")  # fmt: skip
+    assert code == 0, err
+    assert f"wrote {len(unchanged(site))} file(s)" in said
+    assert unchanged(out) == unchanged(site)
 
 
 def _chromium() -> str | None:

@@ -18,6 +18,7 @@ def folder_report(
     out: Path | None,
     today: dt.date,
     force: bool,
+    jobs: int | None = None,
 ) -> None:
     """Make the data wall or the website of the one folder in ``paths`` and say what was written."""
     from microsys.workbook.discover import display_path
@@ -32,14 +33,14 @@ def folder_report(
         from microsys.publishing import SiteOptions, render
 
         site = out or folder / "build" / "site"
-        written = render(folder, SiteOptions(site, today, force))
+        written = render(folder, SiteOptions(site, today, force, jobs))
         typer.echo(f"wrote {len(written)} file(s) of the site; open {display_path(site / 'index.html')}")
         return
     from microsys.datawall import WallOptions
     from microsys.datawall import render as render_wall
 
     made = render_wall(
-        folder, WallOptions(tuple(dict.fromkeys(formats)), out, today, force, paper=size or "a3")
+        folder, WallOptions(tuple(dict.fromkeys(formats)), out, today, force, paper=size or "a3", jobs=jobs)
     )
     for path in made:
         typer.echo(f"wrote {display_path(path)}")

@@ -78,6 +78,13 @@ def report(
         "--force",
         help="Replace an existing file microsys did not make (never a workbook's own files).",
     ),
+    jobs: int = typer.Option(
+        0,
+        "--jobs",
+        "-j",
+        min=0,
+        help="Worker processes for --kind datawall and site; 0 (default) uses two for 40+ workbooks.",
+    ),
     theme: str | None = typer.Option(
         None,
         "--theme",
@@ -104,12 +111,13 @@ def report(
     from microsys.render import workers
 
     paths = paths or [Path(".")]
-    workers.start(paths)  # charts' matplotlib loads in the background while the workbooks are read
+    if kind.value != "site":  # the site's workers draw its charts (or it starts these itself)
+        workers.start(paths)  # charts' matplotlib loads in the background while the workbooks are read
     if kind.value in ("datawall", "site"):
         from microsys.cli.organisation import folder_report
 
         folder_report(kind.value, paths, [f.value for f in format], size.value if size else None, out,
-                      parse_today(today), force)  # fmt: skip
+                      parse_today(today), force, jobs or None)  # fmt: skip
         return
     from microsys.reporting import Options, Renderer, find, kinds_of, plan, run_all
     from microsys.workbook.discover import display_path

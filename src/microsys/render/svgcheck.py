@@ -9,6 +9,7 @@ the figure unsafe, and it is left out of the report rather than cleaned up.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _ELEMENTS = frozenset(
@@ -48,6 +49,13 @@ def _local(name: str) -> str:
 
 def problem(svg: str) -> str | None:
     """Why ``svg`` is not a plain drawing, or ``None`` when it is."""
+    return _problem(svg)
+
+
+# A chart is checked when it is read from the cache and again as each report takes it in:
+# the verdict on the same text is the same, so it is remembered (the last few texts only).
+@functools.lru_cache(maxsize=128)
+def _problem(svg: str) -> str | None:
     import xml.etree.ElementTree as ET
 
     if re.search(r"<!(?:DOCTYPE|ENTITY)", svg, re.I):

@@ -107,6 +107,11 @@ def started() -> bool:
     return bool(_state["started"])
 
 
+def draw_here() -> None:
+    """Draw charts in this process from now on: a worker of a pool whose processes already use every core."""
+    _state["started"] = False
+
+
 def draw(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
     """``function`` applied to each item, by the background workers when they were started."""
     if _state["started"] and items:
