@@ -344,7 +344,7 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
         team = _team_page(row, page, dict(one.reports), dict(one.skipped), one.pathway)
         files[out / page] = stamp(out / page, team.encode("utf-8"), source)
     del made, by_path
-    drawn = datawall.draw(wall, folder)
+    drawn = datawall.draw(wall)
     wall_page = wall_html(wall, drawn, {"crumbs": [("All teams", INDEX)], "teams": dict(pages)})
     files[out / WALL] = stamp(out / WALL, wall_page.encode("utf-8"), source)
     index = _index(list(view.rows), pages, title, options.today)

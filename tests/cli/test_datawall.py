@@ -88,12 +88,13 @@ def test_datawall_charts_print_at_their_drawn_size(
     )
     html = out.read_text(encoding="utf-8")
     # Each chart is placed at its drawn width (a viewBox unit is a point): its text keeps its size in print.
-    charts = re.findall(r'<svg [^>]*width="([\d.]+)pt" height="[\d.]+pt" viewBox="0 0 ([\d.]+) ', html)
+    charts = re.findall(r'<svg [^>]*viewBox="0 0 ([\d.]+) [\d.]+" width="([\d.]+)pt" height="[\d.]+pt"', html)
     assert len(charts) >= 8
-    assert all(abs(float(w) - TILE_SIZE[0] * 72) < 1 and w == v for w, v in charts), charts
+    assert all(abs(float(w) - TILE_SIZE[0] * 72) < 1 and w == v for v, w in charts), charts
     assert f"width: {TILE_SIZE[0]}in" in html
-    chart_text = [float(s) for s in re.findall(r"font-size: ([\d.]+)px", html)]
-    assert chart_text and min(chart_text) >= 7
+    tiles = re.findall(r'<figure><svg .*?</svg>', html, flags=re.S)
+    chart_text = [float(s) for t in tiles for s in re.findall(r'font-size="([\d.]+)"', t)]
+    assert len(tiles) >= 8 and chart_text and min(chart_text) >= 7
     body_text = [float(s) for s in re.findall(r"font-size: ([\d.]+)pt", html)]
     assert body_text and min(body_text) >= 9
 
