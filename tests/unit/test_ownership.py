@@ -10,7 +10,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microsys import ownership
@@ -171,6 +171,40 @@ def test_a_figure_that_could_run_code_or_fetch_anything_is_left_out(svg: str) ->
     assert svgcheck.problem(svg) is not None
     assert svgcheck.plain(svg) == svgcheck.LEFT_OUT
     assert svgcheck.problem(svgcheck.LEFT_OUT) is None
+
+
+_FRAGMENTS = ["url(", "URL (", "#a", "'#b", ")", "http://x.example/p", "data:", "javascript:", "@import",
+              "expression(", "1.5", " ", "\n", "url", "(", "#"]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["g", "path", "rect", "text", "use", "style"]),
+            st.sampled_from(["d", "fill", "style", "href", "clip-path", "transform"]),
+            st.lists(st.sampled_from(_FRAGMENTS), max_size=4).map("".join),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_whole_drawing_check_agrees_with_one_attribute_at_a_time(
+    parts: list[tuple[str, str, str]],
+) -> None:
+    from xml.sax.saxutils import quoteattr
+
+    body = "".join(f"<{tag} {name}={quoteattr(value)}/>" for tag, name, value in parts)
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg">{body}</svg>'
+    outside = any(
+        svgcheck._OUTSIDE.search(value) or (name == "href" and not value.startswith("#"))
+        for _, name, value in parts
+    )
+    assert (svgcheck.problem(svg) is not None) == outside
+    # Many plain elements before the one that reaches out are no cover for it.
+    rects = '<rect x="1" y="2" fill="#fff"/>' * 50
+    if outside:
+        assert svgcheck.problem(svg.replace(body, rects + body)) is not None
 
 
 def test_every_figure_microsys_draws_is_a_plain_drawing() -> None:
