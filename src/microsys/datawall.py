@@ -91,14 +91,19 @@ def _judge_all(roots: list[Path], today: dt.date, jobs: int | None) -> list[Judg
     import multiprocessing
     import os
 
-    from microsys.engine import auto_jobs
-
-    jobs = auto_jobs(len(roots)) if jobs is None or jobs < 1 else jobs
+    jobs = _jobs(jobs, len(roots))
     if jobs == 1 or len(roots) < 2:
         return [judge(root, today) for root in roots]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix" else "spawn"
     with multiprocessing.get_context(method).Pool(jobs) as pool:
         return pool.map(_judge, [(root, today) for root in roots], chunksize=max(1, len(roots) // (jobs * 8)))
+
+
+def _jobs(jobs: int | None, workbooks: int) -> int:
+    """Processes to use: ``jobs`` as given (``-j``), or as ``check`` chooses for so many workbooks."""
+    from microsys.engine import auto_jobs
+
+    return auto_jobs(workbooks) if jobs is None or jobs < 1 else jobs
 
 
 def gate(folder: Path, today: dt.date, jobs: int | None = None) -> dict[Path, Judged]:
@@ -380,13 +385,15 @@ def render(folder: Path, options: WallOptions) -> list[Path]:
 
     places = targets(folder, options)
     refuse_all(list(places.values()), force=options.force)
-    wall, _ = make(folder, options.today, options.jobs)
+    wall, view = make(folder, options.today, options.jobs)
     drawn = draw(wall)
+    jobs = _jobs(options.jobs, len(view.rows))
     files: dict[Path, bytes] = {}
     for fmt, target in places.items():
-        files[target] = (
-            html(wall, drawn).encode("utf-8") if fmt == "html" else pdf(wall, drawn, folder, options.paper)
-        )
+        if fmt == "html":
+            files[target] = html(wall, drawn).encode("utf-8")
+        else:
+            files[target] = pdf(wall, drawn, folder, options.paper, jobs)
     return write(files, folder, options.force)
 
 
