@@ -63,7 +63,8 @@ class Judged:
     """The refusal's message, hint and places (an exception does not cross processes whole)."""
     row: StatusRow | None = None
     tiles: tuple[Tile, ...] = ()
-    figures: tuple[TileFigure, ...] = ()
+    drawn: tuple[tuple[str, str], ...] = ()
+    """Each tile's chart drawn (file name, SVG), by the process that read the workbook."""
 
 
 def judge(root: Path, today: dt.date) -> Judged:
@@ -78,8 +79,12 @@ def judge(root: Path, today: dt.date) -> Judged:
     except IdentifierRefusedError as exc:
         return Judged(root, (str(exc), exc.hint, exc.places))
     row = row_of(loaded, root, today)
+    from microsys.render.figures import draw as draw_figure
+
     tiles, figures = _tiles(without_broken(loaded), row, slug(row.path))
-    return Judged(root, None, row, tuple(tiles), tuple(figures))
+    # Drawn here, in the worker: an SVG crosses back to the wall's process faster than its data.
+    drawn = tuple((f.name, draw_figure(f)[0]) for f in figures)
+    return Judged(root, None, row, tuple(tiles), drawn)
 
 
 def _judge(args: tuple[Path, dt.date]) -> Judged:
@@ -91,14 +96,19 @@ def _judge_all(roots: list[Path], today: dt.date, jobs: int | None) -> list[Judg
     import multiprocessing
     import os
 
-    from microsys.engine import auto_jobs
-
-    jobs = auto_jobs(len(roots)) if jobs is None or jobs < 1 else jobs
+    jobs = _jobs(jobs, len(roots))
     if jobs == 1 or len(roots) < 2:
         return [judge(root, today) for root in roots]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix" else "spawn"
     with multiprocessing.get_context(method).Pool(jobs) as pool:
         return pool.map(_judge, [(root, today) for root in roots], chunksize=max(1, len(roots) // (jobs * 8)))
+
+
+def _jobs(jobs: int | None, workbooks: int) -> int:
+    """Processes to use: ``jobs`` as given (``-j``), or as ``check`` chooses for so many workbooks."""
+    from microsys.engine import auto_jobs
+
+    return auto_jobs(workbooks) if jobs is None or jobs < 1 else jobs
 
 
 def gate(folder: Path, today: dt.date, jobs: int | None = None) -> dict[Path, Judged]:
@@ -297,7 +307,7 @@ def build(folder: Path, judged: dict[Path, Judged], view: Overview) -> DataWall:
     for row in view.rows:
         groups.setdefault(row.pathway or OTHER_GROUP, []).append(row)
     pages: list[Group] = []
-    figures: list[TileFigure] = []
+    drawn: list[tuple[str, str]] = []
     # Pathways first (in name order), then groups of microsystems, "Other microsystems" last.
     for title in sorted(groups, key=lambda t: (t == OTHER_GROUP, not _is_pathway(groups[t]), t.lower())):
         rows = sorted(groups[title], key=lambda r: (r.kind != "pathway", (r.name or r.path).lower()))
@@ -307,7 +317,7 @@ def build(folder: Path, judged: dict[Path, Judged], view: Overview) -> DataWall:
             found = by_path.get(row.path)
             if found is not None:
                 tiles.extend(found.tiles)
-                figures.extend(found.figures)
+                drawn.extend(found.drawn)
             if found is None or not found.tiles:
                 empty.append(Prose(row.name or row.path))
         pages.append(
@@ -330,7 +340,8 @@ def build(folder: Path, judged: dict[Path, Judged], view: Overview) -> DataWall:
         measures=tuple(measures),
         last_review=org.last_review.isoformat() if org is not None and org.last_review else None,
         groups=tuple(pages),
-        figures=(*org_figures, *figures),
+        figures=tuple(org_figures),
+        drawn=tuple(drawn),
     )
 
 
@@ -349,10 +360,14 @@ def make(folder: Path, today: dt.date, jobs: int | None = None) -> tuple[DataWal
 
 
 def draw(wall: DataWall) -> Drawn:
-    """The wall's small multiples as SVG (drawn straight, a few milliseconds each: nothing cached)."""
-    from microsys.render.figures import Pending
+    """The wall's small multiples as SVG: the teams' drawn already, the organisation's drawn now."""
+    from microsys.render.figures import Pending, ratio
 
-    return Pending(wall.figures, None).result()
+    made = Pending(wall.figures, None).result()
+    for name, svg in wall.drawn:
+        made.svgs[name] = svg
+        made.ratios[name] = ratio(svg)
+    return made
 
 
 def targets(folder: Path, options: WallOptions) -> dict[str, Path]:
@@ -380,13 +395,15 @@ def render(folder: Path, options: WallOptions) -> list[Path]:
 
     places = targets(folder, options)
     refuse_all(list(places.values()), force=options.force)
-    wall, _ = make(folder, options.today, options.jobs)
+    wall, view = make(folder, options.today, options.jobs)
     drawn = draw(wall)
+    jobs = _jobs(options.jobs, len(view.rows))
     files: dict[Path, bytes] = {}
     for fmt, target in places.items():
-        files[target] = (
-            html(wall, drawn).encode("utf-8") if fmt == "html" else pdf(wall, drawn, folder, options.paper)
-        )
+        if fmt == "html":
+            files[target] = html(wall, drawn).encode("utf-8")
+        else:
+            files[target] = pdf(wall, drawn, folder, options.paper, jobs)
     return write(files, folder, options.force)
 
 
