@@ -202,6 +202,7 @@ def _make(job: _Job) -> _Made:
     from microsys.overview import row_of
     from microsys.ownership import stamp
     from microsys.render.figures import FigureStore
+    from microsys.render.figures import draw as draw_figure
     from microsys.render.output import Request
     from microsys.render.output import render as render_report
     from microsys.render.pdf import Page
@@ -221,7 +222,7 @@ def _make(job: _Job) -> _Made:
     wb = without_broken(loaded)
     # As datawall.judge, with the workbook kept for its reports (read once, not twice).
     tiles, figures = _tiles(wb, row, slug(row.path))
-    judged = Judged(root, None, row, tuple(tiles), tuple(figures))
+    judged = Judged(root, None, row, tuple(tiles), tuple((f.name, draw_figure(f)[0]) for f in figures))
     page = _page_of(root, job.folder)
     folder_rel = os.path.dirname(page)
     store = FigureStore()
