@@ -13,7 +13,9 @@ runs cold (an empty cache folder: every chart drawn) and with its charts cached
 after round, so a busy machine slows them alike; medians of wall time, CPU time
 (user + system of the process and its workers), the largest resident memory of
 one process and (on Linux) the largest total of the command's processes at once
-are printed. On a shared machine, compare CPU times.
+are printed. On a shared machine, compare CPU times. A serial (`-j 1`) site draws
+its charts in matplotlib's server process, which the command never waits for: its
+CPU time is missing from the serial site's figure (the auto one counts it all).
 """
 
 from __future__ import annotations
