@@ -118,11 +118,11 @@ class FastBuilder:
             event = get()
             kind = type(event)
             if kind is scalar:
-                if event.anchor is not None or event.tag is not None:
+                if event.anchor is not None or event.ctag is not None:
                     raise Decline
                 value: Any = plain(event.value) if event.implicit[0] else event.value
             elif kind is map_start or kind is seq_start:
-                if event.anchor is not None or event.tag is not None:
+                if event.anchor is not None or event.ctag is not None:
                     raise Decline
                 value = {} if kind is map_start else []
             elif kind is map_end or kind is seq_end:
