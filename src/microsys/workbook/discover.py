@@ -110,33 +110,54 @@ def workbook_files(root: Path, problems: list[Diagnostic] | None = None) -> list
     read, and links to folders outside the workbook, are added to ``problems``
     as findings, so that nothing is silently left unchecked.
     """
-    files: list[Path] = []
+    return [path for path, _ in workbook_entries(root, problems)]
+
+
+def workbook_entries(root: Path, problems: list[Diagnostic] | None = None) -> list[tuple[Path, str]]:
+    """:func:`workbook_files`, each with its workbook-relative posix path (``measures/x.yaml``)."""
+    files: list[tuple[Path, str]] = []
     real_root = root.resolve()
+    top = os.fspath(root)
 
     def walk_error(exc: OSError) -> None:
         if problems is not None:
             problems.append(_unreadable_folder(Path(exc.filename) if exc.filename else root, exc))
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=walk_error):
-        here = Path(dirpath)
+    for dirpath, dirnames, filenames in os.walk(top, onerror=walk_error):
         keep = []
         for d in sorted(dirnames):
             if d in SKIPPED_DIRS or d.startswith("."):
                 continue
-            folder = here / d
-            if folder.is_symlink():
-                if problems is not None and not _inside(folder, real_root):
-                    problems.append(_linked_out(folder))
+            folder = os.path.join(dirpath, d)
+            if os.path.islink(folder):
+                if problems is not None and not _inside(Path(folder), real_root):
+                    problems.append(_linked_out(Path(folder)))
                 continue
-            if (folder / MANIFEST).is_file():
+            if os.path.isfile(os.path.join(folder, MANIFEST)):
                 continue  # a workbook of its own
             keep.append(d)
         dirnames[:] = keep
+        here = Path(dirpath)
+        prefix = relative_prefix(dirpath, top)
         for name in sorted(filenames):
             if name.startswith(".") and name not in (".gitignore",):
                 continue
-            files.append(here / name)
+            files.append((here / name, prefix + name))
     return files
+
+
+def relative_prefix(dirpath: str, top: str) -> str:
+    """The posix path of ``dirpath`` (a folder ``os.walk(top)`` gave) below ``top``, with a final ``/``.
+
+    Empty for ``top`` itself: a file's workbook-relative path is this and its name.
+    """
+    if dirpath == top:
+        return ""
+    start = len(top) if top.endswith(os.sep) else len(top) + 1
+    rel = dirpath[start:]
+    if os.sep != "/":
+        rel = rel.replace(os.sep, "/")
+    return rel + "/"
 
 
 def _inside(path: Path, real_root: Path) -> bool:

@@ -14,6 +14,7 @@ from microsys import rules, storage
 from microsys.diagnostics import Diagnostic
 from microsys.errors import RefusedError
 from microsys.schema.files import MANIFEST
+from microsys.workbook.discover import relative_prefix
 
 # Folders that never hold microsys's temporary files (`build/` does: reports and charts).
 _SKIPPED = frozenset({".git", "node_modules", ".venv", "__pycache__"})
@@ -63,17 +64,22 @@ def repair(root: Path, shown: Path) -> list[Diagnostic]:
     return found
 
 
+def _is_workbook(dirpath: str, name: str) -> bool:
+    return os.path.isfile(os.path.join(dirpath, name, MANIFEST))
+
+
 def temporary_files(root: Path, shown: Path) -> list[Diagnostic]:
     """A finding for every hidden temporary file a killed microsys command left behind."""
     found: list[Diagnostic] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED and not (here / d / MANIFEST).is_file())
+    top = os.fspath(root)
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED and not _is_workbook(dirpath, d))
+        prefix = relative_prefix(dirpath, top)
         for name in sorted(filenames):
-            m = storage.TEMP_NAME.match(name)
+            m = storage.TEMP_NAME.match(name) if name.startswith(".") else None
             if m is None:
                 continue
-            rel = (here / name).relative_to(root).as_posix()
+            rel = prefix + name
             found.append(
                 Diagnostic.of(
                     path=shown / rel,

@@ -24,7 +24,7 @@ from microsys.schema.measures import Measure
 from microsys.schema.messages import did_you_mean, translate
 from microsys.shell import quote
 from microsys.workbook import crossref, csvdata, privacy, suppress
-from microsys.workbook.discover import display_path, workbook_files
+from microsys.workbook.discover import display_path, workbook_entries
 
 # Re-exported: most code knows the workbook as the loader's.
 from microsys.workbook.model import SourceFile as SourceFile
@@ -112,8 +112,7 @@ def load_workbook(
     loaded: list[Any] = []
     problems: list[Diagnostic] = []
     folder = Folder.of(root)
-    for path in workbook_files(root, problems):
-        rel = path.relative_to(root).as_posix()
+    for path, rel in workbook_entries(root, problems):
         sf = SourceFile(path=shown_root / rel, rel=rel, kind=kind_of(rel))
         files.append(sf)
         data = None
