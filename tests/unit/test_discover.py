@@ -55,3 +55,11 @@ def test_a_workbook_named_relative_to_the_working_folder_lists_the_same(
 )
 def test_a_walked_folder_is_named_below_the_top(dirpath: str, top: str, prefix: str) -> None:
     assert relative_prefix(dirpath, top) == prefix
+
+
+def test_the_kind_of_a_path_is_remembered_as_it_was_found() -> None:
+    from microsys.schema.files import kind_of
+
+    for root in _roots():
+        for _, rel in workbook_entries(root, []):
+            assert kind_of(rel) is kind_of.__wrapped__(rel), rel

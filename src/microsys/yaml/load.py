@@ -296,7 +296,6 @@ def read_text(
     return LoadedText(path, text, [])
 
 
-_BRACKETS = re.compile(r"[\[{]")
 # A line that starts with more indentation (and list or key marks) than _MAX_INDENT.
 _DEEP_INDENT = re.compile(rf"^[ \-?:]{{{_MAX_INDENT + 1}}}", re.M)
 
@@ -357,7 +356,7 @@ def nesting_guard(path: Path, text: str, max_nodes: int = DEFAULT_MAX_NODES) -> 
     number of brackets plus the width of the indentation. Only a file with many
     brackets or deep indentation is measured exactly, from the parser's events.
     """
-    brackets = len(_BRACKETS.findall(text)) if "[" in text or "{" in text else 0
+    brackets = text.count("[") + text.count("{")
     if brackets <= _MAX_FLOW_DEPTH and _DEEP_INDENT.search(text) is None:
         return None
     if not has_c_parser():  # the pure-Python parser raises RecursionError instead of crashing
