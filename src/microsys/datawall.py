@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from microsys.diagnostics import Diagnostic
 from microsys.errors import IdentifierRefusedError, UsageError
 from microsys.ownership import contained_in, refuse_all, source_name, stamp
-from microsys.report.model import ChartFigure, Prose
+from microsys.report.model import Prose, TileFigure
 from microsys.report.wall import (
     KEY_MEASURES,
     OTHER_GROUP,
@@ -63,7 +63,7 @@ class Judged:
     """The refusal's message, hint and places (an exception does not cross processes whole)."""
     row: StatusRow | None = None
     tiles: tuple[Tile, ...] = ()
-    figures: tuple[ChartFigure, ...] = ()
+    figures: tuple[TileFigure, ...] = ()
 
 
 def judge(root: Path, today: dt.date) -> Judged:
@@ -91,14 +91,19 @@ def _judge_all(roots: list[Path], today: dt.date, jobs: int | None) -> list[Judg
     import multiprocessing
     import os
 
-    from microsys.engine import auto_jobs
-
-    jobs = auto_jobs(len(roots)) if jobs is None or jobs < 1 else jobs
+    jobs = _jobs(jobs, len(roots))
     if jobs == 1 or len(roots) < 2:
         return [judge(root, today) for root in roots]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix" else "spawn"
     with multiprocessing.get_context(method).Pool(jobs) as pool:
         return pool.map(_judge, [(root, today) for root in roots], chunksize=max(1, len(roots) // (jobs * 8)))
+
+
+def _jobs(jobs: int | None, workbooks: int) -> int:
+    """Processes to use: ``jobs`` as given (``-j``), or as ``check`` chooses for so many workbooks."""
+    from microsys.engine import auto_jobs
+
+    return auto_jobs(workbooks) if jobs is None or jobs < 1 else jobs
 
 
 def gate(folder: Path, today: dt.date, jobs: int | None = None) -> dict[Path, Judged]:
@@ -159,7 +164,7 @@ def _latest(wb: Workbook, m: Measure, percent: bool) -> str:
     return f"latest {shown} on {last.date.isoformat()}"
 
 
-def _tiles(wb: Workbook, row: StatusRow, slug: str) -> tuple[list[Tile], list[ChartFigure]]:
+def _tiles(wb: Workbook, row: StatusRow, slug: str) -> tuple[list[Tile], list[TileFigure]]:
     from microsys.overview import signal_word
     from microsys.spc.analysis import analyse
     from microsys.spc.limits import ChartError
@@ -167,7 +172,7 @@ def _tiles(wb: Workbook, row: StatusRow, slug: str) -> tuple[list[Tile], list[Ch
     from microsys.workbook.series import from_measure
 
     tiles: list[Tile] = []
-    figures: list[ChartFigure] = []
+    figures: list[TileFigure] = []
     for m in key_measures(wb):
         try:
             series = from_measure(wb, m)
@@ -179,9 +184,7 @@ def _tiles(wb: Workbook, row: StatusRow, slug: str) -> tuple[list[Tile], list[Ch
         if analysis.recent is None:
             continue
         name = f"{slug}--{m.id}.svg"
-        # A tile has no room for the notes of points (the team's own reports keep them).
-        drawn = replace(analysis, points=tuple(replace(p, note=None) for p in analysis.points))
-        figures.append(ChartFigure(name, Prose(m.name), series, drawn, poster=True, size=TILE_SIZE))
+        figures.append(TileFigure(name, Prose(m.name), series, analysis, TILE_SIZE))
         icon = variation_icon(analysis.recent, analysis.direction)
         tiles.append(
             Tile(
@@ -243,7 +246,7 @@ def slug(path: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-").lower() or "workbook"
 
 
-def _system_measures(folder: Path) -> tuple[list[SystemMeasure], list[ChartFigure]]:
+def _system_measures(folder: Path) -> tuple[list[SystemMeasure], list[TileFigure]]:
     """The organisation file's whole-system measures, each with a run chart when it has values."""
     from microsys.schema.organisation import ORGANISATION, Organisation
     from microsys.spc.analysis import ChartOptions, analyse
@@ -273,7 +276,7 @@ def _system_measures(folder: Path) -> tuple[list[SystemMeasure], list[ChartFigur
             )
             analysis = analyse(series.xs, series.ys, None, series.options)
             figure = f"organisation--{m.id}.svg"
-            figures.append(ChartFigure(figure, Prose(m.name), series, analysis, poster=True, size=TILE_SIZE))
+            figures.append(TileFigure(figure, Prose(m.name), series, analysis, TILE_SIZE))
         last = values[-1] if values else None
         unit = m.unit or ""
         latest = f"latest {last.value:g}{unit if unit == '%' else ' ' + unit} on {last.date}" if last else ""
@@ -299,7 +302,7 @@ def build(folder: Path, judged: dict[Path, Judged], view: Overview) -> DataWall:
     for row in view.rows:
         groups.setdefault(row.pathway or OTHER_GROUP, []).append(row)
     pages: list[Group] = []
-    figures: list[ChartFigure] = []
+    figures: list[TileFigure] = []
     # Pathways first (in name order), then groups of microsystems, "Other microsystems" last.
     for title in sorted(groups, key=lambda t: (t == OTHER_GROUP, not _is_pathway(groups[t]), t.lower())):
         rows = sorted(groups[title], key=lambda r: (r.kind != "pathway", (r.name or r.path).lower()))
@@ -350,12 +353,11 @@ def make(folder: Path, today: dt.date, jobs: int | None = None) -> tuple[DataWal
     return build(folder, judged, view), view
 
 
-def draw(wall: DataWall, folder: Path) -> Drawn:
-    """The wall's charts as SVG (from the chart cache when unchanged)."""
-    from microsys.render.cache import workbook_folder
+def draw(wall: DataWall) -> Drawn:
+    """The wall's small multiples as SVG (drawn straight, a few milliseconds each: nothing cached)."""
     from microsys.render.figures import Pending
 
-    return Pending(wall.figures, workbook_folder("charts", folder)).result()
+    return Pending(wall.figures, None).result()
 
 
 def targets(folder: Path, options: WallOptions) -> dict[str, Path]:
@@ -383,13 +385,15 @@ def render(folder: Path, options: WallOptions) -> list[Path]:
 
     places = targets(folder, options)
     refuse_all(list(places.values()), force=options.force)
-    wall, _ = make(folder, options.today, options.jobs)
-    drawn = draw(wall, folder)
+    wall, view = make(folder, options.today, options.jobs)
+    drawn = draw(wall)
+    jobs = _jobs(options.jobs, len(view.rows))
     files: dict[Path, bytes] = {}
     for fmt, target in places.items():
-        files[target] = (
-            html(wall, drawn).encode("utf-8") if fmt == "html" else pdf(wall, drawn, folder, options.paper)
-        )
+        if fmt == "html":
+            files[target] = html(wall, drawn).encode("utf-8")
+        else:
+            files[target] = pdf(wall, drawn, folder, options.paper, jobs)
     return write(files, folder, options.force)
 
 

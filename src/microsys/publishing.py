@@ -218,7 +218,7 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
             files[target] = with_crumbs(document, href, trail, _name(kind, wb.is_pathway)).encode("utf-8")
             reports[kind] = href
         files[out / page] = _team_page(row, page, reports, skipped, wb.is_pathway).encode("utf-8")
-    drawn = datawall.draw(wall, folder)
+    drawn = datawall.draw(wall)
     teams = {path: href for path, href in pages.items()}
     files[out / WALL] = wall_html(wall, drawn, {"crumbs": [("All teams", INDEX)], "teams": teams}).encode(
         "utf-8"

@@ -74,6 +74,32 @@ def test_datawall_has_a_page_per_pathway_or_group_with_tiles_icons_and_stages(
     assert "page(s)" not in html and "groups of teams" in html and str(tmp_path) not in html
 
 
+def test_a_large_wall_typeset_in_parts_reads_as_one_typeset_whole(
+    capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from microsys.render import wall
+
+    whole = tmp_path / "whole.pdf"
+    assert call(capsys, "report", str(org), "--kind", "datawall", "-o", str(whole), "--today", TODAY)[0] == 0
+    # Parts of one group each (as a wall of a thousand teams is cut, a few hundred tiles a part).
+    monkeypatch.setattr(wall, "PART_TILES", 1)
+    typeset = wall._in_processes
+    batches: list[int] = []
+    monkeypatch.setattr(
+        wall, "_in_processes", lambda work, *a, **k: batches.append(len(work)) or typeset(work, *a, **k)
+    )
+    split = tmp_path / "parts.pdf"
+    code, _, err = call(capsys, "report", str(org), "--kind", "datawall", "-o", str(split), "--today", TODAY)
+    assert code == 0, err
+    one, parts = _pdf_pages(whole), _pdf_pages(split)
+    assert len(parts) == len(one) == 4
+    for k, (a, b) in enumerate(zip(one, parts, strict=True), start=1):
+        assert " ".join(a.split()) == " ".join(b.split())
+        assert f"page {k} of 4" in b
+    assert batches == [3, 1]  # three parts, in processes of their own; then the pages put together
+    assert PdfReader(split).metadata.title == PdfReader(whole).metadata.title  # type: ignore[union-attr]
+
+
 def test_datawall_charts_print_at_their_drawn_size(
     capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path
 ) -> None:
@@ -88,12 +114,13 @@ def test_datawall_charts_print_at_their_drawn_size(
     )
     html = out.read_text(encoding="utf-8")
     # Each chart is placed at its drawn width (a viewBox unit is a point): its text keeps its size in print.
-    charts = re.findall(r'<svg [^>]*width="([\d.]+)pt" height="[\d.]+pt" viewBox="0 0 ([\d.]+) ', html)
+    charts = re.findall(r'<svg [^>]*viewBox="0 0 ([\d.]+) [\d.]+" width="([\d.]+)pt" height="[\d.]+pt"', html)
     assert len(charts) >= 8
-    assert all(abs(float(w) - TILE_SIZE[0] * 72) < 1 and w == v for w, v in charts), charts
+    assert all(abs(float(w) - TILE_SIZE[0] * 72) < 1 and w == v for v, w in charts), charts
     assert f"width: {TILE_SIZE[0]}in" in html
-    chart_text = [float(s) for s in re.findall(r"font-size: ([\d.]+)px", html)]
-    assert chart_text and min(chart_text) >= 7
+    tiles = re.findall(r"<figure><svg .*?</svg>", html, flags=re.S)
+    chart_text = [float(s) for t in tiles for s in re.findall(r'font-size="([\d.]+)"', t)]
+    assert len(tiles) >= 8 and chart_text and min(chart_text) >= 7
     body_text = [float(s) for s in re.findall(r"font-size: ([\d.]+)pt", html)]
     assert body_text and min(body_text) >= 9
 

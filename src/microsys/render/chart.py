@@ -91,7 +91,7 @@ def _steps_by_part(
     return segments
 
 
-def _stagger(spans: list[tuple[float, float]]) -> list[int]:
+def stagger(spans: list[tuple[float, float]]) -> list[int]:
     """Row for each (left, right) label span so that labels in one row never overlap."""
     rows: list[int] = []
     ends: list[float] = []
@@ -461,7 +461,7 @@ def _phases(ax: Any, fig: Any, series: Series, pts: list[Point]) -> None:
         (left, left + _text_width(" " + t, 7.5, fig, ax) + 0.01)
         for left, t in zip(starts, labels, strict=True)
     ]
-    rows = _stagger(spans)
+    rows = stagger(spans)
     for (left, _), text, row in zip(spans, labels, rows, strict=True):
         ax.annotate(
             " " + text,
@@ -494,7 +494,7 @@ def _annotations(ax: Any, fig: Any, series: Series, brief: bool = False) -> int:
     ]
     centres = [(_x(series, a.x) - x0) / (x1 - x0) for a in series.annotations]
     halves = [_text_width(t, 7, fig, ax) / 2 + 0.008 for t in texts]
-    rows = _stagger([(c - h, c + h) for c, h in zip(centres, halves, strict=True)])
+    rows = stagger([(c - h, c + h) for c, h in zip(centres, halves, strict=True)])
     for a, text, row in zip(series.annotations, texts, rows, strict=True):
         x = _x(series, a.x)
         ax.axvline(x, color="#9aa5b1", linewidth=0.8, linestyle=":", zorder=0)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
+from microsys.render.svgcheck import xml_text
 from microsys.report.shapes import Bar, Bone, Idea, Link, Node, Primary, Stop, StreamBox
 from microsys.report.text import clamp_lines, width, wrap
 
@@ -48,12 +49,14 @@ class Svg:
         items = []
         for key, value in attrs.items():
             name = key.rstrip("_").replace("_", "-")
-            items.append(f"{name}={quoteattr(_n(value) if isinstance(value, float | int) else value)}")
+            items.append(
+                f"{name}={quoteattr(_n(value) if isinstance(value, float | int) else xml_text(value))}"
+            )
         attr_text = " ".join(items)
         if text is None:
             self.parts.append(f"<{tag} {attr_text}/>")
         else:
-            self.parts.append(f"<{tag} {attr_text}>{escape(text)}</{tag}>")
+            self.parts.append(f"<{tag} {attr_text}>{escape(xml_text(text))}</{tag}>")
 
     def text_lines(
         self,
@@ -82,13 +85,13 @@ class Svg:
                     fill=color,
                 )
 
-    def document(self, w: float, h: float, title: str) -> str:
-        """The finished SVG."""
+    def document(self, w: float, h: float, title: str, unit: str = "") -> str:
+        """The finished SVG; ``unit`` ("pt") is the size of one unit where it is printed."""
         head = (
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(w)} {_n(h)}" '
-            f'width="{_n(w)}" height="{_n(h)}" font-family="{FONT}, sans-serif" role="img">'
+            f'width="{_n(w)}{unit}" height="{_n(h)}{unit}" font-family="{FONT}, sans-serif" role="img">'
         )
-        return head + f"<title>{escape(title)}</title>" + "".join(self.parts) + "</svg>\n"
+        return head + f"<title>{escape(xml_text(title))}</title>" + "".join(self.parts) + "</svg>\n"
 
 
 def _arrow(svg: Svg, points: Sequence[tuple[float, float]], color: str = INK) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from microsys._version import __version__
-from microsys.render import diagrams
+from microsys.render import diagrams, tiles
 from microsys.report.model import (
     ChartFigure,
     DriverFigure,
@@ -31,6 +31,7 @@ from microsys.report.model import (
     ParetoFigure,
     PathwayFigure,
     RampFigure,
+    TileFigure,
     ValueStreamFigure,
 )
 
@@ -91,8 +92,6 @@ def _drawing_code() -> str:
 
 
 def _chart_size(chart: ChartFigure) -> tuple[float, float]:
-    if chart.size is not None:
-        return chart.size
     return POSTER_CHART_SIZE if chart.poster else CHART_SIZE
 
 
@@ -252,6 +251,7 @@ DRAWERS: dict[type[Any], Callable[[Any], tuple[str, list[str]]]] = {
     PathwayFigure: lambda f: _drawing(diagrams.pathway(f.stops, f.links, f.title)),
     ValueStreamFigure: lambda f: _drawing(diagrams.value_stream(f.steps, f.unit, f.title)),
     DriverFigure: lambda f: _drawing(diagrams.drivers(f.aim, f.primary, f.title, most_lines=f.most_lines)),
+    TileFigure: lambda f: tiles.tile(f.series, f.analysis, f.size),
 }
 
 

@@ -42,6 +42,11 @@ LEFT_OUT = (
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def xml_text(text: str) -> str:
+    """``text`` with the characters XML does not allow shown as U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _local(name: str) -> str:
     return name.rsplit("}", 1)[-1]
 

@@ -42,17 +42,86 @@ def html(wall: DataWall, drawn: Drawn, links: dict[str, Any] | None = None) -> s
     )
 
 
-def pdf(wall: DataWall, drawn: Drawn, folder: Path, paper: str = "a3") -> bytes:
-    """The wall as a PDF, one page (or more) per pathway or group, landscape."""
-    from microsys.render.typeset import job
+# Tiles and team rows typeset in one go at most: typst holds a whole document while it
+# typesets it (about 1.7 GB for a wall of 1,000 teams and 4,000 tiles), so a larger wall is
+# typeset in parts of whole groups and its pages put together in a last, light pass.
+PART_TILES = 400
+PART_TEAMS = 120
 
-    figures = dict(drawn.svgs)
+
+def parts(wall: DataWall) -> list[list[int]]:
+    """The wall's groups (indices) in parts typeset one at a time, each part whole groups."""
+    out: list[list[int]] = [[]]
+    tiles = teams = 0
+    for k, group in enumerate(wall.groups):
+        if out[-1] and (tiles + len(group.tiles) > PART_TILES or teams + len(group.teams) > PART_TEAMS):
+            out.append([])
+            tiles = teams = 0
+        out[-1].append(k)
+        tiles += len(group.tiles)
+        teams += len(group.teams)
+    return out
+
+
+def pdf(wall: DataWall, drawn: Drawn, folder: Path, paper: str = "a3", jobs: int = 1) -> bytes:
+    """The wall as a PDF, one page (or more) per pathway or group, landscape.
+
+    A wall of more than one part (:func:`parts`) has each part typeset in a process of
+    its own, ``jobs`` at a time (typst keeps what it typeset until its process ends), and
+    its pages put together and numbered in one more.
+    """
     # The drawings typst is given must be plain: no accessibility attributes (the PDF has its words).
-    figures.update(
-        (f"icon-{name}.svg", re.sub(r' aria-label="[^"]*"', "", text)) for name, text in _icons().items()
-    )
+    icons = {f"icon-{name}.svg": re.sub(r' aria-label="[^"]*"', "", text) for name, text in _icons().items()}
     data = wall.data
     data["paper"] = paper
-    with job("datawall.typ", folder, templates_dir() / "report", figures) as j:
-        made, _ = j.compile(data)
-    return made
+    split = parts(wall)
+    if len(split) == 1:
+        return _typeset((folder, "datawall.typ", {**data, "numbered": True}, {**drawn.svgs, **icons}, {}))[0]
+    work: list[Work] = []
+    for n, indices in enumerate(split):
+        groups = [data["groups"][k] for k in indices]
+        names = {t["figure"] for g in groups for t in g["tiles"]}
+        part = {**data, "groups": groups, "numbered": False}
+        if n > 0:  # the organisation's goals and measures open the first part only
+            part.update(organisation=None, goals=[], measures=[])
+        else:
+            names |= {m["figure"] for m in data["measures"] if m["figure"]}
+        figures = {name: svg for name, svg in drawn.svgs.items() if name in names}
+        work.append((folder, "datawall.typ", part, {**figures, **icons}, {}))
+    made = _in_processes(work, jobs, own_templates=any((folder / "templates" / "report").glob("*.typ")))
+    files = {f"pages/{n}.pdf": content for n, (content, _) in enumerate(made)}
+    pages = [{"file": f"/pages/{n}.pdf", "pages": count} for n, (_, count) in enumerate(made)]
+    final = {**data, "groups": [], "parts": pages, "numbered": True}
+    return _in_processes([(folder, "datawall-pages.typ", final, {}, files)], 1, own_templates=False)[0][0]
+
+
+Work = tuple[Path, str, dict[str, Any], dict[str, str], dict[str, bytes]]
+
+
+def _typeset(work: Work) -> tuple[bytes, int]:
+    """Typeset one template (folder, template, data, figures, other files): the PDF and its pages."""
+    from microsys.render.typeset import job
+
+    folder, template, data, figures, files = work
+    with job(template, folder, templates_dir() / "report", figures) as j:
+        for name, content in files.items():
+            (j.root / name).parent.mkdir(parents=True, exist_ok=True)
+            (j.root / name).write_bytes(content)
+        return j.compile(data)
+
+
+def _in_processes(work: list[Work], jobs: int, own_templates: bool) -> list[tuple[bytes, int]]:
+    """:func:`_typeset` of each item in a fresh process, ``jobs`` at a time, results in order.
+
+    A folder with its own templates has each compile bounded in a child process already
+    (:mod:`microsys.render.bounded`), which a worker process may not start: typeset in turn.
+    """
+    if own_templates:
+        return [_typeset(w) for w in work]
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    # A fresh interpreter, not a copy of this one: it holds only what one part needs.
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    with context.Pool(max(1, min(jobs, len(work))), maxtasksperchild=1) as pool:
+        return pool.map(_typeset, work, chunksize=1)

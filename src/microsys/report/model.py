@@ -83,8 +83,22 @@ class ChartFigure:
     series: Series
     analysis: Analysis
     poster: bool = False
-    size: tuple[float, float] | None = None
-    """Width and height drawn, in inches, for a chart printed at that size (a data wall's tile)."""
+
+
+@dataclass(frozen=True)
+class TileFigure:
+    """A measure's small multiple on the data wall: its chart without title, legend or notes.
+
+    Drawn straight as SVG (``render/tiles.py``), at the size it is printed.
+    """
+
+    kind: ClassVar[str] = "tile"
+    name: str
+    title: Prose
+    series: Series
+    analysis: Analysis
+    size: tuple[float, float]
+    """Width and height drawn and printed, in inches."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +188,7 @@ class DriverFigure:
 
 Figure = Union[  # noqa: UP007
     ChartFigure,
+    TileFigure,
     FlowchartFigure,
     FishboneFigure,
     ParetoFigure,
@@ -184,6 +199,7 @@ Figure = Union[  # noqa: UP007
 ]
 FIGURE_KINDS: tuple[type[Any], ...] = (
     ChartFigure,
+    TileFigure,
     FlowchartFigure,
     FishboneFigure,
     ParetoFigure,

@@ -8,7 +8,7 @@ The organisation's whole-system measures and goals come first when there is an
 organisation file.
 
 The templates (``templates/report/datawall.*``) receive :attr:`DataWall.data`, plain
-JSON; the charts are :class:`~microsys.report.model.ChartFigure` drawn at the size
+JSON; the charts are :class:`~microsys.report.model.TileFigure` drawn at the size
 they are printed, so their text keeps its size on paper.
 """
 
@@ -18,7 +18,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from microsys.report.model import ChartFigure, Prose
+from microsys.report.model import Prose, TileFigure
 
 # A small multiple as drawn and printed, in inches: four across an A3 landscape page.
 TILE_SIZE = (3.6, 2.35)
@@ -108,7 +108,7 @@ class DataWall:
     measures: tuple[SystemMeasure, ...]
     last_review: str | None
     groups: tuple[Group, ...]
-    figures: tuple[ChartFigure, ...] = field(default=(), repr=False)
+    figures: tuple[TileFigure, ...] = field(default=(), repr=False)
     tile_size: tuple[float, float] = TILE_SIZE
 
     @property
