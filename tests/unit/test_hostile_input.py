@@ -336,3 +336,17 @@ def test_a_key_holding_a_list_or_mapping_is_a_finding(text: str, line: int) -> N
     assert "key" in diags[0].message and diags[0].hint
     # A list of plain values is a key Python can hold: it is left to the schema, as before.
     assert parse_text(Path("x.yaml"), "? [a, 1]\n: x\n") == ({("a", 1): "x"}, [])
+
+
+_INDENT_LINE = st.tuples(
+    st.sampled_from([0, 1, 399, 400, 401, 402, 900]), st.sampled_from([" ", "-", "?", ":", " -", "- ", "?:"])
+).map(lambda n_chars: (n_chars[1] * n_chars[0])[: n_chars[0]])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(_INDENT_LINE, st.sampled_from(["", "a", "x: 1", "\r"])), max_size=5), st.booleans())
+def test_deep_indentation_is_found_as_the_line_start_pattern_finds_it(lines: list, crlf: bool) -> None:  # type: ignore[type-arg]
+    from microsys.yaml import load
+
+    text = ("\r\n" if crlf else "\n").join(indent + rest for indent, rest in lines)
+    assert load._deep_indent(text) == (load._DEEP_INDENT.search(text) is not None)

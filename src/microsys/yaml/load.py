@@ -298,6 +298,15 @@ def read_text(
 
 # A line that starts with more indentation (and list or key marks) than _MAX_INDENT.
 _DEEP_INDENT = re.compile(rf"^[ \-?:]{{{_MAX_INDENT + 1}}}", re.M)
+# The same looked for as the first line, then after each line break: a search led by a line
+# break jumps from one to the next, where `^` made the search stop at every character.
+_DEEP_FIRST_LINE = re.compile(rf"[ \-?:]{{{_MAX_INDENT + 1}}}")
+_DEEP_LATER_LINE = re.compile(rf"\n[ \-?:]{{{_MAX_INDENT + 1}}}")
+
+
+def _deep_indent(text: str) -> bool:
+    """True when a line of ``text`` starts with more indentation than _MAX_INDENT (see _DEEP_INDENT)."""
+    return _DEEP_FIRST_LINE.match(text) is not None or _DEEP_LATER_LINE.search(text) is not None
 
 
 def _too_deep(path: Path, text: str, at: int = -1, line: int = 0, col: int = 0) -> Diagnostic:
@@ -357,7 +366,7 @@ def nesting_guard(path: Path, text: str, max_nodes: int = DEFAULT_MAX_NODES) -> 
     brackets or deep indentation is measured exactly, from the parser's events.
     """
     brackets = text.count("[") + text.count("{")
-    if brackets <= _MAX_FLOW_DEPTH and _DEEP_INDENT.search(text) is None:
+    if brackets <= _MAX_FLOW_DEPTH and not _deep_indent(text):
         return None
     if not has_c_parser():  # the pure-Python parser raises RecursionError instead of crashing
         return None
