@@ -10,6 +10,7 @@ accept, across line breaks and comments, labels and titles in any case.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -442,3 +443,33 @@ def test_no_ascii_character_but_those_the_table_maps_is_changed_by_normalising()
         c = chr(code)
         assert detect.normalise(c) == detect._normalise_all(c), repr(c)
     assert detect._INVISIBLE.search("".join(map(chr, range(128)))) is None
+
+
+# The gate's pattern before the search was told to pass over digits that follow a digit: up
+# to the first chain (all the gate looks at), the one used now must make the very same matches.
+# After a chain, the old one could start another inside the same run of digits.
+_GATE_BEFORE = re.compile(
+    rf"\d(?:(?:(?<={detect._BEFORE_DATE}\d)|(?<={detect._BEFORE_DATE} \d)|(?<=[^\d \t\r]\n\d)"
+    rf"|(?<=[^\d \t]\r\n\d))\d{{3}}-\d\d-\d\d(?!\d|{detect._CHAIN_SEP}\d)|((?:{detect._CHAIN_SEP}?\d){{4}}))"
+)
+
+
+def _to_first_chain(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], str | None]]:
+    out = []
+    for m in pattern.finditer(text):
+        out.append((m.span(), m.group(1)))
+        if m.group(1) is not None:
+            break
+    return out
+
+
+@settings(max_examples=500)
+@given(st.lists(_NEAR_DATES, min_size=1, max_size=16).map("".join))
+def test_the_gate_pattern_matches_as_it_did_near_dates(text: str) -> None:
+    assert _to_first_chain(detect._LONE_DATE_OR_CHAIN, text) == _to_first_chain(_GATE_BEFORE, text)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="0123456789 -./()\t\n\r#:,{[\"'=aAx", max_size=80))
+def test_the_gate_pattern_matches_as_it_did_in_digit_soup(text: str) -> None:
+    assert _to_first_chain(detect._LONE_DATE_OR_CHAIN, text) == _to_first_chain(_GATE_BEFORE, text)

@@ -857,10 +857,13 @@ _FIVE_DIGITS = re.compile(rf"\d(?:{_CHAIN_SEP}?\d){{4}}")
 # break only from a digit followed by at most spaces), so its digits do not open the gate.
 # Scanned left to right, a lone date is taken whole, so a chain is only found outside one.
 # Both alternatives start with their first digit, so the search skips the text between
-# digits quickly; what comes before a lone date is looked at behind that digit.
+# digits quickly; what comes before a lone date is looked at behind that digit. Neither can
+# start right after a digit (a lone date never does, and a chain that could would have been
+# found from the first digit of its run), so the search passes over such digits at once.
 _BEFORE_DATE = r"[A-Za-z:,\[{\"'=]"
 _LONE_DATE_OR_CHAIN = re.compile(
-    rf"\d(?:(?:(?<={_BEFORE_DATE}\d)|(?<={_BEFORE_DATE} \d)|(?<=[^\d \t\r]\n\d)|(?<=[^\d \t]\r\n\d))"
+    r"\d(?<!\d\d)(?:(?=\d{3}-\d\d-\d\d)"
+    rf"(?:(?<={_BEFORE_DATE} \d)|(?<=[^\d \t\r]\n\d)|(?<={_BEFORE_DATE}\d)|(?<=[^\d \t]\r\n\d))"
     rf"\d{{3}}-\d\d-\d\d(?!\d|{_CHAIN_SEP}\d)"
     rf"|((?:{_CHAIN_SEP}?\d){{4}}))"
 )
