@@ -473,3 +473,20 @@ def test_the_gate_pattern_matches_as_it_did_near_dates(text: str) -> None:
 @given(st.text(alphabet="0123456789 -./()\t\n\r#:,{[\"'=aAx", max_size=80))
 def test_the_gate_pattern_matches_as_it_did_in_digit_soup(text: str) -> None:
     assert _to_first_chain(detect._LONE_DATE_OR_CHAIN, text) == _to_first_chain(_GATE_BEFORE, text)
+
+
+# The ten-digit pattern as it was, before it started with its first digit.
+_TEN_BEFORE = re.compile(
+    r"(?=[\d])"
+    rf"(?<!\d)(?<!\d-)(?<!\d\.)(\d{{3}}){detect._SEP}(\d{{3}}){detect._SEP}(\d{{4}})(?!\d)(?!-\d)(?!\.\d)"
+    rf"|(?<!\d)(?<!\d-)(?<!\d\.)(\d{{2}})(\d{{2}})(\d{{2}}){detect._SEP}(\d{{4}})(?!\d)(?!-\d)(?!\.\d)"
+)
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(_FRAGMENT, min_size=1, max_size=14).map("".join)
+    | st.text(alphabet="0123456789 -.\t\n#:a", max_size=60)
+)
+def test_the_ten_digit_pattern_matches_as_it_did(text: str) -> None:
+    assert [m.span() for m in detect._TEN.finditer(text)] == [m.span() for m in _TEN_BEFORE.finditer(text)]

@@ -179,11 +179,12 @@ _NI_BAD_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 # break with the indentation of the next line.
 _SEP = r"(?:[ \t]{0,2}[-.]?[ \t]{0,2}|[ \t]{0,3}\r?\n[ \t]{0,40}(?:#[ \t]{0,3})?)"
 _TEN = re.compile(
-    r"(?=[\d])"
+    # The first digit first, so that the search skips the text between digits quickly; what
+    # may not come before it is looked at behind it. (Only the whole match is used.)
     # A hyphen after a letter (`pt-9434765919`) still starts a number; one between digits
     # makes it part of something longer (a date, a reference).
-    rf"(?<!\d)(?<!\d-)(?<!\d\.)(\d{{3}}){_SEP}(\d{{3}}){_SEP}(\d{{4}})(?!\d)(?!-\d)(?!\.\d)"
-    rf"|(?<!\d)(?<!\d-)(?<!\d\.)(\d{{2}})(\d{{2}})(\d{{2}}){_SEP}(\d{{4}})(?!\d)(?!-\d)(?!\.\d)"
+    r"\d(?<!\d\d)(?<!\d-\d)(?<!\d\.\d)"
+    rf"(?:\d{{2}}{_SEP}\d{{3}}{_SEP}\d{{4}}|\d{{5}}{_SEP}\d{{4}})(?!\d)(?!-\d)(?!\.\d)"
 )
 _CHI_LABELLED = re.compile(
     r"(?=[cC])"
