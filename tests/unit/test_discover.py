@@ -63,3 +63,66 @@ def test_the_kind_of_a_path_is_remembered_as_it_was_found() -> None:
     for root in _roots():
         for _, rel in workbook_entries(root, []):
             assert kind_of(rel) is kind_of.__wrapped__(rel), rel
+
+
+def _tree_with_leftovers(tmp_path: Path) -> Path:
+    wb = tmp_path / "wb"
+    for folder in [
+        "measures",
+        "pdsa",
+        ".microsys",
+        "build/reports",
+        ".github/workflows",
+        ".git/objects",
+        "node_modules/x",
+        "nested",
+        "assets/.cache",
+    ]:
+        (wb / folder).mkdir(parents=True, exist_ok=True)
+    (wb / "microsys.yaml").write_text("name: x\n")
+    (wb / "nested" / "microsys.yaml").write_text("name: nested\n")
+    (tmp_path / "outside").mkdir()
+    (wb / "linked-out").symlink_to(tmp_path / "outside")
+    (wb / "linked-in").symlink_to(wb / "measures")
+    names = [".m.yaml.abcdefgh12.tmp", ".gitignore", ".hidden", "plain.yaml"]
+    for folder in [
+        "",
+        "measures",
+        "pdsa",
+        ".microsys",
+        "build/reports",
+        ".github/workflows",
+        ".git/objects",
+        "node_modules/x",
+        "nested",
+        "assets/.cache",
+        "linked-out",
+    ]:
+        for name in names:
+            (wb / folder / name).write_text("x\n") if folder != "linked-out" else (
+                tmp_path / "outside" / name
+            ).write_text("x")
+    return wb
+
+
+def test_one_walk_lists_the_leftovers_a_walk_of_their_own_lists(tmp_path: Path) -> None:
+    roots = [_tree_with_leftovers(tmp_path), *_roots()]
+    for root in roots:
+        problems: list = []  # type: ignore[type-arg]
+        hidden: list[str] = []
+        entries = workbook_entries(root, problems, hidden)
+        alone: list = []  # type: ignore[type-arg]
+        assert entries == workbook_entries(root, alone) and problems == alone, root
+        assert hidden == leftovers._hidden_files(root), root
+        shown = Path("shown")
+        assert leftovers.temporary_files(root, shown, hidden) == leftovers.temporary_files(root, shown), root
+    found = [d.path.as_posix() for d in leftovers.temporary_files(roots[0], Path("s"), None)]
+    assert found == [
+        "s/.m.yaml.abcdefgh12.tmp",
+        "s/.github/workflows/.m.yaml.abcdefgh12.tmp",
+        "s/.microsys/.m.yaml.abcdefgh12.tmp",
+        "s/assets/.cache/.m.yaml.abcdefgh12.tmp",
+        "s/build/reports/.m.yaml.abcdefgh12.tmp",
+        "s/measures/.m.yaml.abcdefgh12.tmp",
+        "s/pdsa/.m.yaml.abcdefgh12.tmp",
+    ]

@@ -112,7 +112,8 @@ def load_workbook(
     loaded: list[Any] = []
     problems: list[Diagnostic] = []
     folder = Folder.of(root)
-    for path, rel in workbook_entries(root, problems):
+    hidden: list[str] = []
+    for path, rel in workbook_entries(root, problems, hidden):
         sf = SourceFile(path=shown_root / rel, rel=rel, kind=kind_of(rel))
         files.append(sf)
         data = None
@@ -131,7 +132,7 @@ def load_workbook(
             SourceFile(shown_root / rel, rel, None, diagnostics=[_with_path(problem, shown_root / rel)])
         )
         loaded.append(None)
-    workbook = Workbook(root=root, path=shown_root, files=files)
+    workbook = Workbook(root=root, path=shown_root, files=files, hidden_files=hidden)
     _load_measure_data(workbook, limits, folder)
     for sf, data in zip(files, loaded, strict=True):
         _scan_privacy(workbook, sf, data, limits, folder)
