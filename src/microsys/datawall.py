@@ -63,7 +63,8 @@ class Judged:
     """The refusal's message, hint and places (an exception does not cross processes whole)."""
     row: StatusRow | None = None
     tiles: tuple[Tile, ...] = ()
-    figures: tuple[TileFigure, ...] = ()
+    drawn: tuple[tuple[str, str], ...] = ()
+    """Each tile's chart drawn (file name, SVG), by the process that read the workbook."""
 
 
 def judge(root: Path, today: dt.date) -> Judged:
@@ -78,8 +79,12 @@ def judge(root: Path, today: dt.date) -> Judged:
     except IdentifierRefusedError as exc:
         return Judged(root, (str(exc), exc.hint, exc.places))
     row = row_of(loaded, root, today)
+    from microsys.render.figures import draw as draw_figure
+
     tiles, figures = _tiles(without_broken(loaded), row, slug(row.path))
-    return Judged(root, None, row, tuple(tiles), tuple(figures))
+    # Drawn here, in the worker: an SVG crosses back to the wall's process faster than its data.
+    drawn = tuple((f.name, draw_figure(f)[0]) for f in figures)
+    return Judged(root, None, row, tuple(tiles), drawn)
 
 
 def _judge(args: tuple[Path, dt.date]) -> Judged:
@@ -302,7 +307,7 @@ def build(folder: Path, judged: dict[Path, Judged], view: Overview) -> DataWall:
     for row in view.rows:
         groups.setdefault(row.pathway or OTHER_GROUP, []).append(row)
     pages: list[Group] = []
-    figures: list[TileFigure] = []
+    drawn: list[tuple[str, str]] = []
     # Pathways first (in name order), then groups of microsystems, "Other microsystems" last.
     for title in sorted(groups, key=lambda t: (t == OTHER_GROUP, not _is_pathway(groups[t]), t.lower())):
         rows = sorted(groups[title], key=lambda r: (r.kind != "pathway", (r.name or r.path).lower()))
@@ -312,7 +317,7 @@ def build(folder: Path, judged: dict[Path, Judged], view: Overview) -> DataWall:
             found = by_path.get(row.path)
             if found is not None:
                 tiles.extend(found.tiles)
-                figures.extend(found.figures)
+                drawn.extend(found.drawn)
             if found is None or not found.tiles:
                 empty.append(Prose(row.name or row.path))
         pages.append(
@@ -335,7 +340,8 @@ def build(folder: Path, judged: dict[Path, Judged], view: Overview) -> DataWall:
         measures=tuple(measures),
         last_review=org.last_review.isoformat() if org is not None and org.last_review else None,
         groups=tuple(pages),
-        figures=(*org_figures, *figures),
+        figures=tuple(org_figures),
+        drawn=tuple(drawn),
     )
 
 
@@ -354,10 +360,14 @@ def make(folder: Path, today: dt.date, jobs: int | None = None) -> tuple[DataWal
 
 
 def draw(wall: DataWall) -> Drawn:
-    """The wall's small multiples as SVG (drawn straight, a few milliseconds each: nothing cached)."""
-    from microsys.render.figures import Pending
+    """The wall's small multiples as SVG: the teams' drawn already, the organisation's drawn now."""
+    from microsys.render.figures import Pending, ratio
 
-    return Pending(wall.figures, None).result()
+    made = Pending(wall.figures, None).result()
+    for name, svg in wall.drawn:
+        made.svgs[name] = svg
+        made.ratios[name] = ratio(svg)
+    return made
 
 
 def targets(folder: Path, options: WallOptions) -> dict[str, Path]:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from microsys.render.figures import smallest_text
 from microsys.render.svgcheck import problem
-from microsys.render.tiles import _date_ticks, _nice_ticks, _number, tile
+from microsys.render.tiles import CYCLE_ROWS, PHASE_ROWS, _date_ticks, _nice_ticks, _number, tile
 from microsys.report.text import width as text_width
 from microsys.report.wall import TILE_SIZE
 from microsys.spc.analysis import ChartOptions, analyse
@@ -207,3 +207,25 @@ def test_date_ticks_are_month_starts_labelled_in_full() -> None:
     )
     short = _date_ticks(first, first + 20, first - 1, first + 21)
     assert short and all(re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", t) for _, t in short)
+
+
+def test_many_phases_and_cycles_keep_to_their_rows_and_the_plot_keeps_its_room() -> None:
+    n = 120
+    ys = [50 + 5 * math.sin(k) for k in range(n)]
+    base = _series(ys, chart="i", parts=tuple(range(10, n, 10)))
+    names = tuple(f"change number {k} with a long name" for k in range(12))
+    cycles = tuple(Annotation(base.xs[k], f"PDSA-{k} a long title", f"PDSA-{k}") for k in range(5, n, 4))
+    series = replace(base, part_labels=names, annotations=cycles)
+    svg, shortened = tile(series, analyse(series.xs, series.ys, None, series.options), TILE_SIZE)
+    root = _check(svg)
+    axis = next(p for p in root.iter(f"{NS}path") if p.get("stroke") == "#bbbbbb")
+    plot = re.match(r"M([\d.]+),([\d.]+)V([\d.]+)", axis.get("d", ""))
+    assert plot is not None
+    top, bottom = float(plot.group(2)), float(plot.group(3))
+    assert bottom - top >= TILE_SIZE[1] * 72 * 0.4  # the plot keeps about half the tile
+    texts = list(root.iter(f"{NS}text"))
+    above = {t.get("y") for t in texts if float(t.get("y", 0)) < top and t.get("font-size") == "7.5"}
+    below = {t.get("y") for t in texts if t.get("font-size") == "7"}
+    assert 1 <= len(above) <= PHASE_ROWS and 1 <= len(below) <= CYCLE_ROWS
+    # Names cut to their room are listed as shortened.
+    assert any(name in shortened for name in names)

@@ -46,8 +46,10 @@ LABEL_PT = 8.0
 PAD = 3.0
 TICK_LEN = 3.0
 ROW = 9.5
-# The most rows of cycle labels under a tile; cycles past them keep their marker only.
+# The most rows of cycle labels under a tile (cycles past them keep their marker only), and
+# of phase names above it (a name is cut where the name that many after it starts).
 CYCLE_ROWS = 2
+PHASE_ROWS = 3
 # Months between date ticks: the first that keeps the ticks to the most a tile has room for.
 MONTH_STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 60, 120)
 MOST_DATE_TICKS = 3
@@ -92,17 +94,34 @@ def tile(series: Series, analysis: Analysis, size: tuple[float, float]) -> tuple
     phase_labels = _phase_labels(series, pts)
     cycles = list(series.annotations)
 
-    # Margins: phase labels above, date labels and cycle labels below, tick labels and the
-    # axis label left, the last phase's line values right.
-    top = PAD + EDGE_PT / 2 + (ROW * _rows_needed(phase_labels, w) if len(phase_labels) > 1 else 0)
-    cycle_rows = min(CYCLE_ROWS, _cycle_rows(series, w)) if cycles else 0
-    bottom = h - PAD - TICK_LEN - 2 - TICK_PT - (cycle_rows * ROW + 3 if cycle_rows else 0)
-    y_ticks, decimals = _nice_ticks(y_lo, y_hi, max(2, min(6, int((bottom - top) / 26))), percent)
-    tick_texts = [_number(v, decimals, percent) for v in y_ticks]
-    label_room = LABEL_PT + 3 if series.y_label else 0.0
-    left = PAD + label_room + max((text_width(t, TICK_PT) for t in tick_texts), default=0) + TICK_LEN + 2
-    right = w - PAD - max((text_width(t, EDGE_PT) for _, t, _ in edges), default=12.0) - 5
-    scale = _Scale(x_lo, x_hi, y_lo, y_hi, left, right, top, bottom)
+    def layout(phase_rows: int, cycle_rows: int) -> tuple[_Scale, list[float], list[str]]:
+        """The plot's box for so many rows of labels above and below it, and the y ticks."""
+        # Phase names above; dates and cycle ids below; tick labels and the axis label to
+        # the left; the last phase's line values to the right.
+        top = PAD + EDGE_PT / 2 + ROW * phase_rows
+        bottom = h - PAD - TICK_LEN - 2 - TICK_PT - (cycle_rows * ROW + 3 if cycle_rows else 0)
+        ticks, decimals = _nice_ticks(y_lo, y_hi, max(2, min(6, int((bottom - top) / 26))), percent)
+        texts = [_number(v, decimals, percent) for v in ticks]
+        label_room = LABEL_PT + 3 if series.y_label else 0.0
+        left = PAD + label_room + max((text_width(t, TICK_PT) for t in texts), default=0) + TICK_LEN + 2
+        right = w - PAD - max((text_width(t, EDGE_PT) for _, t, _ in edges), default=12.0) - 5
+        return _Scale(x_lo, x_hi, y_lo, y_hi, left, right, top, bottom), ticks, texts
+
+    # Rows of labels are known once the plot's width is, which depends on the rows (through
+    # the y ticks): grow them until they hold every label (a few at most, so this ends).
+    rows = (1 if len(phase_labels) > 1 else 0, 1 if cycles else 0)
+    while True:
+        scale, y_ticks, tick_texts = layout(*rows)
+        phases = _place_phases(phase_labels, scale, w) if len(phase_labels) > 1 else []
+        marks = _place_cycles(series, scale, w)
+        needed = (
+            max((row + 1 for *_, row in phases), default=0),
+            min(CYCLE_ROWS, max((row + 1 for *_, row in marks), default=0)),
+        )
+        if needed[0] <= rows[0] and needed[1] <= rows[1]:
+            break
+        rows = (max(rows[0], needed[0]), max(rows[1], needed[1]))
+    top, bottom, left, right = scale.top, scale.bottom, scale.left, scale.right
 
     for v in y_ticks:
         svg.add("line", x1=left, y1=scale.y(v), x2=right, y2=scale.y(v), stroke=GRID, stroke_width=0.8)
@@ -120,10 +139,17 @@ def tile(series: Series, analysis: Analysis, size: tuple[float, float]) -> tuple
         svg.add("text", label, x=cx, y=cy, font_size=LABEL_PT, text_anchor="middle", fill=MUTED,
                 transform=f"rotate(-90 {_n(cx)} {_n(cy)})")  # fmt: skip
     _edges(svg, scale, edges, pts[-1].x)
-    if len(phase_labels) > 1:
-        _phase_texts(svg, scale, phase_labels, w, shortened)
-    if cycles:
-        _cycle_marks(svg, scale, series, w, cycle_rows)
+    for text, x, row in (p for p in phases if p[0]):
+        svg.add("text", text, x=x + 2, y=top - 3 - ROW * row, font_size=PHASE_PT, fill=MUTED)
+    shortened += [
+        label for (_, label), (text, _, _) in zip(phase_labels, phases, strict=False) if text != label
+    ]
+    for x, text, anchor, row in marks:
+        svg.add("path", d=f"M{_n(x - 3)},{_n(bottom - 4.5)}h6l-3,4.5z", fill=CYCLE)
+        if row < rows[1]:
+            y = bottom + TICK_LEN + 2 + TICK_PT + 3 + CYCLE_PT * 0.85 + ROW * row
+            svg.add("text", text, x=_clamped(x, text, anchor, w), y=y, font_size=CYCLE_PT,
+                    text_anchor=anchor, fill=CYCLE)  # fmt: skip
     return svg.document(w, h, series.title, unit="pt"), shortened
 
 
@@ -365,72 +391,48 @@ def _phase_lines(svg: Svg, scale: _Scale, pts: Sequence[Point]) -> None:
         svg.add("line", x1=x, y1=scale.top - 2, x2=x, y2=scale.bottom, stroke=PHASE, stroke_width=0.9)
 
 
-def _phase_spans(labels: list[tuple[float, str]], lefts: list[float]) -> list[tuple[float, float]]:
-    return [(a, a + text_width(" " + t, PHASE_PT) + 3) for a, (_, t) in zip(lefts, labels, strict=True)]
+def _place_phases(labels: list[tuple[float, str]], scale: _Scale, w: float) -> list[tuple[str, float, int]]:
+    """(text, left, row) of each phase's name: :data:`PHASE_ROWS` rows at most.
 
-
-def _rows_needed(labels: list[tuple[float, str]], w: float) -> int:
-    """Rows the phase labels take: estimated on the tile's width (the plot is most of it)."""
-    if not labels:
-        return 0
-    x0, x1 = labels[0][0], labels[-1][0]
-    span = max(x1 - x0, 1e-9)
-    lefts = [PAD + 40 + (x - x0) / span * (w - 100) for x, _ in labels]
-    return max(stagger(_phase_spans(labels, lefts))) + 1
-
-
-def _phase_texts(
-    svg: Svg, scale: _Scale, labels: list[tuple[float, str]], w: float, shortened: list[str]
-) -> None:
-    fitted = []
-    for x, text in labels:
-        left = scale.x(x)
-        fitted.append((x, _fit(text, PHASE_PT, w - PAD - left - 4, shortened)))
-    lefts = [scale.x(x) for x, _ in fitted]
-    rows = stagger(_phase_spans(fitted, lefts))
-    for (_, text), left, row in zip(fitted, lefts, rows, strict=True):
-        svg.add("text", text, x=left + 2, y=scale.top - 3 - ROW * row, font_size=PHASE_PT, fill=MUTED)
+    Each name is cut to end before the name :data:`PHASE_ROWS` after it starts (or the
+    drawing's edge), so that in so many rows no name ever runs into another; a phase too
+    short to name keeps its line only.
+    """
+    lefts = [scale.x(x) for x, _ in labels]
+    texts = []
+    for k, (_, text) in enumerate(labels):
+        limit = lefts[k + PHASE_ROWS] - 3 if k + PHASE_ROWS < len(lefts) else w - PAD
+        room = limit - lefts[k] - 2
+        texts.append(_fit(text, PHASE_PT, room, []) if room >= text_width("ab…", PHASE_PT) else "")
+    spans = [(a, a + 2 + text_width(t, PHASE_PT) + 3) for a, t in zip(lefts, texts, strict=True)]
+    rows = stagger([span if text else (span[0], span[0]) for span, text in zip(spans, texts, strict=True)])
+    return [(t, a, r) for t, a, r in zip(texts, lefts, rows, strict=True)]
 
 
 def _cycle_texts(series: Series) -> list[str]:
     return [a.short or _shorten(a.label, 34) for a in series.annotations]
 
 
-def _cycle_spans(scale_x: list[float], texts: list[str]) -> list[tuple[float, float]]:
-    return [
-        (x - text_width(t, CYCLE_PT) / 2 - 2, x + text_width(t, CYCLE_PT) / 2 + 2)
-        for x, t in zip(scale_x, texts, strict=True)
-    ]
+def _place_cycles(series: Series, scale: _Scale, w: float) -> list[tuple[float, str, str, int]]:
+    """(x, id, anchor, row) of each cycle: its id centred under its marker, kept inside the drawing."""
+    out = []
+    spans = []
+    for a, text in zip(series.annotations, _cycle_texts(series), strict=True):
+        x = scale.x(a.x)
+        half = text_width(text, CYCLE_PT) / 2
+        anchor = "start" if x - half < PAD else "end" if x + half > w - PAD else "middle"
+        left = _clamped(x, text, anchor, w) - (
+            0 if anchor == "start" else 2 * half if anchor == "end" else half
+        )
+        spans.append((left - 2, left + 2 * half + 2))
+        out.append((x, text, anchor))
+    rows = stagger(spans)
+    return [(x, t, anchor, r) for (x, t, anchor), r in zip(out, rows, strict=True)]
 
 
-def _cycle_rows(series: Series, w: float) -> int:
-    """Rows the cycle labels take, estimated on the tile's width."""
-    xs = [a.x for a in series.annotations]
-    lo, hi = min(xs), max(xs)
-    first = min(series.xs, default=lo)
-    last = max(series.xs, default=hi)
-    span = max(last - first, 1e-9)
-    at = [PAD + 40 + (x - first) / span * (w - 100) for x in xs]
-    return max(stagger(_cycle_spans(at, _cycle_texts(series)))) + 1
-
-
-def _cycle_marks(svg: Svg, scale: _Scale, series: Series, w: float, rows: int) -> None:
-    """Each cycle's marker on the x axis, and its id in rows under the dates."""
-    xs = [scale.x(a.x) for a in series.annotations]
-    texts = _cycle_texts(series)
-    placed = stagger(_cycle_spans(xs, texts))
-    for x, text, row in zip(xs, texts, placed, strict=True):
-        b = scale.bottom
-        svg.add("path", d=f"M{_n(x - 3)},{_n(b - 4.5)}h6l-3,4.5z", fill=CYCLE)
-        if row < rows:
-            y = b + TICK_LEN + 2 + TICK_PT + 3 + CYCLE_PT * 0.85 + ROW * row
-            anchor = "middle"
-            half = text_width(text, CYCLE_PT) / 2
-            if x - half < PAD:
-                x, anchor = PAD, "start"
-            elif x + half > w - PAD:
-                x, anchor = w - PAD, "end"
-            svg.add("text", text, x=x, y=y, font_size=CYCLE_PT, text_anchor=anchor, fill=CYCLE)
+def _clamped(x: float, text: str, anchor: str, w: float) -> float:
+    """Where a cycle's id is written: under its marker, or against the drawing's edge."""
+    return PAD if anchor == "start" else w - PAD if anchor == "end" else x
 
 
 def _shorten(text: str, most: int) -> str:

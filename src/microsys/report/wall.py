@@ -109,12 +109,19 @@ class DataWall:
     last_review: str | None
     groups: tuple[Group, ...]
     figures: tuple[TileFigure, ...] = field(default=(), repr=False)
+    """Charts still to draw (the organisation's measures)."""
+    drawn: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    """Charts drawn already (file name, SVG): the teams' tiles, drawn where each workbook was read."""
     tile_size: tuple[float, float] = TILE_SIZE
 
     @property
     def data(self) -> dict[str, Any]:
         """The wall as plain JSON data for the templates (figures left out: they are drawn)."""
-        out = {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "figures"}
+        out = {
+            f.name: _plain(getattr(self, f.name))
+            for f in dataclasses.fields(self)
+            if f.name not in ("figures", "drawn")
+        }
         out["tile_width"], out["tile_height"] = self.tile_size
         return out
 
