@@ -3,6 +3,7 @@
 Usage:
     python bench/generate.py ../org300 --workbooks 300
     python bench/peers.py ../org300 [--repeat 5] [--venv bench/.peers-venv]
+    python bench/peers.py ../org300 --no-peers   # the floor and microsys only (no PyPI needed)
 
 Run it from the microsys development venv (`microsys` on PATH). The peers are
 installed from PyPI into a separate virtual environment made by this script
@@ -118,6 +119,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--venv", type=Path, default=ROOT / "bench" / ".peers-venv")
     parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-peers", action="store_true", help="measure only the floor and microsys")
     args = parser.parse_args()
     if args.floor:
         floor(args.org)
@@ -125,25 +127,30 @@ def main() -> None:
     exe = shutil.which("microsys")
     if exe is None:
         sys.exit("run from the microsys venv: `microsys` is not on PATH")
-    bin_dir = ensure_venv(args.venv)
+    bin_dir = None if args.no_peers else ensure_venv(args.venv)
     with tempfile.TemporaryDirectory() as tmp:
-        schemas = Path(tmp) / "schemas"
-        subprocess.run([exe, "schema", "--out", str(schemas)], check=True, stdout=subprocess.DEVNULL)
-        runs, matched, unmatched = schema_runs(bin_dir, args.org, schemas)
         yaml_files = sum(1 for _ in args.org.rglob("*.yaml"))
+        matched, unmatched = yaml_files, 0
         tools: list[tuple[str, list[list[str]]]] = [
             ("C parser floor (CSafeLoader)", [[sys.executable, __file__, "--floor", str(args.org)]]),
             ("microsys check -j 1", [[exe, "check", "--no-git", "-j", "1", str(args.org)]]),
             ("microsys check (auto)", [[exe, "check", "--no-git", str(args.org)]]),
-            (f"check-jsonschema ({len(runs)} runs)", runs),
-            ("yamllint", [[str(bin_dir / "yamllint"), "-f", "parsable", str(args.org)]]),
         ]
+        if bin_dir is not None:
+            schemas = Path(tmp) / "schemas"
+            subprocess.run([exe, "schema", "--out", str(schemas)], check=True, stdout=subprocess.DEVNULL)
+            runs, matched, unmatched = schema_runs(bin_dir, args.org, schemas)
+            tools += [
+                (f"check-jsonschema ({len(runs)} runs)", runs),
+                ("yamllint", [[str(bin_dir / "yamllint"), "-f", "parsable", str(args.org)]]),
+            ]
         times: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in tools}
         for r in range(args.repeat):
             order = tools[r % len(tools) :] + tools[: r % len(tools)]
             for name, commands in order:
                 times[name].append(measure(commands))
-    print(f"{args.org}: {yaml_files} YAML files ({matched} with a schema, {unmatched} without)")
+    schema_note = "" if args.no_peers else f" ({matched} with a schema, {unmatched} without)"
+    print(f"{args.org}: {yaml_files} YAML files{schema_note}")
     print(f"{'tool':<36} {'wall s':>8} {'CPU s':>8} {'files/CPU-s':>12} {'x floor':>8}")
     median: Callable[[list[float]], float] = statistics.median
     base = median([c for _, c in times[tools[0][0]]])

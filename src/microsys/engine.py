@@ -113,7 +113,7 @@ def check_workbook(
     add_findings(wb, fidelity.check(wb, today or dt.date.today(), history))
     add_findings(wb, pathwaycheck.check_links(wb, limits, linked_errors))
     manifest = wb.manifest
-    extra = interrupted + leftovers.temporary_files(root, wb.path)
+    extra = interrupted + leftovers.temporary_files(root, wb.path, wb.hidden_files)
     return WorkbookResult(
         path=wb.path,
         name=manifest.name if manifest else None,

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from microsys import engine
 from microsys.terminal import visible
 from microsys.workbook.discover import find_workbooks
-from microsys.yaml.load import ReadLimits, nesting_guard, parse_text, read_text
+from microsys.yaml.load import Folder, ReadLimits, _plainly_below, nesting_guard, parse_text, read_text
 
 from ..conftest import MANIFEST, call
 
@@ -112,6 +112,69 @@ def test_only_ordinary_files_inside_the_workbook_are_read(tmp_path: Path) -> Non
     folder = read_text(tmp_path / "dir.yaml", inside=tmp_path)
     assert [d.rule for d in folder.diagnostics] == ["file.not-regular"]
     assert "folder" in folder.diagnostics[0].message
+
+
+def _tree(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A workbook with plain files, links in and out (to files and folders), and odd entries."""
+    root = tmp_path / "wb"
+    (root / "measures" / "deep").mkdir(parents=True)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.yaml").write_text("secret: 1\n")
+    (root / "aims.yaml").write_text("a: 1\n")
+    (root / "measures" / "m.yaml").write_text("id: m\n")
+    (root / "measures" / "deep" / "d.csv").write_text("date,value\n")
+    (root / "measures" / "big.yaml").write_text("x" * 3000)
+    (root / "in-link.yaml").symlink_to("aims.yaml")
+    (root / "out-link.yaml").symlink_to(tmp_path / "outside" / "secret.yaml")
+    (root / "linked-in").symlink_to("measures")
+    (root / "linked-out").symlink_to(tmp_path / "outside")
+    (root / "loop.yaml").symlink_to("loop.yaml")
+    (root / "dir.yaml").mkdir()
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(root / "pipe.yaml")
+    rels = [
+        "aims.yaml",
+        "measures/m.yaml",
+        "measures/deep/d.csv",
+        "measures/big.yaml",
+        "in-link.yaml",
+        "out-link.yaml",
+        "linked-in/m.yaml",
+        "linked-out/secret.yaml",
+        "loop.yaml",
+        "dir.yaml",
+        "pipe.yaml",
+        "missing.yaml",
+        "measures/../aims.yaml",
+        "measures/./m.yaml",
+        "linked-out/../aims.yaml",
+        "measures/missing/x.yaml",
+    ]
+    return root, rels
+
+
+def test_reading_below_a_folder_gives_what_resolving_every_path_gives(tmp_path: Path) -> None:
+    # Files read with the workbook's Folder skip resolving folders above the workbook; reading
+    # with the workbook's plain path resolves every file's whole path. Both must agree.
+    root, rels = _tree(tmp_path)
+    for shown in (root, Path(os.path.relpath(root))):
+        folder = Folder.of(shown)
+        for limits in (ReadLimits(), ReadLimits(max_bytes=1000)):
+            for rel in rels:
+                path = Path(os.path.join(shown, rel))
+                fast, slow = read_text(path, limits, folder), read_text(path, limits, shown)
+                assert (fast.text, fast.diagnostics) == (slow.text, slow.diagnostics), rel
+    # The quick way is taken for plain names, and for nothing else.
+    folder = Folder.of(root)
+    existing = [r for r in rels if "missing" not in r]
+    plain = [r for r in existing if _plainly_below(root / r, folder) is not None]
+    with pytest.raises(FileNotFoundError):  # looked at, then reported as the full path reports it
+        _plainly_below(root / "missing.yaml", folder)
+    expected = ["aims.yaml", "measures/m.yaml", "measures/deep/d.csv", "measures/big.yaml", "dir.yaml"]
+    expected.append("measures/./m.yaml")  # a path drops `.` parts itself
+    if hasattr(os, "mkfifo"):
+        expected.append("pipe.yaml")
+    assert sorted(plain) == sorted(expected)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
@@ -273,3 +336,17 @@ def test_a_key_holding_a_list_or_mapping_is_a_finding(text: str, line: int) -> N
     assert "key" in diags[0].message and diags[0].hint
     # A list of plain values is a key Python can hold: it is left to the schema, as before.
     assert parse_text(Path("x.yaml"), "? [a, 1]\n: x\n") == ({("a", 1): "x"}, [])
+
+
+_INDENT_LINE = st.tuples(
+    st.sampled_from([0, 1, 399, 400, 401, 402, 900]), st.sampled_from([" ", "-", "?", ":", " -", "- ", "?:"])
+).map(lambda n_chars: (n_chars[1] * n_chars[0])[: n_chars[0]])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(_INDENT_LINE, st.sampled_from(["", "a", "x: 1", "\r"])), max_size=5), st.booleans())
+def test_deep_indentation_is_found_as_the_line_start_pattern_finds_it(lines: list, crlf: bool) -> None:  # type: ignore[type-arg]
+    from microsys.yaml import load
+
+    text = ("\r\n" if crlf else "\n").join(indent + rest for indent, rest in lines)
+    assert load._deep_indent(text) == (load._DEEP_INDENT.search(text) is not None)

@@ -110,3 +110,62 @@ def test_patient_columns_by_header_and_by_values() -> None:
 def test_a_number_after_a_word_and_hyphen_is_found_but_not_inside_longer_numbers() -> None:
     found = scan_text(Path("x.yaml"), "a: ref pt-9434765919\nb: 2026-9434765919\nc: 9434765919-2\n")
     assert [(d.rule, d.line) for d in found] == [("privacy.nhs-number", 1)]
+
+
+# --- identifiers in file and folder names, worked out once per relative path ---------------------
+
+_NAME_PART = st.sampled_from(
+    [
+        "measures",
+        "pdsa",
+        "5ps",
+        "John_Smith",
+        "Mr_Jones_bed_4",
+        "943_476_5919",
+        "9434765919",
+        "clinic-wait",
+        "PDSA-1",
+        "S10_2JF",
+        "notes",
+        "a.b",
+        ".hidden",
+        "0114_271_1900",
+        "dob_01-02-1960",
+        "x",
+    ]
+)
+_REL = st.lists(
+    st.tuples(_NAME_PART, st.sampled_from(["", ".yaml", ".csv", ".tar.gz", ".5"])), min_size=1, max_size=4
+).map(lambda parts: "/".join(p + (ext if i == len(parts) - 1 else "") for i, (p, ext) in enumerate(parts)))
+
+
+def _scan_name_each_time(path: Path, rel: str) -> list:  # type: ignore[type-arg]
+    # How names were scanned before the per-path results were remembered.
+    from pathlib import PurePosixPath
+
+    from microsys.workbook import privacy as wp
+
+    out = []
+    parts = PurePosixPath(rel).parts
+    for i, part in enumerate(parts):
+        stem = part.rsplit(".", 1)[0] if i == len(parts) - 1 and "." in part[1:] else part
+        text = stem.replace("_", " ")
+        for m in find(text):
+            out.append(
+                (
+                    wp.masked_path(path, rel),
+                    wp.rule_of(m.kind),
+                    wp._message(m.kind, text[m.start : m.end], " in a file or folder name"),
+                )
+            )
+    return out
+
+
+@given(_REL)
+def test_a_name_scanned_twice_finds_what_scanning_it_each_time_finds(rel: str) -> None:
+    from microsys.workbook.privacy import scan_name
+
+    path = Path("wb") / rel
+    for _ in range(2):
+        got = [(d.path, d.rule, d.message) for d in scan_name(path, rel)]
+        assert got == _scan_name_each_time(path, rel)

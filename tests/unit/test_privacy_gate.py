@@ -10,6 +10,7 @@ accept, across line breaks and comments, labels and titles in any case.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,26 @@ _GLUE = [
     "room 3",
     "side room",
     "Dr Patel's clinic",
+    "patient ",
+    "Patient called ",
+    "pt: ",
+    "client named ",
+    "Resident ",
+    "service user ",
+    "John Smith",
+    "Ada Lee",
+    "SW1A 1AA",
+    "s10 2jf",
+    "M1 1AE",
+    "S10",
+    "2JF",
+    "Lives at 4 Mill Lane, ",
+    "\r\n",
+    ",\n",
+    ",\r\n",
+    ")\n",
+    " \n",
+    "x\n",
 ]
 _FRAGMENT = st.sampled_from(_IDENTIFIERS + _DATES + _SMALL + _GLUE)
 
@@ -246,6 +267,14 @@ _NEAR_DATES = st.one_of(
             "ss# ",
             "K no ",
             "John Smith, ",
+            ",\n",
+            ",\r\n",
+            ")\n",
+            "\r\n",
+            " \n",
+            "\t\n",
+            "\r",
+            "#",
         ]
     ),
     st.tuples(
@@ -317,3 +346,147 @@ def test_identifiers_on_the_edges_of_the_quick_looks_are_found(text: str, kind: 
     found = find(text)
     assert found == find(text, gate_off=True)
     assert kind in [m.kind for m in found]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date,value,note\n2025-11-03,39.7,\n2025-11-10,41,ward round moved (Christmas)\n2025-11-17,40,\n",
+        "date,value,denominator,note\r\n2025-11-03,0,41,\r\n2025-11-10,3,40,\r\n",
+    ],
+)
+def test_csv_rows_starting_with_a_date_keep_the_gate_closed(text: str) -> None:
+    assert not detect._has_long_number(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "value: 12\n2024-03-01",  # a chain may cross a line break from a digit
+        "value: 12 \n2024-03-01",
+        "value: 12\r\n2024-03-01",
+        "value: 12\t\r\n2024-03-01",
+    ],
+)
+def test_a_date_after_a_line_ending_in_a_digit_opens_the_gate(text: str) -> None:
+    assert detect._has_long_number(text)
+
+
+_PROSE = st.lists(
+    st.sampled_from(
+        [
+            "patient ",
+            "Patient called ",
+            "pt: ",
+            "PT ",
+            "client named ",
+            "Resident, ",
+            "service user ",
+            "outpatient ",
+            "John Smith",
+            "Ada Lee ",
+            "O'Neil ",
+            "SW1A 1AA",
+            "S10 2JF",
+            "M1 1AE",
+            "m1 1ae",
+            "AB1",
+            " ",
+            "\t",
+            "\n",
+            ", ",
+            "-",
+            "is ",
+            "was ",
+            "12",
+            "X",
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=400)
+@given(_PROSE)
+def test_trying_a_pattern_only_where_it_can_start_finds_what_finditer_finds(text: str) -> None:
+    # The two patterns run over every text are tried only at the offsets where they can begin.
+    low = text.lower()
+    pairs = [m.start() for m in detect._CAPITAL_DIGIT.finditer(text)]
+    starts = [*pairs, *(p - 1 for p in pairs if p > 0)]
+    for pattern, where in (
+        (detect._UK_POSTCODE, starts),
+        (detect._PATIENT_NAMED, list(detect._occurrences(low, detect._PATIENT_WORDS))),
+    ):
+        expected = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in detect._each_from(pattern, text, where)] == expected, pattern.pattern[:30]
+        # Any superset of the offsets gives the same.
+        assert [m.span() for m in detect._each_from(pattern, text, range(len(text) + 1))] == expected
+
+
+def test_trying_only_where_a_pattern_can_start_stops_at_the_candidate_limit() -> None:
+    text = "S10 2JF " * (detect.MAX_CANDIDATES + 5)
+    found = list(detect._each_from(detect._UK_POSTCODE, text, range(len(text))))
+    assert len(found) == detect.MAX_CANDIDATES == len(list(detect._each(detect._UK_POSTCODE, text)))
+
+
+@settings(max_examples=500)
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=30)
+    | st.text(alphabet=st.characters(max_codepoint=127))
+)
+def test_normalising_leaves_alone_only_what_needs_nothing(text: str) -> None:
+    assert detect.normalise(text) == detect._normalise_all(text)
+
+
+def test_no_ascii_character_but_those_the_table_maps_is_changed_by_normalising() -> None:
+    for code in range(128):
+        c = chr(code)
+        assert detect.normalise(c) == detect._normalise_all(c), repr(c)
+    assert detect._INVISIBLE.search("".join(map(chr, range(128)))) is None
+
+
+# The gate's pattern before the search was told to pass over digits that follow a digit: up
+# to the first chain (all the gate looks at), the one used now must make the very same matches.
+# After a chain, the old one could start another inside the same run of digits.
+_GATE_BEFORE = re.compile(
+    rf"\d(?:(?:(?<={detect._BEFORE_DATE}\d)|(?<={detect._BEFORE_DATE} \d)|(?<=[^\d \t\r]\n\d)"
+    rf"|(?<=[^\d \t]\r\n\d))\d{{3}}-\d\d-\d\d(?!\d|{detect._CHAIN_SEP}\d)|((?:{detect._CHAIN_SEP}?\d){{4}}))"
+)
+
+
+def _to_first_chain(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], str | None]]:
+    out = []
+    for m in pattern.finditer(text):
+        out.append((m.span(), m.group(1)))
+        if m.group(1) is not None:
+            break
+    return out
+
+
+@settings(max_examples=500)
+@given(st.lists(_NEAR_DATES, min_size=1, max_size=16).map("".join))
+def test_the_gate_pattern_matches_as_it_did_near_dates(text: str) -> None:
+    assert _to_first_chain(detect._LONE_DATE_OR_CHAIN, text) == _to_first_chain(_GATE_BEFORE, text)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="0123456789 -./()\t\n\r#:,{[\"'=aAx", max_size=80))
+def test_the_gate_pattern_matches_as_it_did_in_digit_soup(text: str) -> None:
+    assert _to_first_chain(detect._LONE_DATE_OR_CHAIN, text) == _to_first_chain(_GATE_BEFORE, text)
+
+
+# The ten-digit pattern as it was, before it started with its first digit.
+_TEN_BEFORE = re.compile(
+    r"(?=[\d])"
+    rf"(?<!\d)(?<!\d-)(?<!\d\.)(\d{{3}}){detect._SEP}(\d{{3}}){detect._SEP}(\d{{4}})(?!\d)(?!-\d)(?!\.\d)"
+    rf"|(?<!\d)(?<!\d-)(?<!\d\.)(\d{{2}})(\d{{2}})(\d{{2}}){detect._SEP}(\d{{4}})(?!\d)(?!-\d)(?!\.\d)"
+)
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(_FRAGMENT, min_size=1, max_size=14).map("".join)
+    | st.text(alphabet="0123456789 -.\t\n#:a", max_size=60)
+)
+def test_the_ten_digit_pattern_matches_as_it_did(text: str) -> None:
+    assert [m.span() for m in detect._TEN.finditer(text)] == [m.span() for m in _TEN_BEFORE.finditer(text)]

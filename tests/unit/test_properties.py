@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from microsys.render.jinja import yaml_scalar
 from microsys.schema.cycles import PDSA
+from microsys.schema.measures import DataPoint
 from microsys.sheets import MAX_DATE, MIN_DATE
-from microsys.workbook.csvdata import parse_csv
+from microsys.workbook import csvdata
+from microsys.workbook.csvdata import parse_csv, point
 from microsys.yaml.load import parse_text
 
 # Text as people type it: any printable character, including quotes, colons, #,
@@ -117,3 +121,80 @@ def test_every_driver_diagram_label_stays_inside_its_column(aim: str, labels: li
             continue
         line = unescape(text, {"&quot;": '"', "&apos;": "'"})
         assert left + width(line, float(size), bold == "bold") <= col[1] + 0.5, (line, col)
+
+
+# --- a CSV row's point, made directly when validating it could change nothing -------------------
+
+_NUMBER = st.one_of(
+    st.none(),
+    st.floats(),
+    st.floats(-1e16, 1e16),
+    st.sampled_from([0.0, -0.0, -1.0, 1e15, -1e15, 1.0000001e15]),
+    st.integers(-5, 5),
+    st.booleans(),
+    st.just("12"),
+)
+_RECORD = st.fixed_dictionaries(
+    {
+        "date": st.one_of(
+            st.dates(MIN_DATE, MAX_DATE),
+            st.dates(),
+            st.sampled_from([MIN_DATE, MAX_DATE, dt.date(1899, 12, 31), dt.date(2100, 1, 1)]),
+            st.datetimes(dt.datetime(2020, 1, 1), dt.datetime(2021, 1, 1)),
+            st.just("2024-03-01"),
+        ),
+        "value": _NUMBER,
+    },
+    optional={
+        "denominator": _NUMBER,
+        "note": st.one_of(st.none(), st.text(max_size=5), st.just(3)),
+        "x": st.just(1),
+    },
+)
+
+
+def _validated(make, record: dict) -> object:  # type: ignore[no-untyped-def]
+    try:
+        p = make(dict(record))
+    except ValidationError as exc:
+        return [(e["type"], e["loc"], e["msg"], repr(e["input"])) for e in exc.errors(include_url=False)]
+    return _shown(p)
+
+
+def _shown(p: DataPoint) -> object:
+    return (
+        p,
+        list(p.__dict__.items()),
+        p.model_fields_set,
+        p.__pydantic_extra__,
+        p.__pydantic_private__,
+        repr(p),
+        p.model_dump_json(),
+        hash(p),
+    )
+
+
+@settings(max_examples=600)
+@given(_RECORD)
+@example({"date": MIN_DATE, "value": 1.0, "denominator": -2.0})
+@example({"date": MAX_DATE, "value": -0.0, "denominator": -0.0, "note": "x"})
+@example({"date": MAX_DATE, "value": float("inf")})
+@example({"date": MAX_DATE, "value": 2e15, "denominator": None})
+def test_a_point_made_directly_is_the_point_validation_makes(record: dict) -> None:
+    assert _validated(point, record) == _validated(DataPoint.model_validate, record)
+
+
+def test_every_bundled_csv_reads_the_same_points_as_validating_each(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    root = Path(__file__).resolve().parents[2]
+    files = [*(root / "examples").rglob("*.csv"), *(root / "tests").rglob("*.csv")]
+    assert len(files) > 15
+    direct = []
+    for path in files:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        direct.append(parse_csv(path, text, percent_unit="percent" in text))
+    monkeypatch.setattr(csvdata, "point", DataPoint.model_validate)
+    for path, (points, diags) in zip(files, direct, strict=True):
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        again, diags_again = parse_csv(path, text, percent_unit="percent" in text)
+        assert diags == diags_again, path
+        assert [(line, _shown(p)) for line, p in points] == [(line, _shown(p)) for line, p in again], path

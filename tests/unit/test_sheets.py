@@ -23,8 +23,10 @@ from microsys.sheets import (
     parse_number,
     parse_quantity,
     read_table,
+    table,
 )
-from microsys.sheets.table import MAX_CELL
+from microsys.sheets.table import MAX_CELL, Row
+from microsys.sheets.values import evidence
 
 
 def cells(data: bytes | str) -> list[tuple[str, ...]]:
@@ -348,3 +350,88 @@ def test_reading_is_linear_in_the_size_of_the_file(quoted: bool) -> None:
     large = min(_time(40_000, quoted) for _ in range(3))
     # Eight times the rows: linear is about 8x; quadratic would be about 64x.
     assert large / small < 24
+
+
+# --- the quick ways through the commonest cells and lines read what the full way reads ----------
+
+_CELL = st.one_of(
+    st.from_regex(r"[0-9]{1,6}(\.[0-9]{0,5})?", fullmatch=True),
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True),
+    st.text(alphabet="0123456789.,-+%e '\u00a0\u0661", max_size=12),
+)
+
+
+def _outcome(read, *args):  # type: ignore[no-untyped-def]
+    try:
+        return ("ok", read(*args))
+    except SheetError as exc:
+        return ("error", exc.message, exc.hint, exc.row)
+
+
+@settings(max_examples=600)
+@given(_CELL, st.sampled_from([".", ","]))
+def test_a_number_cell_reads_the_same_by_the_quick_way_and_the_full_way(text: str, decimal: str) -> None:
+    # A space in front keeps a cell off the quick ways (they take only bare digits and a point).
+    assert _outcome(parse_number, text, decimal) == _outcome(parse_number, " " + text, decimal)
+    assert _outcome(evidence, text) == _outcome(evidence, " " + text)
+
+
+@settings(max_examples=600)
+@given(
+    st.one_of(_CELL, st.dates(min_value=dt.date(1, 1, 1)).map(dt.date.isoformat)),
+    st.sampled_from(["dmy", "mdy"]),
+)
+def test_a_date_cell_reads_the_same_by_the_quick_way_and_the_full_way(text: str, order: str) -> None:
+    assert _outcome(parse_date, text, order) == _outcome(parse_date, " " + text, order)
+
+
+_LINES = st.lists(
+    st.text(alphabet=",;\t a1 \u00a0", max_size=9),
+    max_size=70,
+).map("\n".join)
+
+
+def _tokenised(text: str) -> tuple[str, list[Row]]:
+    # The full way: every line tokenised for each separator, blank rows dropped after.
+    chosen = table._sniff(text)
+    return chosen, [row for row in table._tokens(text, chosen) if not table._blank(row)]
+
+
+@settings(max_examples=400)
+@given(_LINES)
+def test_lines_without_quotes_split_as_the_tokeniser_splits_them(text: str) -> None:
+    assert _quick_way(text) == _full_way(text)
+
+
+def _full_way(text: str) -> object:
+    try:
+        chosen, rows = _tokenised(text)
+    except SheetError as exc:
+        return (exc.message, exc.row, exc.col)
+    return (chosen, rows[0].cells, rows[0].cols, rows[1:]) if rows else (chosen, (), (), [])
+
+
+def _quick_way(text: str) -> object:
+    try:
+        read = read_table(text)
+    except SheetError as exc:
+        return (exc.message, exc.row, exc.col)
+    return (read.delimiter, read.header, read.header_cols, list(read.rows))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date,value\nxxxxxxxx,1\n",  # too long in the first row (to the first separator)
+        "date,value\n1,2\n" + "      \n" + "1,xxxxxxx\n",  # after a blank-looking row
+        "date,value\n" + "\t\t\t\t\t\t\t\n" + "1,2\n",  # a blank row too long for one separator
+        "a;b\n1;2\n" + "1,2,3,4,5,6,7\n",  # too long only when not split by `,`
+        "a,b\n" + "x;" * 60 + "\n",
+    ],
+)
+def test_a_cell_too_long_is_refused_at_the_same_place_either_way(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(table, "MAX_CELL", 6)
+    assert table._sniff(text, text.split("\n")) == table._sniff(text)
+    assert _quick_way(text) == _full_way(text)

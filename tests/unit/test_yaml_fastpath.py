@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microsys.yaml import load
+from microsys.yaml import fastpath, load
 from microsys.yaml.fastpath import Decline
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -495,3 +495,85 @@ def test_generated_documents_load_the_same_with_and_without_the_event_path(
     text: str, limits: load.ReadLimits
 ) -> None:
     _loads_the_same(text, limits)
+
+
+# --- the flat event classes the C parser makes its events from -------------------------------
+
+_SLOTS_OF = (
+    "start_mark",
+    "end_mark",
+    "comment",
+    "anchor",
+    "ctag",
+    "implicit",
+    "value",
+    "style",
+    "flow_style",
+    "nr_items",
+)
+
+
+def _fields(event: Any) -> dict[str, Any]:
+    out = {}
+    for name in _SLOTS_OF:
+        try:
+            out[name] = getattr(event, name)
+        except AttributeError:
+            out[name] = "<unset>"
+    return out
+
+
+_ARG = st.one_of(st.none(), st.text(max_size=3), st.integers(), st.tuples(st.booleans(), st.booleans()))
+
+
+@settings(max_examples=300)
+@given(st.lists(_ARG, min_size=8, max_size=8), st.integers(0, 8), st.booleans())
+def test_a_flat_event_holds_what_the_original_holds(
+    args: list[Any], given_count: int, default_comment: bool
+) -> None:
+    from ruamel.yaml import events
+
+    flat = fastpath.flat_event_classes(events)
+    assert flat is not None
+    if default_comment:  # what an event's base takes as "no comment given"
+        args[2] = args[-1] = events.CommentCheck
+    arity = {
+        "ScalarEvent": 8,
+        "MappingStartEvent": 8,
+        "SequenceStartEvent": 8,
+        "MappingEndEvent": 3,
+        "SequenceEndEvent": 3,
+    }
+    for name, made in flat.items():
+        original = getattr(events, name)
+        assert issubclass(made, original) and made.__slots__ == ()
+        used = args[: min(given_count, arity[name])]
+        if name.endswith("StartEvent") or name == "ScalarEvent":
+            used = args[: max(min(given_count, arity[name]), 4 if name == "ScalarEvent" else 3)]
+        assert _fields(made(*used)) == _fields(original(*used)), name
+
+
+def test_the_c_parser_makes_flat_events_and_the_builder_reads_them() -> None:
+    from ruamel.yaml import events, main
+
+    builder = load._fast_builder()
+    assert builder is not None
+    parser = main.CParser("a: [b, {c: d}]\n")
+    try:
+        kinds = []
+        while not isinstance(event := parser.get_event(), events.StreamEndEvent):
+            kinds.append(type(event))
+    finally:
+        parser.dispose()
+    assert builder._scalar in kinds and builder._scalar is not events.ScalarEvent
+    assert {builder._map_start, builder._map_end, builder._seq_start, builder._seq_end} <= set(kinds)
+
+
+def test_event_classes_of_another_shape_are_left_as_they_are() -> None:
+    from types import SimpleNamespace
+
+    from ruamel.yaml import events
+
+    odd = SimpleNamespace(**{n: getattr(events, n) for n in dir(events) if not n.startswith("_")})
+    odd.ScalarEvent = type("ScalarEvent", (events.NodeEvent,), {"__slots__": ("ctag", "value")})
+    assert fastpath.flat_event_classes(odd) is None

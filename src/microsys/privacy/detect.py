@@ -18,7 +18,7 @@ import datetime as dt
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 # Kind -> plain words, used in messages ("this looks like an NHS number").
@@ -89,8 +89,19 @@ class Normalised:
         return offset + (self._removed[i] if i >= 0 else 0)
 
 
+# The ASCII characters the table maps (vertical tab, form feed): every other character it maps,
+# and every invisible one, is beyond ASCII, so an ASCII text without these is left as it is.
+_ASCII_MAPPED = tuple(chr(c) for c in _SAME_LENGTH if c < 128)
+
+
 def normalise(text: str) -> Normalised:
     """Map look-alike spaces and dashes to ASCII and drop invisible characters."""
+    if text.isascii() and not any(c in text for c in _ASCII_MAPPED):
+        return Normalised(text)  # nothing to map or drop (the commonest text, spared a copy)
+    return _normalise_all(text)
+
+
+def _normalise_all(text: str) -> Normalised:
     text = text.translate(_SAME_LENGTH)
     if not _INVISIBLE.search(text):
         return Normalised(text)
@@ -168,11 +179,12 @@ _NI_BAD_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 # break with the indentation of the next line.
 _SEP = r"(?:[ \t]{0,2}[-.]?[ \t]{0,2}|[ \t]{0,3}\r?\n[ \t]{0,40}(?:#[ \t]{0,3})?)"
 _TEN = re.compile(
-    r"(?=[\d])"
+    # The first digit first, so that the search skips the text between digits quickly; what
+    # may not come before it is looked at behind it. (Only the whole match is used.)
     # A hyphen after a letter (`pt-9434765919`) still starts a number; one between digits
     # makes it part of something longer (a date, a reference).
-    rf"(?<!\d)(?<!\d-)(?<!\d\.)(\d{{3}}){_SEP}(\d{{3}}){_SEP}(\d{{4}})(?!\d)(?!-\d)(?!\.\d)"
-    rf"|(?<!\d)(?<!\d-)(?<!\d\.)(\d{{2}})(\d{{2}})(\d{{2}}){_SEP}(\d{{4}})(?!\d)(?!-\d)(?!\.\d)"
+    r"\d(?<!\d\d)(?<!\d-\d)(?<!\d\.\d)"
+    rf"(?:\d{{2}}{_SEP}\d{{3}}{_SEP}\d{{4}}|\d{{5}}{_SEP}\d{{4}})(?!\d)(?!-\d)(?!\.\d)"
 )
 _CHI_LABELLED = re.compile(
     r"(?=[cC])"
@@ -554,6 +566,39 @@ def _each(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     return itertools.islice(pattern.finditer(text), MAX_CANDIDATES)
 
 
+def _each_from(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
+    """What :func:`_each` gives, trying ``pattern`` only at ``starts``.
+
+    ``starts`` must hold every offset where a match of ``pattern`` can begin (more do no
+    harm), and ``pattern`` must never match the empty string. Like ``finditer``, each match
+    is looked for from the end of the one before, so the same matches come out, in the same
+    order; a pattern that cannot start at most offsets is then tried at a few instead of
+    being run over the whole text.
+    """
+    end = 0
+    found = 0
+    for start in sorted(set(starts)):
+        if start < end:
+            continue
+        m = pattern.match(text, start)
+        if m is None:
+            continue
+        yield m
+        found += 1
+        if found >= MAX_CANDIDATES:
+            return
+        end = m.end()
+
+
+def _occurrences(text: str, words: Iterable[str]) -> Iterator[int]:
+    """Every offset where one of ``words`` starts in ``text``."""
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            yield at
+            at = text.find(word, at + 1)
+
+
 class _Context:
     """One text and, computed once each, the spans of the words that give a match its meaning."""
 
@@ -564,6 +609,20 @@ class _Context:
         # False when the text holds no chain of five digits (see _has_long_number).
         self.long_numbers = long_numbers
         self._spans: dict[re.Pattern[str], tuple[list[int], list[int]]] = {}
+        self._lower: str | None = None
+
+    def ascii_lower(self) -> str | None:
+        """The text in lower case when quick looks apply to it (gated, and ASCII only), else None.
+
+        Case-insensitive patterns also take a few non-ASCII letters for ASCII ones (the
+        Kelvin sign for k, the long s for s, the dotless i for i): only in an ASCII text does a
+        word missing from the lower-case text prove that such a pattern cannot match.
+        """
+        if not self.gated or not self.text.isascii():
+            return None
+        if self._lower is None:
+            self._lower = self.text.lower()
+        return self._lower
 
     def has(self, pattern: re.Pattern[str]) -> bool:
         """True when ``pattern`` occurs anywhere in the text."""
@@ -661,7 +720,7 @@ _DOB_HINT = re.compile(r"d\.?[ \t]?o\.?[ \t]?b")
 
 def _dob(ctx: _Context) -> Iterator[Match]:
     text = ctx.text
-    low = text.lower() if ctx.gated and text.isascii() else None
+    low = ctx.ascii_lower()
     if low is None or "birth" in low or _DOB_HINT.search(low):
         for m in _each(_DOB_LABELLED, text):
             yield Match("date-of-birth", m.start(), m.end())
@@ -681,9 +740,20 @@ def _ni(ctx: _Context) -> Iterator[Match]:
             yield Match("ni-number", m.start(1), m.end(1))
 
 
+# Every UK postcode starts with one or two capital letters and a digit (the pattern matches
+# case as written): with a capital right before a digit.
+_CAPITAL_DIGIT = re.compile(r"[A-Z]\d")
+
+
 def _postcode(ctx: _Context) -> Iterator[Match]:
     text = ctx.text
-    for m in _each(_UK_POSTCODE, text):
+    if ctx.gated:
+        # A postcode starts at the capital right before a digit, or at the one before that.
+        pairs = [m.start() for m in _CAPITAL_DIGIT.finditer(text)]
+        uk = _each_from(_UK_POSTCODE, text, [*pairs, *(p - 1 for p in pairs if p > 0)])
+    else:
+        uk = _each(_UK_POSTCODE, text)
+    for m in uk:
         if _in_address(ctx, m.start(), m.end()):
             yield Match("postcode", m.start(), m.end())
     if not ctx.long_numbers:
@@ -722,11 +792,15 @@ def _in_address(ctx: _Context, start: int, end: int) -> bool:
 
 # Every title starts one of these (the titled-name pattern matches case as written).
 _TITLE_STARTS = ("Mr", "Ms", "Mx", "Miss", "Master", "Mister", "Madam")
+# One search for any of them (from each `M`), not one for each.
+_TITLE_HINT = re.compile("|".join(_TITLE_STARTS))
+# Every word that introduces a named patient holds one of these, in any case.
+_PATIENT_WORDS = ("patient", "pt", "client", "resident", "service user")
 
 
 def _patient_name(ctx: _Context) -> Iterator[Match]:
     text = ctx.text
-    titled = not ctx.gated or any(t in text for t in _TITLE_STARTS)
+    titled = not ctx.gated or _TITLE_HINT.search(text) is not None
     for m in _each(_TITLED_NAME, text) if titled else ():
         if not ctx.near(_LOCATION, m.start(), m.end(), 30, 30):
             continue
@@ -735,7 +809,14 @@ def _patient_name(ctx: _Context) -> Iterator[Match]:
         # "The consultant, Mr Hughes, runs room 2": a role right before the name is staff.
         if not _STAFF_ROLE.search(text, max(0, m.start() - 30), m.start()):
             yield Match("patient-name", m.start(), m.end())
-    for m in _each(_PATIENT_NAMED, text):
+    low = ctx.ascii_lower()
+    # In an ASCII text a named patient can only start where one of the words does.
+    named = (
+        _each(_PATIENT_NAMED, text)
+        if low is None
+        else _each_from(_PATIENT_NAMED, text, _occurrences(low, _PATIENT_WORDS))
+    )
+    for m in named:
         words = re.split(r"[ \t]+", m.group(1).lower())
         if not any(w.rstrip(".") in _NOT_NAMES for w in words):
             yield Match("patient-name", m.start(1), m.end(1))
@@ -769,14 +850,23 @@ _HAS_DIGIT = re.compile(r"\d")
 # the time a check spends.
 _CHAIN_SEP = r"(?:[ \t\-.()/]{1,5}|[ \t]{0,3}\r?\n[ \t]{0,40}(?:#[ \t]{0,3})?)"
 _FIVE_DIGITS = re.compile(rf"\d(?:{_CHAIN_SEP}?\d){{4}}")
-# An ISO date (2024-03-01) standing alone, after a key, a comma or a bracket, with no digit
-# within a separator after it: no identifier the gate guards is inside one (none has 8
-# digits grouped 4-2-2), so its digits do not open the gate.
+# An ISO date (2024-03-01) standing alone, with no digit within a separator after it, and
+# after a key, a comma or a bracket (with one space between or none), or at the very start of
+# a line (as the rows of a CSV file begin) whose line break has neither a digit nor a space
+# right before it: no identifier the gate guards is inside one (none has 8 digits grouped
+# 4-2-2), and no chain of digits can reach into it from either side (a chain crosses a line
+# break only from a digit followed by at most spaces), so its digits do not open the gate.
 # Scanned left to right, a lone date is taken whole, so a chain is only found outside one.
+# Both alternatives start with their first digit, so the search skips the text between
+# digits quickly; what comes before a lone date is looked at behind that digit. Neither can
+# start right after a digit (a lone date never does, and a chain that could would have been
+# found from the first digit of its run), so the search passes over such digits at once.
+_BEFORE_DATE = r"[A-Za-z:,\[{\"'=]"
 _LONE_DATE_OR_CHAIN = re.compile(
-    r"(?=\d)(?:(?:(?<=[A-Za-z:,\[{\"'=])|(?<=[A-Za-z:,\[{\"'=] ))"
-    rf"\d{{4}}-\d\d-\d\d(?!\d|{_CHAIN_SEP}\d)"
-    rf"|(\d(?:{_CHAIN_SEP}?\d){{4}}))"
+    r"\d(?<!\d\d)(?:(?=\d{3}-\d\d-\d\d)"
+    rf"(?:(?<={_BEFORE_DATE} \d)|(?<=[^\d \t\r]\n\d)|(?<={_BEFORE_DATE}\d)|(?<=[^\d \t]\r\n\d))"
+    rf"\d{{3}}-\d\d-\d\d(?!\d|{_CHAIN_SEP}\d)"
+    rf"|((?:{_CHAIN_SEP}?\d){{4}}))"
 )
 
 

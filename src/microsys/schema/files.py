@@ -6,6 +6,7 @@ unknown-file check, ``init`` and the generated format reference all read it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
@@ -117,6 +118,8 @@ ALLOWED_EXTRA = (
 SKIPPED_DIRS = frozenset({".git", ".github", ".gitlab", "build", "node_modules", "__pycache__", ".venv"})
 
 
+# Workbooks share their layout: the same relative paths come back in every one of them.
+@functools.lru_cache(maxsize=4096)
 def kind_of(rel: str) -> FileKind | None:
     """The kind of the workbook-relative posix path ``rel``, if it is a workbook file."""
     for kind in FILE_KINDS:

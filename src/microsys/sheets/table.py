@@ -149,17 +149,39 @@ def _newline(text: str) -> str:
 
 def _plain_rows(text: str, delimiter: str) -> Iterator[Row]:
     """Rows of LF-only ``text`` without any quote: a split is exact (and several times faster)."""
+    return _plain_lines(text.split("\n"), delimiter)
+
+
+def _plain_lines(lines: list[str], delimiter: str, skip_blank: bool = False) -> Iterator[Row]:
+    """Rows of the lines of a text without any quote (the blank ones left out with ``skip_blank``)."""
     step = len(delimiter)
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_CELL:  # only then can one of its cells be too long
+            _check_cells(line.split(delimiter), number, step)
+        if skip_blank and _blank_line(line, delimiter):
+            continue
         cells = line.split(delimiter)
         cols = []
         at = 1
         for cell in cells:
             cols.append(at)
             at += len(cell) + step
-            if len(cell) > MAX_CELL:
-                raise _too_long(len(cell), number, cols[-1])
         yield Row(number, tuple(cells), tuple(cols))
+
+
+def _check_cells(cells: list[str], number: int, step: int) -> None:
+    at = 1
+    for cell in cells:
+        if len(cell) > MAX_CELL:
+            raise _too_long(len(cell), number, at)
+        at += len(cell) + step
+
+
+def _blank_line(line: str, delimiter: str) -> bool:
+    """:func:`_blank` of the row a line without quotes splits into, without splitting it."""
+    if line and not line[0].isspace() and line[0] != delimiter:
+        return False  # the commonest line: its first character is a cell's
+    return not line.replace(delimiter, "").strip()
 
 
 def _too_long(size: int, row: int, col: int) -> SheetError:
@@ -253,17 +275,23 @@ def _blank(row: Row) -> bool:
     return not "".join(row.cells).strip()
 
 
-def _sniff(text: str) -> str:
-    """The separator that splits the first rows most consistently, then into most cells (comma on a tie)."""
+def _sniff(text: str, lines: list[str] | None = None) -> str:
+    """The separator that splits the first rows most consistently, then into most cells (comma on a tie).
+
+    ``lines`` are the text's lines when it holds no quote (split once for every separator).
+    """
     best: tuple[tuple[int, int, int, int], str] | None = None
     for rank, delimiter in enumerate(DELIMITERS):
         widths: list[int] = []
         try:
-            for row in _tokens(text, delimiter):
-                if not _blank(row):
-                    widths.append(len(row.cells))
-                if len(widths) > _SNIFF_ROWS:
-                    break
+            if lines is not None:
+                widths = _plain_widths(lines, delimiter)
+            else:
+                for row in _tokens(text, delimiter):
+                    if not _blank(row):
+                        widths.append(len(row.cells))
+                    if len(widths) > _SNIFF_ROWS:
+                        break
         except SheetError:
             # Another separator may read the file; the chosen one reports its own error.
             pass
@@ -274,6 +302,23 @@ def _sniff(text: str) -> str:
         if best is None or score > best[0]:
             best = (score, delimiter)
     return best[1] if best is not None else ","
+
+
+def _plain_widths(lines: list[str], delimiter: str) -> list[int]:
+    """The widths :func:`_sniff` collects from lines without quotes, up to a cell too long."""
+    widths: list[int] = []
+    step = len(delimiter)
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_CELL:
+            try:
+                _check_cells(line.split(delimiter), number, step)
+            except SheetError:
+                return widths
+        if not _blank_line(line, delimiter):
+            widths.append(line.count(delimiter) + 1)
+        if len(widths) > _SNIFF_ROWS:
+            break
+    return widths
 
 
 def read_table(data: bytes | str, *, delimiter: str | None = None) -> Table:
@@ -299,8 +344,13 @@ def read_table(data: bytes | str, *, delimiter: str | None = None) -> Table:
     newline = _newline(text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    chosen = delimiter or _sniff(text)
-    rows = [row for row in _tokens(text, chosen) if not _blank(row)]
+    if '"' not in text:
+        lines = text.split("\n")
+        chosen = delimiter or _sniff(text, lines)
+        rows = list(_plain_lines(lines, chosen, skip_blank=True))
+    else:
+        chosen = delimiter or _sniff(text)
+        rows = [row for row in _tokens(text, chosen) if not _blank(row)]
     if not rows:
         return Table((), (), (), chosen, encoding, newline)
     head = rows[0]

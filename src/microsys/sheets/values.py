@@ -84,10 +84,17 @@ def check_magnitude(value: float, text: str) -> float:
     return value
 
 
+# Digits, a point and digits, and nothing else (`39.7`): the commonest cell after a whole number.
+_POINT_DECIMAL = re.compile(r"[0-9]+\.([0-9]+)")
+
+
 def evidence(text: str) -> Decimal | None:
     """The decimal mark a number cell can only have been written with, or None if either fits."""
     if text.isdigit() and text.isascii():  # a whole number, the commonest cell: either fits
         return None
+    simple = _POINT_DECIMAL.fullmatch(text)
+    if simple is not None and len(simple.group(1)) != 3:
+        return "."  # `39.7`: only a decimal point has other than three digits after it
     s = _strip(text)
     if _EXPONENT.match(s):
         return "."
@@ -152,6 +159,8 @@ def parse_number(text: str, decimal: Decimal = ".") -> Number:
         SheetError: the cell is not a number written that way, not finite, or absurdly large.
     """
     if text.isdigit() and text.isascii():  # a whole number, the commonest cell
+        return Number(check_magnitude(float(text), text))
+    if decimal == "." and _POINT_DECIMAL.fullmatch(text):  # `39.7` in a decimal-point column
         return Number(check_magnitude(float(text), text))
     raw = text.strip().strip(_SPACES)
     if _NOT_FINITE.match(raw):
@@ -253,6 +262,8 @@ _MONTHS = {
 _TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 _ISO = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME + "$")
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+# The commonest date, YYYY-MM-DD with ASCII digits: read by position (it is what _ISO reads).
+_ISO_DIGITS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NUMERIC = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})" + _TIME + "$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ -]([A-Za-z]+)\.?,?[ -](\d{2}|\d{4})$")
 _MONTH_DAY = re.compile(r"^([A-Za-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$")
@@ -346,6 +357,8 @@ def parse_date(text: str, order: DateOrder = "dmy", fmt: str | None = None) -> d
     Raises:
         SheetError: the text is not a date in a known layout, not a real date, or out of range.
     """
+    if not fmt and _ISO_DIGITS.fullmatch(text):  # 2026-03-31, the commonest date, as _ISO reads it
+        return _make(int(text[:4]), int(text[5:7]), int(text[8:]), text)
     s = text.strip()
     if fmt:
         try:

@@ -21,7 +21,7 @@ from microsys.schema.improvement import Aims, ChangeIdeas, DriverDiagram, Fishbo
 from microsys.schema.measures import Measure
 from microsys.schema.meetings import Meeting, SelfAssessment
 from microsys.schema.messages import did_you_mean
-from microsys.spc.kinds import kind
+from microsys.spc.kinds import ChartKind, kind
 from microsys.workbook import belonging, pathwaycheck
 from microsys.workbook.model import SourceFile, Workbook
 
@@ -456,9 +456,12 @@ def _measures(wb: Workbook) -> Iterator[Diagnostic]:
             continue
         points = wb.values(m.id)
         csv_lines = wb.measure_csv_lines.get(m.id, [])
+        row = kind(m.chart)  # once a measure, not three times a point
         for i, p in enumerate(points):
+            if p.value is None:
+                continue
             where: tuple[PathPart, ...] = ("values", i) if inline else ()
-            row_diag = _point_problem(m, p.value, p.denominator)
+            row_diag = _point_problem(m, row, p.value, p.denominator)
             if row_diag is None:
                 continue
             rule, message, hint = row_diag
@@ -502,17 +505,17 @@ def _proportion_range(sf: SourceFile, where: Sequence[PathPart], key: str, value
 
 
 def _point_problem(
-    m: Measure, value: float | None, denominator: float | None
+    m: Measure, row: ChartKind, value: float | None, denominator: float | None
 ) -> tuple[Rule, str, str] | None:
     if value is None:
         return None
-    if kind(m.chart).denominator and denominator is None:
+    if row.denominator and denominator is None:
         return (
             rules.MEASURE_MISSING_DENOMINATOR,
             f"a {m.chart} chart needs a denominator for every value",
             "add the denominator (what the value is out of)",
         )
-    if kind(m.chart).non_negative and value < 0:
+    if row.non_negative and value < 0:
         return (
             rules.MEASURE_NEGATIVE_VALUE,
             f"the value {value:g} is negative, but counts cannot be",
@@ -525,7 +528,7 @@ def _point_problem(
             f"the value {value:g} is more than its denominator 0",
             "with nothing to count the value is 0 too (the chart leaves a gap); check both numbers",
         )
-    if kind(m.chart).proportion and denominator is not None and value > denominator:
+    if row.proportion and denominator is not None and value > denominator:
         return (
             rules.MEASURE_VALUE_EXCEEDS_DENOMINATOR,
             f"the value {value:g} is more than its denominator {denominator:g}",

@@ -110,33 +110,81 @@ def workbook_files(root: Path, problems: list[Diagnostic] | None = None) -> list
     read, and links to folders outside the workbook, are added to ``problems``
     as findings, so that nothing is silently left unchecked.
     """
-    files: list[Path] = []
-    real_root = root.resolve()
+    return [path for path, _ in workbook_entries(root, problems)]
+
+
+# Folders that never hold what a killed command left behind (`build/` may: reports, charts).
+LEFTOVER_SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "__pycache__"})
+
+
+def workbook_entries(
+    root: Path, problems: list[Diagnostic] | None = None, hidden: list[str] | None = None
+) -> list[tuple[Path, str]]:
+    """:func:`workbook_files`, each with its workbook-relative posix path (``measures/x.yaml``).
+
+    With ``hidden``, the same walk also lists there the relative path of every hidden file
+    in every folder where a killed command may have left one (all but
+    :data:`LEFTOVER_SKIPPED_DIRS` and nested workbooks, hidden folders and ``build/``
+    included), so that looking for leftovers needs no walk of its own.
+    """
+    files: list[tuple[Path, str]] = []
+    real_root: Path | None = None
+    top = os.fspath(root)
+    outside: set[str] = set()  # folders walked only for hidden files, not the workbook's own
 
     def walk_error(exc: OSError) -> None:
-        if problems is not None:
+        if problems is not None and exc.filename not in outside:
             problems.append(_unreadable_folder(Path(exc.filename) if exc.filename else root, exc))
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=walk_error):
-        here = Path(dirpath)
+    for dirpath, dirnames, filenames in os.walk(top, onerror=walk_error):
+        own = dirpath not in outside
         keep = []
         for d in sorted(dirnames):
-            if d in SKIPPED_DIRS or d.startswith("."):
+            folder = os.path.join(dirpath, d)
+            if d in LEFTOVER_SKIPPED_DIRS:
                 continue
-            folder = here / d
-            if folder.is_symlink():
-                if problems is not None and not _inside(folder, real_root):
-                    problems.append(_linked_out(folder))
+            if own and (d in SKIPPED_DIRS or d.startswith(".")):
+                if hidden is not None and not os.path.isfile(os.path.join(folder, MANIFEST)):
+                    keep.append(d)
+                    outside.add(folder)
                 continue
-            if (folder / MANIFEST).is_file():
+            if os.path.islink(folder):
+                if own and problems is not None:
+                    real_root = real_root or root.resolve()
+                    if not _inside(Path(folder), real_root):
+                        problems.append(_linked_out(Path(folder)))
+                continue  # os.walk does not follow it either way
+            if os.path.isfile(os.path.join(folder, MANIFEST)):
                 continue  # a workbook of its own
+            if not own:
+                outside.add(folder)
             keep.append(d)
         dirnames[:] = keep
+        here = Path(dirpath)
+        prefix = relative_prefix(dirpath, top)
         for name in sorted(filenames):
-            if name.startswith(".") and name not in (".gitignore",):
-                continue
-            files.append(here / name)
+            if name.startswith("."):
+                if hidden is not None:
+                    hidden.append(prefix + name)
+                if name not in (".gitignore",):
+                    continue
+            if own:
+                files.append((here / name, prefix + name))
     return files
+
+
+def relative_prefix(dirpath: str, top: str) -> str:
+    """The posix path of ``dirpath`` (a folder ``os.walk(top)`` gave) below ``top``, with a final ``/``.
+
+    Empty for ``top`` itself: a file's workbook-relative path is this and its name.
+    """
+    if dirpath == top:
+        return ""
+    start = len(top) if top.endswith(os.sep) else len(top) + 1
+    rel = dirpath[start:]
+    if os.sep != "/":
+        rel = rel.replace(os.sep, "/")
+    return rel + "/"
 
 
 def _inside(path: Path, real_root: Path) -> bool:

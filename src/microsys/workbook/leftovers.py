@@ -14,9 +14,7 @@ from microsys import rules, storage
 from microsys.diagnostics import Diagnostic
 from microsys.errors import RefusedError
 from microsys.schema.files import MANIFEST
-
-# Folders that never hold microsys's temporary files (`build/` does: reports and charts).
-_SKIPPED = frozenset({".git", "node_modules", ".venv", "__pycache__"})
+from microsys.workbook.discover import LEFTOVER_SKIPPED_DIRS, relative_prefix
 
 
 def repair(root: Path, shown: Path) -> list[Diagnostic]:
@@ -63,25 +61,42 @@ def repair(root: Path, shown: Path) -> list[Diagnostic]:
     return found
 
 
-def temporary_files(root: Path, shown: Path) -> list[Diagnostic]:
-    """A finding for every hidden temporary file a killed microsys command left behind."""
+def _is_workbook(dirpath: str, name: str) -> bool:
+    return os.path.isfile(os.path.join(dirpath, name, MANIFEST))
+
+
+def _hidden_files(root: Path) -> list[str]:
+    """The relative path of every hidden file where a killed command may have left one."""
+    out: list[str] = []
+    top = os.fspath(root)
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in LEFTOVER_SKIPPED_DIRS and not _is_workbook(dirpath, d)
+        )
+        prefix = relative_prefix(dirpath, top)
+        out.extend(prefix + name for name in sorted(filenames) if name.startswith("."))
+    return out
+
+
+def temporary_files(root: Path, shown: Path, hidden: list[str] | None = None) -> list[Diagnostic]:
+    """A finding for every hidden temporary file a killed microsys command left behind.
+
+    ``hidden`` is what the walk that loaded the workbook listed (see
+    :func:`~microsys.workbook.discover.workbook_entries`); without it the folder is walked here.
+    """
     found: list[Diagnostic] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED and not (here / d / MANIFEST).is_file())
-        for name in sorted(filenames):
-            m = storage.TEMP_NAME.match(name)
-            if m is None:
-                continue
-            rel = (here / name).relative_to(root).as_posix()
-            found.append(
-                Diagnostic.of(
-                    path=shown / rel,
-                    rule=rules.WORKBOOK_LEFTOVER_TEMP,
-                    message=f"a temporary file left by a microsys command that was stopped while "
-                    f"writing `{m.group('name')}`",
-                    hint="nothing uses it and the real file is complete: delete it (it is hidden, "
-                    "so use `ls -a` or show hidden files)",
-                )
+    for rel in _hidden_files(root) if hidden is None else hidden:
+        m = storage.TEMP_NAME.match(rel.rsplit("/", 1)[-1])
+        if m is None:
+            continue
+        found.append(
+            Diagnostic.of(
+                path=shown / rel,
+                rule=rules.WORKBOOK_LEFTOVER_TEMP,
+                message=f"a temporary file left by a microsys command that was stopped while "
+                f"writing `{m.group('name')}`",
+                hint="nothing uses it and the real file is complete: delete it (it is hidden, "
+                "so use `ls -a` or show hidden files)",
             )
+        )
     return found

@@ -24,7 +24,7 @@ from microsys.schema.measures import Measure
 from microsys.schema.messages import did_you_mean, translate
 from microsys.shell import quote
 from microsys.workbook import crossref, csvdata, privacy, suppress
-from microsys.workbook.discover import display_path, workbook_files
+from microsys.workbook.discover import display_path, workbook_entries
 
 # Re-exported: most code knows the workbook as the loader's.
 from microsys.workbook.model import SourceFile as SourceFile
@@ -112,8 +112,8 @@ def load_workbook(
     loaded: list[Any] = []
     problems: list[Diagnostic] = []
     folder = Folder.of(root)
-    for path in workbook_files(root, problems):
-        rel = path.relative_to(root).as_posix()
+    hidden: list[str] = []
+    for path, rel in workbook_entries(root, problems, hidden):
         sf = SourceFile(path=shown_root / rel, rel=rel, kind=kind_of(rel))
         files.append(sf)
         data = None
@@ -132,10 +132,10 @@ def load_workbook(
             SourceFile(shown_root / rel, rel, None, diagnostics=[_with_path(problem, shown_root / rel)])
         )
         loaded.append(None)
-    workbook = Workbook(root=root, path=shown_root, files=files)
-    _load_measure_data(workbook, limits)
+    workbook = Workbook(root=root, path=shown_root, files=files, hidden_files=hidden)
+    _load_measure_data(workbook, limits, folder)
     for sf, data in zip(files, loaded, strict=True):
-        _scan_privacy(workbook, sf, data, limits)
+        _scan_privacy(workbook, sf, data, limits, folder)
     manifest = workbook.manifest
     if manifest is not None:
         workbook.listed_suppressions = [
@@ -186,7 +186,7 @@ _BINARY_SUFFIXES = frozenset(
 )
 
 
-def _extra_text(workbook: Workbook, sf: SourceFile, limits: ReadLimits) -> str | None:
+def _extra_text(workbook: Workbook, sf: SourceFile, limits: ReadLimits, folder: Folder) -> str | None:
     """The text of a file the format does not parse (Markdown, notes, unused CSV), if it is text."""
     if sf.text is not None:
         return sf.text
@@ -198,11 +198,11 @@ def _extra_text(workbook: Workbook, sf: SourceFile, limits: ReadLimits) -> str |
         # and a link out of the workbook is not the workbook's text.
         if not stat.S_ISREG(target.stat().st_mode):
             return None
-        if not target.resolve().is_relative_to(workbook.root.resolve()):
+        if not target.resolve().is_relative_to(folder.real):
             return None
     except OSError:
         return None
-    loaded = read_text(target, limits, workbook.root)
+    loaded = read_text(target, limits, folder)
     if loaded.text is not None:
         return loaded.text
     rules_met = {d.rule for d in loaded.diagnostics}
@@ -247,13 +247,13 @@ def _may_hide(text: str) -> bool:
     return not text.isascii() or "\\" in text or "!" in text
 
 
-def _scan_privacy(workbook: Workbook, sf: SourceFile, data: Any, limits: ReadLimits) -> None:
+def _scan_privacy(workbook: Workbook, sf: SourceFile, data: Any, limits: ReadLimits, folder: Folder) -> None:
     """Identifier findings in a file's name, raw text, loaded values and (CSV) table shape."""
     in_name = privacy.scan_name(sf.path, sf.rel)
     if in_name:
         sf.diagnostics.extend(in_name)
         sf.shown_path = privacy.masked_path(sf.path, sf.rel)
-    text = _extra_text(workbook, sf, limits)
+    text = _extra_text(workbook, sf, limits, folder)
     if text is None:
         return
     found, raw = privacy.scan_text_keys(sf.path, text)
@@ -340,7 +340,7 @@ def _with_path(d: Diagnostic, path: Path) -> Diagnostic:
     return replace(d, path=path)
 
 
-def _load_measure_data(workbook: Workbook, limits: ReadLimits) -> None:
+def _load_measure_data(workbook: Workbook, limits: ReadLimits, folder: Folder) -> None:
     used: set[str] = set()
     for sf, model in workbook.records("measure"):
         measure = cast(Measure, model)
@@ -349,7 +349,7 @@ def _load_measure_data(workbook: Workbook, limits: ReadLimits) -> None:
             continue
         csv_rel = (PurePath(sf.rel).parent / measure.data).as_posix()
         target = (workbook.root / csv_rel).resolve()
-        if not target.is_relative_to(workbook.root.resolve()) or ".." in PurePath(measure.data).parts:
+        if not target.is_relative_to(folder.real) or ".." in PurePath(measure.data).parts:
             sf.diagnostics.append(
                 Diagnostic.of(
                     path=sf.path,
@@ -377,7 +377,7 @@ def _load_measure_data(workbook: Workbook, limits: ReadLimits) -> None:
             )
             continue
         used.add(csv_rel)
-        loaded = read_text(workbook.root / csv_rel, limits, workbook.root)
+        loaded = read_text(workbook.root / csv_rel, limits, folder)
         if loaded.text is None:
             csv_file.diagnostics.extend(_with_path(d, csv_file.path) for d in loaded.diagnostics)
             continue

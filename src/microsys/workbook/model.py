@@ -75,6 +75,8 @@ class Workbook:
     undone: tuple[str, ...] = ()
     # Entries of `suppress:` in microsys.yaml (findings suppressed in files without comments).
     listed_suppressions: list[suppress.ListedSuppression] = field(default_factory=list)
+    # Hidden files where a killed command may have left one, listed by the walk that loaded it.
+    hidden_files: list[str] = field(default_factory=list)
 
     def file(self, rel: str) -> SourceFile | None:
         """The file at the workbook-relative posix path ``rel``."""

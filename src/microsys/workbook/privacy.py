@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from typing import Any
 
 from microsys import rules
 from microsys.diagnostics import Diagnostic, PathPart
-from microsys.privacy import KINDS, find, flatten, is_nhs_number, mask, masked, patient_columns
+from microsys.privacy import KINDS, Match, find, flatten, is_nhs_number, mask, masked, patient_columns
 from microsys.yaml.load import line_col_of_offset
 
 __all__ = [
@@ -216,11 +217,8 @@ def _value_end(lines: list[str], first: int) -> int:
 def scan_name(path: Path, rel: str) -> list[Diagnostic]:
     """Findings in the file and folder names of the workbook-relative path ``rel``."""
     out: list[Diagnostic] = []
-    parts = PurePosixPath(rel).parts
-    for i, part in enumerate(parts):
-        stem = part.rsplit(".", 1)[0] if i == len(parts) - 1 and "." in part[1:] else part
-        text = stem.replace("_", " ")
-        for m in find(text):
+    for text, found in _names_found(rel):
+        for m in found:
             out.append(
                 Diagnostic(
                     path=masked_path(path, rel),
@@ -234,6 +232,22 @@ def scan_name(path: Path, rel: str) -> list[Diagnostic]:
                 )
             )
     return out
+
+
+# Workbooks share their layout, so the same relative paths come back in every one of them:
+# what their names hold is a function of the path alone, worked out once.
+@functools.lru_cache(maxsize=4096)
+def _names_found(rel: str) -> tuple[tuple[str, tuple[Match, ...]], ...]:
+    """(name as scanned, identifiers in it) for each file or folder name of ``rel`` that holds any."""
+    out = []
+    parts = PurePosixPath(rel).parts
+    for i, part in enumerate(parts):
+        stem = part.rsplit(".", 1)[0] if i == len(parts) - 1 and "." in part[1:] else part
+        text = stem.replace("_", " ")
+        found = tuple(find(text))
+        if found:
+            out.append((text, found))
+    return tuple(out)
 
 
 def masked_path(path: Path, rel: str) -> Path:

@@ -12,10 +12,14 @@ non-scalar key, a merge key, a value past the limits, a syntax error) makes :fun
 give up with :class:`Decline`; the caller then takes the full path, which reports the finding
 exactly as before. Giving up is always safe; building something different never is, which the
 tests check by comparing both paths on every file they have and on generated YAML.
+
+The C parser makes each event through three ``__init__`` methods; :func:`flat_event_classes`
+gives it subclasses that set the same fields in one, checked field by field in the tests.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 _STR = "tag:yaml.org,2002:str"
@@ -38,6 +42,128 @@ class Decline(Exception):
     """The file needs the full loading path (or holds a mistake it reports)."""
 
 
+def flat_event_classes(events: Any) -> dict[str, type] | None:
+    """Subclasses of ruamel's scalar and collection events that fill their fields in one call.
+
+    The C parser makes a Python event for every value, key and bracket of a file, through
+    three ``__init__`` methods each (the event's, its parent's, the base's): a fifth of the
+    time of building a file's data. These subclasses set the very same fields, with the same
+    values, from one ``__init__``. None when the event classes do not have the fields these
+    were written for (another version of ruamel), so that nothing is guessed.
+    """
+    expected = {
+        "Event": ("start_mark", "end_mark", "comment"),
+        "NodeEvent": ("anchor",),
+        "CollectionStartEvent": ("ctag", "implicit", "flow_style", "nr_items"),
+        "ScalarEvent": ("ctag", "implicit", "value", "style"),
+        "CollectionEndEvent": (),
+    }
+    for name, slots in expected.items():
+        found: Any = getattr(getattr(events, name, None), "__slots__", None)
+        if found is None or (tuple(found) if not isinstance(found, str) else (found,)) != slots:
+            return None
+    check = events.CommentCheck
+
+    def scalar(
+        self: Any,
+        anchor: Any,
+        tag: Any,
+        implicit: Any,
+        value: Any,
+        start_mark: Any = None,
+        end_mark: Any = None,
+        style: Any = None,
+        comment: Any = None,
+    ) -> None:
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.comment = None if comment is check else comment
+        self.anchor = anchor
+        self.ctag = tag
+        self.implicit = implicit
+        self.value = value
+        self.style = style
+
+    def collection_start(
+        self: Any,
+        anchor: Any,
+        tag: Any,
+        implicit: Any,
+        start_mark: Any = None,
+        end_mark: Any = None,
+        flow_style: Any = None,
+        comment: Any = None,
+        nr_items: Any = None,
+    ) -> None:
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.comment = None if comment is check else comment
+        self.anchor = anchor
+        self.ctag = tag
+        self.implicit = implicit
+        self.flow_style = flow_style
+        self.nr_items = nr_items
+
+    def collection_end(self: Any, start_mark: Any = None, end_mark: Any = None, comment: Any = check) -> None:
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.comment = None if comment is check else comment
+
+    inits = {
+        "ScalarEvent": scalar,
+        "MappingStartEvent": collection_start,
+        "SequenceStartEvent": collection_start,
+        "MappingEndEvent": collection_end,
+        "SequenceEndEvent": collection_end,
+    }
+    return {
+        name: type(
+            "Flat" + name,
+            (getattr(events, name),),
+            {"__slots__": (), "__init__": init, "__module__": __name__},
+        )
+        for name, init in inits.items()
+    }
+
+
+_NAMES = ("ScalarEvent", "MappingStartEvent", "MappingEndEvent", "SequenceStartEvent", "SequenceEndEvent")
+
+
+def _event_classes(parser_class: Any, events: Any) -> dict[str, type]:
+    """The classes of the events ``parser_class`` makes, the flat ones when it takes them.
+
+    The C parser makes its events from the classes named in its module, so the flat
+    subclasses are put there, once per process (every event it makes, for anyone, is then
+    of a subclass with the same fields). A short document then shows which classes it
+    really makes: the originals, if that module is another shape than this expects.
+    """
+    module = sys.modules.get(getattr(parser_class, "__module__", ""), None)
+    flat = flat_event_classes(events)
+    if (
+        module is not None
+        and flat is not None
+        and all(getattr(module, name, None) is getattr(events, name) for name in _NAMES)
+    ):
+        for name in _NAMES:
+            setattr(module, name, flat[name])
+    parser = parser_class("a: [b]\n")
+    try:
+        seen = []
+        while True:
+            event = parser.get_event()
+            seen.append(type(event))
+            if isinstance(event, events.StreamEndEvent):
+                break
+    finally:
+        parser.dispose()
+    made = {name: getattr(events, name) for name in _NAMES}
+    for kind in seen:
+        for name in _NAMES:
+            if issubclass(kind, getattr(events, name)):
+                made[name] = kind
+    return made
+
+
 class FastBuilder:
     """Builds data from the C parser's events with the rules and constructor of one loader.
 
@@ -53,11 +179,12 @@ class FastBuilder:
         self._any_first = list(rules.get(None, []))
         self._construct = construct
         self._cache: dict[str, Any] = {}
-        self._scalar = events.ScalarEvent
-        self._map_start = events.MappingStartEvent
-        self._map_end = events.MappingEndEvent
-        self._seq_start = events.SequenceStartEvent
-        self._seq_end = events.SequenceEndEvent
+        made = _event_classes(parser_class, events)
+        self._scalar = made["ScalarEvent"]
+        self._map_start = made["MappingStartEvent"]
+        self._map_end = made["MappingEndEvent"]
+        self._seq_start = made["SequenceStartEvent"]
+        self._seq_end = made["SequenceEndEvent"]
         self._doc_start = events.DocumentStartEvent
         self._doc_end = events.DocumentEndEvent
         self._stream_end = events.StreamEndEvent
@@ -118,11 +245,11 @@ class FastBuilder:
             event = get()
             kind = type(event)
             if kind is scalar:
-                if event.anchor is not None or event.tag is not None:
+                if event.anchor is not None or event.ctag is not None:
                     raise Decline
                 value: Any = plain(event.value) if event.implicit[0] else event.value
             elif kind is map_start or kind is seq_start:
-                if event.anchor is not None or event.tag is not None:
+                if event.anchor is not None or event.ctag is not None:
                     raise Decline
                 value = {} if kind is map_start else []
             elif kind is map_end or kind is seq_end:

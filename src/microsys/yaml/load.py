@@ -143,6 +143,31 @@ def _is_inside(real: str, real_folder: str) -> bool:
     return real == real_folder or real.startswith(real_folder.rstrip(os.sep) + os.sep)
 
 
+def _plainly_below(path: Path, folder: Folder) -> tuple[str, os.stat_result] | None:
+    """The real path and status of ``path`` when it is plain names below the folder, else None.
+
+    Plain names: the folder's path, a separator, then names that are neither links nor ``.``
+    or ``..``. Such a path's real path is the folder's real path and those names, which only the names'
+    own status (one look each, not following links) has to confirm: resolving the whole path
+    looks at every folder above the workbook again, for every file. Anything else (a link
+    anywhere below the folder, a path written another way) is resolved in full by the caller.
+    """
+    text, root = os.fspath(path), os.fspath(folder.path)
+    if not text.startswith(root) or text[len(root) : len(root) + 1] != os.sep:
+        return None
+    names = text[len(root) + 1 :].split(os.sep)
+    if any(name in ("", ".", "..") for name in names) or (os.altsep and os.altsep in text):
+        return None
+    real = folder.real
+    info: os.stat_result | None = None
+    for name in names:
+        real = os.path.join(real, name)
+        info = os.lstat(real)
+        if stat.S_ISLNK(info.st_mode):
+            return None
+    return (real, info) if info is not None else None
+
+
 def read_bytes(
     path: Path, limits: ReadLimits = ReadLimits(), inside: Path | Folder | None = None
 ) -> tuple[bytes | None, LoadedText]:
@@ -163,7 +188,11 @@ def read_bytes(
     refused = LoadedText(path, None, [])
     try:
         target: Path | str = path
-        if inside is not None or path.is_symlink():
+        before: os.stat_result | None = None
+        below = _plainly_below(path, inside) if isinstance(inside, Folder) else None
+        if below is not None:
+            target, before = below
+        elif inside is not None or path.is_symlink():
             # Strings, not Path objects: this runs for every file a check reads.
             try:
                 target = os.path.realpath(path, strict=True)
@@ -186,7 +215,8 @@ def read_bytes(
                     "the file is a link to a file outside the workbook, so microsys does not read it",
                     "copy the file into the workbook instead of linking to it",
                 )
-        before = os.stat(target)
+        if before is None:
+            before = os.stat(target)
         if not stat.S_ISREG(before.st_mode):
             return None, _not_regular(path, before.st_mode)
         if before.st_size > limits.max_bytes:
@@ -266,9 +296,17 @@ def read_text(
     return LoadedText(path, text, [])
 
 
-_BRACKETS = re.compile(r"[\[{]")
 # A line that starts with more indentation (and list or key marks) than _MAX_INDENT.
 _DEEP_INDENT = re.compile(rf"^[ \-?:]{{{_MAX_INDENT + 1}}}", re.M)
+# The same looked for as the first line, then after each line break: a search led by a line
+# break jumps from one to the next, where `^` made the search stop at every character.
+_DEEP_FIRST_LINE = re.compile(rf"[ \-?:]{{{_MAX_INDENT + 1}}}")
+_DEEP_LATER_LINE = re.compile(rf"\n[ \-?:]{{{_MAX_INDENT + 1}}}")
+
+
+def _deep_indent(text: str) -> bool:
+    """True when a line of ``text`` starts with more indentation than _MAX_INDENT (see _DEEP_INDENT)."""
+    return _DEEP_FIRST_LINE.match(text) is not None or _DEEP_LATER_LINE.search(text) is not None
 
 
 def _too_deep(path: Path, text: str, at: int = -1, line: int = 0, col: int = 0) -> Diagnostic:
@@ -327,8 +365,8 @@ def nesting_guard(path: Path, text: str, max_nodes: int = DEFAULT_MAX_NODES) -> 
     number of brackets plus the width of the indentation. Only a file with many
     brackets or deep indentation is measured exactly, from the parser's events.
     """
-    brackets = len(_BRACKETS.findall(text)) if "[" in text or "{" in text else 0
-    if brackets <= _MAX_FLOW_DEPTH and _DEEP_INDENT.search(text) is None:
+    brackets = text.count("[") + text.count("{")
+    if brackets <= _MAX_FLOW_DEPTH and not _deep_indent(text):
         return None
     if not has_c_parser():  # the pure-Python parser raises RecursionError instead of crashing
         return None
@@ -427,7 +465,6 @@ def _fast_builder() -> Any:
     if _fast is None and _safe() is not None and _c_loader is not None:
         from ruamel.yaml import main
         from ruamel.yaml.nodes import ScalarNode
-
 
         # One loader, never fed a file, lends its resolver's table and its constructor.
         lender = _c_loader("")
