@@ -27,7 +27,7 @@ def test_marked_markdown_html_and_svg_are_ours(body: bytes) -> None:
     assert is_ours(Path("r.html"), stamp(Path("r.html"), html, "cf"))
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><metadata>old</metadata><text>' + body + b"</text></svg>"
     marked = stamp(Path("f.svg"), svg, "cf")
-    assert is_ours(Path("f.svg"), marked) and b"old" not in marked
+    assert is_ours(Path("f.svg"), marked) and b"<metadata>old" not in marked  # the body may say "old"
 
 
 @given(body=TEXT)
