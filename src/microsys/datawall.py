@@ -69,7 +69,13 @@ class Judged:
 
 def judge(root: Path, today: dt.date) -> Judged:
     """Read one workbook once: the privacy gate, its status row, its tiles (never raising for bad files)."""
+    return read(root, today)[0]
+
+
+def read(root: Path, today: dt.date) -> tuple[Judged, Workbook | None]:
+    """:func:`judge`, with the workbook read (without its broken files; None when refused)."""
     from microsys.overview import row_of
+    from microsys.render.figures import draw as draw_figure
     from microsys.workbook.loader import load_workbook, without_broken
     from microsys.workbook.privacy_gate import refuse_identifiers
 
@@ -77,14 +83,13 @@ def judge(root: Path, today: dt.date) -> Judged:
     try:
         refuse_identifiers(loaded, DOING)
     except IdentifierRefusedError as exc:
-        return Judged(root, (str(exc), exc.hint, exc.places))
+        return Judged(root, (str(exc), exc.hint, exc.places)), None
     row = row_of(loaded, root, today)
-    from microsys.render.figures import draw as draw_figure
-
-    tiles, figures = _tiles(without_broken(loaded), row, slug(row.path))
+    wb = without_broken(loaded)
+    tiles, figures = _tiles(wb, row, slug(row.path))
     # Drawn here, in the worker: an SVG crosses back to the wall's process faster than its data.
     drawn = tuple((f.name, draw_figure(f)[0]) for f in figures)
-    return Judged(root, None, row, tuple(tiles), drawn)
+    return Judged(root, None, row, tuple(tiles), drawn), wb
 
 
 def _judge(args: tuple[Path, dt.date]) -> Judged:
@@ -119,9 +124,7 @@ def gate(folder: Path, today: dt.date, jobs: int | None = None) -> dict[Path, Ju
         IdentifierRefusedError: naming every place in every workbook (and the organisation
             file) that holds what looks like patient-identifiable data; nothing is written.
     """
-    from microsys.schema.organisation import ORGANISATION
     from microsys.workbook.discover import find_workbooks
-    from microsys.workbook.privacy_gate import refuse_identifiers_in_text
 
     roots = find_workbooks([folder])
     if not roots:
@@ -129,6 +132,19 @@ def gate(folder: Path, today: dt.date, jobs: int | None = None) -> dict[Path, Ju
             f"no workbook found under {folder}", hint="a workbook is a folder with a microsys.yaml file"
         )
     judged = _judge_all(roots, today, jobs)
+    refuse(judged, folder)
+    return {j.root: j for j in judged}
+
+
+def refuse(judged: Sequence[Judged], folder: Path) -> None:
+    """Refuse everything when any workbook judged, or the organisation file, holds an identifier.
+
+    Raises:
+        IdentifierRefusedError: naming every such place; nothing is written.
+    """
+    from microsys.schema.organisation import ORGANISATION
+    from microsys.workbook.privacy_gate import refuse_identifiers_in_text
+
     refused = [IdentifierRefusedError(*j.refused) for j in judged if j.refused is not None]
     org = folder / ORGANISATION
     if org.is_file():
@@ -144,7 +160,6 @@ def gate(folder: Path, today: dt.date, jobs: int | None = None) -> dict[Path, Ju
             hint=refused[0].hint,
             places=tuple(d for exc in refused for d in exc.places),
         )
-    return {j.root: j for j in judged}
 
 
 def key_measures(wb: Workbook) -> list[Measure]:

@@ -197,32 +197,22 @@ def _make(job: _Job) -> _Made:
     The reports are made only once the workbook passed the privacy gate; nothing is written
     here (the pages come back as bytes, and are written with every other page or not at all).
     """
-    from microsys.datawall import DOING, _tiles, slug
-    from microsys.errors import IdentifierRefusedError
-    from microsys.overview import row_of
+    from microsys.datawall import read
     from microsys.ownership import stamp
     from microsys.render.figures import FigureStore
-    from microsys.render.figures import draw as draw_figure
     from microsys.render.output import Request
     from microsys.render.output import render as render_report
     from microsys.render.pdf import Page
     from microsys.report.kinds import BUILDERS, KINDS, file_stem
     from microsys.report.model import Playbook
     from microsys.reporting import DEFAULT_LANDSCAPE, DEFAULT_SIZE, NO_PLAYBOOK
-    from microsys.workbook.loader import load_workbook, without_broken
-    from microsys.workbook.privacy_gate import refuse_identifiers
 
     root = job.root
-    loaded = load_workbook(root)
-    try:
-        refuse_identifiers(loaded, DOING)
-    except IdentifierRefusedError as exc:
-        return _Made(Judged(root, (str(exc), exc.hint, exc.places)))
-    row = row_of(loaded, root, job.today)
-    wb = without_broken(loaded)
-    # As datawall.judge, with the workbook kept for its reports (read once, not twice).
-    tiles, figures = _tiles(wb, row, slug(row.path))
-    judged = Judged(root, None, row, tuple(tiles), tuple((f.name, draw_figure(f)[0]) for f in figures))
+    # As the data wall reads each workbook, with the workbook kept for its reports (read once).
+    judged, wb = read(root, job.today)
+    if wb is None or judged.row is None:
+        return _Made(judged)
+    row = judged.row
     page = _page_of(root, job.folder)
     folder_rel = os.path.dirname(page)
     store = FigureStore()
@@ -272,30 +262,6 @@ def _make_all(jobs_wanted: int | None, work: list[_Job]) -> Iterator[_Made]:
         yield from pool.imap(_make, work, chunksize=1)
 
 
-def _refuse(made: list[_Made], folder: Path) -> None:
-    """Refuse the whole site when any workbook or the organisation file holds an identifier (as the wall)."""
-    from microsys.datawall import DOING
-    from microsys.errors import IdentifierRefusedError
-    from microsys.schema.organisation import ORGANISATION
-    from microsys.workbook.privacy_gate import refuse_identifiers_in_text
-
-    refused = [IdentifierRefusedError(*m.judged.refused) for m in made if m.judged.refused is not None]
-    org = folder / ORGANISATION
-    if org.is_file():
-        try:
-            refuse_identifiers_in_text(org, org.read_text(encoding="utf-8", errors="replace"), DOING)
-        except IdentifierRefusedError as exc:
-            refused.append(exc)
-    if refused:
-        if len(refused) == 1:
-            raise refused[0]
-        raise IdentifierRefusedError(
-            "\n".join(str(exc) for exc in refused),
-            hint=refused[0].hint,
-            places=tuple(d for exc in refused for d in exc.places),
-        )
-
-
 def render(folder: Path, options: SiteOptions) -> list[Path]:
     """Write the site of every workbook below ``folder`` into ``options.out``; the paths written.
 
@@ -326,7 +292,7 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
         )
     source = source_name(folder.resolve())
     made = list(_make_all(options.jobs, [_Job(root, folder, options.today, source) for root in roots]))
-    _refuse(made, folder)
+    datawall.refuse([m.judged for m in made], folder)
     judged = {m.judged.root: m.judged for m in made}
     rows = {root: j.row for root, j in judged.items() if j.row is not None}
     view = status(folder, options.today, made=rows)
