@@ -100,6 +100,24 @@ def test_a_large_wall_typeset_in_parts_reads_as_one_typeset_whole(
     assert PdfReader(split).metadata.title == PdfReader(whole).metadata.title  # type: ignore[union-attr]
 
 
+def test_a_wall_in_parts_with_the_folders_own_templates_typesets_each_in_its_bounded_process(
+    capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from microsys.render import wall
+    from microsys.resources import templates_dir
+
+    own = org / "templates" / "report"
+    own.mkdir(parents=True)
+    style = (templates_dir() / "report" / "style.typ").read_text(encoding="utf-8")
+    (own / "style.typ").write_text(style.replace("#0f6e8c", "#7a1f5c"), encoding="utf-8")
+    monkeypatch.setattr(wall, "PART_TILES", 1)
+    out = tmp_path / "parts.pdf"
+    code, _, err = call(capsys, "report", str(org), "--kind", "datawall", "-o", str(out), "--today", TODAY)
+    assert code == 0, err
+    pages = _pdf_pages(out)
+    assert len(pages) == 4 and all(f"page {k} of 4" in p for k, p in enumerate(pages, start=1))
+
+
 def test_datawall_charts_print_at_their_drawn_size(
     capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path
 ) -> None:

@@ -88,11 +88,12 @@ def pdf(wall: DataWall, drawn: Drawn, folder: Path, paper: str = "a3", jobs: int
             names |= {m["figure"] for m in data["measures"] if m["figure"]}
         figures = {name: svg for name, svg in drawn.svgs.items() if name in names}
         work.append((folder, "datawall.typ", part, {**figures, **icons}, {}))
-    made = _in_processes(work, jobs, own_templates=any((folder / "templates" / "report").glob("*.typ")))
+    own = any((folder / "templates" / "report").glob("*.typ"))
+    made = _in_processes(work, jobs, own_templates=own)
     files = {f"pages/{n}.pdf": content for n, (content, _) in enumerate(made)}
     pages = [{"file": f"/pages/{n}.pdf", "pages": count} for n, (_, count) in enumerate(made)]
     final = {**data, "groups": [], "parts": pages, "numbered": True}
-    return _in_processes([(folder, "datawall-pages.typ", final, {}, files)], 1, own_templates=False)[0][0]
+    return _in_processes([(folder, "datawall-pages.typ", final, {}, files)], 1, own_templates=own)[0][0]
 
 
 Work = tuple[Path, str, dict[str, Any], dict[str, str], dict[str, bytes]]
