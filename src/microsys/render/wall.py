@@ -8,6 +8,7 @@ Making Data Count icons are inline SVG from :mod:`microsys.render.mdc`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -111,18 +112,41 @@ def _typeset(work: Work) -> tuple[bytes, int]:
         return j.compile(data)
 
 
-def _in_processes(work: list[Work], jobs: int, own_templates: bool) -> list[tuple[bytes, int]]:
-    """:func:`_typeset` of each item in a fresh process, ``jobs`` at a time, results in order.
+def _in_processes(
+    work: list[Work],
+    jobs: int,
+    own_templates: bool,
+    typeset: Callable[[Work], tuple[bytes, int]] | None = None,
+) -> list[tuple[bytes, int]]:
+    """:func:`_typeset` (or ``typeset``) of each item in a fresh process, ``jobs`` at a time, in order.
 
     A folder with its own templates has each compile bounded in a child process already
     (:mod:`microsys.render.bounded`), which a worker process may not start: typeset in turn.
     """
+    typeset = typeset or _typeset
     if own_templates:
-        return [_typeset(w) for w in work]
+        return [typeset(w) for w in work]
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from microsys.render.typeset import TypesetError
 
     methods = multiprocessing.get_all_start_methods()
     # A fresh interpreter, not a copy of this one: it holds only what one part needs.
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with context.Pool(max(1, min(jobs, len(work))), maxtasksperchild=1) as pool:
-        return pool.map(_typeset, work, chunksize=1)
+    size = max(1, min(jobs, len(work)))
+    made: list[tuple[bytes, int]] = []
+    # Fresh processes for each round of parts (typst frees nothing until its process ends); a
+    # process that dies (out of memory, as a rule) stops the wall with a message, never a hang.
+    for start in range(0, len(work), size):
+        try:
+            with ProcessPoolExecutor(size, mp_context=context) as pool:
+                made += pool.map(typeset, work[start : start + size])
+        except BrokenProcessPool:
+            raise TypesetError(
+                "typesetting the data wall stopped: a process typesetting part of it ended "
+                "before it was done (out of memory, as a rule); nothing was written",
+                hint="close other programs and try again, or make the wall of a smaller folder",
+            ) from None
+    return made
