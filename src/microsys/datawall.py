@@ -98,15 +98,9 @@ def _judge(args: tuple[Path, dt.date]) -> Judged:
 
 def _judge_all(roots: list[Path], today: dt.date, jobs: int | None) -> list[Judged]:
     """:func:`judge` of each root in order, in ``jobs`` processes (None: as ``check`` chooses)."""
-    import multiprocessing
-    import os
+    from microsys.overview import map_workbooks
 
-    jobs = _jobs(jobs, len(roots))
-    if jobs == 1 or len(roots) < 2:
-        return [judge(root, today) for root in roots]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix" else "spawn"
-    with multiprocessing.get_context(method).Pool(jobs) as pool:
-        return pool.map(_judge, [(root, today) for root in roots], chunksize=max(1, len(roots) // (jobs * 8)))
+    return map_workbooks(_judge, [(root, today) for root in roots], jobs)
 
 
 def _jobs(jobs: int | None, workbooks: int) -> int:

@@ -38,6 +38,12 @@ class UsageError(MicrosysError):
     exit_code = EXIT_USAGE
 
 
+class WorkerDiedError(MicrosysError):
+    """A process doing part of the work ended before it was done (killed, as a rule, for memory)."""
+
+    exit_code = EXIT_USAGE
+
+
 class WorkbookNotFoundError(UsageError):
     """A path given on the command line holds no workbook."""
 

@@ -267,22 +267,46 @@ T = TypeVar("T")
 A = TypeVar("A")
 
 
-def map_workbooks(fn: Callable[[A], T], args: list[A], jobs: int | None) -> list[T]:
+def map_workbooks(
+    fn: Callable[[A], T],
+    args: list[A],
+    jobs: int | None,
+    initializer: Callable[[], None] | None = None,
+    chunksize: int | None = None,
+) -> list[T]:
     """``fn`` of each of ``args`` (one a workbook), in order, in ``jobs`` processes (None: automatic).
 
-    ``fn`` must be a module-level function (it is sent to the workers by name).
+    ``fn`` (and ``initializer``, run once in each worker process; not when there are none)
+    must be module-level functions (they are sent to the workers by name).
+
+    Raises:
+        WorkerDiedError: a process ended before it was done (killed for memory, as a rule),
+            where a ``multiprocessing.Pool`` would wait for ever.
     """
     import multiprocessing
     import os
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     from microsys.engine import auto_jobs
+    from microsys.errors import WorkerDiedError
 
     jobs = auto_jobs(len(args)) if jobs is None or jobs < 1 else jobs
     if jobs == 1 or len(args) < 2:
         return [fn(a) for a in args]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix" else "spawn"
-    with multiprocessing.get_context(method).Pool(jobs) as pool:
-        return pool.map(fn, args, chunksize=max(1, len(args) // (jobs * 8)))
+    size = chunksize or max(1, len(args) // (jobs * 8))
+    try:
+        with ProcessPoolExecutor(
+            min(jobs, len(args)), mp_context=multiprocessing.get_context(method), initializer=initializer
+        ) as pool:
+            return list(pool.map(fn, args, chunksize=size))
+    except BrokenProcessPool:
+        raise WorkerDiedError(
+            "a process reading the workbooks ended before it was done (the computer ran out of "
+            "memory, as a rule); nothing was written",
+            hint="close other programs and try again, or give -j 1 to use one process",
+        ) from None
 
 
 def attach_pathways(rows: list[StatusRow], roots: list[Path]) -> list[StatusRow]:

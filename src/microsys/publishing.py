@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import html as htmllib
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -243,23 +242,19 @@ def _in_worker() -> None:
     workers.draw_here()
 
 
-def _make_all(jobs_wanted: int | None, work: list[_Job]) -> Iterator[_Made]:
+def _make_all(jobs_wanted: int | None, work: list[_Job]) -> list[_Made]:
     """:func:`_make` of each job, in order, in ``jobs`` processes (None: as ``check`` chooses)."""
-    import multiprocessing
-
     from microsys.engine import auto_jobs
+    from microsys.overview import map_workbooks
 
     jobs = auto_jobs(len(work)) if jobs_wanted is None or jobs_wanted < 1 else jobs_wanted
     if jobs == 1 or len(work) < 2:
         from microsys.render import workers
 
         workers.start([job.root for job in work])  # charts' matplotlib loads while the first is read
-        yield from map(_make, work)
-        return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix" else "spawn"
-    with multiprocessing.get_context(method).Pool(min(jobs, len(work)), initializer=_in_worker) as pool:
-        # One workbook at a time: they differ much in cost (charts to draw), so the load stays even.
-        yield from pool.imap(_make, work, chunksize=1)
+        return [_make(job) for job in work]
+    # One workbook at a time: they differ much in cost (charts to draw), so the load stays even.
+    return map_workbooks(_make, work, jobs, initializer=_in_worker, chunksize=1)
 
 
 def render(folder: Path, options: SiteOptions) -> list[Path]:
@@ -291,7 +286,7 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
             f"no workbook found under {folder}", hint="a workbook is a folder with a microsys.yaml file"
         )
     source = source_name(folder.resolve())
-    made = list(_make_all(options.jobs, [_Job(root, folder, options.today, source) for root in roots]))
+    made = _make_all(options.jobs, [_Job(root, folder, options.today, source) for root in roots])
     datawall.refuse([m.judged for m in made], folder)
     judged = {m.judged.root: m.judged for m in made}
     rows = {root: j.row for root, j in judged.items() if j.row is not None}
