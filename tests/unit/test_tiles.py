@@ -229,3 +229,18 @@ def test_many_phases_and_cycles_keep_to_their_rows_and_the_plot_keeps_its_room()
     assert 1 <= len(above) <= PHASE_ROWS and 1 <= len(below) <= CYCLE_ROWS
     # Names cut to their room are listed as shortened.
     assert any(name in shortened for name in names)
+
+
+def test_a_cycle_begun_after_the_last_value_widens_the_view_and_stays_on_the_axis() -> None:
+    ys = [5.0, 6, 7, 5, 6, 7, 5, 6, 7, 5, 6, 7]
+    base = _series(ys, chart="i")
+    later = base.xs[-1] + 60  # a PDSA started two months after the last value was recorded
+    series = replace(base, annotations=(Annotation(later, "PDSA-9 new rota", "PDSA-9"),))
+    svg = _draw(series)
+    root = _check(svg)
+    axis = next(p for p in root.iter(f"{NS}path") if p.get("stroke") == "#bbbbbb")
+    right = float(re.findall(r"H([\d.]+)", axis.get("d", ""))[0])
+    marker = next(p for p in root.iter(f"{NS}path") if p.get("fill") == "#52606d")
+    x = float(re.match(r"M([\d.]+),", marker.get("d", "")).group(1)) + 3  # type: ignore[union-attr]
+    assert x <= right
+    assert "PDSA-9" in [t.text for t in root.iter(f"{NS}text")]

@@ -61,6 +61,9 @@ class _Scale:
 
     x0: float
     x1: float
+    first: float
+    """The first and last x drawn (of a point or a cycle): the view is these with a margin."""
+    last: float
     y0: float
     y1: float
     left: float
@@ -89,10 +92,14 @@ def tile(series: Series, analysis: Analysis, size: tuple[float, float]) -> tuple
     if not math.isfinite(y_hi - y_lo):
         svg.add("text", "values too large to draw", x=PAD, y=h / 2, font_size=TICK_PT, fill=MUTED)
         return svg.document(w, h, series.title, unit="pt"), shortened
-    x_lo, x_hi = _margin(pts[0].x, pts[-1].x)
+    cycles = list(series.annotations)
+    # A cycle begun after the last value (or before the first) widens the view, as it does
+    # on the full chart, so its marker stays on the axis.
+    first = min([pts[0].x, *(c.x for c in cycles)])
+    last = max([pts[-1].x, *(c.x for c in cycles)])
+    x_lo, x_hi = _margin(first, last)
     edges = _edge_labels(pts, analysis.target, percent)
     phase_labels = _phase_labels(series, pts)
-    cycles = list(series.annotations)
 
     def layout(phase_rows: int, cycle_rows: int) -> tuple[_Scale, list[float], list[str]]:
         """The plot's box for so many rows of labels above and below it, and the y ticks."""
@@ -105,7 +112,7 @@ def tile(series: Series, analysis: Analysis, size: tuple[float, float]) -> tuple
         label_room = LABEL_PT + 3 if series.y_label else 0.0
         left = PAD + label_room + max((text_width(t, TICK_PT) for t in texts), default=0) + TICK_LEN + 2
         right = w - PAD - max((text_width(t, EDGE_PT) for _, t, _ in edges), default=12.0) - 5
-        return _Scale(x_lo, x_hi, y_lo, y_hi, left, right, top, bottom), ticks, texts
+        return _Scale(x_lo, x_hi, first, last, y_lo, y_hi, left, right, top, bottom), ticks, texts
 
     # Rows of labels are known once the plot's width is, which depends on the rows (through
     # the y ticks): grow them until they hold every label (a few at most, so this ends).
@@ -132,7 +139,7 @@ def tile(series: Series, analysis: Analysis, size: tuple[float, float]) -> tuple
                 stroke_dasharray="1 1.6")  # fmt: skip
     _lines(svg, scale, pts, analysis)
     _markers(svg, scale, pts)
-    _axes(svg, scale, y_ticks, tick_texts, series, pts, w)
+    _axes(svg, scale, y_ticks, tick_texts, series, w)
     if series.y_label:
         label = _fit(series.y_label, LABEL_PT, bottom - top, shortened)
         cx, cy = PAD + LABEL_PT * 0.8, (top + bottom) / 2
@@ -302,7 +309,6 @@ def _axes(
     y_ticks: list[float],
     tick_texts: list[str],
     series: Series,
-    pts: Sequence[Point],
     width: float,
 ) -> None:
     """The left and bottom axes with their ticks and labels."""
@@ -314,18 +320,17 @@ def _axes(
         svg.add("line", x1=left - TICK_LEN, y1=y, x2=left, y2=y, stroke=MUTED, stroke_width=0.8)
         svg.add("text", text, x=left - TICK_LEN - 2, y=y + TICK_PT * 0.35, font_size=TICK_PT,
                 text_anchor="end", fill=MUTED)  # fmt: skip
-    for x, text in _x_ticks(series, scale, pts, width):
+    for x, text in _x_ticks(series, scale, width):
         sx = scale.x(x)
         svg.add("line", x1=sx, y1=bottom, x2=sx, y2=bottom + TICK_LEN, stroke=MUTED, stroke_width=0.8)
         svg.add("text", text, x=sx, y=bottom + TICK_LEN + 1.5 + TICK_PT * 0.8, font_size=TICK_PT,
                 text_anchor="middle", fill=MUTED)  # fmt: skip
 
 
-def _x_ticks(series: Series, scale: _Scale, pts: Sequence[Point], width: float) -> list[tuple[float, str]]:
+def _x_ticks(series: Series, scale: _Scale, width: float) -> list[tuple[float, str]]:
     """Ticks on the x axis, thinned until their labels stand apart inside the drawing."""
-    first, last = pts[0].x, pts[-1].x
     if series.dates:
-        ticks = _date_ticks(first, last, scale.x0, scale.x1)
+        ticks = _date_ticks(scale.first, scale.last, scale.x0, scale.x1)
     else:
         values, decimals = _nice_ticks(scale.x0, scale.x1, 5, False)
         ticks = [(v, _number(v, decimals, False)) for v in values if v == int(v)]
