@@ -154,15 +154,18 @@ def test_a_single_point_and_a_flat_series_draw_without_dividing_by_zero() -> Non
     split=st.integers(min_value=0, max_value=60),
     label=st.text(min_size=0, max_size=80),
     days=st.sampled_from([1, 7, 30, 365]),
+    offset=st.integers(min_value=0, max_value=40),
 )
 def test_any_series_draws_a_plain_tile_inside_its_box(
-    ys: list[float | None], scale: float, chart: str, split: int, label: str, days: int
+    ys: list[float | None], scale: float, chart: str, split: int, label: str, days: int, offset: int
 ) -> None:
     values = [None if y is None else y * scale / 1e9 for y in ys]
     xs = tuple(float(START + days * k) for k in range(len(values)))
     parts = (split,) if 0 < split < len(values) else ()
     options = ChartOptions(chart="i" if chart == "xbar" else chart, parts=parts)  # type: ignore[arg-type]
-    notes = tuple(Annotation(x, label or "cycle", label[:8]) for x in xs[:: max(1, len(xs) // 3)])
+    # Cycles at points, and before the first or after the last (begun before data, or data not in yet).
+    at = [*xs[:: max(1, len(xs) // 3)], xs[0] - days * offset, xs[-1] + days * offset]
+    notes = tuple(Annotation(x, label or "cycle", label[:8]) for x in at)
     series = Series(
         label, xs, tuple(values), None, options, y_label=label, part_labels=(label, label), annotations=notes
     )
