@@ -67,7 +67,7 @@ def test_the_kind_of_a_path_is_remembered_as_it_was_found() -> None:
 
 def _tree_with_leftovers(tmp_path: Path) -> Path:
     wb = tmp_path / "wb"
-    for folder in [
+    folders = [
         "measures",
         "pdsa",
         ".microsys",
@@ -77,7 +77,8 @@ def _tree_with_leftovers(tmp_path: Path) -> Path:
         "node_modules/x",
         "nested",
         "assets/.cache",
-    ]:
+    ]
+    for folder in folders:
         (wb / folder).mkdir(parents=True, exist_ok=True)
     (wb / "microsys.yaml").write_text("name: x\n")
     (wb / "nested" / "microsys.yaml").write_text("name: nested\n")
@@ -85,19 +86,7 @@ def _tree_with_leftovers(tmp_path: Path) -> Path:
     (wb / "linked-out").symlink_to(tmp_path / "outside")
     (wb / "linked-in").symlink_to(wb / "measures")
     names = [".m.yaml.abcdefgh12.tmp", ".gitignore", ".hidden", "plain.yaml"]
-    for folder in [
-        "",
-        "measures",
-        "pdsa",
-        ".microsys",
-        "build/reports",
-        ".github/workflows",
-        ".git/objects",
-        "node_modules/x",
-        "nested",
-        "assets/.cache",
-        "linked-out",
-    ]:
+    for folder in ["", *folders, "linked-out"]:
         for name in names:
             (wb / folder / name).write_text("x\n") if folder != "linked-out" else (
                 tmp_path / "outside" / name
