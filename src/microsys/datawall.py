@@ -103,13 +103,6 @@ def _judge_all(roots: list[Path], today: dt.date, jobs: int | None) -> list[Judg
     return map_workbooks(_judge, [(root, today) for root in roots], jobs)
 
 
-def _jobs(jobs: int | None, workbooks: int) -> int:
-    """Processes to use: ``jobs`` as given (``-j``), or as ``check`` chooses for so many workbooks."""
-    from microsys.engine import auto_jobs
-
-    return auto_jobs(workbooks) if jobs is None or jobs < 1 else jobs
-
-
 def gate(folder: Path, today: dt.date, jobs: int | None = None) -> dict[Path, Judged]:
     """Every workbook below ``folder`` read once, after all of them passed the privacy gate.
 
@@ -260,8 +253,9 @@ def slug(path: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-").lower() or "workbook"
 
 
-def _system_measures(folder: Path) -> tuple[list[SystemMeasure], list[TileFigure]]:
-    """The organisation file's whole-system measures, each with a run chart when it has values."""
+def _system_measures(folder: Path) -> tuple[list[SystemMeasure], list[tuple[str, str]]]:
+    """The organisation file's whole-system measures, each with a run chart (drawn) when it has values."""
+    from microsys.render.figures import draw as draw_figure
     from microsys.schema.organisation import ORGANISATION, Organisation
     from microsys.spc.analysis import ChartOptions, analyse
     from microsys.workbook.series import Series
@@ -275,7 +269,8 @@ def _system_measures(folder: Path) -> tuple[list[SystemMeasure], list[TileFigure
         org = Organisation.model_validate(data)
     except ValueError:
         return [], []
-    measures, figures = [], []
+    measures: list[SystemMeasure] = []
+    figures: list[tuple[str, str]] = []
     for m in org.measures:
         values = [v for v in m.values if v.value is not None]
         figure = None
@@ -290,7 +285,8 @@ def _system_measures(folder: Path) -> tuple[list[SystemMeasure], list[TileFigure
             )
             analysis = analyse(series.xs, series.ys, None, series.options)
             figure = f"organisation--{m.id}.svg"
-            figures.append(TileFigure(figure, Prose(m.name), series, analysis, TILE_SIZE))
+            drawn = draw_figure(TileFigure(figure, Prose(m.name), series, analysis, TILE_SIZE))[0]
+            figures.append((figure, drawn))
         last = values[-1] if values else None
         unit = m.unit or ""
         latest = f"latest {last.value:g}{unit if unit == '%' else ' ' + unit} on {last.date}" if last else ""
@@ -349,8 +345,7 @@ def build(folder: Path, judged: dict[Path, Judged], view: Overview) -> DataWall:
         measures=tuple(measures),
         last_review=org.last_review.isoformat() if org is not None and org.last_review else None,
         groups=tuple(pages),
-        figures=tuple(org_figures),
-        drawn=tuple(drawn),
+        drawn=(*org_figures, *drawn),
     )
 
 
@@ -369,14 +364,10 @@ def make(folder: Path, today: dt.date, jobs: int | None = None) -> tuple[DataWal
 
 
 def draw(wall: DataWall) -> Drawn:
-    """The wall's small multiples as SVG: the teams' drawn already, the organisation's drawn now."""
-    from microsys.render.figures import Pending, ratio
+    """The wall's small multiples as SVG (drawn where each workbook, and the organisation file, was read)."""
+    from microsys.render.figures import Drawn, ratio
 
-    made = Pending(wall.figures, None).result()
-    for name, svg in wall.drawn:
-        made.svgs[name] = svg
-        made.ratios[name] = ratio(svg)
-    return made
+    return Drawn(dict(wall.drawn), {name: ratio(svg) for name, svg in wall.drawn})
 
 
 def targets(folder: Path, options: WallOptions) -> dict[str, Path]:
@@ -400,13 +391,14 @@ def targets(folder: Path, options: WallOptions) -> dict[str, Path]:
 
 def render(folder: Path, options: WallOptions) -> list[Path]:
     """Make the data wall of ``folder`` in each format asked for and write it; the paths written."""
+    from microsys.engine import auto_jobs
     from microsys.render.wall import html, pdf
 
     places = targets(folder, options)
     refuse_all(list(places.values()), force=options.force)
     wall, view = make(folder, options.today, options.jobs)
     drawn = draw(wall)
-    jobs = _jobs(options.jobs, len(view.rows))
+    jobs = auto_jobs(len(view.rows), options.jobs)
     files: dict[Path, bytes] = {}
     for fmt, target in places.items():
         if fmt == "html":

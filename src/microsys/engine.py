@@ -173,8 +173,14 @@ def check_workbook_safely(
 PARALLEL_MIN_WORKBOOKS = 40
 
 
-def auto_jobs(workbooks: int) -> int:
-    """Processes to use for a run: two for large runs on a machine with two or more cores."""
+def auto_jobs(workbooks: int, wanted: int | None = None) -> int:
+    """Processes to use for a run of so many workbooks.
+
+    ``wanted`` (``-j``) when given and above 0; else two for large runs on a machine with
+    two or more cores.
+    """
+    if wanted is not None and wanted >= 1:
+        return wanted
     cores = os.cpu_count() or 1
     return 2 if workbooks >= PARALLEL_MIN_WORKBOOKS and cores >= 2 else 1
 

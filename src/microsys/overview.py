@@ -291,7 +291,7 @@ def map_workbooks(
     from microsys.engine import auto_jobs
     from microsys.errors import WorkerDiedError
 
-    jobs = auto_jobs(len(args)) if jobs is None or jobs < 1 else jobs
+    jobs = auto_jobs(len(args), jobs)
     if jobs == 1 or len(args) < 2:
         return [fn(a) for a in args]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix" else "spawn"

@@ -247,7 +247,7 @@ def _make_all(jobs_wanted: int | None, work: list[_Job]) -> list[_Made]:
     from microsys.engine import auto_jobs
     from microsys.overview import map_workbooks
 
-    jobs = auto_jobs(len(work)) if jobs_wanted is None or jobs_wanted < 1 else jobs_wanted
+    jobs = auto_jobs(len(work), jobs_wanted)
     if jobs == 1 or len(work) < 2:
         from microsys.render import workers
 

@@ -18,7 +18,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from microsys.report.model import Prose, TileFigure
+from microsys.report.model import Prose
 
 # A small multiple as drawn and printed, in inches: four across an A3 landscape page.
 TILE_SIZE = (3.6, 2.35)
@@ -108,19 +108,17 @@ class DataWall:
     measures: tuple[SystemMeasure, ...]
     last_review: str | None
     groups: tuple[Group, ...]
-    figures: tuple[TileFigure, ...] = field(default=(), repr=False)
-    """Charts still to draw (the organisation's measures)."""
     drawn: tuple[tuple[str, str], ...] = field(default=(), repr=False)
-    """Charts drawn already (file name, SVG): the teams' tiles, drawn where each workbook was read."""
+    """Each tile's chart drawn (file name, SVG), where its workbook or the organisation file was read."""
     tile_size: tuple[float, float] = TILE_SIZE
 
     @property
     def data(self) -> dict[str, Any]:
-        """The wall as plain JSON data for the templates (figures left out: they are drawn)."""
+        """The wall as plain JSON data for the templates (the drawings left out: they are files)."""
         out = {
             f.name: _plain(getattr(self, f.name))
             for f in dataclasses.fields(self)
-            if f.name not in ("figures", "drawn")
+            if f.name != "drawn"
         }
         out["tile_width"], out["tile_height"] = self.tile_size
         return out
