@@ -337,3 +337,21 @@ def test_an_edit_never_rewrites_a_note_holding_a_form_feed_or_line_separator(
             new = path.read_bytes()
             assert new == before["measures/clinic-overrun.yaml"] + b"  - date: 2026-11-01\n    value: 6\n"
             path.write_bytes(original)
+
+
+def test_a_full_temporary_folder_stops_a_pdf_report_with_a_message(
+    capsys: pytest.CaptureFixture[str], cf_clinic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from microsys.render import typeset
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    before = snapshot(cf_clinic)
+    monkeypatch.setattr(typeset.shutil, "copyfile", full)
+    out = tmp_path / "storyboard.pdf"
+    code, _, err = call(capsys, "report", str(cf_clinic), "-o", str(out))
+    assert code == 2, err
+    assert "temporary folder" in err and "its disk is full" in err and "nothing was written" in err
+    assert "TMPDIR" in err and "internal error" not in err
+    assert not out.exists() and snapshot(cf_clinic) == before

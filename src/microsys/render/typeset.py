@@ -10,6 +10,7 @@ a workbook's templates can read nothing but these copies.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import re
 import shutil
@@ -235,35 +236,51 @@ def job(
     and ``fallback`` (fonts of this computer for characters the others lack), never the
     computer's other fonts, so a report looks the same wherever it is made.
     """
-    with tempfile.TemporaryDirectory(prefix="microsys-report-") as tmp:
-        root = Path(tmp)
-        own: list[Path] = []
-        for folder in TEMPLATE_FOLDERS:
-            (root / folder).mkdir(parents=True, exist_ok=True)
-            for path in sorted((builtin / folder).glob("*.typ")):
-                shutil.copyfile(path, root / folder / path.name)
-            own += _copy_own(workbook / "templates" / "report" / folder, (".typ",), root / folder, workbook)
-        _copy_own(workbook / "assets" / "fonts", FONT_SUFFIXES, root / "fonts", workbook)
-        gather(root / "fonts", fallback)
-        for name in LOGO_NAMES:
-            logo = workbook / "assets" / name
-            if _inside(logo, workbook):
-                (root / "assets").mkdir(exist_ok=True)
-                shutil.copyfile(logo, root / "assets" / name)
-                break
-        (root / "fig").mkdir()
-        # The PDF says microsys made it, whatever the workbook's templates set (see ownership).
-        main = root / MAIN
-        main.write_text(typst_preamble(source_name(workbook)) + f'#include "{template}"\n', encoding="utf-8")
-        refuse_packages(own)
-        made = Job(
-            root,
-            template,
-            None if own else _compiler(root),
-            tuple(p.relative_to(root).as_posix() for p in own),
-        )
-        made.figures(svgs)
-        yield made
+    try:
+        with tempfile.TemporaryDirectory(prefix="microsys-report-") as tmp:
+            root = Path(tmp)
+            own: list[Path] = []
+            for folder in TEMPLATE_FOLDERS:
+                (root / folder).mkdir(parents=True, exist_ok=True)
+                for path in sorted((builtin / folder).glob("*.typ")):
+                    shutil.copyfile(path, root / folder / path.name)
+                own += _copy_own(
+                    workbook / "templates" / "report" / folder, (".typ",), root / folder, workbook
+                )
+            _copy_own(workbook / "assets" / "fonts", FONT_SUFFIXES, root / "fonts", workbook)
+            gather(root / "fonts", fallback)
+            for name in LOGO_NAMES:
+                logo = workbook / "assets" / name
+                if _inside(logo, workbook):
+                    (root / "assets").mkdir(exist_ok=True)
+                    shutil.copyfile(logo, root / "assets" / name)
+                    break
+            (root / "fig").mkdir()
+            # The PDF says microsys made it, whatever the workbook's templates set (see ownership).
+            main = root / MAIN
+            main.write_text(
+                typst_preamble(source_name(workbook)) + f'#include "{template}"\n', encoding="utf-8"
+            )
+            refuse_packages(own)
+            made = Job(
+                root,
+                template,
+                None if own else _compiler(root),
+                tuple(p.relative_to(root).as_posix() for p in own),
+            )
+            made.figures(svgs)
+            yield made
+    except OSError as exc:
+        # The temporary folder is full, read-only or gone: the user's own files are untouched.
+        full = exc.errno == errno.ENOSPC
+        raise TypesetError(
+            f"the PDF could not be typeset in the temporary folder {tempfile.gettempdir()}: "
+            + ("its disk is full" if full else (exc.strerror or str(exc)))
+            + "; nothing was written",
+            hint="free some space there, or set TMPDIR to a folder with room"
+            if full
+            else "set TMPDIR to a folder microsys can write to",
+        ) from None
 
 
 def own_fonts(workbook: Path) -> list[Path]:
