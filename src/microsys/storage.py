@@ -20,6 +20,13 @@ Commands that read, decide and write a workbook hold its lock
 the same state. Under the lock, a commit of several files first writes a
 journal (``.microsys/journal-*.json``): a command killed half-way leaves the
 journal, and the next writing command (or ``check``) undoes what it had done.
+
+A command that writes many large files (a site of thousands of pages) gives each
+as an :class:`Output`: its content compressed (:func:`pack`) until its temporary
+file is written, and what the file held as a digest (:func:`seen`) instead of its
+bytes. Such a file is kept, until the commit is done, as a hidden hard link (or
+copy) beside it, from which a failed commit puts it back; so the commit holds
+neither the old nor the new bytes of every file at once.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ import stat
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -84,6 +92,68 @@ class Change:
 def deletion(path: Path, expected: bytes) -> Change:
     """A change that removes ``path``, which must still hold ``expected`` when the commit runs."""
     return Change(path, b"", expected, delete=True)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a file held when it was read, as its size and SHA-256 (its bytes not kept)."""
+
+    size: int
+    sha256: str
+
+
+def _seen_of(data: bytes) -> Seen:
+    return Seen(len(data), hashlib.sha256(data).hexdigest())
+
+
+def seen(path: Path) -> Seen | None:
+    """What ``path`` holds now (read a piece at a time), or ``None`` when it does not exist."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+    except FileNotFoundError:
+        return None
+    return Seen(size, digest.hexdigest())
+
+
+@dataclass(frozen=True)
+class Packed:
+    """A file's new content, compressed until it is written (:func:`pack`)."""
+
+    data: bytes
+    size: int
+    sha256: str
+
+    def unpack(self) -> bytes:
+        """The content as it is to be written."""
+        return zlib.decompress(self.data)
+
+
+# Fast compression: the text of reports shrinks about five times; more effort gains little.
+_PACK_LEVEL = 1
+
+
+def pack(content: bytes) -> Packed:
+    """``content`` compressed, with what it will be checked against once written."""
+    return Packed(zlib.compress(content, _PACK_LEVEL), len(content), hashlib.sha256(content).hexdigest())
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file a command makes (a page of a site, a report): as a :class:`Change`, held small in memory.
+
+    Its content stays packed until its temporary file is written; what the file held is
+    known by its digest. The file it replaces is kept on disk until the commit is done.
+    """
+
+    path: Path
+    packed: Packed
+    expected: Seen | None
+    """What the file held when it was looked at (:func:`seen`); ``None`` for a new file."""
 
 
 def read_bytes(path: Path) -> bytes | None:
@@ -198,13 +268,23 @@ def _read_current(path: Path) -> tuple[bytes | None, int | None]:
         return fh.read(), mode
 
 
-def _verify(change: Change, root: Path | None) -> int | None:
+def _holds(change: Change | Output, current: bytes | None) -> bool:
+    """Whether ``current`` (not ``None``) is what the change expects the file to hold."""
+    if current is None:
+        return False
+    if isinstance(change, Output):
+        return change.expected is not None and _seen_of(current) == change.expected
+    return current == change.expected
+
+
+def _verify(change: Change | Output, root: Path | None) -> int | None:
     """Check the change can be made; return the mode of the file it replaces."""
     _check_route(change.path, root)
     current, mode = _read_current(change.path)
-    if change.delete and change.expected is None:
+    delete = isinstance(change, Change) and change.delete
+    if delete and change.expected is None:
         raise ValueError("a deletion must say what the file holds")
-    if change.delete and current is None:
+    if delete and current is None:
         raise RefusedError(
             f"{change.path} was removed while microsys was working; nothing was changed",
             hint="someone or something else removed it: check the workbook, then run the command again",
@@ -214,7 +294,7 @@ def _verify(change: Change, root: Path | None) -> int | None:
             f"{change.path} already exists; nothing was written",
             hint="microsys never overwrites a file: choose another name or move the file away",
         )
-    if change.expected is not None and current != change.expected:
+    if change.expected is not None and not _holds(change, current):
         raise RefusedError(
             f"{change.path} changed on disk while microsys was working; nothing was written",
             hint="someone or something else edited it: check the file, then run the command again",
@@ -545,6 +625,10 @@ def _undo(root: Path, journal: Path) -> list[str]:
             current, mode = _read_current(target)
         except (RefusedError, OSError):
             continue
+        if "backup" in entry:
+            if _put_back(root, target, current, entry):
+                undone.append(str(entry["path"]))
+            continue
         if entry.get("delete") is True:
             if current is None and before is not None:
                 # Removed by the killed command: written back as it was.
@@ -571,6 +655,31 @@ def _undo(root: Path, journal: Path) -> list[str]:
     os.unlink(journal)
     _fsync_dir(journal.parent)
     return undone
+
+
+def _put_back(root: Path, target: Path, current: bytes | None, entry: dict[str, object]) -> bool:
+    """Put back a file an :class:`Output` replaced, from the copy kept beside it; True when done.
+
+    The copy is used only when it is a regular file inside the workbook and the file
+    still holds what the killed command wrote; otherwise it is removed (never replaced,
+    or changed by someone since: the file is left as it is).
+    """
+    backup = _inside(root, str(entry.get("backup") or ""))
+    if backup is None:
+        return False
+    try:
+        _check_route(backup, root)
+        kept = stat.S_ISREG(os.lstat(backup).st_mode)
+    except FileNotFoundError:
+        return False  # killed before the copy was made: the file was never replaced
+    except (RefusedError, OSError):
+        return False
+    if kept and current is not None and _sha(current) == entry.get("after"):
+        os.replace(backup, target)
+        return True
+    with contextlib.suppress(OSError):
+        os.unlink(backup)
+    return False
 
 
 def recover(root: Path) -> list[str]:
@@ -603,10 +712,13 @@ def leftover_temps(root: Path, skip: frozenset[str] = frozenset({".git"})) -> li
 
 @dataclass
 class _Plan:
-    change: Change
+    change: Change | Output
     mode: int | None
     temp: Path
     replaced: bool = False
+    backup: Path | None = None
+    """Where an :class:`Output`'s file is kept while the commit runs (it replaces a file)."""
+    kept: bool = False
 
 
 @dataclass
@@ -624,7 +736,56 @@ def _missing_dirs(folder: Path) -> list[Path]:
     return list(reversed(missing))
 
 
-def commit(changes: Sequence[Change], root: Path | None = None) -> list[Path]:
+def _journal_entry(plan: _Plan, root: Path) -> dict[str, object]:
+    change = plan.change
+    entry: dict[str, object] = {"path": _rel(change.path, root), "temp": _rel(plan.temp, root)}
+    if isinstance(change, Output):
+        # The old bytes are on disk (the backup), not in the journal.
+        entry["before"] = None
+        entry["after"] = change.packed.sha256
+        if plan.backup is not None:
+            entry["backup"] = _rel(plan.backup, root)
+        return entry
+    before = change.expected
+    entry["before"] = base64.b64encode(before).decode("ascii") if before is not None else None
+    entry["after"] = None if change.delete else _sha(change.content)
+    if change.delete:
+        entry.update(delete=True, mode=stat.S_IMODE(plan.mode) if plan.mode else None)
+    return entry
+
+
+def _content(change: Change | Output) -> bytes:
+    return change.packed.unpack() if isinstance(change, Output) else change.content
+
+
+_LINK_NOFOLLOW = hasattr(os, "link") and os.link in os.supports_follow_symlinks
+# A file system without hard links (FAT, some network shares) says so with one of these.
+_NO_LINKS = frozenset(
+    getattr(errno, name)
+    for name in ("EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK", "ENOSYS", "EXDEV")
+    if hasattr(errno, name)
+)
+
+
+def _keep(plan: _Plan) -> None:
+    """Keep the file an :class:`Output` is about to replace at ``plan.backup``: a hard link, else a copy."""
+    assert plan.backup is not None
+    try:
+        if _LINK_NOFOLLOW:
+            os.link(plan.change.path, plan.backup, follow_symlinks=False)
+        else:  # pragma: no cover - platforms without linkat (or links)
+            raise OSError(errno.ENOSYS, "no hard links here")
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS:
+            raise
+        current, _ = _read_current(plan.change.path)
+        if current is None:
+            raise
+        _write_new(plan.backup, current, plan.mode)
+    plan.kept = True
+
+
+def commit(changes: Sequence[Change | Output], root: Path | None = None) -> list[Path]:
     """Write (or remove) every change or none of them; return the paths written or removed.
 
     ``root`` is the folder every write must stay inside (the workbook, or the
@@ -632,6 +793,10 @@ def commit(changes: Sequence[Change], root: Path | None = None) -> list[Path]:
     link. Without it, only the files themselves are checked. When the caller
     holds the workbook lock of ``root`` (:func:`workbook_lock`), a commit of
     several files is journalled, so that even ``kill -9`` cannot leave half of it.
+
+    An :class:`Output` is unpacked only to write its temporary file, and the file
+    it replaces is kept beside it (a hidden hard link, or a copy) until the commit
+    is done, to be put back if it fails: so the commit holds one file's bytes at a time.
 
     Raises:
         RefusedError: a file changed since it was read, a new file already
@@ -650,29 +815,18 @@ def commit(changes: Sequence[Change], root: Path | None = None) -> list[Path]:
             at = change.path
             modes.append(_verify(change, root))
         for change, mode in zip(changes, modes, strict=True):
-            state.plans.append(_Plan(change, mode, temp_name(change.path)))
+            keeps = isinstance(change, Output) and change.expected is not None
+            backup = temp_name(change.path) if keeps else None
+            state.plans.append(_Plan(change, mode, temp_name(change.path), backup=backup))
         missing = {d: None for c in changes for d in _missing_dirs(c.path.parent)}
         if root is not None and len(changes) > 1 and holds_lock(root):
+            backups = any(p.backup is not None for p in state.plans)
             state.journal = _write_journal(
                 root,
                 {
-                    "version": 1,
-                    "files": [
-                        {
-                            "path": _rel(p.change.path, root),
-                            "temp": _rel(p.temp, root),
-                            "before": base64.b64encode(p.change.expected).decode("ascii")
-                            if p.change.expected is not None
-                            else None,
-                            "after": None if p.change.delete else _sha(p.change.content),
-                            **(
-                                {"delete": True, "mode": stat.S_IMODE(p.mode) if p.mode else None}
-                                if p.change.delete
-                                else {}
-                            ),
-                        }
-                        for p in state.plans
-                    ],
+                    # Version 2 journals keep replaced files on disk ("backup"), not in the journal.
+                    "version": 2 if backups else 1,
+                    "files": [_journal_entry(p, root) for p in state.plans],
                     "dirs": [_rel(d, root) for d in missing],
                 },
             )
@@ -683,15 +837,17 @@ def commit(changes: Sequence[Change], root: Path | None = None) -> list[Path]:
             state.created_dirs.append(d)
         for plan in state.plans:
             at = plan.change.path
-            if not plan.change.delete:
-                _write_new(plan.temp, plan.change.content, plan.mode)
+            if not (isinstance(plan.change, Change) and plan.change.delete):
+                _write_new(plan.temp, _content(plan.change), plan.mode)
         _hook("temps-written")
         for i, plan in enumerate(state.plans, start=1):
             at = plan.change.path
             _verify(plan.change, root)  # last look: nothing may have changed while we wrote
-            if plan.change.delete:
+            if isinstance(plan.change, Change) and plan.change.delete:
                 os.unlink(plan.change.path)
             else:
+                if plan.backup is not None:
+                    _keep(plan)
                 os.replace(plan.temp, plan.change.path)
             plan.replaced = True
             _hook(f"renamed-{i}")
@@ -706,6 +862,11 @@ def commit(changes: Sequence[Change], root: Path | None = None) -> list[Path]:
     except BaseException:
         _roll_back(state)
         raise
+    # Only now, with the journal gone: a kill before this leaves hidden copies, never half a commit.
+    for plan in state.plans:
+        if plan.kept and plan.backup is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(plan.backup)
     return [c.path for c in changes]
 
 
@@ -720,6 +881,10 @@ def _roll_back(state: _State) -> list[Path]:
             _restore(plan)
         except OSError:
             left.append(plan.change.path)
+    for plan in state.plans:
+        if plan.kept and not plan.replaced and plan.backup is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(plan.backup)  # kept, but the file was not replaced
     for d in reversed(state.created_dirs):
         with contextlib.suppress(OSError):
             os.rmdir(d)  # only removed when empty
@@ -731,6 +896,13 @@ def _roll_back(state: _State) -> list[Path]:
 
 def _restore(plan: _Plan) -> None:
     change = plan.change
+    if isinstance(change, Output):
+        if plan.backup is not None and plan.kept:
+            os.replace(plan.backup, change.path)
+        elif change.expected is None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(change.path)
+        return
     if change.expected is None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(change.path)

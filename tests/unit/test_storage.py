@@ -157,12 +157,14 @@ class _Faults:
 
     NAMES = ("open", "mkdir", "fsync", "replace")
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, fail_at: int, code: int) -> None:
+    def __init__(
+        self, monkeypatch: pytest.MonkeyPatch, fail_at: int, code: int, names: tuple[str, ...] = NAMES
+    ) -> None:
         self.calls = 0
         self.fail_at = fail_at
         self.code = code
         self.real: dict[str, Callable[..., Any]] = {}
-        for name in self.NAMES:
+        for name in names:
             self.real[name] = getattr(os, name)
             monkeypatch.setattr(os, name, self._wrap(name))
 
@@ -399,3 +401,182 @@ def test_a_journal_left_by_a_killed_deletion_puts_the_file_back(tmp_path: Path) 
         assert undone == ["measures/old.csv"]
     assert snapshot(root) == before and not journal.exists()
     assert _mode(root / "measures" / "old.csv") == 0o600
+
+
+# --- outputs: many large files, neither their old nor their new bytes all in memory ----------
+
+
+def _outputs(changes: list[Change]) -> list[storage.Output]:
+    """The same changes as outputs: packed content, and what each file holds as a digest."""
+    return [storage.Output(c.path, storage.pack(c.content), storage.seen(c.path)) for c in changes]
+
+
+def test_outputs_replace_and_create_files_and_leave_no_copy_behind(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "page.html").write_bytes(b"<p>old</p>")
+    (root / "a" / "page.html").chmod(0o640)
+    outputs = [
+        storage.Output(
+            root / "a" / "page.html",
+            storage.pack(b"<p>new</p>" * 1000),
+            storage.seen(root / "a" / "page.html"),
+        ),
+        storage.Output(root / "b" / "new.html", storage.pack(b"<p>made</p>"), None),
+    ]
+    assert outputs[0].packed.size == 10_000 and len(outputs[0].packed.data) < 1_000
+    assert commit(outputs, root=root) == [o.path for o in outputs]
+    assert snapshot(root) == {"a/page.html": b"<p>new</p>" * 1000, "b/new.html": b"<p>made</p>"}
+    assert _mode(root / "a" / "page.html") == 0o640 and (root / "a" / "page.html").stat().st_nlink == 1
+
+
+def test_an_output_over_a_file_changed_since_it_was_seen_changes_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "one.html").write_bytes(b"one")
+    (root / "two.html").write_bytes(b"two")
+    outputs = [
+        storage.Output(root / "one.html", storage.pack(b"ONE"), storage.seen(root / "one.html")),
+        storage.Output(root / "two.html", storage.pack(b"TWO"), storage.seen(root / "two.html")),
+        storage.Output(root / "three.html", storage.pack(b"THREE"), None),
+    ]
+    (root / "two.html").write_bytes(b"tWo")  # same size, other bytes
+    with pytest.raises(RefusedError, match=r"two\.html changed on disk"):
+        commit(outputs, root=root)
+    assert snapshot(root) == {"one.html": b"one", "two.html": b"tWo"}
+    (root / "two.html").write_bytes(b"two")
+    (root / "three.html").write_bytes(b"someone else's")
+    with pytest.raises(RefusedError, match=r"three\.html already exists"):
+        commit(outputs, root=root)
+    assert snapshot(root) == {"one.html": b"one", "two.html": b"two", "three.html": b"someone else's"}
+
+
+@pytest.mark.parametrize("code", sorted(_FAULTS), ids=lambda c: errno.errorcode[c])
+@pytest.mark.parametrize("locked", [False, True], ids=["plain", "journalled"])
+@pytest.mark.parametrize("links", [True, False], ids=["hard-links", "no-hard-links"])
+def test_a_refusing_disk_at_any_step_of_outputs_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, locked: bool, links: bool
+) -> None:
+    """As for changes, with the replaced file kept on disk (a hard link, or a copy where the
+    disk has none) instead of in memory; the link itself may fail too."""
+    root, changes = _two_file_workbook(tmp_path)
+    (root / "measures" / "old.yaml").write_bytes(b"id: old\n")
+    changes.append(Change(root / "measures" / "old.yaml", b"id: older\n", b"id: old\n"))
+    if not links:
+
+        def no_link(*_args: Any, **_kwargs: Any) -> None:
+            raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+        monkeypatch.setattr(os, "link", no_link)
+    with storage.workbook_lock(root) if locked else _nothing():
+        before = snapshot(root)
+        outputs = _outputs(changes)
+        counter = _Faults(monkeypatch, 0, code, names=(*_Faults.NAMES, "link"))
+        commit(outputs, root=root)
+        total = counter.calls
+        _undo_faults(monkeypatch, links)
+        after = snapshot(root)
+        assert (
+            after["change-ideas.yaml"] == changes[0].content and after["measures/old.yaml"] == b"id: older\n"
+        )
+
+        def reset() -> None:
+            for name in ("measures/new/wait.yaml", "measures/new/wait.csv"):
+                (root / name).unlink()
+            (root / "measures" / "new").rmdir()
+            (root / "change-ideas.yaml").write_bytes(b"ideas:\n- id: C1\n")
+            (root / "measures" / "old.yaml").write_bytes(b"id: old\n")
+
+        reset()
+        assert snapshot(root) == before
+        refused = 0
+        for fail_at in range(1, total + 1):
+            _Faults(monkeypatch, fail_at, code, names=(*_Faults.NAMES, "link"))
+            try:
+                commit(outputs, root=root)
+            except RefusedError as exc:
+                info = exc
+            else:
+                _undo_faults(monkeypatch, links)
+                assert snapshot(root) == after, fail_at
+                reset()
+                continue
+            finally:
+                _undo_faults(monkeypatch, links)
+            refused += 1
+            assert _FAULTS[code] in info.message and "nothing was changed" in info.message, (fail_at, info)
+            assert snapshot(root) == before, fail_at  # no hidden copy or temporary file left either
+            assert storage.journals(root) == []
+        assert refused >= total // 2
+
+
+def _undo_faults(monkeypatch: pytest.MonkeyPatch, links: bool) -> None:
+    """Undo the faults, keeping a disk without hard links without them."""
+    monkeypatch.undo()
+    if not links:
+
+        def no_link(*_args: Any, **_kwargs: Any) -> None:
+            raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+        monkeypatch.setattr(os, "link", no_link)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or not hasattr(os, "link"), reason="needs fork and hard links")
+@pytest.mark.parametrize("point", ["journal-written", "temps-written", "renamed-1", "renamed-2", "renamed-3"])
+def test_a_killed_commit_of_outputs_is_put_back_from_the_copies_on_disk(tmp_path: Path, point: str) -> None:
+    """kill -9 half-way through a journalled commit of outputs: the next lock puts every file back."""
+    root, changes = _two_file_workbook(tmp_path)
+    (root / "measures" / "old.yaml").write_bytes(b"id: old\n")
+    changes.insert(0, Change(root / "measures" / "old.yaml", b"id: older\n", b"id: old\n"))
+    before = snapshot(root)
+    outputs = _outputs(changes)
+    pid = os.fork()
+    if pid == 0:  # the command that is killed
+        try:
+            os.environ[storage.CRASH_ENV] = point
+            with storage.workbook_lock(root):
+                commit(outputs, root=root)
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status), status
+    journal = storage.journals(root)
+    assert len(journal) == 1 and b'"backup"' in journal[0].read_bytes()
+    assert b"b2xk" not in journal[0].read_bytes()  # the old bytes (base64) are not in the journal
+    with storage.workbook_lock(root) as undone:
+        pass
+    assert snapshot(root) == before, undone
+    if point.startswith("renamed"):
+        assert undone  # at least the first file replaced was put back
+
+
+def test_a_journal_never_puts_back_a_copy_that_is_a_link(tmp_path: Path) -> None:
+    """A forged or planted copy (a link to elsewhere) is never moved into the workbook."""
+    root = tmp_path / "wb"
+    root.mkdir()
+    (root / "page.html").write_bytes(b"new")
+    secret = tmp_path / "secret"
+    secret.write_bytes(b"secret")
+    (root / ".page.html.0123456789abcdef.tmp").symlink_to(secret)
+    import hashlib
+
+    with storage.workbook_lock(root):
+        storage._write_journal(
+            root,
+            {
+                "version": 2,
+                "files": [
+                    {
+                        "path": "page.html",
+                        "temp": ".page.html.fedcba9876543210.tmp",
+                        "before": None,
+                        "after": hashlib.sha256(b"new").hexdigest(),
+                        "backup": ".page.html.0123456789abcdef.tmp",
+                    }
+                ],
+                "dirs": [],
+            },
+        )
+    with storage.workbook_lock(root) as undone:
+        assert undone == []
+    assert (root / "page.html").read_bytes() == b"new" and secret.read_bytes() == b"secret"
