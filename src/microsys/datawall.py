@@ -92,6 +92,22 @@ def read(root: Path, today: dt.date) -> tuple[Judged, Workbook | None]:
     return Judged(root, None, row, tuple(tiles), drawn), wb
 
 
+def screen(root: Path) -> Judged:
+    """Only the privacy gate of one workbook (no row, no tiles): once the folder is refused anyway.
+
+    The refusal names every place in every workbook, so the workbooks after a refused one
+    are still read, once each, but nothing is computed or drawn for them.
+    """
+    from microsys.workbook.loader import load_workbook
+    from microsys.workbook.privacy_gate import refuse_identifiers
+
+    try:
+        refuse_identifiers(load_workbook(root), DOING)
+    except IdentifierRefusedError as exc:
+        return Judged(root, (str(exc), exc.hint, exc.places))
+    return Judged(root, None)
+
+
 def _judge(args: tuple[Path, dt.date]) -> Judged:
     return judge(*args)
 

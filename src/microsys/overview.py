@@ -271,13 +271,14 @@ def map_workbooks(
     fn: Callable[[A], T],
     args: list[A],
     jobs: int | None,
-    initializer: Callable[[], None] | None = None,
+    initializer: Callable[..., None] | None = None,
     chunksize: int | None = None,
+    initargs: tuple[Any, ...] = (),
 ) -> list[T]:
     """``fn`` of each of ``args`` (one a workbook), in order, in ``jobs`` processes (None: automatic).
 
-    ``fn`` (and ``initializer``, run once in each worker process; not when there are none)
-    must be module-level functions (they are sent to the workers by name).
+    ``fn`` (and ``initializer``, run once in each worker process with ``initargs``; not
+    when there are none) must be module-level functions (they are sent to the workers by name).
 
     Raises:
         WorkerDiedError: a process ended before it was done (killed for memory, as a rule),
@@ -298,7 +299,10 @@ def map_workbooks(
     size = chunksize or max(1, len(args) // (jobs * 8))
     try:
         with ProcessPoolExecutor(
-            min(jobs, len(args)), mp_context=multiprocessing.get_context(method), initializer=initializer
+            min(jobs, len(args)),
+            mp_context=multiprocessing.get_context(method),
+            initializer=initializer,
+            initargs=initargs,
         ) as pool:
             return list(pool.map(fn, args, chunksize=size))
     except BrokenProcessPool:

@@ -14,15 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import html as htmllib
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from microsys.datawall import Judged
 from microsys.errors import UsageError
 
 if TYPE_CHECKING:
     from microsys.overview import StatusRow
+    from microsys.report.wall import DataWall
+    from microsys.storage import Packed
 
 INDEX = "index.html"
 WALL = "datawall.html"
@@ -167,8 +170,9 @@ class _Made:
     """One workbook made for the site (in a worker): what the wall and index need, and its report pages."""
 
     judged: Judged
-    files: tuple[tuple[str, bytes], ...] = ()
-    """Each report's page (its path in the site, its bytes as written, mark included)."""
+    files: tuple[tuple[str, Packed], ...] = ()
+    """Each report's page (its path in the site, its bytes as written, mark included, packed:
+    the site's process holds every page until all are written, a fifth of their size so)."""
     reports: tuple[tuple[str, str], ...] = ()
     skipped: tuple[tuple[str, str], ...] = ()
     pathway: bool = False
@@ -190,13 +194,25 @@ def _page_of(root: Path, folder: Path) -> str:
     return f"{'workbook' if rel == '.' else rel}/{INDEX}"
 
 
+class _Flag(Protocol):
+    def is_set(self) -> bool: ...
+    def set(self) -> None: ...
+
+
+# Set, in every process making the site, once a workbook was refused by the privacy gate: the
+# site will not be written, so the workbooks not yet made are only gated (the refusal names
+# every place in every workbook), never rendered. A multiprocessing event in a pool's workers.
+_refused: _Flag = threading.Event()
+
+
 def _make(job: _Job) -> _Made:
     """Read one workbook once and make its part of the site: privacy gate, status row, wall tiles, reports.
 
-    The reports are made only once the workbook passed the privacy gate; nothing is written
-    here (the pages come back as bytes, and are written with every other page or not at all).
+    The reports are made only once the workbook passed the privacy gate, and only while no
+    workbook was refused; nothing is written here (the pages come back packed, and are
+    written with every other page or not at all).
     """
-    from microsys.datawall import read
+    from microsys.datawall import read, screen
     from microsys.ownership import stamp
     from microsys.render.figures import FigureStore
     from microsys.render.output import Request
@@ -205,17 +221,23 @@ def _make(job: _Job) -> _Made:
     from microsys.report.kinds import BUILDERS, KINDS, file_stem
     from microsys.report.model import Playbook
     from microsys.reporting import DEFAULT_LANDSCAPE, DEFAULT_SIZE, NO_PLAYBOOK
+    from microsys.storage import pack
 
     root = job.root
+    if _refused.is_set():
+        judged = screen(root)
+        return _Made(judged)
     # As the data wall reads each workbook, with the workbook kept for its reports (read once).
     judged, wb = read(root, job.today)
+    if judged.refused is not None:
+        _refused.set()
     if wb is None or judged.row is None:
         return _Made(judged)
     row = judged.row
     page = _page_of(root, job.folder)
     folder_rel = os.path.dirname(page)
     store = FigureStore()
-    files: list[tuple[str, bytes]] = []
+    files: list[tuple[str, Packed]] = []
     reports: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
     trail = [("All teams", INDEX), ("Data wall", WALL), (row.name or row.path, page)]
@@ -230,16 +252,19 @@ def _make(job: _Job) -> _Made:
             Request(wb, report, "html", target, Page(DEFAULT_SIZE[kind], DEFAULT_LANDSCAPE[kind])), store
         )
         document = with_crumbs(made.files[target].decode("utf-8"), href, trail, _name(kind, wb.is_pathway))
-        files.append((href, stamp(target, document.encode("utf-8"), job.source)))
+        files.append((href, pack(stamp(target, document.encode("utf-8"), job.source))))
+        del made, document
         reports.append((kind, href))
     return _Made(judged, tuple(files), tuple(reports), tuple(skipped), wb.is_pathway)
 
 
-def _in_worker() -> None:
+def _in_worker(refused: _Flag) -> None:
     """A worker of the site's pool draws its charts itself (its cores are the pool's)."""
+    global _refused
     from microsys.render import workers
 
     workers.draw_here()
+    _refused = refused
 
 
 def _make_all(jobs_wanted: int | None, work: list[_Job]) -> list[_Made]:
@@ -247,14 +272,20 @@ def _make_all(jobs_wanted: int | None, work: list[_Job]) -> list[_Made]:
     from microsys.engine import auto_jobs
     from microsys.overview import map_workbooks
 
+    global _refused
     jobs = auto_jobs(len(work), jobs_wanted)
     if jobs == 1 or len(work) < 2:
         from microsys.render import workers
 
+        _refused = threading.Event()
         workers.start([job.root for job in work])  # charts' matplotlib loads while the first is read
         return [_make(job) for job in work]
+    import multiprocessing
+
     # One workbook at a time: they differ much in cost (charts to draw), so the load stays even.
-    return map_workbooks(_make, work, jobs, initializer=_in_worker, chunksize=1)
+    return map_workbooks(
+        _make, work, jobs, initializer=_in_worker, chunksize=1, initargs=(multiprocessing.Event(),)
+    )
 
 
 def render(folder: Path, options: SiteOptions) -> list[Path]:
@@ -273,8 +304,7 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
     from microsys import datawall
     from microsys.overview import status
     from microsys.ownership import refuse_all, source_name, stamp
-    from microsys.render.wall import html as wall_html
-    from microsys.storage import Change, commit, read_bytes
+    from microsys.storage import Output, commit, pack, seen
     from microsys.workbook.discover import display_path, find_workbooks
 
     out = options.out
@@ -294,7 +324,7 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
     wall = datawall.build(folder, judged, view)
     by_path = {str(display_path(m.judged.root)): m for m in made}
     pages = {r.path: _page_of(by_path[r.path].judged.root, folder) for r in view.rows if r.path in by_path}
-    files: dict[Path, bytes] = {}
+    files: dict[Path, Packed] = {}
     title = (view.organisation.name if view.organisation and view.organisation.name else None) or str(
         display_path(folder)
     )
@@ -304,16 +334,24 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
         page, one = pages[row.path], by_path[row.path]
         files.update((out / href, content) for href, content in one.files)
         team = _team_page(row, page, dict(one.reports), dict(one.skipped), one.pathway)
-        files[out / page] = stamp(out / page, team.encode("utf-8"), source)
-    del made, by_path
-    drawn = datawall.draw(wall)
-    wall_page = wall_html(wall, drawn, {"crumbs": [("All teams", INDEX)], "teams": dict(pages)})
-    files[out / WALL] = stamp(out / WALL, wall_page.encode("utf-8"), source)
+        files[out / page] = pack(stamp(out / page, team.encode("utf-8"), source))
+    del made, by_path, judged
+    files[out / WALL] = pack(stamp(out / WALL, _wall_page(wall, pages), source))
+    del wall
     index = _index(list(view.rows), pages, title, options.today)
-    files[out / INDEX] = stamp(out / INDEX, index.encode("utf-8"), source)
-    # As datawall.write, with the pages marked already (in the workers).
+    files[out / INDEX] = pack(stamp(out / INDEX, index.encode("utf-8"), source))
+    # As datawall.write, with the pages marked already (in the workers). What each file holds
+    # now is kept as a digest: the commit keeps a replaced page on disk, not in memory.
     refuse_all(list(files), force=options.force)
     return commit(
-        [Change(path, content, read_bytes(path)) for path, content in files.items()],
-        root=Path(os.path.abspath(out)),
+        [Output(path, page, seen(path)) for path, page in files.items()], root=Path(os.path.abspath(out))
     )
+
+
+def _wall_page(wall: DataWall, pages: dict[str, str]) -> bytes:
+    """The data wall's page of the site, linked to each team's page."""
+    from microsys import datawall
+    from microsys.render.wall import html as wall_html
+
+    drawn = datawall.draw(wall)
+    return wall_html(wall, drawn, {"crumbs": [("All teams", INDEX)], "teams": dict(pages)}).encode("utf-8")

@@ -163,6 +163,59 @@ def test_an_identifier_in_any_workbook_blocks_the_wall_and_the_site(
     assert unchanged(org) == before
 
 
+def _identifier(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + "# seen 943 476 5919\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("jobs", "refused", "made"),
+    [
+        ("1", "sepsis-big-room/ed-north", {"millbrook-surgery", "sepsis-big-room/acute-medical-unit"}),
+        ("2", "millbrook-surgery", None),
+    ],
+)
+def test_a_refused_site_stops_rendering_at_the_refusal_yet_names_every_place(
+    capsys: pytest.CaptureFixture[str],
+    org: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    jobs: str,
+    refused: str,
+    made: set[str] | None,
+) -> None:
+    """Once a workbook is refused, the site is not written: the workbooks after it are only
+    gated (to name every place), never rendered. Each report built is logged to a file (the
+    pool's processes are forked, so they log too)."""
+    from microsys.report import kinds
+
+    log = tmp_path / "built.txt"
+    for kind, build in list(kinds.BUILDERS.items()):
+
+        def logged(wb: object, today: object, build: object = build) -> object:
+            with log.open("a", encoding="utf-8") as fh:
+                fh.write(Path(wb.root).relative_to(org).as_posix() + "\n")  # type: ignore[attr-defined]
+            return build(wb, today)  # type: ignore[operator]
+
+        monkeypatch.setitem(kinds.BUILDERS, kind, logged)
+    _identifier(org / refused / "microsys.yaml")
+    _identifier(org / "sheffield-cf-clinic" / "pdsa" / "PDSA-2.yaml")  # the last workbook
+    before = unchanged(org)
+    out = tmp_path / "site"
+    code, _, err = call(
+        capsys, "report", str(org), "--kind", "site", "-o", str(out), "--today", TODAY, "-j", jobs
+    )
+    assert code == 1, err
+    # Every place is still named, the last workbook's too, as when every workbook was made.
+    assert "PDSA-2.yaml" in err and f"{refused}/microsys.yaml" in err and "9434765919" not in err
+    built = set(log.read_text(encoding="utf-8").split()) if log.exists() else set()
+    if made is not None:
+        assert built == made  # the workbooks before the refused one, and none after
+    else:
+        # The refusal is the first workbook: at most the one the other process began meanwhile.
+        assert len(built) <= 1 and refused not in built, built
+    assert not out.exists() and unchanged(org) == before
+
+
 def test_datawall_refuses_a_file_microsys_did_not_make(
     capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path
 ) -> None:
