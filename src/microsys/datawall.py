@@ -10,10 +10,11 @@ refuses the whole wall.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from microsys.diagnostics import Diagnostic
 from microsys.errors import IdentifierRefusedError, UsageError
@@ -108,15 +109,58 @@ def screen(root: Path) -> Judged:
     return Judged(root, None)
 
 
+class Flag(Protocol):
+    """An event (``threading`` or ``multiprocessing``): set once, seen by every process that shares it."""
+
+    def is_set(self) -> bool: ...  # noqa: D102
+    def set(self) -> None: ...  # noqa: D102
+
+
+# Set, in every process reading the folder, once a workbook was refused: nothing will be
+# written, so the workbooks read after that are only gated (:func:`screen`), not drawn.
+_refused: Flag = threading.Event()
+
+
+def watch(flag: Flag) -> None:
+    """Share ``flag`` as the folder's refusal in this process (a pool's initializer, in each worker)."""
+    global _refused
+    _refused = flag
+
+
+def watched(jobs: int) -> Flag:
+    """A fresh refusal for a run in ``jobs`` processes, watched in this one (a pool's workers get it too)."""
+    import multiprocessing
+
+    flag: Flag = threading.Event() if jobs <= 1 else multiprocessing.Event()
+    watch(flag)
+    return flag
+
+
+def read_unless_refused(root: Path, today: dt.date) -> tuple[Judged, Workbook | None]:
+    """:func:`read`, or only :func:`screen` once a workbook of the folder was refused (told to the others)."""
+    if _refused.is_set():
+        return screen(root), None
+    judged, wb = read(root, today)
+    if judged.refused is not None:
+        _refused.set()
+    return judged, wb
+
+
 def _judge(args: tuple[Path, dt.date]) -> Judged:
-    return judge(*args)
+    return read_unless_refused(*args)[0]
 
 
 def _judge_all(roots: list[Path], today: dt.date, jobs: int | None) -> list[Judged]:
-    """:func:`judge` of each root in order, in ``jobs`` processes (None: as ``check`` chooses)."""
+    """:func:`judge` of each root in order, in ``jobs`` processes (None: as ``check`` chooses).
+
+    From the first workbook refused, the others are only gated: the wall will not be made.
+    """
+    from microsys.engine import auto_jobs
     from microsys.overview import map_workbooks
 
-    return map_workbooks(_judge, [(root, today) for root in roots], jobs)
+    jobs = auto_jobs(len(roots), jobs)
+    flag = watched(jobs)
+    return map_workbooks(_judge, [(root, today) for root in roots], jobs, initializer=watch, initargs=(flag,))
 
 
 def gate(folder: Path, today: dt.date, jobs: int | None = None) -> dict[Path, Judged]:

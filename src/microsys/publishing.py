@@ -14,12 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import html as htmllib
 import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from microsys.datawall import Judged
+from microsys.datawall import Flag, Judged
 from microsys.errors import UsageError
 
 if TYPE_CHECKING:
@@ -194,17 +193,6 @@ def _page_of(root: Path, folder: Path) -> str:
     return f"{'workbook' if rel == '.' else rel}/{INDEX}"
 
 
-class _Flag(Protocol):
-    def is_set(self) -> bool: ...
-    def set(self) -> None: ...
-
-
-# Set, in every process making the site, once a workbook was refused by the privacy gate: the
-# site will not be written, so the workbooks not yet made are only gated (the refusal names
-# every place in every workbook), never rendered. A multiprocessing event in a pool's workers.
-_refused: _Flag = threading.Event()
-
-
 def _make(job: _Job) -> _Made:
     """Read one workbook once and make its part of the site: privacy gate, status row, wall tiles, reports.
 
@@ -212,7 +200,7 @@ def _make(job: _Job) -> _Made:
     workbook was refused; nothing is written here (the pages come back packed, and are
     written with every other page or not at all).
     """
-    from microsys.datawall import read, screen
+    from microsys.datawall import read_unless_refused
     from microsys.ownership import stamp
     from microsys.render.figures import FigureStore
     from microsys.render.output import Request
@@ -224,13 +212,9 @@ def _make(job: _Job) -> _Made:
     from microsys.storage import pack
 
     root = job.root
-    if _refused.is_set():
-        judged = screen(root)
-        return _Made(judged)
-    # As the data wall reads each workbook, with the workbook kept for its reports (read once).
-    judged, wb = read(root, job.today)
-    if judged.refused is not None:
-        _refused.set()
+    # As the data wall reads each workbook, with the workbook kept for its reports (read once);
+    # once a workbook is refused, the site will not be written: the others are only gated.
+    judged, wb = read_unless_refused(root, job.today)
     if wb is None or judged.row is None:
         return _Made(judged)
     row = judged.row
@@ -258,34 +242,30 @@ def _make(job: _Job) -> _Made:
     return _Made(judged, tuple(files), tuple(reports), tuple(skipped), wb.is_pathway)
 
 
-def _in_worker(refused: _Flag) -> None:
+def _in_worker(refused: Flag) -> None:
     """A worker of the site's pool draws its charts itself (its cores are the pool's)."""
-    global _refused
+    from microsys.datawall import watch
     from microsys.render import workers
 
     workers.draw_here()
-    _refused = refused
+    watch(refused)
 
 
 def _make_all(jobs_wanted: int | None, work: list[_Job]) -> list[_Made]:
     """:func:`_make` of each job, in order, in ``jobs`` processes (None: as ``check`` chooses)."""
+    from microsys.datawall import watched
     from microsys.engine import auto_jobs
     from microsys.overview import map_workbooks
 
-    global _refused
     jobs = auto_jobs(len(work), jobs_wanted)
     if jobs == 1 or len(work) < 2:
         from microsys.render import workers
 
-        _refused = threading.Event()
+        watched(1)
         workers.start([job.root for job in work])  # charts' matplotlib loads while the first is read
         return [_make(job) for job in work]
-    import multiprocessing
-
     # One workbook at a time: they differ much in cost (charts to draw), so the load stays even.
-    return map_workbooks(
-        _make, work, jobs, initializer=_in_worker, chunksize=1, initargs=(multiprocessing.Event(),)
-    )
+    return map_workbooks(_make, work, jobs, initializer=_in_worker, chunksize=1, initargs=(watched(jobs),))
 
 
 def render(folder: Path, options: SiteOptions) -> list[Path]:
