@@ -235,13 +235,6 @@ def _make(job: _Job) -> _Made:
     return _Made(judged, tuple(files), tuple(reports), tuple(skipped), wb.is_pathway)
 
 
-def _in_worker() -> None:
-    """A worker of the site's pool draws its charts itself (its cores are the pool's)."""
-    from microsys.render import workers
-
-    workers.draw_here()
-
-
 def _make_all(jobs_wanted: int | None, work: list[_Job]) -> list[_Made]:
     """:func:`_make` of each job, in order, in ``jobs`` processes (None: as ``check`` chooses)."""
     from microsys.engine import auto_jobs
@@ -249,12 +242,9 @@ def _make_all(jobs_wanted: int | None, work: list[_Job]) -> list[_Made]:
 
     jobs = auto_jobs(len(work), jobs_wanted)
     if jobs == 1 or len(work) < 2:
-        from microsys.render import workers
-
-        workers.start([job.root for job in work])  # charts' matplotlib loads while the first is read
         return [_make(job) for job in work]
     # One workbook at a time: they differ much in cost (charts to draw), so the load stays even.
-    return map_workbooks(_make, work, jobs, initializer=_in_worker, chunksize=1)
+    return map_workbooks(_make, work, jobs, chunksize=1)
 
 
 def render(folder: Path, options: SiteOptions) -> list[Path]:
