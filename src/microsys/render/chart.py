@@ -562,29 +562,6 @@ def _legend(ax: Any, present: list[str], analysis: Analysis, clear: float, under
     return len(handles)
 
 
-def svg(job: tuple[Series, Analysis, float, float, str]) -> str:
-    """One chart as an SVG element: text as text, ids stable (from ``salt``), no metadata.
-
-    ``job`` is (series, analysis, width, height, salt), one picklable argument so that
-    a worker process can draw it.
-    """
-    import io
-    import re
-
-    import matplotlib
-
-    series, analysis, width, height, salt = job
-    fig = draw(series, analysis, width=width, height=height)
-    with matplotlib.rc_context({**LITERAL_TEXT, "svg.fonttype": "none", "svg.hashsalt": salt}):
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "microsys"}, facecolor="white")
-    text = buffer.getvalue()
-    # Only the <svg> element: the XML prolog and doctype are not wanted inline in HTML.
-    text = text[text.index("<svg") :]
-    # matplotlib's RDF metadata names external vocabularies; a report needs none of it.
-    return re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
-
-
 def image(fig: Any, suffix: str, source: str) -> bytes:
     """The figure as a file of the format ``suffix`` (.png, .svg, .pdf), marked as made by microsys.
 

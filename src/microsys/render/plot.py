@@ -243,7 +243,8 @@ def shape(kind: str, x: float, y: float, size: float) -> str:
         # Two half circles: the chord is exactly twice the radius as written, or each arc
         # (drawn the long way round) bulges past the circle.
         r = float(_n(r))
-        return f"M{_n(x - r)},{_n(y)}a{_n(r)},{_n(r)} 0 1,0 {_n(2 * r)},0a{_n(r)},{_n(r)} 0 1,0 {_n(-2 * r)},0z"
+        arc = f"a{_n(r)},{_n(r)} 0 1,0"
+        return f"M{_n(x - r)},{_n(y)}{arc} {_n(2 * r)},0{arc} {_n(-2 * r)},0z"
     if kind == "triangle":
         return f"M{_n(x)},{_n(y - r)}L{_n(x + r)},{_n(y + r * 0.75)}L{_n(x - r)},{_n(y + r * 0.75)}z"
     if kind == "square":

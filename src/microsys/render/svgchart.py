@@ -233,7 +233,7 @@ def chart(series: Series, analysis: Analysis, size: tuple[float, float]) -> tupl
     if not pts or not math.isfinite(y_hi - y_lo):
         why = "values too large to draw" if pts else "no values to draw yet"
         svg.add("text", why, x=PAD, y=header + ROW * 0.7, font_size=TICK_PT, fill=MUTED)
-        return svg.document(w, header + ROW + PAD, title, unit="pt"), shortened
+        return svg.document(w, max(header + ROW + PAD, base_h), title, unit="pt"), shortened
 
     entries = legend_entries(analysis)
     beside = 0.0 if narrow else max(_entry_width(e) for e in entries) + 12
