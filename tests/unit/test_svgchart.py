@@ -154,7 +154,9 @@ def test_many_notes_are_summed_up_and_the_chart_grows_for_them() -> None:
 def test_many_cycles_take_more_rows_and_never_overlap() -> None:
     n = 60
     base = _series([50 + 5 * math.sin(k) for k in range(n)], chart="i")
-    cycles = tuple(Annotation(base.xs[k], f"PDSA-{k} a long title of a change", f"PDSA-{k}") for k in range(3, n, 5))
+    cycles = tuple(
+        Annotation(base.xs[k], f"PDSA-{k} a long title of a change", f"PDSA-{k}") for k in range(3, n, 5)
+    )
     _check(_draw(replace(base, annotations=cycles)))
     _check(_draw(replace(base, annotations=cycles), POSTER_CHART_SIZE), POSTER_CHART_SIZE)
 
@@ -189,7 +191,9 @@ HOSTILE = st.text(
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     ys=st.lists(
-        st.one_of(st.none(), st.floats(min_value=-1e9, max_value=1e9, allow_nan=False)), min_size=1, max_size=50
+        st.one_of(st.none(), st.floats(min_value=-1e9, max_value=1e9, allow_nan=False)),
+        min_size=1,
+        max_size=50,
     ).filter(lambda v: any(y is not None for y in v)),
     split=st.integers(min_value=0, max_value=50),
     label=HOSTILE,

@@ -168,8 +168,10 @@ def _icons(svg: Svg, icons: list[tuple[str, str]], right: float, top: float, siz
             if s.kind == "circle":
                 (cx, cy), ring = s.points[0], s.size > 40
                 line = (7 if ring else 1.5) * k
-                stroke = {} if s.stroke == "none" else {"stroke": s.stroke, "stroke_width": line}
-                svg.add("circle", cx=x0 + cx * k, cy=top + cy * k, r=s.size * k, fill=s.fill, **stroke)
+                stroke: dict[str, str | float] = (
+                    {} if s.stroke == "none" else {"stroke": s.stroke, "stroke_width": line}
+                )
+                svg.add("circle", None, cx=x0 + cx * k, cy=top + cy * k, r=s.size * k, fill=s.fill, **stroke)
             elif s.kind == "line":
                 points = " ".join(f"{_n(x0 + x * k)},{_n(top + y * k)}" for x, y in s.points)
                 dash = {"stroke_dasharray": f"{_n(6 * k)} {_n(4 * k)}"} if s.dashed else {}
