@@ -231,3 +231,17 @@ def test_any_series_and_any_text_draw_a_plain_legible_chart_inside_its_box(
     svg, _ = chart(series, analysis, size)
     _check(svg, size)
     assert smallest_text(svg) is not None
+
+
+def test_a_poster_legend_of_any_length_fills_its_columns_inside_the_chart() -> None:
+    # From 2 entries (median, points) to 7: rows of up to three, never an empty column.
+    cases = [
+        _series([5.0, 6, 7, 5, 6]),
+        _series(YS, chart="i"),
+        _series(YS, chart="i", target=35.0),
+        _series(YS, chart="i", target=35.0, direction="lower"),
+        _series(YS, chart="i", target=35.0, direction="lower", parts=(12,)),
+    ]
+    for series in cases:
+        root = _check(_draw(series, POSTER_CHART_SIZE), POSTER_CHART_SIZE)
+        assert {"median", "centre line"} & set(_texts(root))

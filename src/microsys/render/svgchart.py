@@ -321,12 +321,17 @@ def _legend_beside(svg: Svg, entries: list[_Entry], x: float, top: float) -> Non
 
 
 def _legend_below(svg: Svg, entries: list[_Entry], w: float, y: float) -> float:
-    """The legend under the plot in up to three columns, centred; returns the y below it."""
-    column = max(_entry_width(e) for e in entries) + 12
-    columns = max(1, min(3, len(entries), int((w - 2 * PAD + 12) // column)))
-    rows = -(-len(entries) // columns)
-    x0 = max(PAD, (w - (columns * column - 12)) / 2)
-    for k, entry in enumerate(entries):
-        row, col = divmod(k, columns)
-        _draw_entry(svg, entry, x0 + col * column, y + LEGEND_ROW * (row + 0.5))
+    """The legend under the plot in up to three columns filled top down, centred; the y below it."""
+    gap = 12.0
+    for most in range(min(3, len(entries)), 0, -1):
+        rows = -(-len(entries) // most)
+        columns = -(-len(entries) // rows)  # (4 entries in rows of 2 fill two columns, not three)
+        widths = [max(_entry_width(e) for e in entries[c * rows : (c + 1) * rows]) for c in range(columns)]
+        if sum(widths) + gap * (columns - 1) <= w - 2 * PAD or columns == 1:
+            break
+    x = max(PAD, (w - sum(widths) - gap * (columns - 1)) / 2)
+    for c, width in enumerate(widths):
+        for r, entry in enumerate(entries[c * rows : (c + 1) * rows]):
+            _draw_entry(svg, entry, x, y + LEGEND_ROW * (r + 0.5))
+        x += width + gap
     return y + LEGEND_ROW * rows
