@@ -74,8 +74,9 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, float
     done.set()
     sampler.join()
     proc.returncode = 0  # reaped here, not by Popen
-    if os.waitstatus_to_exitcode(status) not in (0, 1):  # 1: findings; anything else did not finish
-        sys.exit(f"{' '.join(cmd)} failed (exit {os.waitstatus_to_exitcode(status)}): its time would mean nothing")
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):  # 1: findings; anything else did not finish
+        sys.exit(f"{' '.join(cmd)} failed (exit {code}): its time would mean nothing")
     wall = time.perf_counter() - start
     cpu = usage.ru_utime + usage.ru_stime
     scale = 1 / 1024 if sys.platform != "darwin" else 1 / (1024 * 1024)  # KB on Linux, bytes on macOS
