@@ -255,7 +255,7 @@ def write(root: Path, key: str, row: StatusRow, links: list[str]) -> None:
     data = json.dumps(entry, sort_keys=True, ensure_ascii=True).encode("utf-8")
     path = _entry_path(root)
     with contextlib.suppress(OSError, MicrosysError):
-        commit([Change(path, data, read_bytes(path))])
+        commit([Change(path, data, read_bytes(path))], durable=False)
 
 
 def _plain(data: Any, depth: int = 0) -> bool:
@@ -355,4 +355,4 @@ def write_parsed(root: Path, cache: ParseCache) -> None:
     data = json.dumps(entry, sort_keys=True, ensure_ascii=True).encode("utf-8")
     path = _parsed_path(root)
     with contextlib.suppress(OSError, MicrosysError):
-        commit([Change(path, data, read_bytes(path))])
+        commit([Change(path, data, read_bytes(path))], durable=False)

@@ -268,11 +268,12 @@ def temp_name(path: Path) -> Path:
     raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(path.parent))
 
 
-def _write_new(tmp: Path, content: bytes, mode: int | None) -> None:
+def _write_new(tmp: Path, content: bytes, mode: int | None, durable: bool = True) -> None:
     """Create ``tmp`` (which must not exist; a link there is not followed) holding ``content``.
 
     A new file gets 0o666 less the umask, like any other program's files; a
-    file replacing another keeps that file's mode.
+    file replacing another keeps that file's mode. ``durable`` waits until the
+    bytes are on the disk.
     """
     fd = os.open(tmp, _OPEN_FLAGS, 0o666)
     try:
@@ -281,7 +282,8 @@ def _write_new(tmp: Path, content: bytes, mode: int | None) -> None:
                 os.fchmod(fh.fileno(), stat.S_IMODE(mode))
             fh.write(content)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         if mode is not None and not hasattr(os, "fchmod"):  # Windows
             os.chmod(tmp, stat.S_IMODE(mode))
     except BaseException:
@@ -624,7 +626,7 @@ def _missing_dirs(folder: Path) -> list[Path]:
     return list(reversed(missing))
 
 
-def commit(changes: Sequence[Change], root: Path | None = None) -> list[Path]:
+def commit(changes: Sequence[Change], root: Path | None = None, *, durable: bool = True) -> list[Path]:
     """Write (or remove) every change or none of them; return the paths written or removed.
 
     ``root`` is the folder every write must stay inside (the workbook, or the
@@ -632,6 +634,11 @@ def commit(changes: Sequence[Change], root: Path | None = None) -> list[Path]:
     link. Without it, only the files themselves are checked. When the caller
     holds the workbook lock of ``root`` (:func:`workbook_lock`), a commit of
     several files is journalled, so that even ``kill -9`` cannot leave half of it.
+
+    ``durable=False`` is for caches only: the writes are as atomic and as checked,
+    but nothing waits for the disk (a wait of several milliseconds a file), so a
+    power cut may lose them. A cache entry is verified whenever it is read, so a lost
+    or torn one is only a miss; a user's file is always written durably.
 
     Raises:
         RefusedError: a file changed since it was read, a new file already
@@ -684,7 +691,7 @@ def commit(changes: Sequence[Change], root: Path | None = None) -> list[Path]:
         for plan in state.plans:
             at = plan.change.path
             if not plan.change.delete:
-                _write_new(plan.temp, plan.change.content, plan.mode)
+                _write_new(plan.temp, plan.change.content, plan.mode, durable)
         _hook("temps-written")
         for i, plan in enumerate(state.plans, start=1):
             at = plan.change.path
@@ -695,7 +702,7 @@ def commit(changes: Sequence[Change], root: Path | None = None) -> list[Path]:
                 os.replace(plan.temp, plan.change.path)
             plan.replaced = True
             _hook(f"renamed-{i}")
-        for folder in {p.change.path.parent for p in state.plans}:
+        for folder in {p.change.path.parent for p in state.plans} if durable else ():
             _fsync_dir(folder)
         if state.journal is not None:
             os.unlink(state.journal)

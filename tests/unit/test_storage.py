@@ -399,3 +399,22 @@ def test_a_journal_left_by_a_killed_deletion_puts_the_file_back(tmp_path: Path) 
         assert undone == ["measures/old.csv"]
     assert snapshot(root) == before and not journal.exists()
     assert _mode(root / "measures" / "old.csv") == 0o600
+
+
+def test_a_cache_write_waits_for_no_disk_but_is_as_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``durable=False`` (caches only) skips every fsync; a user's file still waits for the disk."""
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real(fd))
+    entry = tmp_path / "cache" / "entry.json"
+    commit([Change(entry, b"{}", None)], durable=False)
+    assert entry.read_bytes() == b"{}" and synced == []
+    assert not [p for p in entry.parent.iterdir() if p.name != "entry.json"]  # no temporary file left
+    # The same checks as any write: a file changed since it was read is not replaced.
+    with pytest.raises(RefusedError):
+        commit([Change(entry, b"new", b"old")], durable=False)
+    assert entry.read_bytes() == b"{}"
+    commit([Change(tmp_path / "user.yaml", b"a: 1\n", None)])
+    assert len(synced) >= 2  # the file and its folder
