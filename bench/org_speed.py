@@ -8,14 +8,12 @@ Each command runs as a whole process, as a user sees it, serially (`-j 1`) and
 with the automatic choice (two processes for 40+ workbooks). `status` runs cold
 (an empty cache folder: every workbook loaded) and warm (the rows kept by the
 cold run: only the files are read and compared). The site (`report --kind site`)
-runs cold (an empty cache folder: every chart drawn) and with its charts cached
-(the same site made again, every page replaced). The runs are interleaved round
-after round, so a busy machine slows them alike; medians of wall time, CPU time
-(user + system of the process and its workers), the largest resident memory of
-one process and (on Linux) the largest total of the command's processes at once
-are printed. On a shared machine, compare CPU times. A serial (`-j 1`) site draws
-its charts in matplotlib's server process, which the command never waits for: its
-CPU time is missing from the serial site's figure (the auto one counts it all).
+runs cold (an empty cache folder) and again over the site it made (every page
+replaced). The runs are interleaved round after round, so a busy machine slows
+them alike; medians of wall time, CPU time (user + system of the process and its
+workers), the largest resident memory of one process and (on Linux) the largest
+total of the command's processes at once are printed. On a shared machine,
+compare CPU times. A command that fails stops the run.
 """
 
 from __future__ import annotations
@@ -70,10 +68,13 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, float
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     # wait4 gives this command's own usage, its worker processes included.
-    _, _, usage = os.wait4(proc.pid, 0)
+    _, status, usage = os.wait4(proc.pid, 0)
     done.set()
     sampler.join()
     proc.returncode = 0  # reaped here, not by Popen
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):  # 1: findings; anything else did not finish
+        sys.exit(f"{' '.join(cmd)} failed (exit {code}): its time would mean nothing")
     wall = time.perf_counter() - start
     cpu = usage.ru_utime + usage.ru_stime
     scale = 1 / 1024 if sys.platform != "darwin" else 1 / (1024 * 1024)  # KB on Linux, bytes on macOS
@@ -105,7 +106,7 @@ def main() -> None:
                 ("export", f"export, {label}", [exe, "export", org, "--to", out, "-j", jobs]),
                 ("check", f"check, {label}", [exe, "check", "--no-git", org, "-j", jobs]),
                 ("site", f"site cold, {label}", make_site),
-                ("site", f"site cached, {label}", make_site),
+                ("site", f"site again, {label}", make_site),
             ]
         runs = [r for r in runs if r[0] not in args.skip]
         figures: dict[str, list[tuple[float, float, float, float]]] = {label: [] for _, label, _ in runs}

@@ -54,15 +54,6 @@ def private_cache(_cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A cache folder of this test alone, empty at its start: for tests that draw from nothing,
-    count what is drawn or damage cache entries (the session's cache is shared by every test)."""
-    folder = tmp_path / "own-cache"
-    monkeypatch.setenv("MICROSYS_CACHE_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
 def severity_mismatches() -> list[str]:
     """Findings of this test at a severity their rule does not have (a test that makes one on
     purpose takes them out)."""

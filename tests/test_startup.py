@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 PROBE = """
 import json, sys
@@ -38,3 +39,24 @@ def test_check_does_not_import_rendering_libraries() -> None:
     assert rc == 0
     for heavy in ("matplotlib", "jinja2", "typst"):
         assert heavy not in modules, heavy
+
+
+def test_reports_draw_their_charts_without_matplotlib(tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLES
+
+    out = tmp_path / "out"
+    args = [
+        "report",
+        str(EXAMPLES / "sheffield-cf-clinic"),
+        "-f",
+        "md",
+        "-o",
+        str(out),
+        "--today",
+        "2026-11-16",
+    ]
+    rc, modules = _modules(args)
+    assert rc == 0
+    assert "matplotlib" not in modules and "microsys.render.svgchart" in modules
+    charts = list(out.glob("*_files/chart-*.svg"))
+    assert charts and all("<svg" in p.read_text(encoding="utf-8") for p in charts)

@@ -237,16 +237,16 @@ def cached_row(root: Path, today: dt.date) -> StatusRow:
     from microsys import statuscache
     from microsys.workbook.loader import load_workbook, without_broken
 
-    key = statuscache.fingerprint(root, today)
+    key = statuscache.fingerprint(root)
     if key is not None:
-        row = statuscache.read(root, key)
+        row = statuscache.read(root, key, today)
         if row is not None:
             return row
     parsed = statuscache.read_parsed(root) if key is not None else None
     loaded = load_workbook(root, parsed=parsed)
     row = row_of(loaded, root, today)
     # Stored only if nothing changed while it was loaded: the row must be of the bytes in the key.
-    if key is not None and parsed is not None and statuscache.fingerprint(root, today) == key:
+    if key is not None and parsed is not None and statuscache.fingerprint(root) == key:
         pathway = without_broken(loaded).pathway
         links = [m.path for m in pathway.microsystems] if pathway is not None else []
         statuscache.write(root, key, row, links)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from microsys.datawall import Flag, Judged
+from microsys.datawall import Judged
 from microsys.errors import UsageError
 
 if TYPE_CHECKING:
@@ -242,30 +242,19 @@ def _make(job: _Job) -> _Made:
     return _Made(judged, tuple(files), tuple(reports), tuple(skipped), wb.is_pathway)
 
 
-def _in_worker(refused: Flag) -> None:
-    """A worker of the site's pool draws its charts itself (its cores are the pool's)."""
-    from microsys.datawall import watch
-    from microsys.render import workers
-
-    workers.draw_here()
-    watch(refused)
-
-
 def _make_all(jobs_wanted: int | None, work: list[_Job]) -> list[_Made]:
     """:func:`_make` of each job, in order, in ``jobs`` processes (None: as ``check`` chooses)."""
-    from microsys.datawall import watched
+    from microsys.datawall import watch, watched
     from microsys.engine import auto_jobs
     from microsys.overview import map_workbooks
 
     jobs = auto_jobs(len(work), jobs_wanted)
     if jobs == 1 or len(work) < 2:
-        from microsys.render import workers
-
         watched(1)
-        workers.start([job.root for job in work])  # charts' matplotlib loads while the first is read
         return [_make(job) for job in work]
     # One workbook at a time: they differ much in cost (charts to draw), so the load stays even.
-    return map_workbooks(_make, work, jobs, initializer=_in_worker, chunksize=1, initargs=(watched(jobs),))
+    # Each worker watches for a refusal in any of them (datawall.read_unless_refused).
+    return map_workbooks(_make, work, jobs, chunksize=1, initializer=watch, initargs=(watched(jobs),))
 
 
 def render(folder: Path, options: SiteOptions) -> list[Path]:

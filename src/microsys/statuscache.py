@@ -6,10 +6,11 @@ the last ``status``. Each row is kept in the user's cache folder (see
 :mod:`microsys.render.cache`; ``$MICROSYS_CACHE_DIR`` moves it), one entry a
 workbook, and used again only when all of this holds:
 
-- The entry's key matches: a digest of the microsys version, the day counted from,
-  the workbook's folder, and the name and **content** (SHA-256 of the bytes) of every
-  one of its files. Times and sizes are not trusted: a file edited within the same
-  second, or checked out by git, is read and compared like any other.
+- The entry's key matches: a digest of the microsys version, the workbook's folder,
+  and the name and **content** (SHA-256 of the bytes) of every one of its files.
+  Times and sizes are not trusted: a file edited within the same second, or checked
+  out by git, is read and compared like any other. The day is not in the key: the
+  days in a stage are counted again from the day asked for.
 - The entry is signed (HMAC-SHA256) with a secret kept beside the entries, readable
   by its owner only; the folder belongs to the user and nobody else can write in
   it. An entry written by anyone or anything else (a shared or restored cache, a
@@ -42,7 +43,7 @@ from microsys.errors import MicrosysError
 if TYPE_CHECKING:
     from microsys.overview import StatusRow
 
-FORMAT = 1
+FORMAT = 2
 KIND = "status"
 _SECRET = "secret.key"
 # Larger files are refused by the loader; a workbook holding one is not cached.
@@ -100,8 +101,13 @@ def _secret(create: bool) -> bytes | None:
     return secret if len(secret) == 64 else None
 
 
-def fingerprint(root: Path, today: dt.date) -> str | None:
-    """A digest of everything a row depends on, or None when the workbook must not be cached."""
+def fingerprint(root: Path) -> str | None:
+    """A digest of everything a row depends on, or None when the workbook must not be cached.
+
+    The day is not in it: a workbook's load and its row do not depend on the day, except
+    the days in its stage, which a stored row counts again from the day asked for. So
+    the first ``status`` of a new day reads rows like any other.
+    """
     from microsys import __version__
     from microsys.diagnostics import Diagnostic
     from microsys.workbook.discover import workbook_files
@@ -114,7 +120,7 @@ def fingerprint(root: Path, today: dt.date) -> str | None:
         return None
     if problems:
         return None
-    digest = hashlib.sha256(json.dumps([FORMAT, __version__, today.isoformat(), str(real_root)]).encode())
+    digest = hashlib.sha256(json.dumps([FORMAT, __version__, str(real_root)]).encode())
     for path in files:
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
@@ -160,7 +166,6 @@ def _payload(row: StatusRow, links: list[str]) -> dict[str, Any]:
         "pathway": row.pathway,
         "stage": row.stage,
         "stage_since": _iso(row.stage_since),
-        "days_in_stage": row.days_in_stage,
         "phase": row.phase,
         "last_meeting": _iso(row.last_meeting),
         "last_pdsa": _iso(row.last_pdsa),
@@ -189,7 +194,7 @@ def _opt(value: Any, kind: type) -> Any:
     return value
 
 
-def _row(root: Path, payload: dict[str, Any]) -> StatusRow:
+def _row(root: Path, payload: dict[str, Any], today: dt.date) -> StatusRow:
     from microsys.overview import MeasureSignal, StatusRow
     from microsys.workbook.discover import display_path
 
@@ -198,6 +203,7 @@ def _row(root: Path, payload: dict[str, Any]) -> StatusRow:
         raise TypeError(links)
     signals = tuple(MeasureSignal(str(m), str(s)) for m, s in payload["signals"])
     score = payload["score"]
+    since = _date(payload["stage_since"])
     if not isinstance(score, int | float) or isinstance(score, bool):
         raise TypeError(score)
     return StatusRow(
@@ -206,8 +212,8 @@ def _row(root: Path, payload: dict[str, Any]) -> StatusRow:
         kind=str(payload["kind"]),
         pathway=_opt(payload["pathway"], str),
         stage=str(payload["stage"]),
-        stage_since=_date(payload["stage_since"]),
-        days_in_stage=_opt(payload["days_in_stage"], int),
+        stage_since=since,
+        days_in_stage=(today - since).days if since else None,
         phase=str(payload["phase"]),
         last_meeting=_date(payload["last_meeting"]),
         last_pdsa=_date(payload["last_pdsa"]),
@@ -223,8 +229,11 @@ def _row(root: Path, payload: dict[str, Any]) -> StatusRow:
     )
 
 
-def read(root: Path, key: str) -> StatusRow | None:
-    """The row stored for ``root`` under ``key`` if its signature holds, else None."""
+def read(root: Path, key: str, today: dt.date) -> StatusRow | None:
+    """The row stored for ``root`` under ``key`` if its signature holds, else None.
+
+    Its days in the stage are counted to ``today``.
+    """
     secret = _secret(create=False)
     if secret is None:
         return None
@@ -238,7 +247,7 @@ def read(root: Path, key: str) -> StatusRow | None:
             return None
         if not hmac.compare_digest(signature, _sign(secret, key, payload)):
             return None
-        return _row(root, payload)
+        return _row(root, payload, today)
     except (OSError, ValueError, TypeError, KeyError, UnicodeDecodeError):
         return None
 
@@ -255,7 +264,7 @@ def write(root: Path, key: str, row: StatusRow, links: list[str]) -> None:
     data = json.dumps(entry, sort_keys=True, ensure_ascii=True).encode("utf-8")
     path = _entry_path(root)
     with contextlib.suppress(OSError, MicrosysError):
-        commit([Change(path, data, read_bytes(path))])
+        commit([Change(path, data, read_bytes(path))], durable=False)
 
 
 def _plain(data: Any, depth: int = 0) -> bool:
@@ -355,4 +364,4 @@ def write_parsed(root: Path, cache: ParseCache) -> None:
     data = json.dumps(entry, sort_keys=True, ensure_ascii=True).encode("utf-8")
     path = _parsed_path(root)
     with contextlib.suppress(OSError, MicrosysError):
-        commit([Change(path, data, read_bytes(path))])
+        commit([Change(path, data, read_bytes(path))], durable=False)

@@ -348,11 +348,12 @@ def temp_name(path: Path) -> Path:
     raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(path.parent))
 
 
-def _write_new(tmp: Path, content: bytes, mode: int | None) -> None:
+def _write_new(tmp: Path, content: bytes, mode: int | None, durable: bool = True) -> None:
     """Create ``tmp`` (which must not exist; a link there is not followed) holding ``content``.
 
     A new file gets 0o666 less the umask, like any other program's files; a
-    file replacing another keeps that file's mode.
+    file replacing another keeps that file's mode. ``durable`` waits until the
+    bytes are on the disk.
     """
     fd = os.open(tmp, _OPEN_FLAGS, 0o666)
     try:
@@ -361,7 +362,8 @@ def _write_new(tmp: Path, content: bytes, mode: int | None) -> None:
                 os.fchmod(fh.fileno(), stat.S_IMODE(mode))
             fh.write(content)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         if mode is not None and not hasattr(os, "fchmod"):  # Windows
             os.chmod(tmp, stat.S_IMODE(mode))
     except BaseException:
@@ -380,6 +382,38 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+# From this many files (or folders) on, a commit flushes them together.
+_FLUSH_TOGETHER = 4
+_FLUSHERS = 32
+
+
+def _flush_all(paths: list[Path], folders: bool = False) -> None:
+    """Wait until every file in ``paths`` is on the disk, flushing them side by side.
+
+    One flush waits for the file system's journal; flushes made at the same time
+    share its commits, so a site of thousands of pages takes a fraction of the
+    time one file after another would (about 0.4-0.7 ms a file against 3.7 ms here)
+    with every file's error still seen. ``folders`` flushes folders, best effort as
+    :func:`_fsync_dir` (a rename is made durable where the system allows it).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    def flush(path: Path) -> None:
+        if folders:
+            _fsync_dir(path)
+            return
+        # Windows flushes only a file open for writing; POSIX any (a new file may be read-only).
+        fd = os.open(path, _READ_FLAGS if os.name == "posix" else os.O_RDWR | getattr(os, "O_BINARY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    with ThreadPoolExecutor(min(_FLUSHERS, len(paths)), thread_name_prefix="microsys-flush") as pool:
+        for _ in pool.map(flush, paths):  # the first error is raised here
+            pass
 
 
 def _hook(point: str) -> None:
@@ -754,6 +788,10 @@ def _journal_entry(plan: _Plan, root: Path) -> dict[str, object]:
     return entry
 
 
+def _deletes(change: Change | Output) -> bool:
+    return isinstance(change, Change) and change.delete
+
+
 def _content(change: Change | Output) -> bytes:
     return change.packed.unpack() if isinstance(change, Output) else change.content
 
@@ -785,7 +823,9 @@ def _keep(plan: _Plan) -> None:
     plan.kept = True
 
 
-def commit(changes: Sequence[Change | Output], root: Path | None = None) -> list[Path]:
+def commit(
+    changes: Sequence[Change | Output], root: Path | None = None, *, durable: bool = True
+) -> list[Path]:
     """Write (or remove) every change or none of them; return the paths written or removed.
 
     ``root`` is the folder every write must stay inside (the workbook, or the
@@ -797,6 +837,11 @@ def commit(changes: Sequence[Change | Output], root: Path | None = None) -> list
     An :class:`Output` is unpacked only to write its temporary file, and the file
     it replaces is kept beside it (a hidden hard link, or a copy) until the commit
     is done, to be put back if it fails: so the commit holds one file's bytes at a time.
+
+    ``durable=False`` is for caches only: the writes are as atomic and as checked,
+    but nothing waits for the disk (a wait of several milliseconds a file), so a
+    power cut may lose them. A cache entry is verified whenever it is read, so a lost
+    or torn one is only a miss; a user's file is always written durably.
 
     Raises:
         RefusedError: a file changed since it was read, a new file already
@@ -835,15 +880,19 @@ def commit(changes: Sequence[Change | Output], root: Path | None = None) -> list
             at = d
             os.mkdir(d)
             state.created_dirs.append(d)
+        # Many files are flushed together (see _flush_all); one or a few, each as written.
+        together = durable and len(state.plans) >= _FLUSH_TOGETHER
         for plan in state.plans:
             at = plan.change.path
-            if not (isinstance(plan.change, Change) and plan.change.delete):
-                _write_new(plan.temp, _content(plan.change), plan.mode)
+            if not _deletes(plan.change):
+                _write_new(plan.temp, _content(plan.change), plan.mode, durable and not together)
+        if together:
+            _flush_all([p.temp for p in state.plans if not _deletes(p.change)])
         _hook("temps-written")
         for i, plan in enumerate(state.plans, start=1):
             at = plan.change.path
             _verify(plan.change, root)  # last look: nothing may have changed while we wrote
-            if isinstance(plan.change, Change) and plan.change.delete:
+            if _deletes(plan.change):
                 os.unlink(plan.change.path)
             else:
                 if plan.backup is not None:
@@ -851,8 +900,12 @@ def commit(changes: Sequence[Change | Output], root: Path | None = None) -> list
                 os.replace(plan.temp, plan.change.path)
             plan.replaced = True
             _hook(f"renamed-{i}")
-        for folder in {p.change.path.parent for p in state.plans}:
-            _fsync_dir(folder)
+        folders = list({p.change.path.parent: None for p in state.plans}) if durable else []
+        if len(folders) >= _FLUSH_TOGETHER:
+            _flush_all(folders, folders=True)
+        else:
+            for folder in folders:
+                _fsync_dir(folder)
         if state.journal is not None:
             os.unlink(state.journal)
             _fsync_dir(state.journal.parent)

@@ -13,8 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from microsys.ownership import is_ours
-from microsys.render import bounded, workers
-from microsys.render.cache import shared_folder
+from microsys.render import bounded
 from tests.conftest import EXAMPLES, NOT_SOURCE, call, snapshot
 
 TODAY = "2026-11-22"
@@ -131,41 +130,21 @@ def test_every_report_file_is_marked_and_refuses_foreign_files(
 EVIL = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><image href="https://evil.example/x"/></svg>'
 
 
-def test_a_poisoned_chart_cache_never_reaches_a_report(capsys, cf_clinic: Path, own_cache: Path) -> None:
+def test_svg_files_committed_to_a_workbook_never_reach_a_report(capsys, cf_clinic: Path) -> None:
     committed = cf_clinic / "build" / ".cache" / "charts"
     committed.mkdir(parents=True)
     for name in ("a.svg", "0123456789abcdef0123456789abcdef.svg"):
         (committed / name).write_text(EVIL, encoding="utf-8")
     code, _, err = call(capsys, "report", str(cf_clinic), "-f", "html", "--today", TODAY)
     assert code == 0, err
-    entries = list(shared_folder("charts").glob("*.json"))
-    assert entries
-    # Even an entry of the user's own cache, rewritten with a matching digest, is not embedded.
-    import hashlib
-
-    for entry in entries:
-        stored = json.loads(entry.read_text(encoding="utf-8"))
-        stored["content"] = EVIL
-        stored["sha256"] = hashlib.sha256(EVIL.encode()).hexdigest()
-        entry.write_text(json.dumps(stored), encoding="utf-8")
-    code, _, err = call(capsys, "report", str(cf_clinic), "-f", "html", "--today", TODAY)
-    assert code == 0, err
     html = (cf_clinic / "build" / "storyboard.html").read_text(encoding="utf-8")
     assert "<script" not in html and "evil.example" not in html
-    assert html.count("<svg") >= len(entries) and "Mean clinic waiting time" in html
+    assert html.count("<svg") >= 3 and "Mean clinic waiting time" in html
 
 
-def test_copies_of_a_workbook_share_their_charts_and_a_changed_measure_is_drawn_again(
-    capsys, tmp_path: Path, own_cache: Path, monkeypatch: pytest.MonkeyPatch
+def test_copies_of_a_workbook_draw_the_same_charts_and_a_changed_measure_changes_its_own(
+    capsys, tmp_path: Path
 ) -> None:
-    drawn: list[int] = []
-    draw = workers.draw
-
-    def counted(function, items):  # type: ignore[no-untyped-def]
-        drawn.append(len(items))
-        return draw(function, items)
-
-    monkeypatch.setattr(workers, "draw", counted)
     one, two = (tmp_path / "one", tmp_path / "two")
     for copy in (one, two):
         shutil.copytree(EXAMPLES / "sheffield-cf-clinic", copy, ignore=NOT_SOURCE)
@@ -178,23 +157,16 @@ def test_copies_of_a_workbook_share_their_charts_and_a_changed_measure_is_drawn_
         return {p.name: re.sub(rb"<metadata>[^<]*</metadata>", b"", p.read_bytes()) for p in files}
 
     first = report(one)
-    entries = set(shared_folder("charts").glob("*.json"))
-    assert drawn == [3] and len(entries) == 3 and len(first) == 3
-    assert not workers._charts_cached(two) and workers._charts_cached(one)
-    # Another copy, elsewhere: every chart comes from the shared cache, the same bytes.
-    assert report(two) == first and drawn == [3]
-    assert set(shared_folder("charts").glob("*.json")) == entries and workers._charts_cached(two)
-    # One changed value in one measure: that chart alone is drawn again, and shows it.
+    assert len(first) == 3
+    assert report(two) == first  # the same data gives the same bytes, wherever the workbook is
+    # One changed value in one measure: that chart alone changes, and shows it.
     data = two / "measures" / "clinic-wait.csv"
     data.write_text(data.read_text(encoding="utf-8").replace("2025-11-03,39.0,", "2025-11-03,81.5,"), "utf-8")
     later = report(two)
-    assert drawn == [3, 1]
-    assert len(set(shared_folder("charts").glob("*.json")) - entries) == 1
     assert later["chart-clinic-wait.svg"] != first["chart-clinic-wait.svg"]
     assert {k: v for k, v in later.items() if k != "chart-clinic-wait.svg"} == {
         k: v for k, v in first.items() if k != "chart-clinic-wait.svg"
     }
-    assert report(one) == first and drawn == [3, 1]  # the first copy's charts are still there
 
 
 # --- text drawn as written ---------------------------------------------------------------------

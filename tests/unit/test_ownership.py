@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
 import zlib
 from pathlib import Path
@@ -125,26 +124,6 @@ def test_caches_live_in_the_users_cache_folder(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
     assert cache.cache_dir() == tmp_path / "local" / "microsys"
-    one, two = (
-        cache.workbook_folder("charts", tmp_path / "a"),
-        cache.workbook_folder("charts", tmp_path / "b"),
-    )
-    assert one != two and one.parent == two.parent == tmp_path / "local" / "microsys" / "charts"
-
-
-def test_a_stamp_marks_the_time_and_never_fails(tmp_path: Path) -> None:
-    mark = tmp_path / "charts" / "drawn"
-    cache.stamp(mark)
-    assert mark.is_file()
-    old = mark.stat().st_mtime - 100
-    os.utime(mark, (old, old))
-    cache.stamp(mark)
-    assert mark.stat().st_mtime > old + 50
-    blocker = tmp_path / "file"
-    blocker.write_text("x", encoding="utf-8")
-    cache.stamp(blocker / "drawn")  # not a folder: a cache only costs time when it cannot be written
-    cache.stamp(blocker / "deeper" / "drawn")
-    assert blocker.read_text(encoding="utf-8") == "x"
 
 
 # --- figures --------------------------------------------------------------------------
@@ -210,8 +189,7 @@ def test_the_whole_drawing_check_agrees_with_one_attribute_at_a_time(
 def test_every_figure_microsys_draws_is_a_plain_drawing() -> None:
     import datetime as dt
 
-    from microsys.render import diagrams
-    from microsys.render.chart import svg as chart_svg
+    from microsys.render import diagrams, svgchart
     from microsys.report.shapes import Bar
     from microsys.spc.analysis import ChartOptions, analyse
     from microsys.workbook.series import Series
@@ -220,7 +198,7 @@ def test_every_figure_microsys_draws_is_a_plain_drawing() -> None:
     ys = [float(10 + (i % 5)) for i in range(20)]
     analysis = analyse(xs, ys, None, ChartOptions(chart="i"), ["a note"] + [None] * 19)
     series = Series(title="Wait", xs=tuple(xs), ys=tuple(ys), ns=None, options=ChartOptions(chart="i"))
-    assert svgcheck.problem(chart_svg((series, analysis, 7.4, 3.9, "salt"))) is None
+    assert svgcheck.problem(svgchart.chart(series, analysis, (6.6, 3.6))[0]) is None
     assert svgcheck.problem(diagrams.pareto([Bar("a", 3, True), Bar("b", 1, False)], "Votes").svg) is None
 
 

@@ -580,3 +580,66 @@ def test_a_journal_never_puts_back_a_copy_that_is_a_link(tmp_path: Path) -> None
     with storage.workbook_lock(root) as undone:
         assert undone == []
     assert (root / "page.html").read_bytes() == b"new" and secret.read_bytes() == b"secret"
+
+def test_a_cache_write_waits_for_no_disk_but_is_as_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``durable=False`` (caches only) skips every fsync; a user's file still waits for the disk."""
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real(fd))
+    entry = tmp_path / "cache" / "entry.json"
+    commit([Change(entry, b"{}", None)], durable=False)
+    assert entry.read_bytes() == b"{}" and synced == []
+    assert not [p for p in entry.parent.iterdir() if p.name != "entry.json"]  # no temporary file left
+    # The same checks as any write: a file changed since it was read is not replaced.
+    with pytest.raises(RefusedError):
+        commit([Change(entry, b"new", b"old")], durable=False)
+    assert entry.read_bytes() == b"{}"
+    commit([Change(tmp_path / "user.yaml", b"a: 1\n", None)])
+    assert len(synced) >= 2  # the file and its folder
+
+
+def test_many_files_are_flushed_together_and_a_failed_flush_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit of many files flushes every one (side by side); any flush failing refuses it all."""
+    out = tmp_path / "site"
+    (out / "old").mkdir(parents=True)
+    (out / "old" / "index.html").write_bytes(b"old page")
+    changes = [Change(out / "old" / "index.html", b"new page", b"old page")]
+    changes += [Change(out / f"team-{k}" / "index.html", f"page {k}".encode(), None) for k in range(12)]
+    flushed: list[str] = []
+    real = os.fsync
+
+    def record(fd: int) -> None:
+        flushed.append(os.readlink(f"/proc/self/fd/{fd}") if os.path.exists("/proc/self/fd") else str(fd))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", record)
+    before = snapshot(out)
+    commit(changes, root=out)
+    assert (out / "team-11" / "index.html").read_bytes() == b"page 11"
+    # Every file (by its temporary name) and every folder was flushed.
+    assert len(flushed) >= len(changes) + 13
+    if os.path.exists("/proc/self/fd"):
+        assert sum(1 for f in flushed if f.endswith(".tmp")) == len(changes)
+
+    # The same commit again, with the 5th flush failing (the disk gave an error): nothing changes.
+    for change in changes[1:]:
+        change.path.unlink()
+        change.path.parent.rmdir()
+    (out / "old" / "index.html").write_bytes(b"old page")
+    assert snapshot(out) == before
+    calls = [0]
+
+    def failing(fd: int) -> None:
+        calls[0] += 1
+        if calls[0] == 5:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", failing)
+    with pytest.raises(RefusedError):
+        commit(changes, root=out)
+    assert snapshot(out) == before

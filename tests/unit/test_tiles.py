@@ -14,8 +14,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from microsys.render.figures import smallest_text
+from microsys.render.plot import PHASE_ROWS
+from microsys.render.plot import date_ticks as _date_ticks
+from microsys.render.plot import nice_ticks as _nice_ticks
+from microsys.render.plot import number as _number
 from microsys.render.svgcheck import problem
-from microsys.render.tiles import CYCLE_ROWS, PHASE_ROWS, _date_ticks, _nice_ticks, _number, tile
+from microsys.render.tiles import CYCLE_ROWS, tile
 from microsys.report.text import width as text_width
 from microsys.report.wall import TILE_SIZE
 from microsys.spc.analysis import ChartOptions, analyse

@@ -108,11 +108,7 @@ def report(
 
     Example: microsys report examples/sheffield-cf-clinic --kind all --format pdf --format html --theme T1
     """
-    from microsys.render import workers
-
     paths = paths or [Path(".")]
-    if kind.value != "site":  # the site's workers draw its charts (or it starts these itself)
-        workers.start(paths)  # charts' matplotlib loads in the background while the workbooks are read
     if kind.value in ("datawall", "site"):
         from microsys.cli.organisation import folder_report
 

@@ -1,4 +1,4 @@
-r"""Caches (drawn charts, fonts' character maps) in the user's cache folder, never in a workbook.
+r"""Caches (fonts' character maps, status rows) in the user's cache folder, never in a workbook.
 
 A workbook's ``build/`` folder may come from anyone who can commit to its
 repository, so nothing in it is ever read back as trusted input. Caches live in
@@ -39,46 +39,6 @@ def cache_dir() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
     return base / "microsys"
-
-
-def shared_folder(kind: str) -> Path:
-    """The cache folder of ``kind`` (e.g. ``charts``) shared by every workbook.
-
-    For entries keyed by everything that goes into them (see :func:`read`): two
-    copies of a workbook, or two workbooks with the same measure, draw it once.
-    """
-    return cache_dir() / kind
-
-
-def workbook_folder(kind: str, workbook: Path) -> Path:
-    """The cache folder of ``kind`` for one workbook, named by a hash of its path.
-
-    For what is about one workbook rather than keyed by content, such as when its
-    charts were last all drawn (see :func:`stamp`).
-    """
-    try:
-        where = str(workbook.resolve())
-    except OSError:
-        where = str(workbook.absolute())
-    return cache_dir() / kind / hashlib.sha256(where.encode()).hexdigest()[:24]
-
-
-def charts_drawn(workbook: Path) -> Path:
-    """The file whose modification time is when all of a workbook's charts were last in the cache."""
-    return workbook_folder("charts", workbook) / "drawn"
-
-
-def stamp(path: Path) -> None:
-    """Mark ``path`` as current now (its modification time is what is read), creating it if need be."""
-    from microsys.storage import Change, commit
-
-    try:
-        os.utime(path)
-    except FileNotFoundError:
-        with contextlib.suppress(OSError, MicrosysError):
-            commit([Change(path, b"", None)])
-    except OSError:
-        pass
 
 
 def _digest(content: str) -> str:

@@ -10,19 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
+from microsys.render.plot import CENTRE, INK, LIMIT, LINE, MUTED, STYLE, TARGET, stagger
 from microsys.spc.analysis import Analysis, Point
 from microsys.spc.kinds import kind as chart_kind
 from microsys.spc.mdc import assurance_icon, variation_icon
 from microsys.workbook.series import Series
 
-INK = "#222222"
-MUTED = "#6b6b6b"
-LINE = "#4a4a4a"
-CENTRE = "#0f6e8c"
-LIMIT = "#8a8a8a"
-TARGET = "#009E73"
 # Notes listed under a chart; more are summed up in one line.
 MAX_NOTES = 6
 LEGEND_SIZE = 8
@@ -36,21 +31,6 @@ ROW_INCHES = 0.17
 COMPACT_INCHES = 4.5
 # Room one date label ("Sep 2026" at 8.5 pt, about 0.6 in) needs on the axis, with a gap.
 DATE_LABEL_INCHES = 0.85
-
-
-class _Style(NamedTuple):
-    color: str
-    marker: str
-    size: float
-    label: str
-
-
-STYLE = {
-    "common": _Style("#7f7f7f", "o", 22, "common cause"),
-    "improvement": _Style("#0072B2", "^", 46, "improvement"),
-    "concern": _Style("#D55E00", "s", 38, "concern"),
-    "neutral": _Style("#CC79A7", "D", 34, "special cause (neutral)"),
-}
 
 
 def _x(series: Series, value: float) -> float:
@@ -89,22 +69,6 @@ def _steps_by_part(
         if xs:
             segments.append((part, (xs, ys)))
     return segments
-
-
-def stagger(spans: list[tuple[float, float]]) -> list[int]:
-    """Row for each (left, right) label span so that labels in one row never overlap."""
-    rows: list[int] = []
-    ends: list[float] = []
-    for left, right in spans:
-        for row, end in enumerate(ends):
-            if left >= end:
-                ends[row] = right
-                rows.append(row)
-                break
-        else:
-            ends.append(right)
-            rows.append(len(ends) - 1)
-    return rows
 
 
 def _text_width(text: str, fontsize: float, fig: Any, ax: Any) -> float:
@@ -596,29 +560,6 @@ def _legend(ax: Any, present: list[str], analysis: Analysis, clear: float, under
         fontsize=LEGEND_SIZE,
     )
     return len(handles)
-
-
-def svg(job: tuple[Series, Analysis, float, float, str]) -> str:
-    """One chart as an SVG element: text as text, ids stable (from ``salt``), no metadata.
-
-    ``job`` is (series, analysis, width, height, salt), one picklable argument so that
-    a worker process can draw it.
-    """
-    import io
-    import re
-
-    import matplotlib
-
-    series, analysis, width, height, salt = job
-    fig = draw(series, analysis, width=width, height=height)
-    with matplotlib.rc_context({**LITERAL_TEXT, "svg.fonttype": "none", "svg.hashsalt": salt}):
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "microsys"}, facecolor="white")
-    text = buffer.getvalue()
-    # Only the <svg> element: the XML prolog and doctype are not wanted inline in HTML.
-    text = text[text.index("<svg") :]
-    # matplotlib's RDF metadata names external vocabularies; a report needs none of it.
-    return re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
 
 
 def image(fig: Any, suffix: str, source: str) -> bytes:

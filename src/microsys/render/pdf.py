@@ -147,15 +147,9 @@ def layout(
 
 def pdf(wb: Workbook, report: Report, page: Page, store: FigureStore, refit: Refit | None = None) -> Typeset:
     """Typeset ``report``; with ``refit``, on one page (scaled, then with shorter texts)."""
-    pending = store.start(wb.root, report)
     fonts, notes = fonts_for(wb, report)
-    svgs = pending.ready() if pending else store.drawn(wb.root, report).svgs
-    with job(f"{report.template}.typ", wb.root, templates_dir() / "report", svgs, fonts.fallback) as j:
-        if pending is not None:
-            if pending.busy:  # typst loads its fonts and templates while the charts are drawn
-                j.warm(_data(wb, report, page, _figures(svgs), 1.0, 1.0))
-            j.figures(store.finish(wb.root, report, pending).svgs)
-        drawn = store.drawn(wb.root, report)
+    drawn = store.drawn(wb.root, report)
+    with job(f"{report.template}.typ", wb.root, templates_dir() / "report", drawn.svgs, fonts.fallback) as j:
         if refit is None:
             made, _ = j.compile(_data(wb, report, page, _figures(drawn.svgs), 1.0, 1.0))
             return Typeset(made, (*report.shortened, *drawn.shortened), tuple(notes))

@@ -9,7 +9,6 @@ a workbook's templates can read nothing but these copies.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import re
@@ -96,14 +95,6 @@ class Job:
         """Put (or replace) the figures the templates show (plain drawings only)."""
         for name, svg in svgs.items():
             (self.root / "fig" / name).write_text(plain(svg), encoding="utf-8")
-
-    def warm(self, data: dict[str, Any]) -> None:
-        """Typeset once for nothing but to load fonts and templates (while figures are drawn)."""
-        if self.compiler is None:
-            return  # a bounded compile starts afresh each time: nothing to warm
-        self._data(data)
-        with contextlib.suppress(RuntimeError, ValueError):  # the real compile says what is wrong
-            self.compiler.compile(format="pdf")
 
     def _data(self, data: dict[str, Any]) -> None:
         (self.root / "data.json").write_text(

@@ -75,7 +75,7 @@ def to_json(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class ChartFigure:
-    """A measure's control or run chart (drawn with matplotlib, cached by its data)."""
+    """A measure's control or run chart (drawn straight as SVG by ``render/svgchart.py``)."""
 
     kind: ClassVar[str] = "chart"
     name: str
