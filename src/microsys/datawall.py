@@ -256,6 +256,7 @@ def _tiles(wb: Workbook, row: StatusRow, slug: str) -> tuple[list[Tile], list[Ti
         tiles.append(
             Tile(
                 workbook=Prose(row.name or row.path),
+                path=row.path,
                 measure=Prose(m.id),
                 name=Prose(m.name),
                 figure=name,

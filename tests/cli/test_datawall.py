@@ -101,6 +101,31 @@ def test_a_large_wall_typeset_in_parts_reads_as_one_typeset_whole(
     assert PdfReader(split).metadata.title == PdfReader(whole).metadata.title  # type: ignore[union-attr]
 
 
+def test_a_group_too_large_for_a_part_continues_on_pages_of_its_own(
+    capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from microsys.render import wall
+
+    whole = tmp_path / "whole.pdf"
+    assert call(capsys, "report", str(org), "--kind", "datawall", "-o", str(whole), "--today", TODAY)[0] == 0
+    # The sepsis pathway (five workbooks) cut two teams a piece.
+    monkeypatch.setattr(wall, "GROUP_TEAMS", 2)
+    split = tmp_path / "cut.pdf"
+    code, _, err = call(capsys, "report", str(org), "--kind", "datawall", "-o", str(split), "--today", TODAY)
+    assert code == 0, err
+    one, cut = _pdf_pages(whole), _pdf_pages(split)
+    continued = [p for p in cut if "Sepsis big room (pathway), continued" in p]
+    assert (
+        len(continued) == 2 and "2 workbook(s) more" in continued[0] and "1 workbook(s) more" in continued[1]
+    )
+    assert len(cut) == len(one) + 2 and all(
+        f"page {k} of {len(cut)}" in p for k, p in enumerate(cut, start=1)
+    )
+    # Every team's row and tiles are still on the wall, as often as on the wall in one piece.
+    for name in ("Acute Medical Unit", "Emergency Department, North Site", "Haematology Ward"):
+        assert sum(p.count(name) for p in cut) == sum(p.count(name) for p in one), name
+
+
 def test_a_wall_in_parts_with_the_folders_own_templates_typesets_each_in_its_bounded_process(
     capsys: pytest.CaptureFixture[str], org: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

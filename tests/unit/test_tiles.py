@@ -251,3 +251,40 @@ def test_a_cycle_begun_after_the_last_value_widens_the_view_and_stays_on_the_axi
     x = float(re.match(r"M([\d.]+),", marker.get("d", "")).group(1)) + 3  # type: ignore[union-attr]
     assert x <= right
     assert "PDSA-9" in [t.text for t in root.iter(f"{NS}text")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    counts=st.lists(st.integers(0, 9), min_size=1, max_size=40),
+    most_tiles=st.integers(1, 12),
+    most_teams=st.integers(1, 8),
+)
+def test_a_large_group_is_cut_between_teams_keeping_each_teams_tiles(
+    counts: list[int], most_tiles: int, most_teams: int
+) -> None:
+    from microsys.render import wall
+
+    teams = [{"path": f"team-{k}", "name": f"Team {k}"} for k in range(len(counts))]
+    tiles = [{"path": f"team-{k}", "figure": f"t{k}-{j}"} for k, n in enumerate(counts) for j in range(n)]
+    group = {"title": "Other microsystems", "teams": teams, "tiles": tiles, "without_measures": ["Team 0"]}
+    real = (wall.GROUP_TILES, wall.GROUP_TEAMS)
+    wall.GROUP_TILES, wall.GROUP_TEAMS = most_tiles, most_teams
+    try:
+        cut = wall.pieces(group)
+    finally:
+        wall.GROUP_TILES, wall.GROUP_TEAMS = real
+    # Nothing lost, nothing twice, in order; a team's tiles stay beside its row.
+    assert [t for p in cut for t in p["teams"]] == teams
+    assert [t for p in cut for t in p["tiles"]] == tiles
+    for piece in cut:
+        paths = {t["path"] for t in piece["teams"]}
+        assert all(t["path"] in paths for t in piece["tiles"])
+        assert len(piece["teams"]) <= most_teams
+        # Over the limit only when one team alone has more tiles than a piece holds.
+        assert len(piece["tiles"]) <= most_tiles or len(piece["teams"]) == 1
+    if len(cut) > 1:
+        assert [p["continued"] for p in cut] == [False] + [True] * (len(cut) - 1)
+        assert [p["without_measures"] for p in cut][-1] == ["Team 0"]
+        assert not any(p["without_measures"] for p in cut[:-1])
+    else:
+        assert len(cut) == 1 and cut[0]["without_measures"] == ["Team 0"] and not cut[0].get("continued")

@@ -50,17 +50,50 @@ PART_TILES = 400
 PART_TEAMS = 120
 
 
-def parts(wall: DataWall) -> list[list[int]]:
-    """The wall's groups (indices) in parts typeset one at a time, each part whole groups."""
-    out: list[list[int]] = [[]]
+# A group larger than this (all of an organisation's teams outside pathways, say) is cut
+# between teams into pieces, the later ones headed "continued": typst holds a part in
+# memory whole, and one group of 3,000 tiles took it past 1 GB.
+GROUP_TILES = 400
+GROUP_TEAMS = 120
+
+
+def pieces(group: dict[str, Any]) -> list[dict[str, Any]]:
+    """A group's page data, cut between teams into pieces of at most GROUP_TILES and GROUP_TEAMS.
+
+    Each team keeps its row and its tiles in one piece; the list of teams without
+    measures closes the last piece, and every piece after the first is marked ``continued``.
+    """
+    if len(group["tiles"]) <= GROUP_TILES and len(group["teams"]) <= GROUP_TEAMS:
+        return [group]
+    own: dict[str, list[dict[str, Any]]] = {}
+    for tile in group["tiles"]:
+        own.setdefault(tile["path"], []).append(tile)
+    cut: list[dict[str, Any]] = []
+    teams: list[dict[str, Any]] = []
+    tiles: list[dict[str, Any]] = []
+    for team in group["teams"]:
+        mine = own.pop(team["path"], [])
+        if teams and (len(tiles) + len(mine) > GROUP_TILES or len(teams) >= GROUP_TEAMS):
+            cut.append({**group, "teams": teams, "tiles": tiles, "without_measures": []})
+            teams, tiles = [], []
+        teams.append(team)
+        tiles.extend(mine)
+    tiles.extend(t for rest in own.values() for t in rest)  # none: every tile is of a team of its group
+    cut.append({**group, "teams": teams, "tiles": tiles})
+    return [{**piece, "continued": n > 0} for n, piece in enumerate(cut)]
+
+
+def parts(groups: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The wall's groups (or pieces of them) in parts typeset one at a time."""
+    out: list[list[dict[str, Any]]] = [[]]
     tiles = teams = 0
-    for k, group in enumerate(wall.groups):
-        if out[-1] and (tiles + len(group.tiles) > PART_TILES or teams + len(group.teams) > PART_TEAMS):
+    for group in groups:
+        if out[-1] and (tiles + len(group["tiles"]) > PART_TILES or teams + len(group["teams"]) > PART_TEAMS):
             out.append([])
             tiles = teams = 0
-        out[-1].append(k)
-        tiles += len(group.tiles)
-        teams += len(group.teams)
+        out[-1].append(group)
+        tiles += len(group["tiles"])
+        teams += len(group["teams"])
     return out
 
 
@@ -75,12 +108,12 @@ def pdf(wall: DataWall, drawn: Drawn, folder: Path, paper: str = "a3", jobs: int
     icons = {f"icon-{name}.svg": re.sub(r' aria-label="[^"]*"', "", text) for name, text in _icons().items()}
     data = wall.data
     data["paper"] = paper
-    split = parts(wall)
+    data["groups"] = [piece for group in data["groups"] for piece in pieces(group)]
+    split = parts(data["groups"])
     if len(split) == 1:
         return _typeset((folder, "datawall.typ", {**data, "numbered": True}, {**drawn.svgs, **icons}, {}))[0]
     work: list[Work] = []
-    for n, indices in enumerate(split):
-        groups = [data["groups"][k] for k in indices]
+    for n, groups in enumerate(split):
         names = {t["figure"] for g in groups for t in g["tiles"]}
         part = {**data, "groups": groups, "numbered": False}
         if n > 0:  # the organisation's goals and measures open the first part only

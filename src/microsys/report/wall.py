@@ -32,6 +32,8 @@ class Tile:
     """One measure's small multiple."""
 
     workbook: Prose
+    path: str
+    """The workbook's folder, as its team's row says it (:attr:`Team.path`)."""
     measure: Prose
     name: Prose
     figure: str
