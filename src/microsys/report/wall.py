@@ -117,11 +117,7 @@ class DataWall:
     @property
     def data(self) -> dict[str, Any]:
         """The wall as plain JSON data for the templates (the drawings left out: they are files)."""
-        out = {
-            f.name: _plain(getattr(self, f.name))
-            for f in dataclasses.fields(self)
-            if f.name != "drawn"
-        }
+        out = {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "drawn"}
         out["tile_width"], out["tile_height"] = self.tile_size
         return out
 
