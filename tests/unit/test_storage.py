@@ -581,6 +581,7 @@ def test_a_journal_never_puts_back_a_copy_that_is_a_link(tmp_path: Path) -> None
         assert undone == []
     assert (root / "page.html").read_bytes() == b"new" and secret.read_bytes() == b"secret"
 
+
 def test_a_cache_write_waits_for_no_disk_but_is_as_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
