@@ -68,13 +68,11 @@ class Judged:
     """Each tile's chart drawn (file name, SVG), by the process that read the workbook."""
 
 
-def judge(root: Path, today: dt.date) -> Judged:
-    """Read one workbook once: the privacy gate, its status row, its tiles (never raising for bad files)."""
-    return read(root, today)[0]
-
-
 def read(root: Path, today: dt.date) -> tuple[Judged, Workbook | None]:
-    """:func:`judge`, with the workbook read (without its broken files; None when refused)."""
+    """Read one workbook once: the privacy gate, its status row, its tiles (never raising for bad files).
+
+    Also returns the workbook read (without its broken files; None when refused).
+    """
     from microsys.overview import row_of
     from microsys.render.figures import draw as draw_figure
     from microsys.workbook.loader import load_workbook, without_broken
@@ -151,7 +149,7 @@ def _judge(args: tuple[Path, dt.date]) -> Judged:
 
 
 def _judge_all(roots: list[Path], today: dt.date, jobs: int | None) -> list[Judged]:
-    """:func:`judge` of each root in order, in ``jobs`` processes (None: as ``check`` chooses).
+    """:func:`read` of each root in order, in ``jobs`` processes (None: as ``check`` chooses).
 
     From the first workbook refused, the others are only gated: the wall will not be made.
     """
