@@ -12,10 +12,10 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from microsys.render import svgchart
 from microsys.render.plot import CENTRE, INK, LIMIT, LINE, MUTED, STYLE, TARGET, stagger
 from microsys.spc.analysis import Analysis, Point
 from microsys.spc.kinds import kind as chart_kind
-from microsys.spc.mdc import assurance_icon, variation_icon
 from microsys.workbook.series import Series
 
 # Notes listed under a chart; more are summed up in one line.
@@ -184,7 +184,7 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
         _date_axis(ax, pts[0].x, pts[-1].x, most=most)
     compact = width < COMPACT_INCHES
     title = series.title or chart_kind(analysis.chart).title
-    icons = [] if compact else _icon_names(analysis)
+    icons = [] if compact else svgchart.icon_names(analysis)
     # The corner the Making Data Count icons take, kept clear of the title and subtitle.
     room = width - (len(icons) * (_icon_size(width) + ICON_GAP) + _PAD if icons else 0.0)
     # Wrapped to the room it has (about 8.5 characters of the bold 13-point title to the
@@ -192,13 +192,7 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
     title = "\n".join(textwrap.wrap(title, int(room * 8.5))) or title
     if not compact:
         fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold", color=INK)
-    latest = ""
-    if len(analysis.parts) > 1:
-        label = series.part_labels[-1] if series.part_labels else f"phase {len(analysis.parts)}"
-        latest = f"Since {label}: "
-    subtitle = f"{chart_kind(analysis.chart).title} · {latest}{analysis.verdict}"
-    if analysis.target_words:
-        subtitle += f" · {analysis.target_words}"
+    subtitle = svgchart.subtitle(series, analysis)
     # Wrapped to the figure's width (about 12 characters of this size to the inch).
     ax.set_title(
         "" if compact else "\n".join(textwrap.wrap(subtitle, int(room * 12))),
@@ -288,17 +282,6 @@ ICON_GAP = 0.06
 
 def _icon_size(width: float) -> float:
     return ICON_INCHES if width >= NARROW_INCHES else 0.38
-
-
-def _icon_names(analysis: Analysis) -> list[tuple[str, str]]:
-    """The (kind, icon) pairs to draw: only on charts read with the nhs rules, as the NHS does."""
-    if analysis.rules != "nhs" or analysis.recent is None:
-        return []
-    # The latest phase's special cause still going on (Analysis.recent), as status and the data wall say.
-    out = [("variation", variation_icon(analysis.recent, analysis.direction))]
-    if analysis.assurance is not None:
-        out.append(("assurance", assurance_icon(analysis.assurance)))
-    return out
 
 
 def _icons(fig: Any, icons: list[tuple[str, str]], width: float) -> None:

@@ -292,6 +292,53 @@ def axes(
                 text_anchor="middle", fill=MUTED)  # fmt: skip
 
 
+def body(
+    svg: Svg,
+    scale: Scale,
+    series: Series,
+    analysis: Analysis,
+    ticks: tuple[list[float], list[str]],
+    labels: tuple[list[tuple[float, str, str]], list[tuple[str, float, int]]],
+    width: float,
+    shortened: list[str],
+    *,
+    label_pt: float = LABEL_PT,
+    pad: float = PAD,
+    row: float = ROW,
+    most_dates: int = MOST_DATE_TICKS,
+    tick_pt: float = TICK_PT,
+) -> None:
+    """The plot as every chart draws it, once its place (``scale``) is settled.
+
+    The grid, phase boundaries and cycles' dotted lines, limits, centre lines and target,
+    the data and its markers, the axes with their ``ticks`` (values, texts), the y label
+    (cut to the plot's height, noted in ``shortened``), and ``labels``: the values at the
+    right edge and the phase names placed above (:func:`place_phases`).
+    """
+    pts = analysis.points
+    top, bottom, left, right = scale.top, scale.bottom, scale.left, scale.right
+    y_ticks, tick_texts = ticks
+    edge_items, phases = labels
+    for v in y_ticks:
+        svg.add("line", x1=left, y1=scale.y(v), x2=right, y2=scale.y(v), stroke=GRID, stroke_width=0.8)
+    phase_lines(svg, scale, pts)
+    for c in series.annotations:
+        x = scale.x(c.x)
+        svg.add("line", x1=x, y1=top, x2=x, y2=bottom, stroke=CYCLE_LINE, stroke_width=0.8,
+                stroke_dasharray="1 1.6")  # fmt: skip
+    lines(svg, scale, pts, analysis)
+    markers(svg, scale, pts)
+    axes(svg, scale, y_ticks, tick_texts, series, width, most_dates, tick_pt)
+    if series.y_label:
+        label = fit(series.y_label, label_pt, bottom - top, shortened)
+        cx, cy = pad + label_pt * 0.8, (top + bottom) / 2
+        svg.add("text", label, x=cx, y=cy, font_size=label_pt, text_anchor="middle", fill=MUTED,
+                transform=f"rotate(-90 {_n(cx)} {_n(cy)})")  # fmt: skip
+    edges(svg, scale, edge_items, pts[-1].x)
+    for text, x, r in (p for p in phases if p[0]):
+        svg.add("text", text, x=x + 2, y=top - 3 - row * r, font_size=PHASE_PT, fill=MUTED)
+
+
 def x_ticks(
     series: Series, scale: Scale, width: float, most: int = MOST_DATE_TICKS, size: float = TICK_PT
 ) -> list[tuple[float, str]]:

@@ -30,15 +30,12 @@ from microsys.render.diagrams import Svg, _n
 from microsys.render.plot import (
     CENTRE,
     CYCLE,
-    CYCLE_LINE,
     CYCLE_PT,
     EDGE_PT,
-    GRID,
     INK,
     LIMIT,
     MARKERS,
     MUTED,
-    PHASE_PT,
     STYLE,
     TARGET,
     TICK_LEN,
@@ -266,24 +263,9 @@ def chart(series: Series, analysis: Analysis, size: tuple[float, float]) -> tupl
     scale = plot.Scale(x_lo, x_hi, first, last, y_lo, y_hi, left, right, top, bottom)
     y = bottom + below_axis + (3 + ROW * cycle_rows if cycle_rows else 0.0)
 
-    for v in y_ticks:
-        svg.add("line", x1=left, y1=scale.y(v), x2=right, y2=scale.y(v), stroke=GRID, stroke_width=0.8)
-    plot.phase_lines(svg, scale, pts)
-    for c in cycles:
-        x = scale.x(c.x)
-        svg.add("line", x1=x, y1=top, x2=x, y2=bottom, stroke=CYCLE_LINE, stroke_width=0.8,
-                stroke_dasharray="1 1.6")  # fmt: skip
-    plot.lines(svg, scale, pts, analysis)
-    plot.markers(svg, scale, pts)
-    plot.axes(svg, scale, y_ticks, tick_texts, series, w, max(2, int((right - left) / 61)), TICK_PT)
-    if series.y_label:
-        label = plot.fit(series.y_label, LABEL_PT, plot_h, shortened)
-        cx, cy = PAD + LABEL_PT * 0.8, (top + bottom) / 2
-        svg.add("text", label, x=cx, y=cy, font_size=LABEL_PT, text_anchor="middle", fill=MUTED,
-                transform=f"rotate(-90 {_n(cx)} {_n(cy)})")  # fmt: skip
-    plot.edges(svg, scale, edges, pts[-1].x)
-    for text, x, row in (p for p in phases if p[0]):
-        svg.add("text", text, x=x + 2, y=top - 3 - ROW * row, font_size=PHASE_PT, fill=MUTED)
+    plot.body(svg, scale, series, analysis, (y_ticks, tick_texts), (edges, phases), w, shortened,
+              label_pt=LABEL_PT, pad=PAD, row=ROW, most_dates=max(2, int((right - left) / 61)),
+              tick_pt=TICK_PT)  # fmt: skip
     for x, text, anchor, row in marks:
         svg.add("path", d=f"M{_n(x - 3.5)},{_n(bottom - 5)}h7l-3.5,5z", fill=CYCLE)
         if row < cycle_rows:

@@ -19,14 +19,11 @@ from microsys.render import plot
 from microsys.render.diagrams import Svg, _n
 from microsys.render.plot import (
     CYCLE,
-    CYCLE_LINE,
     CYCLE_PT,
     EDGE_PT,
-    GRID,
     LABEL_PT,
     MUTED,
     PAD,
-    PHASE_PT,
     ROW,
     TICK_LEN,
     TICK_PT,
@@ -89,26 +86,8 @@ def tile(series: Series, analysis: Analysis, size: tuple[float, float]) -> tuple
         if needed[0] <= rows[0] and needed[1] <= rows[1]:
             break
         rows = (max(rows[0], needed[0]), max(rows[1], needed[1]))
-    top, bottom, left, right = scale.top, scale.bottom, scale.left, scale.right
-
-    for v in y_ticks:
-        svg.add("line", x1=left, y1=scale.y(v), x2=right, y2=scale.y(v), stroke=GRID, stroke_width=0.8)
-    plot.phase_lines(svg, scale, pts)
-    for c in cycles:
-        x = scale.x(c.x)
-        svg.add("line", x1=x, y1=top, x2=x, y2=bottom, stroke=CYCLE_LINE, stroke_width=0.8,
-                stroke_dasharray="1 1.6")  # fmt: skip
-    plot.lines(svg, scale, pts, analysis)
-    plot.markers(svg, scale, pts)
-    plot.axes(svg, scale, y_ticks, tick_texts, series, w)
-    if series.y_label:
-        label = plot.fit(series.y_label, LABEL_PT, bottom - top, shortened)
-        cx, cy = PAD + LABEL_PT * 0.8, (top + bottom) / 2
-        svg.add("text", label, x=cx, y=cy, font_size=LABEL_PT, text_anchor="middle", fill=MUTED,
-                transform=f"rotate(-90 {_n(cx)} {_n(cy)})")  # fmt: skip
-    plot.edges(svg, scale, edges, pts[-1].x)
-    for text, x, row in (p for p in phases if p[0]):
-        svg.add("text", text, x=x + 2, y=top - 3 - ROW * row, font_size=PHASE_PT, fill=MUTED)
+    bottom = scale.bottom
+    plot.body(svg, scale, series, analysis, (y_ticks, tick_texts), (edges, phases), w, shortened)
     shortened += [
         label for (_, label), (text, _, _) in zip(phase_labels, phases, strict=False) if text != label
     ]
