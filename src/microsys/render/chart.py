@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from microsys.render import svgchart
-from microsys.render.plot import CENTRE, INK, LIMIT, LINE, MUTED, STYLE, TARGET, stagger
+from microsys.render.plot import CENTRE, INK, LIMIT, LINE, MUTED, STYLE, TARGET, edge_labels, stagger
 from microsys.spc.analysis import Analysis, Point
 from microsys.spc.kinds import kind as chart_kind
 from microsys.workbook.series import Series
@@ -342,16 +342,7 @@ def _edge_labels(series: Series, analysis: Analysis, pts: list[Point]) -> list[t
     """(value, text, colour) of the lines labelled at the right edge of the plot."""
     if not pts:
         return []
-    last = pts[-1]
-    fmt = (lambda v: f"{v * 100:.0f}%") if series.percent else (lambda v: f"{v:.3g}")
-    items = [
-        (getattr(last, a), fmt(getattr(last, a)), c)
-        for a, c in (("cl", CENTRE), ("ucl", MUTED), ("lcl", MUTED))
-        if getattr(last, a) is not None
-    ]
-    if analysis.target is not None:
-        items.append((analysis.target, f"target {fmt(analysis.target)}", TARGET))
-    return items
+    return edge_labels(pts, analysis.target, series.percent)
 
 
 def _labels(ax: Any, series: Series, analysis: Analysis, pts: list[Point]) -> list[Any]:

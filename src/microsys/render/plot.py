@@ -159,21 +159,48 @@ def number(v: float, decimals: int, percent: bool) -> str:
     return text + ("%" if percent else "")
 
 
-def value(v: float, percent: bool) -> str:
-    """A line's value as the full charts label it."""
-    return f"{v * 100:.0f}%" if percent else f"{v:.3g}"
+def value(v: float, percent: bool, more: int = 0) -> str:
+    """A line's value as the charts label it: a whole percentage, else three significant digits.
+
+    Plain numbers (``1,420``, never ``1.42e+03``) from a thousandth to a million; ``more``
+    decimals (or significant digits) on top.
+    """
+    if percent:
+        text = f"{v * 100:.{more}f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+    elif v == 0 or not math.isfinite(v) or not 1e-3 <= abs(v) < 1e6:
+        text = f"{v:.{3 + more}g}"
+    else:
+        decimals = max(0, 2 - math.floor(math.log10(abs(v)))) + more
+        text = f"{v:,.{decimals}f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+    if text.lstrip("-").strip("0.,") == "":
+        text = text.lstrip("-")  # never "-0"
+    return text + ("%" if percent else "")
+
+
+def values(vs: Sequence[float], percent: bool) -> list[str]:
+    """The labels of lines drawn together, as :func:`value` writes them.
+
+    With the decimals (at most three more) that tell different values apart, so that a rare
+    event's centre line and limits do not all read 0%.
+    """
+    texts: list[str] = []
+    for more in range(4):
+        texts = [value(v, percent, more) for v in vs]
+        if len(set(texts)) == len({value(v, percent, 3) for v in vs}):
+            break
+    return texts
 
 
 def edge_labels(pts: Sequence[Point], target: float | None, percent: bool) -> list[tuple[float, str, str]]:
     """(value, text, colour) of the lines labelled at the right: the last phase's, and the target."""
     last = pts[-1]
-    items = [
-        (v, value(v, percent), colour)
-        for v, colour in ((last.cl, CENTRE), (last.ucl, MUTED), (last.lcl, MUTED))
-        if v is not None
-    ]
+    lines = [(v, c) for v, c in ((last.cl, CENTRE), (last.ucl, MUTED), (last.lcl, MUTED)) if v is not None]
+    texts = values([v for v, _ in lines] + ([] if target is None else [target]), percent)
+    items = [(v, text, colour) for (v, colour), text in zip(lines, texts, strict=False)]
     if target is not None:
-        items.append((target, f"target {value(target, percent)}", TARGET))
+        items.append((target, f"target {texts[-1]}", TARGET))
     return items
 
 
