@@ -68,10 +68,11 @@ class Judged:
     """Each tile's chart drawn (file name, SVG), by the process that read the workbook."""
 
 
-def read(root: Path, today: dt.date) -> tuple[Judged, Workbook | None]:
+def read(root: Path, today: dt.date, doing: str = DOING) -> tuple[Judged, Workbook | None]:
     """Read one workbook once: the privacy gate, its status row, its tiles (never raising for bad files).
 
-    Also returns the workbook read (without its broken files; None when refused).
+    Also returns the workbook read (without its broken files; None when refused). ``doing`` is
+    what a refusal says microsys will not do (the data wall, or the site it is part of).
     """
     from microsys.overview import row_of
     from microsys.render.figures import draw as draw_figure
@@ -80,7 +81,7 @@ def read(root: Path, today: dt.date) -> tuple[Judged, Workbook | None]:
 
     loaded = load_workbook(root)
     try:
-        refuse_identifiers(loaded, DOING)
+        refuse_identifiers(loaded, doing)
     except IdentifierRefusedError as exc:
         return Judged(root, (str(exc), exc.hint, exc.places)), None
     row = row_of(loaded, root, today)
@@ -91,7 +92,7 @@ def read(root: Path, today: dt.date) -> tuple[Judged, Workbook | None]:
     return Judged(root, None, row, tuple(tiles), drawn), wb
 
 
-def screen(root: Path) -> Judged:
+def screen(root: Path, doing: str = DOING) -> Judged:
     """Only the privacy gate of one workbook (no row, no tiles): once the folder is refused anyway.
 
     The refusal names every place in every workbook, so the workbooks after a refused one
@@ -101,7 +102,7 @@ def screen(root: Path) -> Judged:
     from microsys.workbook.privacy_gate import refuse_identifiers
 
     try:
-        refuse_identifiers(load_workbook(root), DOING)
+        refuse_identifiers(load_workbook(root), doing)
     except IdentifierRefusedError as exc:
         return Judged(root, (str(exc), exc.hint, exc.places))
     return Judged(root, None)
@@ -134,11 +135,11 @@ def watched(jobs: int) -> Flag:
     return flag
 
 
-def read_unless_refused(root: Path, today: dt.date) -> tuple[Judged, Workbook | None]:
+def read_unless_refused(root: Path, today: dt.date, doing: str = DOING) -> tuple[Judged, Workbook | None]:
     """:func:`read`, or only :func:`screen` once a workbook of the folder was refused (told to the others)."""
     if _refused.is_set():
-        return screen(root), None
-    judged, wb = read(root, today)
+        return screen(root, doing), None
+    judged, wb = read(root, today, doing)
     if judged.refused is not None:
         _refused.set()
     return judged, wb
@@ -181,7 +182,7 @@ def gate(folder: Path, today: dt.date, jobs: int | None = None) -> dict[Path, Ju
     return {j.root: j for j in judged}
 
 
-def refuse(judged: Sequence[Judged], folder: Path) -> None:
+def refuse(judged: Sequence[Judged], folder: Path, doing: str = DOING) -> None:
     """Refuse everything when any workbook judged, or the organisation file, holds an identifier.
 
     Raises:
@@ -194,7 +195,7 @@ def refuse(judged: Sequence[Judged], folder: Path) -> None:
     org = folder / ORGANISATION
     if org.is_file():
         try:
-            refuse_identifiers_in_text(org, org.read_text(encoding="utf-8", errors="replace"), DOING)
+            refuse_identifiers_in_text(org, org.read_text(encoding="utf-8", errors="replace"), doing)
         except IdentifierRefusedError as exc:
             refused.append(exc)
     if refused:

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 INDEX = "index.html"
 WALL = "datawall.html"
+# What a refusal says microsys will not do (a refused workbook refuses the whole site).
+DOING = "make the site"
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,7 @@ def _make(job: _Job) -> _Made:
     root = job.root
     # As the data wall reads each workbook, with the workbook kept for its reports (read once);
     # once a workbook is refused, the site will not be written: the others are only gated.
-    judged, wb = read_unless_refused(root, job.today)
+    judged, wb = read_unless_refused(root, job.today, DOING)
     if wb is None or judged.row is None:
         return _Made(judged)
     row = judged.row
@@ -286,7 +288,7 @@ def render(folder: Path, options: SiteOptions) -> list[Path]:
         )
     source = source_name(folder.resolve())
     made = _make_all(options.jobs, [_Job(root, folder, options.today, source) for root in roots])
-    datawall.refuse([m.judged for m in made], folder)
+    datawall.refuse([m.judged for m in made], folder, DOING)
     judged = {m.judged.root: m.judged for m in made}
     rows = {root: j.row for root, j in judged.items() if j.row is not None}
     view = status(folder, options.today, made=rows)

@@ -219,7 +219,7 @@ def test_a_refused_folder_stops_drawing_at_the_refusal_yet_names_every_place(
     log = tmp_path / "read.txt"
     read = datawall.read
 
-    def logged(root: Path, today: object) -> object:
+    def logged(root: Path, today: object, doing: str = datawall.DOING) -> object:
         if jobs != "1" and root != org / refused:
             # Another workbook waits in its process until the refusal is known there: then at
             # most the one it began is read in full, whatever the timing.
@@ -228,7 +228,7 @@ def test_a_refused_folder_stops_drawing_at_the_refusal_yet_names_every_place(
                 time.sleep(0.01)
         with log.open("a", encoding="utf-8") as fh:
             fh.write(root.relative_to(org).as_posix() + "\n")
-        return read(root, today)  # type: ignore[arg-type]
+        return read(root, today, doing)  # type: ignore[arg-type]
 
     monkeypatch.setattr(datawall, "read", logged)
     _identifier(org / refused / "microsys.yaml")
@@ -241,6 +241,7 @@ def test_a_refused_folder_stops_drawing_at_the_refusal_yet_names_every_place(
     assert code == 1, err
     # Every place is still named, the last workbook's too, as when every workbook was drawn.
     assert "PDSA-2.yaml" in err and f"{refused}/microsys.yaml" in err and "9434765919" not in err
+    assert f"will not make the {'site' if kind == 'site' else 'data wall'}" in err
     read_in_full = set(log.read_text(encoding="utf-8").split())
     if made is not None:
         assert read_in_full == made | {refused}  # the workbooks up to the refused one, none after
