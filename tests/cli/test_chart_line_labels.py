@@ -82,3 +82,28 @@ def test_a_count_in_the_thousands_is_labelled_as_a_number_not_in_scientific_nota
     labels = _edge_labels((fresh / "build" / "storyboard.html").read_text(encoding="utf-8"))
     assert len(labels) == 3 and not any("e+" in t for t in labels), labels
     assert all(re.fullmatch(r"1,\d{3}", t) for t in labels), labels
+
+
+def _ticks(html: str) -> list[str]:
+    """The y axis' tick labels of the first chart (right-aligned, left of the plot)."""
+    svg = next(part for part in html.split("<svg")[1:] if "centre line" in part)
+    return re.findall(
+        r'<text x="[\d.]+" y="[\d.]+" font-size="[\d.]+" text-anchor="end"[^>]*>([^<]*)</text>', svg
+    )
+
+
+@pytest.mark.parametrize(("seen", "zero"), [(0, "0%"), (50, "100%"), (0, None)])
+def test_a_flat_chart_s_axis_stays_within_what_its_values_can_be(
+    fresh: Path, capsys: pytest.CaptureFixture[str], seen: int, zero: str | None
+) -> None:
+    """Twelve weeks of none (or all) of 50 patients: no -50% or 110% on the axis; none of a count, no -1."""
+    chart = "p" if zero is not None else "c"
+    _measure(capsys, fresh, chart, [(seen, 50 if chart == "p" else None) for _ in range(12)])
+    for kind, page in (("storyboard", fresh / "build" / "storyboard.html"), ("datawall", None)):
+        args = [str(fresh)] if page is not None else [str(fresh.parent), "--kind", "datawall"]
+        code, _, err = call(capsys, "report", *args, "-f", "html", "--today", TODAY)
+        assert code == 0, err
+        ticks = _ticks((page or fresh.parent / "build" / "datawall.html").read_text(encoding="utf-8"))
+        numbers = [float(t.rstrip("%").replace(",", "")) for t in ticks]
+        assert numbers and min(numbers) >= 0 and (zero is None or max(numbers) <= 100), (kind, ticks)
+        assert zero is None or float(zero.rstrip("%")) in numbers, (kind, ticks)

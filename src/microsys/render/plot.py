@@ -125,14 +125,27 @@ def margin(lo: float, hi: float) -> tuple[float, float]:
     return lo - span * 0.05, hi + span * 0.05
 
 
-def y_range(pts: Sequence[Point], target: float | None) -> tuple[float, float]:
-    """The y view: every value, line and the target, with a margin."""
+def y_range(pts: Sequence[Point], target: float | None, percent: bool = False) -> tuple[float, float]:
+    """The y view: every value, line and the target, with a margin.
+
+    A flat chart's band never reaches where its values cannot be: below zero for nothing
+    at all, below 0% or above 100% for a proportion.
+    """
     values = [v for p in pts for v in (p.y, p.cl, p.lcl, p.ucl) if v is not None and math.isfinite(v)]
     if target is not None and math.isfinite(target):
         values.append(target)
     if not values:
         return 0.0, 1.0
-    return margin(min(values), max(values))
+    least, most = min(values), max(values)
+    lo, hi = margin(least, most)
+    if least == most == 0:
+        return -0.05 * hi, hi
+    if percent and least >= 0 and most <= 1:
+        # The 5% margin of what can be seen, never more (a margin this small changes no other chart).
+        bottom, top = max(lo, 0.0), min(hi, 1.0)
+        pad = (top - bottom) * 0.05
+        lo, hi = max(lo, bottom - pad), min(hi, top + pad)
+    return lo, hi
 
 
 def nice_ticks(lo: float, hi: float, most: int, percent: bool) -> tuple[list[float], int]:

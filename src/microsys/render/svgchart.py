@@ -228,7 +228,7 @@ def chart(series: Series, analysis: Analysis, size: tuple[float, float]) -> tupl
 
     pts = list(analysis.points)
     percent = series.percent
-    y_lo, y_hi = plot.y_range(pts, analysis.target)
+    y_lo, y_hi = plot.y_range(pts, analysis.target, percent)
     if not pts or not math.isfinite(y_hi - y_lo):
         why = "values too large to draw" if pts else "no values to draw yet"
         svg.add("text", why, x=PAD, y=header + ROW * 0.7, font_size=TICK_PT, fill=MUTED)

@@ -46,7 +46,7 @@ def tile(series: Series, analysis: Analysis, size: tuple[float, float]) -> tuple
         return svg.document(w, h, series.title, unit="pt"), shortened
 
     percent = series.percent
-    y_lo, y_hi = plot.y_range(pts, analysis.target)
+    y_lo, y_hi = plot.y_range(pts, analysis.target, percent)
     if not math.isfinite(y_hi - y_lo):
         svg.add("text", "values too large to draw", x=PAD, y=h / 2, font_size=TICK_PT, fill=MUTED)
         return svg.document(w, h, series.title, unit="pt"), shortened
