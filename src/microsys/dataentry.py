@@ -122,7 +122,7 @@ def judge(measure: Measure, entry: Entry, today: dt.date) -> None:
     if entry.date > today:
         raise EntryError(
             f"{entry.date} is in the future",
-            hint="check the date (and whether it is day/month or month/day)",
+            hint="check the date, and whether it is day/month or month/day",
         )
     if row.denominator and entry.denominator is None:
         raise EntryError(
