@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -356,3 +357,25 @@ def test_out_with_another_files_ending_is_refused_not_a_folder(capsys, tmp_path:
     code, _, err = call(capsys, "chart", str(data), "--out", str(tmp_path / name))
     assert code == 2 and "is not a chart file" in err and ".png" in err
     assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize(("harm", "lowest", "highest"), [(0, "0%", "100%"), (50, "90%", "100%")])
+def test_a_flat_proportion_keeps_its_axis_between_none_and_all(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, harm: int, lowest: str, highest: str
+) -> None:
+    """Twelve weeks of 0 (or 50) of 50: no tick below 0% or above 100%, as report charts draw it."""
+    import datetime as dt
+
+    data = tmp_path / "flat.csv"
+    weeks = [dt.date(2026, 1, 5) + dt.timedelta(weeks=k) for k in range(12)]
+    data.write_text("week,harm,n\n" + "".join(f"{w},{harm},50\n" for w in weeks), encoding="utf-8")
+    out = tmp_path / "flat.svg"
+    code, _, err = call(
+        capsys, "chart", str(data), "--y", "harm", "--n", "n", "--x", "week", "-t", "p", "-o", str(out)
+    )
+    assert code == 0, err
+    ticks = re.findall(r">(\S+%)</text>", out.read_text(encoding="utf-8"))
+    assert lowest in ticks and highest in ticks
+    assert not [
+        t for t in ticks if t.startswith(("-", "\u2212")) or float(t.rstrip("%").replace(",", "")) > 100
+    ]

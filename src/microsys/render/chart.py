@@ -8,11 +8,12 @@ colour-blind readers.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import textwrap
 from pathlib import Path
 from typing import Any
 
-from microsys.render import svgchart
+from microsys.render import plot, svgchart
 from microsys.render.plot import CENTRE, INK, LIMIT, LINE, MUTED, STYLE, TARGET, edge_labels, stagger
 from microsys.spc.analysis import Analysis, Point
 from microsys.spc.kinds import kind as chart_kind
@@ -208,7 +209,7 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
         _legend(ax, present, analysis, clear=max(widths, default=0.0) + 12)
     # Labels are placed last, once the axis limits and the plot's size are settled.
     ax.set_xlim(*ax.get_xlim())
-    ax.set_ylim(*ax.get_ylim())
+    ax.set_ylim(*_y_view(ax, pts, analysis, series))
     _fit(fig, ax)
     if series.dates and pts and not below:
         # The legend beside the plot takes its width: no more date labels than the plot holds,
@@ -238,6 +239,20 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
     _labels(ax, series, analysis, pts)
     _icons(fig, icons, width)
     return fig
+
+
+def _y_view(ax: Any, pts: list[Point], analysis: Analysis, series: Series) -> tuple[float, float]:
+    """The y view: matplotlib's, except a flat chart's, drawn as the report charts draw it.
+
+    A band round one value would reach where no value can be: -5% for twelve weeks of 0 of 50.
+    """
+    values = {v for p in pts for v in (p.y, p.cl, p.lcl, p.ucl) if v is not None and math.isfinite(v)}
+    if analysis.target is not None:
+        values.add(analysis.target)
+    if len(values) == 1:
+        return plot.y_range(pts, analysis.target, series.percent)
+    lo, hi = ax.get_ylim()
+    return float(lo), float(hi)
 
 
 # Months between date ticks: the first that keeps the ticks to the most a chart has room for.
