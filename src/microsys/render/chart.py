@@ -52,23 +52,12 @@ def _steps(points: list[Point], attr: str, series: Series) -> list[tuple[list[An
 def _steps_by_part(
     points: list[Point], attr: str, series: Series
 ) -> list[tuple[int, tuple[list[Any], list[float]]]]:
+    """Each phase's steps of a centre line or limit (:func:`plot.steps`), in matplotlib's x."""
     segments: list[tuple[int, tuple[list[Any], list[float]]]] = []
-    by_part: dict[int, list[Point]] = {}
-    for p in points:
-        by_part.setdefault(p.part, []).append(p)
-    for part, part_points in by_part.items():
-        xs: list[Any] = []
-        ys: list[float] = []
-        for k, p in enumerate(part_points):
-            v = getattr(p, attr)
-            if v is None:
-                continue
-            left = p.x if k == 0 else (part_points[k - 1].x + p.x) / 2
-            right = p.x if k == len(part_points) - 1 else (p.x + part_points[k + 1].x) / 2
-            xs.extend([_x(series, left), _x(series, right)])
-            ys.extend([v, v])
-        if xs:
-            segments.append((part, (xs, ys)))
+    for part, members in plot.by_part(points).items():
+        xy = plot.steps(members, attr)
+        if xy:
+            segments.append((part, ([_x(series, x) for x, _ in xy], [v for _, v in xy])))
     return segments
 
 
