@@ -27,7 +27,6 @@ saves time, so failing to read or write one is never an error.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -37,8 +36,6 @@ import os
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from microsys.errors import MicrosysError
 
 if TYPE_CHECKING:
     from microsys.overview import StatusRow
@@ -254,7 +251,7 @@ def read(root: Path, key: str, today: dt.date) -> StatusRow | None:
 
 def write(root: Path, key: str, row: StatusRow, links: list[str]) -> None:
     """Store ``row`` for ``root`` under ``key``, signed (failures only cost time next run)."""
-    from microsys.storage import Change, commit, read_bytes
+    from microsys.render.cache import store
 
     secret = _secret(create=True)
     if secret is None:
@@ -263,8 +260,7 @@ def write(root: Path, key: str, row: StatusRow, links: list[str]) -> None:
     entry = {"format": FORMAT, "key": key, "row": payload, "hmac": _sign(secret, key, payload)}
     data = json.dumps(entry, sort_keys=True, ensure_ascii=True).encode("utf-8")
     path = _entry_path(root)
-    with contextlib.suppress(OSError, MicrosysError):
-        commit([Change(path, data, read_bytes(path))], durable=False)
+    store(path, data)
 
 
 def _plain(data: Any, depth: int = 0) -> bool:
@@ -355,7 +351,7 @@ def read_parsed(root: Path) -> ParseCache:
 
 def write_parsed(root: Path, cache: ParseCache) -> None:
     """Keep the parse results of ``root`` for next time (failures only cost time)."""
-    from microsys.storage import Change, commit, read_bytes
+    from microsys.render.cache import store
 
     secret = _secret(create=True)
     if secret is None or not cache.changed:
@@ -363,5 +359,4 @@ def write_parsed(root: Path, cache: ParseCache) -> None:
     entry = {"format": FORMAT, "files": cache.now, "hmac": _sign(secret, _parsed_key(), cache.now)}
     data = json.dumps(entry, sort_keys=True, ensure_ascii=True).encode("utf-8")
     path = _parsed_path(root)
-    with contextlib.suppress(OSError, MicrosysError):
-        commit([Change(path, data, read_bytes(path))], durable=False)
+    store(path, data)

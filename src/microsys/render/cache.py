@@ -7,7 +7,8 @@ the user's own cache folder: ``$MICROSYS_CACHE_DIR`` when set, else
 ``$XDG_CACHE_HOME/microsys`` (``~/.cache/microsys``) elsewhere.
 
 Each entry is stored with the key it was made for and a digest of its content, and
-is used only when both match: a damaged or swapped entry is a miss, drawn again.
+is used only when both match: a damaged or swapped entry is a miss, made again. Entries
+are written atomically but without waiting for the disk (a lost one is only a miss).
 A cache only saves time, so failing to read or write one is never an error.
 """
 
@@ -63,10 +64,17 @@ def read(path: Path, key: str) -> str | None:
 
 
 def write(path: Path, key: str, content: str) -> None:
-    """Store ``content`` for ``key`` at ``path`` (through the one writer; failures only cost time)."""
+    """Store ``content`` for ``key`` at ``path`` (failures only cost time)."""
+    entry = {"format": _FORMAT, "key": key, "sha256": _digest(content), "content": content}
+    store(path, json.dumps(entry, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+
+
+def store(path: Path, data: bytes) -> None:
+    """Write a cache entry's bytes at ``path``: through the one writer, not waiting for the disk.
+
+    Failing (a full disk, a read-only folder) only costs time next run: nothing is raised.
+    """
     from microsys.storage import Change, commit, read_bytes
 
-    entry = {"format": _FORMAT, "key": key, "sha256": _digest(content), "content": content}
-    data = json.dumps(entry, ensure_ascii=False, sort_keys=True).encode("utf-8")
     with contextlib.suppress(OSError, MicrosysError):
-        commit([Change(path, data, read_bytes(path))])
+        commit([Change(path, data, read_bytes(path))], durable=False)
