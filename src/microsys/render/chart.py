@@ -8,7 +8,6 @@ colour-blind readers.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -198,13 +197,15 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
         _legend(ax, present, analysis, clear=max(widths, default=0.0) + 12)
     # Labels are placed last, once the axis limits and the plot's size are settled.
     ax.set_xlim(*ax.get_xlim())
-    ax.set_ylim(*_y_view(ax, pts, analysis, series))
+    # The y view as the report charts have it: matplotlib's margins, a flat chart kept where
+    # its values can be (no -5% for twelve weeks of 0 of 50).
+    ax.set_ylim(*plot.y_range(pts, analysis.target, series.percent))
     _fit(fig, ax)
     if series.dates and pts and not below:
         # The legend beside the plot takes its width: no more date labels than the plot holds,
         # or "Dec 2025Feb 2026" print into each other.
-        plot = ax.get_position().width * width
-        _date_axis(ax, pts[0].x, pts[-1].x, most=min(most, max(2, int(plot / DATE_LABEL_INCHES))))
+        plot_inches = ax.get_position().width * width
+        _date_axis(ax, pts[0].x, pts[-1].x, most=min(most, max(2, int(plot_inches / DATE_LABEL_INCHES))))
     labels = _labels(ax, series, analysis, pts)
     _phases(ax, fig, series, pts)
     rows = _annotations(ax, fig, series, brief=below)
@@ -228,20 +229,6 @@ def _draw(series: Series, analysis: Analysis, *, width: float, height: float) ->
     _labels(ax, series, analysis, pts)
     _icons(fig, icons, width)
     return fig
-
-
-def _y_view(ax: Any, pts: list[Point], analysis: Analysis, series: Series) -> tuple[float, float]:
-    """The y view: matplotlib's, except a flat chart's, drawn as the report charts draw it.
-
-    A band round one value would reach where no value can be: -5% for twelve weeks of 0 of 50.
-    """
-    values = {v for p in pts for v in (p.y, p.cl, p.lcl, p.ucl) if v is not None and math.isfinite(v)}
-    if analysis.target is not None:
-        values.add(analysis.target)
-    if len(values) == 1:
-        return plot.y_range(pts, analysis.target, series.percent)
-    lo, hi = ax.get_ylim()
-    return float(lo), float(hi)
 
 
 # Months between date ticks: the first that keeps the ticks to the most a chart has room for.
