@@ -355,3 +355,28 @@ def test_a_full_temporary_folder_stops_a_pdf_report_with_a_message(
     assert "temporary folder" in err and "its disk is full" in err and "nothing was written" in err
     assert "TMPDIR" in err and "internal error" not in err
     assert not out.exists() and snapshot(cf_clinic) == before
+
+
+def test_a_workbook_font_that_cannot_be_read_is_named_not_the_temporary_folder(
+    capsys: pytest.CaptureFixture[str], cf_clinic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from microsys.render import typeset
+
+    font = cf_clinic / "assets" / "fonts" / "Clinic.ttf"
+    font.parent.mkdir(parents=True)
+    font.write_bytes(b"not really a font")
+    real = typeset.shutil.copyfile
+
+    def unreadable(src: object, dst: object, **kw: object) -> object:
+        if Path(str(src)) == font:  # as for a file its owner made unreadable (root reads anything)
+            raise PermissionError(errno.EACCES, "Permission denied", str(src))
+        return real(src, dst, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(typeset.shutil, "copyfile", unreadable)
+    before = snapshot(cf_clinic)
+    out = tmp_path / "storyboard.pdf"
+    code, _, err = call(capsys, "report", str(cf_clinic), "-o", str(out))
+    assert code == 2, err
+    assert "Clinic.ttf could not be read (Permission denied)" in err and "nothing was written" in err
+    assert "temporary folder" not in err and "internal error" not in err
+    assert not out.exists() and snapshot(cf_clinic) == before

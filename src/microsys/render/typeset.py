@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -227,6 +228,7 @@ def job(
     and ``fallback`` (fonts of this computer for characters the others lack), never the
     computer's other fonts, so a report looks the same wherever it is made.
     """
+    root: Path | None = None
     try:
         with tempfile.TemporaryDirectory(prefix="microsys-report-") as tmp:
             root = Path(tmp)
@@ -262,6 +264,12 @@ def job(
             made.figures(svgs)
             yield made
     except OSError as exc:
+        if not _in_compile_folder(exc, root):
+            # A workbook's own file (a font, a logo) that cannot be read.
+            raise TypesetError(
+                f"{exc.filename} could not be read ({exc.strerror or exc}); nothing was written",
+                hint="check that the file is there and can be read, or move it out of the workbook",
+            ) from None
         # The temporary folder is full, read-only or gone: the user's own files are untouched.
         full = exc.errno == errno.ENOSPC
         raise TypesetError(
@@ -272,6 +280,14 @@ def job(
             if full
             else "set TMPDIR to a folder microsys can write to",
         ) from None
+
+
+def _in_compile_folder(exc: OSError, root: Path | None) -> bool:
+    """Whether ``exc`` is about the temporary compile folder (not yet made, or a file in it)."""
+    if root is None or exc.filename is None:
+        return True
+    names = [exc.filename, *([exc.filename2] if exc.filename2 is not None else [])]
+    return any(Path(os.fsdecode(name)).is_relative_to(root) for name in names)
 
 
 def own_fonts(workbook: Path) -> list[Path]:
