@@ -164,6 +164,11 @@ def _latest_signal(wb: Any, measure: Any) -> str | None:
     return signal_word(analysis.recent)
 
 
+def days_since(since: dt.date | None, today: dt.date) -> int | None:
+    """Days in the stage begun ``since``, counted to ``today`` (None when no start is recorded)."""
+    return (today - since).days if since else None
+
+
 def workbook_row(root: Path, today: dt.date) -> StatusRow:
     """The row of the workbook at ``root`` (loaded here, never raising for bad files)."""
     from microsys.workbook.loader import load_workbook
@@ -205,7 +210,7 @@ def row_of(loaded: Workbook, root: Path, today: dt.date) -> StatusRow:
         else (manifest.mesosystem if manifest else None),
         stage=ramp.stage,
         stage_since=ramp.since,
-        days_in_stage=(today - ramp.since).days if ramp.since else None,
+        days_in_stage=days_since(ramp.since, today),
         phase=ramp.coaching.phase,
         last_meeting=max(meetings, default=None),
         last_pdsa=max(dated, default=None),

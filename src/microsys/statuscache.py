@@ -192,7 +192,7 @@ def _opt(value: Any, kind: type) -> Any:
 
 
 def _row(root: Path, payload: dict[str, Any], today: dt.date) -> StatusRow:
-    from microsys.overview import MeasureSignal, StatusRow
+    from microsys.overview import MeasureSignal, StatusRow, days_since
     from microsys.workbook.discover import display_path
 
     links = payload["links"]
@@ -210,7 +210,7 @@ def _row(root: Path, payload: dict[str, Any], today: dt.date) -> StatusRow:
         pathway=_opt(payload["pathway"], str),
         stage=str(payload["stage"]),
         stage_since=since,
-        days_in_stage=(today - since).days if since else None,
+        days_in_stage=days_since(since, today),
         phase=str(payload["phase"]),
         last_meeting=_date(payload["last_meeting"]),
         last_pdsa=_date(payload["last_pdsa"]),
